@@ -1,0 +1,297 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libgro - Generic Receive Offload in user space, with Linux's exact rules.
+ *
+ * GRO merges consecutive TCP segments of a flow into one large packet (a
+ * super-packet) early on the receive path, so everything after it pays its
+ * per-packet costs once per super-packet. Every header of the first segment
+ * is kept, and the segment boundaries are known exactly (gso_size), so the
+ * super-packet can be split back into the packets that arrived.
+ *
+ * libgro makes the same decisions as the Linux 6.18 kernel: the same frames
+ * merge, the same frames are passed through untouched, super-packets
+ * complete at the same moments and in the same order, and completed headers
+ * carry the same bytes (IPv4 tot_len and header checksum, IPv6 payload_len,
+ * the TCP pseudo-header checksum seed).
+ *
+ * Quick example:
+ *
+ *	static void on_deliver(void *arg, const struct gro_pkt *pkts, unsigned n)
+ *	{
+ *		for (unsigned i = 0; i < n; i++)
+ *			forward(&pkts[i]);      // headers + segs[], see struct gro_pkt
+ *	}
+ *	static void on_release(void *arg, void *cookie) { buffer_free(cookie); }
+ *
+ *	struct gro_config cfg;
+ *	struct gro_ctx *gro;
+ *	gro_config_init(&cfg);
+ *	cfg.deliver = on_deliver;
+ *	cfg.release = on_release;
+ *	if (gro_create(&cfg, &gro) != GRO_OK) ...
+ *	for (;;) {                               // one NAPI-like poll
+ *		n = rx_burst(frames, 64);        // fill struct gro_frame[]
+ *		gro_receive(gro, frames, n, now_ns());
+ *		gro_flush(gro, now_ns(), 0);     // end of poll: complete all
+ *	}
+ *	gro_destroy(gro);
+ *
+ * Buffer ownership: libgro never copies payload. A frame handed to
+ * gro_receive() stays owned by libgro until it comes back through the
+ * release hook, exactly once, right after the packet it belongs to has been
+ * delivered. Until then its memory must stay valid and unmodified by the
+ * caller. libgro writes into a frame only when it is the first frame of a
+ * super-packet, and only into its IP and TCP header fields that Linux's
+ * gro_complete rewrites.
+ *
+ * Threading: a context is used by one thread at a time; distinct contexts
+ * are independent.
+ */
+#ifndef LIBGRO_GRO_H
+#define LIBGRO_GRO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define GRO_VERSION_MAJOR 0
+#define GRO_VERSION_MINOR 1
+
+/* ---------------------------------------------------------------- errors */
+
+/* Every fallible call returns GRO_OK (0) or one of these negative codes. */
+enum gro_error {
+	GRO_OK = 0,
+	GRO_EINVAL = -1,	/* an argument or configuration value is out of range */
+	GRO_ENOMEM = -2,	/* memory allocation failed */
+	GRO_ENOSPC = -3,	/* the output buffer is too small */
+	GRO_EPROTO = -4,	/* the packet is not of the kind the call needs */
+};
+
+/* A sentence describing @err, never NULL. */
+const char *gro_strerror(int err);
+
+/* After gro_create() returned GRO_EINVAL: which setting was wrong, and why. */
+const char *gro_config_error(void);
+
+/* ---------------------------------------------------------------- input */
+
+/* The NIC (or the caller) has verified the L4 checksum: Linux's
+ * CHECKSUM_UNNECESSARY. libgro then skips its own verification. */
+#define GRO_FRAME_CSUM_OK	0x1u
+
+/* One received Ethernet frame, starting at the destination MAC address. */
+struct gro_frame {
+	uint8_t *data;		/* the frame; see "Buffer ownership" above */
+	uint32_t len;		/* bytes in the frame (no FCS) */
+	uint32_t rxhash;	/* the NIC's receive hash, or 0: Linux only merges
+				 * frames with equal hashes, and picks the bucket
+				 * from its low bits (see gro_config.buckets) */
+	uint32_t flags;		/* GRO_FRAME_* */
+	void *cookie;		/* handed back to the release hook */
+};
+
+/* ---------------------------------------------------------------- output */
+
+/* A piece of a delivered packet: a span of one input frame. */
+struct gro_seg {
+	uint8_t *data;
+	uint32_t len;
+	void *cookie;		/* the cookie of the frame this span lies in */
+};
+
+/* gso_type bits, with the meaning of Linux's SKB_GSO_* of the same name. */
+#define GRO_GSO_TCPV4		0x01u	/* TCP over IPv4 */
+#define GRO_GSO_TCPV6		0x02u	/* TCP over IPv6 */
+#define GRO_GSO_TCP_ECN		0x04u	/* the first segment has CWR: only it keeps CWR */
+#define GRO_GSO_TCP_FIXEDID	0x08u	/* IPv4 ID was the same in every segment */
+
+/* Why a packet left the engine. The first group is for packets delivered
+ * as they arrived (never held); the second for held packets (merged or not). */
+enum gro_reason {
+	/* delivered as is, without being held */
+	GRO_R_NOT_TCP = 0,	/* not Ethernet/VLAN + IPv4/IPv6 + TCP */
+	GRO_R_MALFORMED,	/* too short, or a length that does not add up */
+	GRO_R_IP_OPTS,		/* IPv4 header with options (IHL != 5) */
+	GRO_R_IP_FRAG,		/* IPv4 fragment */
+	GRO_R_IP_CSUM,		/* bad IPv4 header checksum */
+	GRO_R_IP_LEN,		/* tot_len/payload_len differ from the frame (e.g. padding) */
+	GRO_R_L4_CSUM,		/* bad TCP checksum */
+	GRO_R_FLAGS,		/* SYN, RST, URG, PSH or FIN on a packet with nothing to join */
+	GRO_R_NO_PAYLOAD,	/* zero-length segment (a pure ACK, say) */
+	GRO_R_MISMATCH_NEW,	/* could not join its held flow, and may not start one */
+	/* held packets, completed */
+	GRO_R_PUSH,		/* the segment just merged carries PSH, FIN, URG, RST or SYN */
+	GRO_R_SHORT,		/* the segment just merged is shorter than gso_size */
+	GRO_R_MISMATCH,		/* the next segment differs (seq, ACK, flags, options, IP fields, mss) */
+	GRO_R_SIZE,		/* merging the next segment would exceed max_size or max_segs */
+	GRO_R_EVICT,		/* the flow table (or its bucket) was full: oldest flow completed */
+	GRO_R_POLL_END,		/* gro_flush() at the end of a poll */
+	GRO_R_TIMEOUT,		/* gro_flush() with an age limit */
+	GRO_R_DESTROY,		/* gro_destroy() */
+	GRO_R_COUNT
+};
+
+/* A short name for a reason ("push", "evict", ...), for logs and stats. */
+const char *gro_reason_name(enum gro_reason r);
+
+/*
+ * A delivered packet: either a frame passed through untouched (nsegs == 1,
+ * gso_segs == 1, gso_size == 0) or a super-packet.
+ *
+ * A super-packet is segs[0], the whole first frame (its headers rewritten as
+ * Linux's gro_complete does), followed by segs[1..nsegs-1], the TCP payload
+ * of each following segment in order. Its bytes in order form the merged
+ * packet. The TCP checksum field holds the pseudo-header seed (checksum
+ * offload state CHECKSUM_PARTIAL: the sum still has to be folded in over
+ * [csum_start, end) and stored at csum_start + csum_offset), exactly as
+ * Linux leaves it; gro_pkt_linearize() can finish it.
+ */
+struct gro_pkt {
+	uint8_t *data;		/* == segs[0].data, the first byte of the frame */
+	uint32_t len;		/* total bytes: the sum of segs[i].len */
+	uint16_t l3_off;	/* offset of the IP header, 0 if not parsed */
+	uint16_t l4_off;	/* offset of the TCP header, 0 if not parsed */
+	uint16_t hdr_len;	/* bytes of headers up to the end of TCP's, 0 if not parsed */
+	uint16_t gso_size;	/* payload bytes per segment (the last may be shorter); 0 if not merged */
+	uint16_t gso_segs;	/* segments merged into this packet (1 if not merged) */
+	uint16_t csum_start;	/* super-packets: offset of the TCP header */
+	uint16_t csum_offset;	/* super-packets: 16, the TCP checksum field */
+	uint8_t csum_partial;	/* 1: TCP checksum holds the pseudo-header seed */
+	uint8_t reason;		/* enum gro_reason */
+	uint32_t gso_type;	/* GRO_GSO_* bits; 0 if not merged */
+	uint32_t nsegs;
+	const struct gro_seg *segs;
+};
+
+/* Delivery hook: a batch of @n completed packets, in completion order. The
+ * packets and their memory are valid only during the call; right after it
+ * returns, libgro hands every frame of the batch to the release hook. */
+typedef void (*gro_deliver_fn)(void *arg, const struct gro_pkt *pkts, unsigned n);
+
+/* Release hook: libgro is done with the frame that carried @cookie. */
+typedef void (*gro_release_fn)(void *arg, void *cookie);
+
+/* ---------------------------------------------------------------- config */
+
+enum gro_csum_policy {
+	GRO_CSUM_VERIFY = 0,	/* verify TCP checksums in software, as Linux does
+				 * for CHECKSUM_NONE frames (bad ones are passed
+				 * through, never merged) */
+	GRO_CSUM_TRUST = 1,	/* treat every frame as GRO_FRAME_CSUM_OK */
+};
+
+struct gro_config {
+	/* Held super-packets at most. Default 64, as Linux's 8 buckets x 8.
+	 * At most GRO_MAX_FLOWS. */
+	uint32_t max_flows;
+	/* Linux spreads held flows over 8 buckets chosen by the low bits of
+	 * the receive hash, 8 flows each, and completes the oldest flow of a
+	 * full bucket. buckets must be a power of two dividing max_flows;
+	 * each bucket holds max_flows / buckets flows. Default 8. Set 1 to
+	 * let any flow use any slot. */
+	uint32_t buckets;
+	/* Largest merged packet, in bytes after the 14-byte Ethernet header
+	 * (VLAN tags count, as in Linux's gro_max_size). Default 65535;
+	 * at most GRO_MAX_SIZE. */
+	uint32_t max_size;
+	/* Most segments per super-packet; 0 (default) means no limit beyond
+	 * max_size, as in Linux. */
+	uint32_t max_segs;
+	/* Frames held across all flows at most (the segment pool). When it is
+	 * exhausted the oldest flow is completed early. 0 (default) sizes it
+	 * so that every flow can reach max_size with 1448-byte segments. */
+	uint32_t max_held_frames;
+	/* Age limit for gro_flush(ctx, now, GRO_FLUSH_TIMEOUT): nanoseconds.
+	 * Default 0. */
+	uint64_t flush_timeout_ns;
+	enum gro_csum_policy csum;
+	/* Packets per delivery batch; default 64. */
+	uint32_t batch;
+	gro_deliver_fn deliver;	/* required */
+	void *deliver_arg;
+	gro_release_fn release;	/* optional */
+	void *release_arg;
+	/* Seed of the flow hash. 0 (default): a random key per context, so a
+	 * sender cannot predict which flows collide. */
+	uint64_t hash_seed;
+};
+
+#define GRO_MAX_FLOWS	(1u << 24)
+#define GRO_MAX_SIZE	(1u << 20)
+
+/* Fill @cfg with the defaults above (Linux's behaviour). */
+void gro_config_init(struct gro_config *cfg);
+
+/* ---------------------------------------------------------------- engine */
+
+struct gro_ctx;
+
+/* Create an engine. All memory is allocated here; receive and flush never
+ * allocate. Returns GRO_OK and sets *out, or GRO_EINVAL (see
+ * gro_config_error()) or GRO_ENOMEM. */
+int gro_create(const struct gro_config *cfg, struct gro_ctx **out);
+
+/* Complete every held packet (reason GRO_R_DESTROY), deliver, release, free.
+ * NULL is accepted. */
+void gro_destroy(struct gro_ctx *ctx);
+
+/*
+ * Offer @n frames, in arrival order, at time @now_ns (any monotonic clock;
+ * only differences matter). Each frame is, as in Linux's dev_gro_receive:
+ * merged into its held flow, held as the start of a new flow, or delivered
+ * as is (GRO_NORMAL); and a held flow may complete on the way (the frame
+ * ends it, does not fit it, or its bucket is full). Completed packets reach
+ * the deliver hook in batches, in completion order, before this returns.
+ * Returns GRO_OK, or GRO_EINVAL for a NULL ctx or frames with n > 0.
+ */
+int gro_receive(struct gro_ctx *ctx, struct gro_frame *frames, unsigned n, uint64_t now_ns);
+
+/* gro_flush() modes */
+#define GRO_FLUSH_ALL		0	/* complete everything (napi_complete_done) */
+#define GRO_FLUSH_TIMEOUT	1	/* only flows held longer than flush_timeout_ns */
+
+/* Complete held packets, bucket by bucket, oldest first, and deliver them.
+ * Returns the number of packets completed, or GRO_EINVAL. */
+int gro_flush(struct gro_ctx *ctx, uint64_t now_ns, int mode);
+
+/* Flows held right now. */
+unsigned gro_held(const struct gro_ctx *ctx);
+
+/* Counters since creation. */
+struct gro_stats {
+	uint64_t frames_in;
+	uint64_t pkts_out;		/* packets delivered */
+	uint64_t super_pkts;		/* delivered packets with gso_segs > 1 */
+	uint64_t segs_merged;		/* frames inside those super-packets */
+	uint64_t bytes_in;
+	uint64_t bytes_out;
+	uint64_t reasons[GRO_R_COUNT];	/* delivered packets by reason */
+};
+void gro_get_stats(const struct gro_ctx *ctx, struct gro_stats *st);
+
+/* Bytes of memory the context allocated at creation (it never grows). */
+size_t gro_memory(const struct gro_ctx *ctx);
+
+/* ---------------------------------------------------------------- packets */
+
+#define GRO_LIN_CSUM	0x1u	/* finish the TCP checksum (no longer partial) */
+
+/* Copy @pkt into @buf as one contiguous frame. With GRO_LIN_CSUM a
+ * super-packet's TCP checksum is completed in the copy. Returns the length,
+ * or GRO_ENOSPC if @cap is too small. */
+long gro_pkt_linearize(const struct gro_pkt *pkt, uint8_t *buf, size_t cap, unsigned flags);
+
+/* Ones'-complement sum of @len bytes at @data, added to @sum (not folded). */
+uint64_t gro_csum_add(uint64_t sum, const void *data, size_t len);
+
+/* Fold a sum from gro_csum_add() to 16 bits (not inverted). */
+uint16_t gro_csum_fold(uint64_t sum);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* LIBGRO_GRO_H */

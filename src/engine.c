@@ -1,0 +1,419 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The engine: Linux's dev_gro_receive and napi_gro_flush around the flow
+ * table. Each frame goes down the protocol layers (proto/), which decide,
+ * as Linux's gro_receive callbacks do, whether it joins a held flow, and
+ * whether some held flow must complete now. What they decide is carried
+ * out here, in the same order as Linux: the completed flow first, then the
+ * frame itself (merged, delivered as is, or held as a new flow).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "gro_internal.h"
+
+static _Thread_local struct {
+	char msg[160];
+} cfg_err;
+
+const char *gro_config_error(void)
+{
+	return cfg_err.msg[0] ? cfg_err.msg : "no configuration error";
+}
+
+const char *gro_strerror(int err)
+{
+	switch (err) {
+	case GRO_OK: return "success";
+	case GRO_EINVAL: return "invalid argument";
+	case GRO_ENOMEM: return "out of memory";
+	case GRO_ENOSPC: return "output buffer too small";
+	case GRO_EPROTO: return "packet is not of the expected kind";
+	}
+	return "unknown error";
+}
+
+static const char *const reason_names[GRO_R_COUNT] = {
+	[GRO_R_NOT_TCP] = "not-tcp",
+	[GRO_R_MALFORMED] = "malformed",
+	[GRO_R_IP_OPTS] = "ip-options",
+	[GRO_R_IP_FRAG] = "ip-fragment",
+	[GRO_R_IP_CSUM] = "ip-checksum",
+	[GRO_R_IP_LEN] = "ip-length",
+	[GRO_R_L4_CSUM] = "tcp-checksum",
+	[GRO_R_FLAGS] = "tcp-flags",
+	[GRO_R_NO_PAYLOAD] = "no-payload",
+	[GRO_R_MISMATCH_NEW] = "mismatch-unheld",
+	[GRO_R_PUSH] = "push",
+	[GRO_R_SHORT] = "short-segment",
+	[GRO_R_MISMATCH] = "mismatch",
+	[GRO_R_SIZE] = "size-limit",
+	[GRO_R_EVICT] = "evict",
+	[GRO_R_POLL_END] = "poll-end",
+	[GRO_R_TIMEOUT] = "timeout",
+	[GRO_R_DESTROY] = "destroy",
+};
+
+const char *gro_reason_name(enum gro_reason r)
+{
+	return (unsigned)r < GRO_R_COUNT ? reason_names[r] : "unknown";
+}
+
+void gro_config_init(struct gro_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->max_flows = 64;
+	cfg->buckets = 8;
+	cfg->max_size = 65535;
+	cfg->batch = 64;
+	cfg->csum = GRO_CSUM_VERIFY;
+}
+
+static int bad_config(const char *what)
+{
+	snprintf(cfg_err.msg, sizeof(cfg_err.msg), "%s", what);
+	return GRO_EINVAL;
+}
+
+static int check_config(const struct gro_config *c)
+{
+	cfg_err.msg[0] = 0;
+	if (!c->deliver)
+		return bad_config("deliver: a delivery hook is required");
+	if (c->max_flows < 1 || c->max_flows > GRO_MAX_FLOWS)
+		return bad_config("max_flows: must be 1 to 16777216");
+	if (c->buckets < 1 || c->buckets > 256 || (c->buckets & (c->buckets - 1)))
+		return bad_config("buckets: must be a power of two from 1 to 256");
+	if (c->max_flows % c->buckets)
+		return bad_config("buckets: must divide max_flows");
+	if (c->max_size < 64 || c->max_size > GRO_MAX_SIZE)
+		return bad_config("max_size: must be 64 to 65535");
+	if (c->max_segs > 65535)
+		return bad_config("max_segs: must be 0 (no limit) to 65535");
+	if (c->batch < 1 || c->batch > 65536)
+		return bad_config("batch: must be 1 to 65536");
+	if (c->csum != GRO_CSUM_VERIFY && c->csum != GRO_CSUM_TRUST)
+		return bad_config("csum: must be GRO_CSUM_VERIFY or GRO_CSUM_TRUST");
+	if (c->max_held_frames && c->max_held_frames < c->max_flows)
+		return bad_config("max_held_frames: must be 0 (auto) or at least max_flows");
+	if (c->max_held_frames > (1u << 28))
+		return bad_config("max_held_frames: at most 268435456");
+	return GRO_OK;
+}
+
+int gro_create(const struct gro_config *cfg, struct gro_ctx **out)
+{
+	struct gro_ctx *ctx;
+	uint64_t n;
+	int err;
+
+	if (!cfg || !out)
+		return bad_config("cfg and out must not be NULL");
+	*out = NULL;
+	err = check_config(cfg);
+	if (err)
+		return err;
+	ctx = calloc(1, sizeof(*ctx));
+	if (!ctx)
+		return GRO_ENOMEM;
+	ctx->cfg = *cfg;
+	ctx->memory = sizeof(*ctx);
+
+	/* Enough nodes for every flow to reach 64 KiB of 1448-byte segments,
+	 * but for large tables about two per flow: a table that size holds
+	 * many short-lived flows, not many full ones. */
+	n = cfg->max_held_frames;
+	if (!n) {
+		uint64_t full = (uint64_t)cfg->max_flows * 46;
+		uint64_t lean = (uint64_t)cfg->max_flows * 2 + 65536;
+
+		n = full < lean ? full : lean;
+		if (n < 65536)
+			n = 65536;
+	}
+	ctx->nnodes = (uint32_t)n;
+
+	/* One delivered packet can hold at most one node per segment. */
+	ctx->oseg_cap = (ctx->nnodes < 65536 ? ctx->nnodes : 65536) + cfg->batch;
+	ctx->out = calloc(cfg->batch, sizeof(*ctx->out));
+	ctx->oseg = calloc(ctx->oseg_cap, sizeof(*ctx->oseg));
+	ctx->memory += (size_t)cfg->batch * sizeof(*ctx->out) +
+		       (size_t)ctx->oseg_cap * sizeof(*ctx->oseg);
+	err = ctx->out && ctx->oseg ? gro_flowtab_init(ctx) : GRO_ENOMEM;
+	if (err) {
+		gro_flowtab_free(ctx);
+		free(ctx->out);
+		free(ctx->oseg);
+		free(ctx);
+		return err;
+	}
+	*out = ctx;
+	return GRO_OK;
+}
+
+/* Hand the batch to the caller, then give every frame in it back. */
+static void deliver_batch(struct gro_ctx *ctx)
+{
+	const struct gro_config *c = &ctx->cfg;
+	uint32_t i;
+
+	if (!ctx->nout)
+		return;
+	c->deliver(c->deliver_arg, ctx->out, ctx->nout);
+	if (c->release)
+		for (i = 0; i < ctx->noseg; i++)
+			c->release(c->release_arg, ctx->oseg[i].cookie);
+	ctx->nout = 0;
+	ctx->noseg = 0;
+}
+
+/* A slot in the batch with room for @nsegs spans. */
+static struct gro_pkt *out_slot(struct gro_ctx *ctx, uint32_t nsegs)
+{
+	struct gro_pkt *pkt;
+
+	if (ctx->nout == ctx->cfg.batch || ctx->noseg + nsegs > ctx->oseg_cap)
+		deliver_batch(ctx);
+	pkt = &ctx->out[ctx->nout++];
+	memset(pkt, 0, sizeof(*pkt));
+	pkt->segs = &ctx->oseg[ctx->noseg];
+	pkt->nsegs = nsegs;
+	ctx->noseg += nsegs;
+	return pkt;
+}
+
+static void count_out(struct gro_ctx *ctx, const struct gro_pkt *pkt)
+{
+	ctx->st.pkts_out++;
+	ctx->st.bytes_out += pkt->len;
+	ctx->st.reasons[pkt->reason]++;
+	if (pkt->gso_segs > 1) {
+		ctx->st.super_pkts++;
+		ctx->st.segs_merged += pkt->gso_segs;
+	}
+}
+
+/* GRO_NORMAL: the frame goes up as it came. */
+static void deliver_as_is(struct gro_ctx *ctx, const struct gro_cb *cb)
+{
+	struct gro_pkt *pkt = out_slot(ctx, 1);
+	struct gro_seg *s = (struct gro_seg *)pkt->segs;
+
+	s->data = cb->data;
+	s->len = cb->len;
+	s->cookie = cb->cookie;
+	pkt->data = cb->data;
+	pkt->len = cb->len;
+	pkt->l3_off = cb->l3_off;
+	pkt->l4_off = cb->l4_off;
+	pkt->hdr_len = cb->hdr_len;
+	pkt->gso_segs = 1;
+	pkt->reason = cb->reason;
+	count_out(ctx, pkt);
+}
+
+/*
+ * gro_complete: a flow leaves the table. A flow of one segment goes up
+ * untouched, as Linux does; a merged one gets its headers completed by
+ * each layer, innermost last, like the gro_complete callbacks.
+ */
+void gro_complete(struct gro_ctx *ctx, struct gro_flow *f, enum gro_reason r)
+{
+	struct gro_pkt *pkt = out_slot(ctx, f->count);
+	struct gro_seg *s = (struct gro_seg *)pkt->segs;
+	uint8_t *head = gro_flow_head(ctx, f);
+	uint32_t n, next;
+
+	pkt->data = head;
+	pkt->len = f->tot;
+	pkt->l3_off = f->l3_off;
+	pkt->l4_off = f->l4_off;
+	pkt->hdr_len = f->hdr_len;
+	pkt->gso_segs = f->count;
+	pkt->reason = (uint8_t)r;
+	if (f->count > 1) {
+		pkt->gso_size = f->gso_size;
+		pkt->gso_type = gro_flow_l3(f)->complete(head, f);
+		gro_tcp_ops.complete(head, f, pkt);
+	}
+
+	for (n = f->first; n != GRO_NIL; n = next) {
+		struct gro_node *node = &ctx->nodes[n];
+
+		s->data = node->data;
+		s->len = node->len;
+		s->cookie = node->cookie;
+		s++;
+		next = node->next;
+		node->next = ctx->free_node;
+		ctx->free_node = n;
+		ctx->nodes_used--;
+	}
+	gro_flow_remove(ctx, f);
+	count_out(ctx, pkt);
+}
+
+bool gro_flow_full(const struct gro_ctx *ctx, const struct gro_flow *f, uint32_t len)
+{
+	/* skb_gro_receive: p->len counts from the end of the Ethernet header. */
+	return f->tot - ETH_HLEN + len > ctx->cfg.max_size ||
+	       (ctx->cfg.max_segs && f->count >= ctx->cfg.max_segs);
+}
+
+/* skb_gro_receive: the segment's payload joins the flow, no copy. */
+void gro_flow_append(struct gro_ctx *ctx, struct gro_flow *f, const struct gro_cb *cb)
+{
+	uint32_t n = gro_node_alloc(ctx);
+	struct gro_node *node = &ctx->nodes[n];
+
+	node->data = cb->data + cb->hdr_len;
+	node->len = cb->paylen;
+	node->cookie = cb->cookie;
+	ctx->nodes[f->last].next = n;
+	f->last = n;
+	f->tot += cb->paylen;
+	f->next_seq += cb->paylen;
+	f->count++;
+}
+
+/* dev_gro_receive's tail: nothing to join, so the frame starts a flow. */
+static void hold(struct gro_ctx *ctx, const struct gro_cb *cb)
+{
+	uint32_t bucket = cb->rxhash & ctx->bucket_mask;
+	struct gro_flow *f;
+	struct gro_node *node;
+	uint32_t n;
+
+	/* A full bucket completes its oldest flow first (gro_flush_oldest). */
+	if (ctx->buckets[bucket].count >= ctx->per_bucket)
+		gro_complete(ctx, gro_flow_oldest(ctx, bucket), GRO_R_EVICT);
+
+	n = gro_node_alloc(ctx);
+	node = &ctx->nodes[n];
+	node->data = cb->data;
+	node->len = cb->len;
+	node->cookie = cb->cookie;
+
+	f = gro_flow_insert(ctx, cb, n);
+	f->tot = cb->len;
+	f->next_seq = cb->next_seq;
+	f->l3_off = cb->l3_off;
+	f->l4_off = cb->l4_off;
+	f->hdr_len = cb->hdr_len;
+	f->gso_size = (uint16_t)cb->paylen;
+	f->count = 1;
+	f->fixedid = 0;
+	f->v6 = cb->v6;
+	f->age = ctx->now;
+}
+
+static void receive_one(struct gro_ctx *ctx, struct gro_frame *fr)
+{
+	struct gro_cb cb;
+	struct gro_flow *pp;
+
+	ctx->st.frames_in++;
+	ctx->st.bytes_in += fr->len;
+
+	/* Every frame may need a node; if the pool is dry, make room the
+	 * way a full bucket does, by completing the oldest flow. */
+	if (unlikely(ctx->free_node == GRO_NIL))
+		gro_complete(ctx, gro_flow_oldest_global(ctx), GRO_R_EVICT);
+
+	memset(&cb, 0, sizeof(cb));
+	cb.data = fr->data;
+	cb.len = fr->len;
+	cb.rxhash = fr->rxhash;
+	cb.fflags = fr->flags;
+	cb.cookie = fr->cookie;
+	if (ctx->cfg.csum == GRO_CSUM_TRUST)
+		cb.fflags |= GRO_FRAME_CSUM_OK;
+
+	if (unlikely(!fr->data || fr->len < ETH_HLEN)) {
+		gro_cb_flush(&cb, GRO_R_MALFORMED);
+		if (!fr->data)
+			cb.len = 0;
+		deliver_as_is(ctx, &cb);
+		return;
+	}
+	cb.off = ETH_HLEN;
+	pp = gro_l2_receive(ctx, &cb, rd16(fr->data + 12));
+	if (pp)
+		gro_complete(ctx, pp, cb.pp_reason);
+	if (cb.merged)
+		return;
+	if (cb.flush)
+		deliver_as_is(ctx, &cb);
+	else
+		hold(ctx, &cb);
+}
+
+int gro_receive(struct gro_ctx *ctx, struct gro_frame *frames, unsigned n, uint64_t now_ns)
+{
+	unsigned i;
+
+	if (!ctx || (!frames && n))
+		return GRO_EINVAL;
+	ctx->now = now_ns;
+	for (i = 0; i < n; i++)
+		receive_one(ctx, &frames[i]);
+	deliver_batch(ctx);
+	return GRO_OK;
+}
+
+static int flush_all(struct gro_ctx *ctx, uint64_t now_ns, int mode, enum gro_reason r)
+{
+	int done = 0;
+	uint32_t b;
+
+	/* Bucket by bucket, oldest first, stopping at the first flow that is
+	 * still young, as napi_gro_flush does with flush_old. */
+	for (b = 0; b <= ctx->bucket_mask; b++) {
+		struct gro_flow *f;
+
+		while ((f = gro_flow_oldest(ctx, b))) {
+			if (mode == GRO_FLUSH_TIMEOUT &&
+			    now_ns - f->age < ctx->cfg.flush_timeout_ns)
+				break;
+			gro_complete(ctx, f, r);
+			done++;
+		}
+	}
+	deliver_batch(ctx);
+	return done;
+}
+
+int gro_flush(struct gro_ctx *ctx, uint64_t now_ns, int mode)
+{
+	if (!ctx || (mode != GRO_FLUSH_ALL && mode != GRO_FLUSH_TIMEOUT))
+		return GRO_EINVAL;
+	ctx->now = now_ns;
+	return flush_all(ctx, now_ns, mode, mode == GRO_FLUSH_ALL ? GRO_R_POLL_END : GRO_R_TIMEOUT);
+}
+
+void gro_destroy(struct gro_ctx *ctx)
+{
+	if (!ctx)
+		return;
+	flush_all(ctx, ctx->now, GRO_FLUSH_ALL, GRO_R_DESTROY);
+	gro_flowtab_free(ctx);
+	free(ctx->out);
+	free(ctx->oseg);
+	free(ctx);
+}
+
+unsigned gro_held(const struct gro_ctx *ctx)
+{
+	return ctx ? ctx->held : 0;
+}
+
+void gro_get_stats(const struct gro_ctx *ctx, struct gro_stats *st)
+{
+	if (ctx && st)
+		*st = ctx->st;
+}
+
+size_t gro_memory(const struct gro_ctx *ctx)
+{
+	return ctx ? ctx->memory : 0;
+}

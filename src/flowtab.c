@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The flow table: held flows, found in O(1) by a keyed hash of their
+ * addresses and ports, and kept per bucket in the order they were first
+ * held, which is the order Linux completes and evicts them in.
+ *
+ * Linux keeps at most 8 flows in each of 8 lists and scans a list per
+ * packet. Equal keys find the same flow here as there, because Linux never
+ * holds two flows with equal keys: a segment that finds its flow either
+ * joins it or completes it. So a hash lookup is the list scan made O(1),
+ * and the age lists keep the order in which Linux walks its lists.
+ *
+ * All memory is allocated once: the flow slots, the hash heads, and a pool
+ * of nodes, one per held frame.
+ */
+#include <stdlib.h>
+#include <sys/random.h>
+#include <time.h>
+
+#include "gro_internal.h"
+
+static inline uint64_t rotl64(uint64_t x, int r) { return x << r | x >> (64 - r); }
+
+/*
+ * A keyed multiply-rotate hash: the key is random per context, so a sender
+ * who cannot see the table cannot aim many flows at one chain.
+ */
+uint64_t gro_hash_start(const struct gro_ctx *ctx)
+{
+	return ctx->k0;
+}
+
+uint64_t gro_hash_step(uint64_t h, uint64_t w)
+{
+	h ^= w;
+	h *= 0x9e3779b97f4a7c15ull;
+	return rotl64(h, 29);
+}
+
+uint32_t gro_hash_final(const struct gro_ctx *ctx, uint64_t h)
+{
+	h ^= ctx->k1;
+	h *= 0xbf58476d1ce4e5b9ull;
+	h ^= h >> 31;
+	h *= 0x94d049bb133111ebull;
+	return (uint32_t)(h >> 32);
+}
+
+static uint32_t pow2_at_least(uint64_t n)
+{
+	uint32_t p = 1;
+
+	while (p < n)
+		p <<= 1;
+	return p;
+}
+
+int gro_flowtab_init(struct gro_ctx *ctx)
+{
+	const struct gro_config *c = &ctx->cfg;
+	uint32_t nflows = c->max_flows, i;
+	uint32_t nbuckets = pow2_at_least((uint64_t)nflows * 2);
+
+	ctx->flows = calloc(nflows, sizeof(*ctx->flows));
+	ctx->table = malloc((size_t)nbuckets * sizeof(*ctx->table));
+	ctx->buckets = calloc(c->buckets, sizeof(*ctx->buckets));
+	ctx->nodes = calloc(ctx->nnodes, sizeof(*ctx->nodes));
+	if (!ctx->flows || !ctx->table || !ctx->buckets || !ctx->nodes)
+		return GRO_ENOMEM;
+	ctx->memory += (size_t)nflows * sizeof(*ctx->flows) +
+		       (size_t)nbuckets * sizeof(*ctx->table) +
+		       (size_t)c->buckets * sizeof(*ctx->buckets) +
+		       (size_t)ctx->nnodes * sizeof(*ctx->nodes);
+
+	ctx->table_mask = nbuckets - 1;
+	for (i = 0; i < nbuckets; i++)
+		ctx->table[i] = GRO_NIL;
+	for (i = 0; i < nflows; i++)
+		ctx->flows[i].hnext = i + 1 < nflows ? i + 1 : GRO_NIL;
+	ctx->free_flow = 0;
+	for (i = 0; i < ctx->nnodes; i++)
+		ctx->nodes[i].next = i + 1 < ctx->nnodes ? i + 1 : GRO_NIL;
+	ctx->free_node = 0;
+	for (i = 0; i < c->buckets; i++)
+		ctx->buckets[i].oldest = ctx->buckets[i].newest = GRO_NIL;
+	ctx->bucket_mask = c->buckets - 1;
+	ctx->per_bucket = nflows / c->buckets;
+
+	if (c->hash_seed) {
+		ctx->k0 = c->hash_seed;
+		ctx->k1 = rotl64(c->hash_seed, 32) ^ 0x6a09e667f3bcc909ull;
+	} else {
+		uint64_t k[2];
+
+		if (getrandom(k, sizeof(k), 0) != sizeof(k)) {
+			struct timespec ts;
+
+			/* No entropy source: still differ per context. */
+			clock_gettime(CLOCK_MONOTONIC, &ts);
+			k[0] = (uint64_t)ts.tv_nsec * 0x9e3779b97f4a7c15ull ^ (uintptr_t)ctx;
+			k[1] = rotl64(k[0], 17) ^ (uint64_t)ts.tv_sec;
+		}
+		ctx->k0 = k[0];
+		ctx->k1 = k[1];
+	}
+	return GRO_OK;
+}
+
+void gro_flowtab_free(struct gro_ctx *ctx)
+{
+	free(ctx->flows);
+	free(ctx->table);
+	free(ctx->buckets);
+	free(ctx->nodes);
+}
+
+struct gro_flow *gro_flow_lookup(struct gro_ctx *ctx, const struct gro_cb *cb)
+{
+	uint32_t h = (uint32_t)cb->hash, i;
+
+	for (i = ctx->table[h & ctx->table_mask]; i != GRO_NIL; i = ctx->flows[i].hnext) {
+		struct gro_flow *f = &ctx->flows[i];
+		const uint8_t *head;
+
+		if (f->hash != h || f->rxhash != cb->rxhash ||
+		    f->l3_off != cb->l3_off || f->l4_off != cb->l4_off)
+			continue;
+		head = gro_flow_head(ctx, f);
+		/* MAC header and every VLAN tag, as gro_list_prepare and
+		 * vlan_gro_receive compare them; then the network layer's
+		 * key; then the ports, as tcp_gro_lookup does. */
+		if (memcmp(head, cb->data, cb->l3_off) ||
+		    !cb->l3->same_flow(cb, head, f) ||
+		    ld32(head + f->l4_off) != ld32(cb->data + cb->l4_off))
+			continue;
+		return f;
+	}
+	return NULL;
+}
+
+uint32_t gro_node_alloc(struct gro_ctx *ctx)
+{
+	uint32_t n = ctx->free_node;
+
+	ctx->free_node = ctx->nodes[n].next;
+	ctx->nodes[n].next = GRO_NIL;
+	ctx->nodes_used++;
+	return n;
+}
+
+struct gro_flow *gro_flow_insert(struct gro_ctx *ctx, const struct gro_cb *cb, uint32_t node)
+{
+	uint32_t i = ctx->free_flow, h = (uint32_t)cb->hash;
+	struct gro_flow *f = &ctx->flows[i];
+	struct gro_bucket *b = &ctx->buckets[cb->rxhash & ctx->bucket_mask];
+
+	ctx->free_flow = f->hnext;
+
+	f->hash = h;
+	f->hnext = ctx->table[h & ctx->table_mask];
+	ctx->table[h & ctx->table_mask] = i;
+
+	f->newer = GRO_NIL;
+	f->older = b->newest;
+	if (b->newest != GRO_NIL)
+		ctx->flows[b->newest].newer = i;
+	else
+		b->oldest = i;
+	b->newest = i;
+	b->count++;
+	ctx->held++;
+
+	f->first = f->last = node;
+	f->rxhash = cb->rxhash;
+	f->bucket = (uint8_t)(cb->rxhash & ctx->bucket_mask);
+	return f;
+}
+
+void gro_flow_remove(struct gro_ctx *ctx, struct gro_flow *f)
+{
+	uint32_t i = (uint32_t)(f - ctx->flows);
+	uint32_t *pp = &ctx->table[f->hash & ctx->table_mask];
+	struct gro_bucket *b = &ctx->buckets[f->bucket];
+
+	while (*pp != i)
+		pp = &ctx->flows[*pp].hnext;
+	*pp = f->hnext;
+
+	if (f->older != GRO_NIL)
+		ctx->flows[f->older].newer = f->newer;
+	else
+		b->oldest = f->newer;
+	if (f->newer != GRO_NIL)
+		ctx->flows[f->newer].older = f->older;
+	else
+		b->newest = f->older;
+	b->count--;
+	ctx->held--;
+
+	f->hnext = ctx->free_flow;
+	ctx->free_flow = i;
+}
+
+struct gro_flow *gro_flow_oldest(struct gro_ctx *ctx, uint32_t bucket)
+{
+	uint32_t i = ctx->buckets[bucket].oldest;
+
+	return i == GRO_NIL ? NULL : &ctx->flows[i];
+}
+
+/* The node pool ran dry: the flow held longest, over all buckets. */
+struct gro_flow *gro_flow_oldest_global(struct gro_ctx *ctx)
+{
+	struct gro_flow *best = NULL;
+	uint32_t b;
+
+	for (b = 0; b <= ctx->bucket_mask; b++) {
+		struct gro_flow *f = gro_flow_oldest(ctx, b);
+
+		if (f && (!best || f->age < best->age))
+			best = f;
+	}
+	return best;
+}
