@@ -13,10 +13,11 @@ all:
 
 # Each part of the tree contributes its targets from a fragment.
 -include src/lib.mk
--include tools/gro/gro.mk
 -include tests/lib/lib.mk
+-include tools/gro/gro.mk
 -include tests/unit/unit.mk
 -include tests/kernel/kernel.mk
+-include tests/kernel/scenarios.mk
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/* Shared pieces of the gro command-line tool. */
+#ifndef GRO_CLI_H
+#define GRO_CLI_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "gro.h"
+
+struct cli_opts {
+	unsigned burst;			/* frames per poll, the NAPI weight */
+	uint64_t flush_timeout_us;	/* a poll spans at most this much capture time */
+	uint32_t max_flows;		/* 0: Linux's 8 buckets of 8 */
+	uint32_t max_size, max_segs;
+	int rx_trust;			/* trust TCP checksums (CHECKSUM_UNNECESSARY) */
+	int csum_partial;		/* keep the pseudo-header seed in the output */
+	int json, quiet;
+};
+
+/* Observers the demo uses to tabulate flows; NULL when unused. */
+struct cli_watch {
+	void (*in)(void *arg, const uint8_t *frame, uint32_t len);
+	void (*out)(void *arg, const struct gro_pkt *pkt);
+	void *arg;
+};
+
+struct cli_result {
+	struct gro_stats st;
+	double secs_total;		/* wall time, I/O included */
+	double secs_engine;		/* time inside gro_receive/gro_flush */
+	uint64_t polls;
+};
+
+void cli_opts_init(struct cli_opts *o);
+/* Parse one option shared by the subcommands; returns 1 if it consumed
+ * argv[*i] (and maybe its value), 0 if it is not one, -1 on a bad value. */
+int cli_parse_common(struct cli_opts *o, int argc, char **argv, int *i);
+void cli_usage_common(FILE *f);
+
+/* Run the engine over capture @in, writing delivered frames to @out.
+ * Returns 0, or 1 after printing a one-line error; @out is then absent. */
+int cli_coalesce(const char *in, const char *out, const struct cli_opts *o,
+		 const struct cli_watch *w, struct cli_result *res);
+
+void cli_print_summary(FILE *f, const char *in, const struct cli_result *r);
+void cli_print_json(FILE *f, const char *in, const char *out, const struct cli_result *r);
+
+int cmd_coalesce(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
+
+#endif

@@ -1,0 +1,9 @@
+# The gro command-line tool: build/gro
+GRO_SRCS := tools/gro/main.c tools/gro/coalesce.c tools/gro/demo.c tools/gro/run.c tools/gro/report.c
+GRO_OBJS := $(GRO_SRCS:%.c=$(BUILD)/%.o)
+GRO_BIN  := $(BUILD)/gro
+
+all: $(GRO_BIN)
+
+$(GRO_BIN): $(GRO_OBJS) $(PKTBUILD_OBJ) $(LIB)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)

@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Replaying a capture through the engine, poll by poll, and writing what
+ * it delivers. A poll is up to --burst frames whose timestamps lie within
+ * --flush-timeout of the poll's first; at its end everything held is
+ * completed, as napi_complete_done does. The output file appears only when
+ * the whole input was read and written: a failure leaves nothing behind.
+ */
+#include <errno.h>
+#include <libgen.h>
+#include <pcap/pcap.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#define SNAPLEN 262144
+
+/* An input frame as the engine sees it, and what the output needs of it. */
+struct rec {
+	struct timeval ts;
+	uint32_t orig_len;	/* length on the wire, if the capture cut it */
+	uint32_t len;
+	uint8_t data[];
+};
+
+struct run {
+	const struct cli_opts *o;
+	const struct cli_watch *w;
+	const char *in_path, *out_path;
+	pcap_dumper_t *dumper;
+	uint8_t *obuf;
+	struct timeval now;	/* timestamp written on delivered frames */
+	int werr;
+};
+
+void cli_opts_init(struct cli_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->burst = 64;
+	o->flush_timeout_us = 1000;
+	o->max_size = 65535;
+}
+
+static double mono(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec + t.tv_nsec * 1e-9;
+}
+
+static void on_deliver(void *arg, const struct gro_pkt *pkts, unsigned n)
+{
+	struct run *r = arg;
+	unsigned i;
+
+	for (i = 0; i < n; i++) {
+		const struct gro_pkt *p = &pkts[i];
+		const struct rec *head = p->segs[0].cookie;
+		struct pcap_pkthdr h;
+		long len;
+
+		if (r->w && r->w->out)
+			r->w->out(r->w->arg, p);
+		len = gro_pkt_linearize(p, r->obuf, SNAPLEN, r->o->csum_partial ? 0 : GRO_LIN_CSUM);
+		if (len < 0) {
+			r->werr = 1;
+			continue;
+		}
+		h.ts = r->now;
+		h.caplen = (uint32_t)len;
+		/* A frame passed through keeps its wire length, even if the
+		 * capture had cut it short. */
+		h.len = p->gso_segs == 1 ? head->orig_len : (uint32_t)len;
+		pcap_dump((u_char *)r->dumper, &h, r->obuf);
+	}
+}
+
+/* Output goes to a temporary file beside OUT, renamed into place at the end. */
+static FILE *open_tmp(const char *out, char **tmp)
+{
+	char *d = strdup(out), *b = strdup(out);
+	FILE *f = NULL;
+	int fd;
+
+	*tmp = NULL;
+	if (d && b && asprintf(tmp, "%s/.%s.XXXXXX", dirname(d), basename(b)) > 0) {
+		fd = mkstemp(*tmp);
+		if (fd >= 0) {
+			fchmod(fd, 0644);
+			f = fdopen(fd, "wb");
+		}
+		if (!f) {
+			free(*tmp);
+			*tmp = NULL;
+		}
+	}
+	free(d);
+	free(b);
+	return f;
+}
+
+static void progress(const char *in, FILE *f, off_t size, uint64_t frames, int done)
+{
+	long pos = f ? ftell(f) : -1;
+	int pct = done ? 100 : (pos > 0 && size > 0 ? (int)(pos * 100 / size) : 0), i;
+	char bar[31];
+
+	for (i = 0; i < 30; i++)
+		bar[i] = i < pct * 30 / 100 ? '#' : '.';
+	bar[30] = 0;
+	fprintf(stderr, "\r%s [%s] %3d%% %llu frames%s", in, bar, pct,
+		(unsigned long long)frames, done ? "\n" : "");
+}
+
+int cli_coalesce(const char *in, const char *out, const struct cli_opts *o,
+		 const struct cli_watch *w, struct cli_result *res)
+{
+	char errbuf[PCAP_ERRBUF_SIZE];
+	struct run r = { .o = o, .w = w, .in_path = in, .out_path = out };
+	struct gro_config cfg;
+	struct gro_ctx *gro = NULL;
+	struct gro_frame *frames = NULL;
+	pcap_t *pin = NULL, *dead = NULL;
+	FILE *fout = NULL;
+	char *tmp = NULL;
+	uint8_t *arena = NULL;
+	size_t arena_cap = (size_t)o->burst * (sizeof(struct rec) + SNAPLEN + 16), used = 0;
+	unsigned n = 0;
+	int rc = 1, err, show_progress = 0;
+	uint64_t first_us = 0, nread = 0;
+	struct stat sb;
+	double t0 = mono(), te;
+
+	memset(res, 0, sizeof(*res));
+	pin = pcap_open_offline(in, errbuf);
+	if (!pin) {
+		if (strstr(errbuf, "unknown file format") || strstr(errbuf, "too short"))
+			fprintf(stderr, "gro: %s: not a pcap or pcapng capture\n", in);
+		else
+			fprintf(stderr, "gro: %s: %s\n", in, errbuf);
+		return 1;
+	}
+	if (pcap_datalink(pin) != DLT_EN10MB) {
+		fprintf(stderr, "gro: %s: unsupported link type %s (only Ethernet captures can be coalesced)\n",
+			in, pcap_datalink_val_to_name(pcap_datalink(pin)) ?: "unknown");
+		goto out;
+	}
+	fout = open_tmp(out, &tmp);
+	if (!fout) {
+		fprintf(stderr, "gro: %s: cannot write: %s\n", out, strerror(errno));
+		goto out;
+	}
+	dead = pcap_open_dead(DLT_EN10MB, SNAPLEN);
+	r.dumper = dead ? pcap_dump_fopen(dead, fout) : NULL;
+	if (!r.dumper) {
+		fprintf(stderr, "gro: %s: cannot write a capture\n", out);
+		fclose(fout);
+		goto out;
+	}
+	frames = calloc(o->burst, sizeof(*frames));
+	arena = malloc(arena_cap);
+	r.obuf = malloc(SNAPLEN);
+	if (!frames || !arena || !r.obuf) {
+		fprintf(stderr, "gro: out of memory\n");
+		goto out;
+	}
+
+	gro_config_init(&cfg);
+	if (o->max_flows) {
+		cfg.max_flows = o->max_flows;
+		cfg.buckets = 1;
+	}
+	cfg.max_size = o->max_size;
+	cfg.max_segs = o->max_segs;
+	cfg.csum = o->rx_trust ? GRO_CSUM_TRUST : GRO_CSUM_VERIFY;
+	cfg.deliver = on_deliver;
+	cfg.deliver_arg = &r;
+	err = gro_create(&cfg, &gro);
+	if (err) {
+		fprintf(stderr, "gro: %s: %s\n", gro_strerror(err),
+			err == GRO_EINVAL ? gro_config_error() : "engine");
+		goto out;
+	}
+
+	show_progress = !o->quiet && !o->json && isatty(2) && !stat(in, &sb) && sb.st_size > (8 << 20);
+	te = 0;
+	for (;;) {
+		struct pcap_pkthdr *h;
+		const u_char *data;
+		int got = pcap_next_ex(pin, &h, &data);
+		uint64_t us = 0;
+
+		if (got == PCAP_ERROR) {
+			const char *e = pcap_geterr(pin);
+
+			fprintf(stderr, "gro: %s: %s%s\n", in,
+				strstr(e, "truncated") ? "truncated capture: " : "", e);
+			goto out;
+		}
+		if (got == 1)
+			us = (uint64_t)h->ts.tv_sec * 1000000 + (uint64_t)h->ts.tv_usec;
+		/* End of a poll: the burst is full, the next frame is too late
+		 * for it, or the input ended. */
+		if (n && (got != 1 || n == o->burst || us - first_us > o->flush_timeout_us)) {
+			double t = mono();
+
+			gro_receive(gro, frames, n, first_us * 1000);
+			gro_flush(gro, first_us * 1000, GRO_FLUSH_ALL);
+			te += mono() - t;
+			res->polls++;
+			n = 0;
+			used = 0;
+		}
+		if (got != 1)
+			break;
+
+		{
+			struct rec *rec = (struct rec *)(arena + used);
+
+			rec->ts = h->ts;
+			rec->orig_len = h->len;
+			rec->len = h->caplen;
+			memcpy(rec->data, data, h->caplen);
+			used += (sizeof(*rec) + h->caplen + 15) & ~(size_t)15;
+			if (!n)
+				first_us = us;
+			r.now = h->ts;
+			frames[n] = (struct gro_frame){ .data = rec->data, .len = rec->len, .cookie = rec };
+			if (w && w->in)
+				w->in(w->arg, rec->data, rec->len);
+			n++;
+		}
+		if (show_progress && !(++nread & 0xffff))
+			progress(in, pcap_file(pin), sb.st_size, nread, 0);
+	}
+	gro_get_stats(gro, &res->st);
+	gro_destroy(gro);
+	gro = NULL;
+	if (show_progress)
+		progress(in, NULL, sb.st_size, res->st.frames_in, 1);
+	if (r.werr || pcap_dump_flush(r.dumper) || ferror(fout)) {
+		fprintf(stderr, "gro: %s: write failed: %s\n", out, strerror(errno ? errno : EIO));
+		goto out;
+	}
+	pcap_dump_close(r.dumper);
+	r.dumper = NULL;
+	if (rename(tmp, out)) {
+		fprintf(stderr, "gro: %s: cannot write: %s\n", out, strerror(errno));
+		goto out;
+	}
+	free(tmp);
+	tmp = NULL;
+	res->secs_engine = te;
+	res->secs_total = mono() - t0;
+	rc = 0;
+out:
+	gro_destroy(gro);
+	if (r.dumper)
+		pcap_dump_close(r.dumper);
+	if (tmp) {
+		unlink(tmp);
+		free(tmp);
+	}
+	if (dead)
+		pcap_close(dead);
+	pcap_close(pin);
+	free(frames);
+	free(arena);
+	free(r.obuf);
+	return rc;
+}
