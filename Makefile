@@ -8,8 +8,12 @@ CFLAGS   ?= $(OPT)
 ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) -Iinclude -Isrc -Itests/lib -D_GNU_SOURCE
 LDLIBS   += -lpcap
 
-.PHONY: all clean check demo deps
+.PHONY: all clean check demo deps asan cli-test
 all:
+
+# Installs missing Debian packages (apt-get, as root); quiet when all is there.
+deps:
+	@sh scripts/deps.sh
 
 # Each part of the tree contributes its targets from a fragment.
 -include src/lib.mk
@@ -22,6 +26,34 @@ all:
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+# The main job on a built-in capture.
+demo: deps
+	@$(MAKE) --no-print-directory all
+	$(BUILD)/gro demo $(BUILD)/demo
+
+# Every test: unit tests, CLI tests, the same under AddressSanitizer and
+# UndefinedBehaviorSanitizer, and the kernel conformance suite.
+check: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory check-run
+	@$(MAKE) --no-print-directory asan
+
+ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+asan:
+	@echo "== under AddressSanitizer + UndefinedBehaviorSanitizer"
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/asan CFLAGS="$(ASAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" check-run
+
+# What `make check` runs, in a normal and in a sanitizer build; fragments
+# add their suites to it.
+.PHONY: check-run
+check-run: cli-test
+
+cli-test: $(GRO_BIN) $(BUILD)/pcapgen
+	sh tests/cli/cli_test.sh $(GRO_BIN) $(BUILD)/pcapgen
+
+$(BUILD)/pcapgen: $(BUILD)/tests/cli/pcapgen.o $(PKTBUILD_OBJ)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 clean:
 	rm -rf $(BUILD)

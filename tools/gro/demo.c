@@ -110,6 +110,8 @@ static void flow_init(struct flow *f, int idx)
 {
 	int v6 = idx >= 3;
 
+	memset(f, 0, sizeof(*f));
+
 	pb_init(&f->data, v6);
 	f->data.sport = (uint16_t)(443 + idx * 1000);
 	f->data.dport = (uint16_t)(50000 + idx);

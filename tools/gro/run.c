@@ -33,7 +33,6 @@ struct run {
 	const char *in_path, *out_path;
 	pcap_dumper_t *dumper;
 	uint8_t *obuf;
-	struct timeval now;	/* timestamp written on delivered frames */
 	int werr;
 };
 
@@ -62,6 +61,7 @@ static void on_deliver(void *arg, const struct gro_pkt *pkts, unsigned n)
 		const struct gro_pkt *p = &pkts[i];
 		const struct rec *head = p->segs[0].cookie;
 		struct pcap_pkthdr h;
+		uint32_t k;
 		long len;
 
 		if (r->w && r->w->out)
@@ -71,7 +71,14 @@ static void on_deliver(void *arg, const struct gro_pkt *pkts, unsigned n)
 			r->werr = 1;
 			continue;
 		}
-		h.ts = r->now;
+		/* A packet is stamped with the arrival of its last segment. */
+		h.ts = head->ts;
+		for (k = 1; k < p->nsegs; k++) {
+			const struct rec *seg = p->segs[k].cookie;
+
+			if (timercmp(&seg->ts, &h.ts, >))
+				h.ts = seg->ts;
+		}
 		h.caplen = (uint32_t)len;
 		/* A frame passed through keeps its wire length, even if the
 		 * capture had cut it short. */
@@ -229,7 +236,6 @@ int cli_coalesce(const char *in, const char *out, const struct cli_opts *o,
 			used += (sizeof(*rec) + h->caplen + 15) & ~(size_t)15;
 			if (!n)
 				first_us = us;
-			r.now = h->ts;
 			frames[n] = (struct gro_frame){ .data = rec->data, .len = rec->len, .cookie = rec };
 			if (w && w->in)
 				w->in(w->arg, rec->data, rec->len);
