@@ -1,0 +1,1414 @@
+/* scenarios: writes GRO test inputs as pcap files.
+ *
+ *   scenarios selftest OUTDIR           one pcap (+ .expect) per case of the
+ *                                       kernel's GRO selftest, IPv4 and IPv6
+ *   scenarios random SEED COUNT OUTDIR  COUNT seeded random scenarios
+ *   scenarios dump FILE.pcap            one line per frame
+ *
+ * Selftest cases mirror the packets the kernel's GRO conformance selftest
+ * sends on the wire (addresses, ports, sequence numbers, flags, options, the
+ * closing FIN). Its pauses (100 ms before the FIN in most cases, 100 ms in
+ * data_burst, 1 s in ip_frag6) become gaps between pcap timestamps: a
+ * replayer should flush everything held when it sees such a gap, as the
+ * kernel does when its flush timer fires. The .expect file lists, one per
+ * line, the TCP payload lengths the selftest's receiver expects to see
+ * before the FIN; the FIN itself is the end marker and is not listed.
+ */
+#include "pktbuild.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define MAX_FRAME 9014          /* MTU 9000 plus Ethernet header */
+
+static const char *outdir;
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+/* mkdir -p */
+static void make_dir(const char *path)
+{
+	char buf[4096];
+	size_t i, n = strlen(path);
+
+	if (n >= sizeof(buf))
+		die("path too long: %s", path);
+	memcpy(buf, path, n + 1);
+	for (i = 1; i <= n; i++) {
+		if (buf[i] != '/' && buf[i] != '\0')
+			continue;
+		buf[i] = '\0';
+		if (mkdir(buf, 0777) && errno != EEXIST)
+			die("mkdir %s: %s", buf, strerror(errno));
+		buf[i] = path[i];
+	}
+}
+
+static void write_pcap(const struct pb_list *l, const char *fmt, ...)
+{
+	char path[4096], name[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(name, sizeof(name), fmt, ap);
+	va_end(ap);
+	snprintf(path, sizeof(path), "%s/%s.pcap", outdir, name);
+	if (pb_pcap_write(path, l))
+		exit(1);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Selftest cases                                                           */
+
+#define ST_PAYLOAD 100
+#define ST_SEQ     100          /* first sequence and ack number */
+#define ST_PAUSE   100000       /* the selftest's 100 ms pause, in us */
+
+struct st {
+	int v6;
+	struct pb_list l;
+	int exp[64];
+	int nexp;
+};
+
+static uint8_t st_fill[65536];  /* the selftest's payload: all 'a' */
+
+/* A plain data segment of the selftest's flow at sequence offset seq_off. */
+static void st_pkt(const struct st *c, struct pb_frame *f, uint32_t seq_off, uint32_t len)
+{
+	static const uint8_t dmac[6] = { 0xaa, 0, 0, 0, 0, 0x01 };
+	static const uint8_t smac[6] = { 0xaa, 0, 0, 0, 0, 0x02 };
+
+	pb_init(f, c->v6);
+	memcpy(f->dst_mac, dmac, 6);
+	memcpy(f->src_mac, smac, 6);
+	if (c->v6) {
+		inet_pton(AF_INET6, "fdaa::2", f->saddr);
+		inet_pton(AF_INET6, "fdaa::1", f->daddr);
+	} else {
+		inet_pton(AF_INET, "192.168.1.200", f->saddr);
+		inet_pton(AF_INET, "192.168.1.100", f->daddr);
+	}
+	f->ttl = f->hop_limit = 8;
+	f->sport = 1500;
+	f->dport = 8000;
+	f->seq = ST_SEQ + seq_off;
+	f->ack = ST_SEQ;
+	f->window = 65535;
+	f->payload = st_fill;
+	f->payload_len = len;
+}
+
+static void st_add(struct st *c, const struct pb_frame *f)
+{
+	pb_list_add_frame(&c->l, f);
+}
+
+static void st_data(struct st *c, uint32_t seq_off, uint32_t len)
+{
+	struct pb_frame f;
+
+	st_pkt(c, &f, seq_off, len);
+	st_add(c, &f);
+}
+
+/* The closing packet every case ends with: FIN at offset 200, no data. */
+static void st_fin(struct st *c, int pause)
+{
+	struct pb_frame f;
+
+	if (pause)
+		pb_list_gap(&c->l, ST_PAUSE);
+	st_pkt(c, &f, 2 * ST_PAYLOAD, 0);
+	f.flags |= PB_FIN;
+	st_add(c, &f);
+}
+
+static void expect(struct st *c, int n, ...)
+{
+	va_list ap;
+
+	va_start(ap, n);
+	while (n--)
+		c->exp[c->nexp++] = va_arg(ap, int);
+	va_end(ap);
+}
+
+static void case_data(struct st *c, int arg)
+{
+	static const int len[4][2] = { { 100, 100 }, { 100, 50 }, { 100, 1 }, { 50, 100 } };
+
+	st_data(c, 0, len[arg][0]);
+	st_data(c, len[arg][0], len[arg][1]);
+	st_fin(c, 0);
+	if (arg == 3)
+		expect(c, 2, 50, 100);          /* small then large: no merge */
+	else
+		expect(c, 1, len[arg][0] + len[arg][1]);
+}
+
+static void case_data_burst(struct st *c, int arg)
+{
+	(void)arg;
+	st_data(c, 0, 100);
+	st_data(c, 100, 100);
+	pb_list_gap(&c->l, ST_PAUSE);
+	st_data(c, 200, 100);
+	st_data(c, 300, 100);
+	st_fin(c, 0);
+	expect(c, 2, 200, 200);
+}
+
+static void case_ack(struct st *c, int arg)
+{
+	struct pb_frame f;
+
+	(void)arg;
+	st_pkt(c, &f, 0, 0);
+	st_add(c, &f);
+	st_add(c, &f);                          /* duplicate ACK */
+	f.ack += 1;
+	st_add(c, &f);
+	st_fin(c, 0);
+	expect(c, 3, 0, 0, 0);
+}
+
+/* Five segments; the third (and for CWR also the second) carries the flag.
+ * SYN/RST/URG flag segments carry no data and reuse the first sequence. */
+static void case_flags(struct st *c, int flag)
+{
+	uint32_t flen = (flag == PB_PSH || flag == PB_CWR) ? ST_PAYLOAD : 0;
+	struct pb_frame f;
+	int i;
+
+	for (i = 0; i < 5; i++) {
+		if (i == 2 || (i == 1 && flag == PB_CWR)) {
+			st_pkt(c, &f, i * flen, flen);
+			f.flags |= flag;
+		} else {
+			st_pkt(c, &f, i * ST_PAYLOAD, ST_PAYLOAD);
+		}
+		st_add(c, &f);
+	}
+	st_fin(c, 0);
+	if (flag == PB_PSH)
+		expect(c, 2, 300, 200);
+	else if (flag == PB_CWR)
+		expect(c, 3, 100, 200, 200);
+	else
+		expect(c, 3, 200, 0, 200);
+}
+
+static void case_tcp_csum(struct st *c, int arg)
+{
+	struct pb_frame f;
+
+	(void)arg;
+	st_data(c, 0, 100);
+	st_pkt(c, &f, 100, 100);
+	f.bad_tcp_csum = 1;
+	st_add(c, &f);
+	st_fin(c, 1);
+	expect(c, 2, 100, 100);
+}
+
+static void case_tcp_seq(struct st *c, int arg)
+{
+	(void)arg;
+	st_data(c, 0, 100);
+	st_data(c, 101, 100);                   /* one byte past the expected seq */
+	st_fin(c, 1);
+	expect(c, 2, 100, 100);
+}
+
+/* 12 option bytes built from {NOP, NOP, TS} in one of the selftest's orders.
+ * The selftest stores tsval without byte swapping, so on the little-endian
+ * hosts it runs on, the wire bytes are the value's little-endian bytes.
+ * Its third order ends up as TS, EOL, NOP: the second NOP lands where the
+ * payload is copied and the byte before it keeps a zero from earlier use. */
+static void st_ts(struct pb_frame *f, uint32_t tsval, int order)
+{
+	uint8_t ts[10] = { 8, 10, (uint8_t)tsval, (uint8_t)(tsval >> 8),
+			   (uint8_t)(tsval >> 16), (uint8_t)(tsval >> 24), 0, 0, 0, 0 };
+	uint8_t *o = f->tcp_opts;
+
+	memset(o, 0, 12);
+	if (order == 0) {
+		o[0] = o[1] = 1;
+		memcpy(o + 2, ts, 10);
+	} else if (order == 1) {
+		o[0] = 1;
+		memcpy(o + 1, ts, 10);
+		o[11] = 1;
+	} else {
+		memcpy(o, ts, 10);
+		o[11] = 1;
+	}
+	f->tcp_opts_len = 12;
+}
+
+static void st_data_ts(struct st *c, uint32_t seq_off, uint32_t tsval, int order)
+{
+	struct pb_frame f;
+
+	st_pkt(c, &f, seq_off, ST_PAYLOAD);
+	st_ts(&f, tsval, order);
+	st_add(c, &f);
+}
+
+/* arg 0: the selftest's full sequence; 1..3: each change on its own. */
+static void case_tcp_ts(struct st *c, int arg)
+{
+	switch (arg) {
+	case 0:
+		st_data_ts(c, 0, 0, 0);
+		st_data_ts(c, 100, 0, 0);
+		st_data_ts(c, 200, 100, 0);     /* new tsval */
+		st_data_ts(c, 300, 100, 1);     /* same tsval, options reordered */
+		st_data_ts(c, 400, 100, 2);
+		expect(c, 4, 200, 100, 100, 100);
+		break;
+	case 1:
+		st_data_ts(c, 0, 0, 0);
+		st_data_ts(c, 100, 100, 0);
+		expect(c, 2, 100, 100);
+		break;
+	case 2:
+	case 3:
+		st_data_ts(c, 0, 100, arg - 2);
+		st_data_ts(c, 100, 100, arg - 1);
+		expect(c, 2, 100, 100);
+		break;
+	}
+	st_fin(c, 1);
+}
+
+/* Third segment has a 4-byte option block instead of NOP NOP TS. For IPv4
+ * the selftest writes NOP+window-scale at the IPv6 header offset, where the
+ * payload copy overwrites it, so on IPv4 the block is four zero (EOL) bytes. */
+static void case_tcp_opt(struct st *c, int arg)
+{
+	static const uint8_t ws[4] = { 1, 3, 3, 0 };
+	struct pb_frame f;
+
+	(void)arg;
+	st_data_ts(c, 0, 0, 0);
+	st_data_ts(c, 100, 0, 0);
+	st_pkt(c, &f, 200, 100);
+	memset(f.tcp_opts, 0, 4);
+	if (c->v6)
+		memcpy(f.tcp_opts, ws, 4);
+	f.tcp_opts_len = 4;
+	st_add(c, &f);
+	st_fin(c, 1);
+	expect(c, 2, 200, 100);
+}
+
+/* arg 0: ECN bits ECT(0); 1: TOS (IPv4 tos 1, IPv6 priority nibble 0xf);
+ * 2: TTL 7 (IPv4 only). */
+static void case_ip_field(struct st *c, int arg)
+{
+	struct pb_frame f;
+
+	st_data(c, 0, 100);
+	st_pkt(c, &f, 100, 100);
+	if (arg == 0) {
+		f.tos = 0x02;
+		f.tclass = 0x02;
+	} else if (arg == 1) {
+		f.tos = 0x01;
+		f.tclass = 0xf0;
+	} else {
+		f.ttl = 7;
+	}
+	st_add(c, &f);
+	st_fin(c, 0);
+	expect(c, 2, 100, 100);
+}
+
+/* The middle segment carries a 40-byte IPv4 timestamp option. */
+static void case_ip_opt(struct st *c, int arg)
+{
+	struct pb_frame f;
+
+	(void)arg;
+	st_data(c, 0, 100);
+	st_pkt(c, &f, 100, 100);
+	memset(f.ip_opts, 0, 40);
+	f.ip_opts[0] = 0x44;                    /* timestamp, copied=0, class 2 */
+	f.ip_opts[1] = 40;
+	f.ip_opts[2] = 5;                       /* pointer: first slot */
+	f.ip_opts[3] = 0;                       /* flags: timestamps only */
+	f.ip_opts_len = 40;
+	st_add(c, &f);
+	st_data(c, 200, 100);
+	st_fin(c, 1);
+	expect(c, 3, 100, 100, 100);
+}
+
+/* A first fragment (DF and MF set) whose TCP header and checksum describe
+ * 200 bytes of which only the first 100 are in this packet. */
+static void case_ip_frag4(struct st *c, int arg)
+{
+	struct pb_frame f;
+	uint8_t buf[512];
+	size_t n;
+
+	(void)arg;
+	st_data(c, 0, 100);
+	st_pkt(c, &f, 100, 200);
+	f.frag = 0x2000;
+	f.tot_len_delta = -100;
+	n = pb_build(&f, buf, sizeof(buf));
+	pb_list_add(&c->l, buf, n - 100);
+	st_fin(c, 1);
+	expect(c, 2, 100, 100);
+}
+
+/* IP ID and DF combinations; three-packet cases switch pattern at the end. */
+static void case_ip_id(struct st *c, int arg)
+{
+	static const struct { int df, npkt; uint16_t id[3]; int exp2; } t[6] = {
+		{ 1, 2, { 8, 9 }, 0 },          /* df1_inc */
+		{ 1, 2, { 8, 8 }, 0 },          /* df1_fixed */
+		{ 0, 2, { 8, 9 }, 0 },          /* df0_inc */
+		{ 0, 2, { 8, 8 }, 0 },          /* df0_fixed */
+		{ 1, 3, { 8, 9, 9 }, 1 },       /* df1_inc_fixed */
+		{ 1, 3, { 8, 8, 9 }, 1 },       /* df1_fixed_inc */
+	};
+	struct pb_frame f;
+	int i;
+
+	for (i = 0; i < t[arg].npkt; i++) {
+		st_pkt(c, &f, i * ST_PAYLOAD, ST_PAYLOAD);
+		f.df = t[arg].df;
+		f.ip_id = t[arg].id[i];
+		st_add(c, &f);
+	}
+	st_fin(c, 1);
+	if (t[arg].exp2)
+		expect(c, 2, 200, 100);
+	else
+		expect(c, 1, 200);
+}
+
+/* Two segments, a 1 s pause, a segment behind an (atomic) Fragment header,
+ * then one more plain segment. */
+static void case_ip_frag6(struct st *c, int arg)
+{
+	struct pb_frame f;
+
+	(void)arg;
+	st_data(c, 0, 100);
+	st_data(c, 100, 100);
+	pb_list_gap(&c->l, 1000000);
+	st_pkt(c, &f, 200, 100);
+	pb_ext_add(&f, PB_EXT_FRAG, NULL, 0);
+	st_add(c, &f);
+	st_data(c, 300, 100);
+	st_fin(c, 1);
+	expect(c, 3, 200, 100, 100);
+}
+
+/* Two segments behind an 8-byte Destination Options header (the older
+ * selftest used Hop-by-Hop: arg bit 1) whose 6 body bytes are equal (0x00)
+ * or differ (0x00 then 0x11: arg bit 0). */
+static void case_ip_v6ext(struct st *c, int arg)
+{
+	uint8_t body[2][6];
+	uint8_t type = (arg & 2) ? PB_EXT_HOP : PB_EXT_DEST;
+	struct pb_frame f;
+	int i;
+
+	memset(body[0], 0x00, 6);
+	memset(body[1], (arg & 1) ? 0x11 : 0x00, 6);
+	for (i = 0; i < 2; i++) {
+		st_pkt(c, &f, i * ST_PAYLOAD, ST_PAYLOAD);
+		pb_ext_add(&f, type, body[i], 6);
+		st_add(c, &f);
+	}
+	st_fin(c, 1);
+	if (arg & 1)
+		expect(c, 2, 100, 100);
+	else
+		expect(c, 1, 200);
+}
+
+/* Segments of a 4096-byte-MTU mss up to the 64 KiB IP limit; the last one
+ * exactly fits (arg 0) or is one byte too long (arg 1), then one more
+ * (non-contiguous) segment of the same length follows. */
+static void case_large(struct st *c, int arg)
+{
+	int hdr = c->v6 ? 60 : 40;
+	int mss = 4096 - hdr, maxp = 65535 - hdr;
+	int n = maxp / mss, rem = maxp % mss, last = rem + arg, i;
+
+	for (i = 0; i < n; i++)
+		st_data(c, i * mss, mss);
+	st_data(c, n * mss, last);
+	st_data(c, (n + 1) * mss, last);
+	st_fin(c, 0);
+	if (arg == 0)
+		expect(c, 2, maxp, rem);
+	else
+		expect(c, 3, maxp - rem, rem + 1, rem + 1);
+}
+
+static void case_single(struct st *c, int arg)
+{
+	(void)arg;
+	st_data(c, 0, 100);
+	st_fin(c, 0);
+	expect(c, 1, 100);
+}
+
+/* arg flows (source ports 1500+i, payload byte 'a'+i): every flow's first
+ * 200-byte segment, then every flow's second one with PSH. */
+static void case_capacity(struct st *c, int nflows)
+{
+	static uint8_t pay[16][200];
+	struct pb_frame f;
+	int i, k;
+
+	for (k = 0; k < 2; k++) {
+		for (i = 0; i < nflows; i++) {
+			memset(pay[i], 'a' + i, 200);
+			st_pkt(c, &f, k * 200, 200);
+			f.sport = 1500 + i;
+			f.payload = pay[i];
+			if (k)
+				f.flags |= PB_PSH;
+			st_add(c, &f);
+		}
+	}
+	st_fin(c, 1);
+	for (i = 0; i < nflows; i++)
+		expect(c, 1, 400);
+}
+
+enum { V4 = 1, V6 = 2, BOTH = 3 };
+
+static const struct st_case {
+	const char *name;
+	int fam;
+	void (*fn)(struct st *c, int arg);
+	int arg;
+} st_cases[] = {
+	{ "data_same",           BOTH, case_data, 0 },
+	{ "data_lrg_sml",        BOTH, case_data, 1 },
+	{ "data_lrg_1byte",      BOTH, case_data, 2 },
+	{ "data_sml_lrg",        BOTH, case_data, 3 },
+	{ "data_burst",          BOTH, case_data_burst, 0 },
+	{ "ack",                 BOTH, case_ack, 0 },
+	{ "flags_psh",           BOTH, case_flags, PB_PSH },
+	{ "flags_syn",           BOTH, case_flags, PB_SYN },
+	{ "flags_rst",           BOTH, case_flags, PB_RST },
+	{ "flags_urg",           BOTH, case_flags, PB_URG },
+	{ "flags_cwr",           BOTH, case_flags, PB_CWR },
+	{ "tcp_csum",            BOTH, case_tcp_csum, 0 },
+	{ "tcp_seq",             BOTH, case_tcp_seq, 0 },
+	{ "tcp_ts",              BOTH, case_tcp_ts, 0 },
+	{ "tcp_ts_val",          BOTH, case_tcp_ts, 1 },
+	{ "tcp_ts_order1",       BOTH, case_tcp_ts, 2 },
+	{ "tcp_ts_order2",       BOTH, case_tcp_ts, 3 },
+	{ "tcp_opt",             BOTH, case_tcp_opt, 0 },
+	{ "ip_ecn",              BOTH, case_ip_field, 0 },
+	{ "ip_tos",              BOTH, case_ip_field, 1 },
+	{ "ip_ttl",              V4,   case_ip_field, 2 },
+	{ "ip_opt",              V4,   case_ip_opt, 0 },
+	{ "ip_frag4",            V4,   case_ip_frag4, 0 },
+	{ "ip_id_df1_inc",       V4,   case_ip_id, 0 },
+	{ "ip_id_df1_fixed",     V4,   case_ip_id, 1 },
+	{ "ip_id_df0_inc",       V4,   case_ip_id, 2 },
+	{ "ip_id_df0_fixed",     V4,   case_ip_id, 3 },
+	{ "ip_id_df1_inc_fixed", V4,   case_ip_id, 4 },
+	{ "ip_id_df1_fixed_inc", V4,   case_ip_id, 5 },
+	{ "ip_frag6",            V6,   case_ip_frag6, 0 },
+	{ "ip_v6ext_same",       V6,   case_ip_v6ext, 0 },
+	{ "ip_v6ext_diff",       V6,   case_ip_v6ext, 1 },
+	{ "ip_v6ext_same_hbh",   V6,   case_ip_v6ext, 2 },
+	{ "ip_v6ext_diff_hbh",   V6,   case_ip_v6ext, 3 },
+	{ "large_max",           BOTH, case_large, 0 },
+	{ "large_rem",           BOTH, case_large, 1 },
+	{ "single",              BOTH, case_single, 0 },
+	{ "capacity",            BOTH, case_capacity, 4 },
+	{ "capacity_8",          BOTH, case_capacity, 8 },
+};
+
+static int run_selftest(void)
+{
+	size_t i;
+	int v6, files = 0;
+
+	memset(st_fill, 'a', sizeof(st_fill));
+	for (i = 0; i < sizeof(st_cases) / sizeof(st_cases[0]); i++) {
+		const struct st_case *sc = &st_cases[i];
+
+		for (v6 = 0; v6 < 2; v6++) {
+			struct st c;
+			char path[4096];
+			FILE *fp;
+			int k;
+
+			if (!(sc->fam & (v6 ? V6 : V4)))
+				continue;
+			memset(&c, 0, sizeof(c));
+			c.v6 = v6;
+			sc->fn(&c, sc->arg);
+			write_pcap(&c.l, "v%d_%s", v6 ? 6 : 4, sc->name);
+			snprintf(path, sizeof(path), "%s/v%d_%s.expect", outdir, v6 ? 6 : 4, sc->name);
+			fp = fopen(path, "w");
+			if (!fp)
+				die("%s: %s", path, strerror(errno));
+			for (k = 0; k < c.nexp; k++)
+				fprintf(fp, "%d\n", c.exp[k]);
+			if (fclose(fp))
+				die("%s: write error", path);
+			pb_list_free(&c.l);
+			files++;
+		}
+	}
+	printf("wrote %d selftest scenarios to %s\n", files, outdir);
+	return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Random scenarios                                                         */
+
+/* splitmix64: tiny, fast, and its output depends only on the seed. */
+struct rng { uint64_t s; };
+
+static uint64_t rnd64(struct rng *r)
+{
+	uint64_t z = (r->s += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+static uint32_t rnd32(struct rng *r) { return (uint32_t)(rnd64(r) >> 32); }
+
+/* Uniform in [0, n) by multiply-shift (no modulo bias worth caring about). */
+static uint32_t below(struct rng *r, uint32_t n)
+{
+	return (uint32_t)(((uint64_t)rnd32(r) * n) >> 32);
+}
+
+static int chance(struct rng *r, unsigned permille) { return below(r, 1000) < permille; }
+
+#define MAX_FLOWS  10
+#define MAX_FRAMES 60           /* a whole scenario fits one 64-packet NAPI poll */
+
+enum { ID_INC, ID_FIXED, ID_RANDOM };
+
+struct flow {
+	struct pb_frame tpl;    /* what every segment of the flow shares */
+	uint32_t mss;
+	uint32_t next_seq;
+	int id_mode;
+	int ts;                 /* flow uses the timestamp option */
+	uint32_t tsval, tsecr;
+	struct pb_frame fr[MAX_FRAMES];
+	int n, pos;
+};
+
+struct scen {
+	struct rng r;
+	int clean;              /* no perturbations at all */
+	unsigned perm;          /* per-frame perturbation probability, permille */
+	struct flow fl[MAX_FLOWS];
+	int nflows;
+	struct pb_frame out[MAX_FRAMES];
+	int nout;
+};
+
+static const uint32_t mss_choices[] = { 536, 1000, 1200, 1448, 1460, 4000, 8948 };
+
+static size_t frame_len(const struct pb_frame *f)
+{
+	struct pb_offsets o;
+
+	return pb_layout(f, &o);
+}
+
+/* Shrink the payload until the frame fits the 9014-byte limit. */
+static void clamp(struct pb_frame *f)
+{
+	size_t len = frame_len(f);
+
+	if (len > MAX_FRAME) {
+		size_t over = len - MAX_FRAME;
+
+		f->payload_len = f->payload_len > over ? f->payload_len - (uint32_t)over : 0;
+	}
+}
+
+static void rand_mac(struct rng *r, uint8_t *mac)
+{
+	int i;
+
+	for (i = 0; i < 6; i++)
+		mac[i] = (uint8_t)rnd32(r);
+	mac[0] = (mac[0] & 0xfc) | 0x02;        /* unicast, locally administered */
+}
+
+static void rand_addr(struct rng *r, int v6, uint8_t *a)
+{
+	int i;
+
+	memset(a, 0, 16);
+	if (v6) {
+		a[0] = 0xfd;
+		for (i = 1; i < 16; i++)
+			a[i] = (uint8_t)rnd32(r);
+	} else {
+		a[0] = 10;
+		for (i = 1; i < 4; i++)
+			a[i] = (uint8_t)rnd32(r);
+	}
+}
+
+static void set_ts(struct flow *fl, struct pb_frame *f)
+{
+	if (fl->ts)
+		pb_tcp_opt_timestamp(f, fl->tsval, fl->tsecr);
+	else
+		f->tcp_opts_len = 0;
+}
+
+static void setup_flows(struct scen *s)
+{
+	struct rng *r = &s->r;
+	uint8_t smac[6], dmac[6], a4[2][16], a6[2][16];
+	int fam = below(r, 10);                 /* 0-2 all IPv4, 3-5 all IPv6, else mixed */
+	int vlans = chance(r, 400);
+	int shared_addr = chance(r, 500);       /* flows differ by ports only */
+	uint16_t dport = (uint16_t[]){ 80, 443, 5201, 8000, 9000 }[below(r, 5)];
+	int i, k;
+
+	rand_mac(r, smac);
+	rand_mac(r, dmac);
+	rand_addr(r, 0, a4[0]);
+	rand_addr(r, 0, a4[1]);
+	rand_addr(r, 1, a6[0]);
+	rand_addr(r, 1, a6[1]);
+
+	for (i = 0; i < s->nflows; i++) {
+		struct flow *fl = &s->fl[i];
+		struct pb_frame *t = &fl->tpl;
+		int v6 = fam < 3 ? 0 : fam < 6 ? 1 : (int)below(r, 2);
+		uint32_t maxpay;
+
+		memset(fl, 0, sizeof(*fl));
+		pb_init(t, v6);
+		memcpy(t->src_mac, smac, 6);
+		memcpy(t->dst_mac, dmac, 6);
+		if (vlans && chance(r, 500)) {
+			t->nvlan = chance(r, 700) ? 1 : 2;
+			for (k = 0; k < t->nvlan; k++) {
+				t->vlan_tpid[k] = 0x8100;
+				t->vlan_tci[k] = (uint16_t)(below(r, 8) << 13 | (1 + below(r, 4094)));
+			}
+			if (t->nvlan == 2 && chance(r, 600))
+				t->vlan_tpid[0] = 0x88a8;
+			else if (t->nvlan == 1 && chance(r, 100))
+				t->vlan_tpid[0] = 0x88a8;
+		}
+		if (shared_addr) {
+			memcpy(t->saddr, v6 ? a6[0] : a4[0], 16);
+			memcpy(t->daddr, v6 ? a6[1] : a4[1], 16);
+		} else {
+			rand_addr(r, v6, t->saddr);
+			rand_addr(r, v6, t->daddr);
+		}
+		/* Distinct source ports keep every flow distinct even when all
+		 * else is shared. */
+		t->sport = (uint16_t)(1024 + below(r, 60000));
+		for (k = 0; k < i; k++)
+			if (s->fl[k].tpl.sport == t->sport) {
+				t->sport++;
+				k = -1;
+			}
+		t->dport = dport;
+		t->seq = chance(r, 100) ? 0xffffffffu - below(r, 20000) : rnd32(r);
+		t->ack = rnd32(r);
+		t->window = (uint16_t)(512 + below(r, 65000));
+		t->ttl = t->hop_limit = (uint8_t[]){ 64, 64, 128, 255 }[below(r, 4)];
+		if (chance(r, 200))
+			t->tos = t->tclass = (uint8_t[]){ 0x02, 0x01, 0x28, 0xb8 }[below(r, 4)];
+		if (v6 && chance(r, 500))
+			t->flowlabel = rnd32(r) & 0xfffff;
+		t->df = chance(r, 850);
+		/* Linux sends DF packets with a fixed or incrementing ID. */
+		fl->id_mode = t->df ? (chance(r, 500) ? ID_FIXED : ID_INC)
+				    : (chance(r, 800) ? ID_INC : ID_FIXED);
+		if (!s->clean && chance(r, 100))
+			fl->id_mode = ID_RANDOM;
+		t->ip_id = (uint16_t)rnd32(r);
+		fl->ts = chance(r, 700);
+		fl->tsval = rnd32(r);
+		fl->tsecr = rnd32(r);
+		set_ts(fl, t);
+
+		fl->mss = mss_choices[below(r, sizeof(mss_choices) / sizeof(mss_choices[0]))];
+		if (v6 && fl->mss > 8928)
+			fl->mss = 8928;
+		/* VLAN tags eat into the 9014-byte frame budget. */
+		t->payload_len = 0;
+		maxpay = MAX_FRAME - (uint32_t)frame_len(t);
+		if (fl->mss > maxpay)
+			fl->mss = maxpay;
+		fl->next_seq = t->seq;
+	}
+}
+
+/* Perturbations of a single segment. Some also change the flow's later
+ * segments, as a real sender would; retransmits are done by the caller;
+ * a kind that does not apply to the family falls back to a related one. */
+enum {
+	P_FLAG, P_ACK, P_WIN, P_TSOPT, P_TTL, P_TOS, P_DF, P_ID, P_IPOPT, P_FRAG,
+	P_EXT, P_FLOWLABEL, P_BADIP, P_BADTCP, P_PAD, P_LIE, P_GAP, P_RETRANS,
+	P_REORDER, P_LEN, P_MAC, P_COUNT
+};
+
+static void perturb(struct scen *s, struct flow *fl, struct pb_frame *f, int kind, int *reorder)
+{
+	static const uint8_t flag_bits[] = { PB_SYN, PB_RST, PB_URG, PB_PSH, PB_FIN, PB_CWR, PB_ECE };
+	struct rng *r = &s->r;
+	struct pb_frame *t = &fl->tpl;
+	uint32_t u;
+
+	switch (kind) {
+	case P_FLAG:
+		u = flag_bits[below(r, sizeof(flag_bits))];
+		f->flags |= (uint8_t)u;
+		if (u == PB_URG)
+			f->urg_ptr = (uint16_t)(1 + below(r, f->payload_len + 1));
+		break;
+	case P_ACK:                             /* the peer acknowledged more data */
+		t->ack += 1 + below(r, 100000);
+		f->ack = t->ack;
+		break;
+	case P_WIN:
+		t->window = (uint16_t)(512 + below(r, 65000));
+		f->window = t->window;
+		break;
+	case P_TSOPT:
+		switch (below(r, 4)) {
+		case 0:                         /* option toggled on this segment only */
+			if (fl->ts)
+				f->tcp_opts_len = 0;
+			else
+				pb_tcp_opt_timestamp(f, fl->tsval, fl->tsecr);
+			break;
+		case 1:                         /* clock ticked: later segments follow */
+			fl->tsval += 1 + below(r, 1000);
+			set_ts(fl, t);
+			set_ts(fl, f);
+			break;
+		case 2:                         /* echo reply changed */
+			fl->tsecr += 1 + below(r, 1000);
+			set_ts(fl, t);
+			set_ts(fl, f);
+			break;
+		default: {                      /* some other option block */
+			static const uint8_t sack[12] = { 1, 1, 5, 10 };
+			static const uint8_t mss[4] = { 2, 4, 5, 0xb4 };
+
+			if (chance(r, 500)) {
+				memcpy(f->tcp_opts, sack, 12);
+				u = rnd32(r);
+				f->tcp_opts[4] = (uint8_t)(u >> 24);
+				f->tcp_opts[7] = (uint8_t)u;
+				f->tcp_opts_len = 12;
+			} else {
+				memcpy(f->tcp_opts, mss, 4);
+				f->tcp_opts_len = 4;
+			}
+		}
+		}
+		break;
+	case P_TTL:
+		f->ttl = f->hop_limit = (uint8_t)(f->ttl - 1 - below(r, 10));
+		if (chance(r, 300))
+			t->ttl = t->hop_limit = f->ttl;
+		break;
+	case P_TOS:
+		switch (below(r, 3)) {
+		case 0: u = 0x03; break;        /* CE */
+		case 1: u = 0x01; break;        /* ECT(1) */
+		default: u = 0x20 << below(r, 3); break;
+		}
+		f->tos ^= (uint8_t)u;
+		f->tclass ^= (uint8_t)u;
+		break;
+	case P_DF:
+		if (f->ipv6)
+			goto flowlabel;
+		f->df = !f->df;
+		break;
+	case P_ID:
+		if (f->ipv6)
+			goto flowlabel;
+		switch (below(r, 3)) {
+		case 0:                         /* jump, then continue from there */
+			t->ip_id += (uint16_t)(2 + below(r, 1000));
+			f->ip_id = t->ip_id;
+			break;
+		case 1:
+			f->ip_id = (uint16_t)rnd32(r);
+			break;
+		default:                        /* sender changes its ID scheme */
+			fl->id_mode = (int)below(r, 3);
+			break;
+		}
+		break;
+	case P_IPOPT:
+	ipopt:
+		if (f->ipv6)
+			goto ext;
+		if (chance(r, 500)) {
+			memset(f->ip_opts, 1, 4);       /* four NOPs */
+			f->ip_opts_len = 4;
+		} else {
+			static const uint8_t rr[8] = { 7, 7, 4 };  /* record route, one slot */
+
+			memcpy(f->ip_opts, rr, 8);
+			f->ip_opts_len = 8;
+		}
+		break;
+	case P_FRAG:
+		if (f->ipv6) {
+			uint8_t body[6] = { 0 };
+
+			/* first fragment, atomic fragment, or a later one */
+			u = chance(r, 500) ? 0 : 1 + below(r, 1000);
+			body[0] = (uint8_t)(u >> 5);
+			body[1] = (uint8_t)(u << 3) | (uint8_t)chance(r, u ? 500 : 700);
+			u = rnd32(r);
+			body[2] = (uint8_t)(u >> 24);
+			body[3] = (uint8_t)(u >> 16);
+			body[4] = (uint8_t)(u >> 8);
+			body[5] = (uint8_t)u;
+			pb_ext_add(f, PB_EXT_FRAG, body, 6);
+		} else {
+			f->frag = chance(r, 500) ? 0x2000 : (uint16_t)(1 + below(r, 1000));
+			if (chance(r, 300))
+				f->frag |= 0x2000;
+		}
+		break;
+	case P_EXT:
+	ext:
+		if (!f->ipv6)
+			goto ipopt;
+		do {
+			static const uint8_t types[] = { PB_EXT_HOP, PB_EXT_ROUTE, PB_EXT_DEST, PB_EXT_FRAG };
+			uint8_t body[14] = { 0 };
+			uint8_t ty = types[below(r, 4)];
+
+			if (ty == PB_EXT_HOP && f->ext_len)
+				ty = PB_EXT_DEST;       /* Hop-by-hop must come first */
+			if (ty == PB_EXT_ROUTE)
+				body[0] = 253;          /* experimental routing type, 0 left */
+			else if (ty != PB_EXT_FRAG)
+				body[0] = 1, body[1] = 4;       /* PadN */
+			pb_ext_add(f, ty, body, ty == PB_EXT_ROUTE ? 6 : (int)(6 + 8 * below(r, 2)));
+		} while (chance(r, 300) && f->ext_len < 64);
+		break;
+	case P_FLOWLABEL:
+	flowlabel:
+		if (!f->ipv6) {
+			f->tos ^= 0x04;
+			break;
+		}
+		f->flowlabel = rnd32(r) & 0xfffff;
+		if (chance(r, 500))
+			t->flowlabel = f->flowlabel;
+		break;
+	case P_BADIP:
+		if (f->ipv6)
+			f->bad_tcp_csum = 1;
+		else
+			f->bad_ip_csum = 1;
+		break;
+	case P_BADTCP:
+		f->bad_tcp_csum = 1;
+		break;
+	case P_PAD: {
+		size_t len = frame_len(f);
+
+		/* Either the padding a NIC adds to short frames, or junk. */
+		if (len < 60 && chance(r, 700))
+			f->pad = (uint32_t)(60 - len);
+		else
+			f->pad = 1 + below(r, 40);
+		break;
+	}
+	case P_LIE:
+		u = chance(r, 700) ? 1 + below(r, 8) : 1 + below(r, 300);
+		f->tot_len_delta = chance(r, 500) ? (int)u : -(int)u;
+		break;
+	case P_GAP:                             /* a lost segment */
+		fl->next_seq += 1 + below(r, 2 * fl->mss);
+		f->seq = fl->next_seq;
+		break;
+	case P_REORDER:
+		*reorder = 1;
+		break;
+	case P_LEN:
+		switch (below(r, 5)) {
+		case 0: f->payload_len = fl->mss - 1; break;
+		case 1: f->payload_len = fl->mss + 1; break;
+		case 2: f->payload_len = 1; break;
+		case 3: f->payload_len = 0; break;      /* pure ACK */
+		default: f->payload_len = 1 + below(r, fl->mss); break;
+		}
+		break;
+	case P_MAC:
+		if (chance(r, 500))
+			f->src_mac[5] ^= (uint8_t)(1 + below(r, 255));
+		else
+			f->dst_mac[5] ^= (uint8_t)(1 + below(r, 255));
+		break;
+	}
+}
+
+/* Generate `quota` frames for one flow into fl->fr. */
+static void gen_flow(struct scen *s, struct flow *fl, int quota)
+{
+	struct rng *r = &s->r;
+	int reorder_at[MAX_FRAMES], nre = 0, i;
+
+	while (fl->n < quota) {
+		struct pb_frame *f = &fl->fr[fl->n];
+		int reorder = 0, kind;
+
+		*f = fl->tpl;
+		f->seq = fl->next_seq;
+		f->payload_len = fl->mss;
+		if (!f->ipv6) {
+			f->ip_id = fl->tpl.ip_id;
+			if (fl->id_mode == ID_INC)
+				fl->tpl.ip_id++;
+			else if (fl->id_mode == ID_RANDOM)
+				f->ip_id = (uint16_t)rnd32(r);
+		}
+
+		if (s->clean) {
+			/* Bulk data: full segments, maybe a short PSH tail. */
+			if (fl->n == quota - 1 && chance(r, 300))
+				f->payload_len = 1 + below(r, fl->mss);
+			if (fl->n == quota - 1 && chance(r, 300))
+				f->flags |= PB_PSH;
+		} else if (chance(r, s->perm)) {
+			kind = (int)below(r, P_COUNT);
+			/* A retransmit repeats an earlier segment byte for byte. */
+			if (kind == P_RETRANS && fl->n > 0) {
+				*f = fl->fr[below(r, fl->n)];
+				fl->n++;
+				continue;
+			}
+			perturb(s, fl, f, kind, &reorder);
+			if (chance(r, 150))     /* occasionally two at once */
+				perturb(s, fl, f, (int)below(r, P_COUNT), &reorder);
+		}
+		clamp(f);
+		fl->next_seq = f->seq + f->payload_len;
+		if (reorder && fl->n + 1 < quota)
+			reorder_at[nre++] = fl->n;
+		fl->n++;
+	}
+	/* Swap a segment with its successor: the later one arrives first. */
+	for (i = 0; i < nre; i++) {
+		struct pb_frame tmp = fl->fr[reorder_at[i]];
+
+		fl->fr[reorder_at[i]] = fl->fr[reorder_at[i] + 1];
+		fl->fr[reorder_at[i] + 1] = tmp;
+	}
+}
+
+/* A frame that is not TCP: UDP, ICMP(v6) or an unknown EtherType, sharing
+ * addresses and VLAN tags with one of the flows. */
+static void gen_other(struct scen *s, struct pb_frame *f)
+{
+	static uint8_t body[4][256];    /* built after generation: at most 3 in use */
+	static int slot;
+	struct rng *r = &s->r;
+	struct flow *fl = &s->fl[below(r, s->nflows)];
+	uint8_t *b = body[slot++ & 3];
+	uint32_t len = 8 + below(r, 200), i;
+
+	*f = fl->tpl;
+	f->tcp_opts_len = 0;
+	for (i = 0; i < len; i++)
+		b[i] = (uint8_t)rnd32(r);
+	f->payload = b;
+	f->payload_len = len;
+	switch (below(r, 3)) {
+	case 0:                                 /* UDP, same ports as the flow */
+		f->ip_proto = 17;
+		b[0] = (uint8_t)(f->sport >> 8);
+		b[1] = (uint8_t)f->sport;
+		b[2] = (uint8_t)(f->dport >> 8);
+		b[3] = (uint8_t)f->dport;
+		b[4] = (uint8_t)(len >> 8);
+		b[5] = (uint8_t)len;
+		break;
+	case 1:                                 /* echo request */
+		f->ip_proto = f->ipv6 ? 58 : 1;
+		b[0] = f->ipv6 ? 128 : 8;
+		b[1] = 0;
+		break;
+	default:                                /* ARP, or a local experimental type */
+		f->ethertype = chance(r, 500) ? 0x0806 : 0x88b5;
+		break;
+	}
+}
+
+static void gen_scenario(struct scen *s, uint64_t seed, uint64_t idx)
+{
+	static const unsigned perms[] = { 20, 60, 120, 250 };
+	struct rng *r = &s->r;
+	int total, nother, ntcp, left[MAX_FLOWS], remaining, i, mode, last = -1;
+
+	memset(s, 0, sizeof(*s));
+	/* Each scenario gets its own stream so that scenario i does not depend
+	 * on how many random numbers scenario i-1 consumed. */
+	r->s = seed ^ (0xd1b54a32d192ed03ull * (idx + 1));
+	rnd64(r);
+
+	s->clean = chance(r, 400);
+	s->perm = s->clean ? 0 : perms[below(r, 4)];
+	total = s->clean ? 20 + (int)below(r, MAX_FRAMES - 19) : 1 + (int)below(r, MAX_FRAMES);
+	nother = !s->clean && total > 3 && chance(r, 300) ? 1 + (int)below(r, 3) : 0;
+	ntcp = total - nother;
+
+	if (chance(r, 100))
+		s->nflows = 9 + (int)below(r, 2);       /* over the 8-flow capacity */
+	else if (s->clean && chance(r, 600))
+		s->nflows = 1 + (int)below(r, 4);
+	else
+		s->nflows = 1 + (int)below(r, 8);
+	if (s->nflows > ntcp)
+		s->nflows = ntcp;
+	setup_flows(s);
+
+	/* Every flow gets at least one segment, the rest go to random flows. */
+	for (i = 0; i < s->nflows; i++)
+		left[i] = 1;
+	for (i = s->nflows; i < ntcp; i++)
+		left[below(r, s->nflows)]++;
+	for (i = 0; i < s->nflows; i++)
+		gen_flow(s, &s->fl[i], left[i]);
+
+	/* Interleave: flow after flow, runs of a few, fully shuffled, or
+	 * round robin. Each flow's own order is kept. */
+	mode = (int)below(r, 4);
+	remaining = ntcp;
+	while (remaining > 0) {
+		int fi, run;
+
+		if (mode == 3) {
+			fi = (last + 1) % s->nflows;
+			while (s->fl[fi].pos == s->fl[fi].n)
+				fi = (fi + 1) % s->nflows;
+		} else if (mode == 0 && last >= 0 && s->fl[last].pos < s->fl[last].n) {
+			fi = last;
+		} else {
+			fi = (int)below(r, s->nflows);
+			while (s->fl[fi].pos == s->fl[fi].n)
+				fi = (fi + 1) % s->nflows;
+		}
+		run = mode == 1 ? 1 + (int)below(r, 8) : 1;
+		while (run-- > 0 && s->fl[fi].pos < s->fl[fi].n) {
+			s->out[s->nout++] = s->fl[fi].fr[s->fl[fi].pos++];
+			remaining--;
+		}
+		last = fi;
+	}
+
+	for (i = 0; i < nother; i++) {
+		int at = (int)below(r, s->nout + 1);
+
+		memmove(&s->out[at + 1], &s->out[at], (s->nout - at) * sizeof(s->out[0]));
+		gen_other(s, &s->out[at]);
+		s->nout++;
+	}
+}
+
+static int run_random(uint64_t seed, uint64_t count)
+{
+	static struct scen s;
+	uint64_t i;
+	int k;
+
+	for (i = 0; i < count; i++) {
+		struct pb_list l = { 0 };
+
+		gen_scenario(&s, seed, i);
+		for (k = 0; k < s.nout; k++) {
+			if (frame_len(&s.out[k]) > MAX_FRAME)
+				die("internal error: frame over %d bytes", MAX_FRAME);
+			pb_list_add_frame(&l, &s.out[k]);
+		}
+		write_pcap(&l, "r%" PRIu64 "_%" PRIu64, seed, i);
+		pb_list_free(&l);
+	}
+	printf("wrote %" PRIu64 " random scenarios to %s\n", count, outdir);
+	return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Dump                                                                     */
+
+static unsigned g16(const uint8_t *p) { return (unsigned)p[0] << 8 | p[1]; }
+static uint32_t g32(const uint8_t *p) { return (uint32_t)g16(p) << 16 | g16(p + 2); }
+
+static void print_tcp_opts(const uint8_t *o, int n)
+{
+	int i = 0;
+
+	printf(" opts=");
+	while (i < n) {
+		int kind = o[i], len;
+
+		if (i)
+			putchar(',');
+		if (kind == 0 || kind == 1) {
+			fputs(kind ? "nop" : "eol", stdout);
+			i++;
+			continue;
+		}
+		len = i + 1 < n ? o[i + 1] : 0;
+		if (len < 2 || i + len > n) {
+			printf("bad");
+			return;
+		}
+		if (kind == 8 && len == 10)
+			printf("ts(%" PRIu32 ",%" PRIu32 ")", g32(o + i + 2), g32(o + i + 6));
+		else if (kind == 2 && len == 4)
+			printf("mss(%u)", g16(o + i + 2));
+		else if (kind == 3 && len == 3)
+			printf("ws(%u)", o[i + 2]);
+		else if (kind == 5)
+			printf("sack/%d", (len - 2) / 8);
+		else
+			printf("k%d/%d", kind, len);
+		i += len;
+	}
+}
+
+/* L4 checksum check over l4len bytes; pseudo header from the IP header. */
+static const char *l4_sum(const uint8_t *ip, int v6, const uint8_t *l4, uint32_t l4len, uint8_t proto)
+{
+	uint8_t tail[8] = { (uint8_t)(l4len >> 24), (uint8_t)(l4len >> 16),
+			    (uint8_t)(l4len >> 8), (uint8_t)l4len, 0, 0, 0, proto };
+	uint32_t sum = 0;
+
+	if (proto != 1) {
+		sum = pb_csum_add(sum, ip + (v6 ? 8 : 12), v6 ? 32 : 8);
+		sum = pb_csum_add(sum, tail, 8);
+	}
+	return pb_csum_fold(pb_csum_add(sum, l4, l4len)) == 0 ? "ok" : "BAD";
+}
+
+static void dump_frame(size_t idx, uint64_t ts, const uint8_t *d, uint32_t len)
+{
+	const uint8_t *ip, *l4;
+	uint32_t off = 12, iplen, l4len, avail;
+	unsigned et;
+	uint8_t proto;
+	int v6, frag = 0;
+	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
+
+	printf("#%zu t=%" PRIu64 ".%06" PRIu64 " len=%u", idx, ts / 1000000, ts % 1000000, len);
+	if (len < 14) {
+		printf(" runt\n");
+		return;
+	}
+	et = g16(d + off);
+	while ((et == 0x8100 || et == 0x88a8) && off + 6 <= len) {
+		printf(" vlan(%04x:%u)", et, g16(d + off + 2) & 0xfff);
+		off += 4;
+		et = g16(d + off);
+	}
+	off += 2;
+	ip = d + off;
+	avail = len - off;
+	if (et != 0x0800 && et != 0x86dd) {
+		printf(" ethertype=%04x body=%u\n", et, avail);
+		return;
+	}
+	v6 = et == 0x86dd;
+	if (!v6) {
+		unsigned ihl = (ip[0] & 15) * 4u, fo;
+
+		if (avail < 20 || ihl < 20 || ihl > avail) {
+			printf(" ip4 truncated\n");
+			return;
+		}
+		fo = g16(ip + 6);
+		inet_ntop(AF_INET, ip + 12, a, sizeof(a));
+		inet_ntop(AF_INET, ip + 16, b, sizeof(b));
+		printf(" ip4 %s>%s tos=%02x ttl=%u id=%u%s%s", a, b, ip[1], ip[8], g16(ip + 4),
+		       fo & 0x4000 ? " DF" : "", fo & 0x2000 ? " MF" : "");
+		if (fo & 0x1fff)
+			printf(" off=%u", (fo & 0x1fff) * 8);
+		iplen = g16(ip + 2);
+		printf(" tot=%u", iplen);
+		if (ihl > 20)
+			printf(" opts=%u", ihl - 20);
+		printf(" sum=%s", pb_csum_fold(pb_csum_add(0, ip, ihl)) == 0 ? "ok" : "BAD");
+		frag = (fo & 0x3fff) != 0;
+		proto = ip[9];
+		l4 = ip + ihl;
+	} else {
+		uint32_t w, eoff = 40;
+
+		if (avail < 40) {
+			printf(" ip6 truncated\n");
+			return;
+		}
+		w = g32(ip);
+		inet_ntop(AF_INET6, ip + 8, a, sizeof(a));
+		inet_ntop(AF_INET6, ip + 24, b, sizeof(b));
+		printf(" ip6 %s>%s tc=%02x fl=%05x hl=%u plen=%u", a, b, (w >> 20) & 0xff,
+		       w & 0xfffff, ip[7], g16(ip + 4));
+		iplen = 40 + g16(ip + 4);
+		proto = ip[6];
+		while (proto == 0 || proto == 43 || proto == 60 || proto == 44 || proto == 51) {
+			uint32_t n;
+
+			if (eoff + 8 > avail) {
+				printf(" ext-truncated\n");
+				return;
+			}
+			n = proto == 44 ? 8 : proto == 51 ? (ip[eoff + 1] + 2u) * 4 : (ip[eoff + 1] + 1u) * 8;
+			printf(" ext%u/%u", proto, n);
+			if (proto == 44) {
+				unsigned fo = g16(ip + eoff + 2);
+
+				printf("(off=%u%s)", fo & 0xfff8, fo & 1 ? " M" : "");
+				frag = (fo & 0xfff9) != 0;
+			}
+			proto = ip[eoff];
+			eoff += n;
+		}
+		l4 = ip + eoff;
+	}
+	if (iplen < avail)
+		printf(" trailer=%u", avail - iplen);
+	/* Trust the length field only when it is plausible. */
+	if (iplen > avail) {
+		printf(" (len>frame)");
+		iplen = avail;
+	} else if (l4 > ip + iplen) {
+		printf(" (len<hdr)");
+		iplen = avail;
+	}
+	l4len = (uint32_t)(ip + iplen - l4);
+	if (proto == 6 && l4len >= 20) {
+		unsigned thl = (l4[12] >> 4) * 4u;
+		static const char fl[] = "FSRPAUEC";
+		int i;
+
+		printf(" | tcp %u>%u seq=%" PRIu32 " ack=%" PRIu32 " [", g16(l4), g16(l4 + 2),
+		       g32(l4 + 4), g32(l4 + 8));
+		for (i = 0; i < 8; i++)
+			putchar(l4[13] & (1 << i) ? fl[i] : '.');
+		printf("] win=%u", g16(l4 + 14));
+		if (l4[13] & PB_URG)
+			printf(" urp=%u", g16(l4 + 18));
+		if (thl < 20 || thl > l4len) {
+			printf(" bad-doff\n");
+			return;
+		}
+		if (thl > 20)
+			print_tcp_opts(l4 + 20, (int)thl - 20);
+		printf(" data=%u", l4len - thl);
+		if (!frag)
+			printf(" sum=%s", l4_sum(ip, v6, l4, l4len, 6));
+	} else if (proto == 17 && l4len >= 8) {
+		printf(" | udp %u>%u len=%u", g16(l4), g16(l4 + 2), l4len - 8);
+	} else if ((proto == 1 || proto == 58) && l4len >= 4) {
+		printf(" | icmp%s type=%u", proto == 58 ? "6" : "", l4[0]);
+		if (!frag)
+			printf(" sum=%s", l4_sum(ip, v6, l4, l4len, proto));
+	} else {
+		printf(" | proto=%u len=%u", proto, l4len);
+	}
+	putchar('\n');
+}
+
+static int run_dump(const char *path)
+{
+	struct pb_list l = { 0 };
+	size_t i;
+
+	if (pb_pcap_read(path, &l))
+		return 1;
+	for (i = 0; i < l.n; i++)
+		dump_frame(i, l.ts_us[i], l.data[i], l.len[i]);
+	pb_list_free(&l);
+	return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+
+static uint64_t parse_u64(const char *s, const char *what)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || !*s || *end || *s == '-')
+		die("bad %s: %s", what, s);
+	return v;
+}
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: scenarios selftest OUTDIR\n"
+		"       scenarios random SEED COUNT OUTDIR\n"
+		"       scenarios dump FILE.pcap\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 3 && !strcmp(argv[1], "selftest")) {
+		outdir = argv[2];
+		make_dir(outdir);
+		return run_selftest();
+	}
+	if (argc == 5 && !strcmp(argv[1], "random")) {
+		uint64_t seed = parse_u64(argv[2], "seed");
+		uint64_t count = parse_u64(argv[3], "count");
+
+		outdir = argv[4];
+		make_dir(outdir);
+		return run_random(seed, count);
+	}
+	if (argc == 3 && !strcmp(argv[1], "dump"))
+		return run_dump(argv[2]);
+	usage();
+	return 2;
+}

@@ -1,0 +1,463 @@
+/* Packet builder for tests; see pktbuild.h. */
+#include "pktbuild.h"
+
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ETH_IPV4 0x0800
+#define ETH_IPV6 0x86dd
+#define SNAPLEN  262144
+
+static void put16(uint8_t *p, uint16_t v) { p[0] = v >> 8; p[1] = v; }
+static void put32(uint8_t *p, uint32_t v) { put16(p, v >> 16); put16(p + 2, v); }
+
+static int pad4(int n) { return (n + 3) & ~3; }
+
+static int is_ip(const struct pb_frame *f)
+{
+	return f->ethertype == 0 || f->ethertype == ETH_IPV4 || f->ethertype == ETH_IPV6;
+}
+
+uint32_t pb_csum_add(uint32_t sum, const void *data, size_t len)
+{
+	const uint8_t *p = data;
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)p[i] << 8 | p[i + 1];
+	if (len & 1)
+		sum += (uint32_t)p[len - 1] << 8;
+	/* Fold early so that arbitrarily long inputs cannot overflow. */
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return sum;
+}
+
+uint16_t pb_csum_fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+uint8_t pb_pattern(uint32_t seq)
+{
+	/* Multiplicative hash: neighbouring bytes differ, so a payload that is
+	 * shifted or spliced at the wrong offset is easy to spot. */
+	return (uint8_t)((seq * 2654435761u) >> 24);
+}
+
+void pb_init(struct pb_frame *f, int ipv6)
+{
+	static const uint8_t dmac[6] = { 0x02, 0, 0, 0, 0, 0x01 };
+	static const uint8_t smac[6] = { 0x02, 0, 0, 0, 0, 0x02 };
+
+	memset(f, 0, sizeof(*f));
+	memcpy(f->dst_mac, dmac, 6);
+	memcpy(f->src_mac, smac, 6);
+	f->ipv6 = !!ipv6;
+	if (ipv6) {
+		f->saddr[0] = f->daddr[0] = 0xfd;
+		f->saddr[15] = 1;
+		f->daddr[15] = 2;
+	} else {
+		f->saddr[0] = f->daddr[0] = 10;
+		f->saddr[3] = 1;
+		f->daddr[3] = 2;
+	}
+	f->ttl = 64;
+	f->hop_limit = 64;
+	f->df = 1;
+	f->sport = 4000;
+	f->dport = 5000;
+	f->seq = 1000;
+	f->ack = 1;
+	f->flags = PB_ACK;
+	f->window = 1024;
+}
+
+/* Length of the extension header starting at h (whose type is `type`). */
+static int ext_hdr_len(uint8_t type, const uint8_t *h)
+{
+	if (type == PB_EXT_FRAG)
+		return 8;
+	if (type == 51)                 /* AH counts 4-byte units */
+		return (h[1] + 2) * 4;
+	return (h[1] + 1) * 8;
+}
+
+/* Offset of the last header in f->ext, or -1 when the chain is empty or
+ * does not parse to exactly ext_len bytes. */
+static int ext_last(const struct pb_frame *f)
+{
+	int off = 0, last = -1;
+	uint8_t type = f->ext_first_nh;
+
+	while (off + 2 <= f->ext_len) {
+		int n = ext_hdr_len(type, f->ext + off);
+
+		last = off;
+		type = f->ext[off];
+		off += n;
+	}
+	return off == f->ext_len ? last : -1;
+}
+
+void pb_ext_add(struct pb_frame *f, uint8_t type, const uint8_t *body, int body_len)
+{
+	uint8_t *h = f->ext + f->ext_len;
+	int total, last, i;
+
+	if (body_len < 0)
+		return;
+	total = type == PB_EXT_FRAG ? 8 : (2 + body_len + 7) & ~7;
+	if (f->ext_len + total > (int)sizeof(f->ext))
+		return;
+
+	last = ext_last(f);
+	memset(h, 0, total);
+	h[0] = 6;                               /* provisional: TCP */
+	if (type == PB_EXT_FRAG) {
+		if (body)
+			memcpy(h + 2, body, body_len < 6 ? body_len : 6);
+	} else {
+		h[1] = total / 8 - 1;
+		if (body)
+			memcpy(h + 2, body, body_len);
+		i = 2 + body_len;
+		/* Options headers must stay parseable: fill the tail with Pad1
+		 * or one PadN option. Routing headers just get zeros. */
+		if ((type == PB_EXT_HOP || type == PB_EXT_DEST) && total - i >= 2) {
+			h[i] = 1;
+			h[i + 1] = total - i - 2;
+		}
+	}
+	/* An unparseable raw chain cannot be linked; the header is appended. */
+	if (f->ext_len == 0)
+		f->ext_first_nh = type;
+	else if (last >= 0)
+		f->ext[last] = type;
+	f->ext_len += total;
+}
+
+void pb_tcp_opt_timestamp(struct pb_frame *f, uint32_t tsval, uint32_t tsecr)
+{
+	uint8_t *o = f->tcp_opts;
+
+	o[0] = 1;
+	o[1] = 1;
+	o[2] = 8;
+	o[3] = 10;
+	put32(o + 4, tsval);
+	put32(o + 8, tsecr);
+	f->tcp_opts_len = 12;
+}
+
+size_t pb_layout(const struct pb_frame *f, struct pb_offsets *o)
+{
+	size_t l4len;
+
+	if (f->nvlan < 0 || f->nvlan > PB_MAX_VLAN ||
+	    f->ip_opts_len < 0 || f->ip_opts_len > 40 ||
+	    f->tcp_opts_len < 0 || f->tcp_opts_len > 40 ||
+	    f->ext_len < 0 || f->ext_len > (int)sizeof(f->ext))
+		return 0;
+
+	o->l3 = 14 + 4 * (size_t)f->nvlan;
+	if (!is_ip(f)) {
+		o->l4 = o->payload = o->l3;
+		o->ip_len = f->payload_len;
+		o->len = o->l3 + f->payload_len + f->pad;
+		return o->len;
+	}
+	if (f->ipv6)
+		o->l4 = o->l3 + 40 + f->ext_len;
+	else
+		o->l4 = o->l3 + 20 + pad4(f->ip_opts_len);
+	if (f->ip_proto) {
+		o->payload = o->l4;
+		l4len = f->payload_len;
+	} else {
+		o->payload = o->l4 + 20 + pad4(f->tcp_opts_len);
+		l4len = o->payload - o->l4 + f->payload_len;
+	}
+	o->ip_len = o->l4 - o->l3 + l4len;
+	/* Without jumbograms neither length field can describe more. */
+	if ((f->ipv6 ? o->ip_len - 40 : o->ip_len) > 0xffff)
+		return 0;
+	o->len = o->l3 + o->ip_len + f->pad;
+	return o->len;
+}
+
+/* Pseudo-header sum for the L4 checksum. */
+static uint32_t pseudo_sum(const struct pb_frame *f, uint8_t proto, size_t l4len)
+{
+	uint8_t tail[8] = { 0 };
+	uint32_t sum = 0;
+	int alen = f->ipv6 ? 16 : 4;
+
+	sum = pb_csum_add(sum, f->saddr, alen);
+	sum = pb_csum_add(sum, f->daddr, alen);
+	/* IPv4: zero, proto, 16-bit length; IPv6: 32-bit length, 3 zeros, nh.
+	 * Both reduce to the same 16-bit word sums. */
+	put32(tail, (uint32_t)l4len);
+	tail[7] = proto;
+	return pb_csum_add(sum, tail, 8);
+}
+
+static void l4_checksum(const struct pb_frame *f, uint8_t *l4, size_t l4len)
+{
+	uint8_t proto = f->ip_proto ? (uint8_t)f->ip_proto : 6;
+	size_t at;
+	uint32_t sum;
+	uint16_t c;
+	int pseudo = 1;
+
+	if (proto == 6)
+		at = 16;
+	else if (proto == 17)
+		at = 6;
+	else if ((proto == 1 && !f->ipv6) || (proto == 58 && f->ipv6)) {
+		at = 2;
+		pseudo = proto == 58;
+	} else
+		return;                 /* unknown protocol: leave the bytes alone */
+	if (l4len < at + 2)
+		return;
+
+	put16(l4 + at, 0);
+	sum = pseudo ? pseudo_sum(f, proto, l4len) : 0;
+	c = pb_csum_fold(pb_csum_add(sum, l4, l4len));
+	if (proto == 17 && c == 0)
+		c = 0xffff;             /* zero means "no checksum" for UDP */
+	if (f->bad_tcp_csum)
+		c += 1;                 /* never lands on an equivalent value for TCP */
+	put16(l4 + at, c);
+}
+
+size_t pb_build(const struct pb_frame *f, uint8_t *buf, size_t cap)
+{
+	struct pb_offsets o;
+	uint8_t *p;
+	uint32_t i;
+	int k;
+
+	if (!pb_layout(f, &o) || o.len > cap)
+		return 0;
+	memset(buf, 0, o.len);
+
+	memcpy(buf, f->dst_mac, 6);
+	memcpy(buf + 6, f->src_mac, 6);
+	p = buf + 12;
+	for (k = 0; k < f->nvlan; k++, p += 4) {
+		put16(p, f->vlan_tpid[k]);
+		put16(p + 2, f->vlan_tci[k]);
+	}
+	if (!is_ip(f)) {
+		put16(p, f->ethertype);
+		for (i = 0; i < f->payload_len; i++)
+			buf[o.payload + i] = f->payload ? f->payload[i] : pb_pattern(f->seq + i);
+		return o.len;
+	}
+	put16(p, f->ipv6 ? ETH_IPV6 : ETH_IPV4);
+
+	/* Payload first, then the L4 header, so the checksum covers both. */
+	for (i = 0; i < f->payload_len; i++)
+		buf[o.payload + i] = f->payload ? f->payload[i] : pb_pattern(f->seq + i);
+
+	p = buf + o.l4;
+	if (!f->ip_proto) {
+		int thl = o.payload - o.l4;
+
+		put16(p, f->sport);
+		put16(p + 2, f->dport);
+		put32(p + 4, f->seq);
+		put32(p + 8, f->ack);
+		p[12] = (uint8_t)(thl / 4) << 4;
+		p[13] = f->flags;
+		put16(p + 14, f->window);
+		put16(p + 18, f->urg_ptr);
+		memcpy(p + 20, f->tcp_opts, f->tcp_opts_len);
+	}
+
+	p = buf + o.l3;
+	if (f->ipv6) {
+		uint32_t w = 6u << 28 | (uint32_t)f->tclass << 20 | (f->flowlabel & 0xfffff);
+		uint8_t l4proto = f->ip_proto ? (uint8_t)f->ip_proto : 6;
+
+		put32(p, w);
+		put16(p + 4, (uint16_t)(o.ip_len - 40 + f->tot_len_delta));
+		p[6] = f->ext_len ? f->ext_first_nh : l4proto;
+		p[7] = f->hop_limit;
+		memcpy(p + 8, f->saddr, 16);
+		memcpy(p + 24, f->daddr, 16);
+		memcpy(p + 40, f->ext, f->ext_len);
+		if (f->ext_len && !f->ext_raw) {
+			int last = ext_last(f);
+
+			if (last >= 0)
+				p[40 + last] = l4proto;
+		}
+	} else {
+		int ihl = o.l4 - o.l3;
+		uint16_t c;
+
+		p[0] = 0x40 | ihl / 4;
+		p[1] = f->tos;
+		put16(p + 2, (uint16_t)(o.ip_len + f->tot_len_delta));
+		put16(p + 4, f->ip_id);
+		put16(p + 6, (f->df ? 0x4000 : 0) | (f->frag & 0xbfff));
+		p[8] = f->ttl;
+		p[9] = f->ip_proto ? (uint8_t)f->ip_proto : 6;
+		memcpy(p + 12, f->saddr, 4);
+		memcpy(p + 16, f->daddr, 4);
+		memcpy(p + 20, f->ip_opts, f->ip_opts_len);
+		c = pb_csum_fold(pb_csum_add(0, p, ihl));
+		if (f->bad_ip_csum)
+			c += 1;
+		put16(p + 10, c);
+	}
+
+	l4_checksum(f, buf + o.l4, o.ip_len - (o.l4 - o.l3));
+	return o.len;
+}
+
+static void *grow(void *ptr, size_t n, size_t size)
+{
+	void *q = realloc(ptr, n * size);
+
+	if (!q) {
+		fprintf(stderr, "pktbuild: out of memory\n");
+		abort();
+	}
+	return q;
+}
+
+static void list_add_ts(struct pb_list *l, const uint8_t *frame, size_t len, uint64_t ts)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 64;
+		l->data = grow(l->data, l->cap, sizeof(*l->data));
+		l->len = grow(l->len, l->cap, sizeof(*l->len));
+		l->ts_us = grow(l->ts_us, l->cap, sizeof(*l->ts_us));
+	}
+	l->data[l->n] = grow(NULL, len ? len : 1, 1);
+	memcpy(l->data[l->n], frame, len);
+	l->len[l->n] = (uint32_t)len;
+	l->ts_us[l->n] = ts;
+	l->n++;
+	l->next_ts_us = ts + 1;
+}
+
+void pb_list_add(struct pb_list *l, const uint8_t *frame, size_t len)
+{
+	list_add_ts(l, frame, len, l->next_ts_us);
+}
+
+void pb_list_add_frame(struct pb_list *l, const struct pb_frame *f)
+{
+	struct pb_offsets o;
+	uint8_t *buf;
+	size_t len = pb_layout(f, &o);
+
+	if (!len) {
+		fprintf(stderr, "pktbuild: invalid frame description\n");
+		abort();
+	}
+	buf = grow(NULL, len, 1);
+	pb_build(f, buf, len);
+	pb_list_add(l, buf, len);
+	free(buf);
+}
+
+void pb_list_gap(struct pb_list *l, uint64_t usec)
+{
+	l->next_ts_us += usec;
+}
+
+void pb_list_free(struct pb_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->data[i]);
+	free(l->data);
+	free(l->len);
+	free(l->ts_us);
+	memset(l, 0, sizeof(*l));
+}
+
+int pb_pcap_write(const char *path, const struct pb_list *l)
+{
+	pcap_t *pc = pcap_open_dead(DLT_EN10MB, SNAPLEN);
+	pcap_dumper_t *d;
+	FILE *fp;
+	size_t i;
+	int ret = 0;
+
+	if (!pc) {
+		fprintf(stderr, "%s: pcap_open_dead failed\n", path);
+		return -1;
+	}
+	fp = fopen(path, "wb");
+	if (!fp) {
+		perror(path);
+		pcap_close(pc);
+		return -1;
+	}
+	/* pcap_dump_fopen on our own FILE lets us see write errors. */
+	d = pcap_dump_fopen(pc, fp);
+	if (!d) {
+		fprintf(stderr, "%s: %s\n", path, pcap_geterr(pc));
+		fclose(fp);
+		pcap_close(pc);
+		return -1;
+	}
+	for (i = 0; i < l->n; i++) {
+		struct pcap_pkthdr h;
+
+		memset(&h, 0, sizeof(h));
+		h.ts.tv_sec = (time_t)(l->ts_us[i] / 1000000);
+		h.ts.tv_usec = (suseconds_t)(l->ts_us[i] % 1000000);
+		h.caplen = h.len = l->len[i];
+		pcap_dump((u_char *)d, &h, l->data[i]);
+	}
+	if (pcap_dump_flush(d) != 0 || ferror(fp)) {
+		fprintf(stderr, "%s: write error\n", path);
+		ret = -1;
+	}
+	pcap_dump_close(d);
+	pcap_close(pc);
+	return ret;
+}
+
+int pb_pcap_read(const char *path, struct pb_list *l)
+{
+	char err[PCAP_ERRBUF_SIZE];
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	pcap_t *pc = pcap_open_offline(path, err);
+	int r;
+
+	if (!pc) {
+		fprintf(stderr, "pcap: %s\n", err);
+		return -1;
+	}
+	if (pcap_datalink(pc) != DLT_EN10MB) {
+		fprintf(stderr, "%s: not an Ethernet capture\n", path);
+		pcap_close(pc);
+		return -1;
+	}
+	while ((r = pcap_next_ex(pc, &h, &data)) == 1)
+		list_add_ts(l, data, h->caplen,
+			    (uint64_t)h->ts.tv_sec * 1000000 + (uint64_t)h->ts.tv_usec);
+	if (r != PCAP_ERROR_BREAK) {
+		fprintf(stderr, "%s: %s\n", path, pcap_geterr(pc));
+		pcap_close(pc);
+		return -1;
+	}
+	pcap_close(pc);
+	return 0;
+}

@@ -1,0 +1,153 @@
+/* Packet builder for tests: describe an Ethernet/VLAN/IPv4|IPv6/TCP frame
+ * in a plain struct, turn it into wire bytes, and keep lists of frames that
+ * can be written to and read from pcap files.
+ *
+ * The checksum code here is deliberately self-contained so that tests never
+ * validate the library under test with its own arithmetic.
+ */
+#ifndef PKTBUILD_H
+#define PKTBUILD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* TCP flag bits as they appear in byte 13 of the TCP header. */
+#define PB_FIN 0x01
+#define PB_SYN 0x02
+#define PB_RST 0x04
+#define PB_PSH 0x08
+#define PB_ACK 0x10
+#define PB_URG 0x20
+#define PB_ECE 0x40
+#define PB_CWR 0x80
+
+/* IPv6 extension header types understood by pb_ext_add(). */
+#define PB_EXT_HOP    0
+#define PB_EXT_ROUTE  43
+#define PB_EXT_FRAG   44
+#define PB_EXT_DEST   60
+
+#define PB_MAX_VLAN 4
+
+/* One frame. pb_init() fills every field with a usable default; change only
+ * what a test cares about. All multi-byte values are host order. */
+struct pb_frame {
+	uint8_t  dst_mac[6], src_mac[6];
+	int      nvlan;                     /* 0..4 stacked tags, outermost first */
+	uint16_t vlan_tpid[PB_MAX_VLAN];    /* 0x8100 or 0x88a8 */
+	uint16_t vlan_tci[PB_MAX_VLAN];     /* PCP/DEI/VID as on the wire */
+	uint16_t ethertype;                 /* 0: IPv4/IPv6 per `ipv6`; anything else: a
+	                                     * non-IP frame whose body is `payload` */
+	int      ipv6;                      /* 0 = IPv4, 1 = IPv6 */
+	uint8_t  saddr[16], daddr[16];      /* IPv4 uses the first 4 bytes */
+
+	/* IPv4 */
+	uint8_t  tos, ttl;
+	uint16_t ip_id;
+	int      df;                        /* DF bit */
+	uint16_t frag;                      /* MF bit (0x2000) | offset in 8-byte units */
+	uint8_t  ip_opts[40];
+	int      ip_opts_len;               /* zero-padded (EOL) to a multiple of 4 */
+
+	/* IPv6 */
+	uint8_t  tclass;
+	uint32_t flowlabel;                 /* low 20 bits */
+	uint8_t  hop_limit;
+	uint8_t  ext[256];                  /* raw extension header chain */
+	int      ext_len;
+	uint8_t  ext_first_nh;              /* type of the first header in ext[] */
+	int      ext_raw;                   /* 0: the builder sets the last extension
+	                                     * header's next-header to the L4 protocol */
+
+	/* TCP */
+	uint16_t sport, dport;
+	uint32_t seq, ack;
+	uint8_t  flags;                     /* PB_* bits */
+	uint16_t window, urg_ptr;
+	uint8_t  tcp_opts[40];
+	int      tcp_opts_len;              /* zero-padded (EOL) to a multiple of 4 */
+	const uint8_t *payload;             /* NULL: pb_pattern() bytes keyed by seq */
+	uint32_t payload_len;
+
+	/* perturbations */
+	int      bad_ip_csum;               /* store (correct + 1) in the IPv4 checksum */
+	int      bad_tcp_csum;              /* same for the L4 checksum */
+	uint32_t pad;                       /* zero bytes after the IP packet */
+	int      tot_len_delta;             /* IPv4 tot_len / IPv6 payload_len lie by this */
+	int      ip_proto;                  /* 0 = TCP; else this protocol number and
+	                                     * `payload` is the whole L4 part (UDP, ICMP and
+	                                     * ICMPv6 get their checksum filled in if the
+	                                     * payload is long enough to hold it) */
+};
+
+/* Where the layers of a built frame start; filled by pb_layout(). */
+struct pb_offsets {
+	size_t l3;          /* IP header (or non-IP body) */
+	size_t l4;          /* TCP header or raw L4 bytes */
+	size_t payload;     /* TCP payload */
+	size_t ip_len;      /* real length of the IP packet (before any lie) */
+	size_t len;         /* whole frame, padding included */
+};
+
+/* Fill *f with defaults: MACs 02:00:00:00:00:02 -> 02:00:00:00:00:01,
+ * 10.0.0.1 -> 10.0.0.2 or fd00::1 -> fd00::2, ports 4000 -> 5000, seq 1000,
+ * ack 1, ACK flag, window 1024, TTL/hop limit 64, DF set, IP ID 0, no payload. */
+void pb_init(struct pb_frame *f, int ipv6);
+
+/* Compute the offsets and length pb_build() would produce for *f.
+ * Returns the frame length, or 0 if the description is invalid. */
+size_t pb_layout(const struct pb_frame *f, struct pb_offsets *o);
+
+/* Write the frame into buf. Returns its length, or 0 if it does not fit in
+ * cap or the description is invalid. IPv4 header and L4 checksums are correct
+ * unless bad_ip_csum/bad_tcp_csum ask otherwise. */
+size_t pb_build(const struct pb_frame *f, uint8_t *buf, size_t cap);
+
+/* The default payload byte at TCP sequence number seq; retransmits and
+ * merged segments therefore carry consistent stream bytes. */
+uint8_t pb_pattern(uint32_t seq);
+
+/* Set the TCP options to NOP NOP Timestamp(tsval, tsecr), the usual Linux layout. */
+void pb_tcp_opt_timestamp(struct pb_frame *f, uint32_t tsval, uint32_t tsecr);
+
+/* Append an IPv6 extension header of the given type to f->ext and chain the
+ * previous next-header field (or ext_first_nh) to it. Hop-by-hop/Dest-opts/
+ * Routing bodies are padded to 8 bytes (PadN/Pad1 for option headers); a
+ * Fragment header takes up to 6 body bytes (offset/flags, identification).
+ * A NULL body means zero bytes. Does nothing if the chain would not fit. */
+void pb_ext_add(struct pb_frame *f, uint8_t type, const uint8_t *body, int body_len);
+
+/* Internet checksum helpers: add bytes to a 32-bit running sum (big-endian
+ * 16-bit words, odd trailing byte padded), then fold and complement. */
+uint32_t pb_csum_add(uint32_t sum, const void *data, size_t len);
+uint16_t pb_csum_fold(uint32_t sum);
+
+/* A growable list of frames with pcap timestamps in microseconds. A zeroed
+ * struct is an empty list. Frames are stamped 1 us apart from 0 unless
+ * pb_list_gap() inserts a pause. */
+struct pb_list {
+	uint8_t **data;
+	uint32_t *len;
+	uint64_t *ts_us;
+	size_t    n, cap;
+	uint64_t  next_ts_us;     /* timestamp the next added frame gets */
+};
+
+/* Append a copy of a frame (aborts on out-of-memory). */
+void pb_list_add(struct pb_list *l, const uint8_t *frame, size_t len);
+/* Build *f and append it; aborts if the description is invalid. */
+void pb_list_add_frame(struct pb_list *l, const struct pb_frame *f);
+/* Leave a pause of usec microseconds before the next frame (e.g. to mark a
+ * point where a receiver would flush). */
+void pb_list_gap(struct pb_list *l, uint64_t usec);
+/* Free all frames and reset the list to empty. */
+void pb_list_free(struct pb_list *l);
+
+/* Write the list to a DLT_EN10MB pcap file (libpcap writes its headers in
+ * host byte order). Returns 0, or -1 with a message on stderr. */
+int pb_pcap_write(const char *path, const struct pb_list *l);
+/* Append every frame of an Ethernet pcap file to the list (with timestamps).
+ * Returns 0, or -1 with a message on stderr. */
+int pb_pcap_read(const char *path, struct pb_list *l);
+
+#endif
