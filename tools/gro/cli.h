@@ -16,6 +16,7 @@ struct cli_opts {
 	int rx_trust;			/* trust TCP checksums (CHECKSUM_UNNECESSARY) */
 	int csum_partial;		/* keep the pseudo-header seed in the output */
 	int json, quiet;
+	const char *meta_path;		/* per-packet offload metadata, text */
 };
 
 /* Observers the demo uses to tabulate flows; NULL when unused. */

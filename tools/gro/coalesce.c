@@ -18,6 +18,8 @@ void cli_usage_common(FILE *f)
 		"  --rx-csum=verify|trust  verify TCP checksums (default) or trust them\n"
 		"  --csum=full|partial  complete the merged TCP checksum (default) or keep\n"
 		"                       Linux's pseudo-header seed (CHECKSUM_PARTIAL)\n"
+		"  --meta FILE          write each packet's offload metadata (gso_type,\n"
+		"                       gso_size, csum_start, ...) to FILE, one line each\n"
 		"  --json               print statistics as JSON on stdout\n"
 		"  -q, --quiet          no summary\n");
 }
@@ -57,12 +59,16 @@ int cli_parse_common(struct cli_opts *o, int argc, char **argv, int *i)
 	}
 	if (strcmp(name, "--burst") && strcmp(name, "--flush-timeout") && strcmp(name, "--max-flows") &&
 	    strcmp(name, "--max-size") && strcmp(name, "--max-segs") && strcmp(name, "--rx-csum") &&
-	    strcmp(name, "--csum"))
+	    strcmp(name, "--csum") && strcmp(name, "--meta"))
 		return 0;
 	val = eq ? eq + 1 : (*i + 1 < argc ? argv[++*i] : NULL);
 	if (!val) {
 		fprintf(stderr, "gro: %s needs a value\n", name);
 		return -1;
+	}
+	if (!strcmp(name, "--meta")) {
+		o->meta_path = val;
+		return 1;
 	}
 	if (!strcmp(name, "--rx-csum") || !strcmp(name, "--csum")) {
 		int full = !strcmp(val, "full"), part = !strcmp(val, "partial");

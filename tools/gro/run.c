@@ -32,6 +32,8 @@ struct run {
 	const struct cli_watch *w;
 	const char *in_path, *out_path;
 	pcap_dumper_t *dumper;
+	FILE *meta;
+	uint64_t nout;
 	uint8_t *obuf;
 	int werr;
 };
@@ -50,6 +52,24 @@ static double mono(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return t.tv_sec + t.tv_nsec * 1e-9;
+}
+
+/* One line per delivered packet, its offload metadata in virtio_net_hdr
+ * terms (gso_type 1 TCPV4, 4 TCPV6, +0x80 ECN; flags 1 NEEDS_CSUM):
+ * index len gso_type gso_size hdr_len csum_start csum_offset flags */
+static void write_meta(FILE *f, uint64_t idx, const struct gro_pkt *p)
+{
+	unsigned type = 0;
+
+	if (p->gso_type & GRO_GSO_TCPV4)
+		type = 1;
+	else if (p->gso_type & GRO_GSO_TCPV6)
+		type = 4;
+	if (p->gso_type & GRO_GSO_TCP_ECN)
+		type |= 0x80;
+	fprintf(f, "%llu %u %u %u %u %u %u %u\n", (unsigned long long)idx, p->len, type,
+		p->gso_size, p->hdr_len, p->csum_partial ? p->csum_start : 0,
+		p->csum_partial ? p->csum_offset : 0, p->csum_partial ? 1u : 0u);
 }
 
 static void on_deliver(void *arg, const struct gro_pkt *pkts, unsigned n)
@@ -84,6 +104,9 @@ static void on_deliver(void *arg, const struct gro_pkt *pkts, unsigned n)
 		 * capture had cut it short. */
 		h.len = p->gso_segs == 1 ? head->orig_len : (uint32_t)len;
 		pcap_dump((u_char *)r->dumper, &h, r->obuf);
+		if (r->meta)
+			write_meta(r->meta, r->nout, p);
+		r->nout++;
 	}
 }
 
@@ -169,6 +192,10 @@ int cli_coalesce(const char *in, const char *out, const struct cli_opts *o,
 		fclose(fout);
 		goto out;
 	}
+	if (o->meta_path && !(r.meta = fopen(o->meta_path, "w"))) {
+		fprintf(stderr, "gro: %s: cannot write: %s\n", o->meta_path, strerror(errno));
+		goto out;
+	}
 	frames = calloc(o->burst, sizeof(*frames));
 	arena = malloc(arena_cap);
 	r.obuf = malloc(SNAPLEN);
@@ -249,7 +276,8 @@ int cli_coalesce(const char *in, const char *out, const struct cli_opts *o,
 	gro = NULL;
 	if (show_progress)
 		progress(in, NULL, sb.st_size, res->st.frames_in, 1);
-	if (r.werr || pcap_dump_flush(r.dumper) || ferror(fout)) {
+	if (r.werr || pcap_dump_flush(r.dumper) || ferror(fout) ||
+	    (r.meta && (fflush(r.meta) || ferror(r.meta)))) {
 		fprintf(stderr, "gro: %s: write failed: %s\n", out, strerror(errno ? errno : EIO));
 		goto out;
 	}
@@ -271,6 +299,11 @@ out:
 	if (tmp) {
 		unlink(tmp);
 		free(tmp);
+	}
+	if (r.meta) {
+		fclose(r.meta);
+		if (rc)
+			unlink(o->meta_path);
 	}
 	if (dead)
 		pcap_close(dead);
