@@ -20,6 +20,7 @@ deps:
 -include tests/lib/lib.mk
 -include tools/gro/gro.mk
 -include tests/unit/unit.mk
+-include tests/kernel/harness.mk
 -include tests/kernel/kernel.mk
 -include tests/kernel/scenarios.mk
 

@@ -86,9 +86,10 @@ static bool ipv4_same_flow(const struct gro_cb *cb, const uint8_t *head, const s
 /*
  * TTL, TOS (ECN included) and DF must match the first segment. The ID must
  * be the first segment's plus the number of segments merged, or, if the
- * second segment repeated the first's ID with DF set, stay fixed from then
- * on. A fixed ID without DF does not merge: such packets could be
- * fragments-to-be whose IDs must stay unique.
+ * second segment repeated the first's ID, stay fixed from then on: the
+ * choice is made once, on the second segment, so that segmentation can
+ * give every segment back its ID. 6.18 accepts a fixed ID with DF clear
+ * too (seen on the live kernel), and records it as FIXEDID.
  */
 uint32_t gro_inet_flush(const uint8_t *iph, const uint8_t *iph2, struct gro_flow *f)
 {
@@ -98,7 +99,7 @@ uint32_t gro_inet_flush(const uint8_t *iph, const uint8_t *iph2, struct gro_flow
 
 	if ((iph[8] ^ iph2[8]) | (iph[1] ^ iph2[1]) | (df ^ (id2 & IP_DF)))
 		return 1;
-	if (f->count == 1 && df && !ipid_offset)
+	if (f->count == 1 && !ipid_offset)
 		f->fixedid = 1;
 	return ipid_offset ^ (f->count * !f->fixedid);
 }

@@ -3,16 +3,24 @@
  * IPv6: ipv6_gro_receive, ipv6_gro_flush and ipv6_gro_complete.
  *
  * The flow key is version, flow label, addresses, next header and every
- * extension header byte. Routing and Destination Options headers are
- * stepped over (Linux's INET6_PROTO_GSO_EXTHDR protocols); any other
- * extension header (Hop-by-Hop, Fragment, ...) is delivered as is.
+ * extension header byte. Hop-by-Hop, Routing and Destination Options
+ * headers are stepped over (Linux's INET6_PROTO_GSO_EXTHDR protocols; 6.18
+ * steps over Hop-by-Hop too, seen on the live kernel); a frame with any
+ * other extension header (Fragment, ...) is delivered as is.
  */
 #include <arpa/inet.h>
 
 #include "gro_internal.h"
 
+#define NEXTHDR_HOP	0
 #define NEXTHDR_ROUTING	43
 #define NEXTHDR_DEST	60
+
+/* Extension headers GRO steps over (and keeps in the flow key). */
+static bool skippable(uint8_t nh)
+{
+	return nh == NEXTHDR_HOP || nh == NEXTHDR_ROUTING || nh == NEXTHDR_DEST;
+}
 
 static struct gro_flow *ipv6_receive(struct gro_ctx *ctx, struct gro_cb *cb)
 {
@@ -31,7 +39,7 @@ static struct gro_flow *ipv6_receive(struct gro_ctx *ctx, struct gro_cb *cb)
 	badlen = rd16(iph + 4) != cb->len - end;
 	proto = iph[6];
 	l4 = gro_l4_find(proto);
-	while (!l4 && (proto == NEXTHDR_ROUTING || proto == NEXTHDR_DEST)) {
+	while (!l4 && skippable(proto)) {
 		uint32_t hl;
 
 		if (end + 2 > cb->len)

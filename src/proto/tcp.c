@@ -6,8 +6,8 @@
  * unchanged (flags but FIN/PSH/CWR, window, ACK, every option byte), the IP
  * fields agree, it starts exactly where the flow ends, and it is no longer
  * than the first segment (the mss). Whether or not it joined, a segment
- * shorter than the mss, or one with PSH, FIN, URG, RST or SYN, ends the
- * flow: what comes after it cannot be a continuation.
+ * shorter than the mss, or one with PSH, FIN, URG, RST, SYN or CWR, ends
+ * the flow: what comes after it cannot be a continuation.
  */
 #include "gro_internal.h"
 
@@ -18,7 +18,11 @@
 #define TCP_FLAG_URG	0x00200000u
 #define TCP_FLAG_CWR	0x00800000u
 
-#define TCP_FLAGS_END	(TCP_FLAG_URG | TCP_FLAG_PSH | TCP_FLAG_RST | TCP_FLAG_SYN | TCP_FLAG_FIN)
+/* Flags that end a run. CWR is among them in 6.18: a segment announcing a
+ * congestion window cut goes up on its own, never merged or held, so that
+ * TCP sees every CWR (Accurate ECN counts them). */
+#define TCP_FLAGS_END	(TCP_FLAG_URG | TCP_FLAG_PSH | TCP_FLAG_RST | TCP_FLAG_SYN | \
+			 TCP_FLAG_FIN | TCP_FLAG_CWR)
 
 static bool tcp_csum_ok(const struct gro_cb *cb)
 {
@@ -36,8 +40,7 @@ static uint32_t tcp_differs(const struct gro_cb *cb, const uint8_t *th,
 	uint32_t flags = rd32(th + 12), thlen = cb->hdr_len - cb->l4_off, i;
 	uint32_t flush;
 
-	/* CWR marks a congestion window cut: the segment carrying it must
-	 * reach TCP as the first of a packet, so it never joins one. */
+	/* CWR marks a congestion window cut: it never joins a packet. */
 	flush = flags & TCP_FLAG_CWR;
 	/* Data offset, flags and window; FIN and PSH may only appear on the
 	 * last segment, and CWR was judged above. */

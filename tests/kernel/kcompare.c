@@ -1,0 +1,352 @@
+// SPDX-License-Identifier: MIT
+/*
+ * kcompare: libgro's output against the kernel's, scenario by scenario.
+ *
+ *   kcompare DIR NAME...             DIR/NAME.ours.{pcap,meta} against
+ *                                    DIR/NAME.kernel.{pcap,meta}
+ *   kcompare --golden FILE DIR NAME...   against recorded kernel digests
+ *   kcompare --record FILE DIR NAME...   record the kernel outputs' digests
+ *
+ * Two outputs are identical when the same frames come out in the same
+ * order with the same bytes and the same gso_type/gso_size (and csum_start/
+ * csum_offset for merged packets). A merged packet's TCP checksum may be
+ * the pseudo-header seed or the full sum on either side. Where the global
+ * order differs, the outputs are compared flow by flow too, and the first
+ * differing frame is decoded field by field. The last line is
+ * "conformance: N passed, M failed".
+ */
+#include <arpa/inet.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pktbuild.h"
+
+struct frame {
+	uint8_t *data;
+	uint32_t len;
+	unsigned gso_type, gso_size, csum_start, csum_offset;
+	char flow[160];
+};
+
+struct out {
+	struct frame *f;
+	size_t n;
+};
+
+static void flow_key(struct frame *fr)
+{
+	const uint8_t *p = fr->data;
+	uint32_t off = 14, len = fr->len;
+	uint16_t type = len >= 14 ? (uint16_t)(p[12] << 8 | p[13]) : 0;
+	char a[64], b[64];
+	const uint8_t *th = NULL;
+
+	while ((type == 0x8100 || type == 0x88a8) && off + 4 <= len) {
+		type = (uint16_t)(p[off + 2] << 8 | p[off + 3]);
+		off += 4;
+	}
+	if (type == 0x0800 && off + 20 <= len && p[off + 9] == 6) {
+		inet_ntop(AF_INET, p + off + 12, a, sizeof(a));
+		inet_ntop(AF_INET, p + off + 16, b, sizeof(b));
+		if (off + (p[off] & 15) * 4u + 4 <= len)
+			th = p + off + (p[off] & 15) * 4;
+	} else if (type == 0x86dd && off + 44 <= len && p[off + 6] == 6) {
+		inet_ntop(AF_INET6, p + off + 8, a, sizeof(a));
+		inet_ntop(AF_INET6, p + off + 24, b, sizeof(b));
+		th = p + off + 40;
+	}
+	if (th)
+		snprintf(fr->flow, sizeof(fr->flow), "%s.%u>%s.%u", a, th[0] << 8 | th[1], b, th[2] << 8 | th[3]);
+	else
+		snprintf(fr->flow, sizeof(fr->flow), "other");
+}
+
+static int load(const char *dir, const char *name, const char *side, struct out *o)
+{
+	char path[4096], errbuf[PCAP_ERRBUF_SIZE], line[256];
+	struct pcap_pkthdr *h;
+	const u_char *d;
+	pcap_t *p;
+	FILE *m;
+	size_t i = 0;
+
+	memset(o, 0, sizeof(*o));
+	snprintf(path, sizeof(path), "%s/%s.%s.pcap", dir, name, side);
+	p = pcap_open_offline(path, errbuf);
+	if (!p) {
+		fprintf(stderr, "kcompare: %s: %s\n", path, errbuf);
+		return -1;
+	}
+	while (pcap_next_ex(p, &h, &d) == 1) {
+		o->f = realloc(o->f, (o->n + 1) * sizeof(*o->f));
+		memset(&o->f[o->n], 0, sizeof(o->f[0]));
+		o->f[o->n].data = malloc(h->caplen ? h->caplen : 1);
+		memcpy(o->f[o->n].data, d, h->caplen);
+		o->f[o->n].len = h->caplen;
+		flow_key(&o->f[o->n]);
+		o->n++;
+	}
+	pcap_close(p);
+	snprintf(path, sizeof(path), "%s/%s.%s.meta", dir, name, side);
+	m = fopen(path, "r");
+	if (!m) {
+		fprintf(stderr, "kcompare: %s: missing\n", path);
+		return -1;
+	}
+	while (fgets(line, sizeof(line), m) && i < o->n) {
+		unsigned idx, len, type, size, hl, cs, co;
+
+		if (sscanf(line, "%u %u %u %u %u %u %u", &idx, &len, &type, &size, &hl, &cs, &co) != 7)
+			continue;
+		o->f[i].gso_type = type;
+		o->f[i].gso_size = type ? size : 0;
+		o->f[i].csum_start = type ? cs : 0;
+		o->f[i].csum_offset = type ? co : 0;
+		i++;
+	}
+	fclose(m);
+	return 0;
+}
+
+static void out_free(struct out *o)
+{
+	for (size_t i = 0; i < o->n; i++)
+		free(o->f[i].data);
+	free(o->f);
+}
+
+/* Is the 16-bit field at @off the pseudo-header seed or the full checksum
+ * of the TCP segment starting at @start? */
+static int csum_acceptable(const struct frame *f, uint32_t start, uint32_t off)
+{
+	const uint8_t *p = f->data, *nh;
+	uint32_t tcplen = f->len - start, sum = 0, v = (uint32_t)(p[off] << 8 | p[off + 1]);
+	uint8_t tmp[2] = { 0, 0 };
+	uint8_t proto[4] = { 0, 0, 0, 6 }, lenb[4];
+	uint32_t full;
+	int v6;
+
+	/* Find the IP header: the nearest 0x45 / 0x6x before the TCP header. */
+	nh = p + start - 20;
+	v6 = (nh[0] >> 4) != 4;
+	if (v6)
+		nh = p + start - 40;
+	lenb[0] = 0; lenb[1] = 0; lenb[2] = tcplen >> 8; lenb[3] = tcplen & 0xff;
+	sum = pb_csum_add(sum, v6 ? nh + 8 : nh + 12, v6 ? 32 : 8);
+	sum = pb_csum_add(sum, proto, 4);
+	sum = pb_csum_add(sum, lenb, 4);
+	if (v == (uint16_t)~pb_csum_fold(sum))
+		return 1;
+	full = pb_csum_add(sum, p + start, off - start);
+	full = pb_csum_add(full, tmp, 2);
+	full = pb_csum_add(full, p + off + 2, f->len - off - 2);
+	return v == pb_csum_fold(full);
+}
+
+static int same_frame(const struct frame *a, const struct frame *b)
+{
+	uint32_t off;
+
+	if (a->len != b->len || a->gso_type != b->gso_type || a->gso_size != b->gso_size ||
+	    a->csum_start != b->csum_start || a->csum_offset != b->csum_offset)
+		return 0;
+	if (!memcmp(a->data, b->data, a->len))
+		return 1;
+	if (!a->gso_type)
+		return 0;
+	off = a->csum_start + a->csum_offset;
+	if (off + 2 > a->len || memcmp(a->data, b->data, off) ||
+	    memcmp(a->data + off + 2, b->data + off + 2, a->len - off - 2))
+		return 0;
+	return csum_acceptable(a, a->csum_start, off) && csum_acceptable(b, b->csum_start, off);
+}
+
+static void decode(const char *who, size_t idx, const struct frame *f)
+{
+	const uint8_t *p = f->data;
+	uint32_t off = 14;
+	uint16_t type = f->len >= 14 ? (uint16_t)(p[12] << 8 | p[13]) : 0;
+	int tags = 0;
+
+	printf("    %-6s #%zu len %u gso_type %u gso_size %u", who, idx, f->len, f->gso_type, f->gso_size);
+	while ((type == 0x8100 || type == 0x88a8) && off + 4 <= f->len) {
+		type = (uint16_t)(p[off + 2] << 8 | p[off + 3]);
+		off += 4;
+		tags++;
+	}
+	printf(" vlan %d ethertype 0x%04x\n", tags, type);
+	if (type == 0x0800 && off + 20 <= f->len) {
+		const uint8_t *ip = p + off;
+
+		printf("      ipv4 ihl %u tos 0x%02x tot_len %u id %u frag 0x%04x ttl %u proto %u csum 0x%04x\n",
+		       ip[0] & 15, ip[1], ip[2] << 8 | ip[3], ip[4] << 8 | ip[5], ip[6] << 8 | ip[7], ip[8],
+		       ip[9], ip[10] << 8 | ip[11]);
+		off += (ip[0] & 15) * 4;
+	} else if (type == 0x86dd && off + 40 <= f->len) {
+		const uint8_t *ip = p + off;
+
+		printf("      ipv6 tclass 0x%02x flow 0x%05x plen %u nh %u hlim %u\n",
+		       (ip[0] & 15) << 4 | ip[1] >> 4, (ip[1] & 15) << 16 | ip[2] << 8 | ip[3],
+		       ip[4] << 8 | ip[5], ip[6], ip[7]);
+		off += 40;
+	}
+	if (off + 20 <= f->len) {
+		const uint8_t *t = p + off;
+
+		printf("      tcp %u>%u seq %u ack %u doff %u flags 0x%02x win %u csum 0x%04x payload %u\n",
+		       t[0] << 8 | t[1], t[2] << 8 | t[3],
+		       (unsigned)((uint32_t)t[4] << 24 | t[5] << 16 | t[6] << 8 | t[7]),
+		       (unsigned)((uint32_t)t[8] << 24 | t[9] << 16 | t[10] << 8 | t[11]),
+		       t[12] >> 4, t[13], t[14] << 8 | t[15], t[16] << 8 | t[17],
+		       f->len - off - (t[12] >> 4) * 4);
+	}
+}
+
+/* Index of the @k-th frame of @flow in @o, or o->n. */
+static size_t nth_of_flow(const struct out *o, const char *flow, size_t k)
+{
+	for (size_t i = 0; i < o->n; i++)
+		if (!strcmp(o->f[i].flow, flow) && !k--)
+			return i;
+	return o->n;
+}
+
+static int compare(const char *dir, const char *name)
+{
+	struct out ours, kern;
+	size_t i, k;
+	int rc = 1;
+
+	if (load(dir, name, "ours", &ours) || load(dir, name, "kernel", &kern)) {
+		printf("%s: ERROR cannot read outputs\n", name);
+		return 0;
+	}
+	for (i = 0; i < ours.n && i < kern.n && same_frame(&ours.f[i], &kern.f[i]); i++)
+		;
+	if (i == ours.n && i == kern.n)
+		goto done;
+	rc = 0;
+	/* Flow by flow: the first frame whose flow's sequence differs. */
+	for (i = 0; i < kern.n + ours.n; i++) {
+		const struct frame *f = i < kern.n ? &kern.f[i] : &ours.f[i - kern.n];
+		size_t a, b;
+
+		for (k = 0;; k++) {
+			a = nth_of_flow(&ours, f->flow, k);
+			b = nth_of_flow(&kern, f->flow, k);
+			if (a == ours.n || b == kern.n || !same_frame(&ours.f[a], &kern.f[b]))
+				break;
+		}
+		if (a == ours.n && b == kern.n)
+			continue;
+		printf("%s: DIFFERENT in flow %s, its frame %zu (ours %zu frames, kernel %zu)\n",
+		       name, f->flow, k, ours.n, kern.n);
+		if (a < ours.n)
+			decode("ours", a, &ours.f[a]);
+		else
+			printf("    ours   (no such frame)\n");
+		if (b < kern.n)
+			decode("kernel", b, &kern.f[b]);
+		else
+			printf("    kernel (no such frame)\n");
+		goto done;
+	}
+	printf("%s: DIFFERENT delivery order only (every flow identical)\n", name);
+done:
+	out_free(&ours);
+	out_free(&kern);
+	return rc;
+}
+
+/* A 64-bit FNV-1a digest of an output: frame lengths, offload metadata, bytes. */
+static uint64_t fnv(uint64_t h, const void *d, size_t n)
+{
+	const uint8_t *p = d;
+
+	while (n--)
+		h = (h ^ *p++) * 0x100000001b3ull;
+	return h;
+}
+
+static int digest(const char *dir, const char *name, const char *side, uint64_t *out, size_t *nframes)
+{
+	struct out o;
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	if (load(dir, name, side, &o))
+		return -1;
+	for (size_t i = 0; i < o.n; i++) {
+		uint32_t meta[3] = { o.f[i].len, o.f[i].gso_type, o.f[i].gso_size };
+
+		h = fnv(h, meta, sizeof(meta));
+		h = fnv(h, o.f[i].data, o.f[i].len);
+	}
+	*out = h;
+	*nframes = o.n;
+	out_free(&o);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *golden = NULL, *record = NULL, *dir;
+	int i = 1, pass = 0, fail = 0;
+	FILE *rec = NULL;
+
+	if (argc > 3 && !strcmp(argv[1], "--golden"))
+		golden = argv[2], i = 3;
+	else if (argc > 3 && !strcmp(argv[1], "--record"))
+		record = argv[2], i = 3;
+	if (argc - i < 1) {
+		fprintf(stderr, "usage: kcompare [--golden FILE | --record FILE] DIR NAME...\n");
+		return 2;
+	}
+	dir = argv[i++];
+	if (record && !(rec = fopen(record, "w"))) {
+		perror(record);
+		return 2;
+	}
+	for (; i < argc; i++) {
+		uint64_t h, want = 0;
+		size_t n, wn = 0;
+		int ok;
+
+		if (record) {
+			if (digest(dir, argv[i], "kernel", &h, &n))
+				return 1;
+			fprintf(rec, "%s %016llx %zu\n", argv[i], (unsigned long long)h, n);
+			continue;
+		}
+		if (!golden) {
+			ok = compare(dir, argv[i]);
+		} else {
+			char line[512], nm[256];
+			FILE *g = fopen(golden, "r");
+			unsigned long long gh;
+
+			ok = 0;
+			if (g && !digest(dir, argv[i], "ours", &h, &n)) {
+				while (fgets(line, sizeof(line), g))
+					if (sscanf(line, "%255s %llx %zu", nm, &gh, &wn) == 3 && !strcmp(nm, argv[i])) {
+						want = gh;
+						ok = want == h && wn == n;
+						break;
+					}
+				if (!ok)
+					printf("%s: DIFFERENT from the recorded kernel output (%zu frames, kernel had %zu)\n",
+					       argv[i], n, wn);
+			}
+			if (g)
+				fclose(g);
+		}
+		ok ? pass++ : fail++;
+	}
+	if (rec) {
+		fclose(rec);
+		return 0;
+	}
+	printf("conformance: %d passed, %d failed\n", pass, fail);
+	return fail ? 1 : 0;
+}
