@@ -209,6 +209,10 @@ struct gro_config {
 	 * Default 0. */
 	uint64_t flush_timeout_ns;
 	enum gro_csum_policy csum;
+	/* Merge 802.1Q / 802.1ad tagged frames: 1 (default) as a kernel built
+	 * with CONFIG_VLAN_8021Q does; 0 as one without it, which passes
+	 * tagged frames through untouched. */
+	uint32_t vlan;
 	/* Packets per delivery batch; default 64. */
 	uint32_t batch;
 	gro_deliver_fn deliver;	/* required */

@@ -67,6 +67,7 @@ void gro_config_init(struct gro_config *cfg)
 	cfg->max_size = 65535;
 	cfg->batch = 64;
 	cfg->csum = GRO_CSUM_VERIFY;
+	cfg->vlan = 1;
 }
 
 static int bad_config(const char *what)
@@ -96,6 +97,8 @@ static int check_config(const struct gro_config *c)
 		return bad_config("csum: must be GRO_CSUM_VERIFY or GRO_CSUM_TRUST");
 	if (c->max_held_frames && c->max_held_frames < c->max_flows)
 		return bad_config("max_held_frames: must be 0 (auto) or at least max_flows");
+	if (c->vlan > 1)
+		return bad_config("vlan: must be 0 or 1");
 	if (c->max_held_frames > (1u << 28))
 		return bad_config("max_held_frames: at most 268435456");
 	return GRO_OK;

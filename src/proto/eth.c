@@ -16,6 +16,8 @@ static const struct gro_l2_ops *const l2_table[] = {
 	&gro_vlan_ops,
 };
 
+static struct gro_flow *vlan_receive(struct gro_ctx *ctx, struct gro_cb *cb);
+
 static const struct gro_l2_ops *l2_find(uint16_t type)
 {
 	unsigned i;
@@ -30,7 +32,8 @@ struct gro_flow *gro_l2_receive(struct gro_ctx *ctx, struct gro_cb *cb, uint16_t
 {
 	const struct gro_l2_ops *ops = l2_find(type);
 
-	if (!ops) {
+	/* Without VLAN support the kernel has no handler for tagged frames. */
+	if (!ops || (!ctx->cfg.vlan && ops->receive == vlan_receive)) {
 		gro_cb_flush(cb, GRO_R_NOT_TCP);
 		return NULL;
 	}

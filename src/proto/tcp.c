@@ -6,8 +6,8 @@
  * unchanged (flags but FIN/PSH/CWR, window, ACK, every option byte), the IP
  * fields agree, it starts exactly where the flow ends, and it is no longer
  * than the first segment (the mss). Whether or not it joined, a segment
- * shorter than the mss, or one with PSH, FIN, URG, RST, SYN or CWR, ends
- * the flow: what comes after it cannot be a continuation.
+ * shorter than the mss, or one with PSH, FIN, URG, RST or SYN, ends the
+ * flow: what comes after it cannot be a continuation.
  */
 #include "gro_internal.h"
 
@@ -18,11 +18,7 @@
 #define TCP_FLAG_URG	0x00200000u
 #define TCP_FLAG_CWR	0x00800000u
 
-/* Flags that end a run. CWR is among them in 6.18: a segment announcing a
- * congestion window cut goes up on its own, never merged or held, so that
- * TCP sees every CWR (Accurate ECN counts them). */
-#define TCP_FLAGS_END	(TCP_FLAG_URG | TCP_FLAG_PSH | TCP_FLAG_RST | TCP_FLAG_SYN | \
-			 TCP_FLAG_FIN | TCP_FLAG_CWR)
+#define TCP_FLAGS_END	(TCP_FLAG_URG | TCP_FLAG_PSH | TCP_FLAG_RST | TCP_FLAG_SYN | TCP_FLAG_FIN)
 
 static bool tcp_csum_ok(const struct gro_cb *cb)
 {
@@ -40,11 +36,14 @@ static uint32_t tcp_differs(const struct gro_cb *cb, const uint8_t *th,
 	uint32_t flags = rd32(th + 12), thlen = cb->hdr_len - cb->l4_off, i;
 	uint32_t flush;
 
-	/* CWR marks a congestion window cut: it never joins a packet. */
+	/* CWR marks a congestion window cut. In 6.18 a segment carrying it
+	 * never joins a packet, and nothing joins it either (CWR is compared
+	 * with the rest of the flag word): TCP sees every CWR segment on its
+	 * own, as Accurate ECN needs (seen on the live kernel). */
 	flush = flags & TCP_FLAG_CWR;
 	/* Data offset, flags and window; FIN and PSH may only appear on the
-	 * last segment, and CWR was judged above. */
-	flush |= (flags ^ rd32(th2 + 12)) & ~(TCP_FLAG_CWR | TCP_FLAG_FIN | TCP_FLAG_PSH);
+	 * last segment. */
+	flush |= (flags ^ rd32(th2 + 12)) & ~(TCP_FLAG_FIN | TCP_FLAG_PSH);
 	flush |= ld32(th + 8) ^ ld32(th2 + 8);
 	/* Options byte for byte (timestamps included): with the data offsets
 	 * equal, both headers have thlen bytes. */

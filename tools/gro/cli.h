@@ -16,6 +16,7 @@ struct cli_opts {
 	int rx_trust;			/* trust TCP checksums (CHECKSUM_UNNECESSARY) */
 	int csum_partial;		/* keep the pseudo-header seed in the output */
 	int json, quiet;
+	int no_vlan;			/* pass VLAN-tagged frames through */
 	const char *meta_path;		/* per-packet offload metadata, text */
 };
 

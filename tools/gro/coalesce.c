@@ -18,6 +18,8 @@ void cli_usage_common(FILE *f)
 		"  --rx-csum=verify|trust  verify TCP checksums (default) or trust them\n"
 		"  --csum=full|partial  complete the merged TCP checksum (default) or keep\n"
 		"                       Linux's pseudo-header seed (CHECKSUM_PARTIAL)\n"
+		"  --vlan=on|off        merge VLAN-tagged frames (default on; off is a kernel\n"
+		"                       built without CONFIG_VLAN_8021Q)\n"
 		"  --meta FILE          write each packet's offload metadata (gso_type,\n"
 		"                       gso_size, csum_start, ...) to FILE, one line each\n"
 		"  --json               print statistics as JSON on stdout\n"
@@ -59,12 +61,16 @@ int cli_parse_common(struct cli_opts *o, int argc, char **argv, int *i)
 	}
 	if (strcmp(name, "--burst") && strcmp(name, "--flush-timeout") && strcmp(name, "--max-flows") &&
 	    strcmp(name, "--max-size") && strcmp(name, "--max-segs") && strcmp(name, "--rx-csum") &&
-	    strcmp(name, "--csum") && strcmp(name, "--meta"))
+	    strcmp(name, "--csum") && strcmp(name, "--meta") && strcmp(name, "--vlan"))
 		return 0;
 	val = eq ? eq + 1 : (*i + 1 < argc ? argv[++*i] : NULL);
 	if (!val) {
 		fprintf(stderr, "gro: %s needs a value\n", name);
 		return -1;
+	}
+	if (!strcmp(name, "--vlan") && (!strcmp(val, "on") || !strcmp(val, "off"))) {
+		o->no_vlan = !strcmp(val, "off");
+		return 1;
 	}
 	if (!strcmp(name, "--meta")) {
 		o->meta_path = val;

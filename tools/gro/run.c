@@ -212,6 +212,7 @@ int cli_coalesce(const char *in, const char *out, const struct cli_opts *o,
 	cfg.max_size = o->max_size;
 	cfg.max_segs = o->max_segs;
 	cfg.csum = o->rx_trust ? GRO_CSUM_TRUST : GRO_CSUM_VERIFY;
+	cfg.vlan = !o->no_vlan;
 	cfg.deliver = on_deliver;
 	cfg.deliver_arg = &r;
 	err = gro_create(&cfg, &gro);
