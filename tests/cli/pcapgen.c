@@ -95,8 +95,33 @@ static int hostile(const char *out)
 	return i ? 1 : 0;
 }
 
+/* Two consecutive segments of one 802.1Q-tagged flow: a kernel with VLAN
+ * GRO merges them, one without passes both through. */
+static int vlanprobe(const char *out)
+{
+	struct pb_list l = { 0 };
+	struct pb_frame f;
+	int i;
+
+	pb_init(&f, 0);
+	f.nvlan = 1;
+	f.vlan_tpid[0] = 0x8100;
+	f.vlan_tci[0] = 7;
+	f.payload_len = 500;
+	for (i = 0; i < 2; i++) {
+		pb_list_add_frame(&l, &f);
+		f.seq += f.payload_len;
+		f.ip_id++;
+	}
+	i = pb_pcap_write(out, &l);
+	pb_list_free(&l);
+	return i ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 3 && !strcmp(argv[1], "vlanprobe"))
+		return vlanprobe(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "linktype"))
 		return linktype(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "hostile"))

@@ -18,3 +18,20 @@ kgro-selftest: $(BUILD)/kgro
 	@$(BUILD)/kgro --selftest $(BUILD)/kgro-selftest; rc=$$?; \
 	if [ $$rc -eq 77 ]; then echo "kgro-selftest: skipped"; exit 0; fi; \
 	exit $$rc
+
+# The conformance suite (tests/kernel/conformance.sh): live when root and
+# network namespaces are available, against recorded outputs otherwise.
+$(BUILD)/kcompare: $(BUILD)/tests/kernel/kcompare.o $(PKTBUILD_OBJ)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $^ -o $@ $(LDLIBS)
+
+CONF_BINS := $(BUILD)/gro $(BUILD)/kgro $(BUILD)/kcompare $(BUILD)/scenarios $(BUILD)/pcapgen
+SEED ?= 1
+COUNT ?= 500
+
+.PHONY: conformance conformance-check conformance-record
+conformance-check: $(CONF_BINS)
+	sh tests/kernel/conformance.sh $(BUILD)
+conformance: deps $(CONF_BINS)
+	sh tests/kernel/conformance.sh $(BUILD) $(SEED) $(COUNT)
+conformance-record: $(CONF_BINS)
+	sh tests/kernel/conformance.sh --record $(BUILD)
