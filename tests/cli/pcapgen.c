@@ -82,7 +82,7 @@ static int hostile(const char *out)
 	pb_list_add_frame(&l, &f);
 	pb_init(&f, 1);
 	f.payload_len = 50;
-	pb_ext_add(&f, PB_EXT_HOP, NULL, 0);
+	pb_ext_add(&f, PB_EXT_FRAG, NULL, 0);
 	pb_list_add_frame(&l, &f);
 	/* A TCP header claiming more bytes than the frame has. */
 	pb_init(&f, 0);
