@@ -48,7 +48,7 @@ asan:
 # What `make check` runs, in a normal and in a sanitizer build; fragments
 # add their suites to it.
 .PHONY: check-run
-check-run: cli-test conformance-check
+check-run: unit cli-test conformance-check
 
 cli-test: $(GRO_BIN) $(BUILD)/pcapgen
 	sh tests/cli/cli_test.sh $(GRO_BIN) $(BUILD)/pcapgen

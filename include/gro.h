@@ -106,7 +106,9 @@ struct gro_seg {
 /* gso_type bits, with the meaning of Linux's SKB_GSO_* of the same name. */
 #define GRO_GSO_TCPV4		0x01u	/* TCP over IPv4 */
 #define GRO_GSO_TCPV6		0x02u	/* TCP over IPv6 */
-#define GRO_GSO_TCP_ECN		0x04u	/* the first segment has CWR: only it keeps CWR */
+#define GRO_GSO_TCP_ECN		0x04u	/* the first segment has CWR; 6.18 never merges a
+					 * CWR segment, so GRO output never has it, but
+					 * segmentation input may */
 #define GRO_GSO_TCP_FIXEDID	0x08u	/* IPv4 ID was the same in every segment */
 
 /* Why a packet left the engine. The first group is for packets delivered
@@ -225,7 +227,9 @@ struct gro_config {
 };
 
 #define GRO_MAX_FLOWS	(1u << 24)
-#define GRO_MAX_SIZE	(1u << 20)
+/* Merged packets stay within 64 KiB: larger ones (BIG TCP) need a zero
+ * tot_len or a jumbo Hop-by-Hop header, which libgro does not write yet. */
+#define GRO_MAX_SIZE	65535u
 
 /* Fill @cfg with the defaults above (Linux's behaviour). */
 void gro_config_init(struct gro_config *cfg);

@@ -1,0 +1,482 @@
+/* The engine around the protocol rules: flow table capacity and eviction,
+ * flushing, delivery order and batching, buffer release, statistics. */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "helpers.h"
+
+/* One segment of flow @k (source port 1000 + k) at stream position @n. */
+static int add_flow_seg(struct h *h, int k, int n, uint32_t rxhash)
+{
+	struct pb_frame f;
+	int i;
+
+	h_seg_init(&f, 0, 1000);
+	f.sport = (uint16_t)(1000 + k);
+	f.seq = 1000 + (uint32_t)n * 1000;
+	f.ip_id = (uint16_t)n;
+	i = h_add(h, &f);
+	h_set_rxhash(h, i, rxhash);
+	return i;
+}
+
+static uint16_t pkt_sport(const struct h *h, size_t k)
+{
+	return h_rd16(h_pkt(h, k)->raw + h_pkt(h, k)->l4_off);
+}
+
+Test(engine, default_table_holds_eight_flows_with_rxhash_zero)
+{
+	struct h *h = h_open(NULL);
+	int k;
+
+	for (k = 0; k < 8; k++)
+		add_flow_seg(h, k, 0, 0);
+	h_receive(h);
+	h_expect_npkt(h, 0, "capacity: 8 flows of one bucket are all held");
+	cr_assert_eq(gro_held(h->gro), 8, "capacity: 8 flows of one bucket are all held");
+	h_flush(h);
+	h_close(h);
+}
+
+Test(engine, ninth_flow_evicts_oldest_in_same_call)
+{
+	struct h *h = h_open(NULL);
+	int k;
+
+	for (k = 0; k < 9; k++)
+		add_flow_seg(h, k, 0, 0);
+	h_receive(h);
+	h_expect_npkt(h, 1, "capacity: a 9th flow in a full bucket completes the oldest, in the same call");
+	h_expect_as_is(h, 0, 0, "capacity: the evicted flow is the oldest one");
+	h_expect_reason(h, 0, GRO_R_EVICT, "capacity: the oldest flow leaves for reason evict");
+	cr_assert_eq(gro_held(h->gro), 8, "capacity: the new flow takes the freed place");
+	h_flush(h);
+	for (k = 1; k < 9; k++)
+		cr_assert_eq(pkt_sport(h, (size_t)k), 1000 + k, "capacity: flows 1..8 stay held until the flush");
+	h_close(h);
+}
+
+Test(engine, oldest_means_first_held_not_last_touched)
+{
+	struct h *h = h_open(NULL);
+	int k, a1;
+
+	for (k = 0; k < 8; k++)
+		add_flow_seg(h, k, 0, 0);
+	a1 = add_flow_seg(h, 0, 1, 0);	/* flow 0 grows, but stays the oldest */
+	add_flow_seg(h, 8, 0, 0);
+	h_receive(h);
+	h_expect_npkt(h, 1, "capacity: eviction completes the flow held first");
+	{
+		const int fr[] = { 0, a1 };
+
+		h_expect_frames(h, 0, fr, 2, "capacity: eviction picks the flow held first even if it merged since");
+	}
+	h_expect_reason(h, 0, GRO_R_EVICT, "capacity: eviction reason");
+	h_flush(h);
+	h_close(h);
+}
+
+Test(engine, different_buckets_hold_more_flows)
+{
+	struct h *h = h_open(NULL);
+	int k;
+
+	for (k = 0; k < 64; k++)
+		add_flow_seg(h, k, 0, (uint32_t)k);
+	h_receive(h);
+	h_expect_npkt(h, 0, "capacity: 64 flows spread over 8 buckets are all held");
+	cr_assert_eq(gro_held(h->gro), 64, "capacity: 64 flows spread over 8 buckets are all held");
+	add_flow_seg(h, 64, 0, 3);
+	h_receive(h);
+	h_expect_npkt(h, 1, "capacity: a 65th flow evicts from its own bucket");
+	cr_assert_eq(pkt_sport(h, 0), 1003, "capacity: the oldest flow of bucket 3 is evicted, not the oldest overall");
+	h_flush(h);
+	h_close(h);
+}
+
+Test(engine, different_rxhash_never_merges)
+{
+	struct h *h = h_open(NULL);
+
+	/* Same 5-tuple; rxhash 1 and 9 even share bucket 1. */
+	add_flow_seg(h, 0, 0, 1);
+	add_flow_seg(h, 0, 1, 9);
+	add_flow_seg(h, 0, 2, 1);
+	h_run(h);
+	h_expect_npkt(h, 3, "rxhash: frames with different receive hashes never merge");
+	h_expect_as_is(h, 0, 0, "rxhash: a different rxhash is a different flow");
+	h_close(h);
+}
+
+Test(engine, same_rxhash_merges)
+{
+	struct h *h = h_open(NULL);
+
+	add_flow_seg(h, 0, 0, 0xdeadbeef);
+	add_flow_seg(h, 0, 1, 0xdeadbeef);
+	h_run(h);
+	h_expect_merged(h, 0, 0, 2, "rxhash: equal non-zero receive hashes merge");
+	h_close(h);
+}
+
+Test(engine, single_bucket_max_flows)
+{
+	struct gro_config cfg;
+	struct h *h;
+	int k;
+
+	h_config(&cfg);
+	cfg.max_flows = 4;
+	cfg.buckets = 1;
+	h = h_open(&cfg);
+	for (k = 0; k < 5; k++)
+		add_flow_seg(h, k, 0, (uint32_t)k * 7);
+	h_receive(h);
+	h_expect_npkt(h, 1, "capacity: with buckets=1, max_flows bounds all flows");
+	h_expect_as_is(h, 0, 0, "capacity: with buckets=1 the oldest flow overall is evicted");
+	h_expect_reason(h, 0, GRO_R_EVICT, "capacity: eviction reason");
+	cr_assert_eq(gro_held(h->gro), 4, "capacity: max_flows flows stay held");
+	h_flush(h);
+	h_close(h);
+}
+
+Test(engine, flush_all_bucket_by_bucket)
+{
+	struct h *h = h_open(NULL);
+
+	add_flow_seg(h, 0, 0, 5);	/* bucket 5, held first */
+	add_flow_seg(h, 1, 0, 2);	/* bucket 2 */
+	add_flow_seg(h, 2, 0, 0);	/* bucket 0, held last */
+	h_receive(h);
+	cr_assert_eq(h_flush(h), 3, "flush: gro_flush returns the number of completed packets");
+	h_expect_npkt(h, 3, "flush: every held flow is completed");
+	cr_assert_eq(pkt_sport(h, 0), 1002, "flush: bucket 0 first");
+	cr_assert_eq(pkt_sport(h, 1), 1001, "flush: then bucket 2");
+	cr_assert_eq(pkt_sport(h, 2), 1000, "flush: then bucket 5");
+	h_expect_reason(h, 0, GRO_R_POLL_END, "flush: GRO_FLUSH_ALL completes as poll-end");
+	h_close(h);
+}
+
+Test(engine, flush_all_oldest_first_within_bucket)
+{
+	struct h *h = h_open(NULL);
+	int k;
+
+	for (k = 0; k < 5; k++)
+		add_flow_seg(h, k, 0, 0);
+	h_run(h);
+	for (k = 0; k < 5; k++)
+		cr_assert_eq(pkt_sport(h, (size_t)k), 1000 + k, "flush: oldest first within a bucket");
+	h_close(h);
+}
+
+Test(engine, flush_timeout_only_old_flows)
+{
+	struct gro_config cfg;
+	struct h *h;
+	int n;
+
+	h_config(&cfg);
+	cfg.flush_timeout_ns = 1000;
+	h = h_open(&cfg);
+	h->now = 0;
+	add_flow_seg(h, 0, 0, 0);
+	h_receive(h);
+	h->now = 500;
+	add_flow_seg(h, 1, 0, 0);
+	h_receive(h);
+	n = gro_flush(h->gro, 1200, GRO_FLUSH_TIMEOUT);
+	cr_assert_eq(n, 1, "timeout: only flows held at least flush_timeout_ns are completed");
+	h_expect_npkt(h, 1, "timeout: only flows held at least flush_timeout_ns are completed");
+	cr_assert_eq(pkt_sport(h, 0), 1000, "timeout: the old flow is completed");
+	h_expect_reason(h, 0, GRO_R_TIMEOUT, "timeout: reason timeout");
+	cr_assert_eq(gro_held(h->gro), 1, "timeout: the young flow stays held");
+	h_flush(h);
+	h_close(h);
+}
+
+Test(engine, flush_timeout_stops_at_first_young_flow_of_bucket)
+{
+	struct gro_config cfg;
+	struct h *h;
+
+	h_config(&cfg);
+	cfg.flush_timeout_ns = 1000;
+	h = h_open(&cfg);
+	/* Bucket 0: young then old (a clock that went back); bucket 1: old. */
+	h->now = 5000;
+	add_flow_seg(h, 0, 0, 0);
+	h_receive(h);
+	h->now = 0;
+	add_flow_seg(h, 1, 0, 0);
+	add_flow_seg(h, 2, 0, 1);
+	h_receive(h);
+	gro_flush(h->gro, 5500, GRO_FLUSH_TIMEOUT);
+	h_expect_npkt(h, 1, "timeout: a bucket's scan stops at its first young flow");
+	cr_assert_eq(pkt_sport(h, 0), 1002, "timeout: other buckets are still scanned");
+	cr_assert_eq(gro_held(h->gro), 2, "timeout: the old flow behind a young one stays");
+	h_flush(h);
+	h_close(h);
+}
+
+Test(engine, destroy_completes_and_releases_everything)
+{
+	struct h *h = h_open(NULL);
+	int k;
+
+	for (k = 0; k < 3; k++) {
+		add_flow_seg(h, k, 0, (uint32_t)k);
+		add_flow_seg(h, k, 1, (uint32_t)k);
+	}
+	h_receive(h);
+	h_expect_npkt(h, 0, "destroy: nothing delivered before");
+	h_destroy_engine(h);
+	h_expect_npkt(h, 3, "destroy: gro_destroy completes every held flow");
+	h_expect_reason(h, 0, GRO_R_DESTROY, "destroy: reason destroy");
+	h_expect_reason(h, 2, GRO_R_DESTROY, "destroy: reason destroy");
+	h_close(h);	/* checks every frame was released exactly once */
+}
+
+Test(engine, completed_flow_delivered_before_frame_that_completed_it)
+{
+	struct h *h = h_open(NULL);
+	struct pb_frame f;
+	int ack;
+
+	h_seg_init(&f, 0, 1000);
+	h_add_seg(h, &f);
+	h_add_seg(h, &f);
+	f.payload_len = 0;
+	ack = h_add(h, &f);
+	h_receive(h);
+	h_expect_npkt(h, 2, "order: the completed flow and the frame");
+	h_expect_merged(h, 0, 0, 2, "order: the completed held flow comes first");
+	h_expect_as_is(h, 1, ack, "order: the frame that completed it comes after");
+	cr_assert_eq(h_pkt(h, 0)->call, h_pkt(h, 1)->call, "order: both in one delivery batch");
+	h_close(h);
+}
+
+Test(engine, batches_respect_cfg_batch)
+{
+	struct gro_config cfg;
+	struct h *h;
+	struct pb_frame f;
+	int k;
+
+	h_config(&cfg);
+	cfg.batch = 2;
+	h = h_open(&cfg);
+	h_seg_init(&f, 0, 0);	/* pure ACKs: all go up as is */
+	for (k = 0; k < 5; k++) {
+		f.ack += 100;
+		h_add(h, &f);
+	}
+	h_receive(h);
+	h_expect_npkt(h, 5, "batch: every packet is delivered");
+	cr_assert_eq(h->max_batch, 2, "batch: no delivery call carries more than cfg.batch packets");
+	cr_assert_eq(h->ncalls, 3, "batch: 5 packets in batches of 2 take 3 calls");
+	for (k = 0; k < 5; k++)
+		h_expect_as_is(h, (size_t)k, k, "batch: order is kept across batches");
+	h_close(h);
+}
+
+Test(engine, one_batch_per_receive_call_by_default)
+{
+	struct h *h = h_open(NULL);
+	struct pb_frame f;
+	int k;
+
+	h_seg_init(&f, 0, 0);
+	for (k = 0; k < 10; k++) {
+		f.ack += 100;
+		h_add(h, &f);
+	}
+	h_receive(h);
+	cr_assert_eq(h->ncalls, 1, "batch: up to 64 packets go up in one deliver call");
+	h_close(h);
+}
+
+Test(engine, every_frame_released_exactly_once_mixed_traffic)
+{
+	struct h *h = h_open(NULL);
+	struct pb_frame f, g;
+	int k;
+
+	h_seg_init(&f, 0, 1448);
+	h_seg_init(&g, 1, 1000);
+	g.sport = 7;
+	for (k = 0; k < 30; k++) {
+		h_add_seg(h, &f);
+		h_add_seg(h, &g);
+		if (k % 7 == 6) {
+			f.flags |= PB_PSH;
+			h_add_seg(h, &f);
+			f.flags &= (uint8_t)~PB_PSH;
+			g.seq += 1;	/* a gap */
+		}
+		if (k % 11 == 3) {
+			struct pb_frame a = f;
+
+			a.payload_len = 0;
+			h_add(h, &a);
+		}
+	}
+	h_receive(h);
+	h_flush(h);
+	h_check_stats(h);
+	h_close(h);	/* every frame released once, never before delivery */
+}
+
+Test(engine, stats_add_up)
+{
+	struct h *h = h_open(NULL);
+	struct pb_frame f;
+	struct gro_stats st;
+
+	h_seg_init(&f, 0, 1000);
+	h_add_seg(h, &f);
+	h_add_seg(h, &f);
+	h_add_seg(h, &f);
+	f.payload_len = 0;
+	h_add(h, &f);		/* completes the flow, goes up as is */
+	f.payload_len = 1000;
+	h_add_seg(h, &f);	/* held alone until the flush */
+	h_run(h);
+	gro_get_stats(h->gro, &st);
+	cr_assert_eq(st.frames_in, 5, "stats: frames_in");
+	cr_assert_eq(st.pkts_out, 3, "stats: pkts_out");
+	cr_assert_eq(st.super_pkts, 1, "stats: super_pkts");
+	cr_assert_eq(st.segs_merged, 3, "stats: segs_merged");
+	cr_assert_eq(st.reasons[GRO_R_MISMATCH], 1, "stats: one mismatch completion");
+	cr_assert_eq(st.reasons[GRO_R_NO_PAYLOAD], 1, "stats: one no-payload frame");
+	cr_assert_eq(st.reasons[GRO_R_POLL_END], 1, "stats: one poll-end completion");
+	h_check_stats(h);
+	h_close(h);
+}
+
+Test(engine, bytes_in_equal_bytes_out_without_merging)
+{
+	struct h *h = h_open(NULL);
+	struct pb_frame f;
+	struct gro_stats st;
+	int k;
+
+	h_seg_init(&f, 0, 100);
+	for (k = 0; k < 6; k++) {
+		f.sport = (uint16_t)(2000 + k);
+		h_add(h, &f);
+	}
+	h_run(h);
+	gro_get_stats(h->gro, &st);
+	cr_assert_eq(st.bytes_in, st.bytes_out, "stats: with nothing merged, bytes in == bytes out");
+	h_close(h);
+}
+
+Test(engine, payload_bytes_conserved)
+{
+	struct h *h = h_open(NULL);
+	struct pb_frame f, g;
+	uint64_t in = 0, out = 0;
+	size_t k;
+	int i;
+
+	h_seg_init(&f, 0, 1448);
+	h_seg_init(&g, 1, 900);
+	g.sport = 99;
+	for (i = 0; i < 50; i++) {
+		in += f.payload_len + g.payload_len;
+		h_add_seg(h, &f);
+		h_add_seg(h, &g);
+		if (i == 20)
+			f.ack += 1;
+	}
+	h_run(h);
+	for (k = 0; k < h_npkt(h); k++)
+		out += h_pkt(h, k)->len - h_pkt(h, k)->hdr_len;
+	cr_assert_eq(in, out, "stats: TCP payload bytes in == payload bytes out, always");
+	h_close(h);
+}
+
+Test(engine, receive_nothing_is_fine)
+{
+	struct h *h = h_open(NULL);
+
+	cr_assert_eq(gro_receive(h->gro, NULL, 0, 0), GRO_OK, "api: gro_receive of 0 frames is OK");
+	cr_assert_eq(gro_flush(h->gro, 0, GRO_FLUSH_ALL), 0, "api: flushing an empty engine completes nothing");
+	h_expect_npkt(h, 0, "api: nothing in, nothing out");
+	h_close(h);
+}
+
+Test(engine, held_count_tracks_flows)
+{
+	struct h *h = h_open(NULL);
+
+	add_flow_seg(h, 0, 0, 0);
+	add_flow_seg(h, 1, 0, 1);
+	add_flow_seg(h, 0, 1, 0);
+	h_receive(h);
+	cr_assert_eq(gro_held(h->gro), 2, "api: gro_held counts held flows, not frames");
+	h_flush(h);
+	cr_assert_eq(gro_held(h->gro), 0, "api: nothing is held after GRO_FLUSH_ALL");
+	h_close(h);
+}
+
+Test(engine, frame_pool_exhaustion_evicts_oldest_flow)
+{
+	struct gro_config cfg;
+	struct h *h;
+	struct pb_frame a, b;
+	int k;
+
+	/* A documented limit: 64 held frames in all. Flow A holds 40, flow B
+	 * fills the pool, and B's next frame forces A out early. */
+	h_config(&cfg);
+	cfg.max_held_frames = 64;
+	h = h_open(&cfg);
+	h_seg_init(&a, 0, 100);
+	h_seg_init(&b, 0, 100);
+	b.sport = 4444;
+	for (k = 0; k < 40; k++)
+		h_add_seg(h, &a);
+	for (k = 0; k < 30; k++)
+		h_add_seg(h, &b);
+	h_receive(h);
+	h_expect_npkt(h, 1, "pool: when held frames run out, the oldest flow completes");
+	h_expect_merged(h, 0, 0, 40, "pool: when held frames run out, the oldest flow completes");
+	h_expect_reason(h, 0, GRO_R_EVICT, "pool: an early completion is an eviction");
+	h_flush(h);
+	h_expect_merged(h, 1, 40, 30, "pool: the other flow is not cut");
+	h_close(h);
+}
+
+/*
+ * With the default configuration libgro holds at most 65536 frames in all
+ * (max_held_frames auto), and completes the oldest flow early when they run
+ * out (receive_one in src/engine.c). Linux has no such pool: each of its
+ * flows only stops at gro_max_size, which one-byte segments reach after
+ * about 65000 segments. Two such flows (A: 40000 segments, B: 30000) stay
+ * held in Linux until the flush; libgro evicts A in the middle of B.
+ * Disabled: documented resource limit.
+ */
+Test(engine, tiny_segments_no_pool_limit_linux, .disabled = true)
+{
+	struct h *h = h_open(NULL);
+	struct pb_frame a, b;
+	int k;
+
+	h_seg_init(&a, 0, 1);
+	h_seg_init(&b, 0, 1);
+	b.sport = 4444;
+	for (k = 0; k < 40000; k++)
+		h_add_seg(h, &a);
+	for (k = 0; k < 30000; k++)
+		h_add_seg(h, &b);
+	h_receive(h);
+	h_expect_npkt(h, 0, "pool (Linux): nothing completes before the flush");
+	h_flush(h);
+	h_expect_merged(h, 0, 0, 40000, "pool (Linux): flow A is one packet");
+	h_expect_merged(h, 1, 40000, 30000, "pool (Linux): flow B is one packet");
+	h_close(h);
+}

@@ -1,0 +1,173 @@
+/* Size limits: max_size counts bytes after the 14-byte Ethernet header
+ * (VLAN tags included); a segment that would go past it completes the flow
+ * and starts a new one. max_segs likewise. */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "helpers.h"
+
+/*
+ * 45 full segments of 1448 bytes, then a tail of @tail bytes, over IPv4 or
+ * IPv6 with @nvlan tags. Over plain IPv4, 45 segments count
+ * 40 + 45 * 1448 = 65200 bytes, so a 335-byte tail makes exactly 65535 and
+ * a 336-byte one 65536; IPv6 and tags move the boundary by their size.
+ */
+static struct h *fill(int ipv6, int nvlan, uint32_t tail)
+{
+	struct h *h = h_open(NULL);
+	struct pb_frame f;
+	int i;
+
+	h_seg_init(&f, ipv6, 1448);
+	for (i = 0; i < nvlan; i++) {
+		f.vlan_tpid[i] = 0x8100;
+		f.vlan_tci[i] = (uint16_t)(10 + i);
+	}
+	f.nvlan = nvlan;
+	for (i = 0; i < 45; i++)
+		h_add_seg(h, &f);
+	f.payload_len = tail;
+	h_add_seg(h, &f);
+	h_receive(h);
+	return h;
+}
+
+Test(size, ipv4_exactly_65535_merges)
+{
+	struct h *h = fill(0, 0, 335);
+
+	h_expect_npkt(h, 1, "size: a merged total of exactly 65535 bytes after Ethernet merges");
+	h_expect_merged(h, 0, 0, 46, "size: a merged total of exactly 65535 bytes after Ethernet merges");
+	cr_assert_eq(h_pkt(h, 0)->len - 14, 65535, "size: the super-packet is 65535 bytes after Ethernet");
+	cr_assert_eq(h_rd16(h_pkt(h, 0)->raw + 14 + 2), 65535, "size: tot_len reaches 65535");
+	h_expect_reason(h, 0, GRO_R_SHORT, "size: the short tail completed it");
+	h_close(h);
+}
+
+Test(size, ipv4_65536_does_not_merge)
+{
+	struct h *h = fill(0, 0, 336);
+
+	h_expect_npkt(h, 1, "size: a segment that would make 65536 completes the held flow");
+	h_expect_merged(h, 0, 0, 45, "size: a segment that would make 65536 completes the held flow");
+	h_expect_reason(h, 0, GRO_R_SIZE, "size: completed because of the size limit");
+	cr_assert_eq(gro_held(h->gro), 1, "size: the segment that did not fit starts a new flow");
+	h_flush(h);
+	h_expect_as_is(h, 1, 45, "size: the segment that did not fit is held and delivered alone");
+	h_close(h);
+}
+
+Test(size, ipv6_boundary)
+{
+	/* 60 + 45 * 1448 = 65220: 315 fits, 316 does not. */
+	struct h *h = fill(1, 0, 315);
+	struct h *g;
+
+	h_expect_merged(h, 0, 0, 46, "size: IPv6 total of exactly 65535 merges");
+	cr_assert_eq(h_rd16(h_pkt(h, 0)->raw + 14 + 4), 65535 - 40, "size: payload_len reaches 65495");
+	h_close(h);
+	g = fill(1, 0, 316);
+	h_expect_merged(g, 0, 0, 45, "size: IPv6 total of 65536 does not merge");
+	h_expect_reason(g, 0, GRO_R_SIZE, "size: IPv6 size limit");
+	h_close(g);
+}
+
+Test(size, vlan_tag_counts_toward_limit)
+{
+	/* One tag adds 4 bytes: 44 + 45 * 1448 = 65204, so 331 fits, 332 not. */
+	struct h *h = fill(0, 1, 331);
+	struct h *g;
+
+	h_expect_merged(h, 0, 0, 46, "size: with a VLAN tag, 65535 bytes (tag included) merge");
+	h_close(h);
+	g = fill(0, 1, 332);
+	h_expect_merged(g, 0, 0, 45, "size: the VLAN tag counts toward max_size");
+	h_expect_reason(g, 0, GRO_R_SIZE, "size: the VLAN tag counts toward max_size");
+	h_close(g);
+}
+
+Test(size, smaller_max_size)
+{
+	struct gro_config cfg;
+	struct h *h;
+	struct pb_frame f;
+	int i;
+
+	/* 40 + 2 * 1000 = 2040 fits in 2040; a third segment does not. */
+	h_config(&cfg);
+	cfg.max_size = 2040;
+	h = h_open(&cfg);
+	h_seg_init(&f, 0, 1000);
+	for (i = 0; i < 5; i++)
+		h_add_seg(h, &f);
+	h_run(h);
+	h_expect_npkt(h, 3, "size: max_size bounds every super-packet");
+	h_expect_merged(h, 0, 0, 2, "size: max_size bounds every super-packet");
+	h_expect_reason(h, 0, GRO_R_SIZE, "size: completed by max_size");
+	h_expect_merged(h, 1, 2, 2, "size: the next flow starts with the segment that did not fit");
+	h_expect_as_is(h, 2, 4, "size: the last segment is alone");
+	h_close(h);
+}
+
+Test(size, max_segs_limit)
+{
+	struct gro_config cfg;
+	struct h *h;
+	struct pb_frame f;
+	int i;
+
+	h_config(&cfg);
+	cfg.max_segs = 3;
+	h = h_open(&cfg);
+	h_seg_init(&f, 0, 500);
+	for (i = 0; i < 7; i++)
+		h_add_seg(h, &f);
+	h_run(h);
+	h_expect_npkt(h, 3, "size: max_segs bounds the segments per super-packet");
+	h_expect_merged(h, 0, 0, 3, "size: max_segs bounds the segments per super-packet");
+	h_expect_reason(h, 0, GRO_R_SIZE, "size: completed by max_segs");
+	h_expect_merged(h, 1, 3, 3, "size: a new flow starts after max_segs");
+	h_expect_as_is(h, 2, 6, "size: the remainder is delivered alone");
+	h_close(h);
+}
+
+Test(size, oversized_first_segment_is_held_but_never_joined)
+{
+	struct gro_config cfg;
+	struct h *h;
+	struct pb_frame f;
+
+	/* A head larger than max_size is still held (nothing checks it);
+	 * nothing can join it. */
+	h_config(&cfg);
+	cfg.max_size = 1000;
+	h = h_open(&cfg);
+	h_seg_init(&f, 0, 1200);
+	h_add_seg(h, &f);
+	h_add_seg(h, &f);
+	h_receive(h);
+	cr_assert_eq(gro_held(h->gro), 1, "size: the second segment completed the oversized head");
+	h_expect_as_is(h, 0, 0, "size: an oversized head goes up alone");
+	h_expect_reason(h, 0, GRO_R_SIZE, "size: an oversized head is completed by the size check");
+	h_flush(h);
+	h_close(h);
+}
+
+/*
+ * Linux can merge beyond 64 KiB (BIG TCP: tot_len 0, or an IPv6 jumbo
+ * Hop-by-Hop header). libgro does not write those headers yet, so it must
+ * refuse a max_size that would need them rather than write a wrong length.
+ */
+Test(size, max_size_beyond_64k_rejected)
+{
+	struct gro_config cfg;
+	struct gro_ctx *ctx = NULL;
+
+	h_config(&cfg);
+	cfg.max_size = 65536;
+	cr_assert_eq(gro_create(&cfg, &ctx), GRO_EINVAL,
+		     "size: max_size above 65535 (BIG TCP) must be refused, not truncated");
+	cr_assert_null(ctx);
+	cfg.max_size = 65535;
+	h_close(h_open(&cfg));	/* Linux's default is accepted */
+}
