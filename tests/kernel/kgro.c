@@ -534,6 +534,31 @@ static void send_chunk(struct kgro_env *env, const struct kgro_pkts *in,
 	}
 }
 
+/* Send the end frame and collect what the flush timer releases behind it.
+ * Returns 1, 0 if the end frame was lost, -1 on error (then errors are
+ * reported by the caller as for a lost frame). */
+static int end_session(struct kgro_env *env, struct kgro_pkts *out,
+		       double *end_ms, unsigned int *late)
+{
+	double t;
+	int r;
+
+	if (send_ctl(env) < 0)
+		return -1;
+	t = kgro_now_ms();
+	r = wait_ctl(env, env->seq, out, NULL, CTL_TIMEOUT_MS);
+	if (r <= 0)
+		return r;
+	if (end_ms)
+		*end_ms = env->tick_ms - t;
+	r = collect(env, env->opts->settle_ms, out);
+	if (r < 0)
+		return -1;
+	if (late)
+		*late = (unsigned int)r;
+	return 1;
+}
+
 /* One replay as described at the top of this file. Returns 0, 1 if the
  * timing went wrong and the replay must be run again, -1 on error. */
 static int replay_once(struct kgro_env *env, const struct kgro_pkts *in,
@@ -572,31 +597,18 @@ static int replay_once(struct kgro_env *env, const struct kgro_pkts *in,
 		if (r <= 0)
 			goto lost;
 		st->marker_ms = env->tick_ms - t;
+		/* A pause in the input lets the held flows go, as the end does. */
 		if (to < in->n && in->v[to].gap_before) {
-			/* Let the held flows go, as the pause did. */
-			if (send_ctl(env) < 0)
-				return -1;
-			r = wait_ctl(env, env->seq, out, NULL, CTL_TIMEOUT_MS);
+			r = end_session(env, out, NULL, NULL);
 			if (r <= 0)
 				goto lost;
-			r = collect(env, env->opts->settle_ms, out);
-			if (r < 0)
-				return -1;
 		}
 	}
 	st->marker_pos = (int)out->n;
 	if (in->n) {
-		if (send_ctl(env) < 0)
-			return -1;
-		t = kgro_now_ms();
-		r = wait_ctl(env, env->seq, out, NULL, CTL_TIMEOUT_MS);
+		r = end_session(env, out, &st->end_ms, &st->late);
 		if (r <= 0)
 			goto lost;
-		st->end_ms = env->tick_ms - t;
-		r = collect(env, env->opts->settle_ms, out);
-		if (r < 0)
-			return -1;
-		st->late = (unsigned int)r;
 	}
 	st->drops = socket_drops(env);
 	st->ms = kgro_now_ms() - t0;
