@@ -110,6 +110,7 @@ struct gro_seg {
 					 * CWR segment, so GRO output never has it, but
 					 * segmentation input may */
 #define GRO_GSO_TCP_FIXEDID	0x08u	/* IPv4 ID was the same in every segment */
+#define GRO_GSO_TCP_ACCECN	0x10u	/* Accurate ECN: CWR is data, kept on every segment */
 
 /* Why a packet left the engine. The first group is for packets delivered
  * as they arrived (never held); the second for held packets (merged or not). */
@@ -292,6 +293,68 @@ size_t gro_memory(const struct gro_ctx *ctx);
  * super-packet's TCP checksum is completed in the copy. Returns the length,
  * or GRO_ENOSPC if @cap is too small. */
 long gro_pkt_linearize(const struct gro_pkt *pkt, uint8_t *buf, size_t cap, unsigned flags);
+
+/* ---------------------------------------------------------------- segmentation */
+
+/*
+ * Cut a packet back into the segments it was made of, as Linux's GSO
+ * (tcp_gso_segment, inet_gso_segment, ipv6_gso_segment) does: each segment
+ * gets a copy of the headers and gso_size bytes of payload (the last one
+ * the rest); TCP sequence numbers advance; IPv4 IDs count up from the
+ * first (unless GRO_GSO_TCP_FIXEDID), tot_len / payload_len and the IPv4
+ * header checksum are rewritten; PSH and FIN stay on the last segment only
+ * and CWR on the first only (unless GRO_GSO_TCP_ACCECN); every TCP checksum
+ * is computed in full. Every other byte is copied.
+ *
+ * @pkt describes the packet: a delivered super-packet as is, or any packet
+ * whose headers (Ethernet, VLAN tags, IPv4 or IPv6 with extension headers,
+ * TCP) lie in segs[0] and whose gso_size and gso_type are set (gso_type 0:
+ * taken from the IP version). gso_size 0, or a payload of at most
+ * gso_size, gives one segment: the packet itself with its checksum done.
+ * The segments are written one after the other into @buf; out[i] points to
+ * each (cookie NULL). Nothing is allocated.
+ *
+ * Returns the number of segments, GRO_ENOSPC if @buf or @out is too small,
+ * GRO_EPROTO if the packet is not TCP over IPv4/IPv6 or does not agree
+ * with its gso_type, GRO_EINVAL for bad arguments.
+ */
+int gro_segment(const struct gro_pkt *pkt, uint8_t *buf, size_t cap,
+		struct gro_seg *out, unsigned max_out);
+
+/* ---------------------------------------------------------------- virtio_net_hdr */
+
+/*
+ * The header the kernel exchanges with TAP devices (IFF_VNET_HDR), vhost
+ * and virtio NICs: struct virtio_net_hdr (10 bytes) or, with num_buffers,
+ * virtio_net_hdr_v1 (12 bytes), little-endian.
+ */
+#define GRO_VNET_HDR_LEN	10
+#define GRO_VNET_HDR_V1_LEN	12
+
+#define GRO_VNET_F_NEEDS_CSUM	1	/* checksum from csum_start, store at +csum_offset */
+#define GRO_VNET_F_DATA_VALID	2	/* checksum already verified */
+#define GRO_VNET_GSO_NONE	0
+#define GRO_VNET_GSO_TCPV4	1
+#define GRO_VNET_GSO_UDP	3
+#define GRO_VNET_GSO_TCPV6	4
+#define GRO_VNET_GSO_ECN	0x80
+
+/* Write @pkt's offload state as a virtio_net_hdr of @hdr_size bytes (10 or
+ * 12) at @hdr. Returns @hdr_size, or GRO_EINVAL. */
+int gro_vnet_encode(const struct gro_pkt *pkt, void *hdr, size_t hdr_size);
+
+/*
+ * Read a virtio_net_hdr that came with the @len-byte frame at @frame and
+ * fill the offload fields of @pkt (gso_size, gso_type, csum_*, l3/l4
+ * offsets, hdr_len; data, len and one span covering the frame), so that
+ * gro_segment(@pkt) can cut it. Everything is checked against the frame
+ * itself: offsets past its end, a gso_size of 0 with a GSO type, a type
+ * that is not TCP or does not match the IP version, a checksum that does
+ * not point into the TCP header give GRO_EPROTO (or GRO_EINVAL for bad
+ * arguments); nothing is read outside [@frame, @frame + @len).
+ */
+int gro_vnet_decode(const void *hdr, size_t hdr_size, uint8_t *frame, size_t len,
+		    struct gro_pkt *pkt, struct gro_seg *seg);
 
 /* Ones'-complement sum of @len bytes at @data, added to @sum (not folded). */
 uint64_t gro_csum_add(uint64_t sum, const void *data, size_t len);

@@ -188,6 +188,13 @@ void gro_flow_append(struct gro_ctx *ctx, struct gro_flow *f, const struct gro_c
 bool gro_flow_full(const struct gro_ctx *ctx, const struct gro_flow *f, uint32_t len);
 void gro_complete(struct gro_ctx *ctx, struct gro_flow *f, enum gro_reason r);
 
+/* gso.c: where the headers of a TCP packet are. */
+struct gro_hdrs {
+	uint16_t l3_off, l4_off, hdr_len;
+	uint8_t v6;
+};
+int gro_parse_tcp(const uint8_t *p, uint32_t len, struct gro_hdrs *h);
+
 /* csum.c */
 uint64_t gro_csum_partial(const void *data, size_t len, uint64_t sum);
 uint16_t gro_csum16_fold(uint64_t sum);

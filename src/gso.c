@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Segmentation: GRO's inverse, as Linux's GSO does it for TCP. Because GRO
+ * only merges segments that differ in nothing but what GSO rewrites (the
+ * sequence number, the IPv4 ID and lengths, PSH/FIN on the last one, the
+ * checksums), cutting a super-packet at gso_size gives back exactly the
+ * frames that arrived.
+ */
+#include "gro_internal.h"
+
+#define NEXTHDR_HOP	0
+#define NEXTHDR_ROUTING	43
+#define NEXTHDR_DEST	60
+
+/* Find the headers of a TCP packet: Ethernet, any VLAN tags, IPv4 (with
+ * options) or IPv6 (with Hop-by-Hop, Routing and Destination Options
+ * headers), TCP. Nothing outside [p, p + len) is read. */
+int gro_parse_tcp(const uint8_t *p, uint32_t len, struct gro_hdrs *h)
+{
+	uint32_t off = ETH_HLEN, end;
+	uint16_t type;
+	int tags = 0;
+	uint8_t proto;
+
+	if (len < ETH_HLEN)
+		return GRO_EPROTO;
+	type = rd16(p + 12);
+	while (type == 0x8100 || type == 0x88a8) {
+		if (off + 4 > len || ++tags > 8)
+			return GRO_EPROTO;
+		type = rd16(p + off + 2);
+		off += 4;
+	}
+	h->l3_off = (uint16_t)off;
+	if (type == 0x0800) {
+		uint32_t ihl;
+
+		if (off + 20 > len || (p[off] >> 4) != 4)
+			return GRO_EPROTO;
+		ihl = (p[off] & 15) * 4u;
+		if (ihl < 20 || off + ihl > len || p[off + 9] != 6)
+			return GRO_EPROTO;
+		h->v6 = 0;
+		end = off + ihl;
+	} else if (type == 0x86dd) {
+		if (off + 40 > len || (p[off] >> 4) != 6)
+			return GRO_EPROTO;
+		proto = p[off + 6];
+		end = off + 40;
+		while (proto == NEXTHDR_HOP || proto == NEXTHDR_ROUTING || proto == NEXTHDR_DEST) {
+			if (end + 2 > len || end + (p[end + 1] + 1u) * 8 > len)
+				return GRO_EPROTO;
+			proto = p[end];
+			end += (p[end + 1] + 1u) * 8;
+		}
+		if (proto != 6)
+			return GRO_EPROTO;
+		h->v6 = 1;
+	} else {
+		return GRO_EPROTO;
+	}
+	if (end + 20 > len || (p[end + 12] >> 4) < 5 || end + (p[end + 12] >> 4) * 4u > len)
+		return GRO_EPROTO;
+	h->l4_off = (uint16_t)end;
+	h->hdr_len = (uint16_t)(end + (p[end + 12] >> 4) * 4u);
+	return GRO_OK;
+}
+
+/* Copy @n bytes of the packet's payload, continuing from *si / *soff. */
+static void gather(const struct gro_pkt *pkt, uint32_t *si, uint32_t *soff, uint8_t *dst, uint32_t n)
+{
+	while (n) {
+		const struct gro_seg *s = &pkt->segs[*si];
+		uint32_t k = s->len - *soff < n ? s->len - *soff : n;
+
+		memcpy(dst, s->data + *soff, k);
+		dst += k;
+		n -= k;
+		*soff += k;
+		if (*soff == s->len) {
+			(*si)++;
+			*soff = 0;
+		}
+	}
+}
+
+static uint16_t csum_of(const uint8_t *p, uint32_t len, uint64_t sum)
+{
+	return (uint16_t)~gro_csum16_fold(gro_csum_partial(p, len, sum));
+}
+
+int gro_segment(const struct gro_pkt *pkt, uint8_t *buf, size_t cap,
+		struct gro_seg *out, unsigned max_out)
+{
+	const struct gro_l3_ops *l3;
+	struct gro_hdrs h;
+	const uint8_t *head;
+	uint32_t total = 0, payload, mss, nseg, i, si = 0, soff, seq, hl;
+	uint16_t id;
+	size_t pos = 0;
+	int err;
+
+	if (!pkt || !pkt->segs || !pkt->nsegs || !pkt->segs[0].data || (!buf && cap) ||
+	    (!out && max_out))
+		return GRO_EINVAL;
+	for (i = 0; i < pkt->nsegs; i++) {
+		if (!pkt->segs[i].data && pkt->segs[i].len)
+			return GRO_EINVAL;
+		total += pkt->segs[i].len;
+	}
+	head = pkt->segs[0].data;
+	err = gro_parse_tcp(head, pkt->segs[0].len, &h);
+	if (err)
+		return err;
+	if (((pkt->gso_type & GRO_GSO_TCPV4) && h.v6) || ((pkt->gso_type & GRO_GSO_TCPV6) && !h.v6))
+		return GRO_EPROTO;
+	hl = h.hdr_len;
+	payload = total - hl;
+	mss = pkt->gso_size;
+	nseg = mss && payload > mss ? (payload + mss - 1) / mss : 1;
+	if (nseg > max_out || (uint64_t)nseg * hl + payload > cap)
+		return GRO_ENOSPC;
+
+	if (nseg == 1) {
+		/* Nothing to cut: the packet as it is, its checksum finished. */
+		long n = gro_pkt_linearize(pkt, buf, cap, GRO_LIN_CSUM);
+
+		if (n < 0)
+			return (int)n;
+		out[0] = (struct gro_seg){ .data = buf, .len = (uint32_t)n };
+		return 1;
+	}
+
+	l3 = h.v6 ? &gro_ipv6_l3 : &gro_ipv4_l3;
+	seq = rd32(head + h.l4_off + 4);
+	id = rd16(head + h.l3_off + 4);
+	soff = hl;
+	while (si < pkt->nsegs && soff >= pkt->segs[si].len) {
+		soff -= pkt->segs[si].len;
+		si++;
+	}
+	for (i = 0; i < nseg; i++) {
+		uint32_t plen = i + 1 < nseg ? mss : payload - mss * (nseg - 1);
+		uint8_t *o = buf + pos, *iph = o + h.l3_off, *th = o + h.l4_off;
+		uint32_t l4len = hl - h.l4_off + plen;
+
+		memcpy(o, head, hl);
+		gather(pkt, &si, &soff, o + hl, plen);
+		if (h.v6) {
+			wr16(iph + 4, (uint16_t)(hl - h.l3_off - 40 + plen));
+		} else {
+			wr16(iph + 2, (uint16_t)(hl - h.l3_off + plen));
+			if (!(pkt->gso_type & GRO_GSO_TCP_FIXEDID))
+				wr16(iph + 4, (uint16_t)(id + i));
+			wr16(iph + 10, 0);
+			wr16(iph + 10, csum_of(iph, (iph[0] & 15) * 4u, 0));
+		}
+		wr16(th + 4, (uint16_t)((seq + i * mss) >> 16));
+		wr16(th + 6, (uint16_t)(seq + i * mss));
+		/* PSH and FIN belong to the last segment; CWR to the first,
+		 * unless Accurate ECN counts it on every one. */
+		if (i + 1 < nseg)
+			th[13] &= (uint8_t)~0x09;
+		if (i && !(pkt->gso_type & GRO_GSO_TCP_ACCECN))
+			th[13] &= (uint8_t)~0x80;
+		wr16(th + 16, 0);
+		wr16(th + 16, csum_of(th, l4len, l3->pseudo(iph, l4len, 6)));
+		out[i] = (struct gro_seg){ .data = o, .len = hl + plen };
+		pos += hl + plen;
+	}
+	return (int)nseg;
+}

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: MIT
+/*
+ * virtio_net_hdr: the offload metadata the kernel exchanges with TAP
+ * devices, vhost and virtio NICs. Decoding trusts nothing: every field is
+ * checked against the frame it describes before anything uses it.
+ */
+#include "gro_internal.h"
+
+static void le16w(uint8_t *p, uint16_t v) { p[0] = v & 0xff; p[1] = v >> 8; }
+static uint16_t le16r(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
+
+int gro_vnet_encode(const struct gro_pkt *pkt, void *hdr, size_t hdr_size)
+{
+	uint8_t *h = hdr, type = GRO_VNET_GSO_NONE;
+
+	if (!pkt || !h || (hdr_size != GRO_VNET_HDR_LEN && hdr_size != GRO_VNET_HDR_V1_LEN))
+		return GRO_EINVAL;
+	memset(h, 0, hdr_size);
+	if (pkt->gso_size && pkt->gso_segs > 1) {
+		if (pkt->gso_type & GRO_GSO_TCPV4)
+			type = GRO_VNET_GSO_TCPV4;
+		else if (pkt->gso_type & GRO_GSO_TCPV6)
+			type = GRO_VNET_GSO_TCPV6;
+		else
+			return GRO_EINVAL;
+		if (pkt->gso_type & GRO_GSO_TCP_ECN)
+			type |= GRO_VNET_GSO_ECN;
+		le16w(h + 2, pkt->hdr_len);
+		le16w(h + 4, pkt->gso_size);
+	}
+	h[1] = type;
+	if (pkt->csum_partial) {
+		h[0] = GRO_VNET_F_NEEDS_CSUM;
+		le16w(h + 6, pkt->csum_start);
+		le16w(h + 8, pkt->csum_offset);
+	}
+	return (int)hdr_size;
+}
+
+int gro_vnet_decode(const void *hdr, size_t hdr_size, uint8_t *frame, size_t len,
+		    struct gro_pkt *pkt, struct gro_seg *seg)
+{
+	const uint8_t *h = hdr;
+	struct gro_hdrs hd;
+	uint8_t flags, type, base;
+	uint16_t hdr_len, gso_size, cstart, coff;
+	int tcp;
+
+	if (!h || !frame || !pkt || !seg || len > UINT32_MAX ||
+	    (hdr_size != GRO_VNET_HDR_LEN && hdr_size != GRO_VNET_HDR_V1_LEN))
+		return GRO_EINVAL;
+	flags = h[0];
+	type = h[1];
+	hdr_len = le16r(h + 2);
+	gso_size = le16r(h + 4);
+	cstart = le16r(h + 6);
+	coff = le16r(h + 8);
+	base = type & (uint8_t)~GRO_VNET_GSO_ECN;
+
+	if (flags & ~(GRO_VNET_F_NEEDS_CSUM | GRO_VNET_F_DATA_VALID))
+		return GRO_EPROTO;
+	if (base != GRO_VNET_GSO_NONE && base != GRO_VNET_GSO_TCPV4 && base != GRO_VNET_GSO_TCPV6)
+		return GRO_EPROTO;
+	if ((flags & GRO_VNET_F_NEEDS_CSUM) && (uint32_t)cstart + coff + 2 > len)
+		return GRO_EPROTO;
+	if (hdr_len > len)
+		return GRO_EPROTO;
+	tcp = gro_parse_tcp(frame, (uint32_t)len, &hd) == GRO_OK;
+
+	memset(pkt, 0, sizeof(*pkt));
+	*seg = (struct gro_seg){ .data = frame, .len = (uint32_t)len };
+	pkt->data = frame;
+	pkt->len = (uint32_t)len;
+	pkt->segs = seg;
+	pkt->nsegs = 1;
+	pkt->gso_segs = 1;
+	if (tcp) {
+		pkt->l3_off = hd.l3_off;
+		pkt->l4_off = hd.l4_off;
+		pkt->hdr_len = hd.hdr_len;
+	}
+	if (flags & GRO_VNET_F_NEEDS_CSUM) {
+		pkt->csum_partial = 1;
+		pkt->csum_start = cstart;
+		pkt->csum_offset = coff;
+	}
+	if (base == GRO_VNET_GSO_NONE)
+		return GRO_OK;
+
+	/* A GSO packet: it must be the TCP packet its type says, with room
+	 * for at least one byte of payload per segment, and a partial
+	 * checksum, if any, that is the TCP checksum. */
+	if (!gso_size || !tcp || hd.v6 != (base == GRO_VNET_GSO_TCPV6))
+		return GRO_EPROTO;
+	if (pkt->csum_partial && (cstart != hd.l4_off || coff != 16))
+		return GRO_EPROTO;
+	pkt->gso_size = gso_size;
+	pkt->gso_type = (base == GRO_VNET_GSO_TCPV6 ? GRO_GSO_TCPV6 : GRO_GSO_TCPV4) |
+			(type & GRO_VNET_GSO_ECN ? GRO_GSO_TCP_ECN : 0);
+	if (len > hd.hdr_len)
+		pkt->gso_segs = (uint16_t)((len - hd.hdr_len + gso_size - 1) / gso_size);
+	return GRO_OK;
+}
