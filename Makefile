@@ -23,6 +23,11 @@ deps:
 -include tests/kernel/harness.mk
 -include tests/kernel/kernel.mk
 -include tests/kernel/scenarios.mk
+-include tests/roundtrip/roundtrip.mk
+-include bench/bench.mk
+-include tests/fuzz/fuzz.mk
+-include tests/hostile/hostile.mk
+-include tests/tap/tap.mk
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -6,6 +6,8 @@
  * checksums), cutting a super-packet at gso_size gives back exactly the
  * frames that arrived.
  */
+#include <arpa/inet.h>
+
 #include "gro_internal.h"
 
 #define NEXTHDR_HOP	0
@@ -89,6 +91,24 @@ static uint16_t csum_of(const uint8_t *p, uint32_t len, uint64_t sum)
 	return (uint16_t)~gro_csum16_fold(gro_csum_partial(p, len, sum));
 }
 
+/*
+ * What a segment's TCP checksum starts from. A packet whose checksum is
+ * partial carries the pseudo-header sum for its whole length in the field;
+ * like tcp_gso_segment, adjust that sum for the segment's length instead
+ * of recomputing it, so a sender's seed is honoured exactly. Otherwise the
+ * pseudo header is summed afresh, as Linux does for CHECKSUM_NONE.
+ */
+static uint64_t seed_sum(const struct gro_pkt *pkt, const uint8_t *head, const struct gro_hdrs *h,
+			 const struct gro_l3_ops *l3, const uint8_t *iph, uint32_t l4len, uint32_t total)
+{
+	uint32_t totlen = total - h->l4_off;
+
+	if (!pkt->csum_partial)
+		return l3->pseudo(iph, l4len, 6);
+	return (uint64_t)htons(rd16(head + h->l4_off + 16)) + htons((uint16_t)l4len) +
+	       htons((uint16_t)~totlen);
+}
+
 int gro_segment(const struct gro_pkt *pkt, uint8_t *buf, size_t cap,
 		struct gro_seg *out, unsigned max_out)
 {
@@ -164,7 +184,7 @@ int gro_segment(const struct gro_pkt *pkt, uint8_t *buf, size_t cap,
 		if (i && !(pkt->gso_type & GRO_GSO_TCP_ACCECN))
 			th[13] &= (uint8_t)~0x80;
 		wr16(th + 16, 0);
-		wr16(th + 16, csum_of(th, l4len, l3->pseudo(iph, l4len, 6)));
+		wr16(th + 16, csum_of(th, l4len, seed_sum(pkt, head, &h, l3, iph, l4len, total)));
 		out[i] = (struct gro_seg){ .data = o, .len = hl + plen };
 		pos += hl + plen;
 	}
