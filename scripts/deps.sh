@@ -3,7 +3,7 @@
 # Debian 12 packages; run as root (as `make demo` and `make check` do on a
 # fresh machine), or install them yourself.
 set -e
-PKGS="build-essential libpcap-dev libcriterion-dev pkg-config iproute2 ethtool clang"
+PKGS="build-essential libpcap-dev libcriterion-dev pkg-config iproute2 ethtool clang valgrind"
 missing=""
 for p in $PKGS; do
 	dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

@@ -19,33 +19,6 @@
 
 #include "gro_internal.h"
 
-static inline uint64_t rotl64(uint64_t x, int r) { return x << r | x >> (64 - r); }
-
-/*
- * A keyed multiply-rotate hash: the key is random per context, so a sender
- * who cannot see the table cannot aim many flows at one chain.
- */
-uint64_t gro_hash_start(const struct gro_ctx *ctx)
-{
-	return ctx->k0;
-}
-
-uint64_t gro_hash_step(uint64_t h, uint64_t w)
-{
-	h ^= w;
-	h *= 0x9e3779b97f4a7c15ull;
-	return rotl64(h, 29);
-}
-
-uint32_t gro_hash_final(const struct gro_ctx *ctx, uint64_t h)
-{
-	h ^= ctx->k1;
-	h *= 0xbf58476d1ce4e5b9ull;
-	h ^= h >> 31;
-	h *= 0x94d049bb133111ebull;
-	return (uint32_t)(h >> 32);
-}
-
 static uint32_t pow2_at_least(uint64_t n)
 {
 	uint32_t p = 1;
@@ -61,7 +34,10 @@ int gro_flowtab_init(struct gro_ctx *ctx)
 	uint32_t nflows = c->max_flows, i;
 	uint32_t nbuckets = pow2_at_least((uint64_t)nflows * 2);
 
-	ctx->flows = calloc(nflows, sizeof(*ctx->flows));
+	/* Flows on cache-line boundaries: a flow is then one line. */
+	ctx->flows = aligned_alloc(64, ((size_t)nflows * sizeof(*ctx->flows) + 63) & ~(size_t)63);
+	if (ctx->flows)
+		memset(ctx->flows, 0, (size_t)nflows * sizeof(*ctx->flows));
 	ctx->table = malloc((size_t)nbuckets * sizeof(*ctx->table));
 	ctx->buckets = calloc(c->buckets, sizeof(*ctx->buckets));
 	ctx->nodes = calloc(ctx->nnodes, sizeof(*ctx->nodes));
@@ -81,6 +57,7 @@ int gro_flowtab_init(struct gro_ctx *ctx)
 	for (i = 0; i < ctx->nnodes; i++)
 		ctx->nodes[i].next = i + 1 < ctx->nnodes ? i + 1 : GRO_NIL;
 	ctx->free_node = 0;
+	ctx->last_flow = GRO_NIL;
 	for (i = 0; i < c->buckets; i++)
 		ctx->buckets[i].oldest = ctx->buckets[i].newest = GRO_NIL;
 	ctx->bucket_mask = c->buckets - 1;
@@ -88,7 +65,7 @@ int gro_flowtab_init(struct gro_ctx *ctx)
 
 	if (c->hash_seed) {
 		ctx->k0 = c->hash_seed;
-		ctx->k1 = rotl64(c->hash_seed, 32) ^ 0x6a09e667f3bcc909ull;
+		ctx->k1 = gro_rotl64(c->hash_seed, 32) ^ 0x6a09e667f3bcc909ull;
 	} else {
 		uint64_t k[2];
 
@@ -98,7 +75,7 @@ int gro_flowtab_init(struct gro_ctx *ctx)
 			/* No entropy source: still differ per context. */
 			clock_gettime(CLOCK_MONOTONIC, &ts);
 			k[0] = (uint64_t)ts.tv_nsec * 0x9e3779b97f4a7c15ull ^ (uintptr_t)ctx;
-			k[1] = rotl64(k[0], 17) ^ (uint64_t)ts.tv_sec;
+			k[1] = gro_rotl64(k[0], 17) ^ (uint64_t)ts.tv_sec;
 		}
 		ctx->k0 = k[0];
 		ctx->k1 = k[1];
@@ -114,38 +91,56 @@ void gro_flowtab_free(struct gro_ctx *ctx)
 	free(ctx->nodes);
 }
 
-struct gro_flow *gro_flow_lookup(struct gro_ctx *ctx, const struct gro_cb *cb)
+/* Does held flow @f have @cb's key? MAC header and every VLAN tag, as
+ * gro_list_prepare and vlan_gro_receive compare them; then the network
+ * layer's key; then the ports, as tcp_gro_lookup does. The receive hash and
+ * the header offsets first, which are in @f itself and differ most often. */
+static inline bool flow_matches(const struct gro_cb *cb, const struct gro_flow *f)
 {
-	uint32_t h = (uint32_t)cb->hash, i;
+	const uint8_t *head = f->head;
 
-	for (i = ctx->table[h & ctx->table_mask]; i != GRO_NIL; i = ctx->flows[i].hnext) {
-		struct gro_flow *f = &ctx->flows[i];
-		const uint8_t *head;
-
-		if (f->hash != h || f->rxhash != cb->rxhash ||
-		    f->l3_off != cb->l3_off || f->l4_off != cb->l4_off)
-			continue;
-		head = gro_flow_head(ctx, f);
-		/* MAC header and every VLAN tag, as gro_list_prepare and
-		 * vlan_gro_receive compare them; then the network layer's
-		 * key; then the ports, as tcp_gro_lookup does. */
-		if (memcmp(head, cb->data, cb->l3_off) ||
-		    !cb->l3->same_flow(cb, head, f) ||
-		    ld32(head + f->l4_off) != ld32(cb->data + cb->l4_off))
-			continue;
-		return f;
+	if (f->rxhash != cb->rxhash || f->l3_off != cb->l3_off || f->l4_off != cb->l4_off)
+		return false;
+	if (cb->l3_off == ETH_HLEN) {
+		/* Bytes 0-7 and 6-13: the whole untagged MAC header. */
+		if ((ld64(head) ^ ld64(cb->data)) | (ld64(head + 6) ^ ld64(cb->data + 6)))
+			return false;
+	} else if (memcmp(head, cb->data, cb->l3_off)) {
+		return false;
 	}
-	return NULL;
+	return gro_l3_same_flow(cb, head, f) &&
+	       ld32(head + f->l4_off) == ld32(cb->data + cb->l4_off);
 }
 
-uint32_t gro_node_alloc(struct gro_ctx *ctx)
+static uint32_t flow_hash(const struct gro_ctx *ctx, const struct gro_cb *cb)
 {
-	uint32_t n = ctx->free_node;
+	return gro_key_hash(ctx, cb->data, cb->l3_off, cb->l4_off, cb->v6, cb->rxhash);
+}
 
-	ctx->free_node = ctx->nodes[n].next;
-	ctx->nodes[n].next = GRO_NIL;
-	ctx->nodes_used++;
-	return n;
+struct gro_flow *gro_flow_lookup(struct gro_ctx *ctx, struct gro_cb *cb)
+{
+	uint32_t h, i = ctx->last_flow;
+
+	/* Segments of a flow mostly come in runs: try the flow the previous
+	 * frame found or started before the table. A match there is the one
+	 * the table would give, because no two held flows have the same key
+	 * (a segment that finds its flow joins or completes it), and its
+	 * hash is this frame's: the hash covers only fields of the key. */
+	if (i != GRO_NIL && flow_matches(cb, &ctx->flows[i])) {
+		cb->hash = ctx->flows[i].hash;
+		return &ctx->flows[i];
+	}
+
+	h = cb->hash = flow_hash(ctx, cb);
+	for (i = ctx->table[h & ctx->table_mask]; i != GRO_NIL; i = ctx->flows[i].hnext) {
+		struct gro_flow *f = &ctx->flows[i];
+
+		if (f->hash == h && flow_matches(cb, f)) {
+			ctx->last_flow = i;
+			return f;
+		}
+	}
+	return NULL;
 }
 
 struct gro_flow *gro_flow_insert(struct gro_ctx *ctx, const struct gro_cb *cb, uint32_t node)
@@ -171,8 +166,9 @@ struct gro_flow *gro_flow_insert(struct gro_ctx *ctx, const struct gro_cb *cb, u
 	ctx->held++;
 
 	f->first = f->last = node;
+	f->head = ctx->nodes[node].data;
 	f->rxhash = cb->rxhash;
-	f->bucket = (uint8_t)(cb->rxhash & ctx->bucket_mask);
+	ctx->last_flow = i;
 	return f;
 }
 
@@ -180,8 +176,10 @@ void gro_flow_remove(struct gro_ctx *ctx, struct gro_flow *f)
 {
 	uint32_t i = (uint32_t)(f - ctx->flows);
 	uint32_t *pp = &ctx->table[f->hash & ctx->table_mask];
-	struct gro_bucket *b = &ctx->buckets[f->bucket];
+	struct gro_bucket *b = &ctx->buckets[f->rxhash & ctx->bucket_mask];
 
+	if (ctx->last_flow == i)
+		ctx->last_flow = GRO_NIL;
 	while (*pp != i)
 		pp = &ctx->flows[*pp].hnext;
 	*pp = f->hnext;

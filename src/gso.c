@@ -21,14 +21,15 @@ int gro_parse_tcp(const uint8_t *p, uint32_t len, struct gro_hdrs *h)
 {
 	uint32_t off = ETH_HLEN, end;
 	uint16_t type;
-	int tags = 0;
 	uint8_t proto;
 
 	if (len < ETH_HLEN)
 		return GRO_EPROTO;
 	type = rd16(p + 12);
 	while (type == 0x8100 || type == 0x88a8) {
-		if (off + 4 > len || ++tags > 8)
+		/* As many tags as the frame holds: GRO merges behind any
+		 * number of them, so its inverse must take them all. */
+		if (off + 4 > len)
 			return GRO_EPROTO;
 		type = rd16(p + off + 2);
 		off += 4;
@@ -45,7 +46,9 @@ int gro_parse_tcp(const uint8_t *p, uint32_t len, struct gro_hdrs *h)
 		h->v6 = 0;
 		end = off + ihl;
 	} else if (type == 0x86dd) {
-		if (off + 40 > len || (p[off] >> 4) != 6)
+		/* The version nibble is not checked, as neither GRO nor GSO
+		 * does in Linux: the EtherType decides. */
+		if (off + 40 > len)
 			return GRO_EPROTO;
 		proto = p[off + 6];
 		end = off + 40;
@@ -61,7 +64,9 @@ int gro_parse_tcp(const uint8_t *p, uint32_t len, struct gro_hdrs *h)
 	} else {
 		return GRO_EPROTO;
 	}
-	if (end + 20 > len || (p[end + 12] >> 4) < 5 || end + (p[end + 12] >> 4) * 4u > len)
+	/* Offsets are 16-bit, as in the engine (and in an skb). */
+	if (end + 20 > len || (p[end + 12] >> 4) < 5 || end + (p[end + 12] >> 4) * 4u > len ||
+	    end + (p[end + 12] >> 4) * 4u > 0xffff)
 		return GRO_EPROTO;
 	h->l4_off = (uint16_t)end;
 	h->hdr_len = (uint16_t)(end + (p[end + 12] >> 4) * 4u);
@@ -75,7 +80,9 @@ static void gather(const struct gro_pkt *pkt, uint32_t *si, uint32_t *soff, uint
 		const struct gro_seg *s = &pkt->segs[*si];
 		uint32_t k = s->len - *soff < n ? s->len - *soff : n;
 
-		memcpy(dst, s->data + *soff, k);
+		/* An empty span may have a NULL pointer: no memcpy for it. */
+		if (k)
+			memcpy(dst, s->data + *soff, k);
 		dst += k;
 		n -= k;
 		*soff += k;
@@ -105,8 +112,10 @@ static uint64_t seed_sum(const struct gro_pkt *pkt, const uint8_t *head, const s
 
 	if (!pkt->csum_partial)
 		return l3->pseudo(iph, l4len, 6);
-	return (uint64_t)htons(rd16(head + h->l4_off + 16)) + htons((uint16_t)l4len) +
-	       htons((uint16_t)~totlen);
+	/* Take the whole length off and the segment's length on, in 32
+	 * bits: an IPv6 pseudo header carries the length as a 32-bit word,
+	 * so past 64 KiB its high half counts too. */
+	return (uint64_t)htons(rd16(head + h->l4_off + 16)) + htonl(~totlen + l4len);
 }
 
 int gro_segment(const struct gro_pkt *pkt, uint8_t *buf, size_t cap,
@@ -135,6 +144,9 @@ int gro_segment(const struct gro_pkt *pkt, uint8_t *buf, size_t cap,
 	if (((pkt->gso_type & GRO_GSO_TCPV4) && h.v6) || ((pkt->gso_type & GRO_GSO_TCPV6) && !h.v6))
 		return GRO_EPROTO;
 	hl = h.hdr_len;
+	/* Every byte after the headers is payload, trailer or not, as for
+	 * tcp_gso_segment (skb->len): the kernel forwarding a padded GSO
+	 * packet from a TAP cuts the padding into a segment of its own. */
 	payload = total - hl;
 	mss = pkt->gso_size;
 	nseg = mss && payload > mss ? (payload + mss - 1) / mss : 1;

@@ -13,6 +13,9 @@ long gro_pkt_linearize(const struct gro_pkt *pkt, uint8_t *buf, size_t cap, unsi
 	if (pkt->len > cap)
 		return GRO_ENOSPC;
 	for (i = 0; i < pkt->nsegs; i++) {
+		/* An empty span may carry a NULL pointer; memcpy must not see it. */
+		if (!pkt->segs[i].len)
+			continue;
 		memcpy(buf + off, pkt->segs[i].data, pkt->segs[i].len);
 		off += pkt->segs[i].len;
 	}

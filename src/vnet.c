@@ -59,9 +59,16 @@ int gro_vnet_decode(const void *hdr, size_t hdr_size, uint8_t *frame, size_t len
 
 	if (flags & ~(GRO_VNET_F_NEEDS_CSUM | GRO_VNET_F_DATA_VALID))
 		return GRO_EPROTO;
-	if (base != GRO_VNET_GSO_NONE && base != GRO_VNET_GSO_TCPV4 && base != GRO_VNET_GSO_TCPV6)
+	/* The ECN bit qualifies a type; alone it is no type at all, and
+	 * Linux refuses it (virtio_net_hdr_to_skb). */
+	if ((base != GRO_VNET_GSO_NONE && base != GRO_VNET_GSO_TCPV4 && base != GRO_VNET_GSO_TCPV6) ||
+	    type == GRO_VNET_GSO_ECN)
 		return GRO_EPROTO;
-	if ((flags & GRO_VNET_F_NEEDS_CSUM) && (uint32_t)cstart + coff + 2 > len)
+	/* A checksum to finish must lie in the frame, and start no earlier
+	 * than the smallest network header could end (Linux: nh_min_len, 20
+	 * bytes, or 40 for TCPV6): it is never in the MAC header. */
+	if ((flags & GRO_VNET_F_NEEDS_CSUM) &&
+	    ((uint32_t)cstart + coff + 2 > len || cstart < (base == GRO_VNET_GSO_TCPV6 ? 40 : 20)))
 		return GRO_EPROTO;
 	if (hdr_len > len)
 		return GRO_EPROTO;
@@ -90,14 +97,21 @@ int gro_vnet_decode(const void *hdr, size_t hdr_size, uint8_t *frame, size_t len
 	/* A GSO packet: it must be the TCP packet its type says, with room
 	 * for at least one byte of payload per segment, and a partial
 	 * checksum, if any, that is the TCP checksum. */
-	if (!gso_size || !tcp || hd.v6 != (base == GRO_VNET_GSO_TCPV6))
+	/* gso_size 0xFFFF is GSO_BY_FRAGS, a kernel-internal value that
+	 * Linux refuses from a virtio_net_hdr. */
+	if (!gso_size || gso_size == 0xffff || !tcp || hd.v6 != (base == GRO_VNET_GSO_TCPV6))
 		return GRO_EPROTO;
 	if (pkt->csum_partial && (cstart != hd.l4_off || coff != 16))
 		return GRO_EPROTO;
 	pkt->gso_size = gso_size;
 	pkt->gso_type = (base == GRO_VNET_GSO_TCPV6 ? GRO_GSO_TCPV6 : GRO_GSO_TCPV4) |
 			(type & GRO_VNET_GSO_ECN ? GRO_GSO_TCP_ECN : 0);
-	if (len > hd.hdr_len)
-		pkt->gso_segs = (uint16_t)((len - hd.hdr_len + gso_size - 1) / gso_size);
+	/* gso_segs is 16 bits, as in Linux: a count that does not fit is
+	 * held at the most it can say rather than wrapping to 0 (no GSO). */
+	if (len > hd.hdr_len) {
+		size_t segs = (len - hd.hdr_len + gso_size - 1) / gso_size;
+
+		pkt->gso_segs = segs > 0xffff ? 0xffff : (uint16_t)segs;
+	}
 	return GRO_OK;
 }

@@ -27,7 +27,7 @@ const struct gro_l4_ops *gro_l4_find(uint8_t proto)
 	return l4_table[proto];
 }
 
-static struct gro_flow *ipv4_receive(struct gro_ctx *ctx, struct gro_cb *cb)
+struct gro_flow *gro_ipv4_receive(struct gro_ctx *ctx, struct gro_cb *cb)
 {
 	const struct gro_l4_ops *l4;
 	const uint8_t *iph;
@@ -53,7 +53,7 @@ static struct gro_flow *ipv4_receive(struct gro_ctx *ctx, struct gro_cb *cb)
 		gro_cb_flush(cb, GRO_R_IP_FRAG);
 		return NULL;
 	}
-	if (gro_csum16_fold(gro_csum_partial(iph, 20, 0)) != 0xffff) {
+	if (!gro_ip4_hdr_csum_ok(iph)) {
 		gro_cb_flush(cb, GRO_R_IP_CSUM);
 		return NULL;
 	}
@@ -64,19 +64,17 @@ static struct gro_flow *ipv4_receive(struct gro_ctx *ctx, struct gro_cb *cb)
 		gro_cb_flush(cb, GRO_R_IP_LEN);
 
 	cb->l3_off = (uint16_t)off;
-	cb->l3 = &gro_ipv4_l3;
 	cb->v6 = 0;
-	cb->hash = gro_hash_step(gro_hash_start(ctx), ld64(iph + 12));
-	cb->hash = gro_hash_step(cb->hash, iph[9]);
 	cb->off = off + 20;
 	if (++cb->depth == GRO_RECURSION_LIMIT) {
 		gro_cb_flush(cb, GRO_R_MALFORMED);
 		return NULL;
 	}
-	return l4->receive(ctx, cb);
+	/* TCP is the only entry: called by name, not through the table. */
+	return l4 == &gro_tcp_ops ? gro_tcp_receive(ctx, cb) : l4->receive(ctx, cb);
 }
 
-static bool ipv4_same_flow(const struct gro_cb *cb, const uint8_t *head, const struct gro_flow *f)
+bool gro_ipv4_same_flow(const struct gro_cb *cb, const uint8_t *head, const struct gro_flow *f)
 {
 	const uint8_t *iph = cb->data + cb->l3_off, *iph2 = head + f->l3_off;
 
@@ -91,7 +89,7 @@ static bool ipv4_same_flow(const struct gro_cb *cb, const uint8_t *head, const s
  * give every segment back its ID. 6.18 accepts a fixed ID with DF clear
  * too (seen on the live kernel), and records it as FIXEDID.
  */
-uint32_t gro_inet_flush(const uint8_t *iph, const uint8_t *iph2, struct gro_flow *f)
+static inline uint32_t inet_flush(const uint8_t *iph, const uint8_t *iph2, struct gro_flow *f)
 {
 	uint32_t id = rd32(iph + 4), id2 = rd32(iph2 + 4);
 	uint16_t ipid_offset = (uint16_t)((id >> 16) - (id2 >> 16));
@@ -104,12 +102,17 @@ uint32_t gro_inet_flush(const uint8_t *iph, const uint8_t *iph2, struct gro_flow
 	return ipid_offset ^ (f->count * !f->fixedid);
 }
 
-static uint32_t ipv4_net_flush(const struct gro_cb *cb, const uint8_t *head, struct gro_flow *f)
+uint32_t gro_inet_flush(const uint8_t *iph, const uint8_t *iph2, struct gro_flow *f)
 {
-	return gro_inet_flush(cb->data + cb->l3_off, head + f->l3_off, f);
+	return inet_flush(iph, iph2, f);
 }
 
-static uint64_t ipv4_pseudo(const uint8_t *iph, uint32_t len, uint8_t proto)
+uint32_t gro_ipv4_net_flush(const struct gro_cb *cb, const uint8_t *head, struct gro_flow *f)
+{
+	return inet_flush(cb->data + cb->l3_off, head + f->l3_off, f);
+}
+
+uint64_t gro_ipv4_pseudo(const uint8_t *iph, uint32_t len, uint8_t proto)
 {
 	return (uint64_t)ld32(iph + 12) + ld32(iph + 16) + htonl(proto) + htonl(len);
 }
@@ -124,11 +127,11 @@ static uint32_t ipv4_complete(uint8_t *head, const struct gro_flow *f)
 	return GRO_GSO_TCPV4 | (f->fixedid ? GRO_GSO_TCP_FIXEDID : 0);
 }
 
-const struct gro_l2_ops gro_ipv4_ops = { .type = 0x0800, .receive = ipv4_receive };
+const struct gro_l2_ops gro_ipv4_ops = { .type = 0x0800, .receive = gro_ipv4_receive };
 
 const struct gro_l3_ops gro_ipv4_l3 = {
-	.same_flow = ipv4_same_flow,
-	.net_flush = ipv4_net_flush,
-	.pseudo = ipv4_pseudo,
+	.same_flow = gro_ipv4_same_flow,
+	.net_flush = gro_ipv4_net_flush,
+	.pseudo = gro_ipv4_pseudo,
 	.complete = ipv4_complete,
 };

@@ -22,12 +22,11 @@ static bool skippable(uint8_t nh)
 	return nh == NEXTHDR_HOP || nh == NEXTHDR_ROUTING || nh == NEXTHDR_DEST;
 }
 
-static struct gro_flow *ipv6_receive(struct gro_ctx *ctx, struct gro_cb *cb)
+struct gro_flow *gro_ipv6_receive(struct gro_ctx *ctx, struct gro_cb *cb)
 {
 	const struct gro_l4_ops *l4;
 	const uint8_t *iph;
 	uint32_t off = cb->off, end = off + 40;
-	uint64_t h;
 	uint8_t proto;
 	bool badlen;
 
@@ -61,22 +60,16 @@ static struct gro_flow *ipv6_receive(struct gro_ctx *ctx, struct gro_cb *cb)
 		gro_cb_flush(cb, GRO_R_IP_LEN);
 
 	cb->l3_off = (uint16_t)off;
-	cb->l3 = &gro_ipv6_l3;
 	cb->v6 = 1;
-	h = gro_hash_step(gro_hash_start(ctx), ld64(iph + 8));
-	h = gro_hash_step(h, ld64(iph + 16));
-	h = gro_hash_step(h, ld64(iph + 24));
-	h = gro_hash_step(h, ld64(iph + 32));
-	cb->hash = gro_hash_step(h, (uint64_t)(ld32(iph) & htonl(0xf00fffff)) << 8 | iph[6]);
 	cb->off = end;
 	if (++cb->depth == GRO_RECURSION_LIMIT) {
 		gro_cb_flush(cb, GRO_R_MALFORMED);
 		return NULL;
 	}
-	return l4->receive(ctx, cb);
+	return l4 == &gro_tcp_ops ? gro_tcp_receive(ctx, cb) : l4->receive(ctx, cb);
 }
 
-static bool ipv6_same_flow(const struct gro_cb *cb, const uint8_t *head, const struct gro_flow *f)
+bool gro_ipv6_same_flow(const struct gro_cb *cb, const uint8_t *head, const struct gro_flow *f)
 {
 	const uint8_t *iph = cb->data + cb->l3_off, *iph2 = head + f->l3_off;
 
@@ -88,7 +81,7 @@ static bool ipv6_same_flow(const struct gro_cb *cb, const uint8_t *head, const s
 	       !memcmp(iph + 40, iph2 + 40, cb->l4_off - cb->l3_off - 40u);
 }
 
-static uint32_t ipv6_net_flush(const struct gro_cb *cb, const uint8_t *head, struct gro_flow *f)
+uint32_t gro_ipv6_net_flush(const struct gro_cb *cb, const uint8_t *head, struct gro_flow *f)
 {
 	const uint8_t *iph = cb->data + cb->l3_off, *iph2 = head + f->l3_off;
 
@@ -99,7 +92,7 @@ static uint32_t ipv6_net_flush(const struct gro_cb *cb, const uint8_t *head, str
 	return ((ld32(iph) ^ ld32(iph2)) & htonl(0x0ff00000)) | (uint32_t)(iph[7] ^ iph2[7]);
 }
 
-static uint64_t ipv6_pseudo(const uint8_t *iph, uint32_t len, uint8_t proto)
+uint64_t gro_ipv6_pseudo(const uint8_t *iph, uint32_t len, uint8_t proto)
 {
 	return gro_csum_partial(iph + 8, 32, (uint64_t)htonl(len) + htonl(proto));
 }
@@ -110,11 +103,11 @@ static uint32_t ipv6_complete(uint8_t *head, const struct gro_flow *f)
 	return GRO_GSO_TCPV6;
 }
 
-const struct gro_l2_ops gro_ipv6_ops = { .type = 0x86dd, .receive = ipv6_receive };
+const struct gro_l2_ops gro_ipv6_ops = { .type = 0x86dd, .receive = gro_ipv6_receive };
 
 const struct gro_l3_ops gro_ipv6_l3 = {
-	.same_flow = ipv6_same_flow,
-	.net_flush = ipv6_net_flush,
-	.pseudo = ipv6_pseudo,
+	.same_flow = gro_ipv6_same_flow,
+	.net_flush = gro_ipv6_net_flush,
+	.pseudo = gro_ipv6_pseudo,
 	.complete = ipv6_complete,
 };

@@ -5,9 +5,33 @@
  *   pcapgen hostile OUT    Ethernet frames GRO must pass through unchanged:
  *                          truncated headers, impossible lengths, bad
  *                          checksums, unknown EtherTypes, options, fragments
+ *   pcapgen vlanprobe OUT  two segments of one 802.1Q-tagged flow
+ *
+ * For `gro segment` (pcapng is written here byte by byte, independently of
+ * the tool's own writer, in either byte order):
+ *   pcapgen metacap le|be OUT EXPECT   super-packets with libgro's GSO
+ *                          metadata option, among frames without; EXPECT is
+ *                          the pcap of what segmenting must give, built
+ *                          segment by segment
+ *   pcapgen badmeta OUT    super-packets whose metadata is wrong in 4 ways,
+ *                          and one whose metadata is right
+ *   pcapgen oversized OUT EXPECT   plain oversized TCP frames (and frames
+ *                          that must not be cut); EXPECT: `--mss 1000`
+ *   pcapgen pcapng-bad KIND OUT    a broken pcapng: truncated, optlen,
+ *                          blocklen, trailer, noif, bom, version
+ *   pcapgen pcapng-mixed OUT EXPECT  two sections of both byte orders, three
+ *                          interfaces (us, ns + offset, 2^-20 s), skipped
+ *                          blocks, EPB, SPB and obsolete packet blocks
+ *   pcapgen same A B       exit 0 if A and B hold the same frames (bytes and
+ *                          wire lengths) in the same order; same-ts: and
+ *                          the same timestamps (microseconds)
+ *   pcapgen flowcmp A B    exit 0 if B holds A's frames, each flow's in A's
+ *                          order, except that frames GRO delivers early (bad
+ *                          checksums, IP options, fragments, non-TCP) may move
  */
 #include <pcap/pcap.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pktbuild.h"
@@ -118,14 +142,792 @@ static int vlanprobe(const char *out)
 	return i ? 1 : 0;
 }
 
+/* ------------------------------------------------------------ pcapng */
+
+struct png {
+	uint8_t *b;
+	size_t n, cap;
+	int be;
+};
+
+static void pput(struct png *p, const void *d, size_t n)
+{
+	if (!n)
+		return;
+	if (p->n + n > p->cap) {
+		p->cap = (p->n + n) * 2 + 256;
+		p->b = realloc(p->b, p->cap);
+		if (!p->b)
+			abort();
+	}
+	memcpy(p->b + p->n, d, n);
+	p->n += n;
+}
+
+static void p32(struct png *p, uint32_t v)
+{
+	uint8_t b[4];
+	int i;
+
+	for (i = 0; i < 4; i++)
+		b[i] = (uint8_t)(p->be ? v >> (24 - 8 * i) : v >> (8 * i));
+	pput(p, b, 4);
+}
+
+static void p16(struct png *p, uint16_t v)
+{
+	uint8_t b[2] = { (uint8_t)(p->be ? v >> 8 : v), (uint8_t)(p->be ? v : v >> 8) };
+
+	pput(p, b, 2);
+}
+
+static void ppad(struct png *p)
+{
+	static const uint8_t z[4];
+
+	pput(p, z, (4 - p->n % 4) % 4);
+}
+
+/* Patch the 32-bit value at @off. */
+static void pset32(struct png *p, size_t off, uint32_t v)
+{
+	size_t n = p->n;
+
+	p->n = off;
+	p32(p, v);
+	p->n = n;
+}
+
+/* Start a block; png_end() fills in its lengths. */
+static size_t png_begin(struct png *p, uint32_t type)
+{
+	size_t at = p->n;
+
+	p32(p, type);
+	p32(p, 0);
+	return at;
+}
+
+static void png_end(struct png *p, size_t at)
+{
+	uint32_t len = (uint32_t)(p->n - at + 4);
+
+	pset32(p, at + 4, len);
+	p32(p, len);
+}
+
+static void png_opt(struct png *p, uint16_t code, const void *v, uint16_t len)
+{
+	p16(p, code);
+	p16(p, len);
+	pput(p, v, len);
+	ppad(p);
+}
+
+static void png_shb(struct png *p)
+{
+	size_t at = png_begin(p, 0x0A0D0D0A);
+
+	p32(p, 0x1A2B3C4D);
+	p16(p, 1);
+	p16(p, 0);
+	p32(p, 0xffffffff);
+	p32(p, 0xffffffff);
+	png_opt(p, 4, "pcapgen", 7);
+	png_opt(p, 0, NULL, 0);
+	png_end(p, at);
+}
+
+/* An Ethernet interface; @tsoffset seconds if non-zero. */
+static void png_idb(struct png *p, int tsresol, int64_t tsoffset)
+{
+	size_t at = png_begin(p, 1);
+	uint8_t r = (uint8_t)tsresol;
+
+	p16(p, 1);		/* Ethernet */
+	p16(p, 0);
+	p32(p, 0);		/* no snapshot limit */
+	png_opt(p, 9, &r, 1);
+	if (tsoffset) {
+		p16(p, 14);
+		p16(p, 8);
+		if (p->be) {
+			p32(p, (uint32_t)((uint64_t)tsoffset >> 32));
+			p32(p, (uint32_t)tsoffset);
+		} else {
+			p32(p, (uint32_t)tsoffset);
+			p32(p, (uint32_t)((uint64_t)tsoffset >> 32));
+		}
+	}
+	png_opt(p, 0, NULL, 0);
+	png_end(p, at);
+}
+
+static void png_head(struct png *p, int tsresol)
+{
+	png_shb(p);
+	png_idb(p, tsresol, 0);
+}
+
+/* libgro's metadata option value: PEN 32473 (section order), "LGRO",
+ * version 1, header size 12, virtio_net_hdr_v1 (little-endian), gso_type
+ * and gso_segs (little-endian). */
+struct meta {
+	uint8_t flags, type;
+	uint16_t hdr_len, gso_size, cstart, coff;
+	uint32_t gso_type;
+	uint16_t gso_segs;
+	uint8_t version;
+};
+
+static void png_meta(struct png *p, const struct meta *m)
+{
+	uint8_t v[28];
+	size_t n;
+	struct png q = { .be = p->be };
+
+	p32(&q, 32473);
+	memcpy(v, q.b, 4);
+	free(q.b);
+	memcpy(v + 4, "LGRO", 4);
+	v[8] = m->version ? m->version : 1;
+	v[9] = 12;
+	memset(v + 10, 0, 12);
+	v[10] = m->flags;
+	v[11] = m->type;
+	v[12] = (uint8_t)m->hdr_len;
+	v[13] = (uint8_t)(m->hdr_len >> 8);
+	v[14] = (uint8_t)m->gso_size;
+	v[15] = (uint8_t)(m->gso_size >> 8);
+	v[16] = (uint8_t)m->cstart;
+	v[17] = (uint8_t)(m->cstart >> 8);
+	v[18] = (uint8_t)m->coff;
+	v[19] = (uint8_t)(m->coff >> 8);
+	for (n = 0; n < 4; n++)
+		v[22 + n] = (uint8_t)(m->gso_type >> (8 * n));
+	v[26] = (uint8_t)m->gso_segs;
+	v[27] = (uint8_t)(m->gso_segs >> 8);
+	png_opt(p, 2989, v, 28);
+}
+
+/* An EPB on interface @ifid; @comment and @m may be NULL. Returns the
+ * block's offset. */
+static size_t png_epb(struct png *p, uint32_t ifid, uint64_t ts, const uint8_t *d, uint32_t len,
+		      const char *comment, const struct meta *m)
+{
+	size_t at = png_begin(p, 6);
+
+	p32(p, ifid);
+	p32(p, (uint32_t)(ts >> 32));
+	p32(p, (uint32_t)ts);
+	p32(p, len);
+	p32(p, len);
+	pput(p, d, len);
+	ppad(p);
+	if (comment || m) {
+		if (comment)
+			png_opt(p, 1, comment, (uint16_t)strlen(comment));
+		if (m)
+			png_meta(p, m);
+		png_opt(p, 0, NULL, 0);
+	}
+	png_end(p, at);
+	return at;
+}
+
+static int png_save(struct png *p, const char *path)
+{
+	FILE *f = fopen(path, "wb");
+	int bad;
+
+	if (!f) {
+		perror(path);
+		return 1;
+	}
+	bad = fwrite(p->b, 1, p->n, f) != p->n;
+	bad |= fclose(f) != 0;
+	free(p->b);
+	return bad;
+}
+
+static size_t build(const struct pb_frame *f, uint8_t *buf, size_t cap)
+{
+	size_t n = pb_build(f, buf, cap);
+
+	if (!n) {
+		fprintf(stderr, "pcapgen: bad frame\n");
+		exit(2);
+	}
+	return n;
+}
+
+/* A super-packet of @nseg segments of @f (the last @last bytes long), its
+ * metadata, and the segments GSO must give back, built one by one. */
+static void super(struct png *p, struct pb_list *expect, const struct pb_frame *f, int nseg,
+		  uint32_t last, int fixedid, uint64_t ts)
+{
+	static uint8_t buf[70000];
+	struct pb_frame big = *f, s;
+	struct pb_offsets o;
+	struct meta m = { 0 };
+	uint32_t mss = f->payload_len;
+	size_t n;
+	int i;
+
+	big.payload_len = mss * (uint32_t)(nseg - 1) + last;
+	big.flags = f->flags;
+	n = build(&big, buf, sizeof(buf));
+	pb_layout(&big, &o);
+	m.flags = 2;		/* DATA_VALID: the checksum is complete */
+	m.type = f->ipv6 ? 4 : 1;
+	m.hdr_len = (uint16_t)o.payload;
+	m.gso_size = (uint16_t)mss;
+	m.gso_type = (f->ipv6 ? 2u : 1u) | (fixedid ? 8u : 0u);
+	m.gso_segs = (uint16_t)nseg;
+	png_epb(p, 0, ts, buf, (uint32_t)n, "a super-packet", &m);
+	for (i = 0; i < nseg; i++) {
+		s = *f;
+		s.seq = f->seq + mss * (uint32_t)i;
+		s.payload_len = i + 1 < nseg ? mss : last;
+		if (!fixedid)
+			s.ip_id = (uint16_t)(f->ip_id + i);
+		if (i + 1 < nseg)
+			s.flags &= (uint8_t)~(PB_PSH | PB_FIN);
+		pb_list_add_frame(expect, &s);
+	}
+}
+
+static void plain(struct png *p, struct pb_list *expect, const struct pb_frame *f, uint64_t ts)
+{
+	static uint8_t buf[70000];
+	size_t n = build(f, buf, sizeof(buf));
+
+	png_epb(p, 0, ts, buf, (uint32_t)n, NULL, NULL);
+	pb_list_add(expect, buf, n);
+}
+
+static int metacap(const char *order, const char *out, const char *exp)
+{
+	struct png p = { .be = !strcmp(order, "be") };
+	struct pb_list e = { 0 };
+	struct pb_frame f;
+	int rc;
+
+	png_head(&p, 6);
+	/* IPv4, incrementing IDs, PSH on a short last segment. */
+	pb_init(&f, 0);
+	f.ip_id = 65534;
+	f.payload_len = 1000;
+	pb_tcp_opt_timestamp(&f, 7, 8);
+	f.flags |= PB_PSH;
+	super(&p, &e, &f, 4, 123, 0, 10);
+	/* A frame without metadata in between. */
+	pb_init(&f, 1);
+	f.payload_len = 0;
+	plain(&p, &e, &f, 11);
+	/* IPv4 with a fixed ID, DF clear. */
+	pb_init(&f, 0);
+	f.df = 0;
+	f.ip_id = 42;
+	f.seq = 0xfffffc00u;
+	f.payload_len = 500;
+	super(&p, &e, &f, 5, 500, 1, 12);
+	/* IPv6 behind two VLAN tags, with a Destination Options header. */
+	pb_init(&f, 1);
+	f.nvlan = 2;
+	f.vlan_tpid[0] = 0x88a8;
+	f.vlan_tci[0] = 10;
+	f.vlan_tpid[1] = 0x8100;
+	f.vlan_tci[1] = 20;
+	pb_ext_add(&f, PB_EXT_DEST, NULL, 0);
+	f.payload_len = 1400;
+	f.flags |= PB_FIN;
+	super(&p, &e, &f, 3, 1, 0, 13);
+	rc = png_save(&p, out);
+	rc |= pb_pcap_write(exp, &e) != 0;
+	pb_list_free(&e);
+	return rc;
+}
+
+static int badmeta(const char *out)
+{
+	struct png p = { 0 };
+	struct pb_list e = { 0 };
+	struct pb_frame f;
+	static uint8_t buf[8192];
+	struct meta m = { .flags = 2, .type = 1, .hdr_len = 54, .gso_size = 1000,
+			  .gso_type = 1, .gso_segs = 3 };
+	size_t n;
+
+	png_head(&p, 6);
+	pb_init(&f, 0);
+	f.payload_len = 3000;
+	n = build(&f, buf, sizeof(buf));
+	m.gso_size = 0;		/* a type without a size */
+	png_epb(&p, 0, 1, buf, (uint32_t)n, NULL, &m);
+	m.gso_size = 1000;
+	m.type = 4;		/* TCPV6 on an IPv4 frame */
+	m.gso_type = 2;
+	png_epb(&p, 0, 2, buf, (uint32_t)n, NULL, &m);
+	m.type = 1;
+	m.gso_type = 1;
+	m.gso_segs = 4;		/* the count disagrees */
+	png_epb(&p, 0, 3, buf, (uint32_t)n, NULL, &m);
+	m.gso_segs = 3;
+	m.version = 9;		/* a version this tool does not know */
+	png_epb(&p, 0, 4, buf, (uint32_t)n, NULL, &m);
+	m.version = 1;		/* right */
+	png_epb(&p, 0, 5, buf, (uint32_t)n, NULL, &m);
+	pb_list_free(&e);
+	return png_save(&p, out);
+}
+
+static int pcapng_bad(const char *kind, const char *out)
+{
+	struct png p = { 0 };
+	uint8_t buf[256];
+	struct pb_frame f;
+	size_t n, at;
+
+	png_head(&p, 6);
+	pb_init(&f, 0);
+	f.payload_len = 60;
+	n = build(&f, buf, sizeof(buf));
+	png_epb(&p, 0, 1, buf, (uint32_t)n, NULL, NULL);
+	at = png_epb(&p, 0, 2, buf, (uint32_t)n, "a comment", NULL);
+	if (!strcmp(kind, "truncated")) {
+		p.n -= 30;
+	} else if (!strcmp(kind, "optlen")) {
+		/* The comment option (after 28 bytes of EPB header and the
+		 * padded frame) claims 200 bytes. */
+		size_t opt = at + 28 + ((n + 3) & ~(size_t)3);
+
+		p.b[opt + 2] = 200;
+		p.b[opt + 3] = 0;
+	} else if (!strcmp(kind, "blocklen")) {
+		pset32(&p, at + 4, 30);
+	} else if (!strcmp(kind, "trailer")) {
+		pset32(&p, p.n - 4, 12);
+	} else if (!strcmp(kind, "noif")) {
+		pset32(&p, at + 8, 1);
+	} else if (!strcmp(kind, "bom")) {
+		pset32(&p, 8, 0x11223344);
+	} else if (!strcmp(kind, "version")) {
+		p.b[12] = 2;
+		p.b[13] = 0;
+	} else {
+		fprintf(stderr, "pcapgen: unknown kind %s\n", kind);
+		return 2;
+	}
+	return png_save(&p, out);
+}
+
+static int oversized(const char *out, const char *exp)
+{
+	struct pb_list l = { 0 }, e = { 0 };
+	struct pb_frame f, s;
+	uint32_t i;
+	int rc;
+
+	/* IPv4, 3500 bytes: 1000 + 1000 + 1000 + 500, IDs counting up. */
+	pb_init(&f, 0);
+	f.payload_len = 3500;
+	f.ip_id = 100;
+	f.flags |= PB_PSH;
+	pb_list_add_frame(&l, &f);
+	for (i = 0; i < 4; i++) {
+		s = f;
+		s.seq = f.seq + 1000 * i;
+		s.payload_len = i < 3 ? 1000 : 500;
+		s.ip_id = (uint16_t)(f.ip_id + i);
+		if (i < 3)
+			s.flags &= (uint8_t)~PB_PSH;
+		pb_list_add_frame(&e, &s);
+	}
+	/* At most 1000 bytes: left alone. */
+	pb_init(&f, 1);
+	f.payload_len = 1000;
+	pb_list_add_frame(&l, &f);
+	pb_list_add_frame(&e, &f);
+	/* IPv6 behind a VLAN tag with a Hop-by-Hop header: 2001 bytes. */
+	pb_init(&f, 1);
+	f.nvlan = 1;
+	f.vlan_tpid[0] = 0x8100;
+	f.vlan_tci[0] = 33;
+	pb_ext_add(&f, PB_EXT_HOP, NULL, 0);
+	f.payload_len = 2001;
+	pb_list_add_frame(&l, &f);
+	for (i = 0; i < 3; i++) {
+		s = f;
+		s.seq = f.seq + 1000 * i;
+		s.payload_len = i < 2 ? 1000 : 1;
+		pb_list_add_frame(&e, &s);
+	}
+	/* Padding after the IP packet: the lengths disagree, left alone. */
+	pb_init(&f, 0);
+	f.payload_len = 2000;
+	f.pad = 4;
+	pb_list_add_frame(&l, &f);
+	pb_list_add_frame(&e, &f);
+	/* Not TCP: left alone. */
+	{
+		static uint8_t udp[3000];
+
+		pb_init(&f, 0);
+		f.ip_proto = 17;
+		f.payload = udp;
+		f.payload_len = sizeof(udp);
+		pb_list_add_frame(&l, &f);
+		pb_list_add_frame(&e, &f);
+	}
+	rc = pb_pcap_write(out, &l) || pb_pcap_write(exp, &e);
+	pb_list_free(&l);
+	pb_list_free(&e);
+	return rc ? 1 : 0;
+}
+
+/* Two sections (little-, then big-endian), three interfaces with
+ * different timestamp units and an offset, blocks the tool skips, and every
+ * kind of packet block. EXPECT: what `gro segment` must write (as pcap,
+ * timestamps in microseconds). */
+static int mixed(const char *out, const char *exp)
+{
+	static uint8_t buf[8192];
+	struct png p = { 0 };
+	struct pb_list e = { 0 };
+	struct pb_frame f;
+	size_t n, at;
+	int i;
+
+	png_shb(&p);
+	png_idb(&p, 6, 0);			/* if 0: microseconds */
+	png_idb(&p, 9, 1000);			/* if 1: nanoseconds, +1000 s */
+	at = png_begin(&p, 4);			/* Name Resolution Block: skipped */
+	p32(&p, 0);
+	png_end(&p, at);
+	pb_init(&f, 0);
+	f.payload_len = 10;
+	n = build(&f, buf, sizeof(buf));
+	png_epb(&p, 0, 5, buf, (uint32_t)n, "first", NULL);
+	pb_list_add(&e, buf, n);
+	e.ts_us[e.n - 1] = 5;
+	f.seq += 10;
+	n = build(&f, buf, sizeof(buf));
+	png_epb(&p, 1, 7000000123ull, buf, (uint32_t)n, NULL, NULL);
+	pb_list_add(&e, buf, n);
+	e.ts_us[e.n - 1] = 1007000000;
+	f.seq += 10;
+	n = build(&f, buf, sizeof(buf));
+	at = png_begin(&p, 3);			/* Simple Packet Block: interface 0, no time */
+	p32(&p, (uint32_t)n);
+	pput(&p, buf, n);
+	ppad(&p);
+	png_end(&p, at);
+	pb_list_add(&e, buf, n);
+	e.ts_us[e.n - 1] = 0;
+	f.seq += 10;
+	n = build(&f, buf, sizeof(buf));
+	at = png_begin(&p, 2);			/* obsolete Packet Block */
+	p16(&p, 0);
+	p16(&p, 0);
+	p32(&p, 0);
+	p32(&p, 9);
+	p32(&p, (uint32_t)n);
+	p32(&p, (uint32_t)n);
+	pput(&p, buf, n);
+	ppad(&p);
+	png_end(&p, at);
+	pb_list_add(&e, buf, n);
+	e.ts_us[e.n - 1] = 9;
+	at = png_begin(&p, 0x40000BAD);		/* a custom block: skipped */
+	p32(&p, 32473);
+	png_end(&p, at);
+	at = png_begin(&p, 5);			/* Interface Statistics Block: skipped */
+	p32(&p, 0);
+	p32(&p, 0);
+	p32(&p, 0);
+	png_end(&p, at);
+
+	/* A second section, big-endian: its own interfaces. */
+	p.be = 1;
+	png_shb(&p);
+	png_idb(&p, 0x94, 0);			/* 2^-20 s */
+	{
+		struct pb_list seg = { 0 };
+		size_t k;
+
+		pb_init(&f, 1);
+		f.payload_len = 700;
+		super(&p, &seg, &f, 2, 300, 0, 3ull << 20);
+		for (k = 0; k < seg.n; k++) {
+			pb_list_add(&e, seg.data[k], seg.len[k]);
+			e.ts_us[e.n - 1] = 3000000;
+		}
+		pb_list_free(&seg);
+	}
+	i = png_save(&p, out);
+	i |= pb_pcap_write(exp, &e) != 0;
+	pb_list_free(&e);
+	return i;
+}
+
+/* ------------------------------------------------------------ comparing */
+
+struct cap {
+	uint8_t **d;
+	uint32_t *len, *wire;
+	uint64_t *ts;		/* microseconds */
+	size_t n;
+};
+
+static int load(const char *path, struct cap *c)
+{
+	char err[PCAP_ERRBUF_SIZE];
+	struct pcap_pkthdr *h;
+	const u_char *d;
+	pcap_t *pc = pcap_open_offline(path, err);
+	int r;
+
+	memset(c, 0, sizeof(*c));
+	if (!pc) {
+		fprintf(stderr, "pcapgen: %s: %s\n", path, err);
+		return 1;
+	}
+	while ((r = pcap_next_ex(pc, &h, &d)) == 1) {
+		c->d = realloc(c->d, (c->n + 1) * sizeof(*c->d));
+		c->len = realloc(c->len, (c->n + 1) * sizeof(*c->len));
+		c->wire = realloc(c->wire, (c->n + 1) * sizeof(*c->wire));
+		c->ts = realloc(c->ts, (c->n + 1) * sizeof(*c->ts));
+		if (!c->d || !c->len || !c->wire || !c->ts)
+			abort();
+		c->ts[c->n] = (uint64_t)h->ts.tv_sec * 1000000u + (uint64_t)h->ts.tv_usec;
+		c->d[c->n] = malloc(h->caplen ? h->caplen : 1);
+		if (!c->d[c->n])
+			abort();
+		memcpy(c->d[c->n], d, h->caplen);
+		c->len[c->n] = h->caplen;
+		c->wire[c->n++] = h->len;
+	}
+	pcap_close(pc);
+	if (r != PCAP_ERROR_BREAK) {
+		fprintf(stderr, "pcapgen: %s: read error\n", path);
+		return 1;
+	}
+	return 0;
+}
+
+static void unload(struct cap *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		free(c->d[i]);
+	free(c->d);
+	free(c->len);
+	free(c->wire);
+	free(c->ts);
+	memset(c, 0, sizeof(*c));
+}
+
+static int same(const char *a, const char *b, int ts)
+{
+	struct cap x = { 0 }, y = { 0 };
+	size_t i;
+	int rc = 0;
+
+	if (load(a, &x) || load(b, &y)) {
+		rc = 2;
+	} else if (x.n != y.n) {
+		fprintf(stderr, "pcapgen: %zu frames in %s, %zu in %s\n", x.n, a, y.n, b);
+		rc = 1;
+	} else {
+		for (i = 0; i < x.n && !rc; i++)
+			if (x.len[i] != y.len[i] || x.wire[i] != y.wire[i] ||
+			    memcmp(x.d[i], y.d[i], x.len[i])) {
+				fprintf(stderr, "pcapgen: frame %zu differs\n", i);
+				rc = 1;
+			} else if (ts && x.ts[i] != y.ts[i]) {
+				fprintf(stderr, "pcapgen: frame %zu: time %llu us, not %llu\n", i,
+					(unsigned long long)y.ts[i], (unsigned long long)x.ts[i]);
+				rc = 1;
+			}
+	}
+	unload(&x);
+	unload(&y);
+	return rc;
+}
+
+/* A frame's flow (VLAN tags, addresses, ports) and whether GRO delivers it
+ * as it is without holding it: not TCP, IPv4 options or fragment, bad IPv4
+ * or TCP checksum, no payload. */
+static void classify(const uint8_t *p, uint32_t len, char *key, size_t cap, int *early)
+{
+	uint32_t off = 14, l4 = 0, l4len = 0;
+	unsigned type = len >= 14 ? (unsigned)(p[12] << 8 | p[13]) : 0;
+	size_t k = 0;
+	uint32_t sum, i;
+
+	*early = 1;
+	key[0] = 0;
+	while ((type == 0x8100 || type == 0x88a8) && off + 4 <= len) {
+		k += (size_t)snprintf(key + k, cap - k, "%02x%02x.", p[off], p[off + 1]);
+		type = (unsigned)(p[off + 2] << 8 | p[off + 3]);
+		off += 4;
+	}
+	if (type == 0x0800 && off + 20 <= len && p[off + 9] == 6) {
+		uint32_t ihl = (p[off] & 15) * 4u, tot = (uint32_t)(p[off + 2] << 8 | p[off + 3]);
+
+		l4 = off + ihl;
+		l4len = tot - ihl;
+		if (ihl == 20 && !((p[off + 6] << 8 | p[off + 7]) & 0x3fff) && off + tot == len &&
+		    pb_csum_fold(pb_csum_add(0, p + off, 20)) == 0) {
+			uint8_t ph[12] = { 0 };
+
+			memcpy(ph, p + off + 12, 8);
+			ph[9] = 6;
+			ph[10] = (uint8_t)(l4len >> 8);
+			ph[11] = (uint8_t)l4len;
+			sum = pb_csum_add(pb_csum_add(0, ph, 12), p + l4, l4len);
+			*early = pb_csum_fold(sum) != 0;
+		}
+		k += (size_t)snprintf(key + k, cap - k, "4:%u.%u.%u.%u>%u.%u.%u.%u", p[off + 12],
+				      p[off + 13], p[off + 14], p[off + 15], p[off + 16], p[off + 17],
+				      p[off + 18], p[off + 19]);
+	} else if (type == 0x86dd && off + 40 <= len && p[off + 6] == 6) {
+		uint8_t ph[40] = { 0 };
+
+		l4 = off + 40;
+		l4len = len - l4;
+		memcpy(ph, p + off + 8, 32);
+		ph[34] = (uint8_t)(l4len >> 8);
+		ph[35] = (uint8_t)l4len;
+		ph[39] = 6;
+		sum = pb_csum_add(pb_csum_add(0, ph, 40), p + l4, l4len);
+		*early = pb_csum_fold(sum) != 0 || (uint32_t)(p[off + 4] << 8 | p[off + 5]) != l4len;
+		k += (size_t)snprintf(key + k, cap - k, "6:");
+		for (i = 8; i < 40 && k + 3 < cap; i++)
+			k += (size_t)snprintf(key + k, cap - k, "%02x", p[off + i]);
+	} else {
+		snprintf(key + k, cap - k, "other");
+		return;
+	}
+	if (l4 + 20 <= len) {
+		uint32_t doff = (p[l4 + 12] >> 4) * 4u;
+
+		snprintf(key + k, cap - k, ":%u>%u", p[l4] << 8 | p[l4 + 1], p[l4 + 2] << 8 | p[l4 + 3]);
+		if (l4 + doff >= l4 + l4len)
+			*early = 1;	/* no payload */
+	} else {
+		*early = 1;
+	}
+}
+
+static int flowcmp(const char *a, const char *b)
+{
+	struct cap x = { 0 }, y = { 0 };
+	char (*kx)[128] = NULL, (*ky)[128] = NULL;
+	int *ex = NULL, *ey = NULL, *used = NULL, rc = 0;
+	size_t i, j, early = 0;
+
+	if (load(a, &x) || load(b, &y)) {
+		rc = 2;
+		goto out;
+	}
+	if (x.n != y.n) {
+		fprintf(stderr, "pcapgen: %zu frames in %s, %zu in %s\n", x.n, a, y.n, b);
+		rc = 1;
+		goto out;
+	}
+	kx = calloc(x.n + 1, sizeof(*kx));
+	ky = calloc(y.n + 1, sizeof(*ky));
+	ex = calloc(x.n + 1, sizeof(int));
+	ey = calloc(y.n + 1, sizeof(int));
+	used = calloc(x.n + 1, sizeof(int));
+	if (!kx || !ky || !ex || !ey || !used)
+		abort();
+	for (i = 0; i < x.n; i++)
+		classify(x.d[i], x.len[i], kx[i], sizeof(kx[i]), &ex[i]);
+	for (i = 0; i < y.n; i++)
+		classify(y.d[i], y.len[i], ky[i], sizeof(ky[i]), &ey[i]);
+	/* Every frame of B is an unused frame of A, byte for byte. */
+	for (i = 0; i < y.n && !rc; i++) {
+		for (j = 0; j < x.n; j++)
+			if (!used[j] && x.len[j] == y.len[i] && !memcmp(x.d[j], y.d[i], y.len[i]))
+				break;
+		if (j == x.n) {
+			fprintf(stderr, "pcapgen: frame %zu of %s is not in %s\n", i, b, a);
+			rc = 1;
+		} else {
+			used[j] = 1;
+		}
+	}
+	/* Per flow, the frames GRO holds come in A's order. */
+	for (i = 0; i < x.n && !rc; i++) {
+		size_t pa = 0, pb = 0;
+
+		if (ex[i])
+			continue;
+		for (j = 0; j < i; j++)
+			if (!strcmp(kx[j], kx[i]))
+				break;
+		if (j < i)
+			continue;	/* flow already checked */
+		for (;;) {
+			while (pa < x.n && (ex[pa] || strcmp(kx[pa], kx[i])))
+				pa++;
+			while (pb < y.n && (ey[pb] || strcmp(ky[pb], kx[i])))
+				pb++;
+			if (pa == x.n || pb == y.n)
+				break;
+			if (x.len[pa] != y.len[pb] || memcmp(x.d[pa], y.d[pb], x.len[pa])) {
+				fprintf(stderr, "pcapgen: flow %s: frame %zu of %s out of order\n", kx[i], pb, b);
+				rc = 1;
+				break;
+			}
+			pa++;
+			pb++;
+		}
+	}
+	for (i = 0; i < x.n; i++)
+		early += (size_t)ex[i];
+	if (!rc && getenv("PCAPGEN_VERBOSE"))
+		printf("flowcmp: %zu frames, every flow in order (%zu that GRO delivers early may move)\n",
+		       x.n, early);
+out:
+	unload(&x);
+	unload(&y);
+	free(kx);
+	free(ky);
+	free(ex);
+	free(ey);
+	free(used);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 5 && !strcmp(argv[1], "metacap"))
+		return metacap(argv[2], argv[3], argv[4]);
+	if (argc == 3 && !strcmp(argv[1], "badmeta"))
+		return badmeta(argv[2]);
+	if (argc == 4 && !strcmp(argv[1], "oversized"))
+		return oversized(argv[2], argv[3]);
+	if (argc == 4 && !strcmp(argv[1], "pcapng-bad"))
+		return pcapng_bad(argv[2], argv[3]);
+	if (argc == 4 && !strcmp(argv[1], "same"))
+		return same(argv[2], argv[3], 0);
+	if (argc == 4 && !strcmp(argv[1], "same-ts"))
+		return same(argv[2], argv[3], 1);
+	if (argc == 4 && !strcmp(argv[1], "pcapng-mixed"))
+		return mixed(argv[2], argv[3]);
+	if (argc == 4 && !strcmp(argv[1], "flowcmp"))
+		return flowcmp(argv[2], argv[3]);
 	if (argc == 3 && !strcmp(argv[1], "vlanprobe"))
 		return vlanprobe(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "linktype"))
 		return linktype(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "hostile"))
 		return hostile(argv[2]);
-	fprintf(stderr, "usage: pcapgen linktype|hostile OUT\n");
+	fprintf(stderr, "usage: pcapgen linktype|hostile|vlanprobe OUT (see pcapgen.c for more)\n");
 	return 2;
 }

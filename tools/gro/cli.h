@@ -18,6 +18,7 @@ struct cli_opts {
 	int json, quiet;
 	int no_vlan;			/* pass VLAN-tagged frames through */
 	const char *meta_path;		/* per-packet offload metadata, text */
+	int format;			/* enum cap_format of OUT: 0 by its name */
 };
 
 /* Observers the demo uses to tabulate flows; NULL when unused. */
@@ -48,7 +49,39 @@ int cli_coalesce(const char *in, const char *out, const struct cli_opts *o,
 void cli_print_summary(FILE *f, const char *in, const struct cli_result *r);
 void cli_print_json(FILE *f, const char *in, const char *out, const struct cli_result *r);
 
+/* Parse --format=pcap|pcapng into *fmt (an enum cap_format); as
+ * cli_parse_common. */
+int cli_parse_format(int *fmt, int argc, char **argv, int *i);
+
+/* gro segment */
+struct seg_opts {
+	uint32_t mss;			/* 0: only packets with GSO metadata */
+	int format;			/* enum cap_format of OUT: 0 by its name */
+	int json, quiet;
+};
+
+struct seg_result {
+	uint64_t frames_in, frames_out;
+	uint64_t bytes_in, bytes_out;
+	uint64_t by_meta;		/* packets cut as their metadata says */
+	uint64_t by_mss;		/* oversized frames cut at --mss */
+	uint64_t segments;		/* frames those became */
+	uint64_t passed;		/* frames written as they were */
+	uint64_t bad_meta;		/* metadata present but unusable: passed */
+	uint64_t truncated;		/* metadata, but the capture cut the frame: passed */
+	uint64_t too_big;		/* would exceed the per-packet output limit: passed */
+	double secs_total;
+};
+
+int cli_segment(const char *in, const char *out, const struct seg_opts *o, struct seg_result *r);
+void cli_print_seg_summary(FILE *f, const char *in, const struct seg_result *r);
+void cli_print_seg_json(FILE *f, const char *in, const char *out, const struct seg_result *r);
+
+/* @s as a JSON string body (quotes and control characters escaped). */
+void cli_json_str(FILE *f, const char *s);
+
 int cmd_coalesce(int argc, char **argv);
+int cmd_segment(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 
 #endif

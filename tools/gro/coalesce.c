@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capfile.h"
 #include "cli.h"
 
 void cli_usage_common(FILE *f)
@@ -22,8 +23,33 @@ void cli_usage_common(FILE *f)
 		"                       built without CONFIG_VLAN_8021Q)\n"
 		"  --meta FILE          write each packet's offload metadata (gso_type,\n"
 		"                       gso_size, csum_start, ...) to FILE, one line each\n"
+		"  --format=pcap|pcapng output format (default: pcapng if OUT ends in\n"
+		"                       .pcapng, else pcap); pcapng records each merged\n"
+		"                       packet's GSO metadata, for 'gro segment'\n"
 		"  --json               print statistics as JSON on stdout\n"
 		"  -q, --quiet          no summary\n");
+}
+
+int cli_parse_format(int *fmt, int argc, char **argv, int *i)
+{
+	const char *a = argv[*i], *val;
+
+	if (strncmp(a, "--format", 8) || (a[8] && a[8] != '='))
+		return 0;
+	val = a[8] == '=' ? a + 9 : (*i + 1 < argc ? argv[++*i] : NULL);
+	if (!val) {
+		fprintf(stderr, "gro: --format needs a value\n");
+		return -1;
+	}
+	if (!strcmp(val, "pcap"))
+		*fmt = CAP_PCAP;
+	else if (!strcmp(val, "pcapng"))
+		*fmt = CAP_PCAPNG;
+	else {
+		fprintf(stderr, "gro: --format: unknown value '%s' (pcap or pcapng)\n", val);
+		return -1;
+	}
+	return 1;
 }
 
 static int num(const char *s, uint64_t max, uint64_t *v)
@@ -50,6 +76,8 @@ int cli_parse_common(struct cli_opts *o, int argc, char **argv, int *i)
 
 	if (nl >= sizeof(name))
 		return 0;
+	if (!strcmp(a, "--format") || !strncmp(a, "--format=", 9))
+		return cli_parse_format(&o->format, argc, argv, i);
 	memcpy(name, a, nl);
 	name[nl] = 0;
 	if (!strcmp(name, "--json") || !strcmp(name, "-q") || !strcmp(name, "--quiet")) {
@@ -112,8 +140,10 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: gro coalesce [options] IN OUT\n"
 		   "Read the pcap or pcapng capture IN, merge TCP segments exactly as Linux's\n"
-		   "GRO would on receive, and write the delivered frames to the pcap OUT in\n"
-		   "delivery order. A summary goes to stderr.\n\noptions:\n");
+		   "GRO would on receive, and write the delivered frames to OUT in delivery\n"
+		   "order: pcap, or pcapng (OUT ending in .pcapng, or --format=pcapng) with\n"
+		   "each merged packet's GSO metadata, which 'gro segment' reads to restore\n"
+		   "the original frames. A summary goes to stderr.\n\noptions:\n");
 	cli_usage_common(f);
 }
 

@@ -12,6 +12,7 @@ static void usage(FILE *f)
 		"\n"
 		"commands:\n"
 		"  coalesce IN OUT   merge TCP segments of a capture as Linux's GRO does\n"
+		"  segment IN OUT    cut merged packets back into their segments (GSO)\n"
 		"  demo [DIR]        make a sample capture, coalesce it, show what changed\n"
 		"\n"
 		"'gro <command> --help' describes a command's options.\n");
@@ -25,6 +26,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "coalesce"))
 		return cmd_coalesce(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "segment"))
+		return cmd_segment(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "demo"))
 		return cmd_demo(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {

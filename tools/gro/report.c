@@ -38,11 +38,15 @@ void cli_print_json(FILE *f, const char *in, const char *out, const struct cli_r
 	const struct gro_stats *s = &r->st;
 	int i, first = 1;
 
-	fprintf(f, "{\"input\":\"%s\",\"output\":\"%s\",\"frames_in\":%llu,\"packets_out\":%llu,"
+	fprintf(f, "{\"input\":\"");
+	cli_json_str(f, in);
+	fprintf(f, "\",\"output\":\"");
+	cli_json_str(f, out);
+	fprintf(f, "\",\"frames_in\":%llu,\"packets_out\":%llu,"
 		"\"super_packets\":%llu,\"segments_merged\":%llu,\"mean_segments\":%.4f,"
 		"\"bytes_in\":%llu,\"bytes_out\":%llu,\"polls\":%llu,"
 		"\"seconds_total\":%.6f,\"seconds_engine\":%.6f,\"mpps\":%.4f,\"reasons\":{",
-		in, out, (unsigned long long)s->frames_in, (unsigned long long)s->pkts_out,
+		(unsigned long long)s->frames_in, (unsigned long long)s->pkts_out,
 		(unsigned long long)s->super_pkts, (unsigned long long)s->segs_merged, mean_segs(s),
 		(unsigned long long)s->bytes_in, (unsigned long long)s->bytes_out,
 		(unsigned long long)r->polls, r->secs_total, r->secs_engine, mpps(r));
@@ -52,4 +56,51 @@ void cli_print_json(FILE *f, const char *in, const char *out, const struct cli_r
 		first = 0;
 	}
 	fprintf(f, "}}\n");
+}
+
+void cli_json_str(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+}
+
+void cli_print_seg_summary(FILE *f, const char *in, const struct seg_result *r)
+{
+	fprintf(f, "%s: %llu frames in, %llu out\n", in, (unsigned long long)r->frames_in,
+		(unsigned long long)r->frames_out);
+	fprintf(f, "  segmented: %llu packets into %llu frames (%llu by their GSO metadata, %llu by --mss)\n",
+		(unsigned long long)(r->by_meta + r->by_mss), (unsigned long long)r->segments,
+		(unsigned long long)r->by_meta, (unsigned long long)r->by_mss);
+	fprintf(f, "  passed through: %llu", (unsigned long long)r->passed);
+	if (r->bad_meta || r->truncated || r->too_big)
+		fprintf(f, " (invalid metadata %llu, cut short by the capture %llu, too large %llu)",
+			(unsigned long long)r->bad_meta, (unsigned long long)r->truncated,
+			(unsigned long long)r->too_big);
+	fprintf(f, "\n  time: %.3f s\n", r->secs_total);
+}
+
+void cli_print_seg_json(FILE *f, const char *in, const char *out, const struct seg_result *r)
+{
+	fprintf(f, "{\"input\":\"");
+	cli_json_str(f, in);
+	fprintf(f, "\",\"output\":\"");
+	cli_json_str(f, out);
+	fprintf(f, "\",\"frames_in\":%llu,\"frames_out\":%llu,\"bytes_in\":%llu,\"bytes_out\":%llu,"
+		"\"segmented_by_metadata\":%llu,\"segmented_by_mss\":%llu,\"segments\":%llu,"
+		"\"passed\":%llu,\"invalid_metadata\":%llu,\"truncated\":%llu,\"too_large\":%llu,"
+		"\"seconds_total\":%.6f}\n",
+		(unsigned long long)r->frames_in, (unsigned long long)r->frames_out,
+		(unsigned long long)r->bytes_in, (unsigned long long)r->bytes_out,
+		(unsigned long long)r->by_meta, (unsigned long long)r->by_mss,
+		(unsigned long long)r->segments, (unsigned long long)r->passed,
+		(unsigned long long)r->bad_meta, (unsigned long long)r->truncated,
+		(unsigned long long)r->too_big, r->secs_total);
 }

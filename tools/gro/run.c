@@ -7,7 +7,6 @@
  * the whole input was read and written: a failure leaves nothing behind.
  */
 #include <errno.h>
-#include <libgen.h>
 #include <pcap/pcap.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,9 +14,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "capfile.h"
 #include "cli.h"
 
-#define SNAPLEN 262144
+#define SNAPLEN CAP_SNAPLEN
 
 /* An input frame as the engine sees it, and what the output needs of it. */
 struct rec {
@@ -31,7 +31,7 @@ struct run {
 	const struct cli_opts *o;
 	const struct cli_watch *w;
 	const char *in_path, *out_path;
-	pcap_dumper_t *dumper;
+	struct cap_writer out;
 	FILE *meta;
 	uint64_t nout;
 	uint8_t *obuf;
@@ -72,6 +72,48 @@ static void write_meta(FILE *f, uint64_t idx, const struct gro_pkt *p)
 		p->csum_partial ? p->csum_offset : 0, p->csum_partial ? 1u : 0u);
 }
 
+/* The GSO metadata of a super-packet as pcapng options: a comment for
+ * people, libgro's custom option (see pcapng.h) for `gro segment`. The
+ * virtio_net_hdr describes the bytes written: NEEDS_CSUM with the
+ * pseudo-header seed (--csum=partial), or DATA_VALID with the checksum
+ * complete. */
+static void write_pkt(struct run *r, const struct gro_pkt *p, const struct pcap_pkthdr *h)
+{
+	uint64_t ts = (uint64_t)h->ts.tv_sec * 1000000000u + (uint64_t)h->ts.tv_usec * 1000u;
+	struct png_opt opts[2];
+	struct gro_meta m;
+	struct gro_pkt q;
+	uint8_t val[GRO_META_LEN];
+	char comment[160];
+	int partial = r->o->csum_partial && p->csum_partial;
+
+	if (r->out.fmt != CAP_PCAPNG || p->gso_segs < 2) {
+		cap_writer_put(&r->out, ts, r->obuf, h->caplen, h->len, NULL, 0);
+		return;
+	}
+	q = *p;
+	q.csum_partial = (uint8_t)partial;
+	if (gro_vnet_encode(&q, m.vnet, sizeof(m.vnet)) != (int)sizeof(m.vnet)) {
+		/* Not describable (never for what the engine delivers). */
+		cap_writer_put(&r->out, ts, r->obuf, h->caplen, h->len, NULL, 0);
+		return;
+	}
+	if (!partial)
+		m.vnet[0] = GRO_VNET_F_DATA_VALID;
+	m.gso_type = p->gso_type;
+	m.gso_segs = p->gso_segs;
+	gro_meta_pack(&m, val);
+	snprintf(comment, sizeof(comment), "gro: gso_size=%u gso_segs=%u %s%s%s%s hdr_len=%u csum=%s",
+		 p->gso_size, p->gso_segs, p->gso_type & GRO_GSO_TCPV6 ? "tcpv6" : "tcpv4",
+		 p->gso_type & GRO_GSO_TCP_ECN ? "+ecn" : "",
+		 p->gso_type & GRO_GSO_TCP_FIXEDID ? "+fixedid" : "",
+		 p->gso_type & GRO_GSO_TCP_ACCECN ? "+accecn" : "", p->hdr_len,
+		 partial ? "partial" : "full");
+	opts[0] = (struct png_opt){ PNG_OPT_COMMENT, (uint16_t)strlen(comment), comment };
+	opts[1] = (struct png_opt){ PNG_OPT_CUSTOM_BIN, GRO_META_LEN, val };
+	cap_writer_put(&r->out, ts, r->obuf, h->caplen, h->len, opts, 2);
+}
+
 static void on_deliver(void *arg, const struct gro_pkt *pkts, unsigned n)
 {
 	struct run *r = arg;
@@ -103,35 +145,11 @@ static void on_deliver(void *arg, const struct gro_pkt *pkts, unsigned n)
 		/* A frame passed through keeps its wire length, even if the
 		 * capture had cut it short. */
 		h.len = p->gso_segs == 1 ? head->orig_len : (uint32_t)len;
-		pcap_dump((u_char *)r->dumper, &h, r->obuf);
+		write_pkt(r, p, &h);
 		if (r->meta)
 			write_meta(r->meta, r->nout, p);
 		r->nout++;
 	}
-}
-
-/* Output goes to a temporary file beside OUT, renamed into place at the end. */
-static FILE *open_tmp(const char *out, char **tmp)
-{
-	char *d = strdup(out), *b = strdup(out);
-	FILE *f = NULL;
-	int fd;
-
-	*tmp = NULL;
-	if (d && b && asprintf(tmp, "%s/.%s.XXXXXX", dirname(d), basename(b)) > 0) {
-		fd = mkstemp(*tmp);
-		if (fd >= 0) {
-			fchmod(fd, 0644);
-			f = fdopen(fd, "wb");
-		}
-		if (!f) {
-			free(*tmp);
-			*tmp = NULL;
-		}
-	}
-	free(d);
-	free(b);
-	return f;
 }
 
 static void progress(const char *in, FILE *f, off_t size, uint64_t frames, int done)
@@ -155,9 +173,7 @@ int cli_coalesce(const char *in, const char *out, const struct cli_opts *o,
 	struct gro_config cfg;
 	struct gro_ctx *gro = NULL;
 	struct gro_frame *frames = NULL;
-	pcap_t *pin = NULL, *dead = NULL;
-	FILE *fout = NULL;
-	char *tmp = NULL;
+	pcap_t *pin = NULL;
 	uint8_t *arena = NULL;
 	size_t arena_cap = (size_t)o->burst * (sizeof(struct rec) + SNAPLEN + 16), used = 0;
 	unsigned n = 0;
@@ -180,18 +196,8 @@ int cli_coalesce(const char *in, const char *out, const struct cli_opts *o,
 			in, pcap_datalink_val_to_name(pcap_datalink(pin)) ?: "unknown");
 		goto out;
 	}
-	fout = open_tmp(out, &tmp);
-	if (!fout) {
-		fprintf(stderr, "gro: %s: cannot write: %s\n", out, strerror(errno));
+	if (cap_writer_open(&r.out, out, cap_format_of(out, o->format), 0))
 		goto out;
-	}
-	dead = pcap_open_dead(DLT_EN10MB, SNAPLEN);
-	r.dumper = dead ? pcap_dump_fopen(dead, fout) : NULL;
-	if (!r.dumper) {
-		fprintf(stderr, "gro: %s: cannot write a capture\n", out);
-		fclose(fout);
-		goto out;
-	}
 	if (o->meta_path && !(r.meta = fopen(o->meta_path, "w"))) {
 		fprintf(stderr, "gro: %s: cannot write: %s\n", o->meta_path, strerror(errno));
 		goto out;
@@ -277,37 +283,24 @@ int cli_coalesce(const char *in, const char *out, const struct cli_opts *o,
 	gro = NULL;
 	if (show_progress)
 		progress(in, NULL, sb.st_size, res->st.frames_in, 1);
-	if (r.werr || pcap_dump_flush(r.dumper) || ferror(fout) ||
-	    (r.meta && (fflush(r.meta) || ferror(r.meta)))) {
-		fprintf(stderr, "gro: %s: write failed: %s\n", out, strerror(errno ? errno : EIO));
+	if (r.werr || (r.meta && (fflush(r.meta) || ferror(r.meta)))) {
+		fprintf(stderr, "gro: %s: write failed: %s\n", r.werr ? out : o->meta_path,
+			strerror(errno ? errno : EIO));
 		goto out;
 	}
-	pcap_dump_close(r.dumper);
-	r.dumper = NULL;
-	if (rename(tmp, out)) {
-		fprintf(stderr, "gro: %s: cannot write: %s\n", out, strerror(errno));
+	if (cap_writer_commit(&r.out))
 		goto out;
-	}
-	free(tmp);
-	tmp = NULL;
 	res->secs_engine = te;
 	res->secs_total = mono() - t0;
 	rc = 0;
 out:
 	gro_destroy(gro);
-	if (r.dumper)
-		pcap_dump_close(r.dumper);
-	if (tmp) {
-		unlink(tmp);
-		free(tmp);
-	}
+	cap_writer_abort(&r.out);
 	if (r.meta) {
 		fclose(r.meta);
 		if (rc)
 			unlink(o->meta_path);
 	}
-	if (dead)
-		pcap_close(dead);
 	pcap_close(pin);
 	free(frames);
 	free(arena);

@@ -1,0 +1,24 @@
+# Benchmark: `make bench` builds build/bench/grobench and runs it against
+# DPDK's rte_gro (see docs/performance.md). Installs what it needs first.
+BENCH_OUT  := $(BUILD)/bench
+BENCH_BIN  := $(BENCH_OUT)/grobench
+BENCH_OBJS := $(BUILD)/bench/bench.o $(BUILD)/bench/dpdk.o $(BUILD)/src/shard.o
+# DPDK's headers are not warning-clean under -Wextra -Wshadow: include them
+# as system headers. Expanded when used, so after bench/deps.sh ran.
+DPDK_CFLAGS = $(shell pkg-config --cflags libdpdk | sed 's/-I/-isystem /g')
+DPDK_LIBS   = $(shell pkg-config --libs libdpdk)
+
+.PHONY: bench bench-build
+bench:
+	@sh bench/deps.sh
+	@$(MAKE) --no-print-directory bench-build
+	sh bench/run.sh $(BENCH_BIN) $(BENCH_OUT) $(BENCH_ARGS)
+
+bench-build: $(BENCH_BIN)
+
+$(BUILD)/bench/dpdk.o: bench/dpdk.c bench/bench.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(DPDK_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BENCH_BIN): $(BENCH_OBJS) $(LIB)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(BENCH_OBJS) $(LIB) $(DPDK_LIBS) -lpthread -lm

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The input format of fuzz_receive: an 8-byte configuration selector, then
+ * a sequence of operations. Every byte string is a valid input: missing
+ * bytes read as zero, out-of-range values are reduced into range.
+ *
+ * Header (8 bytes):
+ *   [0] low 4 bits: (max_flows, buckets) from a table of 16 shapes
+ *   [1] max_held_frames: 0 = 46 x max_flows, 0xff = automatic, else
+ *       max_flows + 2 * ([1] - 1)
+ *   [2..3] max_size selector (little endian), 0 = 65535
+ *   [4] max_segs: < 128 means none, else [4] - 127
+ *   [5] bit 0: csum TRUST; bit 1: vlan off; bits 2-7: batch (0 = 64)
+ *   [6] flush_timeout_ns = [6] * 4000
+ *   [7] bit 0: flush everything before gro_destroy; bits 1-7: hash seed
+ *
+ * Operations (the low 4 bits of the op byte pick one):
+ *   RAW     0-4, 15   fl [rx...] [exp: p16 r8 k16] len16 bytes...
+ *                     fl bits 0-1 rxhash (0, last one, 1 byte x 0x01010101,
+ *                     4 bytes); 2 GRO_FRAME_CSUM_OK; 3 fix lengths and
+ *                     checksums; 4 data NULL (len kept, no bytes read);
+ *                     5 expand: bytes [p, p+r) repeated k times in place
+ *   SEG     5-7       m len16: the next segment of the last frame's flow,
+ *                     len payload bytes (mod 9001); m bits 0 PSH, 1 FIN,
+ *                     2 retransmit (same seq), 3 same IP ID, 4 bad TCP
+ *                     checksum, 5 GRO_FRAME_CSUM_OK, 6 xor byte (2 bytes
+ *                     follow: offset, value), 7 new rxhash byte follows
+ *   NEW     8         d0..d6: a fresh segment from a compact description
+ *                     (see fuzz_receive.c)
+ *   RECEIVE 9, 10     dt: offer the queued frames, then now += dt us
+ *   FLUSH   11        gro_flush(GRO_FLUSH_ALL)
+ *   TIMEOUT 12        dt16: now += dt us, gro_flush(GRO_FLUSH_TIMEOUT)
+ *   TIME    13        dt16: now += dt us (bit 15: go back instead)
+ *   MISUSE  14        k: calls that must be refused (gck_misuse)
+ * At the end, queued frames are offered, then the engine is destroyed.
+ */
+#ifndef FUZZ_FORMAT_H
+#define FUZZ_FORMAT_H
+
+#define FZ_HDR_LEN	8
+#define FZ_OP_RAW	0x00
+#define FZ_OP_SEG	0x05
+#define FZ_OP_NEW	0x08
+#define FZ_OP_RECEIVE	0x09
+#define FZ_OP_FLUSH	0x0b
+#define FZ_OP_TIMEOUT	0x0c
+#define FZ_OP_TIME	0x0d
+#define FZ_OP_MISUSE	0x0e
+
+#define FZ_RAW_CSUM_OK	0x04
+#define FZ_RAW_FIXUP	0x08
+#define FZ_RAW_NULL	0x10
+#define FZ_RAW_EXPAND	0x20
+
+#endif

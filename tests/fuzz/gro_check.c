@@ -1,0 +1,943 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The invariant checker: see gro_check.h for what it guarantees to check.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gro_check.h"
+
+#define T_SYN 0x02
+#define T_FIN 0x01
+#define T_RST 0x04
+#define T_PSH 0x08
+#define T_URG 0x20
+#define T_CWR 0x80
+
+enum { F_QUEUED, F_OFFERED, F_DELIVERED, F_RELEASED };
+
+struct gck_fr {
+	uint8_t *buf;		/* what the engine got (NULL: a NULL-data frame, or freed) */
+	uint8_t *orig;		/* the frame as given */
+	uint32_t len;
+	uint32_t rxhash, flags;
+	uint8_t state;
+	uint8_t isnull;
+	uint8_t head;		/* head of a super-packet: its headers were rewritten */
+};
+
+struct gck {
+	struct gro_ctx *gro;
+	struct gro_config cfg;
+	gck_fail_fn fail;
+	void *fail_arg;
+
+	struct gck_fr *fr;
+	uint32_t nfr, capfr, first_queued;
+	struct gro_frame *burst;
+	uint32_t capburst;
+	size_t memory;
+
+	uint8_t *lin;
+	size_t lincap;
+	int lin_empty;
+	int roundtrip;
+
+	int in_call;		/* 0, or the reason every completion must carry (+1) */
+	int in_deliver;
+	unsigned flush_done;
+
+	uint64_t offered, delivered, released, outstanding;
+	uint64_t pkts, super_pkts, segs_merged, bytes_in, bytes_out, reasons[GRO_R_COUNT];
+	uint64_t null_bytes, merged_hdr_bytes, out_total;
+	uint64_t max_segs, max_len;
+	uint64_t failures;
+};
+
+static inline uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
+static inline uint32_t rd32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+static inline void wr16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
+
+static void fail(struct gck *ck, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void fail(struct gck *ck, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	ck->failures++;
+	if (ck->fail) {
+		ck->fail(ck->fail_arg, msg);
+		return;
+	}
+	fprintf(stderr, "gro_check: invariant violated: %s\n", msg);
+	abort();
+}
+
+/* ------------------------------------------------------------ checksums */
+
+uint64_t gck_csum_add(uint64_t sum, const uint8_t *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
+	if (len & 1)
+		sum += (uint32_t)p[len - 1] << 8;
+	return sum;
+}
+
+uint16_t gck_csum_fold(uint64_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)sum;
+}
+
+static uint64_t pseudo_sum(const uint8_t *iph, int v6, uint32_t l4len)
+{
+	uint64_t s = 6 + (l4len >> 16) + (l4len & 0xffff);
+
+	return v6 ? gck_csum_add(s, iph + 8, 32) : gck_csum_add(s, iph + 12, 8);
+}
+
+static int tcp_csum_valid(const uint8_t *d, uint32_t len, uint32_t l3, uint32_t l4, int v6)
+{
+	uint64_t s = pseudo_sum(d + l3, v6, len - l4);
+
+	return gck_csum_fold(gck_csum_add(s, d + l4, len - l4)) == 0xffff;
+}
+
+/* ------------------------------------------------------------ parsing */
+
+static int skippable6(uint8_t nh)
+{
+	return nh == 0 || nh == 43 || nh == 60;
+}
+
+void gck_parse_frame(const uint8_t *d, uint32_t len, int vlan, int trust, struct gck_parse *p)
+{
+	uint32_t off = 14, l4, thlen;
+	uint16_t type;
+	int ip_ok;
+
+	memset(p, 0, sizeof(*p));
+	if (!d || len < 14)
+		return;
+	type = rd16(d + 12);
+	while (vlan && (type == 0x8100 || type == 0x88a8)) {
+		if (off + 4 > len)
+			return;
+		type = rd16(d + off + 2);
+		off += 4;
+		p->ntags++;
+	}
+	if (type == 0x0800) {
+		const uint8_t *iph = d + off;
+		uint32_t ihl;
+		uint16_t frag;
+
+		if (off + 20 > len)
+			return;
+		ihl = (iph[0] & 15) * 4u;
+		if ((iph[0] >> 4) != 4 || ihl < 20 || off + ihl > len || iph[9] != 6)
+			return;
+		frag = rd16(iph + 6);
+		ip_ok = iph[0] == 0x45 && !(frag & 0xbfff) &&
+			gck_csum_fold(gck_csum_add(0, iph, 20)) == 0xffff &&
+			rd16(iph + 2) == len - off;
+		l4 = off + ihl;
+	} else if (type == 0x86dd) {
+		const uint8_t *iph = d + off;
+		uint8_t nh;
+
+		if (off + 40 > len)
+			return;
+		nh = iph[6];
+		l4 = off + 40;
+		while (nh != 6 && skippable6(nh)) {
+			uint32_t hl;
+
+			if (l4 + 2 > len)
+				return;
+			hl = (d[l4 + 1] + 1u) * 8;
+			if (l4 + hl > len)
+				return;
+			nh = d[l4];
+			l4 += hl;
+		}
+		if (nh != 6)
+			return;
+		p->v6 = 1;
+		ip_ok = rd16(iph + 4) == len - off - 40;
+	} else {
+		return;
+	}
+	if (l4 + 20 > len)
+		return;
+	thlen = (d[l4 + 12] >> 4) * 4u;
+	if (thlen < 20 || l4 + thlen > len)
+		return;
+	p->tcp = 1;
+	p->l3 = off;
+	p->l4 = l4;
+	p->hdr = l4 + thlen;
+	p->pay = len - p->hdr;
+	p->seq = rd32(d + l4 + 4);
+	p->tcpflags = d[l4 + 13];
+	/* Linux gives up after 15 nested receive callbacks: the tags and the
+	 * IP layer each count one. */
+	p->mergeable = ip_ok && p->ntags <= 13 && p->pay > 0 &&
+		       !(p->tcpflags & (T_SYN | T_RST | T_URG | T_CWR)) &&
+		       (trust || tcp_csum_valid(d, len, off, l4, p->v6));
+}
+
+void gck_fixup(uint8_t *d, uint32_t len, int vlan, int lengths, int tcp_csum)
+{
+	uint32_t off = 14, l4;
+	uint16_t type;
+	int v6 = 0;
+
+	if (!d || len < 14)
+		return;
+	type = rd16(d + 12);
+	while (vlan && (type == 0x8100 || type == 0x88a8)) {
+		if (off + 4 > len)
+			return;
+		type = rd16(d + off + 2);
+		off += 4;
+	}
+	if (type == 0x0800) {
+		uint8_t *iph = d + off;
+		uint32_t ihl;
+
+		if (off + 20 > len)
+			return;
+		ihl = (iph[0] & 15) * 4u;
+		if (ihl < 20 || off + ihl > len)
+			return;
+		if (lengths)
+			wr16(iph + 2, (uint16_t)(len - off));
+		wr16(iph + 10, 0);
+		wr16(iph + 10, (uint16_t)~gck_csum_fold(gck_csum_add(0, iph, ihl)));
+		if (iph[9] != 6)
+			return;
+		l4 = off + ihl;
+	} else if (type == 0x86dd) {
+		uint8_t *iph = d + off;
+		uint8_t nh;
+
+		if (off + 40 > len)
+			return;
+		if (lengths)
+			wr16(iph + 4, (uint16_t)(len - off - 40));
+		nh = iph[6];
+		l4 = off + 40;
+		while (nh != 6 && skippable6(nh)) {
+			uint32_t hl;
+
+			if (l4 + 2 > len)
+				return;
+			hl = (d[l4 + 1] + 1u) * 8;
+			if (l4 + hl > len)
+				return;
+			nh = d[l4];
+			l4 += hl;
+		}
+		if (nh != 6)
+			return;
+		v6 = 1;
+	} else {
+		return;
+	}
+	if (!tcp_csum || l4 + 20 > len)
+		return;
+	wr16(d + l4 + 16, 0);
+	wr16(d + l4 + 16, (uint16_t)~gck_csum_fold(gck_csum_add(pseudo_sum(d + off, v6, len - l4),
+								 d + l4, len - l4)));
+}
+
+/* ------------------------------------------------------------ hooks */
+
+static struct gck_fr *frame_of(struct gck *ck, void *cookie, const char *what)
+{
+	uintptr_t i = (uintptr_t)cookie;
+
+	if (i < 1 || i > ck->nfr) {
+		fail(ck, "%s: unknown cookie %p", what, cookie);
+		return NULL;
+	}
+	return &ck->fr[i - 1];
+}
+
+static uint8_t *lin_buf(struct gck *ck, size_t len)
+{
+	if (len + 1 > ck->lincap) {
+		free(ck->lin);
+		ck->lincap = len + 4096;
+		ck->lin = malloc(ck->lincap);
+		if (!ck->lin) {
+			fprintf(stderr, "gro_check: out of memory\n");
+			abort();
+		}
+	}
+	return ck->lin;
+}
+
+/* Offsets the engine reports must lie inside the frame and agree with an
+ * independent parse wherever the engine got that far. */
+static void check_offsets(struct gck *ck, const struct gro_pkt *p, const struct gck_fr *f, uint32_t idx)
+{
+	struct gck_parse ps;
+
+	if (!p->l3_off && !p->l4_off && !p->hdr_len)
+		return;
+	if (p->l3_off < 14 || p->l3_off > p->len ||
+	    (p->l4_off && (p->l4_off < p->l3_off + 20 || p->l4_off + 20u > p->len)) ||
+	    (p->hdr_len && (p->hdr_len < p->l4_off + 20u || p->hdr_len > p->len))) {
+		fail(ck, "frame %u (len %u): offsets outside the frame: l3 %u l4 %u hdr %u",
+		     idx, p->len, p->l3_off, p->l4_off, p->hdr_len);
+		return;
+	}
+	gck_parse_frame(f->orig, f->len, ck->cfg.vlan, 1, &ps);
+	if (p->l4_off && ps.tcp && (p->l3_off != ps.l3 || p->l4_off != ps.l4 || p->hdr_len != ps.hdr))
+		fail(ck, "frame %u (len %u): engine offsets l3 %u l4 %u hdr %u, frame has %u %u %u",
+		     idx, f->len, p->l3_off, p->l4_off, p->hdr_len, ps.l3, ps.l4, ps.hdr);
+}
+
+static void check_as_is(struct gck *ck, const struct gro_pkt *p, struct gck_fr *f, uint32_t idx)
+{
+	const struct gro_seg *s = &p->segs[0];
+	long n;
+
+	if (p->nsegs != 1 || p->gso_size || p->gso_type || p->csum_partial)
+		fail(ck, "frame %u: a packet with gso_segs 1 must be one untouched frame "
+		     "(nsegs %u gso_size %u gso_type %#x csum_partial %u)",
+		     idx, p->nsegs, p->gso_size, p->gso_type, p->csum_partial);
+	if (f->isnull) {
+		if (p->data || p->len || s->data || s->len)
+			fail(ck, "frame %u (data NULL): delivered as data %p len %u", idx, (void *)p->data, p->len);
+		if (!ck->lin_empty)
+			return;
+	} else {
+		if (s->data != f->buf || s->len != f->len)
+			fail(ck, "frame %u: passed through as span %p+%u, frame is %p+%u",
+			     idx, (void *)s->data, s->len, (void *)f->buf, f->len);
+		if (f->len && memcmp(f->buf, f->orig, f->len))
+			fail(ck, "frame %u: passed through with modified bytes", idx);
+		check_offsets(ck, p, f, idx);
+	}
+	n = gro_pkt_linearize(p, lin_buf(ck, p->len), p->len, GRO_LIN_CSUM);
+	if (n != (long)p->len || (p->len && memcmp(ck->lin, f->orig, p->len)))
+		fail(ck, "frame %u: linearized pass-through differs (%ld bytes of %u)", idx, n, p->len);
+	if (p->len && gro_pkt_linearize(p, ck->lin, p->len - 1, 0) != GRO_ENOSPC)
+		fail(ck, "frame %u: linearize into a buffer one byte short is not GRO_ENOSPC", idx);
+}
+
+/* May byte @off of a later segment's headers differ from the head's? */
+static int may_differ(const struct gck_parse *h, const uint8_t *head, uint32_t off, uint8_t a, uint8_t b)
+{
+	uint32_t l3 = h->l3, l4 = h->l4;
+
+	if (off >= l4) {
+		/* seq; checksum and urgent pointer (Linux compares neither; URG
+		 * itself is in the flag word and never merges) */
+		if ((off >= l4 + 4 && off < l4 + 8) || (off >= l4 + 16 && off < l4 + 20))
+			return 1;
+		return off == l4 + 13 && !((a ^ b) & ~(T_FIN | T_PSH));
+	}
+	if (!h->v6)
+		return (off >= l3 + 2 && off < l3 + 6) || off == l3 + 10 || off == l3 + 11;
+	if (off == l3 + 4 || off == l3 + 5)
+		return 1;
+	/* An IPv6 EtherType whose version nibble is not 6 gets IPv4's
+	 * checks (Linux picks them by the nibble): hop limit and the high
+	 * half of the traffic class are not compared. */
+	if ((head[l3] >> 4) != 6)
+		return off == l3 + 7 || (off == l3 && !((a ^ b) & 0xf0));
+	return 0;
+}
+
+/*
+ * GSO, GRO's inverse: gro_segment() of a delivered super-packet must give
+ * back the frames that arrived, with only what it recomputes allowed to
+ * differ: checksums (which must then be valid) and the urgent pointer of a
+ * segment without URG (Linux merges regardless of it; it means nothing).
+ */
+static void check_roundtrip(struct gck *ck, const struct gro_pkt *p, struct gck_fr **fs,
+			    const struct gck_parse *h, uint32_t idx0)
+{
+	uint32_t n = p->nsegs, k, i;
+	size_t cap = (size_t)p->len + (size_t)(n - 1) * h->hdr;
+	uint8_t *buf = malloc(cap);
+	struct gro_seg *out = malloc(n * sizeof(*out));
+	int rc;
+
+	if (!buf || !out)
+		abort();
+	rc = gro_segment(p, buf, cap, out, n);
+	/* Reported, not fixed yet: gro_segment refuses an IPv6 EtherType
+	 * whose version nibble is not 6, and more than 8 VLAN tags, both of
+	 * which GRO merges (as Linux does). Tolerated on request. */
+	if (rc == GRO_EPROTO && ck->roundtrip == 2 &&
+	    ((h->v6 && (fs[0]->orig[h->l3] >> 4) != 6) || h->ntags > 8))
+		goto out;
+	if (rc != (int)n) {
+		fail(ck, "frame %u: gro_segment of a delivered super-packet of %u segments returned %d (%s)", idx0,
+		     n, rc, rc < 0 ? gro_strerror(rc) : "segments");
+		goto out;
+	}
+	for (k = 0; k < n; k++) {
+		const struct gck_fr *f = fs[k];
+		const uint8_t *o = f->orig, *g = out[k].data;
+		uint32_t l3 = h->l3, l4 = h->l4;
+
+		if (out[k].len != f->len) {
+			fail(ck, "frame %u: segment %u of its super-packet comes back as %u bytes, arrived as %u", idx0,
+			     k, out[k].len, f->len);
+			continue;
+		}
+		for (i = 0; i < f->len; i++) {
+			if (g[i] == o[i] || (!h->v6 && (i == l3 + 10 || i == l3 + 11)) || i == l4 + 16 ||
+			    i == l4 + 17 || ((i == l4 + 18 || i == l4 + 19) && !(o[l4 + 13] & T_URG)))
+				continue;
+			fail(ck, "frame %u: segment %u of its super-packet differs from the frame that arrived at "
+			     "byte %u (%#x, was %#x)", idx0, k, i, g[i], o[i]);
+			break;
+		}
+		if (!h->v6 && gck_csum_fold(gck_csum_add(0, g + l3, 20)) != 0xffff)
+			fail(ck, "frame %u: segment %u has a bad IPv4 header checksum", idx0, k);
+		if (!tcp_csum_valid(g, f->len, l3, l4, h->v6))
+			fail(ck, "frame %u: segment %u has a bad TCP checksum", idx0, k);
+	}
+out:
+	free(buf);
+	free(out);
+}
+
+static void check_super(struct gck *ck, const struct gro_pkt *p, struct gck_fr **fs)
+{
+	uint32_t n = p->nsegs, k, i, tot, expect_seq, idx0 = (uint32_t)(fs[0] - ck->fr);
+	const int trust = ck->cfg.csum == GRO_CSUM_TRUST;
+	struct gck_parse h, ps;
+	const struct gck_fr *f0 = fs[0];
+	const uint8_t *o0 = f0->orig, *out = f0->buf;
+	uint8_t fin_psh = 0;
+	int fixed = 0;
+	uint32_t want_type;
+	uint16_t seed;
+	long ln;
+
+	if (p->gso_segs != n) {
+		fail(ck, "frame %u: gso_segs %u but %u spans", idx0, p->gso_segs, n);
+		return;
+	}
+	if (f0->isnull) {
+		fail(ck, "frame %u: a NULL frame heads a super-packet", idx0);
+		return;
+	}
+	gck_parse_frame(o0, f0->len, ck->cfg.vlan, trust || (f0->flags & GRO_FRAME_CSUM_OK), &h);
+	if (!h.mergeable) {
+		fail(ck, "frame %u heads a super-packet but is not a mergeable TCP segment", idx0);
+		return;
+	}
+	if (p->segs[0].data != f0->buf || p->segs[0].len != f0->len)
+		fail(ck, "frame %u: a super-packet must start with its whole head frame", idx0);
+	if (p->l3_off != h.l3 || p->l4_off != h.l4 || p->hdr_len != h.hdr || p->gso_size != h.pay)
+		fail(ck, "frame %u: super-packet metadata l3 %u l4 %u hdr %u gso_size %u, head has %u %u %u %u",
+		     idx0, p->l3_off, p->l4_off, p->hdr_len, p->gso_size, h.l3, h.l4, h.hdr, h.pay);
+	if (!ck->cfg.vlan && h.ntags)
+		fail(ck, "frame %u: a VLAN-tagged super-packet with vlan off", idx0);
+	if (p->csum_partial != 1 || p->csum_start != h.l4 || p->csum_offset != 16)
+		fail(ck, "frame %u: checksum metadata partial %u start %u offset %u", idx0,
+		     p->csum_partial, p->csum_start, p->csum_offset);
+	if (ck->cfg.max_segs && n > ck->cfg.max_segs)
+		fail(ck, "frame %u: %u segments, max_segs %u", idx0, n, ck->cfg.max_segs);
+
+	tot = f0->len;
+	expect_seq = h.seq + h.pay;
+	for (k = 1; k < n; k++) {
+		const struct gck_fr *f = fs[k];
+		uint32_t idx = (uint32_t)(f - ck->fr);
+
+		if (f->isnull) {
+			fail(ck, "frame %u (NULL) merged into a super-packet", idx);
+			return;
+		}
+		gck_parse_frame(f->orig, f->len, ck->cfg.vlan, trust || (f->flags & GRO_FRAME_CSUM_OK), &ps);
+		if (!ps.mergeable) {
+			fail(ck, "frame %u merged (segment %u of frame %u's packet) but is not a mergeable "
+			     "TCP segment", idx, k, idx0);
+			return;
+		}
+		if (ps.l3 != h.l3 || ps.l4 != h.l4 || ps.hdr != h.hdr || ps.v6 != h.v6) {
+			fail(ck, "frame %u merged with frame %u but their header layouts differ", idx, idx0);
+			return;
+		}
+		if (f->rxhash != f0->rxhash)
+			fail(ck, "frame %u merged with frame %u despite different rxhash", idx, idx0);
+		if (p->segs[k].data != f->buf + ps.hdr || p->segs[k].len != ps.pay)
+			fail(ck, "segment %u of frame %u's packet: span %p+%u, TCP payload of frame %u is %p+%u",
+			     k, idx0, (void *)p->segs[k].data, p->segs[k].len, idx, (void *)(f->buf + ps.hdr), ps.pay);
+		if (memcmp(f->buf, f->orig, f->len))
+			fail(ck, "frame %u: a merged segment's bytes were modified", idx);
+		if (ps.seq != expect_seq)
+			fail(ck, "frame %u: segment %u of frame %u's packet has seq %u, expected %u (out of order)",
+			     idx, k, idx0, ps.seq, expect_seq);
+		expect_seq = ps.seq + ps.pay;
+		if (k + 1 < n ? ps.pay != h.pay : ps.pay > h.pay)
+			fail(ck, "frame %u: segment %u of %u carries %u bytes, gso_size %u", idx, k, n, ps.pay, h.pay);
+		if (k + 1 < n && (ps.tcpflags & (T_FIN | T_PSH)))
+			fail(ck, "frame %u: a FIN/PSH segment is not the last of its packet", idx);
+		for (i = 0; i < h.hdr; i++)
+			if (o0[i] != f->orig[i] && !may_differ(&h, o0, i, o0[i], f->orig[i])) {
+				fail(ck, "frame %u merged into frame %u's packet but header byte %u differs "
+				     "(%#x vs %#x)", idx, idx0, i, f->orig[i], o0[i]);
+				break;
+			}
+		if (!h.v6) {
+			uint16_t id0 = rd16(o0 + h.l3 + 4), id = rd16(f->orig + h.l3 + 4);
+
+			if (k == 1)
+				fixed = id == id0;
+			if (id != (uint16_t)(id0 + (fixed ? 0 : k)))
+				fail(ck, "frame %u: IPv4 ID %u in segment %u after %u (%s)", idx, id, k, id0,
+				     fixed ? "fixed" : "incrementing");
+		}
+		fin_psh |= ps.tcpflags & (T_FIN | T_PSH);
+		tot += ps.pay;
+		ck->merged_hdr_bytes += ps.hdr;
+	}
+	if (h.tcpflags & (T_FIN | T_PSH))
+		fail(ck, "frame %u: a FIN/PSH segment heads a super-packet", idx0);
+	if (tot != p->len)
+		fail(ck, "frame %u: super-packet len %u, its segments add up to %u", idx0, p->len, tot);
+	if (p->len - 14 > ck->cfg.max_size)
+		fail(ck, "frame %u: super-packet of %u bytes after Ethernet, max_size %u", idx0, p->len - 14,
+		     ck->cfg.max_size);
+	want_type = h.v6 ? GRO_GSO_TCPV6 : GRO_GSO_TCPV4 | (fixed ? GRO_GSO_TCP_FIXEDID : 0);
+	if (p->gso_type != want_type)
+		fail(ck, "frame %u: gso_type %#x, expected %#x", idx0, p->gso_type, want_type);
+
+	/* The head: only what gro_complete rewrites may have changed. */
+	for (i = 0; i < f0->len; i++) {
+		uint32_t l3 = h.l3, l4 = h.l4;
+
+		if (out[i] == o0[i])
+			continue;
+		if (!h.v6 && (i == l3 + 2 || i == l3 + 3 || i == l3 + 10 || i == l3 + 11))
+			continue;
+		if (h.v6 && (i == l3 + 4 || i == l3 + 5))
+			continue;
+		if (i == l4 + 16 || i == l4 + 17)
+			continue;
+		if (i == l4 + 13 && out[i] == (o0[i] | fin_psh))
+			continue;
+		fail(ck, "frame %u: head byte %u changed from %#x to %#x", idx0, i, o0[i], out[i]);
+		break;
+	}
+	if (out[h.l4 + 13] != (o0[h.l4 + 13] | fin_psh))
+		fail(ck, "frame %u: head TCP flags %#x, expected %#x", idx0, out[h.l4 + 13], o0[h.l4 + 13] | fin_psh);
+	if (!h.v6) {
+		if (rd16(out + h.l3 + 2) != p->len - h.l3)
+			fail(ck, "frame %u: IPv4 tot_len %u, packet has %u bytes of IP", idx0,
+			     rd16(out + h.l3 + 2), p->len - h.l3);
+		if (gck_csum_fold(gck_csum_add(0, out + h.l3, 20)) != 0xffff)
+			fail(ck, "frame %u: completed IPv4 header checksum is wrong", idx0);
+	} else if (rd16(out + h.l3 + 4) != p->len - h.l3 - 40) {
+		fail(ck, "frame %u: IPv6 payload_len %u, packet has %u", idx0, rd16(out + h.l3 + 4),
+		     p->len - h.l3 - 40);
+	}
+	seed = gck_csum_fold(pseudo_sum(out + h.l3, h.v6, p->len - h.l4));
+	if (rd16(out + h.l4 + 16) != seed && !(seed == 0xffff && !rd16(out + h.l4 + 16)))
+		fail(ck, "frame %u: TCP checksum field %#x, pseudo-header seed %#x", idx0,
+		     rd16(out + h.l4 + 16), seed);
+
+	/* Linearized and completed, the packet is a valid TCP segment made of
+	 * the head frame and the payloads, in order. */
+	ln = gro_pkt_linearize(p, lin_buf(ck, p->len), p->len, GRO_LIN_CSUM);
+	if (ln != (long)p->len) {
+		fail(ck, "frame %u: linearize returned %ld for %u bytes", idx0, ln, p->len);
+		return;
+	}
+	if (!tcp_csum_valid(ck->lin, p->len, h.l3, h.l4, h.v6))
+		fail(ck, "frame %u: completed super-packet has a bad TCP checksum", idx0);
+	if (memcmp(ck->lin, out, h.l4 + 16) || memcmp(ck->lin + h.l4 + 18, out + h.l4 + 18, f0->len - h.l4 - 18))
+		fail(ck, "frame %u: linearized head differs from the head frame", idx0);
+	for (k = 1, tot = f0->len; k < n; k++) {
+		if (memcmp(ck->lin + tot, p->segs[k].data, p->segs[k].len))
+			fail(ck, "frame %u: linearized payload %u differs", idx0, k);
+		tot += p->segs[k].len;
+	}
+	if (gro_pkt_linearize(p, ck->lin, p->len - 1, GRO_LIN_CSUM) != GRO_ENOSPC)
+		fail(ck, "frame %u: linearize into a buffer one byte short is not GRO_ENOSPC", idx0);
+	if (ck->roundtrip)
+		check_roundtrip(ck, p, fs, &h, idx0);
+}
+
+static void check_pkt(struct gck *ck, const struct gro_pkt *p)
+{
+	struct gck_fr *fs_small[64], **fs = fs_small;
+	uint64_t sum = 0;
+	uint32_t k;
+
+	if (!p->segs || !p->nsegs) {
+		fail(ck, "a packet with no spans");
+		return;
+	}
+	if (p->reason >= GRO_R_COUNT)
+		fail(ck, "reason %u out of range", p->reason);
+	else if (ck->in_call > 0 && p->reason != ck->in_call - 1)
+		fail(ck, "packet completed by gro_flush/gro_destroy with reason %s, expected %s",
+		     gro_reason_name(p->reason), gro_reason_name(ck->in_call - 1));
+	if (p->data != p->segs[0].data)
+		fail(ck, "pkt->data is not segs[0].data");
+	if (p->gso_segs > 1 && p->reason < GRO_R_PUSH)
+		fail(ck, "a super-packet with pass-through reason %s", gro_reason_name(p->reason));
+	if (p->nsegs > 64) {
+		fs = malloc(p->nsegs * sizeof(*fs));
+		if (!fs)
+			abort();
+	}
+	for (k = 0; k < p->nsegs; k++) {
+		struct gck_fr *f = frame_of(ck, p->segs[k].cookie, "deliver");
+
+		sum += p->segs[k].len;
+		if (!f)
+			goto out;
+		if (f->state != F_OFFERED) {
+			fail(ck, "frame %u delivered %s", (uint32_t)(f - ck->fr),
+			     f->state == F_QUEUED ? "before it was offered" : "twice");
+			goto out;
+		}
+		f->state = F_DELIVERED;
+		ck->delivered++;
+		ck->outstanding++;
+		fs[k] = f;
+	}
+	if (sum != p->len)
+		fail(ck, "pkt->len %u but the spans add up to %llu", p->len, (unsigned long long)sum);
+	if (p->gso_segs <= 1) {
+		if (p->gso_segs != 1)
+			fail(ck, "gso_segs 0");
+		check_as_is(ck, p, fs[0], (uint32_t)(fs[0] - ck->fr));
+	} else {
+		fs[0]->head = 1;
+		check_super(ck, p, fs);
+		ck->super_pkts++;
+		ck->segs_merged += p->gso_segs;
+	}
+	ck->pkts++;
+	ck->bytes_out += p->len;
+	ck->out_total += p->len;
+	if (p->reason < GRO_R_COUNT)
+		ck->reasons[p->reason]++;
+	if (p->reason == GRO_R_POLL_END || p->reason == GRO_R_TIMEOUT)
+		ck->flush_done++;
+	if (p->nsegs > ck->max_segs)
+		ck->max_segs = p->nsegs;
+	if (p->len > ck->max_len)
+		ck->max_len = p->len;
+out:
+	if (fs != fs_small)
+		free(fs);
+}
+
+static void on_deliver(void *arg, const struct gro_pkt *pkts, unsigned n)
+{
+	struct gck *ck = arg;
+	unsigned i;
+
+	if (!ck->in_call)
+		fail(ck, "deliver hook called outside gro_receive/gro_flush/gro_destroy");
+	if (ck->in_deliver)
+		fail(ck, "deliver hook re-entered");
+	if (!n || n > ck->cfg.batch)
+		fail(ck, "a batch of %u packets (batch %u)", n, ck->cfg.batch);
+	if (ck->outstanding)
+		fail(ck, "%llu frames of an earlier batch not released before the next batch",
+		     (unsigned long long)ck->outstanding);
+	ck->in_deliver = 1;
+	for (i = 0; i < n; i++)
+		check_pkt(ck, &pkts[i]);
+	ck->in_deliver = 0;
+}
+
+static void on_release(void *arg, void *cookie)
+{
+	struct gck *ck = arg;
+	struct gck_fr *f = frame_of(ck, cookie, "release");
+	uint32_t idx;
+
+	if (!f)
+		return;
+	idx = (uint32_t)(f - ck->fr);
+	if (ck->in_deliver)
+		fail(ck, "frame %u released inside the deliver hook", idx);
+	if (!ck->in_call)
+		fail(ck, "frame %u released outside an engine call", idx);
+	if (f->state != F_DELIVERED) {
+		fail(ck, "frame %u released %s", idx,
+		     f->state == F_RELEASED ? "twice" : "before its packet was delivered");
+		return;
+	}
+	if (!f->head && f->buf && f->len && memcmp(f->buf, f->orig, f->len))
+		fail(ck, "frame %u modified while the engine held it", idx);
+	free(f->buf);
+	free(f->orig);
+	f->buf = f->orig = NULL;
+	f->state = F_RELEASED;
+	ck->released++;
+	ck->outstanding--;
+}
+
+/* ------------------------------------------------------------ driving */
+
+struct gck *gck_open(const struct gro_config *cfg, gck_fail_fn failfn, void *fail_arg)
+{
+	struct gck *ck = calloc(1, sizeof(*ck));
+	int err;
+
+	if (!ck)
+		abort();
+	ck->fail = failfn;
+	ck->fail_arg = fail_arg;
+	ck->lin_empty = 1;
+	ck->roundtrip = 1;
+	ck->cfg = *cfg;
+	ck->cfg.deliver = on_deliver;
+	ck->cfg.deliver_arg = ck;
+	ck->cfg.release = on_release;
+	ck->cfg.release_arg = ck;
+	err = gro_create(&ck->cfg, &ck->gro);
+	if (err) {
+		fail(ck, "gro_create refused a configuration: %s (%s)", gro_strerror(err), gro_config_error());
+		free(ck);
+		return NULL;
+	}
+	ck->memory = gro_memory(ck->gro);
+	return ck;
+}
+
+void gck_set_linearize_empty(struct gck *ck, int on)
+{
+	ck->lin_empty = on;
+}
+
+void gck_set_roundtrip(struct gck *ck, int on)
+{
+	ck->roundtrip = on;
+}
+
+uint32_t gck_add(struct gck *ck, const uint8_t *data, uint32_t len, uint32_t rxhash, uint32_t flags)
+{
+	struct gck_fr *f;
+
+	if (ck->nfr == ck->capfr) {
+		ck->capfr = ck->capfr ? ck->capfr * 2 : 256;
+		ck->fr = realloc(ck->fr, ck->capfr * sizeof(*ck->fr));
+		if (!ck->fr)
+			abort();
+	}
+	f = &ck->fr[ck->nfr];
+	memset(f, 0, sizeof(*f));
+	f->len = len;
+	f->rxhash = rxhash;
+	f->flags = flags;
+	f->state = F_QUEUED;
+	if (!data) {
+		f->isnull = 1;
+	} else {
+		/* malloc(len) exactly, so a sanitizer sees every overread. */
+		f->buf = malloc(len ? len : 1);
+		f->orig = malloc(len ? len : 1);
+		if (!f->buf || !f->orig)
+			abort();
+		memcpy(f->buf, data, len);
+		memcpy(f->orig, data, len);
+	}
+	return ck->nfr++;
+}
+
+unsigned gck_pending(const struct gck *ck)
+{
+	return ck->nfr - ck->first_queued;
+}
+
+static void after_call(struct gck *ck, const char *what)
+{
+	unsigned held = gro_held(ck->gro);
+	uint64_t inside = ck->offered - ck->delivered;
+
+	if (ck->outstanding)
+		fail(ck, "%s: %llu delivered frames not released when it returned", what,
+		     (unsigned long long)ck->outstanding);
+	if (held > ck->cfg.max_flows)
+		fail(ck, "%s: gro_held() %u > max_flows %u", what, held, ck->cfg.max_flows);
+	if (held > inside || (!held && inside))
+		fail(ck, "%s: gro_held() %u with %llu frames inside the engine", what, held,
+		     (unsigned long long)inside);
+	if (ck->cfg.max_held_frames && inside > ck->cfg.max_held_frames)
+		fail(ck, "%s: %llu frames held, max_held_frames %u", what, (unsigned long long)inside,
+		     ck->cfg.max_held_frames);
+	if (gro_memory(ck->gro) != ck->memory)
+		fail(ck, "%s: gro_memory() changed from %zu to %zu", what, ck->memory, gro_memory(ck->gro));
+}
+
+void gck_receive(struct gck *ck, uint64_t now)
+{
+	uint32_t n = ck->nfr - ck->first_queued, i;
+	int rc;
+
+	if (n > ck->capburst) {
+		free(ck->burst);
+		ck->capburst = n + 64;
+		ck->burst = malloc(ck->capburst * sizeof(*ck->burst));
+		if (!ck->burst)
+			abort();
+	}
+	for (i = 0; i < n; i++) {
+		struct gck_fr *f = &ck->fr[ck->first_queued + i];
+
+		ck->burst[i] = (struct gro_frame){
+			.data = f->buf, .len = f->len, .rxhash = f->rxhash, .flags = f->flags,
+			.cookie = (void *)(uintptr_t)(ck->first_queued + i + 1),
+		};
+		f->state = F_OFFERED;
+		ck->bytes_in += f->len;
+		if (f->isnull)
+			ck->null_bytes += f->len;
+	}
+	ck->first_queued = ck->nfr;
+	ck->offered += n;
+	ck->in_call = -1;
+	rc = gro_receive(ck->gro, ck->burst, n, now);
+	ck->in_call = 0;
+	if (rc != GRO_OK)
+		fail(ck, "gro_receive returned %d", rc);
+	after_call(ck, "gro_receive");
+}
+
+void gck_flush(struct gck *ck, uint64_t now, int mode)
+{
+	int rc;
+
+	ck->flush_done = 0;
+	ck->in_call = 1 + (mode == GRO_FLUSH_ALL ? GRO_R_POLL_END : GRO_R_TIMEOUT);
+	rc = gro_flush(ck->gro, now, mode);
+	ck->in_call = 0;
+	if (rc != (int)ck->flush_done)
+		fail(ck, "gro_flush returned %d, completed %u packets", rc, ck->flush_done);
+	if (mode == GRO_FLUSH_ALL && gro_held(ck->gro))
+		fail(ck, "gro_flush(GRO_FLUSH_ALL) left %u flows held", gro_held(ck->gro));
+	after_call(ck, "gro_flush");
+}
+
+static void check_stats(struct gck *ck)
+{
+	struct gro_stats st;
+	int r;
+
+	memset(&st, 0xa5, sizeof(st));
+	gro_get_stats(ck->gro, &st);
+	if (st.frames_in != ck->offered || st.pkts_out != ck->pkts || st.super_pkts != ck->super_pkts ||
+	    st.segs_merged != ck->segs_merged || st.bytes_in != ck->bytes_in || st.bytes_out != ck->bytes_out)
+		fail(ck, "stats disagree with the hooks: frames_in %llu/%llu pkts_out %llu/%llu super %llu/%llu "
+		     "segs %llu/%llu bytes_in %llu/%llu bytes_out %llu/%llu",
+		     (unsigned long long)st.frames_in, (unsigned long long)ck->offered,
+		     (unsigned long long)st.pkts_out, (unsigned long long)ck->pkts,
+		     (unsigned long long)st.super_pkts, (unsigned long long)ck->super_pkts,
+		     (unsigned long long)st.segs_merged, (unsigned long long)ck->segs_merged,
+		     (unsigned long long)st.bytes_in, (unsigned long long)ck->bytes_in,
+		     (unsigned long long)st.bytes_out, (unsigned long long)ck->bytes_out);
+	for (r = 0; r < GRO_R_COUNT; r++)
+		if (st.reasons[r] != ck->reasons[r])
+			fail(ck, "stats: %llu packets with reason %s, hooks saw %llu",
+			     (unsigned long long)st.reasons[r], gro_reason_name(r),
+			     (unsigned long long)ck->reasons[r]);
+}
+
+void gck_misuse(struct gck *ck, unsigned kind, uint64_t now)
+{
+	struct gro_frame dummy;
+	int rc;
+
+	switch (kind % 4) {
+	case 0:
+		ck->in_call = -1;
+		rc = gro_receive(ck->gro, NULL, 0, now);
+		ck->in_call = 0;
+		if (rc != GRO_OK)
+			fail(ck, "gro_receive(ctx, NULL, 0) returned %d", rc);
+		after_call(ck, "gro_receive(n=0)");
+		break;
+	case 1:
+		if (gro_receive(ck->gro, NULL, 1 + kind / 4, now) != GRO_EINVAL)
+			fail(ck, "gro_receive(ctx, NULL, n>0) is not GRO_EINVAL");
+		memset(&dummy, 0, sizeof(dummy));
+		if (gro_receive(NULL, &dummy, 1, now) != GRO_EINVAL)
+			fail(ck, "gro_receive(NULL ctx) is not GRO_EINVAL");
+		after_call(ck, "gro_receive(misuse)");
+		break;
+	case 2:
+		if (gro_flush(ck->gro, now, 2 + (int)(kind / 4)) != GRO_EINVAL ||
+		    gro_flush(ck->gro, now, -1) != GRO_EINVAL)
+			fail(ck, "gro_flush with an unknown mode is not GRO_EINVAL");
+		after_call(ck, "gro_flush(bad mode)");
+		break;
+	default:
+		check_stats(ck);
+		break;
+	}
+}
+
+unsigned gck_close(struct gck *ck)
+{
+	uint64_t failures;
+	uint32_t i;
+
+	check_stats(ck);
+	ck->in_call = 1 + GRO_R_DESTROY;
+	gro_destroy(ck->gro);
+	ck->in_call = 0;
+	if (ck->outstanding)
+		fail(ck, "gro_destroy: %llu delivered frames not released", (unsigned long long)ck->outstanding);
+	for (i = 0; i < ck->first_queued; i++)
+		if (ck->fr[i].state != F_RELEASED) {
+			fail(ck, "frame %u never released (state %u)", i, ck->fr[i].state);
+			break;
+		}
+	if (ck->out_total != ck->bytes_in - ck->null_bytes - ck->merged_hdr_bytes)
+		fail(ck, "bytes: %llu in (%llu of them headers of merged segments), %llu out",
+		     (unsigned long long)(ck->bytes_in - ck->null_bytes),
+		     (unsigned long long)ck->merged_hdr_bytes, (unsigned long long)ck->out_total);
+	for (i = 0; i < ck->nfr; i++)
+		if (ck->fr[i].state != F_RELEASED) {
+			free(ck->fr[i].buf);
+			free(ck->fr[i].orig);
+		}
+	failures = ck->failures;
+	free(ck->fr);
+	free(ck->burst);
+	free(ck->lin);
+	free(ck);
+	return (unsigned)(failures > 0xffffffffu ? 0xffffffffu : failures);
+}
+
+void gck_counts(const struct gck *ck, struct gck_counts *c)
+{
+	c->frames = ck->offered;
+	c->pkts = ck->pkts;
+	c->super_pkts = ck->super_pkts;
+	c->segs_merged = ck->segs_merged;
+	c->max_segs = ck->max_segs;
+	c->max_len = ck->max_len;
+	c->failures = ck->failures;
+}

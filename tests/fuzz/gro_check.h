@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * An engine wrapped in invariant checks, for the fuzz harnesses and the
+ * hostile-traffic tests.
+ *
+ * The checker owns every frame: it keeps a pristine copy, hands the engine a
+ * buffer of exactly the frame's length (so AddressSanitizer sees any read
+ * past its end), and frees that buffer when the engine releases it (so a
+ * later access is a use after free). Its deliver and release hooks check,
+ * for every packet and every frame:
+ *
+ *  - every frame is released exactly once, after the packet it belongs to
+ *    was delivered, and before the receive or flush call that delivered it
+ *    returns;
+ *  - a packet passed through is an input frame, unchanged, as it was given;
+ *  - a super-packet is its head frame with only the fields gro_complete
+ *    rewrites changed (IPv4 tot_len and header checksum, IPv6 payload_len,
+ *    TCP checksum seed, FIN/PSH), followed by the TCP payload of each
+ *    segment, in sequence order; its segments are well-formed TCP segments
+ *    of one flow whose headers differ only where consecutive segments may;
+ *    all but the last carry exactly gso_size bytes, the last at most that;
+ *    the merged length respects max_size and max_segs; cut back with
+ *    gro_segment(), it gives the frames that arrived (checksums aside);
+ *  - gro_held() <= max_flows, frames held <= the node pool, gro_memory()
+ *    never changes, batches respect cfg.batch, gro_flush() returns what it
+ *    completed, and the statistics agree with what the hooks saw.
+ *
+ * The header parser and checksum code here are independent of the library.
+ */
+#ifndef GRO_CHECK_H
+#define GRO_CHECK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gro.h"
+
+struct gck;
+
+/* Called on every violated invariant, with a one-line description. The
+ * default (NULL) prints it and aborts, which is what a fuzzer wants. */
+typedef void (*gck_fail_fn)(void *arg, const char *msg);
+
+/* Create an engine from @cfg (its hooks are replaced by the checker's).
+ * Returns NULL if gro_create() refuses the configuration (reported as a
+ * failure too). */
+struct gck *gck_open(const struct gro_config *cfg, gck_fail_fn fail, void *fail_arg);
+
+/* Queue a copy of a frame for the next gck_receive(). @data NULL offers a
+ * frame whose data pointer is NULL (with the given length). Returns the
+ * frame's index. */
+uint32_t gck_add(struct gck *ck, const uint8_t *data, uint32_t len, uint32_t rxhash, uint32_t flags);
+
+/* Frames queued and not offered yet. */
+unsigned gck_pending(const struct gck *ck);
+
+/* Offer the queued frames in one gro_receive() call at @now. */
+void gck_receive(struct gck *ck, uint64_t now);
+
+/* gro_flush(@mode) at @now, with checks. */
+void gck_flush(struct gck *ck, uint64_t now, int mode);
+
+/* Calls that must be refused or be harmless: gro_receive with no frames,
+ * with NULL frames and n > 0, gro_flush with an unknown mode, a stats
+ * snapshot compared with what the hooks saw. @kind selects one. */
+void gck_misuse(struct gck *ck, unsigned kind, uint64_t now);
+
+/* Linearize packets of length 0 too (a frame offered with data NULL comes
+ * back as such a packet). On by default. */
+void gck_set_linearize_empty(struct gck *ck, int on);
+
+/* Cut every super-packet back with gro_segment() and compare the segments
+ * with the frames that arrived (GRO's lossless round trip). 1 (default):
+ * on; 2: on, but tolerate gro_segment refusing the super-packets it is
+ * known to refuse (see tests/fuzz/regress/disabled.txt); 0: off. */
+void gck_set_roundtrip(struct gck *ck, int on);
+
+/* Destroy the engine, run the final checks, free everything. Returns the
+ * number of failures seen over the checker's life. */
+unsigned gck_close(struct gck *ck);
+
+/* Figures for the hostile tests. */
+struct gck_counts {
+	uint64_t frames, pkts, super_pkts, segs_merged, max_segs, max_len;
+	uint64_t failures;
+};
+void gck_counts(const struct gck *ck, struct gck_counts *c);
+
+/* ---- shared with the harnesses: an independent header parser ---- */
+
+struct gck_parse {
+	int tcp;		/* found a TCP header inside the frame */
+	int mergeable;		/* well-formed enough that GRO may merge it */
+	int v6;			/* IPv6 EtherType */
+	int ntags;		/* VLAN tags walked */
+	uint32_t l3, l4, hdr, pay;
+	uint32_t seq;
+	uint8_t tcpflags;
+};
+
+/* Parse @data: Ethernet, VLAN tags (when @vlan), IPv4 or IPv6 with
+ * Hop-by-Hop, Routing and Destination Options headers, TCP. @trust: do not
+ * require a valid TCP checksum for "mergeable". */
+void gck_parse_frame(const uint8_t *data, uint32_t len, int vlan, int trust, struct gck_parse *p);
+
+/* Rewrite IPv4 tot_len / IPv6 payload_len to match @len, then recompute
+ * the IPv4 header checksum and the TCP checksum, as far as the frame's
+ * headers can be found. Used to build frames a fuzzer can merge. */
+void gck_fixup(uint8_t *data, uint32_t len, int vlan, int lengths, int tcp_csum);
+
+/* Internet checksum: running sum of big-endian 16-bit words (an odd
+ * trailing byte padded with zero), and its fold to 16 bits (not inverted). */
+uint64_t gck_csum_add(uint64_t sum, const uint8_t *p, size_t len);
+uint16_t gck_csum_fold(uint64_t sum);
+
+#endif

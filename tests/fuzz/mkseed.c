@@ -1,0 +1,458 @@
+// SPDX-License-Identifier: MIT
+/*
+ * mkseed: turns captures into fuzz seeds.
+ *
+ *   mkseed receive IN.pcap OUT [HEADER]   fuzz_receive input: HEADER (16 hex
+ *                                         digits, default all zero: Linux's
+ *                                         defaults) then the frames, polled
+ *                                         as `gro coalesce` polls them
+ *   mkseed pcap IN.pcap OUT [SEL]         fuzz_pcap input: the capture with
+ *                                         SEL (8 hex digits) in sigfigs
+ *   mkseed pcapng IN.pcap OUT             the same frames as pcapng
+ *   mkseed synth DIR                      hand-written fuzz_receive seeds
+ *
+ * A poll is up to 64 frames within 1000 us of its first, as in the CLI.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz_format.h"
+#include "pktbuild.h"
+
+static FILE *out;
+
+static void put(const void *p, size_t n)
+{
+	if (fwrite(p, 1, n, out) != n) {
+		perror("write");
+		exit(1);
+	}
+}
+
+static void put8(unsigned v)
+{
+	uint8_t b = (uint8_t)v;
+
+	put(&b, 1);
+}
+
+static void put16le(unsigned v)
+{
+	put8(v & 0xff);
+	put8(v >> 8);
+}
+
+static void put32le(uint32_t v)
+{
+	put16le(v & 0xffff);
+	put16le(v >> 16);
+}
+
+static int hexbytes(const char *s, uint8_t *b, size_t n)
+{
+	size_t i;
+
+	if (strlen(s) != 2 * n)
+		return -1;
+	for (i = 0; i < n; i++) {
+		unsigned v;
+
+		if (sscanf(s + 2 * i, "%2x", &v) != 1)
+			return -1;
+		b[i] = (uint8_t)v;
+	}
+	return 0;
+}
+
+static void end_poll(uint64_t gap_us)
+{
+	put8(FZ_OP_RECEIVE);
+	put8(0);
+	put8(FZ_OP_FLUSH);
+	if (gap_us) {
+		put8(FZ_OP_TIME);
+		put16le(gap_us > 0x7fff ? 0x7fff : (unsigned)gap_us);
+	}
+}
+
+static int to_receive(const struct pb_list *l, const uint8_t hdr[FZ_HDR_LEN])
+{
+	uint64_t first = 0;
+	size_t i, n = 0;
+
+	put(hdr, FZ_HDR_LEN);
+	for (i = 0; i < l->n; i++) {
+		if (l->len[i] > 0xffff)
+			continue;
+		if (n && (n == 64 || l->ts_us[i] - first > 1000)) {
+			end_poll(l->ts_us[i] - first);
+			n = 0;
+		}
+		if (!n)
+			first = l->ts_us[i];
+		put8(FZ_OP_RAW);
+		put8(0);
+		put16le(l->len[i]);
+		put(l->data[i], l->len[i]);
+		n++;
+	}
+	if (n)
+		end_poll(0);
+	return 0;
+}
+
+static void block(uint32_t type, const void *body, uint32_t len)
+{
+	static const uint8_t zero[4];
+	uint32_t pad = (4 - len % 4) % 4, tot = 12 + len + pad;
+
+	put32le(type);
+	put32le(tot);
+	put(body, len);
+	put(zero, pad);
+	put32le(tot);
+}
+
+static int to_pcapng(const struct pb_list *l)
+{
+	uint8_t shb[16] = { 0x4d, 0x3c, 0x2b, 0x1a, 1, 0, 0, 0,
+			    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	uint8_t idb[8] = { 1, 0, 0, 0, 0, 0, 4, 0 };	/* Ethernet, snaplen 262144 */
+	size_t i;
+
+	block(0x0a0d0d0a, shb, sizeof(shb));
+	block(1, idb, sizeof(idb));
+	for (i = 0; i < l->n; i++) {
+		uint8_t *epb = malloc(20 + l->len[i]);
+		uint64_t ts = l->ts_us[i];
+
+		if (!epb)
+			exit(1);
+		memset(epb, 0, 20);
+		epb[4] = (uint8_t)(ts >> 32);
+		epb[5] = (uint8_t)(ts >> 40);
+		epb[6] = (uint8_t)(ts >> 48);
+		epb[7] = (uint8_t)(ts >> 56);
+		epb[8] = (uint8_t)ts;
+		epb[9] = (uint8_t)(ts >> 8);
+		epb[10] = (uint8_t)(ts >> 16);
+		epb[11] = (uint8_t)(ts >> 24);
+		memcpy(epb + 12, &l->len[i], 4);
+		memcpy(epb + 16, &l->len[i], 4);
+		memcpy(epb + 20, l->data[i], l->len[i]);
+		block(6, epb, 20 + l->len[i]);
+		free(epb);
+	}
+	return 0;
+}
+
+/* ---- synthetic fuzz_receive seeds: operation sequences that reach what
+ * captures of single hosts rarely do (VLAN keys, rxhash, timeouts, pool
+ * and size limits, extension headers, misuse). */
+
+static void op_new(unsigned d0, unsigned flow, unsigned flags, unsigned pay, unsigned d5, unsigned d6)
+{
+	put8(FZ_OP_NEW);
+	put8(d0);
+	put8(flow);
+	put8(flags);
+	put16le(pay);
+	put8(d5);
+	put8(d6);
+}
+
+static void op_seg(unsigned m, unsigned pay)
+{
+	put8(FZ_OP_SEG);
+	put8(m);
+	put16le(pay);
+}
+
+static void op_recv(unsigned dt)
+{
+	put8(FZ_OP_RECEIVE);
+	put8(dt);
+}
+
+static void open_seed(const char *dir, const char *name, const char *hdr16)
+{
+	char path[4096];
+	uint8_t hdr[FZ_HDR_LEN];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (out)
+		fclose(out);
+	out = fopen(path, "wb");
+	if (!out || hexbytes(hdr16, hdr, sizeof(hdr))) {
+		perror(path);
+		exit(1);
+	}
+	put(hdr, sizeof(hdr));
+}
+
+static int synth(const char *dir)
+{
+	unsigned i, k;
+
+	/* Interleaved VLAN flows (0-3 tags) that differ only in VLAN ID or
+	 * source MAC, vlan on, then the same with vlan off. */
+	for (k = 0; k < 2; k++) {
+		open_seed(dir, k ? "synth-vlan-off" : "synth-vlan-on", k ? "0700000000020000" : "0700000000000000");
+		for (i = 0; i < 6; i++) {
+			op_new((i % 4) << 1, 1, 0, 500, 0, i & 1 ? 1 : 8);
+			op_seg(0, 500);
+			op_seg(0, 500);
+		}
+		/* The next segment, but under another VLAN ID (outer, then
+		 * inner tag): another flow. */
+		for (i = 1; i < 4; i++) {
+			op_new(i << 1, 2, 0, 400, 0, 0);
+			op_seg(0x40, 400);
+			put8(15);
+			put8(1);
+			op_seg(0x40, 400);
+			put8(19);
+			put8(2);
+			op_seg(0, 400);
+		}
+		op_recv(0);
+		put8(FZ_OP_FLUSH);
+	}
+	/* One flow under changing rxhash, then extension-header key bytes. */
+	open_seed(dir, "synth-rxhash-exthdr", "0900000000010000");
+	op_new(1 << 6, 3, 0, 700, 0, 0);
+	op_seg(0, 700);
+	op_seg(0x80, 700);
+	put8(0x07);	/* the new rxhash byte */
+	op_new(1, 4, 0, 600, 2, 0x20);
+	op_new(1, 4, 0, 600, 2, 0x40);
+	op_seg(0, 600);
+	op_seg(0, 600);
+	op_recv(10);
+	/* Ageing: flows held across polls, flushed by timeouts. */
+	open_seed(dir, "synth-timeout", "00000000000019fe");
+	for (i = 0; i < 4; i++) {
+		op_new(0, i, 0, 1000, 0, 0);
+		op_recv(50);
+		op_seg(0, 1000);
+		op_recv(50);
+	}
+	put8(FZ_OP_TIMEOUT);
+	put16le(60);
+	put8(FZ_OP_TIME);
+	put16le(0x8000 | 500);
+	put8(FZ_OP_TIMEOUT);
+	put16le(1);
+	/* A pool of 8 frames for 4 flows, max_segs 3, a batch of 1. */
+	open_seed(dir, "synth-pool-limits", "0403000082050000");
+	for (i = 0; i < 12; i++) {
+		op_new(0, i % 5, 0, 300, 0, 0);
+		op_seg(0, 300);
+		op_seg(i & 1 ? 1 : 0, 300);
+	}
+	op_recv(0);
+	/* 64 KiB exactly: 1448-byte segments up to max_size, IPv4 and IPv6. */
+	open_seed(dir, "synth-64k", "0000000000000001");
+	for (k = 0; k < 2; k++) {
+		op_new(k, 7, 0, 1448, 0, 0);
+		for (i = 0; i < 44; i++)
+			op_seg(0, 1448);
+		op_seg(0, k ? 315 : 335);	/* 65535 after Ethernet */
+		op_seg(0, 1);
+		op_recv(0);
+		/* and one byte more, in one burst */
+		op_new(k, 8, 0, 1448, 0, 0);
+		for (i = 0; i < 44; i++)
+			op_seg(0, 1448);
+		op_seg(0, k ? 316 : 336);
+		op_recv(0);
+	}
+	/* One header field changed in the next segment of a flow, each
+	 * field in turn (checksums fixed): IPv4 TOS, DF, MF, fragment offset,
+	 * TTL, protocol, addresses; TCP ports, ACK, data offset, flags,
+	 * window, urgent pointer; IPv6 traffic class, flow label, hop limit. */
+	{
+		static const uint8_t v4[][2] = {
+			{ 15, 4 }, { 20, 0x40 }, { 20, 0x20 }, { 21, 1 }, { 22, 1 }, { 23, 0x11 },
+			{ 29, 1 }, { 33, 1 }, { 35, 1 }, { 37, 1 }, { 45, 1 }, { 46, 0x10 },
+			{ 47, 0x20 }, { 47, 0x80 }, { 47, 0x40 }, { 49, 1 }, { 53, 1 },
+		};
+		static const uint8_t v6[][2] = {
+			{ 14, 1 }, { 15, 0x10 }, { 16, 1 }, { 21, 1 }, { 20, 0x11 }, { 37, 1 },
+			{ 14, 0x20 },
+		};
+
+		open_seed(dir, "synth-fields", "0100000000000000");
+		for (i = 0; i < sizeof(v4) / sizeof(v4[0]); i++) {
+			op_new(0, 9, 0, 300, 0, 0);
+			op_seg(0x40, 300);
+			put8(v4[i][0]);
+			put8(v4[i][1]);
+			op_seg(0, 300);
+		}
+		for (i = 0; i < sizeof(v6) / sizeof(v6[0]); i++) {
+			op_new(1, 9, 0, 300, 0, 0);
+			op_seg(0x40, 300);
+			put8(v6[i][0]);
+			put8(v6[i][1]);
+			op_seg(0, 300);
+		}
+		op_recv(0);
+	}
+	/* Runs of plain segments in one burst (the engine's fast path for a
+	 * flow's continuation): the next segment changes one field (ACK,
+	 * CWR, TCP option bytes, TTL/hop limit, TOS, DF, flow label, an
+	 * extension header byte), or is padded, or has a bad IP header
+	 * checksum; then a normal segment. */
+	{
+		static const uint8_t v4[][2] = {
+			{ 42, 1 }, { 45, 1 }, { 47, 0x80 }, { 54, 1 }, { 55, 1 }, { 56, 1 }, { 57, 1 },
+			{ 60, 1 }, { 64, 1 }, { 22, 1 }, { 15, 4 }, { 20, 0x40 }, { 46, 0x10 }, { 48, 1 },
+		};
+		static const uint8_t v6[][2] = {
+			{ 62, 1 }, { 67, 0x80 }, { 74, 1 }, { 75, 1 }, { 76, 1 }, { 77, 1 }, { 80, 1 },
+			{ 21, 1 }, { 15, 0x10 }, { 16, 1 }, { 17, 1 }, { 66, 0x10 },
+		};
+		struct pb_frame f;
+		uint8_t fb[2048];
+		size_t n;
+
+		open_seed(dir, "synth-fastpath", "0000000000000000");
+		for (i = 0; i < sizeof(v4) / sizeof(v4[0]); i++) {
+			op_new(8, 20 + i, 0, 500, v4[i][0] == 47 ? 0x20 : 0, 0);
+			op_seg(0, 500);
+			op_seg(0x40, 500);
+			put8(v4[i][0]);
+			put8(v4[i][1]);
+			op_seg(0, 500);
+		}
+		for (i = 0; i < sizeof(v6) / sizeof(v6[0]); i++) {
+			op_new(9, 40 + i, 0, 500, v6[i][0] == 67 ? 0x20 : 0, 0);
+			op_seg(0, 500);
+			op_seg(0x40, 500);
+			put8(v6[i][0]);
+			put8(v6[i][1]);
+			op_seg(0, 500);
+		}
+		/* IPv6 with a Hop-by-Hop header: its option bytes change. */
+		for (i = 0; i < 2; i++) {
+			op_new(1, 60 + i, 0, 500, 1, 0);
+			op_seg(0, 500);
+			op_seg(0x40, 500);
+			put8(58 + i);
+			put8(1);
+			op_seg(0, 500);
+		}
+		/* Padded, and bad IPv4 header checksum, continuations. */
+		for (k = 0; k < 4; k++) {
+			pb_init(&f, k & 1);
+			pb_tcp_opt_timestamp(&f, 7, 8);
+			f.sport = (uint16_t)(7000 + k);
+			f.payload_len = 500;
+			n = pb_build(&f, fb, sizeof(fb));
+			put8(FZ_OP_RAW);
+			put8(0);
+			put16le((unsigned)n);
+			put(fb, n);
+			op_seg(0, 500);	/* the flow is found: the next frame takes the fast path */
+			f.seq += 1000;
+			f.ip_id += 2;
+			if (k < 2) {	/* shorter than the mss: padding must not pass for payload */
+				f.pad = 4;
+				f.payload_len = 400;
+			} else {
+				f.bad_ip_csum = 1;
+			}
+			n = pb_build(&f, fb, sizeof(fb));
+			put8(FZ_OP_RAW);
+			put8(FZ_RAW_CSUM_OK);	/* only the lengths can tell */
+			put16le((unsigned)n);
+			put(fb, n);
+			op_seg(0, 500);
+		}
+		op_recv(0);
+	}
+	/* Misuse between real work, NULL and empty frames, a 2-byte flag mix. */
+	open_seed(dir, "synth-misuse", "0500000000000000");
+	op_new(0, 1, 0, 100, 0, 0);
+	for (i = 0; i < 4; i++) {
+		put8(FZ_OP_MISUSE);
+		put8(i);
+	}
+	put8(FZ_OP_RAW);
+	put8(0x10);
+	put16le(60);
+	put8(FZ_OP_RAW);
+	put8(0);
+	put16le(0);
+	op_seg(0x21, 100);
+	op_new(0, 1, 0x12, 0, 0x20, 0);
+	op_recv(0);
+	put8(FZ_OP_MISUSE);
+	put8(3);
+	fclose(out);
+	out = NULL;
+	return 0;
+}
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: mkseed receive IN.pcap OUT [HEADER16HEX]\n"
+			"       mkseed pcap IN.pcap OUT [SEL8HEX]\n"
+			"       mkseed pcapng IN.pcap OUT\n"
+			"       mkseed synth DIR\n");
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	struct pb_list l;
+	int rc;
+
+	if (argc == 3 && !strcmp(argv[1], "synth"))
+		return synth(argv[2]);
+	if (argc < 4 || argc > 5)
+		return usage();
+	memset(&l, 0, sizeof(l));
+	if (pb_pcap_read(argv[2], &l))
+		return 1;
+	out = fopen(argv[3], "wb");
+	if (!out) {
+		perror(argv[3]);
+		return 1;
+	}
+	if (!strcmp(argv[1], "receive")) {
+		uint8_t hdr[FZ_HDR_LEN] = { 0 };
+
+		if (argc == 5 && hexbytes(argv[4], hdr, sizeof(hdr)))
+			return usage();
+		rc = to_receive(&l, hdr);
+	} else if (!strcmp(argv[1], "pcap")) {
+		uint8_t sel[4] = { 0 };
+		FILE *in = fopen(argv[2], "rb");
+		uint8_t buf[65536];
+		size_t n, first = 1;
+
+		if ((argc == 5 && hexbytes(argv[4], sel, sizeof(sel))) || !in)
+			return usage();
+		while ((n = fread(buf, 1, sizeof(buf), in)) > 0) {
+			if (first && n >= 16)
+				memcpy(buf + 12, sel, 4);
+			first = 0;
+			put(buf, n);
+		}
+		fclose(in);
+		rc = 0;
+	} else if (!strcmp(argv[1], "pcapng") && argc == 4) {
+		rc = to_pcapng(&l);
+	} else {
+		return usage();
+	}
+	pb_list_free(&l);
+	if (fclose(out)) {
+		perror(argv[3]);
+		return 1;
+	}
+	return rc;
+}

@@ -1,0 +1,870 @@
+// SPDX-License-Identifier: MIT
+/*
+ * roundtrip: the lossless-round-trip property of GRO + GSO.
+ *
+ *   roundtrip [--gro GRO] [--cli N] [--tmp DIR] [-v] DIR
+ *
+ * For every capture in DIR (as `scenarios random SEED COUNT DIR` writes
+ * them), in name order, and with VLAN merging on and off: run the engine
+ * over the frames exactly as `gro coalesce` does (polls of at most 64 frames
+ * within 1 ms, GRO_CSUM_VERIFY), cut every super-packet back with
+ * gro_segment() - straight from the engine's zero-copy packet, and again
+ * through the file path (linearize, gro_vnet_encode, gro_vnet_decode) -
+ * and pass every other packet through. Then check, with a parser of its
+ * own, that what comes out is what went in:
+ *
+ *  - every frame comes back byte for byte, none is lost or added;
+ *  - within each GRO flow (everything Linux compares to tell flows apart:
+ *    MAC header, VLAN tags, addresses, IPv6 flow label and extension
+ *    headers, ports) the order is the input's, except for frames GRO
+ *    delivered as they were without holding them (bad checksums, IP
+ *    options, fragments, flags, pure ACKs...), which may overtake held ones;
+ *  - each segment of a super-packet is exactly the frame that was merged
+ *    there.
+ *
+ * Frames that move are reported: early deliveries by reason, and, at the
+ * level of a connection (addresses and ports only), frames that moved
+ * between two GRO flows of the same connection.
+ *
+ * With --cli N, the first N captures also go through the command line:
+ * `gro coalesce IN X.pcapng` then `gro segment X.pcapng Y.pcap` must give
+ * exactly the frames computed here, in the same order.
+ *
+ * The last line is "roundtrip: N passed, M failed" (N + M captures).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "gro.h"
+#include "pktbuild.h"
+
+extern char **environ;
+
+#define BURST		64
+#define FLUSH_US	1000
+#define MAX_DETAIL	20
+
+struct frame {
+	uint8_t *data;		/* what the engine gets (it may rewrite headers) */
+	uint32_t len;
+	int early;		/* delivered as is, never held */
+	uint8_t reason;
+	int seen;		/* found in the output */
+};
+
+struct out {
+	uint8_t *data;
+	uint32_t len;
+	int src;		/* the input frame it is (by attribution), or -1 */
+	int early;
+	uint8_t reason;
+};
+
+struct run {
+	const struct pb_list *in;
+	struct frame *fr;
+	struct out *o;
+	size_t no, capo;
+	int partial;		/* the file path writes the seed, not the checksum */
+	unsigned errors;	/* inconsistencies found while delivering */
+	char first_err[512];
+	uint8_t *lin, *seg;
+	struct gro_seg *segs;
+	size_t seg_cap;
+};
+
+static struct {
+	unsigned long moved_early[GRO_R_COUNT];
+	unsigned long moved_across, across_mac, across_label, across_ext, across_other;
+	unsigned long frames, supers, segments, cli_runs;
+	unsigned details;
+	int verbose;
+} g;
+
+static void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (!p) {
+		fprintf(stderr, "roundtrip: out of memory\n");
+		exit(2);
+	}
+	return p;
+}
+
+static void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p) {
+		fprintf(stderr, "roundtrip: out of memory\n");
+		exit(2);
+	}
+	return p;
+}
+
+static void err(struct run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void err(struct run *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!r->errors++) {
+		va_start(ap, fmt);
+		vsnprintf(r->first_err, sizeof(r->first_err), fmt, ap);
+		va_end(ap);
+	}
+}
+
+/* ------------------------------------------------------------ parsing */
+
+static unsigned rd16(const uint8_t *p) { return (unsigned)p[0] << 8 | p[1]; }
+
+/* The identity of a frame: its connection (VLAN tags, addresses, protocol,
+ * ports) and, within it, its GRO flow (also the MAC addresses, the IPv6
+ * flow label and the extension headers). */
+struct key {
+	char conn[160];
+	char flow[400];
+	uint8_t mac[12];
+	uint32_t label;		/* IPv6 version + flow label word, masked */
+	uint8_t ext[64];	/* first bytes of the IPv6 extension headers */
+	unsigned ext_len;
+};
+
+static void hex(char *dst, size_t cap, const uint8_t *p, size_t n)
+{
+	size_t i, o = strlen(dst);
+
+	for (i = 0; i < n && o + 3 < cap; i++, o += 2)
+		snprintf(dst + o, cap - o, "%02x", p[i]);
+}
+
+static void frame_key(const uint8_t *p, uint32_t len, struct key *k)
+{
+	uint32_t off = 14, l4 = 0, ext0 = 0;
+	unsigned type, proto = 0;
+	int v6 = 0, ports = 0;
+
+	memset(k, 0, sizeof(*k));
+	if (len < 14) {
+		snprintf(k->conn, sizeof(k->conn), "short");
+		snprintf(k->flow, sizeof(k->flow), "short");
+		return;
+	}
+	memcpy(k->mac, p, 12);
+	type = rd16(p + 12);
+	snprintf(k->conn, sizeof(k->conn), "t%04x", type);
+	while ((type == 0x8100 || type == 0x88a8) && off + 4 <= len) {
+		size_t n = strlen(k->conn);
+
+		snprintf(k->conn + n, sizeof(k->conn) - n, "/%04x", rd16(p + off));
+		type = rd16(p + off + 2);
+		n = strlen(k->conn);
+		snprintf(k->conn + n, sizeof(k->conn) - n, ":%04x", type);
+		off += 4;
+	}
+	if (type == 0x0800 && off + 20 <= len && p[off] >> 4 == 4) {
+		uint32_t ihl = (p[off] & 15) * 4u;
+
+		proto = p[off + 9];
+		strcat(k->conn, " v4 ");
+		hex(k->conn, sizeof(k->conn), p + off + 12, 8);
+		/* Ports only where a TCP header really is (not in a later fragment). */
+		if (ihl >= 20 && !(rd16(p + off + 6) & 0x1fff)) {
+			l4 = off + ihl;
+			ports = 1;
+		}
+	} else if (type == 0x86dd && off + 40 <= len && p[off] >> 4 == 6) {
+		uint32_t e = off + 40;
+
+		v6 = 1;
+		k->label = ((uint32_t)p[off] << 24 | (uint32_t)p[off + 1] << 16 |
+			    (uint32_t)p[off + 2] << 8 | p[off + 3]) & 0xf00fffffu;
+		proto = p[off + 6];
+		ext0 = e;
+		strcat(k->conn, " v6 ");
+		hex(k->conn, sizeof(k->conn), p + off + 8, 32);
+		while ((proto == 0 || proto == 43 || proto == 60 || proto == 44) && e + 8 <= len) {
+			uint32_t hl = proto == 44 ? 8 : (p[e + 1] + 1u) * 8;
+
+			if (proto == 44 && (rd16(p + e + 2) & 0xfff8))
+				break;	/* a later fragment: no TCP header */
+			proto = p[e];
+			e += hl;
+		}
+		if (e > len)
+			e = len;
+		k->ext_len = e - ext0 < sizeof(k->ext) ? e - ext0 : sizeof(k->ext);
+		memcpy(k->ext, p + ext0, k->ext_len);
+		if (proto == 6 || proto == 17) {
+			l4 = e;
+			ports = 1;
+		}
+	} else {
+		snprintf(k->flow, sizeof(k->flow), "%s", k->conn);
+		return;
+	}
+	{
+		size_t n = strlen(k->conn);
+
+		snprintf(k->conn + n, sizeof(k->conn) - n, " p%u", proto);
+	}
+	if (ports && (proto == 6 || proto == 17) && l4 + 4 <= len) {
+		size_t n = strlen(k->conn);
+
+		snprintf(k->conn + n, sizeof(k->conn) - n, " %u>%u", rd16(p + l4), rd16(p + l4 + 2));
+	}
+	snprintf(k->flow, sizeof(k->flow), "%s m", k->conn);
+	hex(k->flow, sizeof(k->flow), k->mac, 12);
+	if (v6) {
+		size_t n = strlen(k->flow);
+
+		snprintf(k->flow + n, sizeof(k->flow) - n, " l%08x e", k->label);
+		hex(k->flow, sizeof(k->flow), k->ext, k->ext_len);
+	}
+}
+
+/* Where two frames first differ, in words. */
+static void describe_diff(const uint8_t *a, uint32_t alen, const uint8_t *b, uint32_t blen,
+			  char *out, size_t cap)
+{
+	uint32_t i, n = alen < blen ? alen : blen, l3 = 14, l4;
+	unsigned type;
+
+	for (i = 0; i < n && a[i] == b[i]; i++)
+		;
+	if (i == n) {
+		snprintf(out, cap, "lengths %u and %u, same first %u bytes", alen, blen, n);
+		return;
+	}
+	type = rd16(a + 12);
+	while ((type == 0x8100 || type == 0x88a8) && l3 + 4 <= n) {
+		type = rd16(a + l3 + 2);
+		l3 += 4;
+	}
+	l4 = type == 0x0800 ? l3 + (a[l3] & 15) * 4u : l3 + 40;
+	if (i < l3)
+		snprintf(out, cap, "byte %u (Ethernet/VLAN header)", i);
+	else if (type == 0x0800 && i < l4)
+		snprintf(out, cap, "byte %u (IPv4 header offset %u: %s)", i, i - l3,
+			 i - l3 < 4 ? "length" : i - l3 < 6 ? "ID" : i - l3 < 8 ? "flags/fragment" :
+			 i - l3 >= 10 && i - l3 < 12 ? "checksum" : "other");
+	else if (type == 0x86dd && i < l4)
+		snprintf(out, cap, "byte %u (IPv6 header offset %u)", i, i - l3);
+	else if (i < l4 + 20)
+		snprintf(out, cap, "byte %u (TCP header offset %u: %s)", i, i - l4,
+			 i - l4 < 4 ? "ports" : i - l4 < 8 ? "seq" : i - l4 < 12 ? "ack" :
+			 i - l4 < 14 ? "offset/flags" : i - l4 < 16 ? "window" : i - l4 < 18 ? "checksum" :
+			 "urgent");
+	else
+		snprintf(out, cap, "byte %u (TCP options or payload)", i);
+}
+
+/* ------------------------------------------------------------ the engine */
+
+static void add_out(struct run *r, const uint8_t *p, uint32_t len, int src, int early, uint8_t reason)
+{
+	struct out *o;
+
+	if (r->no == r->capo) {
+		r->capo = r->capo ? 2 * r->capo : 128;
+		r->o = xrealloc(r->o, r->capo * sizeof(*r->o));
+	}
+	o = &r->o[r->no++];
+	o->data = xmalloc(len);
+	memcpy(o->data, p, len);
+	o->len = len;
+	o->src = src;
+	o->early = early;
+	o->reason = reason;
+}
+
+static int cookie_idx(const struct run *r, void *c)
+{
+	uintptr_t i = (uintptr_t)c;
+
+	return i >= 1 && i <= r->in->n ? (int)(i - 1) : -1;
+}
+
+/* The file path: what `gro coalesce` writes and `gro segment` reads. */
+static int via_file(struct run *r, const struct gro_pkt *p, uint32_t cap)
+{
+	uint8_t vnet[GRO_VNET_HDR_V1_LEN];
+	struct gro_pkt q = *p, d;
+	struct gro_seg one;
+	long len;
+	int n;
+
+	len = gro_pkt_linearize(p, r->lin, p->len, r->partial ? 0 : GRO_LIN_CSUM);
+	if (len != (long)p->len)
+		return -100;
+	q.csum_partial = (uint8_t)r->partial;
+	if (gro_vnet_encode(&q, vnet, sizeof(vnet)) != (int)sizeof(vnet))
+		return -101;
+	if (!r->partial)
+		vnet[0] = GRO_VNET_F_DATA_VALID;
+	n = gro_vnet_decode(vnet, sizeof(vnet), r->lin, (size_t)len, &d, &one);
+	if (n)
+		return -102;
+	if (d.gso_size != p->gso_size || d.gso_segs != p->gso_segs || d.hdr_len != p->hdr_len ||
+	    d.l3_off != p->l3_off || d.l4_off != p->l4_off ||
+	    (d.gso_type | GRO_GSO_TCP_FIXEDID | GRO_GSO_TCP_ACCECN) !=
+		    (p->gso_type | GRO_GSO_TCP_FIXEDID | GRO_GSO_TCP_ACCECN))
+		return -103;
+	/* virtio_net_hdr has no FIXEDID: the file keeps libgro's gso_type. */
+	d.gso_type = p->gso_type;
+	return gro_segment(&d, r->seg + cap, cap, r->segs + p->gso_segs, p->gso_segs);
+}
+
+static struct run *cur;		/* the run the engines deliver to */
+
+static void on_deliver(void *arg, const struct gro_pkt *pkts, unsigned n)
+{
+	struct run *r = cur;
+	unsigned i;
+
+	(void)arg;
+	for (i = 0; i < n; i++) {
+		const struct gro_pkt *p = &pkts[i];
+		int early = p->reason < GRO_R_PUSH, head = cookie_idx(r, p->segs[0].cookie), k, m;
+		uint32_t cap, j;
+
+		if (head < 0) {
+			err(r, "delivered packet with an unknown cookie");
+			continue;
+		}
+		if (p->gso_segs < 2) {
+			long len;
+
+			if (p->nsegs != 1 || p->len != r->fr[head].len)
+				err(r, "unmerged packet of frame %d is not the frame", head);
+			r->lin = xrealloc(r->lin, p->len);
+			len = gro_pkt_linearize(p, r->lin, p->len, 0);
+			if (len != (long)p->len) {
+				err(r, "linearize failed: %ld", len);
+				continue;
+			}
+			add_out(r, r->lin, (uint32_t)len, head, early, p->reason);
+			r->fr[head].early = early;
+			r->fr[head].reason = p->reason;
+			continue;
+		}
+
+		g.supers++;
+		cap = (uint32_t)p->gso_segs * p->hdr_len + (p->len - p->hdr_len);
+		r->lin = xrealloc(r->lin, p->len);
+		r->seg = xrealloc(r->seg, 2 * (size_t)cap);
+		if (r->seg_cap < 2u * p->gso_segs) {
+			r->seg_cap = 2u * p->gso_segs;
+			r->segs = xrealloc(r->segs, r->seg_cap * sizeof(*r->segs));
+		}
+		/* Straight from the engine's spans, with an exact buffer. */
+		k = gro_segment(p, r->seg, cap, r->segs, p->gso_segs);
+		if (k != p->gso_segs) {
+			err(r, "gro_segment of a %u-segment super-packet returned %d", p->gso_segs, k);
+			continue;
+		}
+		m = via_file(r, p, cap);
+		if (m != k) {
+			err(r, "the file path (encode, decode, segment) gave %d instead of %d", m, k);
+		} else {
+			for (j = 0; j < (uint32_t)k; j++)
+				if (r->segs[j].len != r->segs[k + j].len ||
+				    memcmp(r->segs[j].data, r->segs[k + j].data, r->segs[j].len))
+					err(r, "segment %u differs between the direct and the file path", j);
+		}
+		for (j = 0; j < (uint32_t)k; j++) {
+			int src = p->nsegs == p->gso_segs ? cookie_idx(r, p->segs[j].cookie) : -1;
+
+			g.segments++;
+			add_out(r, r->segs[j].data, r->segs[j].len, src, 0, p->reason);
+			if (src >= 0) {
+				r->fr[src].early = 0;
+				r->fr[src].reason = p->reason;
+			}
+		}
+	}
+}
+
+/* An engine configured as `gro coalesce` configures it. Every poll ends
+ * with everything completed, so one engine serves every capture. */
+static struct gro_ctx *engine(int vlan)
+{
+	struct gro_config cfg;
+	struct gro_ctx *gro;
+
+	gro_config_init(&cfg);
+	cfg.vlan = (uint32_t)vlan;
+	cfg.csum = GRO_CSUM_VERIFY;
+	cfg.deliver = on_deliver;
+	if (gro_create(&cfg, &gro)) {
+		fprintf(stderr, "roundtrip: gro_create: %s\n", gro_config_error());
+		exit(2);
+	}
+	return gro;
+}
+
+/* The engine over the capture, polled as `gro coalesce` polls it. */
+static void run_engine(struct run *r, struct gro_ctx *gro)
+{
+	const struct pb_list *l = r->in;
+	struct gro_frame fb[BURST];
+	uint64_t first = 0;
+	unsigned n = 0;
+	size_t i;
+
+	cur = r;
+	for (i = 0; i <= l->n; i++) {
+		uint64_t us = i < l->n ? l->ts_us[i] : 0;
+
+		if (n && (i == l->n || n == BURST || us - first > FLUSH_US)) {
+			gro_receive(gro, fb, n, first * 1000);
+			gro_flush(gro, first * 1000, GRO_FLUSH_ALL);
+			n = 0;
+		}
+		if (i == l->n)
+			break;
+		if (!n)
+			first = us;
+		fb[n++] = (struct gro_frame){ .data = r->fr[i].data, .len = r->fr[i].len,
+					      .cookie = (void *)(uintptr_t)(i + 1) };
+	}
+	if (gro_held(gro))
+		err(r, "%u flows still held after the last poll", gro_held(gro));
+	cur = NULL;
+}
+
+/* ------------------------------------------------------------ checking */
+
+/* The frames of one connection, in input order (their indices), and the
+ * input index of each output frame, in output order. */
+struct group {
+	char conn[160];
+	int *in, nin;
+	int *out, nout;
+};
+
+/* Heaviest increasing subsequence of @seq (input indices); keep[i] = 1
+ * for the elements in it. Frames delivered early weigh little, so that
+ * they are the ones found to have moved when there is a choice. */
+static void keep_order(const int *seq, int n, const struct frame *fr, char *keep)
+{
+	long *best, top = -1;
+	int *prev, i, j, end = -1;
+
+	if (n <= 0)
+		return;
+	best = xmalloc((size_t)n * sizeof(long));
+	prev = xmalloc((size_t)n * sizeof(int));
+
+	for (i = 0; i < n; i++) {
+		long w = fr[seq[i]].early ? 1 : 1000;
+
+		best[i] = w;
+		prev[i] = -1;
+		for (j = 0; j < i; j++)
+			if (seq[j] < seq[i] && best[j] + w > best[i]) {
+				best[i] = best[j] + w;
+				prev[i] = j;
+			}
+		if (best[i] > top) {
+			top = best[i];
+			end = i;
+		}
+	}
+	memset(keep, 0, (size_t)n);
+	for (i = end; i >= 0; i = prev[i])
+		keep[i] = 1;
+	free(best);
+	free(prev);
+}
+
+static int check(struct run *r, const char *name, const char *cfgname)
+{
+	const struct pb_list *l = r->in;
+	struct key *kin = xmalloc(l->n * sizeof(*kin)), ko;
+	struct group *gr = NULL;
+	int ngr = 0, i, j, bad = 0, *attr = xmalloc(r->no * sizeof(int));
+	char why[256];
+	size_t k;
+
+#define FAIL(...)                                                                          \
+	do {                                                                               \
+		if (!bad++ && g.details++ < MAX_DETAIL) {                                  \
+			printf("FAIL %s (%s): ", name, cfgname);                           \
+			printf(__VA_ARGS__);                                               \
+			printf("\n");                                                      \
+		}                                                                          \
+	} while (0)
+
+	if (r->errors)
+		FAIL("%s (%u problem(s))", r->first_err, r->errors);
+	for (k = 0; k < l->n; k++) {
+		frame_key(l->data[k], l->len[k], &kin[k]);
+		for (i = 0; i < ngr && strcmp(gr[i].conn, kin[k].conn); i++)
+			;
+		if (i == ngr) {
+			gr = xrealloc(gr, (size_t)(ngr + 1) * sizeof(*gr));
+			memset(&gr[ngr], 0, sizeof(*gr));
+			snprintf(gr[ngr].conn, sizeof(gr[ngr].conn), "%s", kin[k].conn);
+			gr[ngr].in = xmalloc(l->n * sizeof(int));
+			gr[ngr].out = xmalloc((l->n + r->no) * sizeof(int));
+			ngr++;
+		}
+		gr[i].in[gr[i].nin++] = (int)k;
+		r->fr[k].seen = 0;
+	}
+
+	/* Every output frame is an input frame of its connection, byte for
+	 * byte: the one it was attributed to, else the first unused equal
+	 * one (retransmissions repeat frames exactly). */
+	for (k = 0; k < r->no; k++) {
+		const struct out *o = &r->o[k];
+		int found = -1;
+
+		frame_key(o->data, o->len, &ko);
+		for (i = 0; i < ngr && strcmp(gr[i].conn, ko.conn); i++)
+			;
+		attr[k] = -1;
+		if (i == ngr) {
+			FAIL("output frame %zu belongs to no input connection (%s)", k, ko.conn);
+			continue;
+		}
+		if (o->src >= 0 && !r->fr[o->src].seen && l->len[o->src] == o->len &&
+		    !memcmp(l->data[o->src], o->data, o->len))
+			found = o->src;
+		for (j = 0; found < 0 && j < gr[i].nin; j++) {
+			int c = gr[i].in[j];
+
+			if (!r->fr[c].seen && l->len[c] == o->len && !memcmp(l->data[c], o->data, o->len))
+				found = c;
+		}
+		if (found < 0) {
+			int c = o->src >= 0 ? o->src : gr[i].in[0];
+
+			describe_diff(l->data[c], l->len[c], o->data, o->len, why, sizeof(why));
+			FAIL("output frame %zu matches no input frame; against input frame %d: %s", k, c, why);
+			continue;
+		}
+		if (o->src >= 0 && found != o->src && g.details < MAX_DETAIL && g.verbose)
+			printf("note %s: output %zu is frame %d, attributed to %d\n", name, k, found, o->src);
+		r->fr[found].seen = 1;
+		attr[k] = found;
+		gr[i].out[gr[i].nout++] = found;
+	}
+	for (k = 0; k < l->n; k++)
+		if (!r->fr[k].seen)
+			FAIL("input frame %zu never came back", k);
+
+	/* Order: within a GRO flow only early-delivered frames may move;
+	 * between GRO flows of one connection, moves are counted. */
+	for (i = 0; i < ngr && !bad; i++) {
+		struct group *c = &gr[i];
+		char *keep = xmalloc((size_t)c->nout + 1);
+		int *sub = xmalloc(((size_t)c->nout + 1) * sizeof(int)), ns, a, b;
+		char *done = xmalloc((size_t)c->nout + 1), *kp = xmalloc((size_t)c->nout + 1);
+
+		keep_order(c->out, c->nout, r->fr, keep);
+		for (a = 0; a < c->nout; a++) {
+			int f = c->out[a], ref = -1;
+			const char *what;
+
+			if (keep[a])
+				continue;
+			if (r->fr[f].early) {
+				g.moved_early[r->fr[f].reason]++;
+				if (g.verbose)
+					printf("moved %s: frame %d (%s) delivered early\n", name, f,
+					       gro_reason_name(r->fr[f].reason));
+				continue;
+			}
+			/* A held frame out of connection order: fine only if it
+			 * is in order within its own GRO flow (checked below).
+			 * Say what tells it apart from a frame it swapped
+			 * places with. */
+			for (b = 0; b < c->nout && ref < 0; b++)
+				if (keep[b] && !r->fr[c->out[b]].early &&
+				    (b < a ? c->out[b] > f : c->out[b] < f))
+					ref = c->out[b];
+			g.moved_across++;
+			if (ref < 0) {
+				g.across_other++;
+				what = "?";
+			} else if (memcmp(kin[f].mac, kin[ref].mac, 12)) {
+				g.across_mac++;
+				what = "MAC";
+			} else if (kin[f].label != kin[ref].label) {
+				g.across_label++;
+				what = "flow label";
+			} else if (kin[f].ext_len != kin[ref].ext_len ||
+				   memcmp(kin[f].ext, kin[ref].ext, kin[f].ext_len)) {
+				g.across_ext++;
+				what = "extension headers";
+			} else {
+				g.across_other++;
+				what = "?";
+			}
+			if (g.verbose)
+				printf("moved %s (%s): frame %d (%s) between GRO flows of its connection, "
+				       "differs from frame %d in: %s\n", name, cfgname, f,
+				       gro_reason_name(r->fr[f].reason), ref, what);
+		}
+		/* Each GRO flow of the connection on its own, once. */
+		memset(done, 0, (size_t)c->nout + 1);
+		for (a = 0; a < c->nout && !bad; a++) {
+			const char *fk = kin[c->out[a]].flow;
+			int q;
+
+			if (done[a])
+				continue;
+			ns = 0;
+			for (b = a; b < c->nout; b++)
+				if (!done[b] && !strcmp(kin[c->out[b]].flow, fk)) {
+					done[b] = 1;
+					sub[ns++] = c->out[b];
+				}
+			keep_order(sub, ns, r->fr, kp);
+			for (q = 0; q < ns; q++)
+				if (!kp[q] && !r->fr[sub[q]].early)
+					FAIL("frame %d (held, %s) moved within its GRO flow", sub[q],
+					     gro_reason_name(r->fr[sub[q]].reason));
+		}
+		free(keep);
+		free(sub);
+		free(done);
+		free(kp);
+	}
+	for (i = 0; i < ngr; i++) {
+		free(gr[i].in);
+		free(gr[i].out);
+	}
+	free(gr);
+	free(kin);
+	free(attr);
+	return bad ? -1 : 0;
+#undef FAIL
+}
+
+static void reset(struct run *r)
+{
+	size_t k;
+
+	for (k = 0; k < r->no; k++)
+		free(r->o[k].data);
+	r->no = 0;
+	r->errors = 0;
+	r->first_err[0] = 0;
+	for (k = 0; k < r->in->n; k++) {
+		memcpy(r->fr[k].data, r->in->data[k], r->in->len[k]);
+		r->fr[k].early = 0;
+		r->fr[k].reason = 0;
+		r->fr[k].seen = 0;
+	}
+}
+
+/* ------------------------------------------------------------ the CLI */
+
+static int spawn(char *const argv[])
+{
+	posix_spawn_file_actions_t fa;
+	pid_t pid;
+	int st, e;
+
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	e = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (e)
+		return -1;
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static int via_cli(struct run *r, const char *gro, const char *tmp, const char *in,
+		   const char *name, int partial)
+{
+	char mid[4096], back[4096];
+	char *a1[] = { (char *)gro, "coalesce", "-q", partial ? "--csum=partial" : "--csum=full",
+		       (char *)in, mid, NULL };
+	char *a2[] = { (char *)gro, "segment", "-q", mid, back, NULL };
+	struct pb_list l = { 0 };
+	int rc = 0;
+	size_t k;
+
+	snprintf(mid, sizeof(mid), "%s/%s.pcapng", tmp, name);
+	snprintf(back, sizeof(back), "%s/%s.back.pcap", tmp, name);
+	g.cli_runs++;
+	if (spawn(a1) != 0 || spawn(a2) != 0 || pb_pcap_read(back, &l)) {
+		printf("FAIL %s (cli): gro coalesce / gro segment failed\n", name);
+		rc = -1;
+		goto out;
+	}
+	if (l.n != r->no) {
+		printf("FAIL %s (cli): %zu frames back, %zu expected\n", name, l.n, r->no);
+		rc = -1;
+		goto out;
+	}
+	for (k = 0; k < l.n; k++)
+		if (l.len[k] != r->o[k].len || memcmp(l.data[k], r->o[k].data, l.len[k])) {
+			char why[256];
+
+			describe_diff(r->o[k].data, r->o[k].len, l.data[k], l.len[k], why, sizeof(why));
+			printf("FAIL %s (cli): frame %zu differs from the library's: %s\n", name, k, why);
+			rc = -1;
+			break;
+		}
+out:
+	pb_list_free(&l);
+	unlink(mid);
+	unlink(back);
+	return rc;
+}
+
+/* ------------------------------------------------------------ main */
+
+static int by_name(const void *a, const void *b)
+{
+	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+	size_t lx = strlen(x), ly = strlen(y);
+
+	/* r1_9 before r1_10: shorter names first, then alphabetical. */
+	return lx != ly ? (lx < ly ? -1 : 1) : strcmp(x, y);
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: roundtrip [--gro GRO] [--cli N] [--tmp DIR] [-v] DIR\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	const char *gro = NULL, *tmp = "/tmp", *dir = NULL;
+	unsigned long cli = 0, passed = 0, failed = 0;
+	char **names = NULL;
+	size_t nn = 0, i;
+	struct dirent *de;
+	struct gro_ctx *eng[2];
+	DIR *d;
+	int a;
+	double t0 = (double)clock();
+
+	for (a = 1; a < argc; a++) {
+		if (!strcmp(argv[a], "--gro") && a + 1 < argc)
+			gro = argv[++a];
+		else if (!strcmp(argv[a], "--cli") && a + 1 < argc)
+			cli = strtoul(argv[++a], NULL, 10);
+		else if (!strcmp(argv[a], "--tmp") && a + 1 < argc)
+			tmp = argv[++a];
+		else if (!strcmp(argv[a], "-v"))
+			g.verbose = 1;
+		else if (argv[a][0] == '-' || dir)
+			usage();
+		else
+			dir = argv[a];
+	}
+	if (!dir || (cli && !gro))
+		usage();
+	d = opendir(dir);
+	if (!d) {
+		fprintf(stderr, "roundtrip: %s: %s\n", dir, strerror(errno));
+		return 2;
+	}
+	while ((de = readdir(d))) {
+		size_t n = strlen(de->d_name);
+
+		if (n > 5 && !strcmp(de->d_name + n - 5, ".pcap")) {
+			names = xrealloc(names, (nn + 1) * sizeof(*names));
+			names[nn++] = strdup(de->d_name);
+		}
+	}
+	closedir(d);
+	qsort(names, nn, sizeof(*names), by_name);
+	eng[0] = engine(0);
+	eng[1] = engine(1);
+
+	for (i = 0; i < nn; i++) {
+		char path[4096], base[256];
+		struct pb_list l = { 0 };
+		struct run r;
+		int ok = 1, vlan;
+		size_t k;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		snprintf(base, sizeof(base), "%.*s", (int)strlen(names[i]) - 5, names[i]);
+		if (pb_pcap_read(path, &l)) {
+			printf("FAIL %s: cannot read\n", names[i]);
+			failed++;
+			continue;
+		}
+		memset(&r, 0, sizeof(r));
+		r.in = &l;
+		r.partial = (int)(i & 1);
+		r.fr = xmalloc(l.n * sizeof(*r.fr));
+		for (k = 0; k < l.n; k++) {
+			/* Exact-size copies: the sanitizers see any overread. */
+			r.fr[k].data = xmalloc(l.len[k]);
+			r.fr[k].len = l.len[k];
+		}
+		g.frames += l.n;
+		for (vlan = 1; vlan >= 0; vlan--) {
+			reset(&r);
+			run_engine(&r, eng[vlan]);
+			if (check(&r, base, vlan ? "vlan on" : "vlan off"))
+				ok = 0;
+			if (vlan && i < cli && via_cli(&r, gro, tmp, path, base, r.partial))
+				ok = 0;
+		}
+		for (k = 0; k < r.no; k++)
+			free(r.o[k].data);
+		for (k = 0; k < l.n; k++)
+			free(r.fr[k].data);
+		free(r.o);
+		free(r.fr);
+		free(r.lin);
+		free(r.seg);
+		free(r.segs);
+		pb_list_free(&l);
+		if (ok)
+			passed++;
+		else
+			failed++;
+		free(names[i]);
+	}
+	free(names);
+	gro_destroy(eng[0]);
+	gro_destroy(eng[1]);
+
+	printf("frames: %lu in %zu captures, each with VLAN merging on and off; %lu super-packets cut into %lu segments\n",
+	       g.frames, nn, g.supers, g.segments);
+	if (cli)
+		printf("command line (coalesce to pcapng, segment): %lu captures\n", g.cli_runs);
+	{
+		unsigned long tot = 0;
+		int k;
+
+		for (k = 0; k < GRO_R_COUNT; k++)
+			tot += g.moved_early[k];
+		printf("moved, delivered early (allowed): %lu", tot);
+		for (k = 0; k < GRO_R_COUNT; k++)
+			if (g.moved_early[k])
+				printf(" %s=%lu", gro_reason_name(k), g.moved_early[k]);
+		printf("\n");
+	}
+	printf("moved between GRO flows of one connection: %lu (MAC %lu, IPv6 flow label %lu, "
+	       "IPv6 extension headers %lu, other %lu)\n",
+	       g.moved_across, g.across_mac, g.across_label, g.across_ext, g.across_other);
+	printf("cpu time: %.1f s\n", ((double)clock() - t0) / CLOCKS_PER_SEC);
+	printf("roundtrip: %lu passed, %lu failed\n", passed, failed);
+	return failed ? 1 : 0;
+}

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Capture files for the gro tool: writing pcap (through libpcap) or pcapng
+ * (pcapng.c) into a temporary file that only replaces OUT once it is
+ * complete, and reading pcap (libpcap) or pcapng (pcapng.c, so that the
+ * options of each packet, libgro's GSO metadata among them, are seen).
+ *
+ * Errors are printed as one line, "gro: FILE: reason", by these functions.
+ */
+#ifndef GRO_CAPFILE_H
+#define GRO_CAPFILE_H
+
+#include <pcap/pcap.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "pcapng.h"
+
+#define CAP_SNAPLEN 262144
+
+enum cap_format { CAP_AUTO = 0, CAP_PCAP, CAP_PCAPNG };
+
+/* @forced, or the format OUT's name asks for: ".pcapng" gives pcapng,
+ * anything else pcap. */
+enum cap_format cap_format_of(const char *path, enum cap_format forced);
+
+/* "pcap" or "pcapng". */
+const char *cap_format_name(enum cap_format f);
+
+/* A temporary file beside @out ("DIR/.NAME.XXXXXX"); NULL and errno on failure. */
+FILE *cap_open_tmp(const char *out, char **tmp);
+
+struct cap_writer {
+	const char *path;
+	char *tmp;
+	FILE *f;
+	enum cap_format fmt;
+	int nano;
+	pcap_t *dead;
+	pcap_dumper_t *dumper;
+	int err;		/* a write failed */
+};
+
+/* Start writing @path (through a temporary file) in @fmt (not CAP_AUTO),
+ * timestamps in microseconds or, with @nano, nanoseconds. Returns 0, or 1
+ * after printing an error. */
+int cap_writer_open(struct cap_writer *w, const char *path, enum cap_format fmt, int nano);
+
+/* One packet; options are written only to pcapng. Errors are remembered
+ * and reported by cap_writer_commit(). */
+void cap_writer_put(struct cap_writer *w, uint64_t ts_ns, const uint8_t *data, uint32_t caplen,
+		    uint32_t len, const struct png_opt *opts, unsigned nopts);
+
+/* Flush and move the file into place: 0, or 1 after printing an error (the
+ * temporary file is then removed). */
+int cap_writer_commit(struct cap_writer *w);
+
+/* Give up: close and remove the temporary file. Safe after commit. */
+void cap_writer_abort(struct cap_writer *w);
+
+/* A packet read from a capture; valid until the next cap_reader_next(). */
+struct cap_pkt {
+	uint64_t ts_ns;
+	uint32_t caplen, len;
+	const uint8_t *data;
+	int linktype;		/* DLT_* */
+	const char *comment;	/* pcapng opt_comment, or NULL */
+	int has_meta, bad_meta;	/* libgro's metadata option: well-formed / not */
+	struct gro_meta meta;
+};
+
+struct cap_reader {
+	const char *path;
+	int png;		/* 1: pcapng.c, 0: libpcap */
+	int nano;		/* the capture has sub-microsecond timestamps */
+	FILE *f;
+	struct png_reader pr;
+	pcap_t *pc;
+};
+
+/* Open @path: 0, or 1 after printing an error. */
+int cap_reader_open(struct cap_reader *r, const char *path);
+/* 1: a packet, 0: the end, -1: an error (printed). */
+int cap_reader_next(struct cap_reader *r, struct cap_pkt *p);
+void cap_reader_close(struct cap_reader *r);
+
+#endif
