@@ -6,7 +6,7 @@ WARN     := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes
 OPT      ?= -O2 -g
 CFLAGS   ?= $(OPT)
 ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) -Iinclude -Isrc -Itests/lib -D_GNU_SOURCE
-LDLIBS   += -lpcap
+LDLIBS   += -lpcap -lpthread
 
 .PHONY: all clean check demo deps asan cli-test
 all:

@@ -44,7 +44,6 @@
 
 #include "bench.h"
 #include "gro_internal.h"
-#include "shard.h"
 
 /* ---------------------------------------------------------------- utils */
 
@@ -570,13 +569,16 @@ static void sink_deliver(void *arg, const struct gro_pkt *p, unsigned n)
 			check_pkt(k->chk, &p[i]);
 }
 
-static void sink_release(void *arg, void *cookie)
+/* The batch form, as a datapath that frees buffers in bulk uses it. */
+static void sink_release_batch(void *arg, const struct gro_seg *segs, unsigned n)
 {
 	struct sink *k = arg;
+	unsigned i;
 
-	k->rel++;
+	k->rel += n;
 	if (k->chk)
-		k->chk->relcnt[(uintptr_t)cookie]++;
+		for (i = 0; i < n; i++)
+			k->chk->relcnt[(uintptr_t)segs[i].cookie]++;
 }
 
 /* Through a function pointer, so that the no-GRO baseline pays the same
@@ -604,7 +606,7 @@ static void lib_config(const struct stream *s, struct gro_config *c, int verify,
 		c->max_held_frames = (uint32_t)need;
 	c->deliver = sink_deliver;
 	c->deliver_arg = k;
-	c->release = sink_release;
+	c->release_batch = sink_release_batch;
 	c->release_arg = k;
 }
 

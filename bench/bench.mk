@@ -2,7 +2,7 @@
 # DPDK's rte_gro (see docs/performance.md). Installs what it needs first.
 BENCH_OUT  := $(BUILD)/bench
 BENCH_BIN  := $(BENCH_OUT)/grobench
-BENCH_OBJS := $(BUILD)/bench/bench.o $(BUILD)/bench/dpdk.o $(BUILD)/src/shard.o
+BENCH_OBJS := $(BUILD)/bench/bench.o $(BUILD)/bench/dpdk.o
 # DPDK's headers are not warning-clean under -Wextra -Wshadow: include them
 # as system headers. Expanded when used, so after bench/deps.sh ran.
 DPDK_CFLAGS = $(shell pkg-config --cflags libdpdk | sed 's/-I/-isystem /g')

@@ -38,14 +38,16 @@
  *
  * Buffer ownership: libgro never copies payload. A frame handed to
  * gro_receive() stays owned by libgro until it comes back through the
- * release hook, exactly once, right after the packet it belongs to has been
+ * release hook (release or release_batch), exactly once, right after the
+ * packet it belongs to has been
  * delivered. Until then its memory must stay valid and unmodified by the
  * caller. libgro writes into a frame only when it is the first frame of a
  * super-packet, and only into its IP and TCP header fields that Linux's
  * gro_complete rewrites.
  *
  * Threading: a context is used by one thread at a time; distinct contexts
- * are independent.
+ * are independent. To spread flows over several cores, see "Several cores:
+ * sharding" at the end.
  */
 #ifndef LIBGRO_GRO_H
 #define LIBGRO_GRO_H
@@ -178,6 +180,13 @@ typedef void (*gro_deliver_fn)(void *arg, const struct gro_pkt *pkts, unsigned n
 /* Release hook: libgro is done with the frame that carried @cookie. */
 typedef void (*gro_release_fn)(void *arg, void *cookie);
 
+/* Batch release hook, instead of the one above: libgro is done with the
+ * frames of the @n spans at @segs (read each span's cookie), all frames of
+ * the batch just delivered. One call per batch, for datapaths that free
+ * buffers in bulk (rte_pktmbuf_free_bulk, an AF_XDP fill ring). The spans
+ * are valid only during the call. */
+typedef void (*gro_release_batch_fn)(void *arg, const struct gro_seg *segs, unsigned n);
+
 /* ---------------------------------------------------------------- config */
 
 enum gro_csum_policy {
@@ -225,6 +234,9 @@ struct gro_config {
 	/* Seed of the flow hash. 0 (default): a random key per context, so a
 	 * sender cannot predict which flows collide. */
 	uint64_t hash_seed;
+	/* optional, instead of release (setting both is GRO_EINVAL); it
+	 * gets release_arg */
+	gro_release_batch_fn release_batch;
 };
 
 #define GRO_MAX_FLOWS	(1u << 24)
@@ -361,6 +373,168 @@ uint64_t gro_csum_add(uint64_t sum, const void *data, size_t len);
 
 /* Fold a sum from gro_csum_add() to 16 bits (not inverted). */
 uint16_t gro_csum_fold(uint64_t sum);
+
+/* ---------------------------------------------------------------- several cores: sharding */
+
+/*
+ * One engine keeps one core busy. To use several, spread the flows over
+ * several engines as a NIC spreads them over its receive queues (RSS): a
+ * Toeplitz hash of the addresses and ports picks one of 128 entries of an
+ * indirection table, and the entry names the engine (shard i gets every
+ * entry e with e % nshards == i).
+ *
+ * Every segment of a TCP flow carries the same addresses and ports, so it
+ * reaches the same engine, in the order it was offered. Each flow is
+ * therefore merged exactly as one engine would merge it: the same packets
+ * with the same bytes, completed at the same flush, as Linux with one NAPI
+ * context per receive queue. Only two things can differ from one engine:
+ * the order in which packets of flows on different shards reach the hooks,
+ * and which flow is completed early when a flow table or segment pool
+ * overflows (GRO_R_EVICT), since each shard has its own, sized by
+ * gro_shard_config.engine. Frames that share a flow but not its hash input
+ * (an IPv4 fragment hashes without ports, as on a NIC) may reach another
+ * shard.
+ *
+ * gro_shard runs one engine per shard, each on a thread of its own with a
+ * queue of frames, fed by one producer thread through gro_shard_receive().
+ * The per-frame path takes no lock: each queue has one writer and one
+ * reader. The RSS hash can also be used on its own, to compute
+ * gro_frame.rxhash as a NIC would.
+ *
+ * Threading: gro_shard_receive(), gro_shard_flush(), gro_shard_sync(),
+ * gro_shard_get_stats(), gro_shard_engine() and gro_shard_destroy() are
+ * called by one thread, the producer, one call at a time. The deliver and
+ * release hooks of shard i run on shard i's thread, one call at a time for
+ * that shard, but hooks of different shards run at the same time: hooks
+ * shared by every shard (the same deliver_arg and release_arg) must be
+ * thread-safe; deliver_args and release_args give each shard its own. With
+ * inline_shard0, shard 0's hooks run on the producer, inside
+ * gro_shard_receive() and gro_shard_flush(). The hooks must not call
+ * gro_shard_* themselves. gro_rss_hash(), gro_rss_frame() and
+ * gro_shard_of() only read what they are given: any thread may call them.
+ *
+ * Buffer ownership is that of gro_receive(): a frame stays owned by libgro
+ * until the release hook hands back its cookie, exactly once. The struct
+ * gro_frame array itself is copied: it can be reused as soon as
+ * gro_shard_receive() returns. Unlike gro_receive(), packets are completed
+ * and delivered later, on the shard threads; gro_shard_sync() waits for it.
+ */
+
+#define GRO_RSS_KEY_MAX	52	/* longest RSS key, bytes; 40 cover IPv6 addresses + ports */
+
+/* An RSS (Toeplitz) hash with its key expanded into one table per input
+ * byte position (about 36 KiB), so that a 12-byte IPv4 tuple costs 12 table
+ * loads. Filled by gro_rss_init(); read-only after that. */
+struct gro_rss {
+	uint32_t tbl[36][256];
+	uint8_t key[GRO_RSS_KEY_MAX];
+	uint32_t key_len;
+};
+
+/* The 40-byte key most NICs ship with: Microsoft's RSS verification key. */
+extern const uint8_t gro_rss_default_key[40];
+
+/* Prepare @rss for the @len-byte @key (40 to GRO_RSS_KEY_MAX bytes; a NIC
+ * with a longer key uses only its first 40 for these inputs). A NULL @key
+ * means gro_rss_default_key, and @len is then ignored. Returns GRO_OK, or
+ * GRO_EINVAL for a NULL @rss or a length out of range (@rss is then left
+ * untouched). */
+int gro_rss_init(struct gro_rss *rss, const uint8_t *key, uint32_t len);
+
+/* The Toeplitz hash of @len bytes at @in, in wire order (addresses and
+ * ports big-endian, as a NIC reads them). Only the first 36 bytes are
+ * hashed (an IPv6 source and destination address and two ports); @len
+ * beyond that is treated as 36. */
+uint32_t gro_rss_hash(const struct gro_rss *rss, const uint8_t *in, uint32_t len);
+
+/* The hash a NIC computes for the @len-byte Ethernet @frame, with up to two
+ * VLAN tags (802.1Q or 802.1ad): over the source and destination address,
+ * followed by the source and destination port when the packet is TCP or UDP
+ * (IPv4: not a fragment; IPv6: TCP or UDP right after the fixed header, no
+ * extension header) and the ports are inside the frame. 0 for a NULL
+ * @frame or one that is not IPv4 or IPv6 or too short to hold its IP
+ * header. */
+uint32_t gro_rss_frame(const struct gro_rss *rss, const uint8_t *frame, uint32_t len);
+
+#define GRO_SHARD_MAX	64	/* shards at most */
+
+struct gro_shard_config {
+	/* Shards: engines, each with a thread. 1 to GRO_SHARD_MAX. Default 2. */
+	uint32_t nshards;
+	/* The RSS key and its length in bytes, as for gro_rss_init(). Default
+	 * NULL: gro_rss_default_key. */
+	const uint8_t *rss_key;
+	uint32_t rss_key_len;
+	/* 1: take gro_frame.rxhash, when it is not 0, as the NIC's Toeplitz
+	 * hash of the frame instead of computing it. Default 0. */
+	uint32_t use_rxhash;
+	/* Frames each shard's queue holds: a power of two from 32. Default
+	 * (and 0) 4096. A producer that finds a queue full waits for room. */
+	uint32_t ring_size;
+	/* 1: the producer runs shard 0's engine itself, inside
+	 * gro_shard_receive() and gro_shard_flush(), so that N shards keep N
+	 * threads busy counting the caller's (N - 1 are started). Default 0. */
+	uint32_t inline_shard0;
+	/* Every shard's engine, as for gro_create() (deliver is required).
+	 * Default: gro_config_init(). */
+	struct gro_config engine;
+	/* When not NULL, arrays of nshards hook arguments: shard i's engine
+	 * gets deliver_args[i] and release_args[i] instead of
+	 * engine.deliver_arg and engine.release_arg. Read only by
+	 * gro_shard_create(). Default NULL. */
+	void *const *deliver_args;
+	void *const *release_args;
+};
+
+struct gro_shard;
+
+/* Fill @cfg with the defaults above. */
+void gro_shard_config_init(struct gro_shard_config *cfg);
+
+/* Create the engines and their queues and start the shard threads. All
+ * memory is allocated here. Returns GRO_OK and sets *out; GRO_EINVAL (*out
+ * NULL) for NULL arguments, nshards 0 or above GRO_SHARD_MAX, a ring_size
+ * that is not 0 or a power of two from 32, an RSS key length out of range,
+ * or an engine configuration gro_create() refuses (see gro_config_error());
+ * GRO_ENOMEM when memory or a thread cannot be had. */
+int gro_shard_create(const struct gro_shard_config *cfg, struct gro_shard **out);
+
+/* The shard @fr goes to: its RSS hash (or, with use_rxhash, its rxhash),
+ * low 7 bits, through the indirection table. */
+unsigned gro_shard_of(const struct gro_shard *sh, const struct gro_frame *fr);
+
+/* Offer @n frames, in arrival order, at time @now_ns, as gro_receive()
+ * does for one engine: each is queued to its shard (with inline_shard0,
+ * shard 0's are received before this returns). Waits while a queue is
+ * full. Returns GRO_OK, or GRO_EINVAL for a NULL @sh or frames with n > 0. */
+int gro_shard_receive(struct gro_shard *sh, struct gro_frame *frames, unsigned n, uint64_t now_ns);
+
+/* gro_flush(@now_ns, @mode) on every shard, right after the frames offered
+ * before this call and before any offered after it: the same flush point
+ * as with one engine. Queued, not waited for (except on shard 0 with
+ * inline_shard0). Returns GRO_OK, or GRO_EINVAL for a NULL @sh or an
+ * unknown mode. */
+int gro_shard_flush(struct gro_shard *sh, uint64_t now_ns, int mode);
+
+/* Wait until every shard has received and flushed everything offered so
+ * far (and delivered what that completed). NULL is accepted. */
+void gro_shard_sync(struct gro_shard *sh);
+
+/* The sum of every shard's counters (gro_get_stats()). The shards must be
+ * idle: call it after gro_shard_sync(). A NULL @sh gives zeros. */
+void gro_shard_get_stats(const struct gro_shard *sh, struct gro_stats *st);
+
+/* The engine of shard @i, for its own counters or gro_memory(), or NULL if
+ * there is no such shard. Use it only while the shards are idle (after
+ * gro_shard_sync()), and never destroy it. */
+struct gro_ctx *gro_shard_engine(const struct gro_shard *sh, unsigned i);
+
+/* Receive and flush everything still queued, stop the threads, then
+ * destroy the engines, which completes the packets they still hold
+ * (GRO_R_DESTROY) and delivers and releases them on the calling thread.
+ * Every frame offered has been released when this returns. NULL is
+ * accepted. */
+void gro_shard_destroy(struct gro_shard *sh);
 
 #ifdef __cplusplus
 }

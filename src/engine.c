@@ -81,6 +81,8 @@ static int check_config(const struct gro_config *c)
 	cfg_err.msg[0] = 0;
 	if (!c->deliver)
 		return bad_config("deliver: a delivery hook is required");
+	if (c->release && c->release_batch)
+		return bad_config("release, release_batch: set one or the other");
 	if (c->max_flows < 1 || c->max_flows > GRO_MAX_FLOWS)
 		return bad_config("max_flows: must be 1 to 16777216");
 	if (c->buckets < 1 || c->buckets > 256 || (c->buckets & (c->buckets - 1)))
@@ -163,7 +165,9 @@ static void deliver_batch(struct gro_ctx *ctx)
 	if (!ctx->nout)
 		return;
 	c->deliver(c->deliver_arg, ctx->out, ctx->nout);
-	if (c->release)
+	if (c->release_batch)
+		c->release_batch(c->release_arg, ctx->oseg, ctx->noseg);
+	else if (c->release)
 		for (i = 0; i < ctx->noseg; i++)
 			c->release(c->release_arg, ctx->oseg[i].cookie);
 	ctx->nout = 0;
@@ -422,16 +426,16 @@ int gro_receive(struct gro_ctx *ctx, struct gro_frame *frames, unsigned n, uint6
 				struct gro_hint *h = &hint[hinted - base];
 
 				gro_tcp_hint(ctx, &frames[hinted], h);
-				if (h->l4_off)
+				if (h->hashed)
 					gro_prefetch(&ctx->table[h->hash & ctx->table_mask]);
 			}
-			if (i + FLOW_AHEAD < hinted && hint[i + FLOW_AHEAD - base].l4_off) {
+			if (i + FLOW_AHEAD < hinted && hint[i + FLOW_AHEAD - base].hashed) {
 				uint32_t k = ctx->table[hint[i + FLOW_AHEAD - base].hash & ctx->table_mask];
 
 				if (k != GRO_NIL)
 					gro_prefetch(&ctx->flows[k]);
 			}
-			if (i + HEAD_AHEAD < hinted && hint[i + HEAD_AHEAD - base].l4_off) {
+			if (i + HEAD_AHEAD < hinted && hint[i + HEAD_AHEAD - base].hashed) {
 				uint32_t k = ctx->table[hint[i + HEAD_AHEAD - base].hash & ctx->table_mask];
 
 				if (k != GRO_NIL) {

@@ -141,8 +141,9 @@ struct gro_flow *gro_tcp_receive(struct gro_ctx *ctx, struct gro_cb *cb);
  * its flow-key hash, computed ahead so that its table slot can be fetched
  * early; gro_tcp_plain() then takes the frame whole, or returns false. */
 struct gro_hint {
-	uint32_t hash;
-	uint32_t l4_off;	/* 0: not a plain frame */
+	uint32_t hash;		/* valid if hashed */
+	uint16_t l4_off;	/* 0: not a plain frame */
+	uint16_t hashed;	/* 0: no flow was held when hinted, so no hash yet */
 };
 unsigned gro_tcp_continue(struct gro_ctx *ctx, struct gro_frame *frames, unsigned n);
 void gro_tcp_hint(const struct gro_ctx *ctx, const struct gro_frame *fr, struct gro_hint *h);
@@ -279,7 +280,7 @@ static inline uint64_t gro_hash_bytes(uint64_t h, const uint8_t *p, uint32_t fro
 	return h;
 }
 
-static inline uint32_t gro_key_hash(const struct gro_ctx *ctx, const uint8_t *data, uint32_t l3_off,
+static inline __attribute__((always_inline)) uint32_t gro_key_hash(const struct gro_ctx *ctx, const uint8_t *data, uint32_t l3_off,
 				    uint32_t l4_off, int v6, uint32_t rxhash)
 {
 	const uint8_t *iph = data + l3_off;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * Flow sharding (see shard.h): a Toeplitz hash picks the shard, each shard
- * has its own engine, thread and single-producer single-consumer queue.
+ * Flow sharding (see "Several cores: sharding" in gro.h): a Toeplitz hash
+ * picks the shard, each shard has its own engine, thread and
+ * single-producer single-consumer queue.
  *
  * The queue is a ring of frames with two indices, tail (written only by the
  * producer) and head (written only by the shard's thread), on separate cache
@@ -17,7 +18,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "shard.h"
+#include "gro.h"
 
 const uint8_t gro_rss_default_key[40] = {
 	0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2, 0x41, 0x67,
@@ -221,10 +222,17 @@ static void *shard_main(void *arg)
 	unsigned spins = 0;
 
 	for (;;) {
-		/* Flush requests first: each was published after the tail
-		 * it refers to, so the tail read next covers it. */
-		uint32_t flt = load_acq(&s->fl_tail);
+		/* The tail first, then the flush requests. The producer
+		 * publishes a flush (its position, then fl_tail) before any
+		 * tail beyond that position, so a flush this read of fl_tail
+		 * misses lies at or after @tail: the frames up to @tail can
+		 * be received without passing it. (Read the other way round,
+		 * a flush and more frames published between the two reads
+		 * let the shard run past the flush point, after which
+		 * head != limit never held again.) A flush seen may lie
+		 * beyond @tail: its frames are published with it. */
 		uint32_t tail = load_acq(&s->tail);
+		uint32_t flt = load_acq(&s->fl_tail);
 		uint32_t head = s->head, start = head, limit = tail;
 		int flush_due = s->fl_head != flt;
 

@@ -469,6 +469,7 @@ void gro_tcp_hint(const struct gro_ctx *ctx, const struct gro_frame *fr, struct 
 	uint32_t len = fr->len;
 
 	h->l4_off = 0;
+	h->hashed = 0;
 	if (!p || len < PLAIN4_L4 + 20)
 		return;
 	if (rd16(p + 12) == 0x0800 && p[ETH_HLEN] == 0x45 && p[ETH_HLEN + 9] == 6)
@@ -477,7 +478,19 @@ void gro_tcp_hint(const struct gro_ctx *ctx, const struct gro_frame *fr, struct 
 		h->l4_off = PLAIN6_L4;
 	else
 		return;
-	h->hash = gro_key_hash(ctx, p, ETH_HLEN, h->l4_off, h->l4_off == PLAIN6_L4, fr->rxhash);
+	/* With nothing held there is nothing to look up: the hash waits
+	 * until the frame turns out to need it (it starts a flow, or one
+	 * was started in between). Unmergeable traffic never pays for it. */
+	h->hashed = ctx->held != 0;
+	if (h->hashed)
+		h->hash = gro_key_hash(ctx, p, ETH_HLEN, h->l4_off, h->l4_off == PLAIN6_L4, fr->rxhash);
+}
+
+static inline uint32_t plain_hash(const struct gro_ctx *ctx, const struct gro_frame *fr,
+				  const struct gro_hint *h)
+{
+	return h->hashed ? h->hash
+			 : gro_key_hash(ctx, fr->data, ETH_HLEN, h->l4_off, h->l4_off == PLAIN6_L4, fr->rxhash);
 }
 
 bool gro_tcp_plain(struct gro_ctx *ctx, const struct gro_frame *fr, const struct gro_hint *h)
@@ -488,16 +501,21 @@ bool gro_tcp_plain(struct gro_ctx *ctx, const struct gro_frame *fr, const struct
 	struct gro_flow *f = NULL;
 	struct gro_cb cb;
 	struct cmp c;
-	uint32_t i;
+	uint32_t i, hash = 0;
 
 	/* gro_flow_lookup: the flow with this frame's key. (The last flow
 	 * is not tried first: gro_tcp_continue did that.) Most frames that
 	 * find their flow continue it, so the full comparison comes first;
-	 * the key alone only if that fails. */
-	for (i = ctx->table[h->hash & ctx->table_mask]; i != GRO_NIL; i = ctx->flows[i].hnext) {
+	 * the key alone only if that fails. With no flow held, none. */
+	i = GRO_NIL;
+	if (ctx->held) {
+		hash = plain_hash(ctx, fr, h);
+		i = ctx->table[hash & ctx->table_mask];
+	}
+	for (; i != GRO_NIL; i = ctx->flows[i].hnext) {
 		struct gro_flow *g = &ctx->flows[i];
 
-		if (g->hash != h->hash || g->rxhash != fr->rxhash || g->l3_off != ETH_HLEN ||
+		if (g->hash != hash || g->rxhash != fr->rxhash || g->l3_off != ETH_HLEN ||
 		    g->l4_off != l4)
 			continue;
 		c = cmp_shape(g->hdr_len);
@@ -558,7 +576,7 @@ bool gro_tcp_plain(struct gro_ctx *ctx, const struct gro_frame *fr, const struct
 	cb.off = hdr_len;
 	cb.flush = 0;
 	cb.rxhash = fr->rxhash;
-	cb.hash = h->hash;
+	cb.hash = ctx->held ? hash : plain_hash(ctx, fr, h);
 	cb.fflags = fr->flags;
 	cb.l3_off = ETH_HLEN;
 	cb.l4_off = (uint16_t)l4;
@@ -588,6 +606,7 @@ void gro_tcp_hint(const struct gro_ctx *ctx, const struct gro_frame *fr, struct 
 	(void)ctx;
 	(void)fr;
 	h->l4_off = 0;
+	h->hashed = 0;
 }
 
 bool gro_tcp_plain(struct gro_ctx *ctx, const struct gro_frame *fr, const struct gro_hint *h)

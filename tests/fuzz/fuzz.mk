@@ -41,9 +41,9 @@ $(FUZZ_OUT)/obj/%.o: %.c
 FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=$(FUZZ_OUT)/obj/%.o)
 
 $(FUZZ_OUT)/fuzz_receive: $(FUZZ_receive_SRCS:%.c=$(FUZZ_OUT)/obj/%.o) $(FUZZ_LIB_OBJS)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $^ -lpcap -o $@
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $^ -lpcap -lpthread -o $@
 $(FUZZ_OUT)/fuzz_pcap: $(FUZZ_pcap_SRCS:%.c=$(FUZZ_OUT)/obj/%.o) $(FUZZ_LIB_OBJS)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $^ -lpcap -o $@
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $^ -lpcap -lpthread -o $@
 
 # ---- standalone replay drivers ($(CC), this pass's flags) ----
 $(BUILD)/tests/fuzz/fuzz_receive.o: ALL_CFLAGS += $(FUZZ_AVOID)
@@ -64,7 +64,7 @@ $(FUZZ_OUT)/known/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
 $(FUZZ_OUT)/fuzz_receive_known: $(FUZZ_KNOWN_SRCS:%.c=$(FUZZ_OUT)/known/%.o)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) $^ -lpcap -o $@
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $^ -lpcap -lpthread -o $@
 
 $(BUILD)/mkseed: $(BUILD)/tests/fuzz/mkseed.o $(PKTBUILD_OBJ)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
@@ -116,7 +116,7 @@ fuzz: fuzz-build
 		echo "fuzz: $$h for $(FUZZ_SECONDS) s (log: $(FUZZ_OUT)/fuzz-$$h.log)"; \
 		$(FUZZ_OUT)/$$h -max_total_time=$(FUZZ_SECONDS) -max_len=32768 -print_final_stats=1 $$opt \
 			-artifact_prefix=$(FUZZ_OUT)/artifacts/$$h/ $(FUZZ_FLAGS) $(FUZZ_OUT)/corpus/$$h \
-			tests/fuzz/corpus/$$h $(FUZZ_REGRESS)/$$h >$(FUZZ_OUT)/fuzz-$$h.log 2>&1; \
+			tests/fuzz/corpus/$$h $$(ls -d $(FUZZ_REGRESS)/$$h 2>/dev/null) >$(FUZZ_OUT)/fuzz-$$h.log 2>&1; \
 		rc=$$?; tail -25 $(FUZZ_OUT)/fuzz-$$h.log | grep -E 'stat::|Done|cov:|ERROR|SUMMARY|violated' ; \
 		[ $$rc = 0 ] || { echo "fuzz: $$h found something: $(FUZZ_OUT)/artifacts/$$h/"; exit 1; }; \
 	done

@@ -480,3 +480,94 @@ Test(engine, tiny_segments_no_pool_limit_linux, .disabled = true)
 	h_expect_merged(h, 1, 40000, 30000, "pool (Linux): flow B is one packet");
 	h_close(h);
 }
+
+/* release_batch: one call per delivered batch, covering exactly the spans of
+ * that batch; every frame comes back once, and only after its packet went up. */
+struct rb_state {
+	unsigned delivered[256], released[256];
+	unsigned calls, batches;
+	uint8_t *base;
+	size_t stride;
+};
+
+static void rb_deliver(void *arg, const struct gro_pkt *pkts, unsigned n)
+{
+	struct rb_state *st = arg;
+	unsigned i, j;
+
+	st->batches++;
+	for (i = 0; i < n; i++)
+		for (j = 0; j < pkts[i].nsegs; j++)
+			st->delivered[(uintptr_t)pkts[i].segs[j].cookie]++;
+}
+
+static void rb_release(void *arg, const struct gro_seg *segs, unsigned n)
+{
+	struct rb_state *st = arg;
+	unsigned i;
+
+	st->calls++;
+	cr_assert_eq(st->calls, st->batches, "release_batch: one call right after each delivery");
+	for (i = 0; i < n; i++) {
+		uintptr_t k = (uintptr_t)segs[i].cookie;
+
+		cr_assert_eq(st->delivered[k], 1, "release_batch: frame %u released after its delivery",
+			     (unsigned)k);
+		st->released[k]++;
+	}
+}
+
+Test(engine, release_batch_returns_every_frame_once)
+{
+	static uint8_t bufs[200][2048];
+	struct rb_state st;
+	struct gro_frame fr[200];
+	struct gro_config c;
+	struct gro_ctx *g;
+	struct pb_frame f;
+	unsigned i;
+
+	memset(&st, 0, sizeof(st));
+	gro_config_init(&c);
+	c.deliver = rb_deliver;
+	c.deliver_arg = &st;
+	c.release_batch = rb_release;
+	c.release_arg = &st;
+	c.batch = 4;
+	cr_assert_eq(gro_create(&c, &g), GRO_OK);
+	/* 20 flows x 10 segments, every fifth segment with PSH. */
+	for (i = 0; i < 200; i++) {
+		h_seg_init(&f, (int)(i & 1), 1000);
+		f.sport = (uint16_t)(1000 + i % 20);
+		f.seq = 1 + (i / 20) * 1000;
+		if ((i / 20) % 5 == 4)
+			f.flags |= PB_PSH;
+		fr[i] = (struct gro_frame){ .data = bufs[i], .len = (uint32_t)pb_build(&f, bufs[i], 2048),
+					    .cookie = (void *)(uintptr_t)i };
+	}
+	cr_assert_eq(gro_receive(g, fr, 200, 0), GRO_OK);
+	gro_destroy(g);
+	for (i = 0; i < 200; i++)
+		cr_assert_eq(st.released[i], 1, "release_batch: frame %u released exactly once", i);
+	cr_assert_gt(st.calls, 1, "release_batch: several batches of at most 4 packets");
+}
+
+static void rb_release_one(void *arg, void *cookie)
+{
+	(void)arg;
+	(void)cookie;
+}
+
+Test(engine, release_and_release_batch_together_refused)
+{
+	struct gro_config c;
+	struct gro_ctx *g = (struct gro_ctx *)&c;
+
+	gro_config_init(&c);
+	c.deliver = rb_deliver;
+	c.release = rb_release_one;
+	c.release_batch = rb_release;
+	cr_assert_eq(gro_create(&c, &g), GRO_EINVAL, "config: release and release_batch both set");
+	cr_assert_null(g, "config: *out is NULL on error");
+	cr_assert(strstr(gro_config_error(), "release_batch"), "config: the message names the setting");
+}

@@ -7,4 +7,4 @@ GRO_BIN  := $(BUILD)/gro
 all: $(GRO_BIN)
 
 $(GRO_BIN): $(GRO_OBJS) $(PKTBUILD_OBJ) $(LIB)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
