@@ -313,9 +313,13 @@ static inline uint32_t ip_words(const uint8_t *p)
 	return ld16(p + ETH_HLEN + 2) + ld16(p + ETH_HLEN + 4) + ld16(p + ETH_HLEN + 10);
 }
 
-/* What of a flow a run of segments changes, in registers for the run. */
+/* What of a flow a run of segments changes, in registers for the run, and
+ * what it reads on every segment: loaded once, since the compiler cannot
+ * tell that the node stores in between leave them alone. */
 struct run {
 	uint32_t tot, next_seq, count, last;
+	uint32_t hdr_len, gso_size, max_size, max_segs, verify;
+	uint16_t head_id;
 };
 
 /*
@@ -324,12 +328,12 @@ struct run {
  * path's conditions for a merge. Returns the payload length, or 0 if the
  * frame must take the layered path; *@ipid_off is the IP ID step (IPv4).
  */
-static inline __attribute__((always_inline)) uint32_t continues(const struct gro_ctx *ctx, const struct gro_flow *f,
+static inline __attribute__((always_inline)) uint32_t continues(const struct gro_flow *f,
 				 const struct run *r, const uint8_t *p, uint32_t len, uint32_t fflags,
 				 uint32_t head_ip, uint16_t *ipid_off, const int v6)
 {
 	const uint8_t *th = p + (v6 ? PLAIN6_L4 : PLAIN4_L4);
-	uint32_t paylen = len - f->hdr_len;
+	uint32_t paylen = len - r->hdr_len;
 	uint8_t fl = th[13];
 
 	/* ipv4/ipv6 receive: the IP length describes the frame exactly; a
@@ -343,7 +347,7 @@ static inline __attribute__((always_inline)) uint32_t continues(const struct gro
 			return 0;
 		/* inet_flush: the ID steps by one per segment, or stays
 		 * fixed if the second segment repeated the first's. */
-		*ipid_off = (uint16_t)(rd16(iph + 4) - rd16(f->head + ETH_HLEN + 4));
+		*ipid_off = (uint16_t)(rd16(iph + 4) - r->head_id);
 		if (*ipid_off != ((f->fixedid || (r->count == 1 && !*ipid_off)) ? 0 : r->count))
 			return 0;
 	} else if ((p[ETH_HLEN] >> 4) != 6 || rd16(p + ETH_HLEN + 4) != len - PLAIN6_L4) {
@@ -354,10 +358,10 @@ static inline __attribute__((always_inline)) uint32_t continues(const struct gro
 	 * empty); gro_flow_full: room left in the packet. URG, RST and SYN
 	 * cannot differ from the head's, which has none of them. */
 	if ((fl & (TH_CWR | TH_URG_RST_SYN)) || rd32(th + 4) != r->next_seq ||
-	    paylen - 1 >= f->gso_size || r->tot - ETH_HLEN + paylen > ctx->cfg.max_size ||
-	    (ctx->cfg.max_segs && r->count >= ctx->cfg.max_segs))
+	    paylen - 1 >= r->gso_size || r->tot - ETH_HLEN + paylen > r->max_size ||
+	    (r->max_segs && r->count >= r->max_segs))
 		return 0;
-	if (ctx->cfg.csum != GRO_CSUM_TRUST && !(fflags & GRO_FRAME_CSUM_OK) &&
+	if (r->verify && !(fflags & GRO_FRAME_CSUM_OK) &&
 	    !csum_ok(v6, p, ETH_HLEN, v6 ? PLAIN6_L4 : PLAIN4_L4, len))
 		return 0;
 	return paylen;
@@ -375,7 +379,7 @@ static inline __attribute__((always_inline)) enum gro_reason join(struct gro_ctx
 	if (!v6 && r->count == 1 && !ipid_off)
 		f->fixedid = 1;
 	ctx->free_node = ctx->nodes[node].next;
-	ctx->nodes[node].data = p + f->hdr_len;
+	ctx->nodes[node].data = p + r->hdr_len;
 	ctx->nodes[node].len = paylen;
 	ctx->nodes[node].next = GRO_NIL;
 	ctx->nodes[node].cookie = cookie;
@@ -390,11 +394,17 @@ static inline __attribute__((always_inline)) enum gro_reason join(struct gro_ctx
 		f->head[l4 + 13] |= fl & TH_FIN_PSH;
 		return GRO_R_PUSH;
 	}
-	return paylen < f->gso_size ? GRO_R_SHORT : 0;
+	return paylen < r->gso_size ? GRO_R_SHORT : 0;
 }
 
-static inline void run_load(struct run *r, const struct gro_flow *f)
+static inline void run_load(struct run *r, const struct gro_ctx *ctx, const struct gro_flow *f)
 {
+	r->hdr_len = f->hdr_len;
+	r->gso_size = f->gso_size;
+	r->max_size = ctx->cfg.max_size;
+	r->max_segs = ctx->cfg.max_segs;
+	r->verify = ctx->cfg.csum != GRO_CSUM_TRUST;
+	r->head_id = (uint16_t)rd16(f->head + ETH_HLEN + 4);
 	r->tot = f->tot;
 	r->next_seq = f->next_seq;
 	r->count = f->count;
@@ -414,11 +424,12 @@ static inline bool plain_flow(const struct gro_flow *f)
 	return f->l3_off == ETH_HLEN && f->l4_off == (f->v6 ? PLAIN6_L4 : PLAIN4_L4);
 }
 
-/* The run loop, made twice by the compiler: for IPv4 and for IPv6. */
+/* The run loop, made by the compiler for IPv4 and IPv6, each with the
+ * usual header length and any other. */
 static inline __attribute__((always_inline)) unsigned
-run_frames(struct gro_ctx *ctx, struct gro_flow *f, struct gro_frame *frames, unsigned n, const int v6)
+run_frames(struct gro_ctx *ctx, struct gro_flow *f, struct gro_frame *frames, unsigned n, const int v6,
+	   const struct cmp c)
 {
-	const struct cmp c = cmp_shape(f->hdr_len);
 	const uint8_t *mask = v6 ? same6 : same4;
 	const uint32_t head_ip = v6 ? 0 : ip_words(f->head);
 	uint32_t reason = 0;
@@ -426,7 +437,7 @@ run_frames(struct gro_ctx *ctx, struct gro_flow *f, struct gro_frame *frames, un
 	struct run r;
 	unsigned i;
 
-	run_load(&r, f);
+	run_load(&r, ctx, f);
 	for (i = 0; i < n; i++) {
 		const struct gro_frame *fr = &frames[i];
 		uint16_t ipid_off = 1;
@@ -435,7 +446,7 @@ run_frames(struct gro_ctx *ctx, struct gro_flow *f, struct gro_frame *frames, un
 		/* A dry node pool is the engine's to handle (it evicts). */
 		if (ctx->free_node == GRO_NIL || !fr->data || fr->len < c.span ||
 		    fr->rxhash != f->rxhash || !hdr_equal(fr->data, f->head, mask, &c) ||
-		    !(paylen = continues(ctx, f, &r, fr->data, fr->len, fr->flags, head_ip, &ipid_off, v6)))
+		    !(paylen = continues(f, &r, fr->data, fr->len, fr->flags, head_ip, &ipid_off, v6)))
 			break;
 		bytes += fr->len;
 		reason = join(ctx, f, &r, fr->data, paylen, fr->cookie, ipid_off, v6);
@@ -460,7 +471,13 @@ unsigned gro_tcp_continue(struct gro_ctx *ctx, struct gro_frame *frames, unsigne
 	 * engine checked that the first frame looks like the next segment.) */
 	if (!plain_flow(f) || f->hdr_len + f->gso_size < cmp_shape(f->hdr_len).span)
 		return 0;
-	return f->v6 ? run_frames(ctx, f, frames, n, 1) : run_frames(ctx, f, frames, n, 0);
+	/* The usual headers (timestamps on: 66 bytes over IPv4, 86 over
+	 * IPv6) get a loop of their own, with the comparison unrolled. */
+	if (f->v6)
+		return f->hdr_len == 86 ? run_frames(ctx, f, frames, n, 1, (struct cmp){ 5, 6, 96 })
+					: run_frames(ctx, f, frames, n, 1, cmp_shape(f->hdr_len));
+	return f->hdr_len == 66 ? run_frames(ctx, f, frames, n, 0, (struct cmp){ 4, 2, 80 })
+				: run_frames(ctx, f, frames, n, 0, cmp_shape(f->hdr_len));
 }
 
 void gro_tcp_hint(const struct gro_ctx *ctx, const struct gro_frame *fr, struct gro_hint *h)
@@ -535,8 +552,8 @@ bool gro_tcp_plain(struct gro_ctx *ctx, const struct gro_frame *fr, const struct
 		uint32_t paylen;
 		struct run r;
 
-		run_load(&r, f);
-		if (!(paylen = continues(ctx, f, &r, p, len, fr->flags, v6 ? 0 : ip_words(f->head),
+		run_load(&r, ctx, f);
+		if (!(paylen = continues(f, &r, p, len, fr->flags, v6 ? 0 : ip_words(f->head),
 					 &ipid_off, v6)))
 			return false;
 		ctx->last_flow = i;
