@@ -80,6 +80,9 @@ int gro_flowtab_init(struct gro_ctx *ctx)
 		ctx->k0 = k[0];
 		ctx->k1 = k[1];
 	}
+	/* The multiplier: odd (a bijection on the low half) with its top
+	 * bit set (a full-width product), the rest from the key. */
+	ctx->kmul = (ctx->k1 * 0x9e3779b97f4a7c15ull ^ ctx->k0) | 1ull << 63 | 1;
 	return GRO_OK;
 }
 

@@ -193,7 +193,7 @@ struct gro_ctx {
 	struct gro_seg *oseg;
 	uint32_t noseg, oseg_cap;
 
-	uint64_t k0, k1;	/* flow hash key */
+	uint64_t k0, k1, kmul;	/* flow hash key: start, final xor, odd multiplier */
 	uint64_t now;
 	size_t memory;
 	struct gro_stats st;
@@ -212,20 +212,26 @@ struct gro_flow *gro_flow_oldest_global(struct gro_ctx *ctx);
 static inline uint64_t gro_rotl64(uint64_t x, int r) { return x << r | x >> (64 - r); }
 
 /*
- * The flow-key hash: a keyed multiply-rotate hash. The key is random per
- * context, so a sender who cannot see the table cannot aim many flows at
- * one chain. Inline: it runs on every frame, a few instructions a step.
+ * The flow-key hash: each 64-bit word of the key is mixed in by a full
+ * 64 x 64 -> 128-bit multiply by a secret odd multiplier, whose two halves
+ * are folded together. The key (start value and multiplier) is random per
+ * context. A step that is linear in its input, such as xor-multiply-rotate
+ * with a public constant, lets a sender build differences that pass every
+ * step unchanged whatever the key (bit 63 of one word against bit 28 of the
+ * next), and so any number of flows with one hash; here how a difference
+ * spreads depends on the carries of the secret product. Inline: it runs on
+ * every frame, a multiply and an xor a word.
  */
 static inline uint64_t gro_hash_start(const struct gro_ctx *ctx)
 {
 	return ctx->k0;
 }
 
-static inline uint64_t gro_hash_step(uint64_t h, uint64_t w)
+static inline uint64_t gro_hash_step(uint64_t h, uint64_t w, uint64_t m)
 {
-	h ^= w;
-	h *= 0x9e3779b97f4a7c15ull;
-	return gro_rotl64(h, 29);
+	unsigned __int128 x = (unsigned __int128)(h ^ w) * m;
+
+	return (uint64_t)x ^ (uint64_t)(x >> 64);
 }
 
 static inline uint32_t gro_hash_final(const struct gro_ctx *ctx, uint64_t h)
@@ -249,33 +255,34 @@ static inline uint32_t gro_hash_final(const struct gro_ctx *ctx, uint64_t h)
  * Each step takes a word that, with the offsets, determines its bytes, so
  * no two keys can be made to feed the same words.
  */
-static inline uint64_t gro_ipv4_key_hash(uint64_t h, const uint8_t *iph)
+static inline uint64_t gro_ipv4_key_hash(uint64_t h, const uint8_t *iph, uint64_t m)
 {
-	return gro_hash_step(gro_hash_step(h, ld64(iph + 12)), iph[9]);
+	return gro_hash_step(gro_hash_step(h, ld64(iph + 12), m), iph[9], m);
 }
 
-static inline uint64_t gro_ipv6_key_hash(uint64_t h, const uint8_t *iph)
+static inline uint64_t gro_ipv6_key_hash(uint64_t h, const uint8_t *iph, uint64_t m)
 {
-	h = gro_hash_step(h, ld64(iph + 8));
-	h = gro_hash_step(h, ld64(iph + 16));
-	h = gro_hash_step(h, ld64(iph + 24));
-	h = gro_hash_step(h, ld64(iph + 32));
+	h = gro_hash_step(h, ld64(iph + 8), m);
+	h = gro_hash_step(h, ld64(iph + 16), m);
+	h = gro_hash_step(h, ld64(iph + 24), m);
+	h = gro_hash_step(h, ld64(iph + 32), m);
 	/* version and flow label (big-endian mask 0xf00fffff), next header */
-	return gro_hash_step(h, (uint64_t)(ld32(iph) & GRO_BE32(0xf00fffffu)) << 8 | iph[6]);
+	return gro_hash_step(h, (uint64_t)(ld32(iph) & GRO_BE32(0xf00fffffu)) << 8 | iph[6], m);
 }
 
 /* Bytes [from, to) of a frame, for the rare keys longer than the common
  * ones: tags, extension headers. The length goes in first. */
-static inline uint64_t gro_hash_bytes(uint64_t h, const uint8_t *p, uint32_t from, uint32_t to)
+static inline uint64_t gro_hash_bytes(uint64_t h, const uint8_t *p, uint32_t from, uint32_t to,
+				      uint64_t m)
 {
-	h = gro_hash_step(h, (uint64_t)from << 32 | to);
+	h = gro_hash_step(h, (uint64_t)from << 32 | to, m);
 	for (; from + 8 <= to; from += 8)
-		h = gro_hash_step(h, ld64(p + from));
+		h = gro_hash_step(h, ld64(p + from), m);
 	if (from < to) {
 		uint64_t w = 0;
 
 		memcpy(&w, p + from, to - from);
-		h = gro_hash_step(h, w);
+		h = gro_hash_step(h, w, m);
 	}
 	return h;
 }
@@ -284,22 +291,23 @@ static inline __attribute__((always_inline)) uint32_t gro_key_hash(const struct 
 				    uint32_t l4_off, int v6, uint32_t rxhash)
 {
 	const uint8_t *iph = data + l3_off;
+	const uint64_t m = ctx->kmul;
 	/* Destination and source MAC: bytes 0-7, then 8-11. */
-	uint64_t h = gro_hash_step(gro_hash_start(ctx), ld64(data));
+	uint64_t h = gro_hash_step(gro_hash_start(ctx), ld64(data), m);
 
-	h = gro_hash_step(h, (uint64_t)ld32(data + 8) << 32 | rxhash);
+	h = gro_hash_step(h, (uint64_t)ld32(data + 8) << 32 | rxhash, m);
 	/* Tags, and the EtherType that follows them (untagged, the
 	 * EtherType is implied by the network protocol). */
 	if (__builtin_expect(l3_off != ETH_HLEN, 0))
-		h = gro_hash_bytes(h, data, 12, l3_off);
+		h = gro_hash_bytes(h, data, 12, l3_off, m);
 	if (v6) {
-		h = gro_ipv6_key_hash(h, iph);
+		h = gro_ipv6_key_hash(h, iph, m);
 		if (__builtin_expect(l4_off != l3_off + 40, 0))
-			h = gro_hash_bytes(h, data, l3_off + 40, l4_off);
+			h = gro_hash_bytes(h, data, l3_off + 40, l4_off, m);
 	} else {
-		h = gro_ipv4_key_hash(h, iph);
+		h = gro_ipv4_key_hash(h, iph, m);
 	}
-	return gro_hash_final(ctx, gro_hash_step(h, ld32(data + l4_off)));
+	return gro_hash_final(ctx, gro_hash_step(h, ld32(data + l4_off), m));
 }
 
 static inline uint32_t gro_node_alloc(struct gro_ctx *ctx)

@@ -257,8 +257,10 @@ struct spec {
 	uint16_t paylen;
 	uint8_t smac;		/* low byte of the source MAC */
 	uint16_t vlan;		/* 0: untagged, else the VLAN ID of one 802.1Q tag */
-	int dstopt;		/* IPv6: a Destination Options header; its pad byte */
+	int dstopt;		/* IPv6: a Destination Options header (1: 8 bytes,
+				 * 2: 112 bytes); its pad byte */
 	uint8_t dstopt_byte;
+	uint32_t tog;		/* dstopt 2: the bit pairs toggled */
 	uint16_t ip_id;
 };
 
@@ -307,7 +309,7 @@ static uint32_t write_frame(uint8_t *b, const struct spec *s)
 	w16(b + off, s->v6 ? 0x86dd : 0x0800);
 	l3 = off + 2;
 	if (s->v6) {
-		uint32_t ext = s->dstopt ? 8 : 0;
+		uint32_t ext = s->dstopt == 2 ? 112 : s->dstopt ? 8 : 0;
 
 		w32(b + l3, 6u << 28);
 		w16(b + l3 + 4, (uint16_t)(ext + 20 + s->paylen));
@@ -316,7 +318,27 @@ static uint32_t write_frame(uint8_t *b, const struct spec *s)
 		memcpy(b + l3 + 8, s->saddr, 16);
 		memcpy(b + l3 + 24, s->daddr, 16);
 		l4 = l3 + 40;
-		if (s->dstopt) {
+		if (s->dstopt == 2) {
+			/* 112 bytes: one PadN option of 108 bytes. Toggle j
+			 * flips bit 63 of 8-byte word j and bit 28 of word
+			 * j + 1 (little-endian loads): a pair a hash built
+			 * from xor, multiply and rotate-by-29 steps passes
+			 * through unchanged whatever its key, so 2^12 flows
+			 * would share one hash. */
+			unsigned j;
+
+			memset(b + l4, 0, 112);
+			b[l4] = 6;
+			b[l4 + 1] = 13;
+			b[l4 + 2] = 1;
+			b[l4 + 3] = 108;
+			for (j = 0; j < 12; j++)
+				if (s->tog >> j & 1) {
+					b[l4 + 8 * j + 7] ^= 0x80;
+					b[l4 + 8 * (j + 1) + 3] ^= 0x10;
+				}
+			l4 += 112;
+		} else if (s->dstopt) {
 			static const uint8_t opt[8] = { 6, 0, 1, 4, 0, 0, 0, 0 };
 
 			memcpy(b + l4, opt, 8);
@@ -362,7 +384,7 @@ static uint32_t write_frame(uint8_t *b, const struct spec *s)
 
 /* Fixed-size frame slots for tests too large for the checker's copies;
  * tracks that every frame is delivered once, then released once. */
-#define SLOT 128
+#define SLOT 256
 
 enum { S_FREE, S_OFFERED, S_DELIVERED };
 
@@ -887,7 +909,7 @@ static void t_short_frames(void)
 /* ------------------------------------------------------------ flow-hash collisions */
 
 enum coll_kind {
-	C_RANDOM, C_SPORT_SEQ, C_SWAPPED, C_XOR_EQUAL, C_HIGH_BITS, C_V6_HALVES, C_RXHASH, C_SMAC, C_VLAN, C_DSTOPT,
+	C_RANDOM, C_SPORT_SEQ, C_SWAPPED, C_XOR_EQUAL, C_HIGH_BITS, C_V6_HALVES, C_RXHASH, C_SMAC, C_VLAN, C_DSTOPT, C_LINEAR,
 };
 
 static const char *const coll_names[] = {
@@ -901,13 +923,14 @@ static const char *const coll_names[] = {
 	[C_SMAC] = "one 5-tuple, source MAC varies",
 	[C_VLAN] = "one 5-tuple, VLAN ID varies",
 	[C_DSTOPT] = "one IPv6 5-tuple, Destination Options byte varies",
+	[C_LINEAR] = "one IPv6 5-tuple, Destination Options bit pairs 63/28 of consecutive words",
 };
 
 static void coll_spec(enum coll_kind k, uint32_t i, struct spec *s, uint32_t *rx)
 {
 	uint32_t a;
 
-	spec_init(s, k == C_V6_HALVES || k == C_DSTOPT);
+	spec_init(s, k == C_V6_HALVES || k == C_DSTOPT || k == C_LINEAR);
 	*rx = 0;
 	switch (k) {
 	case C_RANDOM:
@@ -964,6 +987,10 @@ static void coll_spec(enum coll_kind k, uint32_t i, struct spec *s, uint32_t *rx
 		s->dstopt = 1;
 		s->dstopt_byte = (uint8_t)i;
 		s->smac = (uint8_t)(i >> 8);	/* (and the MAC beyond 256 flows) */
+		break;
+	case C_LINEAR:
+		s->dstopt = 2;
+		s->tog = i;	/* 4096 flows: 12 bit pairs */
 		break;
 	}
 }
@@ -1057,6 +1084,7 @@ static void t_coll_rxhash(void) { coll_test(C_RXHASH); }
 static void t_coll_smac(void) { coll_test(C_SMAC); }
 static void t_coll_vlan(void) { coll_test(C_VLAN); }
 static void t_coll_dstopt(void) { coll_test(C_DSTOPT); }
+static void t_coll_linear(void) { coll_test(C_LINEAR); }
 
 /* ------------------------------------------------------------ API misuse */
 
@@ -1406,6 +1434,7 @@ static const struct test tests[] = {
 	{ "collide-mac", t_coll_smac, NULL, 0 },
 	{ "collide-vlan", t_coll_vlan, NULL, 0 },
 	{ "collide-ipv6-dstopt", t_coll_dstopt, NULL, 0 },
+	{ "collide-linear-pairs", t_coll_linear, NULL, 0 },
 	{ "config", t_config, NULL, 0 },
 	{ "api-misuse", t_misuse, NULL, 0 },
 	{ "ipv6-exthdr-beyond-64k", t_exthdr_wrap_one, NULL, 0 },
