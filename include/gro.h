@@ -303,7 +303,7 @@ size_t gro_memory(const struct gro_ctx *ctx);
 
 /* Copy @pkt into @buf as one contiguous frame. With GRO_LIN_CSUM a
  * super-packet's TCP checksum is completed in the copy. Returns the length,
- * or GRO_ENOSPC if @cap is too small. */
+ * or GRO_ENOSPC if @cap is smaller than len or than the spans together. */
 long gro_pkt_linearize(const struct gro_pkt *pkt, uint8_t *buf, size_t cap, unsigned flags);
 
 /* ---------------------------------------------------------------- segmentation */

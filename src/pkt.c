@@ -6,11 +6,15 @@
 
 long gro_pkt_linearize(const struct gro_pkt *pkt, uint8_t *buf, size_t cap, unsigned flags)
 {
+	uint64_t total = 0;
 	uint32_t i, off = 0;
 
-	if (!pkt || (!buf && cap))
+	if (!pkt || (!buf && cap) || (!pkt->segs && pkt->nsegs))
 		return GRO_EINVAL;
-	if (pkt->len > cap)
+	/* The spans decide what is written, whatever len says. */
+	for (i = 0; i < pkt->nsegs; i++)
+		total += pkt->segs[i].len;
+	if (pkt->len > cap || total > cap)
 		return GRO_ENOSPC;
 	for (i = 0; i < pkt->nsegs; i++) {
 		/* An empty span may carry a NULL pointer; memcpy must not see it. */

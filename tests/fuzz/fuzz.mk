@@ -19,8 +19,8 @@ FUZZ_OUT           := $(BUILD)/fuzz
 FUZZ_SAN           := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_CFLAGS        := $(CSTD) -Wall -Wextra -O1 -g $(FUZZ_SAN) -Iinclude -Isrc -Itests/lib \
 		      -Itools/gro -D_GNU_SOURCE
-# Known engine bugs the fuzzer is steered around until they are fixed
-# (tests/fuzz/regress/disabled.txt); empty this once they are.
+# Compile-time steering for the harnesses while an engine bug listed in
+# tests/fuzz/regress/disabled.txt is open (none is): empty.
 FUZZ_AVOID         :=
 FUZZ_REGRESS       := tests/fuzz/regress
 FUZZ_DISABLED      := $(FUZZ_REGRESS)/disabled.txt

@@ -571,3 +571,23 @@ Test(engine, release_and_release_batch_together_refused)
 	cr_assert_null(g, "config: *out is NULL on error");
 	cr_assert(strstr(gro_config_error(), "release_batch"), "config: the message names the setting");
 }
+
+/* A hand-built packet whose len is less than its spans hold: linearize goes
+ * by the spans and refuses rather than writing past the buffer. */
+Test(engine, linearize_checks_spans_not_len)
+{
+	uint8_t a[40], b[40], out[64];
+	struct gro_seg s[2] = { { .data = a, .len = 40 }, { .data = b, .len = 40 } };
+	struct gro_pkt p = { .data = a, .len = 60, .nsegs = 2, .segs = s };
+
+	memset(a, 1, sizeof(a));
+	memset(b, 2, sizeof(b));
+	memset(out, 0xee, sizeof(out));
+	cr_assert_eq(gro_pkt_linearize(&p, out, sizeof(out), 0), GRO_ENOSPC,
+		     "linearize: 80 bytes of spans do not fit in 64, whatever len says");
+	for (size_t i = 0; i < sizeof(out); i++)
+		cr_assert_eq(out[i], 0xee, "linearize: nothing written on refusal");
+	p.nsegs = 1;
+	p.len = 40;
+	cr_assert_eq(gro_pkt_linearize(&p, out, sizeof(out), 0), 40);
+}
