@@ -1,16 +1,17 @@
 # Benchmark: `make bench` builds build/bench/grobench and runs it against
-# DPDK's rte_gro (see docs/performance.md). Installs what it needs first.
+# DPDK's rte_gro (see docs/performance.md). Installs what it needs first
+# (DPDK 22.11, gnuplot for the plot, valgrind for instruction counts).
 BENCH_OUT  := $(BUILD)/bench
 BENCH_BIN  := $(BENCH_OUT)/grobench
 BENCH_OBJS := $(BUILD)/bench/bench.o $(BUILD)/bench/dpdk.o
 # DPDK's headers are not warning-clean under -Wextra -Wshadow: include them
-# as system headers. Expanded when used, so after bench/deps.sh ran.
+# as system headers. Expanded when used, so after the packages are installed.
 DPDK_CFLAGS = $(shell pkg-config --cflags libdpdk | sed 's/-I/-isystem /g')
 DPDK_LIBS   = $(shell pkg-config --libs libdpdk)
 
 .PHONY: bench bench-build
 bench:
-	@sh bench/deps.sh
+	@sh scripts/deps.sh bench build-essential pkg-config libdpdk-dev gnuplot-nox valgrind
 	@$(MAKE) --no-print-directory bench-build
 	sh bench/run.sh $(BENCH_BIN) $(BENCH_OUT) $(BENCH_ARGS)
 

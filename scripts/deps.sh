@@ -2,18 +2,27 @@
 # Install what building and testing libgro needs, if it is missing.
 # Debian 12 packages; run as root (as `make demo` and `make check` do on a
 # fresh machine), or install them yourself.
+#
+#   sh scripts/deps.sh                  what building and `make check` need
+#   sh scripts/deps.sh WHO PKG...       other packages, messages tagged WHO
 set -e
+WHO=deps
 PKGS="build-essential libpcap-dev libcriterion-dev pkg-config iproute2 ethtool clang valgrind"
+if [ $# -gt 0 ]; then
+	WHO=$1
+	shift
+	PKGS="$*"
+fi
 missing=""
 for p in $PKGS; do
 	dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
 done
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" != 0 ]; then
-	echo "deps: missing Debian packages:$missing (run as root, or: sudo apt-get install$missing)" >&2
+	echo "$WHO: missing Debian packages:$missing (run as root, or: sudo apt-get install$missing)" >&2
 	exit 1
 fi
-echo "deps: installing$missing"
+echo "$WHO: installing$missing"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq $missing >/dev/null

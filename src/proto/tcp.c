@@ -480,6 +480,12 @@ unsigned gro_tcp_continue(struct gro_ctx *ctx, struct gro_frame *frames, unsigne
 				: run_frames(ctx, f, frames, n, 0, cmp_shape(f->hdr_len));
 }
 
+/* The flow hash of a plain frame (untagged, TCP at @l4). */
+static inline uint32_t plain_key_hash(const struct gro_ctx *ctx, const struct gro_frame *fr, uint32_t l4)
+{
+	return gro_key_hash(ctx, fr->data, ETH_HLEN, l4, l4 == PLAIN6_L4, fr->rxhash);
+}
+
 void gro_tcp_hint(const struct gro_ctx *ctx, const struct gro_frame *fr, struct gro_hint *h)
 {
 	const uint8_t *p = fr->data;
@@ -500,14 +506,13 @@ void gro_tcp_hint(const struct gro_ctx *ctx, const struct gro_frame *fr, struct 
 	 * was started in between). Unmergeable traffic never pays for it. */
 	h->hashed = ctx->held != 0;
 	if (h->hashed)
-		h->hash = gro_key_hash(ctx, p, ETH_HLEN, h->l4_off, h->l4_off == PLAIN6_L4, fr->rxhash);
+		h->hash = plain_key_hash(ctx, fr, h->l4_off);
 }
 
 static inline uint32_t plain_hash(const struct gro_ctx *ctx, const struct gro_frame *fr,
 				  const struct gro_hint *h)
 {
-	return h->hashed ? h->hash
-			 : gro_key_hash(ctx, fr->data, ETH_HLEN, h->l4_off, h->l4_off == PLAIN6_L4, fr->rxhash);
+	return h->hashed ? h->hash : plain_key_hash(ctx, fr, h->l4_off);
 }
 
 bool gro_tcp_plain(struct gro_ctx *ctx, const struct gro_frame *fr, const struct gro_hint *h)

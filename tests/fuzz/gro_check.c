@@ -122,6 +122,28 @@ static int skippable6(uint8_t nh)
 	return nh == 0 || nh == 43 || nh == 60;
 }
 
+/* Step over the IPv6 header at @off and the Hop-by-Hop, Routing and
+ * Destination Options headers after it: where TCP starts, or 0 if the
+ * frame is not TCP or a header runs past @len. */
+static uint32_t ipv6_tcp_off(const uint8_t *d, uint32_t len, uint32_t off)
+{
+	uint8_t nh = d[off + 6];
+	uint32_t l4 = off + 40;
+
+	while (nh != 6 && skippable6(nh)) {
+		uint32_t hl;
+
+		if (l4 + 2 > len)
+			return 0;
+		hl = (d[l4 + 1] + 1u) * 8;
+		if (l4 + hl > len)
+			return 0;
+		nh = d[l4];
+		l4 += hl;
+	}
+	return nh == 6 ? l4 : 0;
+}
+
 void gck_parse_frame(const uint8_t *d, uint32_t len, int vlan, int trust, struct gck_parse *p)
 {
 	uint32_t off = 14, l4, thlen;
@@ -156,24 +178,11 @@ void gck_parse_frame(const uint8_t *d, uint32_t len, int vlan, int trust, struct
 		l4 = off + ihl;
 	} else if (type == 0x86dd) {
 		const uint8_t *iph = d + off;
-		uint8_t nh;
 
 		if (off + 40 > len)
 			return;
-		nh = iph[6];
-		l4 = off + 40;
-		while (nh != 6 && skippable6(nh)) {
-			uint32_t hl;
-
-			if (l4 + 2 > len)
-				return;
-			hl = (d[l4 + 1] + 1u) * 8;
-			if (l4 + hl > len)
-				return;
-			nh = d[l4];
-			l4 += hl;
-		}
-		if (nh != 6)
+		l4 = ipv6_tcp_off(d, len, off);
+		if (!l4)
 			return;
 		p->v6 = 1;
 		ip_ok = rd16(iph + 4) == len - off - 40;
@@ -232,26 +241,13 @@ void gck_fixup(uint8_t *d, uint32_t len, int vlan, int lengths, int tcp_csum)
 		l4 = off + ihl;
 	} else if (type == 0x86dd) {
 		uint8_t *iph = d + off;
-		uint8_t nh;
 
 		if (off + 40 > len)
 			return;
 		if (lengths)
 			wr16(iph + 4, (uint16_t)(len - off - 40));
-		nh = iph[6];
-		l4 = off + 40;
-		while (nh != 6 && skippable6(nh)) {
-			uint32_t hl;
-
-			if (l4 + 2 > len)
-				return;
-			hl = (d[l4 + 1] + 1u) * 8;
-			if (l4 + hl > len)
-				return;
-			nh = d[l4];
-			l4 += hl;
-		}
-		if (nh != 6)
+		l4 = ipv6_tcp_off(d, len, off);
+		if (!l4)
 			return;
 		v6 = 1;
 	} else {

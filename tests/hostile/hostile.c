@@ -492,19 +492,42 @@ static void pool_frame(struct pool *p, const struct spec *s, uint32_t rxhash, st
  * from a random 5-tuple follows each data frame (never held). Bursts of
  * 64 frames, flushed every @flush_every bursts (0: never, only evictions).
  */
+/* The frames of million(), a burst at a time: the table's high-water mark
+ * after every burst, and a flush every flush_every bursts (0: never). */
+struct million_feed {
+	struct gro_ctx *g;
+	struct gro_frame fr[BURST];
+	struct tstat ts;
+	unsigned n, bursts, held_max, flush_every;
+	uint64_t frames, now;
+};
+
+static void million_frame(struct million_feed *m, struct pool *p, const struct spec *s, uint32_t rx)
+{
+	pool_frame(p, s, rx, &m->fr[m->n++]);
+	if (m->n < BURST)
+		return;
+	timed_receive(m->g, m->fr, m->n, m->now, &m->ts);
+	if (gro_held(m->g) > m->held_max)
+		m->held_max = gro_held(m->g);
+	m->frames += m->n;
+	m->n = 0;
+	if (m->flush_every && ++m->bursts % m->flush_every == 0)
+		gro_flush(m->g, m->now, GRO_FLUSH_ALL);
+	m->now += 1000;
+}
+
 static void million(const struct gro_config *base, uint32_t nflows, int random_rxhash, unsigned flush_every)
 {
 	struct gro_config cfg = *base;
-	struct gro_frame fr[BURST];
-	struct tstat ts = { 0 };
+	struct million_feed m = { .flush_every = flush_every };
 	struct gro_ctx *g;
 	struct pool p;
 	struct spec s;
 	long rss0, rss1, rss2 = 0;
 	size_t mem;
-	unsigned n = 0, bursts = 0, held_max = 0, r;
+	unsigned r;
 	uint32_t i;
-	uint64_t frames = 0, now = 0;
 
 	pool_init(&p, (cfg.max_held_frames ? cfg.max_held_frames : cfg.max_flows * 2u + 65536) + 2 * BURST);
 	p.batch = cfg.batch;
@@ -517,6 +540,7 @@ static void million(const struct gro_config *base, uint32_t nflows, int random_r
 		failf("gro_create: %s", gro_config_error());
 		return;
 	}
+	m.g = g;
 	mem = gro_memory(g);
 	rss1 = rss0;
 	for (r = 0; r < 2; r++) {
@@ -532,19 +556,9 @@ static void million(const struct gro_config *base, uint32_t nflows, int random_r
 			s.dport = (uint16_t)rnd();
 			s.daddr[s.v6 ? 13 : 1] = (uint8_t)rnd();
 			for (seg = 0; seg < nseg; seg++) {
-				pool_frame(&p, &s, rx, &fr[n++]);
+				million_frame(&m, &p, &s, rx);
 				s.seq += s.paylen;
 				s.ip_id++;
-				if (n == BURST) {
-					timed_receive(g, fr, n, now, &ts);
-					if (gro_held(g) > held_max)
-						held_max = gro_held(g);
-					frames += n;
-					n = 0;
-					if (flush_every && ++bursts % flush_every == 0)
-						gro_flush(g, now, GRO_FLUSH_ALL);
-					now += 1000;
-				}
 			}
 			/* A SYN from nowhere: distinct, never held. */
 			spec_init(&s, 0);
@@ -552,22 +566,12 @@ static void million(const struct gro_config *base, uint32_t nflows, int random_r
 			s.sport = (uint16_t)rnd();
 			s.flags = PB_SYN;
 			s.paylen = 0;
-			pool_frame(&p, &s, (uint32_t)rnd(), &fr[n++]);
-			if (n == BURST) {
-				timed_receive(g, fr, n, now, &ts);
-				if (gro_held(g) > held_max)
-					held_max = gro_held(g);
-				frames += n;
-				n = 0;
-				if (flush_every && ++bursts % flush_every == 0)
-					gro_flush(g, now, GRO_FLUSH_ALL);
-				now += 1000;
-			}
+			million_frame(&m, &p, &s, (uint32_t)rnd());
 		}
-		if (n) {
-			timed_receive(g, fr, n, now, &ts);
-			frames += n;
-			n = 0;
+		if (m.n) {
+			timed_receive(g, m.fr, m.n, m.now, &m.ts);
+			m.frames += m.n;
+			m.n = 0;
 		}
 		CHECK(gro_held(g) <= cfg.max_flows, "round %u: %u flows held, max_flows %u", r, gro_held(g),
 		      cfg.max_flows);
@@ -584,18 +588,18 @@ static void million(const struct gro_config *base, uint32_t nflows, int random_r
 		else
 			rss2 = rss_bytes();
 	}
-	gro_flush(g, now, GRO_FLUSH_ALL);
+	gro_flush(g, m.now, GRO_FLUSH_ALL);
 	CHECK(gro_held(g) == 0, "%u flows held after GRO_FLUSH_ALL", gro_held(g));
 	gro_destroy(g);
 	CHECK(p.nfree == p.n, "%u frames never released", p.n - p.nfree);
 	CHECK(p.errors == 0, "%" PRIu64 " frames delivered or released out of turn", p.errors);
-	CHECK(p.frames_out == frames, "%" PRIu64 " frames in, %" PRIu64 " delivered", frames, p.frames_out);
+	CHECK(p.frames_out == m.frames, "%" PRIu64 " frames in, %" PRIu64 " delivered", m.frames, p.frames_out);
 	/* Without flushes, every 8th flow's two back-to-back segments merge. */
 	CHECK(flush_every || p.super_pkts == 2 * (nflows / 8), "%" PRIu64 " super-packets, expected %u",
 	      p.super_pkts, 2 * (nflows / 8));
 	figure("%" PRIu64 " frames of %u distinct flows + SYNs, max_flows %u x %u buckets: held at most %u, "
 	       "%" PRIu64 " super-packets, %" PRIu64 " evictions",
-	       frames, 2 * nflows, cfg.max_flows, cfg.buckets, held_max, p.super_pkts, p.evicted);
+	       m.frames, 2 * nflows, cfg.max_flows, cfg.buckets, m.held_max, p.super_pkts, p.evicted);
 	if (UNDER_ASAN) {
 		figure("gro_memory() %zu bytes (resident-set check skipped under AddressSanitizer)", mem);
 	} else {
@@ -607,8 +611,8 @@ static void million(const struct gro_config *base, uint32_t nflows, int random_r
 		      "resident set grew by %ld bytes, more than gro_memory() %zu + 4 MiB", grew1, mem);
 		CHECK(grew2 <= (1l << 20), "resident set grew by %ld bytes in the second round", grew2);
 	}
-	tstat_print("receive", &ts);
-	tstat_free(&ts);
+	tstat_print("receive", &m.ts);
+	tstat_free(&m.ts);
 	pool_free(&p);
 }
 
