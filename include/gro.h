@@ -113,12 +113,23 @@ struct gro_seg {
 					 * segmentation input may */
 #define GRO_GSO_TCP_FIXEDID	0x08u	/* IPv4 ID was the same in every segment */
 #define GRO_GSO_TCP_ACCECN	0x10u	/* Accurate ECN: CWR is data, kept on every segment */
+#define GRO_GSO_TCP_FIXEDID_INNER 0x20u	/* the inner IPv4 ID of a tunnel was fixed */
+/* Reserved for the protocols to come, with Linux's meanings: */
+#define GRO_GSO_UDP_L4		0x40u	/* UDP datagrams of gso_size bytes */
+#define GRO_GSO_FRAGLIST	0x80u	/* a list of whole frames, not cut at gso_size */
+#define GRO_GSO_UDP_TUNNEL	0x100u	/* inside a UDP tunnel (VXLAN, GENEVE) */
+#define GRO_GSO_UDP_TUNNEL_CSUM	0x200u	/* ... whose outer UDP checksum is set */
+#define GRO_GSO_GRE		0x400u	/* inside GRE */
+#define GRO_GSO_GRE_CSUM	0x800u	/* ... with the GRE checksum */
+#define GRO_GSO_IPXIP4		0x1000u	/* inside IPv4 (IPIP, SIT) */
+#define GRO_GSO_IPXIP6		0x2000u	/* inside IPv6 (IPv4/IPv6-in-IPv6) */
 
 /* Why a packet left the engine. The first group is for packets delivered
  * as they arrived (never held); the second for held packets (merged or not). */
 enum gro_reason {
 	/* delivered as is, without being held */
-	GRO_R_NOT_TCP = 0,	/* not Ethernet/VLAN + IPv4/IPv6 + TCP */
+	GRO_R_UNHANDLED = 0,	/* no layer merges it (today: not Ethernet/VLAN +
+				 * IPv4/IPv6 + TCP); its name stays "not-tcp" */
 	GRO_R_MALFORMED,	/* too short, or a length that does not add up */
 	GRO_R_IP_OPTS,		/* IPv4 header with options (IHL != 5) */
 	GRO_R_IP_FRAG,		/* IPv4 fragment */
@@ -139,6 +150,8 @@ enum gro_reason {
 	GRO_R_DESTROY,		/* gro_destroy() */
 	GRO_R_COUNT
 };
+/* The name of GRO_R_UNHANDLED before 0.2. */
+#define GRO_R_NOT_TCP GRO_R_UNHANDLED
 
 /* A short name for a reason ("push", "evict", ...), for logs and stats. */
 const char *gro_reason_name(enum gro_reason r);

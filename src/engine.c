@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "gro_internal.h"
+#include "layer.h"
 
 static _Thread_local struct {
 	char msg[160];
@@ -34,7 +34,7 @@ const char *gro_strerror(int err)
 }
 
 static const char *const reason_names[GRO_R_COUNT] = {
-	[GRO_R_NOT_TCP] = "not-tcp",
+	[GRO_R_UNHANDLED] = "not-tcp",
 	[GRO_R_MALFORMED] = "malformed",
 	[GRO_R_IP_OPTS] = "ip-options",
 	[GRO_R_IP_FRAG] = "ip-fragment",
@@ -145,7 +145,10 @@ int gro_create(const struct gro_config *cfg, struct gro_ctx **out)
 	ctx->memory += (size_t)cfg->batch * sizeof(*ctx->out) +
 		       (size_t)ctx->oseg_cap * sizeof(*ctx->oseg);
 	err = ctx->out && ctx->oseg ? gro_flowtab_init(ctx) : GRO_ENOMEM;
+	if (!err)
+		err = gro_fast_init(ctx);
 	if (err) {
+		gro_fast_free(ctx);
 		gro_flowtab_free(ctx);
 		free(ctx->out);
 		free(ctx->oseg);
@@ -222,7 +225,7 @@ void gro_deliver_frame(struct gro_ctx *ctx, uint8_t *data, uint32_t len, uint16_
 	ctx->st.reasons[reason]++;
 }
 
-void gro_deliver_as_is(struct gro_ctx *ctx, const struct gro_cb *cb)
+static void deliver_as_is(struct gro_ctx *ctx, const struct gro_cb *cb)
 {
 	gro_deliver_frame(ctx, cb->data, cb->len, cb->l3_off, cb->l4_off, cb->hdr_len, cb->reason,
 			  cb->cookie);
@@ -237,7 +240,7 @@ void gro_complete(struct gro_ctx *ctx, struct gro_flow *f, enum gro_reason r)
 {
 	struct gro_pkt *pkt = out_slot(ctx, f->count);
 	struct gro_seg *s = (struct gro_seg *)pkt->segs;
-	uint8_t *head = gro_flow_head(ctx, f);
+	uint8_t *head = f->head;
 	uint32_t n, next;
 
 	pkt->data = head;
@@ -249,8 +252,7 @@ void gro_complete(struct gro_ctx *ctx, struct gro_flow *f, enum gro_reason r)
 	pkt->reason = (uint8_t)r;
 	if (f->count > 1) {
 		pkt->gso_size = f->gso_size;
-		pkt->gso_type = gro_flow_l3(f)->complete(head, f);
-		gro_tcp_ops.complete(head, f, pkt);
+		gro_complete_layers(head, f, pkt);
 	}
 
 	for (n = f->first; n != GRO_NIL; n = next) {
@@ -269,8 +271,10 @@ void gro_complete(struct gro_ctx *ctx, struct gro_flow *f, enum gro_reason r)
 	count_out(ctx, pkt);
 }
 
-/* dev_gro_receive's tail: nothing to join, so the frame starts a flow. */
-void gro_hold(struct gro_ctx *ctx, const struct gro_cb *cb)
+/* dev_gro_receive's tail: nothing to join, so the frame starts a flow.
+ * @cb has been through the layers, or is what the fast path knows of a
+ * frame of fast kind @kind (0: find out). */
+void gro_hold(struct gro_ctx *ctx, const struct gro_cb *cb, uint8_t kind)
 {
 	uint32_t bucket = cb->rxhash & ctx->bucket_mask;
 	struct gro_flow *f;
@@ -287,16 +291,16 @@ void gro_hold(struct gro_ctx *ctx, const struct gro_cb *cb)
 	node->len = cb->len;
 	node->cookie = cb->cookie;
 
-	f = gro_flow_insert(ctx, cb, n);
+	f = gro_flow_insert(ctx, cb->hash, cb->rxhash, n);
 	f->tot = cb->len;
-	f->next_seq = cb->next_seq;
+	f->l4.seg.next_seq = cb->l4.seg.next_seq;
 	f->l3_off = cb->l3_off;
 	f->l4_off = cb->l4_off;
 	f->hdr_len = cb->hdr_len;
-	f->gso_size = (uint16_t)cb->paylen;
+	f->gso_size = (uint16_t)cb->l4.seg.paylen;
 	f->count = 1;
 	f->fixedid = 0;
-	f->v6 = cb->v6;
+	f->kind = kind ? kind : gro_fast_kind_of(ctx, cb);
 	f->age = ctx->now;
 }
 
@@ -305,7 +309,6 @@ static inline void receive_one(struct gro_ctx *ctx, const struct gro_frame *fr,
 {
 	struct gro_cb cb;
 	struct gro_flow *pp;
-	uint16_t type;
 
 	ctx->st.frames_in++;
 	ctx->st.bytes_in += fr->len;
@@ -315,13 +318,13 @@ static inline void receive_one(struct gro_ctx *ctx, const struct gro_frame *fr,
 	if (unlikely(ctx->free_node == GRO_NIL))
 		gro_complete(ctx, gro_flow_oldest_global(ctx), GRO_R_EVICT);
 
-	/* A plain TCP frame is mostly taken whole by tcp.c. */
-	if (hint->l4_off && gro_tcp_plain(ctx, fr, hint))
+	/* A frame of a fast kind is mostly taken whole by fastpath.c. */
+	if (hint->kind && gro_fast_receive(ctx, fr, hint))
 		return;
 
 	cb.data = fr->data;
-	cb.len = fr->len;
-	cb.off = ETH_HLEN;
+	cb.len = fr->data ? fr->len : 0;
+	cb.off = 0;
 	cb.flush = 0;
 	cb.rxhash = fr->rxhash;
 	cb.hash = 0;
@@ -332,48 +335,24 @@ static inline void receive_one(struct gro_ctx *ctx, const struct gro_frame *fr,
 	cb.depth = 0;
 	cb.reason = 0;
 	cb.merged = false;
-	cb.v6 = 0;
 	cb.pp_reason = 0;
-	cb.paylen = 0;
-	cb.next_seq = 0;
+	cb.encap = 0;
+	cb.nkey = 0;
+	cb.nstack = 0;
+	cb.l4.seg.paylen = 0;
+	cb.l4.seg.next_seq = 0;
 	cb.cookie = fr->cookie;
 
-	if (unlikely(!fr->data || fr->len < ETH_HLEN)) {
-		gro_cb_flush(&cb, GRO_R_MALFORMED);
-		if (!fr->data)
-			cb.len = 0;
-		gro_deliver_as_is(ctx, &cb);
-		return;
-	}
-	/* Untagged IPv4 and IPv6 straight to their handlers; everything
-	 * else through the EtherType table (tags, unknown types). */
-	type = rd16(fr->data + 12);
-	if (likely(type == 0x0800))
-		pp = gro_ipv4_receive(ctx, &cb);
-	else if (type == 0x86dd)
-		pp = gro_ipv6_receive(ctx, &cb);
-	else
-		pp = gro_l2_receive(ctx, &cb, type);
+	/* Down the layers from Ethernet (dev_gro_receive). */
+	pp = gro_enter(ctx, &cb, &gro_eth_layer);
 	if (pp)
 		gro_complete(ctx, pp, cb.pp_reason);
 	if (cb.merged)
 		return;
 	if (cb.flush)
-		gro_deliver_as_is(ctx, &cb);
+		deliver_as_is(ctx, &cb);
 	else
-		gro_hold(ctx, &cb);
-}
-
-/* Worth trying gro_tcp_continue() on @fr: it has the last flow's ports and
- * next sequence number where that flow has them. (When flows take turns,
- * this saves setting up for a run that is not one.) */
-static inline bool may_continue(const struct gro_ctx *ctx, const struct gro_frame *fr)
-{
-	const struct gro_flow *f = &ctx->flows[ctx->last_flow];
-
-	return fr->data && fr->len >= (uint32_t)f->l4_off + 8 &&
-	       ld32(fr->data + f->l4_off) == ld32(f->head + f->l4_off) &&
-	       rd32(fr->data + f->l4_off + 4) == f->next_seq;
+		gro_hold(ctx, &cb, 0);
 }
 
 /* How far ahead of the frame being processed the fast path's hint (flow
@@ -410,9 +389,9 @@ int gro_receive(struct gro_ctx *ctx, struct gro_frame *frames, unsigned n, uint6
 		}
 		while (i < end) {
 			/* Most frames continue the flow of the frame before
-			 * them: tcp.c takes such runs whole. */
-			if (ctx->last_flow != GRO_NIL && may_continue(ctx, &frames[i])) {
-				i += gro_tcp_continue(ctx, frames + i, end - i);
+			 * them: the fast path takes such runs whole. */
+			if (ctx->last_flow != GRO_NIL && gro_fast_may_continue(ctx, &frames[i])) {
+				i += gro_fast_continue(ctx, frames + i, end - i);
 				if (i == end)
 					break;
 			}
@@ -425,7 +404,7 @@ int gro_receive(struct gro_ctx *ctx, struct gro_frame *frames, unsigned n, uint6
 			for (; hinted < end && hinted <= i + HINT_AHEAD; hinted++) {
 				struct gro_hint *h = &hint[hinted - base];
 
-				gro_tcp_hint(ctx, &frames[hinted], h);
+				gro_fast_hint(ctx, &frames[hinted], h);
 				if (h->hashed)
 					gro_prefetch(&ctx->table[h->hash & ctx->table_mask]);
 			}
@@ -514,6 +493,7 @@ void gro_destroy(struct gro_ctx *ctx)
 	if (!ctx)
 		return;
 	flush_all(ctx, ctx->now, GRO_FLUSH_ALL, GRO_R_DESTROY);
+	gro_fast_free(ctx);
 	gro_flowtab_free(ctx);
 	free(ctx->out);
 	free(ctx->oseg);

@@ -94,30 +94,15 @@ void gro_flowtab_free(struct gro_ctx *ctx)
 	free(ctx->nodes);
 }
 
-/* Does held flow @f have @cb's key? MAC header and every VLAN tag, as
- * gro_list_prepare and vlan_gro_receive compare them; then the network
- * layer's key; then the ports, as tcp_gro_lookup does. The receive hash and
- * the header offsets first, which are in @f itself and differ most often. */
+/* Does held flow @f have @cb's key? The receive hash and the transport
+ * header's offset first, which are in @f itself and differ most often;
+ * then every piece the layers put in the key. (With the offsets equal, the
+ * pieces lie inside the head's headers: the frame's lie before its
+ * transport header, and the head's is at the same place.) */
 static inline bool flow_matches(const struct gro_cb *cb, const struct gro_flow *f)
 {
-	const uint8_t *head = f->head;
-
-	if (f->rxhash != cb->rxhash || f->l3_off != cb->l3_off || f->l4_off != cb->l4_off)
-		return false;
-	if (cb->l3_off == ETH_HLEN) {
-		/* Bytes 0-7 and 6-13: the whole untagged MAC header. */
-		if ((ld64(head) ^ ld64(cb->data)) | (ld64(head + 6) ^ ld64(cb->data + 6)))
-			return false;
-	} else if (memcmp(head, cb->data, cb->l3_off)) {
-		return false;
-	}
-	return gro_l3_same_flow(cb, head, f) &&
-	       ld32(head + f->l4_off) == ld32(cb->data + cb->l4_off);
-}
-
-static uint32_t flow_hash(const struct gro_ctx *ctx, const struct gro_cb *cb)
-{
-	return gro_key_hash(ctx, cb->data, cb->l3_off, cb->l4_off, cb->v6, cb->rxhash);
+	return f->rxhash == cb->rxhash && f->l4_off == cb->l4_off &&
+	       gro_key_equal(f->head, cb->data, cb->key, cb->nkey);
 }
 
 struct gro_flow *gro_flow_lookup(struct gro_ctx *ctx, struct gro_cb *cb)
@@ -134,7 +119,7 @@ struct gro_flow *gro_flow_lookup(struct gro_ctx *ctx, struct gro_cb *cb)
 		return &ctx->flows[i];
 	}
 
-	h = cb->hash = flow_hash(ctx, cb);
+	h = cb->hash = gro_key_hash(ctx, cb->data, cb->key, cb->nkey, cb->rxhash);
 	for (i = ctx->table[h & ctx->table_mask]; i != GRO_NIL; i = ctx->flows[i].hnext) {
 		struct gro_flow *f = &ctx->flows[i];
 
@@ -146,11 +131,11 @@ struct gro_flow *gro_flow_lookup(struct gro_ctx *ctx, struct gro_cb *cb)
 	return NULL;
 }
 
-struct gro_flow *gro_flow_insert(struct gro_ctx *ctx, const struct gro_cb *cb, uint32_t node)
+struct gro_flow *gro_flow_insert(struct gro_ctx *ctx, uint32_t h, uint32_t rxhash, uint32_t node)
 {
-	uint32_t i = ctx->free_flow, h = (uint32_t)cb->hash;
+	uint32_t i = ctx->free_flow;
 	struct gro_flow *f = &ctx->flows[i];
-	struct gro_bucket *b = &ctx->buckets[cb->rxhash & ctx->bucket_mask];
+	struct gro_bucket *b = &ctx->buckets[rxhash & ctx->bucket_mask];
 
 	ctx->free_flow = f->hnext;
 
@@ -170,7 +155,7 @@ struct gro_flow *gro_flow_insert(struct gro_ctx *ctx, const struct gro_cb *cb, u
 
 	f->first = f->last = node;
 	f->head = ctx->nodes[node].data;
-	f->rxhash = cb->rxhash;
+	f->rxhash = rxhash;
 	ctx->last_flow = i;
 	return f;
 }

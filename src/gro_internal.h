@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Internal structures shared by the engine, the flow table and the protocol
- * files. Nothing here is part of the public API.
+ * Internal structures shared by the engine, the flow table, the fast path
+ * and the protocol layers. Nothing here is part of the public API, and
+ * nothing here knows which protocols exist: that is src/layer.h and the
+ * files of src/proto/.
  */
 #ifndef LIBGRO_INTERNAL_H
 #define LIBGRO_INTERNAL_H
@@ -16,10 +18,6 @@
 #define unlikely(x)	__builtin_expect(!!(x), 0)
 
 #define GRO_NIL		UINT32_MAX
-#define ETH_HLEN	14
-
-/* Linux gives up after this many nested gro_receive calls (stacked tags). */
-#define GRO_RECURSION_LIMIT 15
 
 /* Byte-order helpers on possibly unaligned header fields. */
 static inline uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
@@ -28,6 +26,7 @@ static inline uint32_t rd32(const uint8_t *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 static inline void wr16(uint8_t *p, uint16_t v) { p[0] = v >> 8; p[1] = v & 0xff; }
+static inline uint32_t ld16(const uint8_t *p) { uint16_t v; memcpy(&v, p, 2); return v; }
 static inline uint32_t ld32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; }
 static inline uint64_t ld64(const uint8_t *p) { uint64_t v; memcpy(&v, p, 8); return v; }
 
@@ -37,6 +36,76 @@ static inline uint64_t ld64(const uint8_t *p) { uint64_t v; memcpy(&v, p, 8); re
 #else
 #define GRO_BE32(x) (x)
 #endif
+
+/* Network layers a frame may stack (outer, inner): Linux's
+ * network_offsets[] indexed by encap_mark. */
+#define GRO_ENCAP_MAX	2
+/* Layers one frame may pass through on the way to its transport header:
+ * Linux gives up after 15 nested gro_receive calls. */
+#define GRO_RECURSION_LIMIT 15
+
+/*
+ * A flow key is a list of pieces of the headers, each contributed by the
+ * layer whose header it lies in (the MAC addresses, a VLAN tag, the IP
+ * addresses, the ports...). A piece of up to 8 bytes is the 64-bit word at
+ * @off under @mask (the bytes that count, in memory order); a longer one
+ * (IPv6 extension headers) is @len bytes taken whole. Two frames are the
+ * same flow when every piece is equal, and the flow hash is a hash of the
+ * pieces, so the comparison and the hash cover exactly the same bytes.
+ */
+struct gro_keyseg {
+	uint16_t off;
+	uint16_t len;		/* > 8: a whole range, mask unused */
+	uint64_t mask;
+};
+
+#define GRO_KEY_MAX	48
+
+struct gro_layer;
+
+/*
+ * Per-frame parse state, Linux's NAPI_GRO_CB(skb): each layer reads its
+ * header at @off, adds its part of the flow key, advances @off, and ORs its
+ * verdict into @flush. Set up field by field for every frame (see
+ * gro_cb_init), not cleared whole.
+ */
+struct gro_cb {
+	uint8_t *data;
+	uint32_t len;
+	uint32_t off;		/* parse position */
+	uint32_t flush;		/* non-zero: deliver this frame as is */
+	uint32_t rxhash;
+	uint32_t hash;		/* flow-key hash, set by gro_flow_lookup */
+	uint32_t fflags;	/* GRO_FRAME_* */
+	uint16_t l3_off, l4_off, hdr_len;
+	uint8_t depth;		/* nested receive calls */
+	uint8_t reason;		/* why @flush was first set */
+	bool merged;		/* Linux's same_flow on the skb: it joined a flow */
+	uint8_t pp_reason;	/* why the returned flow must complete */
+	uint8_t encap;		/* network layers seen, minus one (encap_mark) */
+	uint8_t nkey;
+	uint16_t nhoff[GRO_ENCAP_MAX];			/* network_offsets[] */
+	const struct gro_layer *nh[GRO_ENCAP_MAX];	/* their layers */
+	union {			/* the transport layer's per-frame state */
+		struct {
+			uint32_t paylen;	/* payload bytes */
+			uint32_t next_seq;	/* TCP: seq + paylen */
+		} seg;
+	} l4;
+	void *cookie;
+	uint8_t nstack;		/* the layers passed, with their offsets */
+	const struct gro_layer *stack[GRO_RECURSION_LIMIT + 1];
+	uint16_t soff[GRO_RECURSION_LIMIT + 1];
+	struct gro_keyseg key[GRO_KEY_MAX];
+};
+
+/* Mark @cb as not mergeable, remembering the first reason. */
+static inline void gro_cb_flush(struct gro_cb *cb, enum gro_reason r)
+{
+	if (!cb->flush)
+		cb->reason = r;
+	cb->flush |= 1;
+}
 
 /* One frame held by the engine: the head of a flow or a merged segment. */
 struct gro_node {
@@ -52,123 +121,34 @@ struct gro_node {
 struct gro_flow {
 	uint8_t *head;		/* the head frame's bytes (nodes[first].data) */
 	uint64_t age;		/* time it was first held */
-	uint32_t hash;		/* flow-key hash (addresses, ports, rxhash) */
+	uint32_t hash;		/* flow-key hash */
 	uint32_t hnext;		/* hash chain */
 	uint32_t older, newer;	/* age list of its bucket (rxhash & bucket_mask) */
 	uint32_t first, last;	/* nodes: the head frame, then payload spans */
 	uint32_t rxhash;
 	uint32_t tot;		/* bytes of the super-packet, MAC header included */
-	uint32_t next_seq;	/* sequence number the next segment must carry */
-	uint16_t l3_off, l4_off, hdr_len;
+	union {			/* the transport layer's per-flow state */
+		struct {
+			uint32_t next_seq;	/* TCP: the sequence number the
+						 * next segment must carry */
+		} seg;
+	} l4;
+	uint16_t l3_off, l4_off, hdr_len;	/* the innermost network and
+						 * transport headers */
 	uint16_t gso_size;	/* payload of the head segment: the mss */
 	uint16_t count;		/* segments merged */
-	uint8_t fixedid;	/* IPv4 ID is constant (decided on the 2nd segment) */
-	uint8_t v6;		/* network layer: 0 IPv4, 1 IPv6 */
+	uint8_t fixedid;	/* bit n: network layer n keeps a fixed IPv4 ID
+				 * (decided on the 2nd segment): ip_fixedid */
+	uint8_t kind;		/* fast-path kind (fastpath.c), 0: none */
 };
 _Static_assert(sizeof(struct gro_flow) == 64, "a flow is one cache line");
-
-/*
- * Per-frame parse state, Linux's NAPI_GRO_CB(skb): each layer reads its
- * header at @off, advances @off, and ORs its verdict into @flush. Set up
- * field by field for every frame (see receive_one), not cleared whole.
- */
-struct gro_cb {
-	uint8_t *data;
-	uint32_t len;
-	uint32_t off;		/* parse position */
-	uint32_t flush;		/* non-zero: deliver this frame as is */
-	uint32_t rxhash;
-	uint32_t hash;		/* flow-key hash, set by gro_flow_lookup */
-	uint32_t fflags;	/* GRO_FRAME_* */
-	uint16_t l3_off, l4_off, hdr_len;
-	uint8_t depth;		/* nested gro_receive calls */
-	uint8_t reason;		/* why @flush was first set */
-	bool merged;		/* Linux's same_flow on the skb: it joined a flow */
-	uint8_t v6;		/* network layer: 0 IPv4, 1 IPv6 */
-	uint8_t pp_reason;	/* why the returned flow must complete */
-	uint32_t paylen;	/* TCP payload bytes */
-	uint32_t next_seq;	/* TCP seq + paylen */
-	void *cookie;
-};
-
-struct gro_ctx;
-
-/* A protocol found by EtherType: Ethernet payloads (VLAN, IPv4, IPv6). */
-struct gro_l2_ops {
-	uint16_t type;
-	/* Parse this layer, then hand on to the next. Returns the held flow
-	 * that must be completed now (Linux's "pp"), or NULL. */
-	struct gro_flow *(*receive)(struct gro_ctx *ctx, struct gro_cb *cb);
-};
-
-/* The network layer below TCP: IPv4 or IPv6. */
-struct gro_l3_ops {
-	/* Is @f the same flow as @cb at this layer (addresses, ...)? */
-	bool (*same_flow)(const struct gro_cb *cb, const uint8_t *head, const struct gro_flow *f);
-	/* Non-zero if the IP fields forbid merging @cb into @f (TTL, TOS, ID...).
-	 * May record decisions in @f (the fixed-ID choice). */
-	uint32_t (*net_flush)(const struct gro_cb *cb, const uint8_t *head, struct gro_flow *f);
-	/* Pseudo-header sum for an L4 length of @len bytes. */
-	uint64_t (*pseudo)(const uint8_t *nh, uint32_t len, uint8_t proto);
-	/* Rewrite the head's IP header for the merged length (gro_complete);
-	 * returns the GRO_GSO_* bits of this layer. */
-	uint32_t (*complete)(uint8_t *head, const struct gro_flow *f);
-};
-
-/* A transport protocol found by IP protocol number. */
-struct gro_l4_ops {
-	struct gro_flow *(*receive)(struct gro_ctx *ctx, struct gro_cb *cb);
-	void (*complete)(uint8_t *head, const struct gro_flow *f, struct gro_pkt *pkt);
-};
-
-/* Dispatch: the tables live in proto/eth.c and proto/ipv4.c. */
-struct gro_flow *gro_l2_receive(struct gro_ctx *ctx, struct gro_cb *cb, uint16_t type);
-const struct gro_l4_ops *gro_l4_find(uint8_t proto);
-
-extern const struct gro_l2_ops gro_vlan_ops, gro_ctag_ops, gro_ipv4_ops, gro_ipv6_ops;
-extern const struct gro_l3_ops gro_ipv4_l3, gro_ipv6_l3;
-#define gro_flow_l3(f) ((f)->v6 ? &gro_ipv6_l3 : &gro_ipv4_l3)
-extern const struct gro_l4_ops gro_tcp_ops;
-
-/* The same callbacks by name: the per-frame path calls them directly,
- * which costs no indirect branch and lets the compiler see the callee. */
-struct gro_flow *gro_ipv4_receive(struct gro_ctx *ctx, struct gro_cb *cb);
-struct gro_flow *gro_ipv6_receive(struct gro_ctx *ctx, struct gro_cb *cb);
-struct gro_flow *gro_tcp_receive(struct gro_ctx *ctx, struct gro_cb *cb);
-/* The fast paths for plain TCP frames (see tcp.c). gro_tcp_continue()
- * merges the frames at @frames that continue ctx->last_flow and returns
- * how many it took. gro_tcp_hint() tells whether a frame looks plain and
- * its flow-key hash, computed ahead so that its table slot can be fetched
- * early; gro_tcp_plain() then takes the frame whole, or returns false. */
-struct gro_hint {
-	uint32_t hash;		/* valid if hashed */
-	uint16_t l4_off;	/* 0: not a plain frame */
-	uint16_t hashed;	/* 0: no flow was held when hinted, so no hash yet */
-};
-unsigned gro_tcp_continue(struct gro_ctx *ctx, struct gro_frame *frames, unsigned n);
-void gro_tcp_hint(const struct gro_ctx *ctx, const struct gro_frame *fr, struct gro_hint *h);
-bool gro_tcp_plain(struct gro_ctx *ctx, const struct gro_frame *fr, const struct gro_hint *h);
-bool gro_ipv4_same_flow(const struct gro_cb *cb, const uint8_t *head, const struct gro_flow *f);
-bool gro_ipv6_same_flow(const struct gro_cb *cb, const uint8_t *head, const struct gro_flow *f);
-uint32_t gro_ipv4_net_flush(const struct gro_cb *cb, const uint8_t *head, struct gro_flow *f);
-uint32_t gro_ipv6_net_flush(const struct gro_cb *cb, const uint8_t *head, struct gro_flow *f);
-uint64_t gro_ipv4_pseudo(const uint8_t *nh, uint32_t len, uint8_t proto);
-uint64_t gro_ipv6_pseudo(const uint8_t *nh, uint32_t len, uint8_t proto);
-
-/* Mark @cb as not mergeable, remembering the first reason. */
-static inline void gro_cb_flush(struct gro_cb *cb, enum gro_reason r)
-{
-	if (!cb->flush)
-		cb->reason = r;
-	cb->flush |= 1;
-}
-
-/* ---- engine services used by the protocol files ---- */
 
 struct gro_bucket {
 	uint32_t oldest, newest;
 	uint32_t count;
 };
+
+struct gro_fast;
 
 struct gro_ctx {
 	struct gro_config cfg;
@@ -182,7 +162,6 @@ struct gro_ctx {
 	uint32_t table_mask;
 	uint32_t held;
 	uint32_t last_flow;	/* the flow the previous frame found or started */
-	uint64_t next_seq;
 
 	struct gro_node *nodes;
 	uint32_t nnodes;
@@ -193,21 +172,16 @@ struct gro_ctx {
 	struct gro_seg *oseg;
 	uint32_t noseg, oseg_cap;
 
+	const struct gro_fast *fast;	/* fast-path kinds; [0] unused */
+	uint32_t nfast;
+
 	uint64_t k0, k1, kmul;	/* flow hash key: start, final xor, odd multiplier */
 	uint64_t now;
 	size_t memory;
 	struct gro_stats st;
 };
 
-/* flowtab.c */
-int gro_flowtab_init(struct gro_ctx *ctx);
-void gro_flowtab_free(struct gro_ctx *ctx);
-uint32_t gro_inet_flush(const uint8_t *iph, const uint8_t *iph2, struct gro_flow *f);
-struct gro_flow *gro_flow_lookup(struct gro_ctx *ctx, struct gro_cb *cb);
-struct gro_flow *gro_flow_insert(struct gro_ctx *ctx, const struct gro_cb *cb, uint32_t node);
-void gro_flow_remove(struct gro_ctx *ctx, struct gro_flow *f);
-struct gro_flow *gro_flow_oldest(struct gro_ctx *ctx, uint32_t bucket);
-struct gro_flow *gro_flow_oldest_global(struct gro_ctx *ctx);
+/* ---- the flow hash ---- */
 
 static inline uint64_t gro_rotl64(uint64_t x, int r) { return x << r | x >> (64 - r); }
 
@@ -222,11 +196,6 @@ static inline uint64_t gro_rotl64(uint64_t x, int r) { return x << r | x >> (64 
  * spreads depends on the carries of the secret product. Inline: it runs on
  * every frame, a multiply and an xor a word.
  */
-static inline uint64_t gro_hash_start(const struct gro_ctx *ctx)
-{
-	return ctx->k0;
-}
-
 static inline uint64_t gro_hash_step(uint64_t h, uint64_t w, uint64_t m)
 {
 	unsigned __int128 x = (unsigned __int128)(h ^ w) * m;
@@ -243,72 +212,75 @@ static inline uint32_t gro_hash_final(const struct gro_ctx *ctx, uint64_t h)
 	return (uint32_t)(h >> 32);
 }
 
-/*
- * The flow-key hash of a frame covers every byte gro_flow_lookup compares,
- * so that flows differing anywhere in their key land in different chains
- * (a sender who varies only MAC addresses, VLAN tags or IPv6 extension
- * headers must not be able to build long chains): the MAC addresses, any
- * tags, the network layer's key (IPv4: protocol and addresses, as
- * gro_ipv4_same_flow; IPv6: version, flow label, next header, addresses and
- * extension headers, as gro_ipv6_same_flow), the ports and the receive
- * hash. It covers nothing else, so equal keys always have equal hashes.
- * Each step takes a word that, with the offsets, determines its bytes, so
- * no two keys can be made to feed the same words.
- */
-static inline uint64_t gro_ipv4_key_hash(uint64_t h, const uint8_t *iph, uint64_t m)
+/* A range of bytes, whole, for the rare long pieces of a key (extension
+ * headers). Its length goes in first, so that no two ranges feed the same
+ * words. */
+static inline uint64_t gro_hash_range(uint64_t h, const uint8_t *p, uint32_t len, uint64_t m)
 {
-	return gro_hash_step(gro_hash_step(h, ld64(iph + 12), m), iph[9], m);
-}
+	uint32_t i;
 
-static inline uint64_t gro_ipv6_key_hash(uint64_t h, const uint8_t *iph, uint64_t m)
-{
-	h = gro_hash_step(h, ld64(iph + 8), m);
-	h = gro_hash_step(h, ld64(iph + 16), m);
-	h = gro_hash_step(h, ld64(iph + 24), m);
-	h = gro_hash_step(h, ld64(iph + 32), m);
-	/* version and flow label (big-endian mask 0xf00fffff), next header */
-	return gro_hash_step(h, (uint64_t)(ld32(iph) & GRO_BE32(0xf00fffffu)) << 8 | iph[6], m);
-}
-
-/* Bytes [from, to) of a frame, for the rare keys longer than the common
- * ones: tags, extension headers. The length goes in first. */
-static inline uint64_t gro_hash_bytes(uint64_t h, const uint8_t *p, uint32_t from, uint32_t to,
-				      uint64_t m)
-{
-	h = gro_hash_step(h, (uint64_t)from << 32 | to, m);
-	for (; from + 8 <= to; from += 8)
-		h = gro_hash_step(h, ld64(p + from), m);
-	if (from < to) {
+	h = gro_hash_step(h, len, m);
+	for (i = 0; i + 8 <= len; i += 8)
+		h = gro_hash_step(h, ld64(p + i), m);
+	if (i < len) {
 		uint64_t w = 0;
 
-		memcpy(&w, p + from, to - from);
+		memcpy(&w, p + i, len - i);
 		h = gro_hash_step(h, w, m);
 	}
 	return h;
 }
 
-static inline __attribute__((always_inline)) uint32_t gro_key_hash(const struct gro_ctx *ctx, const uint8_t *data, uint32_t l3_off,
-				    uint32_t l4_off, int v6, uint32_t rxhash)
+/*
+ * The hash of the @n key pieces @k of the frame at @p with receive hash
+ * @rxhash. Every byte the comparison looks at goes in, and nothing else,
+ * so equal keys have equal hashes and a sender who varies any part of the
+ * key (MAC addresses, tags, extension headers) cannot build long chains.
+ * The fast path hashes a frame with its kind's pieces through this same
+ * function: the two must never disagree.
+ */
+static inline __attribute__((always_inline)) uint32_t
+gro_key_hash(const struct gro_ctx *ctx, const uint8_t *p, const struct gro_keyseg *k, unsigned n,
+	     uint32_t rxhash)
 {
-	const uint8_t *iph = data + l3_off;
 	const uint64_t m = ctx->kmul;
-	/* Destination and source MAC: bytes 0-7, then 8-11. */
-	uint64_t h = gro_hash_step(gro_hash_start(ctx), ld64(data), m);
+	uint64_t h = gro_hash_step(ctx->k0, rxhash, m);
+	unsigned i;
 
-	h = gro_hash_step(h, (uint64_t)ld32(data + 8) << 32 | rxhash, m);
-	/* Tags, and the EtherType that follows them (untagged, the
-	 * EtherType is implied by the network protocol). */
-	if (__builtin_expect(l3_off != ETH_HLEN, 0))
-		h = gro_hash_bytes(h, data, 12, l3_off, m);
-	if (v6) {
-		h = gro_ipv6_key_hash(h, iph, m);
-		if (__builtin_expect(l4_off != l3_off + 40, 0))
-			h = gro_hash_bytes(h, data, l3_off + 40, l4_off, m);
-	} else {
-		h = gro_ipv4_key_hash(h, iph, m);
+	for (i = 0; i < n; i++) {
+		if (likely(k[i].len <= 8))
+			h = gro_hash_step(h, ld64(p + k[i].off) & k[i].mask, m);
+		else
+			h = gro_hash_range(h, p + k[i].off, k[i].len, m);
 	}
-	return gro_hash_final(ctx, gro_hash_step(h, ld32(data + l4_off), m));
+	return gro_hash_final(ctx, h);
 }
+
+/* Are the pieces @k of frames @a and @b equal? */
+static inline bool gro_key_equal(const uint8_t *a, const uint8_t *b, const struct gro_keyseg *k,
+				 unsigned n)
+{
+	uint64_t d = 0;
+	unsigned i;
+
+	for (i = 0; i < n; i++) {
+		if (likely(k[i].len <= 8))
+			d |= (ld64(a + k[i].off) ^ ld64(b + k[i].off)) & k[i].mask;
+		else if (memcmp(a + k[i].off, b + k[i].off, k[i].len))
+			return false;
+	}
+	return !d;
+}
+
+/* ---- flowtab.c ---- */
+int gro_flowtab_init(struct gro_ctx *ctx);
+void gro_flowtab_free(struct gro_ctx *ctx);
+struct gro_flow *gro_flow_lookup(struct gro_ctx *ctx, struct gro_cb *cb);
+struct gro_flow *gro_flow_insert(struct gro_ctx *ctx, uint32_t hash, uint32_t rxhash,
+				 uint32_t node);
+void gro_flow_remove(struct gro_ctx *ctx, struct gro_flow *f);
+struct gro_flow *gro_flow_oldest(struct gro_ctx *ctx, uint32_t bucket);
+struct gro_flow *gro_flow_oldest_global(struct gro_ctx *ctx);
 
 static inline uint32_t gro_node_alloc(struct gro_ctx *ctx)
 {
@@ -319,29 +291,22 @@ static inline uint32_t gro_node_alloc(struct gro_ctx *ctx)
 	return n;
 }
 
-static inline uint8_t *gro_flow_head(const struct gro_ctx *ctx, const struct gro_flow *f)
-{
-	(void)ctx;
-	return f->head;
-}
-
-/* engine.c */
+/* ---- engine.c: what the layers ask of the engine ---- */
 void gro_complete(struct gro_ctx *ctx, struct gro_flow *f, enum gro_reason r);
-void gro_deliver_as_is(struct gro_ctx *ctx, const struct gro_cb *cb);
 void gro_deliver_frame(struct gro_ctx *ctx, uint8_t *data, uint32_t len, uint16_t l3_off,
 		       uint16_t l4_off, uint16_t hdr_len, uint8_t reason, void *cookie);
-void gro_hold(struct gro_ctx *ctx, const struct gro_cb *cb);
+void gro_hold(struct gro_ctx *ctx, const struct gro_cb *cb, uint8_t kind);
 
 static inline bool gro_flow_full(const struct gro_ctx *ctx, const struct gro_flow *f, uint32_t len)
 {
 	/* skb_gro_receive: p->len counts from the end of the Ethernet header. */
-	return f->tot - ETH_HLEN + len > ctx->cfg.max_size ||
+	return f->tot - 14 + len > ctx->cfg.max_size ||
 	       (ctx->cfg.max_segs && f->count >= ctx->cfg.max_segs);
 }
 
-/* skb_gro_receive: the segment's payload joins the flow, no copy. */
-static inline void gro_flow_append_span(struct gro_ctx *ctx, struct gro_flow *f, uint8_t *data,
-					uint32_t len, void *cookie)
+/* skb_gro_receive: @len bytes at @data join the flow, no copy. */
+static inline void gro_flow_append(struct gro_ctx *ctx, struct gro_flow *f, uint8_t *data,
+				   uint32_t len, void *cookie)
 {
 	uint32_t n = gro_node_alloc(ctx);
 	struct gro_node *node = &ctx->nodes[n];
@@ -352,31 +317,7 @@ static inline void gro_flow_append_span(struct gro_ctx *ctx, struct gro_flow *f,
 	ctx->nodes[f->last].next = n;
 	f->last = n;
 	f->tot += len;
-	f->next_seq += len;
 	f->count++;
-}
-
-static inline void gro_flow_append(struct gro_ctx *ctx, struct gro_flow *f, const struct gro_cb *cb)
-{
-	gro_flow_append_span(ctx, f, cb->data + cb->hdr_len, cb->paylen, cb->cookie);
-}
-
-/* The network layer's part of the flow key and of the merge checks. */
-static inline bool gro_l3_same_flow(const struct gro_cb *cb, const uint8_t *head,
-				    const struct gro_flow *f)
-{
-	return cb->v6 ? gro_ipv6_same_flow(cb, head, f) : gro_ipv4_same_flow(cb, head, f);
-}
-
-static inline uint32_t gro_l3_net_flush(const struct gro_cb *cb, const uint8_t *head,
-					struct gro_flow *f)
-{
-	return cb->v6 ? gro_ipv6_net_flush(cb, head, f) : gro_ipv4_net_flush(cb, head, f);
-}
-
-static inline uint64_t gro_l3_pseudo(int v6, const uint8_t *nh, uint32_t len, uint8_t proto)
-{
-	return v6 ? gro_ipv6_pseudo(nh, len, proto) : gro_ipv4_pseudo(nh, len, proto);
 }
 
 /* gro_receive() prefetches the headers of up to this many frames ahead. */
@@ -392,14 +333,25 @@ static inline void gro_prefetch_w(const void *p)
 	__builtin_prefetch(p, 1, 3);
 }
 
-/* gso.c: where the headers of a TCP packet are. */
-struct gro_hdrs {
-	uint16_t l3_off, l4_off, hdr_len;
-	uint8_t v6;
-};
-int gro_parse_tcp(const uint8_t *p, uint32_t len, struct gro_hdrs *h);
+/* ---- fastpath.c ---- */
 
-/* csum.c */
+/* What the fast path knows of a frame before it is received: its kind (0:
+ * none, the layered path takes it) and, when a flow was held, its hash, so
+ * that its table slot can be fetched early. */
+struct gro_hint {
+	uint32_t hash;		/* valid if hashed */
+	uint8_t kind;
+	uint8_t hashed;
+};
+int gro_fast_init(struct gro_ctx *ctx);
+void gro_fast_free(struct gro_ctx *ctx);
+bool gro_fast_may_continue(const struct gro_ctx *ctx, const struct gro_frame *fr);
+unsigned gro_fast_continue(struct gro_ctx *ctx, struct gro_frame *frames, unsigned n);
+void gro_fast_hint(const struct gro_ctx *ctx, const struct gro_frame *fr, struct gro_hint *h);
+bool gro_fast_receive(struct gro_ctx *ctx, const struct gro_frame *fr, const struct gro_hint *h);
+uint8_t gro_fast_kind_of(const struct gro_ctx *ctx, const struct gro_cb *cb);
+
+/* ---- csum.c ---- */
 uint64_t gro_csum_partial(const void *data, size_t len, uint64_t sum);
 /* The portable loop, and which variant gro_csum_partial() uses ("avx2",
  * "portable"); both give identical bits, see csum.c. */
@@ -420,16 +372,6 @@ static inline uint16_t gro_csum16_fold_inline(uint64_t sum)
 #else
 	return (uint16_t)sum;
 #endif
-}
-
-/* Is the ones'-complement sum of a 20-byte IPv4 header all ones? Any
- * grouping of the words gives the same folded sum, so five loads do. */
-static inline bool gro_ip4_hdr_csum_ok(const uint8_t *iph)
-{
-	uint64_t s = (uint64_t)ld32(iph) + ld32(iph + 4) + ld32(iph + 8) + ld32(iph + 12) +
-		     ld32(iph + 16);
-
-	return gro_csum16_fold_inline(s) == 0xffff;
 }
 
 #endif

@@ -8,69 +8,12 @@
  */
 #include <arpa/inet.h>
 
-#include "gro_internal.h"
+#include "layer.h"
 
-#define NEXTHDR_HOP	0
-#define NEXTHDR_ROUTING	43
-#define NEXTHDR_DEST	60
-
-/* Find the headers of a TCP packet: Ethernet, any VLAN tags, IPv4 (with
- * options) or IPv6 (with Hop-by-Hop, Routing and Destination Options
- * headers), TCP. Nothing outside [p, p + len) is read. */
-int gro_parse_tcp(const uint8_t *p, uint32_t len, struct gro_hdrs *h)
+/* Where the headers of a TCP packet are: the walker's answer, for TCP. */
+static int parse_tcp(const uint8_t *p, uint32_t len, struct gro_walk *w)
 {
-	uint32_t off = ETH_HLEN, end;
-	uint16_t type;
-	uint8_t proto;
-
-	if (len < ETH_HLEN)
-		return GRO_EPROTO;
-	type = rd16(p + 12);
-	while (type == 0x8100 || type == 0x88a8) {
-		/* As many tags as the frame holds: GRO merges behind any
-		 * number of them, so its inverse must take them all. */
-		if (off + 4 > len)
-			return GRO_EPROTO;
-		type = rd16(p + off + 2);
-		off += 4;
-	}
-	h->l3_off = (uint16_t)off;
-	if (type == 0x0800) {
-		uint32_t ihl;
-
-		if (off + 20 > len || (p[off] >> 4) != 4)
-			return GRO_EPROTO;
-		ihl = (p[off] & 15) * 4u;
-		if (ihl < 20 || off + ihl > len || p[off + 9] != 6)
-			return GRO_EPROTO;
-		h->v6 = 0;
-		end = off + ihl;
-	} else if (type == 0x86dd) {
-		/* The version nibble is not checked, as neither GRO nor GSO
-		 * does in Linux: the EtherType decides. */
-		if (off + 40 > len)
-			return GRO_EPROTO;
-		proto = p[off + 6];
-		end = off + 40;
-		while (proto == NEXTHDR_HOP || proto == NEXTHDR_ROUTING || proto == NEXTHDR_DEST) {
-			if (end + 2 > len || end + (p[end + 1] + 1u) * 8 > len)
-				return GRO_EPROTO;
-			proto = p[end];
-			end += (p[end + 1] + 1u) * 8;
-		}
-		if (proto != 6)
-			return GRO_EPROTO;
-		h->v6 = 1;
-	} else {
-		return GRO_EPROTO;
-	}
-	/* Offsets are 16-bit, as in the engine (and in an skb). */
-	if (end + 20 > len || (p[end + 12] >> 4) < 5 || end + (p[end + 12] >> 4) * 4u > len ||
-	    end + (p[end + 12] >> 4) * 4u > 0xffff)
-		return GRO_EPROTO;
-	h->l4_off = (uint16_t)end;
-	h->hdr_len = (uint16_t)(end + (p[end + 12] >> 4) * 4u);
-	return GRO_OK;
+	return gro_walk(p, len, w) || w->l4proto != GRO_IPPROTO_TCP ? GRO_EPROTO : GRO_OK;
 }
 
 /* Copy @n bytes of the packet's payload, continuing from *si / *soff. */
@@ -105,13 +48,13 @@ static uint16_t csum_of(const uint8_t *p, uint32_t len, uint64_t sum)
  * of recomputing it, so a sender's seed is honoured exactly. Otherwise the
  * pseudo header is summed afresh, as Linux does for CHECKSUM_NONE.
  */
-static uint64_t seed_sum(const struct gro_pkt *pkt, const uint8_t *head, const struct gro_hdrs *h,
-			 const struct gro_l3_ops *l3, const uint8_t *iph, uint32_t l4len, uint32_t total)
+static uint64_t seed_sum(const struct gro_pkt *pkt, const uint8_t *head, const struct gro_walk *h,
+			 const uint8_t *iph, uint32_t l4len, uint32_t total)
 {
 	uint32_t totlen = total - h->l4_off;
 
 	if (!pkt->csum_partial)
-		return l3->pseudo(iph, l4len, 6);
+		return h->l3->pseudo(iph, l4len, GRO_IPPROTO_TCP);
 	/* Take the whole length off and the segment's length on, in 32
 	 * bits: an IPv6 pseudo header carries the length as a 32-bit word,
 	 * so past 64 KiB its high half counts too. */
@@ -121,13 +64,13 @@ static uint64_t seed_sum(const struct gro_pkt *pkt, const uint8_t *head, const s
 int gro_segment(const struct gro_pkt *pkt, uint8_t *buf, size_t cap,
 		struct gro_seg *out, unsigned max_out)
 {
-	const struct gro_l3_ops *l3;
-	struct gro_hdrs h;
+	struct gro_walk h;
 	const uint8_t *head;
 	uint32_t total = 0, payload, mss, nseg, i, si = 0, soff, seq, hl;
 	uint16_t id;
 	size_t pos = 0;
 	int err;
+	bool v6;
 
 	if (!pkt || !pkt->segs || !pkt->nsegs || !pkt->segs[0].data || (!buf && cap) ||
 	    (!out && max_out))
@@ -138,10 +81,11 @@ int gro_segment(const struct gro_pkt *pkt, uint8_t *buf, size_t cap,
 		total += pkt->segs[i].len;
 	}
 	head = pkt->segs[0].data;
-	err = gro_parse_tcp(head, pkt->segs[0].len, &h);
+	err = parse_tcp(head, pkt->segs[0].len, &h);
 	if (err)
 		return err;
-	if (((pkt->gso_type & GRO_GSO_TCPV4) && h.v6) || ((pkt->gso_type & GRO_GSO_TCPV6) && !h.v6))
+	v6 = h.l3 == &gro_ipv6_layer;
+	if (((pkt->gso_type & GRO_GSO_TCPV4) && v6) || ((pkt->gso_type & GRO_GSO_TCPV6) && !v6))
 		return GRO_EPROTO;
 	hl = h.hdr_len;
 	/* Every byte after the headers is payload, trailer or not, as for
@@ -163,7 +107,6 @@ int gro_segment(const struct gro_pkt *pkt, uint8_t *buf, size_t cap,
 		return 1;
 	}
 
-	l3 = h.v6 ? &gro_ipv6_l3 : &gro_ipv4_l3;
 	seq = rd32(head + h.l4_off + 4);
 	id = rd16(head + h.l3_off + 4);
 	soff = hl;
@@ -178,7 +121,7 @@ int gro_segment(const struct gro_pkt *pkt, uint8_t *buf, size_t cap,
 
 		memcpy(o, head, hl);
 		gather(pkt, &si, &soff, o + hl, plen);
-		if (h.v6) {
+		if (v6) {
 			wr16(iph + 4, (uint16_t)(hl - h.l3_off - 40 + plen));
 		} else {
 			wr16(iph + 2, (uint16_t)(hl - h.l3_off + plen));
@@ -192,11 +135,11 @@ int gro_segment(const struct gro_pkt *pkt, uint8_t *buf, size_t cap,
 		/* PSH and FIN belong to the last segment; CWR to the first,
 		 * unless Accurate ECN counts it on every one. */
 		if (i + 1 < nseg)
-			th[13] &= (uint8_t)~0x09;
+			th[13] &= (uint8_t)~(TCP_FIN | TCP_PSH);
 		if (i && !(pkt->gso_type & GRO_GSO_TCP_ACCECN))
-			th[13] &= (uint8_t)~0x80;
+			th[13] &= (uint8_t)~TCP_CWR;
 		wr16(th + 16, 0);
-		wr16(th + 16, csum_of(th, l4len, seed_sum(pkt, head, &h, l3, iph, l4len, total)));
+		wr16(th + 16, csum_of(th, l4len, seed_sum(pkt, head, &h, iph, l4len, total)));
 		out[i] = (struct gro_seg){ .data = o, .len = hl + plen };
 		pos += hl + plen;
 	}

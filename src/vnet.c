@@ -4,7 +4,7 @@
  * devices, vhost and virtio NICs. Decoding trusts nothing: every field is
  * checked against the frame it describes before anything uses it.
  */
-#include "gro_internal.h"
+#include "layer.h"
 
 static void le16w(uint8_t *p, uint16_t v) { p[0] = v & 0xff; p[1] = v >> 8; }
 static uint16_t le16r(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
@@ -41,7 +41,7 @@ int gro_vnet_decode(const void *hdr, size_t hdr_size, uint8_t *frame, size_t len
 		    struct gro_pkt *pkt, struct gro_seg *seg)
 {
 	const uint8_t *h = hdr;
-	struct gro_hdrs hd;
+	struct gro_walk hd;
 	uint8_t flags, type, base;
 	uint16_t hdr_len, gso_size, cstart, coff;
 	int tcp;
@@ -72,7 +72,7 @@ int gro_vnet_decode(const void *hdr, size_t hdr_size, uint8_t *frame, size_t len
 		return GRO_EPROTO;
 	if (hdr_len > len)
 		return GRO_EPROTO;
-	tcp = gro_parse_tcp(frame, (uint32_t)len, &hd) == GRO_OK;
+	tcp = !gro_walk(frame, (uint32_t)len, &hd) && hd.l4proto == GRO_IPPROTO_TCP;
 
 	memset(pkt, 0, sizeof(*pkt));
 	*seg = (struct gro_seg){ .data = frame, .len = (uint32_t)len };
@@ -99,7 +99,7 @@ int gro_vnet_decode(const void *hdr, size_t hdr_size, uint8_t *frame, size_t len
 	 * checksum, if any, that is the TCP checksum. */
 	/* gso_size 0xFFFF is GSO_BY_FRAGS, a kernel-internal value that
 	 * Linux refuses from a virtio_net_hdr. */
-	if (!gso_size || gso_size == 0xffff || !tcp || hd.v6 != (base == GRO_VNET_GSO_TCPV6))
+	if (!gso_size || gso_size == 0xffff || !tcp || (hd.l3 == &gro_ipv6_layer) != (base == GRO_VNET_GSO_TCPV6))
 		return GRO_EPROTO;
 	if (pkt->csum_partial && (cstart != hd.l4_off || coff != 16))
 		return GRO_EPROTO;

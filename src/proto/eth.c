@@ -1,69 +1,197 @@
 // SPDX-License-Identifier: MIT
 /*
- * Ethernet and 802.1Q / 802.1ad VLAN tags.
+ * Ethernet and 802.1Q / 802.1ad VLAN tags: dev_gro_receive's MAC header
+ * comparison and vlan_gro_receive / vlan_gro_complete.
  *
- * Ethernet has no receive callback of its own: the MAC header (and every
- * tag after it) is part of the flow key, compared whole by the flow table,
- * as gro_list_prepare and vlan_gro_receive compare it. This file holds the
- * EtherType dispatch table, Linux's offload_base.
+ * The MAC header and every tag are part of the flow key, compared whole,
+ * as gro_list_prepare and vlan_gro_receive compare them. This file also
+ * holds the EtherType table, Linux's offload_base.
  */
-#include "gro_internal.h"
+#include "layer.h"
 
-static const struct gro_l2_ops *const l2_table[] = {
-	&gro_ipv4_ops,
-	&gro_ipv6_ops,
-	&gro_ctag_ops,
-	&gro_vlan_ops,
+static const struct gro_layer *const link_table[] = {
+	&gro_ipv4_layer,
+	&gro_ipv6_layer,
+	&gro_ctag_layer,
+	&gro_stag_layer,
 };
 
-static struct gro_flow *vlan_receive(struct gro_ctx *ctx, struct gro_cb *cb);
-
-static const struct gro_l2_ops *l2_find(uint16_t type)
+const struct gro_layer *gro_link_find(uint16_t type)
 {
 	unsigned i;
 
-	for (i = 0; i < sizeof(l2_table) / sizeof(l2_table[0]); i++)
-		if (l2_table[i]->type == type)
-			return l2_table[i];
+	for (i = 0; i < sizeof(link_table) / sizeof(link_table[0]); i++)
+		if (link_table[i]->proto == type)
+			return link_table[i];
 	return NULL;
 }
 
-struct gro_flow *gro_l2_receive(struct gro_ctx *ctx, struct gro_cb *cb, uint16_t type)
+const struct gro_layer *gro_link_at(unsigned i)
 {
-	const struct gro_l2_ops *ops = l2_find(type);
+	return i < sizeof(link_table) / sizeof(link_table[0]) ? link_table[i] : NULL;
+}
 
-	/* Without VLAN support the kernel has no handler for tagged frames. */
-	if (!ops || (!ctx->cfg.vlan && ops->receive == vlan_receive)) {
-		gro_cb_flush(cb, GRO_R_NOT_TCP);
+static const struct gro_layer *link_find(uint32_t type)
+{
+	return type < 0x10000 ? gro_link_find((uint16_t)type) : NULL;
+}
+
+static bool is_vlan(const struct gro_layer *l)
+{
+	return l == &gro_ctag_layer || l == &gro_stag_layer;
+}
+
+/* The layer for the EtherType at @p, or NULL (the frame goes up as is):
+ * without VLAN support the kernel has no handler for tagged frames. */
+static const struct gro_layer *link_next(const struct gro_ctx *ctx, const uint8_t *p)
+{
+	const struct gro_layer *l = gro_link_find(rd16(p));
+
+	return l && (ctx->cfg.vlan || !is_vlan(l)) ? l : NULL;
+}
+
+/* ---------------------------------------------------------------- Ethernet */
+
+static unsigned eth_key(struct gro_keyseg *k, uint32_t off, uint32_t end)
+{
+	(void)end;
+	/* Bytes 0-7 and 6-13: destination, source and EtherType. */
+	k[0] = (struct gro_keyseg){ (uint16_t)off, 8, ~0ull };
+	k[1] = (struct gro_keyseg){ (uint16_t)(off + 6), 8, ~0ull };
+	return 2;
+}
+
+static struct gro_flow *eth_receive(struct gro_ctx *ctx, struct gro_cb *cb)
+{
+	const struct gro_layer *next;
+
+	if (cb->off + ETH_HLEN > cb->len) {
+		gro_cb_flush(cb, GRO_R_MALFORMED);
 		return NULL;
 	}
-	return ops->receive(ctx, cb);
+	next = link_next(ctx, cb->data + cb->off + 12);
+	if (!next) {
+		gro_cb_flush(cb, GRO_R_UNHANDLED);
+		return NULL;
+	}
+	gro_cb_key(cb, &gro_eth_layer, cb->off, cb->off + ETH_HLEN);
+	cb->off += ETH_HLEN;
+	/* dev_gro_receive calls the first layer itself: not counted. */
+	return gro_enter(ctx, cb, next);
+}
+
+static void eth_complete(uint8_t *head, uint32_t off, unsigned level, const struct gro_flow *f,
+			 struct gro_pkt *pkt)
+{
+	gro_link_find(rd16(head + off + 12))->complete(head, off + ETH_HLEN, level, f, pkt);
+}
+
+static int eth_parse(const uint8_t *p, uint32_t len, uint32_t off, struct gro_hdr *h)
+{
+	if (off + ETH_HLEN > len)
+		return -1;
+	h->len = ETH_HLEN;
+	h->next = rd16(p + off + 12);
+	return 0;
+}
+
+static bool eth_fast(struct gro_fast *k, uint32_t off, uint32_t end, const struct gro_layer *next)
+{
+	(void)end;
+	gro_fast_mark(k->same, off, ETH_HLEN, 0xff);
+	gro_fast_sig(k, off + 12, 0xff, (uint8_t)(next->proto >> 8));
+	gro_fast_sig(k, off + 13, 0xff, (uint8_t)next->proto);
+	return true;
+}
+
+const struct gro_layer gro_eth_layer = {
+	.name = "eth",
+	.class = GRO_LC_LINK,
+	.fast_len = ETH_HLEN,
+	.receive = eth_receive,
+	.next = link_find,
+	.complete = eth_complete,
+	.parse = eth_parse,
+	.key = eth_key,
+	.fast = eth_fast,
+};
+
+/* ---------------------------------------------------------------- VLAN */
+
+/* The tag: TCI and the EtherType it carries. */
+static unsigned vlan_key(struct gro_keyseg *k, uint32_t off, uint32_t end)
+{
+	(void)end;
+	k[0] = (struct gro_keyseg){ (uint16_t)off, 4, 0xffffffffull };
+	return 1;
 }
 
 /* A tag whose inner EtherType nobody handles is delivered as is; otherwise
- * the tag is stepped over and the inner protocol decides. The tag bytes
- * (TCI and inner type) are in the compared MAC region. */
+ * the tag is stepped over and the inner protocol decides. */
 static struct gro_flow *vlan_receive(struct gro_ctx *ctx, struct gro_cb *cb)
 {
-	const struct gro_l2_ops *ops;
+	const struct gro_layer *next;
 
 	if (cb->off + 4 > cb->len) {
 		gro_cb_flush(cb, GRO_R_MALFORMED);
 		return NULL;
 	}
-	ops = l2_find(rd16(cb->data + cb->off + 2));
-	if (!ops) {
-		gro_cb_flush(cb, GRO_R_NOT_TCP);
+	next = link_next(ctx, cb->data + cb->off + 2);
+	if (!next) {
+		gro_cb_flush(cb, GRO_R_UNHANDLED);
 		return NULL;
 	}
+	gro_cb_key(cb, cb->stack[cb->nstack - 1], cb->off, cb->off + 4);
 	cb->off += 4;
-	/* Linux counts nested gro_receive calls and gives up at 15. */
-	if (++cb->depth == GRO_RECURSION_LIMIT) {
-		gro_cb_flush(cb, GRO_R_MALFORMED);
-		return NULL;
-	}
-	return ops->receive(ctx, cb);
+	return gro_call_receive(ctx, cb, next);
 }
 
-const struct gro_l2_ops gro_ctag_ops = { .type = 0x8100, .receive = vlan_receive };
-const struct gro_l2_ops gro_vlan_ops = { .type = 0x88a8, .receive = vlan_receive };
+static void vlan_complete(uint8_t *head, uint32_t off, unsigned level, const struct gro_flow *f,
+			  struct gro_pkt *pkt)
+{
+	gro_link_find(rd16(head + off + 2))->complete(head, off + 4, level, f, pkt);
+}
+
+static int vlan_parse(const uint8_t *p, uint32_t len, uint32_t off, struct gro_hdr *h)
+{
+	if (off + 4 > len)
+		return -1;
+	h->len = 4;
+	h->next = rd16(p + off + 2);
+	return 0;
+}
+
+static bool vlan_fast(struct gro_fast *k, uint32_t off, uint32_t end, const struct gro_layer *next)
+{
+	(void)end;
+	gro_fast_mark(k->same, off, 4, 0xff);
+	gro_fast_sig(k, off + 2, 0xff, (uint8_t)(next->proto >> 8));
+	gro_fast_sig(k, off + 3, 0xff, (uint8_t)next->proto);
+	return true;
+}
+
+const struct gro_layer gro_ctag_layer = {
+	.name = "vlan",
+	.proto = ETH_P_8021Q,
+	.class = GRO_LC_LINK,
+	.fast_len = 4,
+	.receive = vlan_receive,
+	.next = link_find,
+	.complete = vlan_complete,
+	.parse = vlan_parse,
+	.key = vlan_key,
+	.fast = vlan_fast,
+};
+
+const struct gro_layer gro_stag_layer = {
+	.name = "vlan-ad",
+	.proto = ETH_P_8021AD,
+	.class = GRO_LC_LINK,
+	.fast_len = 4,
+	.receive = vlan_receive,
+	.next = link_find,
+	.complete = vlan_complete,
+	.parse = vlan_parse,
+	.key = vlan_key,
+	.fast = vlan_fast,
+};

@@ -5,43 +5,68 @@
  * Only plain headers merge: IHL 5, not a fragment, a good header checksum.
  * The flow key is protocol and addresses; the fields that must match
  * between segments of a flow (TTL, TOS, DF, the IP ID sequence) are checked
- * later, from TCP, because only the innermost header's ID can be judged.
+ * later, from the transport layer, because only there is the flow known
+ * and, in a tunnel, only the innermost header's ID can be judged.
  */
 #include <arpa/inet.h>
 
-#include "gro_internal.h"
+#include "layer.h"
 
 #define IP_DF		0x4000
 #define IP_MF		0x2000
 #define IP_OFFSET	0x1fff
 
-/* The transport table, Linux's inet_offloads[]: TCP is the protocol we
- * merge. Everything else (UDP included, whose GRO needs a socket that asked
- * for it) is delivered as is, and leaves held flows alone. */
-static const struct gro_l4_ops *const l4_table[256] = {
-	[6] = &gro_tcp_ops,
+/* What IPv4 carries, Linux's inet_offloads[]: TCP is the protocol merged.
+ * Everything else (UDP included, whose GRO needs a socket that asked for
+ * it) is delivered as is, and leaves held flows alone. */
+static const struct gro_layer *const inet4_table[256] = {
+	[GRO_IPPROTO_TCP] = &gro_tcp4_layer,
 };
 
-const struct gro_l4_ops *gro_l4_find(uint8_t proto)
+const struct gro_layer *gro_inet4_find(uint8_t proto)
 {
-	return l4_table[proto];
+	return inet4_table[proto];
 }
 
-struct gro_flow *gro_ipv4_receive(struct gro_ctx *ctx, struct gro_cb *cb)
+static const struct gro_layer *ipv4_next(uint32_t proto)
 {
-	const struct gro_l4_ops *l4;
+	return proto < 256 ? inet4_table[proto] : NULL;
+}
+
+/* Is the ones'-complement sum of a 20-byte IPv4 header all ones? Any
+ * grouping of the words gives the same folded sum, so five loads do. */
+static inline bool hdr_csum_ok(const uint8_t *iph)
+{
+	uint64_t s = (uint64_t)ld32(iph) + ld32(iph + 4) + ld32(iph + 8) + ld32(iph + 12) +
+		     ld32(iph + 16);
+
+	return gro_csum16_fold_inline(s) == 0xffff;
+}
+
+static unsigned ipv4_key(struct gro_keyseg *k, uint32_t off, uint32_t end)
+{
+	(void)end;
+	k[0] = (struct gro_keyseg){ (uint16_t)(off + 12), 8, ~0ull };	/* addresses */
+	k[1] = (struct gro_keyseg){ (uint16_t)(off + 9), 1, 0xff };	/* protocol */
+	return 2;
+}
+
+static struct gro_flow *ipv4_receive(struct gro_ctx *ctx, struct gro_cb *cb)
+{
+	const struct gro_layer *next;
 	const uint8_t *iph;
 	uint32_t off = cb->off;
 	uint16_t frag;
 
+	(void)ctx;
 	if (off + 20 > cb->len) {
 		gro_cb_flush(cb, GRO_R_MALFORMED);
 		return NULL;
 	}
 	iph = cb->data + off;
-	l4 = gro_l4_find(iph[9]);
-	if (!l4) {
-		gro_cb_flush(cb, GRO_R_NOT_TCP);
+	next = gro_inet4_find(iph[9]);
+	if (!next) {
+		gro_cb_flush(cb, GRO_R_UNHANDLED);
 		return NULL;
 	}
 	if (iph[0] != 0x45) {
@@ -53,85 +78,131 @@ struct gro_flow *gro_ipv4_receive(struct gro_ctx *ctx, struct gro_cb *cb)
 		gro_cb_flush(cb, GRO_R_IP_FRAG);
 		return NULL;
 	}
-	if (!gro_ip4_hdr_csum_ok(iph)) {
+	if (!hdr_csum_ok(iph)) {
 		gro_cb_flush(cb, GRO_R_IP_CSUM);
 		return NULL;
 	}
 	/* A length that disagrees with the frame (Ethernet padding, say) or
-	 * the reserved fragment bit: not merged, but it still goes on to TCP,
-	 * where it ends its flow like any other mismatch. */
+	 * the reserved fragment bit: not merged, but it still goes on to the
+	 * transport layer, where it ends its flow like any other mismatch. */
 	if ((uint16_t)(rd16(iph + 2) ^ (cb->len - off)) | (frag & ~IP_DF))
 		gro_cb_flush(cb, GRO_R_IP_LEN);
 
-	cb->l3_off = (uint16_t)off;
-	cb->v6 = 0;
+	gro_cb_network(cb, &gro_ipv4_layer, off);
+	gro_cb_key(cb, &gro_ipv4_layer, off, off + 20);
 	cb->off = off + 20;
-	if (++cb->depth == GRO_RECURSION_LIMIT) {
-		gro_cb_flush(cb, GRO_R_MALFORMED);
-		return NULL;
-	}
-	/* TCP is the only entry: called by name, not through the table. */
-	return l4 == &gro_tcp_ops ? gro_tcp_receive(ctx, cb) : l4->receive(ctx, cb);
-}
-
-bool gro_ipv4_same_flow(const struct gro_cb *cb, const uint8_t *head, const struct gro_flow *f)
-{
-	const uint8_t *iph = cb->data + cb->l3_off, *iph2 = head + f->l3_off;
-
-	return iph[9] == iph2[9] && ld64(iph + 12) == ld64(iph2 + 12);
+	return gro_call_receive(ctx, cb, next);
 }
 
 /*
  * TTL, TOS (ECN included) and DF must match the first segment. The ID must
  * be the first segment's plus the number of segments merged, or, if the
  * second segment repeated the first's ID, stay fixed from then on: the
- * choice is made once, on the second segment, so that segmentation can
- * give every segment back its ID. 6.18 accepts a fixed ID with DF clear
- * too (seen on the live kernel), and records it as FIXEDID.
+ * choice is made once, on the second segment, for this header's level, so
+ * that segmentation can give every segment back its ID. 6.18 accepts a
+ * fixed ID with DF clear too (seen on the live kernel), and records it as
+ * FIXEDID.
  */
-static inline uint32_t inet_flush(const uint8_t *iph, const uint8_t *iph2, struct gro_flow *f)
+static uint32_t inet_flush(const uint8_t *iph, const uint8_t *iph2, unsigned level,
+			   struct gro_flow *f)
 {
 	uint32_t id = rd32(iph + 4), id2 = rd32(iph2 + 4);
 	uint16_t ipid_offset = (uint16_t)((id >> 16) - (id2 >> 16));
-	uint32_t df = id & IP_DF;
+	uint8_t bit = (uint8_t)(1u << level);
 
-	if ((iph[8] ^ iph2[8]) | (iph[1] ^ iph2[1]) | (df ^ (id2 & IP_DF)))
+	if ((iph[8] ^ iph2[8]) | (iph[1] ^ iph2[1]) | ((id ^ id2) & IP_DF))
 		return 1;
 	if (f->count == 1 && !ipid_offset)
-		f->fixedid = 1;
-	return ipid_offset ^ (f->count * !f->fixedid);
+		f->fixedid |= bit;
+	return ipid_offset ^ (f->count * !(f->fixedid & bit));
 }
 
-uint32_t gro_inet_flush(const uint8_t *iph, const uint8_t *iph2, struct gro_flow *f)
+static uint32_t ipv4_net_flush(const struct gro_cb *cb, unsigned level, const uint8_t *head,
+			       struct gro_flow *f)
 {
-	return inet_flush(iph, iph2, f);
+	uint32_t off = cb->nhoff[level];
+
+	return inet_flush(cb->data + off, head + off, level, f);
 }
 
-uint32_t gro_ipv4_net_flush(const struct gro_cb *cb, const uint8_t *head, struct gro_flow *f)
+/* IPv6's flush applies IPv4's rule to a header whose version nibble says 4
+ * (see ipv6.c). */
+uint32_t gro_inet_flush(const uint8_t *iph, const uint8_t *iph2, unsigned level,
+			struct gro_flow *f)
 {
-	return inet_flush(cb->data + cb->l3_off, head + f->l3_off, f);
+	return inet_flush(iph, iph2, level, f);
 }
 
-uint64_t gro_ipv4_pseudo(const uint8_t *iph, uint32_t len, uint8_t proto)
+static uint64_t ipv4_pseudo(const uint8_t *iph, uint32_t len, uint8_t proto)
 {
 	return (uint64_t)ld32(iph + 12) + ld32(iph + 16) + htonl(proto) + htonl(len);
 }
 
-static uint32_t ipv4_complete(uint8_t *head, const struct gro_flow *f)
+static void ipv4_complete(uint8_t *head, uint32_t off, unsigned level, const struct gro_flow *f,
+			  struct gro_pkt *pkt)
 {
-	uint8_t *iph = head + f->l3_off;
-	uint16_t old = rd16(iph + 2), now = (uint16_t)(f->tot - f->l3_off);
+	uint8_t *iph = head + off;
+	uint16_t old = rd16(iph + 2), now = (uint16_t)(f->tot - off);
 
 	wr16(iph + 2, now);
 	gro_csum_replace2(iph + 10, old, now);
-	return GRO_GSO_TCPV4 | (f->fixedid ? GRO_GSO_TCP_FIXEDID : 0);
+	pkt->l3_off = (uint16_t)off;
+	if (f->fixedid & (1u << level))
+		pkt->gso_type |= level ? GRO_GSO_TCP_FIXEDID_INNER : GRO_GSO_TCP_FIXEDID;
+	gro_inet4_find(iph[9])->complete(head, off + 20, level + 1, f, pkt);
 }
 
-const struct gro_l2_ops gro_ipv4_ops = { .type = 0x0800, .receive = gro_ipv4_receive };
+static int ipv4_parse(const uint8_t *p, uint32_t len, uint32_t off, struct gro_hdr *h)
+{
+	uint32_t ihl;
 
-const struct gro_l3_ops gro_ipv4_l3 = {
-	.same_flow = gro_ipv4_same_flow,
-	.net_flush = gro_ipv4_net_flush,
-	.pseudo = gro_ipv4_pseudo,
+	if (off + 20 > len || (p[off] >> 4) != 4)
+		return -1;
+	ihl = (p[off] & 15) * 4u;
+	if (ihl < 20 || off + ihl > len)
+		return -1;
+	h->len = ihl;
+	h->next = p[off + 9];
+	return 0;
+}
+
+/* The rules above, as a fast kind states them: the header equal to the
+ * head's but for tot_len, ID and checksum; tot_len exact; the checksum
+ * valid; the ID a counter; no fragment bits in a flow's first frame. */
+static bool ipv4_fast(struct gro_fast *k, uint32_t off, uint32_t end, const struct gro_layer *next)
+{
+	if (end != off + 20 || off + 20 > GRO_FAST_HDR || k->nlen == GRO_ENCAP_MAX ||
+	    k->ncsum == GRO_ENCAP_MAX || k->nzero == GRO_ENCAP_MAX)
+		return false;
+	gro_fast_mark(k->same, off, 2, 0xff);		/* version, IHL, TOS */
+	gro_fast_mark(k->same, off + 6, 14, 0xff);	/* fragment field, TTL, protocol, addresses */
+	k->same[off + 10] = k->same[off + 11] = 0;	/* but the checksum */
+	gro_fast_sig(k, off, 0xff, 0x45);
+	gro_fast_sig(k, off + 9, 0xff, (uint8_t)next->proto);
+	k->lenf[k->nlen].off = (uint16_t)(off + 2);
+	k->lenf[k->nlen++].base = (uint16_t)off;
+	k->csum[k->ncsum].off = (uint16_t)off;
+	k->csum[k->ncsum].len = 20;
+	k->csum[k->ncsum].id = (uint16_t)(off + 4);
+	k->csum[k->ncsum++].level = (uint8_t)(k->net ? 1 : 0);
+	k->zero[k->nzero].off = (uint16_t)(off + 6);
+	k->zero[k->nzero++].mask = (uint16_t)~IP_DF;
+	k->net = &gro_ipv4_layer;
+	k->l3_off = (uint16_t)off;
+	return true;
+}
+
+const struct gro_layer gro_ipv4_layer = {
+	.name = "ipv4",
+	.proto = ETH_P_IPV4,
+	.class = GRO_LC_NET,
+	.fast_len = 20,
+	.receive = ipv4_receive,
+	.next = ipv4_next,
+	.net_flush = ipv4_net_flush,
+	.pseudo = ipv4_pseudo,
 	.complete = ipv4_complete,
+	.parse = ipv4_parse,
+	.key = ipv4_key,
+	.fast = ipv4_fast,
 };

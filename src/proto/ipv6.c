@@ -10,21 +10,80 @@
  */
 #include <arpa/inet.h>
 
-#include "gro_internal.h"
+#include "layer.h"
 
-#define NEXTHDR_HOP	0
-#define NEXTHDR_ROUTING	43
-#define NEXTHDR_DEST	60
+/* What IPv6 carries, Linux's inet6_offloads[]. */
+static const struct gro_layer *const inet6_table[256] = {
+	[GRO_IPPROTO_TCP] = &gro_tcp6_layer,
+};
+
+const struct gro_layer *gro_inet6_find(uint8_t proto)
+{
+	return inet6_table[proto];
+}
+
+static const struct gro_layer *ipv6_next(uint32_t proto)
+{
+	return proto < 256 ? inet6_table[proto] : NULL;
+}
 
 /* Extension headers GRO steps over (and keeps in the flow key). */
 static bool skippable(uint8_t nh)
 {
-	return nh == NEXTHDR_HOP || nh == NEXTHDR_ROUTING || nh == NEXTHDR_DEST;
+	return nh == GRO_IPPROTO_HOPOPTS || nh == GRO_IPPROTO_ROUTING || nh == GRO_IPPROTO_DSTOPTS;
 }
 
-struct gro_flow *gro_ipv6_receive(struct gro_ctx *ctx, struct gro_cb *cb)
+/* Step over the extension headers after the fixed header at @off: the
+ * protocol that follows them and, in *@end, where it starts. */
+static uint8_t skip_exthdrs(const uint8_t *p, uint32_t len, uint32_t off, uint32_t *end)
 {
-	const struct gro_l4_ops *l4;
+	uint8_t proto = p[off + 6];
+
+	*end = off + 40;
+	while (!gro_inet6_find(proto) && skippable(proto)) {
+		uint32_t hl;
+
+		if (*end + 2 > len)
+			break;
+		hl = (p[*end + 1] + 1u) * 8;
+		if (*end + hl > len)
+			break;
+		proto = p[*end];
+		*end += hl;
+	}
+	return proto;
+}
+
+/* Version and flow label, next header: one word under a mask. Traffic
+ * class and hop limit are not part of the key: a change there ends the
+ * flow (ipv6_net_flush) rather than starting another. */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define IP6_KEY_WORD0	0x00ff0000ffff0ff0ull
+#else
+#define IP6_KEY_WORD0	0xf00fffff0000ff00ull
+#endif
+
+static unsigned ipv6_key(struct gro_keyseg *k, uint32_t off, uint32_t end)
+{
+	unsigned n = 5;
+
+	k[0] = (struct gro_keyseg){ (uint16_t)off, 8, IP6_KEY_WORD0 };
+	k[1] = (struct gro_keyseg){ (uint16_t)(off + 8), 8, ~0ull };
+	k[2] = (struct gro_keyseg){ (uint16_t)(off + 16), 8, ~0ull };
+	k[3] = (struct gro_keyseg){ (uint16_t)(off + 24), 8, ~0ull };
+	k[4] = (struct gro_keyseg){ (uint16_t)(off + 32), 8, ~0ull };
+	if (end > off + 40) {
+		/* Extension headers, whole; a range longer than 8 bytes, or
+		 * one word under a mask (they come in multiples of 8). */
+		k[5] = (struct gro_keyseg){ (uint16_t)(off + 40), (uint16_t)(end - off - 40), ~0ull };
+		n = 6;
+	}
+	return n;
+}
+
+static struct gro_flow *ipv6_receive(struct gro_ctx *ctx, struct gro_cb *cb)
+{
+	const struct gro_layer *next;
 	const uint8_t *iph;
 	uint32_t off = cb->off, end = off + 40;
 	uint8_t proto;
@@ -36,78 +95,103 @@ struct gro_flow *gro_ipv6_receive(struct gro_ctx *ctx, struct gro_cb *cb)
 	}
 	iph = cb->data + off;
 	badlen = rd16(iph + 4) != cb->len - end;
-	proto = iph[6];
-	l4 = gro_l4_find(proto);
-	while (!l4 && skippable(proto)) {
-		uint32_t hl;
-
-		if (end + 2 > cb->len)
-			break;
-		hl = (cb->data[end + 1] + 1u) * 8;
-		if (end + hl > cb->len)
-			break;
-		proto = cb->data[end];
-		end += hl;
-		l4 = gro_l4_find(proto);
-	}
-	if (!l4) {
-		gro_cb_flush(cb, GRO_R_NOT_TCP);
+	proto = skip_exthdrs(cb->data, cb->len, off, &end);
+	next = gro_inet6_find(proto);
+	if (!next) {
+		gro_cb_flush(cb, GRO_R_UNHANDLED);
 		return NULL;
 	}
 	/* payload_len must describe the frame exactly: padding or a jumbo
-	 * length is not merged, but still ends its flow in TCP. */
+	 * length is not merged, but still ends its flow. */
 	if (badlen)
 		gro_cb_flush(cb, GRO_R_IP_LEN);
 
-	cb->l3_off = (uint16_t)off;
-	cb->v6 = 1;
+	gro_cb_network(cb, &gro_ipv6_layer, off);
+	gro_cb_key(cb, &gro_ipv6_layer, off, end);
 	cb->off = end;
-	if (++cb->depth == GRO_RECURSION_LIMIT) {
-		gro_cb_flush(cb, GRO_R_MALFORMED);
-		return NULL;
-	}
-	return l4 == &gro_tcp_ops ? gro_tcp_receive(ctx, cb) : l4->receive(ctx, cb);
+	return gro_call_receive(ctx, cb, next);
 }
 
-bool gro_ipv6_same_flow(const struct gro_cb *cb, const uint8_t *head, const struct gro_flow *f)
+static uint32_t ipv6_net_flush(const struct gro_cb *cb, unsigned level, const uint8_t *head,
+			       struct gro_flow *f)
 {
-	const uint8_t *iph = cb->data + cb->l3_off, *iph2 = head + f->l3_off;
-
-	/* Traffic class and hop limit are not part of the key: a change
-	 * there ends the flow (ipv6_net_flush) rather than starting another. */
-	return !((ld32(iph) ^ ld32(iph2)) & htonl(0xf00fffff)) &&
-	       iph[6] == iph2[6] &&
-	       !memcmp(iph + 8, iph2 + 8, 32) &&
-	       !memcmp(iph + 40, iph2 + 40, cb->l4_off - cb->l3_off - 40u);
-}
-
-uint32_t gro_ipv6_net_flush(const struct gro_cb *cb, const uint8_t *head, struct gro_flow *f)
-{
-	const uint8_t *iph = cb->data + cb->l3_off, *iph2 = head + f->l3_off;
+	const uint8_t *iph = cb->data + cb->nhoff[level], *iph2 = head + cb->nhoff[level];
 
 	/* Linux picks the check by the version nibble of the arriving
 	 * header, which nobody verified for EtherType 0x86dd. */
 	if ((iph[0] >> 4) != 6)
-		return gro_inet_flush(iph, iph2, f);
+		return gro_inet_flush(iph, iph2, level, f);
 	return ((ld32(iph) ^ ld32(iph2)) & htonl(0x0ff00000)) | (uint32_t)(iph[7] ^ iph2[7]);
 }
 
-uint64_t gro_ipv6_pseudo(const uint8_t *iph, uint32_t len, uint8_t proto)
+static uint64_t ipv6_pseudo(const uint8_t *iph, uint32_t len, uint8_t proto)
 {
 	return gro_csum_partial(iph + 8, 32, (uint64_t)htonl(len) + htonl(proto));
 }
 
-static uint32_t ipv6_complete(uint8_t *head, const struct gro_flow *f)
+static void ipv6_complete(uint8_t *head, uint32_t off, unsigned level, const struct gro_flow *f,
+			  struct gro_pkt *pkt)
 {
-	wr16(head + f->l3_off + 4, (uint16_t)(f->tot - f->l3_off - 40));
-	return GRO_GSO_TCPV6;
+	uint32_t end;
+	uint8_t proto;
+
+	wr16(head + off + 4, (uint16_t)(f->tot - off - 40));
+	pkt->l3_off = (uint16_t)off;
+	/* The head passed receive: its extension headers are all there. */
+	proto = skip_exthdrs(head, f->tot, off, &end);
+	gro_inet6_find(proto)->complete(head, end, level + 1, f, pkt);
 }
 
-const struct gro_l2_ops gro_ipv6_ops = { .type = 0x86dd, .receive = gro_ipv6_receive };
+static int ipv6_parse(const uint8_t *p, uint32_t len, uint32_t off, struct gro_hdr *h)
+{
+	uint32_t end = off + 40;
+	uint8_t proto;
 
-const struct gro_l3_ops gro_ipv6_l3 = {
-	.same_flow = gro_ipv6_same_flow,
-	.net_flush = gro_ipv6_net_flush,
-	.pseudo = gro_ipv6_pseudo,
+	/* The version nibble is not checked, as neither GRO nor GSO does
+	 * in Linux: the EtherType decides. */
+	if (end > len)
+		return -1;
+	proto = p[off + 6];
+	while (skippable(proto)) {
+		if (end + 2 > len || end + (p[end + 1] + 1u) * 8 > len)
+			return -1;
+		proto = p[end];
+		end += (p[end + 1] + 1u) * 8;
+	}
+	h->len = end - off;
+	h->next = proto;
+	return 0;
+}
+
+/* The rules above for a fast kind: no extension headers; the header equal
+ * to the head's but for payload_len; payload_len exact; version 6 (any
+ * other takes IPv4's checks in Linux, so the layered path). */
+static bool ipv6_fast(struct gro_fast *k, uint32_t off, uint32_t end, const struct gro_layer *next)
+{
+	if (end != off + 40 || off + 40 > GRO_FAST_HDR || k->nlen == GRO_ENCAP_MAX)
+		return false;
+	gro_fast_mark(k->same, off, 4, 0xff);		/* version, traffic class, flow label */
+	gro_fast_mark(k->same, off + 6, 34, 0xff);	/* next header, hop limit, addresses */
+	gro_fast_sig(k, off, 0xf0, 0x60);
+	gro_fast_sig(k, off + 6, 0xff, (uint8_t)next->proto);
+	k->lenf[k->nlen].off = (uint16_t)(off + 4);
+	k->lenf[k->nlen++].base = (uint16_t)(off + 40);
+	k->net = &gro_ipv6_layer;
+	k->l3_off = (uint16_t)off;
+	return true;
+}
+
+const struct gro_layer gro_ipv6_layer = {
+	.name = "ipv6",
+	.proto = ETH_P_IPV6,
+	.class = GRO_LC_NET,
+	.fast_len = 40,
+	.receive = ipv6_receive,
+	.next = ipv6_next,
+	.net_flush = ipv6_net_flush,
+	.pseudo = ipv6_pseudo,
 	.complete = ipv6_complete,
+	.parse = ipv6_parse,
+	.key = ipv6_key,
+	.fast = ipv6_fast,
 };

@@ -1,0 +1,566 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The fast path: the layered path's decisions, made without going down
+ * the layers, for frames of a known kind.
+ *
+ * A kind is a stack of layers at fixed offsets (Ethernet + IPv4 without
+ * options + TCP, say). Each layer of the stack has said, as data, what its
+ * rules check (struct gro_fast): which bytes a segment must have equal to
+ * its flow's head, which length fields must describe the frame, which
+ * headers carry a checksum and an ID counter, where the sequence number and
+ * flags are, what makes a frame of the kind, and its part of the flow key.
+ * The code here applies that data and knows no protocol. Kinds for every
+ * untagged stack the tables offer are made when a context is created; a
+ * held flow whose stack has none yet (VLAN tags) makes one.
+ *
+ * Every frame the fast path cannot decide on its own (anything unusual, or
+ * one that would end a flow for a reason other than its size or flags) goes
+ * to the layered path unchanged, which decides and says why. So:
+ *
+ * - gro_fast_continue(): a run of segments continuing the flow the frame
+ *   before found or started, the common case of a bulk transfer.
+ * - gro_fast_receive(): one frame, its flow found through the table: it
+ *   joins its flow, starts one, or, with no flow to end, goes up as is.
+ */
+#include <stdlib.h>
+
+#include "layer.h"
+
+#define GRO_FAST_KINDS	16
+
+/* ---------------------------------------------------------------- kinds */
+
+static uint32_t round16(uint32_t n) { return (n + 15) & ~15u; }
+
+/* Make kind @k from the stack @stack at offsets @soff (@n layers; the last
+ * is the transport layer, whose header starts at soff[n - 1]). */
+static bool build_kind(struct gro_fast *k, const struct gro_layer *const *stack,
+		       const uint16_t *soff, unsigned n)
+{
+	uint32_t i, j, last_sig = 0, last_key = 0;
+
+	memset(k, 0, sizeof(*k));
+	if (n < 2 || n > GRO_FAST_LAYERS || stack[n - 1]->class != GRO_LC_TRANSPORT)
+		return false;
+	for (i = 0; i < n; i++) {
+		const struct gro_layer *l = stack[i], *next = i + 1 < n ? stack[i + 1] : NULL;
+		uint32_t end = next ? soff[i + 1] : soff[i];
+
+		if (!l->fast || !l->fast(k, soff[i], end, next))
+			return false;
+		k->stack[i] = l;
+		k->soff[i] = soff[i];
+		k->nkey += l->key(k->keyseg + k->nkey, soff[i], end);
+	}
+	k->nstack = (uint8_t)n;
+	/* Every kind's frames are at least 54 bytes (Ethernet, IPv4, TCP):
+	 * the comparisons below count on three whole blocks. */
+	if (!k->net || k->l4_off + k->min_hlen < 48)
+		return false;
+	for (i = 0; i < k->nkey; i++) {
+		const struct gro_keyseg *s = &k->keyseg[i];
+
+		for (j = 0; j < (s->len > 8 ? s->len : 8u); j++) {
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+			uint8_t b = s->len > 8 ? 0xff : (uint8_t)(s->mask >> (8 * j));
+#else
+			uint8_t b = s->len > 8 ? 0xff : (uint8_t)(s->mask >> (56 - 8 * j));
+#endif
+			if (b && s->off + j < GRO_FAST_HDR) {
+				k->key[s->off + j] |= b;
+				if (s->off + j + 1 > last_key)
+					last_key = s->off + j + 1;
+			}
+		}
+	}
+	for (i = 0; i < GRO_FAST_HDR; i++)
+		if (k->sig_mask[i])
+			last_sig = i + 1;
+	k->key_span = (uint16_t)round16(last_key);
+	k->sig_span = (uint16_t)round16(last_sig);
+	return k->key_span <= k->l4_off + k->min_hlen && k->sig_span <= k->l4_off + k->min_hlen;
+}
+
+/* The kinds of every untagged stack: Ethernet, a network layer it carries,
+ * a transport layer that one carries. */
+int gro_fast_init(struct gro_ctx *ctx)
+{
+	struct gro_fast *kinds = aligned_alloc(64, GRO_FAST_KINDS * sizeof(*kinds));
+	const struct gro_layer *net;
+	unsigned i, p;
+
+	ctx->fast = kinds;
+	ctx->nfast = 1;
+	if (!kinds)
+		return GRO_ENOMEM;
+	ctx->memory += GRO_FAST_KINDS * sizeof(*kinds);
+	for (i = 0; (net = gro_link_at(i)); i++) {
+		if (net->class != GRO_LC_NET)
+			continue;
+		for (p = 0; p < 256 && ctx->nfast < GRO_FAST_KINDS; p++) {
+			const struct gro_layer *stack[3] = { &gro_eth_layer, net, net->next(p) };
+			uint16_t soff[3] = { 0, ETH_HLEN, (uint16_t)(ETH_HLEN + net->fast_len) };
+
+			if (stack[2] && build_kind(&kinds[ctx->nfast], stack, soff, 3))
+				ctx->nfast++;
+		}
+	}
+	return GRO_OK;
+}
+
+void gro_fast_free(struct gro_ctx *ctx)
+{
+	free((void *)ctx->fast);
+	ctx->fast = NULL;
+}
+
+/* ---------------------------------------------------------------- comparisons */
+
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && defined(__SSE2__)
+#include <emmintrin.h>
+
+typedef __m128i block_t;
+
+static inline block_t ld_block(const void *p) { return _mm_loadu_si128((const __m128i *)p); }
+
+/* (a ^ b) & m, ORed into d */
+static inline block_t diff_block(block_t d, const uint8_t *a, const uint8_t *b, const void *m)
+{
+	return _mm_or_si128(d, _mm_and_si128(_mm_xor_si128(ld_block(a), ld_block(b)), ld_block(m)));
+}
+
+static inline bool block_zero(block_t d)
+{
+	return _mm_movemask_epi8(_mm_cmpeq_epi8(d, _mm_setzero_si128())) == 0xffff;
+}
+
+static inline block_t block_clear(void) { return _mm_setzero_si128(); }
+
+/* d | (x & k) */
+static inline block_t keep_or(block_t d, block_t x, const void *k)
+{
+	return _mm_or_si128(d, _mm_and_si128(x, ld_block(k)));
+}
+#else
+typedef struct { uint64_t w[2]; } block_t;
+
+static inline block_t diff_block(block_t d, const uint8_t *a, const uint8_t *b, const void *m)
+{
+	const uint8_t *mb = m;
+
+	d.w[0] |= (ld64(a) ^ ld64(b)) & ld64(mb);
+	d.w[1] |= (ld64(a + 8) ^ ld64(b + 8)) & ld64(mb + 8);
+	return d;
+}
+
+static inline bool block_zero(block_t d) { return !(d.w[0] | d.w[1]); }
+
+static inline block_t block_clear(void) { return (block_t){ { 0, 0 } }; }
+
+static inline block_t keep_or(block_t d, block_t x, const void *k)
+{
+	const uint8_t *kb = k;
+
+	d.w[0] |= x.w[0] & ld64(kb);
+	d.w[1] |= x.w[1] & ld64(kb + 8);
+	return d;
+}
+#endif
+
+/* 16 bytes of 0xff, then 16 of 0: a block loaded at 16 - r keeps r bytes. */
+static const uint8_t keep_first[32] = { [0 ... 15] = 0xff };
+
+/* The shape of a comparison of the first n bytes of two frames: n / 16
+ * whole blocks, then a last block cut to the n % 16 bytes left, if any. */
+struct cmp {
+	uint32_t full;
+	uint32_t rest;		/* bytes in the last block, 0 if none */
+	uint32_t span;		/* bytes read: n rounded up to a block */
+};
+
+static inline struct cmp cmp_shape(uint32_t n)
+{
+	struct cmp c = { n / 16, n % 16, round16(n) };
+
+	return c;
+}
+
+/* Are @a and @b equal under mask @m over the bytes @c covers? Reads
+ * c->span bytes of each: the caller makes sure both frames are that long.
+ * Every kind's headers are at least 48 bytes: three whole blocks always. */
+static inline __attribute__((always_inline)) bool
+hdr_equal(const uint8_t *a, const uint8_t *b, const uint8_t *m, const struct cmp *c)
+{
+	block_t d = block_clear();
+	uint32_t i;
+
+	d = diff_block(d, a, b, m);
+	d = diff_block(d, a + 16, b + 16, m + 16);
+	d = diff_block(d, a + 32, b + 32, m + 32);
+	for (i = 48; i < 16 * c->full; i += 16)
+		d = diff_block(d, a + i, b + i, m + i);
+	if (c->rest) {
+		block_t x = block_clear();
+
+		x = diff_block(x, a + i, b + i, m + i);
+		d = keep_or(d, x, keep_first + 16 - c->rest);
+	}
+	return block_zero(d);
+}
+
+/* Is the frame at @p of kind @k (its signature bytes, whole blocks)? */
+static inline bool sig_match(const uint8_t *p, const struct gro_fast *k)
+{
+	block_t d = block_clear();
+	uint32_t i;
+
+	for (i = 0; i < k->sig_span; i += 16)
+		d = diff_block(d, p + i, k->sig_val + i, k->sig_mask + i);
+	return block_zero(d);
+}
+
+/* A frame's kind, or 0. */
+static inline uint8_t classify(const struct gro_ctx *ctx, const uint8_t *p, uint32_t len)
+{
+	uint32_t i;
+
+	if (!p)
+		return 0;
+	for (i = 1; i < ctx->nfast; i++) {
+		const struct gro_fast *k = &ctx->fast[i];
+
+		if (len >= (uint32_t)k->l4_off + k->min_hlen && sig_match(p, k))
+			return (uint8_t)i;
+	}
+	return 0;
+}
+
+/* A held flow's kind, found or made from the stack its head went down. */
+uint8_t gro_fast_kind_of(const struct gro_ctx *ctx, const struct gro_cb *cb)
+{
+	struct gro_ctx *w = (struct gro_ctx *)ctx;
+	struct gro_fast *k;
+	uint8_t kind = classify(ctx, cb->data, cb->len);
+
+	if (kind)
+		return kind;
+	if (ctx->nfast == GRO_FAST_KINDS)
+		return 0;
+	k = (struct gro_fast *)&ctx->fast[ctx->nfast];
+	if (!build_kind(k, cb->stack, cb->soff, cb->nstack) || cb->len < k->l4_off + k->min_hlen ||
+	    !sig_match(cb->data, k))
+		return 0;
+	return (uint8_t)w->nfast++;
+}
+
+/* ---------------------------------------------------------------- per-frame checks */
+
+/* Is the ones'-complement sum of the @len-byte header at @p all ones? */
+static inline bool hdr_csum_ok(const uint8_t *p, uint32_t len)
+{
+	uint64_t s = 0;
+	uint32_t i;
+
+	for (i = 0; i < len; i += 4)
+		s += ld32(p + i);
+	return gro_csum16_fold_inline(s) == 0xffff;
+}
+
+/* The transport checksum of the frame @p, @len with its header at @l4. */
+static bool l4_csum_ok(const struct gro_fast *k, const uint8_t *p, uint32_t len)
+{
+	uint32_t l4len = len - k->l4_off;
+	uint64_t sum = k->net->pseudo(p + k->l3_off, l4len, k->l4proto);
+
+	return gro_csum16_fold(gro_csum_partial(p + k->l4_off, l4len, sum)) == 0xffff;
+}
+
+/* What of a flow a run of segments changes, in registers for the run, and
+ * what it reads on every segment: loaded once, since the compiler cannot
+ * tell that the node stores in between leave them alone. */
+struct run {
+	uint32_t tot, next_seq, count, last;
+	uint32_t hdr_len, gso_size, max_size, max_segs, verify;
+	uint16_t head_id[GRO_ENCAP_MAX];
+};
+
+static inline void run_load(struct run *r, const struct gro_ctx *ctx, const struct gro_flow *f,
+			    const struct gro_fast *k)
+{
+	uint32_t j;
+
+	r->hdr_len = f->hdr_len;
+	r->gso_size = f->gso_size;
+	r->max_size = ctx->cfg.max_size;
+	r->max_segs = ctx->cfg.max_segs;
+	r->verify = ctx->cfg.csum != GRO_CSUM_TRUST;
+	for (j = 0; j < k->ncsum; j++)
+		r->head_id[j] = (uint16_t)rd16(f->head + k->csum[j].id);
+	r->tot = f->tot;
+	r->next_seq = f->l4.seg.next_seq;
+	r->count = f->count;
+	r->last = f->last;
+}
+
+static inline void run_store(const struct run *r, struct gro_flow *f)
+{
+	f->tot = r->tot;
+	f->l4.seg.next_seq = r->next_seq;
+	f->count = (uint16_t)r->count;
+	f->last = r->last;
+}
+
+/*
+ * Does the frame @p, @len, whose headers equal @f's head's under the
+ * kind's same mask, continue @f (in state @r)? The rest of the layered
+ * path's conditions for a merge. Returns the payload length, or 0 if the
+ * frame must take the layered path; @ipid[] are the ID steps.
+ */
+static inline __attribute__((always_inline)) uint32_t
+continues(const struct gro_fast *k, const struct gro_flow *f, const struct run *r, const uint8_t *p,
+	  uint32_t len, uint32_t fflags, uint16_t *ipid)
+{
+	uint32_t paylen = len - r->hdr_len, j;
+
+	/* The network layers: lengths exact, checksums good, IDs counting
+	 * up from the head's by the segments merged, or fixed if the second
+	 * segment repeated the first's. */
+	for (j = 0; j < k->nlen; j++)
+		if (rd16(p + k->lenf[j].off) != len - k->lenf[j].base)
+			return 0;
+	for (j = 0; j < k->ncsum; j++) {
+		uint16_t off = (uint16_t)(rd16(p + k->csum[j].id) - r->head_id[j]);
+		bool fixed = (f->fixedid >> k->csum[j].level) & 1;
+
+		if (!hdr_csum_ok(p + k->csum[j].off, k->csum[j].len) ||
+		    off != ((fixed || (r->count == 1 && !off)) ? 0 : r->count))
+			return 0;
+		ipid[j] = off;
+	}
+	/* The transport layer: no flag for the layered path, in sequence,
+	 * not longer than the first segment (nor empty), room left. */
+	if ((p[k->flags_off] & k->flags_slow) ||
+	    (k->seq_off && rd32(p + k->seq_off) != r->next_seq) ||
+	    paylen - 1 >= r->gso_size || r->tot - ETH_HLEN + paylen > r->max_size ||
+	    (r->max_segs && r->count >= r->max_segs))
+		return 0;
+	if (r->verify && !(fflags & GRO_FRAME_CSUM_OK) && !l4_csum_ok(k, p, len))
+		return 0;
+	return paylen;
+}
+
+/* skb_gro_receive for a continuing segment, as the layered path appends.
+ * Returns the reason the flow ends with this segment, or 0. */
+static inline __attribute__((always_inline)) enum gro_reason
+join(struct gro_ctx *ctx, const struct gro_fast *k, struct gro_flow *f, struct run *r, uint8_t *p,
+     uint32_t paylen, void *cookie, const uint16_t *ipid)
+{
+	uint32_t node = ctx->free_node, j;
+	uint8_t fl = p[k->flags_off];
+
+	if (r->count == 1)
+		for (j = 0; j < k->ncsum; j++)
+			if (!ipid[j])
+				f->fixedid |= (uint8_t)(1u << k->csum[j].level);
+	ctx->free_node = ctx->nodes[node].next;
+	ctx->nodes[node].data = p + r->hdr_len;
+	ctx->nodes[node].len = paylen;
+	ctx->nodes[node].next = GRO_NIL;
+	ctx->nodes[node].cookie = cookie;
+	ctx->nodes[r->last].next = node;
+	r->last = node;
+	r->tot += paylen;
+	r->next_seq += paylen;
+	r->count++;
+	/* The packet ends at a short segment or one that closes the push,
+	 * whose flags go into the head's. */
+	if (fl & k->flags_end) {
+		f->head[k->flags_off] |= fl & k->flags_end;
+		return GRO_R_PUSH;
+	}
+	return paylen < r->gso_size ? GRO_R_SHORT : 0;
+}
+
+/* ---------------------------------------------------------------- runs */
+
+bool gro_fast_may_continue(const struct gro_ctx *ctx, const struct gro_frame *fr)
+{
+	const struct gro_flow *f = &ctx->flows[ctx->last_flow];
+	const struct gro_fast *k = &ctx->fast[f->kind];
+
+	/* Worth setting up a run: the frame has the last flow's ports and
+	 * next sequence number where that flow has them. (When flows take
+	 * turns, this saves setting up for a run that is not one.) */
+	return f->kind && fr->data && fr->len >= (uint32_t)k->l4_off + 8 &&
+	       ld32(fr->data + k->l4_off) == ld32(f->head + k->l4_off) &&
+	       (!k->seq_off || rd32(fr->data + k->seq_off) == f->l4.seg.next_seq);
+}
+
+/* The run loop, made by the compiler for the usual header lengths and any
+ * other. */
+static inline __attribute__((always_inline)) unsigned
+run_frames(struct gro_ctx *ctx, struct gro_flow *f, const struct gro_fast *k,
+	   struct gro_frame *frames, unsigned n, const struct cmp c)
+{
+	uint16_t ipid[GRO_ENCAP_MAX] = { 1, 1 };
+	uint32_t reason = 0;
+	uint64_t bytes = 0;
+	struct run r;
+	unsigned i;
+
+	run_load(&r, ctx, f, k);
+	for (i = 0; i < n; i++) {
+		const struct gro_frame *fr = &frames[i];
+		uint32_t paylen;
+
+		/* A dry node pool is the engine's to handle (it evicts). */
+		if (ctx->free_node == GRO_NIL || !fr->data || fr->len < c.span ||
+		    fr->rxhash != f->rxhash || !hdr_equal(fr->data, f->head, k->same, &c) ||
+		    !(paylen = continues(k, f, &r, fr->data, fr->len, fr->flags, ipid)))
+			break;
+		bytes += fr->len;
+		reason = join(ctx, k, f, &r, fr->data, paylen, fr->cookie, ipid);
+		if (reason) {
+			i++;
+			break;
+		}
+	}
+	run_store(&r, f);
+	ctx->st.frames_in += i;
+	ctx->st.bytes_in += bytes;
+	if (reason)
+		gro_complete(ctx, f, reason);
+	return i;
+}
+
+unsigned gro_fast_continue(struct gro_ctx *ctx, struct gro_frame *frames, unsigned n)
+{
+	struct gro_flow *f = &ctx->flows[ctx->last_flow];
+	const struct gro_fast *k = &ctx->fast[f->kind];
+	struct cmp c = cmp_shape(f->hdr_len);
+
+	/* A head long enough for whole blocks. (The engine checked that the
+	 * first frame looks like the next segment.) */
+	if (f->hdr_len + f->gso_size < c.span)
+		return 0;
+	/* The usual headers (TCP with timestamps: 66 bytes over IPv4, 86
+	 * over IPv6) get a loop of their own, with the comparison unrolled. */
+	switch (f->hdr_len) {
+	case 66:
+		return run_frames(ctx, f, k, frames, n, (struct cmp){ 4, 2, 80 });
+	case 86:
+		return run_frames(ctx, f, k, frames, n, (struct cmp){ 5, 6, 96 });
+	default:
+		return run_frames(ctx, f, k, frames, n, c);
+	}
+}
+
+/* ---------------------------------------------------------------- one frame */
+
+static inline uint32_t kind_hash(const struct gro_ctx *ctx, const struct gro_fast *k,
+				 const struct gro_frame *fr)
+{
+	return gro_key_hash(ctx, fr->data, k->keyseg, k->nkey, fr->rxhash);
+}
+
+void gro_fast_hint(const struct gro_ctx *ctx, const struct gro_frame *fr, struct gro_hint *h)
+{
+	h->kind = classify(ctx, fr->data, fr->len);
+	/* With nothing held there is nothing to look up: the hash waits
+	 * until the frame turns out to need it (it starts a flow, or one
+	 * was started in between). Unmergeable traffic never pays for it. */
+	h->hashed = h->kind && ctx->held;
+	if (h->hashed)
+		h->hash = kind_hash(ctx, &ctx->fast[h->kind], fr);
+}
+
+bool gro_fast_receive(struct gro_ctx *ctx, const struct gro_frame *fr, const struct gro_hint *h)
+{
+	const struct gro_fast *k = &ctx->fast[h->kind];
+	uint8_t *p = fr->data;
+	const uint32_t len = fr->len, l4 = k->l4_off;
+	const uint32_t hdr_len = l4 + (p[k->hlen_off] >> 4) * 4u;
+	const struct cmp key_cmp = cmp_shape(k->key_span);
+	struct gro_flow *f = NULL;
+	struct gro_cb cb;
+	uint32_t i = GRO_NIL, j, hash = 0;
+
+	/* gro_flow_lookup: the flow with this frame's key. (The last flow
+	 * is not tried first: gro_fast_continue did that.) Most frames that
+	 * find their flow continue it, so the full comparison comes first;
+	 * the key alone only if that fails. With no flow held, none. Equal
+	 * keys mean equal stacks, so a flow of another kind is another flow. */
+	if (ctx->held) {
+		hash = h->hashed ? h->hash : kind_hash(ctx, k, fr);
+		i = ctx->table[hash & ctx->table_mask];
+	}
+	for (; i != GRO_NIL; i = ctx->flows[i].hnext) {
+		struct gro_flow *g = &ctx->flows[i];
+		struct cmp c;
+
+		if (g->hash != hash || g->rxhash != fr->rxhash || g->kind != h->kind)
+			continue;
+		c = cmp_shape(g->hdr_len);
+		if (len >= c.span && g->hdr_len + g->gso_size >= c.span &&
+		    hdr_equal(p, g->head, k->same, &c)) {
+			f = g;
+			break;
+		}
+		if (hdr_equal(p, g->head, k->key, &key_cmp))
+			return false;	/* its flow, but not a continuation */
+	}
+
+	if (f) {
+		/* Joins it, or the layered path ends it. */
+		uint16_t ipid[GRO_ENCAP_MAX] = { 1, 1 };
+		enum gro_reason reason;
+		uint32_t paylen;
+		struct run r;
+
+		run_load(&r, ctx, f, k);
+		if (!(paylen = continues(k, f, &r, p, len, fr->flags, ipid)))
+			return false;
+		ctx->last_flow = i;
+		reason = join(ctx, k, f, &r, p, paylen, fr->cookie, ipid);
+		run_store(&r, f);
+		if (reason)
+			gro_complete(ctx, f, reason);
+		return true;
+	}
+
+	/* No flow: the frame starts one, or goes up as is if it cannot be
+	 * continued (empty, or ending a push), once its headers pass every
+	 * check of the layered path; if not, that path says why. */
+	for (j = 0; j < k->nzero; j++)
+		if (rd16(p + k->zero[j].off) & k->zero[j].mask)
+			return false;
+	for (j = 0; j < k->ncsum; j++)
+		if (!hdr_csum_ok(p + k->csum[j].off, k->csum[j].len))
+			return false;
+	for (j = 0; j < k->nlen; j++)
+		if (rd16(p + k->lenf[j].off) != len - k->lenf[j].base)
+			return false;
+	if (hdr_len < l4 + k->min_hlen || hdr_len > len ||
+	    (ctx->cfg.csum != GRO_CSUM_TRUST && !(fr->flags & GRO_FRAME_CSUM_OK) &&
+	     !l4_csum_ok(k, p, len)))
+		return false;
+
+	if (len == hdr_len || (p[k->flags_off] & k->flags_nostart)) {
+		/* Nothing to join, and nothing can join it. */
+		gro_deliver_frame(ctx, p, len, k->l3_off, (uint16_t)l4, (uint16_t)hdr_len,
+				  len == hdr_len ? GRO_R_NO_PAYLOAD : GRO_R_FLAGS, fr->cookie);
+		return true;
+	}
+	cb.data = p;
+	cb.len = len;
+	cb.rxhash = fr->rxhash;
+	cb.hash = ctx->held ? hash : kind_hash(ctx, k, fr);
+	cb.l3_off = k->l3_off;
+	cb.l4_off = (uint16_t)l4;
+	cb.hdr_len = (uint16_t)hdr_len;
+	cb.l4.seg.paylen = len - hdr_len;
+	cb.l4.seg.next_seq = (k->seq_off ? rd32(p + k->seq_off) : 0) + cb.l4.seg.paylen;
+	cb.cookie = fr->cookie;
+	gro_hold(ctx, &cb, h->kind);
+	return true;
+}

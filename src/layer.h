@@ -1,0 +1,264 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The protocol layers, as Linux's packet_offload / net_offload tables.
+ *
+ * A frame goes down the layers from Ethernet to its transport header. Each
+ * layer is one file in src/proto/ and one entry in the table of the layer
+ * below it (EtherTypes for what Ethernet and VLAN carry, IP protocol
+ * numbers for what IPv4 and IPv6 carry, one table each, as Linux's
+ * inet_offloads and inet6_offloads). A layer:
+ *
+ *  - receive: checks its header, adds its part of the flow key to the
+ *    frame's state, ORs in its verdict, and hands on to the next layer
+ *    through gro_call_receive(); the transport layer finds the held flow
+ *    and decides. Returns the held flow that must complete now (Linux's
+ *    "pp"), or NULL.
+ *  - net_flush (network layers): whether this header of a segment lets it
+ *    join a held flow whose head has the same header at the same offset
+ *    (TTL, TOS, the IPv4 ID sequence...), Linux's gro_network_flush.
+ *  - complete: fixes its header of a merged packet (lengths, checksums),
+ *    records what it is in the packet, and hands on to the layer its own
+ *    protocol field names, as Linux's gro_complete callbacks.
+ *  - parse: where its header ends and what follows, for the one header
+ *    walker (gro_walk) that segmentation, the virtio_net_hdr codec and the
+ *    RSS hash share.
+ *  - fast: its part of a fast-path kind (fastpath.c): the bytes that must
+ *    equal the head's, the lengths it checks, its deltas.
+ */
+#ifndef LIBGRO_LAYER_H
+#define LIBGRO_LAYER_H
+
+#include "gro_internal.h"
+
+/* EtherTypes */
+#define ETH_P_IPV4	0x0800
+#define ETH_P_8021Q	0x8100
+#define ETH_P_IPV6	0x86dd
+#define ETH_P_8021AD	0x88a8
+#define ETH_HLEN	14
+
+/* IP protocol numbers (IPv6 next headers) */
+#define GRO_IPPROTO_HOPOPTS	0
+#define GRO_IPPROTO_TCP	6
+#define GRO_IPPROTO_UDP	17
+#define GRO_IPPROTO_ROUTING	43
+#define GRO_IPPROTO_DSTOPTS	60
+
+/* TCP flags, in the flags byte (byte 13 of the header) */
+#define TCP_FIN		0x01
+#define TCP_SYN		0x02
+#define TCP_RST		0x04
+#define TCP_PSH		0x08
+#define TCP_ACK		0x10
+#define TCP_URG		0x20
+#define TCP_ECE		0x40
+#define TCP_CWR		0x80
+
+/* What a layer's parse callback says of its header at @off. */
+struct gro_hdr {
+	uint32_t len;		/* header length */
+	uint32_t next;		/* the next protocol: an EtherType or IP protocol */
+};
+
+/*
+ * A fast-path kind (fastpath.c): a stack of layers at fixed offsets, such
+ * as Ethernet + IPv4 without options + TCP, whose frames a held flow can
+ * take without going down the layers, because the layers have said, as
+ * data, everything their rules check:
+ */
+#define GRO_FAST_HDR	192	/* header bytes a kind can cover */
+#define GRO_FAST_LAYERS	8
+struct gro_fast {
+	/* Bytes a segment must have equal to its flow's head (0xff), from
+	 * the frame's start; the others are checked below or not at all. */
+	uint8_t same[GRO_FAST_HDR];
+	/* The flow key, as bytes (the pieces below, as a mask). */
+	uint8_t key[GRO_FAST_HDR];
+	/* What makes a frame of this kind: sig_val under sig_mask. */
+	uint8_t sig_mask[GRO_FAST_HDR];
+	uint8_t sig_val[GRO_FAST_HDR];
+	uint16_t sig_span, key_span;	/* bytes compared, whole 16-byte blocks */
+	struct gro_keyseg keyseg[16];	/* the flow key, for the hash */
+	uint8_t nkey;
+	uint8_t nstack;
+	const struct gro_layer *stack[GRO_FAST_LAYERS];
+	uint16_t soff[GRO_FAST_LAYERS];
+	uint16_t l3_off, l4_off;	/* innermost network, transport */
+	/* 16-bit length fields that must equal the frame's length from
+	 * @base (IPv4 tot_len, IPv6 payload_len). */
+	uint8_t nlen;
+	struct { uint16_t off, base; } lenf[GRO_ENCAP_MAX];
+	/* Headers carrying a 16-bit ones'-complement checksum of @len bytes
+	 * and a 16-bit counter at @id (the IPv4 ID of network layer @level):
+	 * it steps by one per segment, or stays fixed if the second segment
+	 * repeated the first's (struct gro_flow.fixedid). */
+	uint8_t ncsum;
+	struct { uint16_t off, len, id; uint8_t level; } csum[GRO_ENCAP_MAX];
+	/* Fields that must be zero in a frame starting a flow, under mask
+	 * (the IPv4 fragment offset, MF and reserved bits). */
+	uint8_t nzero;
+	struct { uint16_t off, mask; } zero[GRO_ENCAP_MAX];
+	/* The transport layer: header length from the 4-bit word count at
+	 * hlen_off (TCP data offset), the 32-bit sequence number at seq_off
+	 * that must continue the flow by the payload length, and its flags
+	 * byte: flags_slow never joins on this path (the layered one says
+	 * why), flags_end joins and ends the packet (ORed into the head's),
+	 * flags_nostart cannot start one. The checksum covers the transport
+	 * header and payload with the network layer's pseudo header. */
+	uint16_t hlen_off, seq_off, flags_off;
+	uint8_t flags_slow, flags_end, flags_nostart, l4proto;
+	uint16_t min_hlen;
+	const struct gro_layer *net;	/* for the pseudo header */
+};
+
+enum gro_layer_class {
+	GRO_LC_LINK,		/* found by EtherType: Ethernet, VLAN */
+	GRO_LC_NET,		/* IPv4, IPv6 */
+	GRO_LC_TRANSPORT,	/* found by IP protocol: TCP */
+};
+
+struct gro_layer {
+	const char *name;
+	uint16_t proto;		/* the EtherType or IP protocol that names it */
+	uint8_t class;		/* enum gro_layer_class */
+	uint8_t fast_len;	/* header length in a fast kind (0: the transport's own) */
+	struct gro_flow *(*receive)(struct gro_ctx *ctx, struct gro_cb *cb);
+	/* The layer this one's protocol field names, from its table. */
+	const struct gro_layer *(*next)(uint32_t proto);
+	uint32_t (*net_flush)(const struct gro_cb *cb, unsigned level, const uint8_t *head,
+			      struct gro_flow *f);
+	/* Pseudo-header sum for an L4 length of @len bytes (network layers). */
+	uint64_t (*pseudo)(const uint8_t *nh, uint32_t len, uint8_t proto);
+	void (*complete)(uint8_t *head, uint32_t off, unsigned level, const struct gro_flow *f,
+			 struct gro_pkt *pkt);
+	/* 0 and *h filled, or -1: the header does not fit or is not one. */
+	int (*parse)(const uint8_t *p, uint32_t len, uint32_t off, struct gro_hdr *h);
+	/* Its pieces of the flow key for a header at @off whose next header
+	 * is at @end; returns how many (at most GRO_KEYSEG_LAYER). */
+	unsigned (*key)(struct gro_keyseg *k, uint32_t off, uint32_t end);
+	/* Adds this layer, its header at @off and @next's at @end, to a
+	 * fast kind; false if this header cannot take the fast path. */
+	bool (*fast)(struct gro_fast *k, uint32_t off, uint32_t end, const struct gro_layer *next);
+};
+
+#define GRO_KEYSEG_LAYER 6
+
+/* Mark bytes [@off, @off + @n) of a fast kind's mask @m. */
+static inline void gro_fast_mark(uint8_t *m, uint32_t off, uint32_t n, uint8_t bits)
+{
+	for (; n && off < GRO_FAST_HDR; n--, off++)
+		m[off] |= bits;
+}
+
+/* A fast kind's signature: byte @off of a frame, under @mask, is @val. */
+static inline void gro_fast_sig(struct gro_fast *k, uint32_t off, uint8_t mask, uint8_t val)
+{
+	if (off < GRO_FAST_HDR) {
+		k->sig_mask[off] |= mask;
+		k->sig_val[off] |= val & mask;
+	}
+}
+
+/* The layers (src/proto/). */
+extern const struct gro_layer gro_eth_layer, gro_ctag_layer, gro_stag_layer;
+extern const struct gro_layer gro_ipv4_layer, gro_ipv6_layer;
+extern const struct gro_layer gro_tcp4_layer, gro_tcp6_layer;
+
+/* The dispatch tables: the layer for an EtherType (Ethernet and VLAN
+ * payloads: offload_base), or for an IP protocol over IPv4 or IPv6. */
+const struct gro_layer *gro_link_find(uint16_t type);
+const struct gro_layer *gro_link_at(unsigned i);	/* entry @i, or NULL past the end */
+const struct gro_layer *gro_inet4_find(uint8_t proto);
+const struct gro_layer *gro_inet6_find(uint8_t proto);
+
+/* IPv4's network flush rule, which IPv6 applies to a header whose version
+ * nibble says 4. */
+uint32_t gro_inet_flush(const uint8_t *iph, const uint8_t *iph2, unsigned level,
+			struct gro_flow *f);
+
+/* Hand @cb, parsed up to cb->off, on to @next. */
+static inline struct gro_flow *gro_enter(struct gro_ctx *ctx, struct gro_cb *cb,
+					 const struct gro_layer *next)
+{
+	cb->stack[cb->nstack] = next;
+	cb->soff[cb->nstack++] = (uint16_t)cb->off;
+	return next->receive(ctx, cb);
+}
+
+/* The same, counted: Linux's call_gro_receive, which gives up once a frame
+ * has gone through GRO_RECURSION_LIMIT nested calls. (The first hand-on,
+ * from the link layer, is dev_gro_receive's own and not counted.) */
+static inline struct gro_flow *gro_call_receive(struct gro_ctx *ctx, struct gro_cb *cb,
+						const struct gro_layer *next)
+{
+	if (unlikely(++cb->depth == GRO_RECURSION_LIMIT)) {
+		gro_cb_flush(cb, GRO_R_MALFORMED);
+		return NULL;
+	}
+	return gro_enter(ctx, cb, next);
+}
+
+/* Layer @l, its header at @off and the next at @end, adds its pieces to
+ * @cb's flow key. */
+static inline void gro_cb_key(struct gro_cb *cb, const struct gro_layer *l, uint32_t off,
+			      uint32_t end)
+{
+	if (likely(cb->nkey + GRO_KEYSEG_LAYER <= GRO_KEY_MAX))
+		cb->nkey += l->key(cb->key + cb->nkey, off, end);
+	else
+		gro_cb_flush(cb, GRO_R_MALFORMED);
+}
+
+/* A network layer records itself: Linux's network_offsets[encap_mark]. */
+static inline void gro_cb_network(struct gro_cb *cb, const struct gro_layer *l, uint32_t off)
+{
+	if (cb->l3_off)
+		cb->encap = 1;
+	cb->nhoff[cb->encap] = (uint16_t)off;
+	cb->nh[cb->encap] = l;
+	cb->l3_off = (uint16_t)off;
+}
+
+/*
+ * gro_receive_network_flush: the network headers of a segment against
+ * those of its flow's head, from the transport layer, once the flow is
+ * known: the outer one too in a tunnel, and only there can its ID be
+ * judged against the segment count.
+ */
+static inline uint32_t gro_network_flush(const struct gro_cb *cb, const uint8_t *head,
+					 struct gro_flow *f)
+{
+	uint32_t flush = 0;
+	unsigned i;
+
+	for (i = 0; i <= cb->encap; i++)
+		flush |= cb->nh[i]->net_flush(cb, i, head, f);
+	return flush;
+}
+
+/* A merged packet's headers, completed from the outermost layer inwards. */
+static inline void gro_complete_layers(uint8_t *head, const struct gro_flow *f,
+				       struct gro_pkt *pkt)
+{
+	gro_eth_layer.complete(head, 0, 0, f, pkt);
+}
+
+/* ---- walk.c: the one header walker ---- */
+
+/* Where the headers of a packet are, from Ethernet down to its transport
+ * header, as the layers' parse callbacks find them. */
+struct gro_walk {
+	uint16_t l3_off;	/* the innermost network header */
+	uint16_t l4_off;	/* the transport header, 0 if none found */
+	uint16_t hdr_len;	/* the end of the transport header */
+	uint8_t ntags;		/* VLAN tags stepped over */
+	uint8_t l4proto;
+	const struct gro_layer *l3, *l4;
+};
+
+/* Walk the headers of the @len-byte frame @p as far as the layers know
+ * them. Returns 0 with a transport header found, -1 otherwise (@w then says
+ * how far it got). Nothing outside [p, p + len) is read. */
+int gro_walk(const uint8_t *p, uint32_t len, struct gro_walk *w);
+
+#endif

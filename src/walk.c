@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The one header walker: from Ethernet down to the transport header, each
+ * layer's parse callback saying where its header ends and what follows,
+ * each layer's table saying which layer that is. Segmentation, the
+ * virtio_net_hdr codec and the RSS hash read packets through it; unlike
+ * receive, it takes any header the protocols allow (IPv4 options, any
+ * number of VLAN tags), because what it reads need not have come from GRO.
+ */
+#include "layer.h"
+
+int gro_walk(const uint8_t *p, uint32_t len, struct gro_walk *w)
+{
+	const struct gro_layer *l = &gro_eth_layer;
+	uint32_t off = 0;
+	struct gro_hdr h;
+
+	memset(w, 0, sizeof(*w));
+	if (!p)
+		return -1;
+	for (;;) {
+		if (l->class == GRO_LC_NET) {
+			w->l3 = l;
+			w->l3_off = (uint16_t)off;
+		}
+		/* Offsets are 16-bit, as in the engine (and in an skb). */
+		if (l->parse(p, len, off, &h) || off + h.len > 0xffff)
+			return -1;
+		if (l->class == GRO_LC_TRANSPORT) {
+			w->l4 = l;
+			w->l4_off = (uint16_t)off;
+			w->hdr_len = (uint16_t)(off + h.len);
+			return 0;
+		}
+		if (l->class == GRO_LC_NET)
+			w->l4proto = (uint8_t)h.next;
+		else if (off)
+			w->ntags++;
+		off += h.len;
+		l = l->next(h.next);
+		if (!l)
+			return -1;
+	}
+}
