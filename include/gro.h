@@ -171,15 +171,21 @@ const char *gro_reason_name(enum gro_reason r);
 struct gro_pkt {
 	uint8_t *data;		/* == segs[0].data, the first byte of the frame */
 	uint32_t len;		/* total bytes: the sum of segs[i].len */
-	uint16_t l3_off;	/* offset of the IP header, 0 if not parsed */
-	uint16_t l4_off;	/* offset of the TCP header, 0 if not parsed */
-	uint16_t hdr_len;	/* bytes of headers up to the end of TCP's, 0 if not parsed */
+	uint16_t l3_off;	/* offset of the (innermost) IP header, 0 if not parsed */
+	uint16_t l4_off;	/* offset of the (innermost) transport header, 0 if not parsed */
+	uint16_t hdr_len;	/* bytes of headers up to the end of the transport
+				 * header, 0 if not parsed */
 	uint16_t gso_size;	/* payload bytes per segment (the last may be shorter); 0 if not merged */
 	uint16_t gso_segs;	/* segments merged into this packet (1 if not merged) */
-	uint16_t csum_start;	/* super-packets: offset of the TCP header */
-	uint16_t csum_offset;	/* super-packets: 16, the TCP checksum field */
-	uint8_t csum_partial;	/* 1: TCP checksum holds the pseudo-header seed */
+	uint16_t csum_start;	/* super-packets: offset of the transport header */
+	uint16_t csum_offset;	/* super-packets: offset of its checksum field in it (TCP: 16) */
+	uint8_t csum_partial;	/* 1: that checksum holds the pseudo-header seed */
 	uint8_t reason;		/* enum gro_reason */
+	uint8_t encap;		/* super-packets: network headers outside the
+				 * innermost one (0: not tunnelled) */
+	uint8_t reserved;
+	uint16_t outer_l3_off;	/* with encap: the outermost IP header */
+	uint16_t outer_l4_off;	/* with encap: the outer transport (or tunnel) header, 0 if none */
 	uint32_t gso_type;	/* GRO_GSO_* bits; 0 if not merged */
 	uint32_t nsegs;
 	const struct gro_seg *segs;

@@ -236,6 +236,18 @@ static inline uint32_t gro_network_flush(const struct gro_cb *cb, const uint8_t 
 	return flush;
 }
 
+/* A network layer of a merged packet records itself: an inner one (a
+ * tunnel's) makes the one before it the outer. */
+static inline void gro_pkt_network(struct gro_pkt *pkt, uint32_t off, unsigned level)
+{
+	if (level) {
+		pkt->encap = (uint8_t)level;
+		if (level == 1)
+			pkt->outer_l3_off = pkt->l3_off;
+	}
+	pkt->l3_off = (uint16_t)off;
+}
+
 /* A merged packet's headers, completed from the outermost layer inwards. */
 static inline void gro_complete_layers(uint8_t *head, const struct gro_flow *f,
 				       struct gro_pkt *pkt)

@@ -146,7 +146,7 @@ static void ipv4_complete(uint8_t *head, uint32_t off, unsigned level, const str
 
 	wr16(iph + 2, now);
 	gro_csum_replace2(iph + 10, old, now);
-	pkt->l3_off = (uint16_t)off;
+	gro_pkt_network(pkt, off, level);
 	if (f->fixedid & (1u << level))
 		pkt->gso_type |= level ? GRO_GSO_TCP_FIXEDID_INNER : GRO_GSO_TCP_FIXEDID;
 	gro_inet4_find(iph[9])->complete(head, off + 20, level + 1, f, pkt);

@@ -136,7 +136,7 @@ static void ipv6_complete(uint8_t *head, uint32_t off, unsigned level, const str
 	uint8_t proto;
 
 	wr16(head + off + 4, (uint16_t)(f->tot - off - 40));
-	pkt->l3_off = (uint16_t)off;
+	gro_pkt_network(pkt, off, level);
 	/* The head passed receive: its extension headers are all there. */
 	proto = skip_exthdrs(head, f->tot, off, &end);
 	gro_inet6_find(proto)->complete(head, end, level + 1, f, pkt);
