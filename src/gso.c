@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
- * Segmentation: GRO's inverse, as Linux's GSO does it for TCP. Because GRO
+ * Segmentation: GRO's inverse, as Linux's GSO does it for TCP, each layer
+ * rewriting its own header (its segment callback).
  * only merges segments that differ in nothing but what GSO rewrites (the
  * sequence number, the IPv4 ID and lengths, PSH/FIN on the last one, the
  * checksums), cutting a super-packet at gso_size gives back exactly the
  * frames that arrived.
  */
-#include <arpa/inet.h>
-
 #include "layer.h"
 
 /* Where the headers of a TCP packet are: the walker's answer, for TCP. */
@@ -36,38 +35,13 @@ static void gather(const struct gro_pkt *pkt, uint32_t *si, uint32_t *soff, uint
 	}
 }
 
-static uint16_t csum_of(const uint8_t *p, uint32_t len, uint64_t sum)
-{
-	return (uint16_t)~gro_csum16_fold(gro_csum_partial(p, len, sum));
-}
-
-/*
- * What a segment's TCP checksum starts from. A packet whose checksum is
- * partial carries the pseudo-header sum for its whole length in the field;
- * like tcp_gso_segment, adjust that sum for the segment's length instead
- * of recomputing it, so a sender's seed is honoured exactly. Otherwise the
- * pseudo header is summed afresh, as Linux does for CHECKSUM_NONE.
- */
-static uint64_t seed_sum(const struct gro_pkt *pkt, const uint8_t *head, const struct gro_walk *h,
-			 const uint8_t *iph, uint32_t l4len, uint32_t total)
-{
-	uint32_t totlen = total - h->l4_off;
-
-	if (!pkt->csum_partial)
-		return h->l3->pseudo(iph, l4len, GRO_IPPROTO_TCP);
-	/* Take the whole length off and the segment's length on, in 32
-	 * bits: an IPv6 pseudo header carries the length as a 32-bit word,
-	 * so past 64 KiB its high half counts too. */
-	return (uint64_t)htons(rd16(head + h->l4_off + 16)) + htonl(~totlen + l4len);
-}
-
 int gro_segment(const struct gro_pkt *pkt, uint8_t *buf, size_t cap,
 		struct gro_seg *out, unsigned max_out)
 {
 	struct gro_walk h;
 	const uint8_t *head;
-	uint32_t total = 0, payload, mss, nseg, i, si = 0, soff, seq, hl;
-	uint16_t id;
+	uint32_t total = 0, payload, mss, nseg, i, si = 0, soff, hl;
+	struct gro_gso g;
 	size_t pos = 0;
 	int err;
 	bool v6;
@@ -107,41 +81,34 @@ int gro_segment(const struct gro_pkt *pkt, uint8_t *buf, size_t cap,
 		return 1;
 	}
 
-	seq = rd32(head + h.l4_off + 4);
-	id = rd16(head + h.l3_off + 4);
+	g.pkt = pkt;
+	g.head = head;
+	g.nseg = nseg;
+	g.mss = mss;
+	g.hdr_len = hl;
+	g.total = total;
+	g.net = h.l3;
+	g.net_off = h.l3_off;
 	soff = hl;
 	while (si < pkt->nsegs && soff >= pkt->segs[si].len) {
 		soff -= pkt->segs[si].len;
 		si++;
 	}
 	for (i = 0; i < nseg; i++) {
-		uint32_t plen = i + 1 < nseg ? mss : payload - mss * (nseg - 1);
-		uint8_t *o = buf + pos, *iph = o + h.l3_off, *th = o + h.l4_off;
-		uint32_t l4len = hl - h.l4_off + plen;
+		uint8_t *o = buf + pos;
+		unsigned j, level = 0;
 
+		g.i = i;
+		g.plen = i + 1 < nseg ? mss : payload - mss * (nseg - 1);
 		memcpy(o, head, hl);
-		gather(pkt, &si, &soff, o + hl, plen);
-		if (v6) {
-			wr16(iph + 4, (uint16_t)(hl - h.l3_off - 40 + plen));
-		} else {
-			wr16(iph + 2, (uint16_t)(hl - h.l3_off + plen));
-			if (!(pkt->gso_type & GRO_GSO_TCP_FIXEDID))
-				wr16(iph + 4, (uint16_t)(id + i));
-			wr16(iph + 10, 0);
-			wr16(iph + 10, csum_of(iph, (iph[0] & 15) * 4u, 0));
+		gather(pkt, &si, &soff, o + hl, g.plen);
+		/* Each layer rewrites its own header, outermost first. */
+		for (j = 0; j < h.nfix; j++) {
+			h.fix[j]->segment(o, h.fix_off[j], level, &g);
+			level += h.fix[j]->class == GRO_LC_NET;
 		}
-		wr16(th + 4, (uint16_t)((seq + i * mss) >> 16));
-		wr16(th + 6, (uint16_t)(seq + i * mss));
-		/* PSH and FIN belong to the last segment; CWR to the first,
-		 * unless Accurate ECN counts it on every one. */
-		if (i + 1 < nseg)
-			th[13] &= (uint8_t)~(TCP_FIN | TCP_PSH);
-		if (i && !(pkt->gso_type & GRO_GSO_TCP_ACCECN))
-			th[13] &= (uint8_t)~TCP_CWR;
-		wr16(th + 16, 0);
-		wr16(th + 16, csum_of(th, l4len, seed_sum(pkt, head, &h, iph, l4len, total)));
-		out[i] = (struct gro_seg){ .data = o, .len = hl + plen };
-		pos += hl + plen;
+		out[i] = (struct gro_seg){ .data = o, .len = hl + g.plen };
+		pos += hl + g.plen;
 	}
 	return (int)nseg;
 }

@@ -111,6 +111,20 @@ struct gro_fast {
 	const struct gro_layer *net;	/* for the pseudo header */
 };
 
+/* One segment being cut by gro_segment() (gso.c), as each layer's segment
+ * callback sees it. */
+struct gro_gso {
+	const struct gro_pkt *pkt;	/* what is cut */
+	const uint8_t *head;		/* its headers */
+	uint32_t i, nseg;		/* this segment, of nseg */
+	uint32_t mss;			/* payload of every segment but the last */
+	uint32_t plen;			/* this segment's payload */
+	uint32_t hdr_len;		/* headers copied before it */
+	uint32_t total;			/* the packet's length */
+	const struct gro_layer *net;	/* the network layer under the transport */
+	uint32_t net_off;
+};
+
 enum gro_layer_class {
 	GRO_LC_LINK,		/* found by EtherType: Ethernet, VLAN */
 	GRO_LC_NET,		/* IPv4, IPv6 */
@@ -131,6 +145,9 @@ struct gro_layer {
 	uint64_t (*pseudo)(const uint8_t *nh, uint32_t len, uint8_t proto);
 	void (*complete)(uint8_t *head, uint32_t off, unsigned level, const struct gro_flow *f,
 			 struct gro_pkt *pkt);
+	/* GSO: rewrite this layer's header, at @off in the copy @o, for
+	 * segment @g->i (NULL: nothing in it changes per segment). */
+	void (*segment)(uint8_t *o, uint32_t off, unsigned level, const struct gro_gso *g);
 	/* 0 and *h filled, or -1: the header does not fit or is not one. */
 	int (*parse)(const uint8_t *p, uint32_t len, uint32_t off, struct gro_hdr *h);
 	/* Its pieces of the flow key for a header at @off whose next header
@@ -255,6 +272,12 @@ static inline void gro_complete_layers(uint8_t *head, const struct gro_flow *f,
 	gro_eth_layer.complete(head, 0, 0, f, pkt);
 }
 
+/* The checksum to store for @len bytes at @p on top of the sum @sum. */
+static inline uint16_t gro_csum_of(const uint8_t *p, uint32_t len, uint64_t sum)
+{
+	return (uint16_t)~gro_csum16_fold(gro_csum_partial(p, len, sum));
+}
+
 /* ---- walk.c: the one header walker ---- */
 
 /* Where the headers of a packet are, from Ethernet down to its transport
@@ -266,6 +289,11 @@ struct gro_walk {
 	uint8_t ntags;		/* VLAN tags stepped over */
 	uint8_t l4proto;
 	const struct gro_layer *l3, *l4;
+	/* The network and transport layers, outermost first: the headers
+	 * segmentation rewrites. */
+	uint8_t nfix;
+	const struct gro_layer *fix[GRO_ENCAP_MAX + 1];
+	uint16_t fix_off[GRO_ENCAP_MAX + 1];
 };
 
 /* Walk the headers of the @len-byte frame @p as far as the layers know

@@ -19,6 +19,12 @@ int gro_walk(const uint8_t *p, uint32_t len, struct gro_walk *w)
 	if (!p)
 		return -1;
 	for (;;) {
+		if (l->class != GRO_LC_LINK) {
+			if (w->nfix == GRO_ENCAP_MAX + 1)
+				return -1;
+			w->fix[w->nfix] = l;
+			w->fix_off[w->nfix++] = (uint16_t)off;
+		}
 		if (l->class == GRO_LC_NET) {
 			w->l3 = l;
 			w->l3_off = (uint16_t)off;

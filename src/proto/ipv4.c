@@ -152,6 +152,21 @@ static void ipv4_complete(uint8_t *head, uint32_t off, unsigned level, const str
 	gro_inet4_find(iph[9])->complete(head, off + 20, level + 1, f, pkt);
 }
 
+/* inet_gso_segment: each segment's length and header checksum, and its ID
+ * counted up from the first unless the packet says it was fixed (for this
+ * header's level: the outer one, or the inner one of a tunnel). */
+static void ipv4_segment(uint8_t *o, uint32_t off, unsigned level, const struct gro_gso *g)
+{
+	uint8_t *iph = o + off;
+	uint32_t fixed = level ? GRO_GSO_TCP_FIXEDID_INNER : GRO_GSO_TCP_FIXEDID;
+
+	wr16(iph + 2, (uint16_t)(g->hdr_len - off + g->plen));
+	if (!(g->pkt->gso_type & fixed))
+		wr16(iph + 4, (uint16_t)(rd16(g->head + off + 4) + g->i));
+	wr16(iph + 10, 0);
+	wr16(iph + 10, gro_csum_of(iph, (iph[0] & 15) * 4u, 0));
+}
+
 static int ipv4_parse(const uint8_t *p, uint32_t len, uint32_t off, struct gro_hdr *h)
 {
 	uint32_t ihl;
@@ -202,6 +217,7 @@ const struct gro_layer gro_ipv4_layer = {
 	.net_flush = ipv4_net_flush,
 	.pseudo = ipv4_pseudo,
 	.complete = ipv4_complete,
+	.segment = ipv4_segment,
 	.parse = ipv4_parse,
 	.key = ipv4_key,
 	.fast = ipv4_fast,

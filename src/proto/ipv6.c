@@ -142,6 +142,13 @@ static void ipv6_complete(uint8_t *head, uint32_t off, unsigned level, const str
 	gro_inet6_find(proto)->complete(head, end, level + 1, f, pkt);
 }
 
+/* ipv6_gso_segment: each segment's payload length. */
+static void ipv6_segment(uint8_t *o, uint32_t off, unsigned level, const struct gro_gso *g)
+{
+	(void)level;
+	wr16(o + off + 4, (uint16_t)(g->hdr_len - off - 40 + g->plen));
+}
+
 static int ipv6_parse(const uint8_t *p, uint32_t len, uint32_t off, struct gro_hdr *h)
 {
 	uint32_t end = off + 40;
@@ -191,6 +198,7 @@ const struct gro_layer gro_ipv6_layer = {
 	.net_flush = ipv6_net_flush,
 	.pseudo = ipv6_pseudo,
 	.complete = ipv6_complete,
+	.segment = ipv6_segment,
 	.parse = ipv6_parse,
 	.key = ipv6_key,
 	.fast = ipv6_fast,

@@ -9,6 +9,8 @@
  * shorter than the mss, or one with PSH, FIN, URG, RST or SYN, ends the
  * flow: what comes after it cannot be a continuation.
  */
+#include <arpa/inet.h>
+
 #include "layer.h"
 
 #define TCP_FLAGS_END	(TCP_URG | TCP_PSH | TCP_RST | TCP_SYN | TCP_FIN)
@@ -165,6 +167,45 @@ static void tcp6_complete(uint8_t *head, uint32_t off, unsigned level, const str
 	tcp_complete(head, off, f, pkt, &gro_ipv6_layer, GRO_GSO_TCPV6);
 }
 
+/*
+ * What a segment's checksum starts from. A packet whose checksum is
+ * partial carries the pseudo-header sum for its whole length in the field;
+ * like tcp_gso_segment, adjust that sum for the segment's length instead
+ * of recomputing it, so a sender's seed is honoured exactly. Otherwise the
+ * pseudo header is summed afresh, as Linux does for CHECKSUM_NONE.
+ */
+static uint64_t seed_sum(const struct gro_gso *g, const uint8_t *nh, uint32_t off, uint32_t l4len)
+{
+	uint32_t totlen = g->total - off;
+
+	if (!g->pkt->csum_partial)
+		return g->net->pseudo(nh, l4len, GRO_IPPROTO_TCP);
+	/* Take the whole length off and the segment's length on, in 32
+	 * bits: an IPv6 pseudo header carries the length as a 32-bit word,
+	 * so past 64 KiB its high half counts too. */
+	return (uint64_t)htons(rd16(g->head + off + 16)) + htonl(~totlen + l4len);
+}
+
+/* tcp_gso_segment: sequence numbers advance by the mss; PSH and FIN belong
+ * to the last segment, CWR to the first, unless Accurate ECN counts it on
+ * every one; every checksum is computed in full. */
+static void tcp_segment(uint8_t *o, uint32_t off, unsigned level, const struct gro_gso *g)
+{
+	uint8_t *th = o + off;
+	uint32_t seq = rd32(g->head + off + 4) + g->i * g->mss;
+	uint32_t l4len = g->hdr_len - off + g->plen;
+
+	(void)level;
+	wr16(th + 4, (uint16_t)(seq >> 16));
+	wr16(th + 6, (uint16_t)seq);
+	if (g->i + 1 < g->nseg)
+		th[13] &= (uint8_t)~(TCP_FIN | TCP_PSH);
+	if (g->i && !(g->pkt->gso_type & GRO_GSO_TCP_ACCECN))
+		th[13] &= (uint8_t)~TCP_CWR;
+	wr16(th + 16, 0);
+	wr16(th + 16, gro_csum_of(th, l4len, seed_sum(g, o + g->net_off, off, l4len)));
+}
+
 static int tcp_parse(const uint8_t *p, uint32_t len, uint32_t off, struct gro_hdr *h)
 {
 	uint32_t thlen;
@@ -212,6 +253,7 @@ const struct gro_layer gro_tcp4_layer = {
 	.class = GRO_LC_TRANSPORT,
 	.receive = tcp_receive,
 	.complete = tcp4_complete,
+	.segment = tcp_segment,
 	.parse = tcp_parse,
 	.key = tcp_key,
 	.fast = tcp_fast,
@@ -223,6 +265,7 @@ const struct gro_layer gro_tcp6_layer = {
 	.class = GRO_LC_TRANSPORT,
 	.receive = tcp_receive,
 	.complete = tcp6_complete,
+	.segment = tcp_segment,
 	.parse = tcp_parse,
 	.key = tcp_key,
 	.fast = tcp_fast,
