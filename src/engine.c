@@ -365,7 +365,7 @@ static inline void receive_one(struct gro_ctx *ctx, const struct gro_frame *fr,
 int gro_receive(struct gro_ctx *ctx, struct gro_frame *frames, unsigned n, uint64_t now_ns)
 {
 	struct gro_hint hint[GRO_PREFETCH_MAX];
-	unsigned i = 0;
+	unsigned i = 0, ahead = 0;
 
 	if (!ctx || (!frames && n))
 		return GRO_EINVAL;
@@ -391,17 +391,24 @@ int gro_receive(struct gro_ctx *ctx, struct gro_frame *frames, unsigned n, uint6
 			/* Most frames continue the flow of the frame before
 			 * them: the fast path takes such runs whole. */
 			if (ctx->last_flow != GRO_NIL && gro_fast_may_continue(ctx, &frames[i])) {
-				i += gro_fast_continue(ctx, frames + i, end - i);
+				unsigned took = gro_fast_continue(ctx, frames + i, end - i);
+
+				i += took;
 				if (i == end)
 					break;
+				if (took)
+					ahead = 0;
 			}
 			/* The others need their flow from the table: with
 			 * many flows, the table, the flow and the head's
 			 * headers are all cache misses, so they are fetched a
-			 * few frames ahead, each once the one before is in. */
+			 * few frames ahead, each once the one before is in.
+			 * Only once frames stop coming in runs: the frame
+			 * after one that a run ended or that started a flow
+			 * mostly continues it. */
 			if (hinted < i)
 				hinted = i;
-			for (; hinted < end && hinted <= i + HINT_AHEAD; hinted++) {
+			for (; hinted < end && hinted <= i + ahead; hinted++) {
 				struct gro_hint *h = &hint[hinted - base];
 
 				gro_fast_hint(ctx, &frames[hinted], h);
@@ -427,6 +434,7 @@ int gro_receive(struct gro_ctx *ctx, struct gro_frame *frames, unsigned n, uint6
 			}
 			receive_one(ctx, &frames[i], &hint[i - base]);
 			i++;
+			ahead = HINT_AHEAD;
 		}
 	}
 	deliver_batch(ctx);

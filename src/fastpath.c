@@ -28,6 +28,9 @@
 
 #define GRO_FAST_KINDS	16
 
+/* struct gro_fast.shape: kinds whose counts have loops of their own. */
+enum { SHAPE_ANY, SHAPE_IPV4, SHAPE_IPV6 };
+
 /* ---------------------------------------------------------------- kinds */
 
 static uint32_t round16(uint32_t n) { return (n + 15) & ~15u; }
@@ -53,6 +56,9 @@ static bool build_kind(struct gro_fast *k, const struct gro_layer *const *stack,
 		k->nkey += l->key(k->keyseg + k->nkey, soff[i], end);
 	}
 	k->nstack = (uint8_t)n;
+	k->key_words = 1;
+	for (i = 0; i < k->nkey; i++)
+		k->key_words &= k->keyseg[i].len <= 8;
 	/* Every kind's frames are at least 54 bytes (Ethernet, IPv4, TCP):
 	 * the comparisons below count on three whole blocks. */
 	if (!k->net || k->l4_off + k->min_hlen < 48)
@@ -73,12 +79,46 @@ static bool build_kind(struct gro_fast *k, const struct gro_layer *const *stack,
 			}
 		}
 	}
-	for (i = 0; i < GRO_FAST_HDR; i++)
-		if (k->sig_mask[i])
-			last_sig = i + 1;
+	/* The signature as words: each starts at the first signature byte
+	 * the words before it leave out. */
+	for (i = 0; i < GRO_FAST_HDR; i++) {
+		if (!k->sig_mask[i])
+			continue;
+		last_sig = i + 1;
+		if (k->nsigw && i < k->sigw[k->nsigw - 1].off + 8u)
+			continue;
+		if (k->nsigw == GRO_FAST_SIGW || i + 8 > GRO_FAST_HDR)
+			return false;
+		k->sigw[k->nsigw].off = (uint16_t)i;
+		k->sigw[k->nsigw].mask = ld64(k->sig_mask + i);
+		k->sigw[k->nsigw++].val = ld64(k->sig_val + i) & ld64(k->sig_mask + i);
+	}
+	/* A segment's header equals its head's but for the words the same
+	 * mask leaves out, and the head's checksum held: so the segment's
+	 * holds exactly when those words sum as the head's do. */
+	for (i = 0; i < k->ncsum; i++) {
+		k->csum[i].nwords = 0;
+		for (j = k->csum[i].off; j < (uint32_t)k->csum[i].off + k->csum[i].len; j += 2) {
+			if (k->same[j] == 0xff && k->same[j + 1] == 0xff)
+				continue;
+			if (k->csum[i].nwords == GRO_FAST_CSUM_WORDS)
+				return false;
+			k->csum[i].word[k->csum[i].nwords++] = (uint16_t)j;
+		}
+	}
 	k->key_span = (uint16_t)round16(last_key);
 	k->sig_span = (uint16_t)round16(last_sig);
-	return k->key_span <= k->l4_off + k->min_hlen && k->sig_span <= k->l4_off + k->min_hlen;
+	k->min_len = (uint16_t)(k->l4_off + k->min_hlen);
+	/* The counts of the usual kinds, for which the compiler makes the
+	 * loops below with constants: one length field and one checksummed
+	 * 20-byte header with three words that may change and a zero field
+	 * (an IPv4 header), or one length field alone (IPv6). */
+	if (k->nlen == 1 && k->ncsum == 1 && k->csum[0].len == 20 && k->csum[0].nwords == 3 &&
+	    k->nzero == 1)
+		k->shape = SHAPE_IPV4;
+	else if (k->nlen == 1 && !k->ncsum && !k->nzero)
+		k->shape = SHAPE_IPV6;
+	return k->nsigw >= 2 && k->key_span <= k->min_len && k->sig_span <= k->min_len;
 }
 
 /* The kinds of every untagged stack: Ethernet, a network layer it carries,
@@ -208,15 +248,18 @@ hdr_equal(const uint8_t *a, const uint8_t *b, const uint8_t *m, const struct cmp
 	return block_zero(d);
 }
 
-/* Is the frame at @p of kind @k (its signature bytes, whole blocks)? */
+/* Is the frame at @p of kind @k? Its signature words, under their masks. */
 static inline bool sig_match(const uint8_t *p, const struct gro_fast *k)
 {
-	block_t d = block_clear();
+	uint64_t d = (ld64(p + k->sigw[0].off) ^ k->sigw[0].val) & k->sigw[0].mask;
 	uint32_t i;
 
-	for (i = 0; i < k->sig_span; i += 16)
-		d = diff_block(d, p + i, k->sig_val + i, k->sig_mask + i);
-	return block_zero(d);
+	/* Every kind has two words at least: the link layer's type field,
+	 * then what the network layer says of itself and what it carries. */
+	d |= (ld64(p + k->sigw[1].off) ^ k->sigw[1].val) & k->sigw[1].mask;
+	for (i = 2; i < k->nsigw; i++)
+		d |= (ld64(p + k->sigw[i].off) ^ k->sigw[i].val) & k->sigw[i].mask;
+	return !d;
 }
 
 /* A frame's kind, or 0. */
@@ -229,7 +272,7 @@ static inline uint8_t classify(const struct gro_ctx *ctx, const uint8_t *p, uint
 	for (i = 1; i < ctx->nfast; i++) {
 		const struct gro_fast *k = &ctx->fast[i];
 
-		if (len >= (uint32_t)k->l4_off + k->min_hlen && sig_match(p, k))
+		if (len >= k->min_len && sig_match(p, k))
 			return (uint8_t)i;
 	}
 	return 0;
@@ -247,7 +290,7 @@ uint8_t gro_fast_kind_of(const struct gro_ctx *ctx, const struct gro_cb *cb)
 	if (ctx->nfast == GRO_FAST_KINDS)
 		return 0;
 	k = (struct gro_fast *)&ctx->fast[ctx->nfast];
-	if (!build_kind(k, cb->stack, cb->soff, cb->nstack) || cb->len < k->l4_off + k->min_hlen ||
+	if (!build_kind(k, cb->stack, cb->soff, cb->nstack) || cb->len < k->min_len ||
 	    !sig_match(cb->data, k))
 		return 0;
 	return (uint8_t)w->nfast++;
@@ -255,14 +298,26 @@ uint8_t gro_fast_kind_of(const struct gro_ctx *ctx, const struct gro_cb *cb)
 
 /* ---------------------------------------------------------------- per-frame checks */
 
-/* Is the ones'-complement sum of the @len-byte header at @p all ones? */
-static inline bool hdr_csum_ok(const uint8_t *p, uint32_t len)
+/* A sum of 16-bit words folded to 16 bits: in [1, 0xffff] for x > 0, and
+ * 0xffff exactly when x is a multiple of 0xffff. */
+static inline uint32_t fold16(uint32_t x)
+{
+	x = (x & 0xffff) + (x >> 16);
+	return (x & 0xffff) + (x >> 16);
+}
+
+/* Is the ones'-complement sum of the @len-byte header at @p all ones?
+ * (Any grouping of the words gives the same folded sum: 32-bit loads.) */
+static inline __attribute__((always_inline)) bool hdr_csum_ok(const uint8_t *p, uint32_t len)
 {
 	uint64_t s = 0;
 	uint32_t i;
 
-	for (i = 0; i < len; i += 4)
-		s += ld32(p + i);
+	if (len == 20)
+		s = (uint64_t)ld32(p) + ld32(p + 4) + ld32(p + 8) + ld32(p + 12) + ld32(p + 16);
+	else
+		for (i = 0; i < len; i += 4)
+			s += ld32(p + i);
 	return gro_csum16_fold_inline(s) == 0xffff;
 }
 
@@ -275,27 +330,49 @@ static bool l4_csum_ok(const struct gro_fast *k, const uint8_t *p, uint32_t len)
 	return gro_csum16_fold(gro_csum_partial(p + k->l4_off, l4len, sum)) == 0xffff;
 }
 
-/* What of a flow a run of segments changes, in registers for the run, and
- * what it reads on every segment: loaded once, since the compiler cannot
- * tell that the node stores in between leave them alone. */
+/* The sum of the 16-bit words @w[0..n) of the frame @p, unfolded. */
+static inline uint32_t words_sum(const uint8_t *p, const uint16_t *w, unsigned n)
+{
+	uint32_t x = 0;
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		x += ld16(p + w[i]);
+	return x;
+}
+
+/*
+ * A run of segments over one flow: what the run changes, in registers,
+ * and what it reads on every segment, loaded once (the node stores in
+ * between are of the same types as some of these, so the compiler would
+ * load them again). The kind's data is read where it is: nothing the run
+ * writes can alias it. @nlen, @ncsum and @nwords are the kind's counts,
+ * constants where the compiler made a loop for a kind.
+ */
 struct run {
 	uint32_t tot, next_seq, count, last;
 	uint32_t hdr_len, gso_size, max_size, max_segs, verify;
+	uint8_t fixedid;
 	uint16_t head_id[GRO_ENCAP_MAX];
+	uint32_t head_sum[GRO_ENCAP_MAX];
 };
 
-static inline void run_load(struct run *r, const struct gro_ctx *ctx, const struct gro_flow *f,
-			    const struct gro_fast *k)
+static inline __attribute__((always_inline)) void
+run_load(struct run *r, const struct gro_ctx *ctx, const struct gro_flow *f,
+	 const struct gro_fast *k, const unsigned ncsum, const unsigned nwords)
 {
-	uint32_t j;
+	unsigned j;
 
 	r->hdr_len = f->hdr_len;
 	r->gso_size = f->gso_size;
 	r->max_size = ctx->cfg.max_size;
 	r->max_segs = ctx->cfg.max_segs;
 	r->verify = ctx->cfg.csum != GRO_CSUM_TRUST;
-	for (j = 0; j < k->ncsum; j++)
+	for (j = 0; j < ncsum; j++) {
 		r->head_id[j] = (uint16_t)rd16(f->head + k->csum[j].id);
+		r->head_sum[j] = fold16(words_sum(f->head, k->csum[j].word, nwords));
+	}
+	r->fixedid = f->fixedid;
 	r->tot = f->tot;
 	r->next_seq = f->l4.seg.next_seq;
 	r->count = f->count;
@@ -308,31 +385,35 @@ static inline void run_store(const struct run *r, struct gro_flow *f)
 	f->l4.seg.next_seq = r->next_seq;
 	f->count = (uint16_t)r->count;
 	f->last = r->last;
+	f->fixedid = r->fixedid;
 }
 
 /*
  * Does the frame @p, @len, whose headers equal @f's head's under the
- * kind's same mask, continue @f (in state @r)? The rest of the layered
- * path's conditions for a merge. Returns the payload length, or 0 if the
- * frame must take the layered path; @ipid[] are the ID steps.
+ * kind's same mask, continue the flow (in state @r)? The rest of the
+ * layered path's conditions for a merge. Returns the payload length, or 0
+ * if the frame must take the layered path; @ipid[] are the ID steps.
  */
 static inline __attribute__((always_inline)) uint32_t
-continues(const struct gro_fast *k, const struct gro_flow *f, const struct run *r, const uint8_t *p,
-	  uint32_t len, uint32_t fflags, uint16_t *ipid)
+continues(const struct gro_fast *k, const struct run *r, const uint8_t *p, uint32_t len,
+	  uint32_t fflags, uint16_t *ipid, const unsigned nlen, const unsigned ncsum,
+	  const unsigned nwords)
 {
 	uint32_t paylen = len - r->hdr_len, j;
 
-	/* The network layers: lengths exact, checksums good, IDs counting
-	 * up from the head's by the segments merged, or fixed if the second
+	/* The network layers: lengths exact; checksums good (the words that
+	 * changed sum as the head's did, modulo 0xffff); IDs counting up
+	 * from the head's by the segments merged, or fixed if the second
 	 * segment repeated the first's. */
-	for (j = 0; j < k->nlen; j++)
+	for (j = 0; j < nlen; j++)
 		if (rd16(p + k->lenf[j].off) != len - k->lenf[j].base)
 			return 0;
-	for (j = 0; j < k->ncsum; j++) {
+	for (j = 0; j < ncsum; j++) {
 		uint16_t off = (uint16_t)(rd16(p + k->csum[j].id) - r->head_id[j]);
-		bool fixed = (f->fixedid >> k->csum[j].level) & 1;
+		bool fixed = (r->fixedid >> k->csum[j].level) & 1;
 
-		if (!hdr_csum_ok(p + k->csum[j].off, k->csum[j].len) ||
+		if (fold16(words_sum(p, k->csum[j].word, nwords) + nwords * 0xffff - r->head_sum[j]) !=
+			    0xffff ||
 		    off != ((fixed || (r->count == 1 && !off)) ? 0 : r->count))
 			return 0;
 		ipid[j] = off;
@@ -353,15 +434,15 @@ continues(const struct gro_fast *k, const struct gro_flow *f, const struct run *
  * Returns the reason the flow ends with this segment, or 0. */
 static inline __attribute__((always_inline)) enum gro_reason
 join(struct gro_ctx *ctx, const struct gro_fast *k, struct gro_flow *f, struct run *r, uint8_t *p,
-     uint32_t paylen, void *cookie, const uint16_t *ipid)
+     uint32_t paylen, void *cookie, const uint16_t *ipid, const unsigned ncsum)
 {
 	uint32_t node = ctx->free_node, j;
 	uint8_t fl = p[k->flags_off];
 
 	if (r->count == 1)
-		for (j = 0; j < k->ncsum; j++)
+		for (j = 0; j < ncsum; j++)
 			if (!ipid[j])
-				f->fixedid |= (uint8_t)(1u << k->csum[j].level);
+				r->fixedid |= (uint8_t)(1u << k->csum[j].level);
 	ctx->free_node = ctx->nodes[node].next;
 	ctx->nodes[node].data = p + r->hdr_len;
 	ctx->nodes[node].len = paylen;
@@ -396,11 +477,12 @@ bool gro_fast_may_continue(const struct gro_ctx *ctx, const struct gro_frame *fr
 	       (!k->seq_off || rd32(fr->data + k->seq_off) == f->l4.seg.next_seq);
 }
 
-/* The run loop, made by the compiler for the usual header lengths and any
- * other. */
+/* The run loop, made by the compiler for the usual kinds and header
+ * lengths, and for any other. */
 static inline __attribute__((always_inline)) unsigned
 run_frames(struct gro_ctx *ctx, struct gro_flow *f, const struct gro_fast *k,
-	   struct gro_frame *frames, unsigned n, const struct cmp c)
+	   struct gro_frame *frames, unsigned n, const struct cmp c, const unsigned nlen,
+	   const unsigned ncsum, const unsigned nwords)
 {
 	uint16_t ipid[GRO_ENCAP_MAX] = { 1, 1 };
 	uint32_t reason = 0;
@@ -408,7 +490,7 @@ run_frames(struct gro_ctx *ctx, struct gro_flow *f, const struct gro_fast *k,
 	struct run r;
 	unsigned i;
 
-	run_load(&r, ctx, f, k);
+	run_load(&r, ctx, f, k, ncsum, nwords);
 	for (i = 0; i < n; i++) {
 		const struct gro_frame *fr = &frames[i];
 		uint32_t paylen;
@@ -416,10 +498,11 @@ run_frames(struct gro_ctx *ctx, struct gro_flow *f, const struct gro_fast *k,
 		/* A dry node pool is the engine's to handle (it evicts). */
 		if (ctx->free_node == GRO_NIL || !fr->data || fr->len < c.span ||
 		    fr->rxhash != f->rxhash || !hdr_equal(fr->data, f->head, k->same, &c) ||
-		    !(paylen = continues(k, f, &r, fr->data, fr->len, fr->flags, ipid)))
+		    !(paylen = continues(k, &r, fr->data, fr->len, fr->flags, ipid, nlen, ncsum,
+					 nwords)))
 			break;
 		bytes += fr->len;
-		reason = join(ctx, k, f, &r, fr->data, paylen, fr->cookie, ipid);
+		reason = join(ctx, k, f, &r, fr->data, paylen, fr->cookie, ipid, ncsum);
 		if (reason) {
 			i++;
 			break;
@@ -433,6 +516,7 @@ run_frames(struct gro_ctx *ctx, struct gro_flow *f, const struct gro_fast *k,
 	return i;
 }
 
+
 unsigned gro_fast_continue(struct gro_ctx *ctx, struct gro_frame *frames, unsigned n)
 {
 	struct gro_flow *f = &ctx->flows[ctx->last_flow];
@@ -443,24 +527,43 @@ unsigned gro_fast_continue(struct gro_ctx *ctx, struct gro_frame *frames, unsign
 	 * first frame looks like the next segment.) */
 	if (f->hdr_len + f->gso_size < c.span)
 		return 0;
-	/* The usual headers (TCP with timestamps: 66 bytes over IPv4, 86
-	 * over IPv6) get a loop of their own, with the comparison unrolled. */
-	switch (f->hdr_len) {
-	case 66:
-		return run_frames(ctx, f, k, frames, n, (struct cmp){ 4, 2, 80 });
-	case 86:
-		return run_frames(ctx, f, k, frames, n, (struct cmp){ 5, 6, 96 });
+	/* The usual (TCP with timestamps: 66 bytes of headers over IPv4, 86
+	 * over IPv6) get a loop of their own, with everything unrolled. */
+	switch (k->shape) {
+	case SHAPE_IPV4:
+		if (f->hdr_len == 66)
+			return run_frames(ctx, f, k, frames, n, (struct cmp){ 4, 2, 80 }, 1, 1, 3);
+		return run_frames(ctx, f, k, frames, n, c, 1, 1, 3);
+	case SHAPE_IPV6:
+		if (f->hdr_len == 86)
+			return run_frames(ctx, f, k, frames, n, (struct cmp){ 5, 6, 96 }, 1, 0, 0);
+		return run_frames(ctx, f, k, frames, n, c, 1, 0, 0);
 	default:
-		return run_frames(ctx, f, k, frames, n, c);
+		return run_frames(ctx, f, k, frames, n, c, k->nlen, k->ncsum,
+				  k->ncsum ? k->csum[0].nwords : 0);
 	}
 }
 
 /* ---------------------------------------------------------------- one frame */
 
-static inline uint32_t kind_hash(const struct gro_ctx *ctx, const struct gro_fast *k,
-				 const struct gro_frame *fr)
+/* The flow hash of a frame of kind @k: gro_key_hash over the kind's
+ * pieces, made by the compiler for the untagged kinds' counts when every
+ * piece is a word. */
+static __attribute__((noinline)) uint32_t kind_hash_any(const struct gro_ctx *ctx,
+							 const struct gro_fast *k,
+							 const struct gro_frame *fr)
 {
 	return gro_key_hash(ctx, fr->data, k->keyseg, k->nkey, fr->rxhash);
+}
+
+static inline __attribute__((always_inline)) uint32_t
+kind_hash(const struct gro_ctx *ctx, const struct gro_fast *k, const struct gro_frame *fr)
+{
+	if (k->key_words && k->nkey == 5)
+		return gro_key_hash_words(ctx, fr->data, k->keyseg, 5, fr->rxhash);
+	if (k->key_words && k->nkey == 8)
+		return gro_key_hash_words(ctx, fr->data, k->keyseg, 8, fr->rxhash);
+	return kind_hash_any(ctx, k, fr);
 }
 
 void gro_fast_hint(const struct gro_ctx *ctx, const struct gro_frame *fr, struct gro_hint *h)
@@ -474,9 +577,14 @@ void gro_fast_hint(const struct gro_ctx *ctx, const struct gro_frame *fr, struct
 		h->hash = kind_hash(ctx, &ctx->fast[h->kind], fr);
 }
 
-bool gro_fast_receive(struct gro_ctx *ctx, const struct gro_frame *fr, const struct gro_hint *h)
+/* One frame of kind @k, whose counts are @nlen, @ncsum (each header @clen
+ * bytes with @nwords words that may change) and @nzero: constants where
+ * the compiler made a copy for a kind. */
+static inline __attribute__((always_inline)) bool
+receive_one(struct gro_ctx *ctx, const struct gro_frame *fr, const struct gro_hint *h,
+	    const struct gro_fast *k, const unsigned nlen, const unsigned ncsum,
+	    const unsigned clen, const unsigned nwords, const unsigned nzero)
 {
-	const struct gro_fast *k = &ctx->fast[h->kind];
 	uint8_t *p = fr->data;
 	const uint32_t len = fr->len, l4 = k->l4_off;
 	const uint32_t hdr_len = l4 + (p[k->hlen_off] >> 4) * 4u;
@@ -517,11 +625,11 @@ bool gro_fast_receive(struct gro_ctx *ctx, const struct gro_frame *fr, const str
 		uint32_t paylen;
 		struct run r;
 
-		run_load(&r, ctx, f, k);
-		if (!(paylen = continues(k, f, &r, p, len, fr->flags, ipid)))
+		run_load(&r, ctx, f, k, ncsum, nwords);
+		if (!(paylen = continues(k, &r, p, len, fr->flags, ipid, nlen, ncsum, nwords)))
 			return false;
 		ctx->last_flow = i;
-		reason = join(ctx, k, f, &r, p, paylen, fr->cookie, ipid);
+		reason = join(ctx, k, f, &r, p, paylen, fr->cookie, ipid, ncsum);
 		run_store(&r, f);
 		if (reason)
 			gro_complete(ctx, f, reason);
@@ -531,13 +639,13 @@ bool gro_fast_receive(struct gro_ctx *ctx, const struct gro_frame *fr, const str
 	/* No flow: the frame starts one, or goes up as is if it cannot be
 	 * continued (empty, or ending a push), once its headers pass every
 	 * check of the layered path; if not, that path says why. */
-	for (j = 0; j < k->nzero; j++)
+	for (j = 0; j < nzero; j++)
 		if (rd16(p + k->zero[j].off) & k->zero[j].mask)
 			return false;
-	for (j = 0; j < k->ncsum; j++)
-		if (!hdr_csum_ok(p + k->csum[j].off, k->csum[j].len))
+	for (j = 0; j < ncsum; j++)
+		if (!hdr_csum_ok(p + k->csum[j].off, clen ? clen : k->csum[j].len))
 			return false;
-	for (j = 0; j < k->nlen; j++)
+	for (j = 0; j < nlen; j++)
 		if (rd16(p + k->lenf[j].off) != len - k->lenf[j].base)
 			return false;
 	if (hdr_len < l4 + k->min_hlen || hdr_len > len ||
@@ -563,4 +671,19 @@ bool gro_fast_receive(struct gro_ctx *ctx, const struct gro_frame *fr, const str
 	cb.cookie = fr->cookie;
 	gro_hold(ctx, &cb, h->kind);
 	return true;
+}
+
+bool gro_fast_receive(struct gro_ctx *ctx, const struct gro_frame *fr, const struct gro_hint *h)
+{
+	const struct gro_fast *k = &ctx->fast[h->kind];
+
+	switch (k->shape) {
+	case SHAPE_IPV4:
+		return receive_one(ctx, fr, h, k, 1, 1, 20, 3, 1);
+	case SHAPE_IPV6:
+		return receive_one(ctx, fr, h, k, 1, 0, 0, 0, 0);
+	default:
+		return receive_one(ctx, fr, h, k, k->nlen, k->ncsum, 0,
+				   k->ncsum ? k->csum[0].nwords : 0, k->nzero);
+	}
 }

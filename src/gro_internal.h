@@ -256,6 +256,22 @@ gro_key_hash(const struct gro_ctx *ctx, const uint8_t *p, const struct gro_keyse
 	return gro_hash_final(ctx, h);
 }
 
+/* The same for pieces that are all words (len <= 8), @n of them: a loop
+ * the compiler can unroll for a constant @n. */
+static inline __attribute__((always_inline)) uint32_t
+gro_key_hash_words(const struct gro_ctx *ctx, const uint8_t *p, const struct gro_keyseg *k,
+		   const unsigned n, uint32_t rxhash)
+{
+	const uint64_t m = ctx->kmul;
+	uint64_t h = gro_hash_step(ctx->k0, rxhash, m);
+	unsigned i;
+
+#pragma GCC unroll 8
+	for (i = 0; i < n; i++)
+		h = gro_hash_step(h, ld64(p + k[i].off) & k[i].mask, m);
+	return gro_hash_final(ctx, h);
+}
+
 /* Are the pieces @k of frames @a and @b equal? */
 static inline bool gro_key_equal(const uint8_t *a, const uint8_t *b, const struct gro_keyseg *k,
 				 unsigned n)

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * Segmentation: GRO's inverse, as Linux's GSO does it for TCP, each layer
- * rewriting its own header (its segment callback).
- * only merges segments that differ in nothing but what GSO rewrites (the
+ * rewriting its own header (its segment callback). Because GRO only merges
+ * segments that differ in nothing but what GSO rewrites (the
  * sequence number, the IPv4 ID and lengths, PSH/FIN on the last one, the
  * checksums), cutting a super-packet at gso_size gives back exactly the
  * frames that arrived.

@@ -68,6 +68,8 @@ struct gro_hdr {
  */
 #define GRO_FAST_HDR	192	/* header bytes a kind can cover */
 #define GRO_FAST_LAYERS	8
+#define GRO_FAST_CSUM_WORDS 4
+#define GRO_FAST_SIGW	4
 struct gro_fast {
 	/* Bytes a segment must have equal to its flow's head (0xff), from
 	 * the frame's start; the others are checked below or not at all. */
@@ -78,8 +80,13 @@ struct gro_fast {
 	uint8_t sig_mask[GRO_FAST_HDR];
 	uint8_t sig_val[GRO_FAST_HDR];
 	uint16_t sig_span, key_span;	/* bytes compared, whole 16-byte blocks */
+	uint16_t min_len;		/* the shortest frame of the kind */
+	uint8_t shape;			/* fastpath.c: counts it has loops for */
+	uint8_t nsigw;			/* the signature as 64-bit words */
+	struct { uint16_t off; uint64_t mask, val; } sigw[GRO_FAST_SIGW];
 	struct gro_keyseg keyseg[16];	/* the flow key, for the hash */
 	uint8_t nkey;
+	uint8_t key_words;		/* every piece is a word */
 	uint8_t nstack;
 	const struct gro_layer *stack[GRO_FAST_LAYERS];
 	uint16_t soff[GRO_FAST_LAYERS];
@@ -93,7 +100,14 @@ struct gro_fast {
 	 * it steps by one per segment, or stays fixed if the second segment
 	 * repeated the first's (struct gro_flow.fixedid). */
 	uint8_t ncsum;
-	struct { uint16_t off, len, id; uint8_t level; } csum[GRO_ENCAP_MAX];
+	struct {
+		uint16_t off, len, id;
+		uint8_t level;
+		/* The 16-bit words of the header that may differ from the
+		 * head's (fastpath.c fills these in from the same mask). */
+		uint8_t nwords;
+		uint16_t word[GRO_FAST_CSUM_WORDS];
+	} csum[GRO_ENCAP_MAX];
 	/* Fields that must be zero in a frame starting a flow, under mask
 	 * (the IPv4 fragment offset, MF and reserved bits). */
 	uint8_t nzero;
