@@ -5,6 +5,10 @@ LIB_SRCS := src/engine.c src/flowtab.c src/csum.c src/pkt.c src/gso.c src/vnet.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIB      := $(BUILD)/libgro.a
 
+# One set of objects for the archive and the shared library: position
+# independent, and exporting only what include/gro.h marks GRO_API.
+$(LIB_OBJS): ALL_CFLAGS += -fPIC -fvisibility=hidden
+
 all: $(LIB)
 
 $(LIB): $(LIB_OBJS)
