@@ -70,8 +70,25 @@ extern "C" {
 #define GRO_API
 #endif
 
+/* ---------------------------------------------------------------- version */
+
+/* The version of this header. The shared library's soname is
+ * libgro.so.GRO_VERSION_MAJOR. */
 #define GRO_VERSION_MAJOR 0
-#define GRO_VERSION_MINOR 1
+#define GRO_VERSION_MINOR 2
+#define GRO_VERSION_PATCH 0
+/* The version as one number, as gro_version() returns it. */
+#define GRO_VERSION_NUM(major, minor, patch)	((major) << 16 | (minor) << 8 | (patch))
+#define GRO_VERSION	GRO_VERSION_NUM(GRO_VERSION_MAJOR, GRO_VERSION_MINOR, GRO_VERSION_PATCH)
+
+/* The version of the library actually linked or loaded, which may differ
+ * from the header's GRO_VERSION: (major << 16) | (minor << 8) | patch. A
+ * program built against major M runs with any library of the same major M
+ * and a minor at least its own. */
+GRO_API unsigned gro_version(void);
+
+/* The same as "major.minor.patch", e.g. "0.2.0". */
+GRO_API const char *gro_version_string(void);
 
 /* ---------------------------------------------------------------- errors */
 
