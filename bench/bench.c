@@ -171,7 +171,7 @@ static uint32_t sum16(const uint8_t *p, size_t n, uint32_t s)
 #define HDR6		86
 #define MAX_SEGS	45	/* 1448- or 1428-byte segments within 64 KiB */
 
-static struct gro_rss rss;
+static struct gro_rss *rss;
 static uint8_t payload_block[2048];
 static uint32_t payload_sum;	/* sum16 of the 1448/1428-byte payloads */
 static uint32_t payload_sum6;
@@ -360,7 +360,7 @@ static void put_frame(struct stream *s, size_t idx, uint32_t len)
 
 	fr->data = p;
 	fr->len = len;
-	fr->rxhash = gro_rss_frame(&rss, p, len);	/* as the NIC would */
+	fr->rxhash = gro_rss_frame(rss, p, len);	/* as the NIC would */
 	fr->flags = 0;
 	fr->cookie = (void *)(uintptr_t)idx;
 	memcpy(s->save + idx * SAVE_LEN, p, SAVE_LEN);
@@ -1405,7 +1405,10 @@ int main(int argc, char **argv)
 		payload_block[i] = (uint8_t)mix32((uint32_t)i + 99);
 	payload_sum = sum16(payload_block, MSS4, 0);
 	payload_sum6 = sum16(payload_block, MSS6, 0);
-	gro_rss_init(&rss, NULL, 0);
+	if (gro_rss_create(NULL, 0, &rss)) {
+		fprintf(stderr, "grobench: gro_rss_create failed\n");
+		return 1;
+	}
 
 	for (ai = 1; ai < argc; ai++) {
 		if (!strcmp(argv[ai], "--quick"))

@@ -450,24 +450,22 @@ GRO_API uint16_t gro_csum_fold(uint64_t sum);
 
 #define GRO_RSS_KEY_MAX	52	/* longest RSS key, bytes; 40 cover IPv6 addresses + ports */
 
-/* An RSS (Toeplitz) hash with its key expanded into one table per input
- * byte position (about 36 KiB), so that a 12-byte IPv4 tuple costs 12 table
- * loads. Filled by gro_rss_init(); read-only after that. */
-struct gro_rss {
-	uint32_t tbl[36][256];
-	uint8_t key[GRO_RSS_KEY_MAX];
-	uint32_t key_len;
-};
+/* An RSS (Toeplitz) hash with its key expanded for speed (about 36 KiB):
+ * opaque, made by gro_rss_create(), read-only after that. */
+struct gro_rss;
 
 /* The 40-byte key most NICs ship with: Microsoft's RSS verification key. */
 GRO_API extern const uint8_t gro_rss_default_key[40];
 
-/* Prepare @rss for the @len-byte @key (40 to GRO_RSS_KEY_MAX bytes; a NIC
- * with a longer key uses only its first 40 for these inputs). A NULL @key
- * means gro_rss_default_key, and @len is then ignored. Returns GRO_OK, or
- * GRO_EINVAL for a NULL @rss or a length out of range (@rss is then left
- * untouched). */
-GRO_API int gro_rss_init(struct gro_rss *rss, const uint8_t *key, uint32_t len);
+/* Prepare an RSS hash for the @len-byte @key (40 to GRO_RSS_KEY_MAX bytes;
+ * a NIC with a longer key uses only its first 40 for these inputs). A NULL
+ * @key means gro_rss_default_key, and @len is then ignored. Returns GRO_OK
+ * and sets *out; GRO_EINVAL (*out NULL) for a NULL @out or a length out of
+ * range; GRO_ENOMEM (*out NULL). */
+GRO_API int gro_rss_create(const uint8_t *key, uint32_t len, struct gro_rss **out);
+
+/* Free what gro_rss_create() made. NULL is accepted. */
+GRO_API void gro_rss_destroy(struct gro_rss *rss);
 
 /* The Toeplitz hash of @len bytes at @in, in wire order (addresses and
  * ports big-endian, as a NIC reads them). Only the first 36 bytes are
@@ -489,7 +487,7 @@ GRO_API uint32_t gro_rss_frame(const struct gro_rss *rss, const uint8_t *frame, 
 struct gro_shard_config {
 	/* Shards: engines, each with a thread. 1 to GRO_SHARD_MAX. Default 2. */
 	uint32_t nshards;
-	/* The RSS key and its length in bytes, as for gro_rss_init(). Default
+	/* The RSS key and its length in bytes, as for gro_rss_create(). Default
 	 * NULL: gro_rss_default_key. */
 	const uint8_t *rss_key;
 	uint32_t rss_key_len;
