@@ -28,6 +28,7 @@ deps:
 -include tests/fuzz/fuzz.mk
 -include tests/hostile/hostile.mk
 -include tests/tap/tap.mk
+-include tests/abi/abi.mk
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
