@@ -10,6 +10,7 @@ LIB      := $(BUILD)/libgro.a
 # One set of objects for the archive and the shared library: position
 # independent, and exporting only what include/gro.h marks GRO_API.
 $(LIB_OBJS): ALL_CFLAGS += -fPIC -fvisibility=hidden
+$(LIB_OBJS): INCLUDES = -Iinclude -Isrc
 
 all: $(LIB)
 

@@ -4,6 +4,9 @@ GRO_SRCS := tools/gro/main.c tools/gro/coalesce.c tools/gro/demo.c tools/gro/run
 GRO_OBJS := $(GRO_SRCS:%.c=$(BUILD)/%.o)
 GRO_BIN  := $(BUILD)/gro
 
+# The tool uses the public API only.
+$(GRO_OBJS): INCLUDES = -Iinclude -Itools/gro
+
 all: $(GRO_BIN)
 
 $(GRO_BIN): $(GRO_OBJS) $(LIB)
