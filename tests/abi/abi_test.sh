@@ -27,6 +27,12 @@ NODE=$(sed -n 's/^\([A-Z0-9_.]*\) *{.*/\1/p' "$MAP" | head -1)
 grep '^GRO_API ' "$HDR" | sed 's/[([;].*//; s/.*[ *]//' | sort -u >"$T/header"
 [ -s "$T/header" ] || bad "no GRO_API declaration found in $HDR"
 
+# A declaration at the start of a line without GRO_API would be neither
+# exported nor caught above.
+bare=$(grep -E '^(extern |const |unsigned |signed |void |int |long |size_t |u?int[0-9]+_t |struct [a-z_]+ \*)[^;{]*[(;[]' "$HDR" |
+	grep -v '^typedef' | sed 's/[([;].*//; s/.*[ *]//' | tr '\n' ' ')
+if [ -n "$bare" ]; then bad "declared in $HDR without GRO_API: $bare"; else ok; fi
+
 # Names the map lists (its global part).
 sed -n '/global:/,/local:/p' "$MAP" | sed -n 's/^[ 	]*\([A-Za-z_][A-Za-z0-9_]*\);.*/\1/p' | sort -u >"$T/map"
 
