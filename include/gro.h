@@ -83,8 +83,9 @@ extern "C" {
 
 /* The version of the library actually linked or loaded, which may differ
  * from the header's GRO_VERSION: (major << 16) | (minor << 8) | patch. A
- * program built against major M runs with any library of the same major M
- * and a minor at least its own. */
+ * program built with this header needs a library of the same major version
+ * (the soname says it) and a minor version at least GRO_VERSION_MINOR, which
+ * is when what it calls was added. */
 GRO_API unsigned gro_version(void);
 
 /* The same as "major.minor.patch", e.g. "0.2.0". */
