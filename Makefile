@@ -5,7 +5,13 @@ CSTD     := -std=gnu11
 WARN     := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes
 OPT      ?= -O2 -g
 CFLAGS   ?= $(OPT)
-ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) -Iinclude -Isrc -Itests/lib -D_GNU_SOURCE
+ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) $(INCLUDES) -D_GNU_SOURCE
+# Include paths per part of the tree, so that only the library sees its
+# internals: anything not listed sees the public header alone; the tests
+# share the packet builder; src/lib.mk, tools/gro/gro.mk, bench/bench.mk and
+# tests/unit/unit.mk set their own.
+INCLUDES = -Iinclude
+$(BUILD)/tests/%.o: INCLUDES = -Iinclude -Itests/lib
 LDLIBS   += -lpcap -lpthread
 
 .PHONY: all clean check demo deps asan cli-test
@@ -28,6 +34,7 @@ deps:
 -include tests/fuzz/fuzz.mk
 -include tests/hostile/hostile.mk
 -include tests/tap/tap.mk
+-include tests/abi/abi.mk
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)

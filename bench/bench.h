@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * libgro benchmark: shared declarations between the driver (bench.c, built
- * with the project's flags) and the rte_gro side (dpdk.c, built with
- * DPDK's).
+ * libgro benchmark: what every part shares, the streams (stream.c) and the
+ * helpers (util.c). The rte_gro side (dpdk.c, built with DPDK's flags)
+ * depends on this alone; see dpdk.h for it, driver.h for the rest.
  */
 #ifndef GRO_BENCH_H
 #define GRO_BENCH_H
@@ -43,31 +43,63 @@ struct stream {
 	uint64_t payload_bytes;	/* TCP payload in the whole stream */
 };
 
+#define MSS4		1448
+#define MSS6		1428
+#define HDR4		66	/* Ethernet + IPv4 + TCP with timestamps */
+#define HDR6		86
+#define MAX_SEGS	45	/* 1448- or 1428-byte segments within 64 KiB */
+
+/* ---- stream.c */
+
+/* Packets per stream for up to 1K flows (--budget). */
+extern size_t budget;
+
+/* The payload and the RSS hash every stream uses; once, first. Returns
+ * 0, or an error of gro_rss_create(). */
+int stream_init(void);
+/* Build the stream of a cell: @kind K_*, @order O_*, @nflows flows; @quick
+ * shortens it; @with_payload writes the payload bytes (checksums hold). */
+void stream_build(struct stream *s, int kind, int v6, int order, uint32_t nflows,
+		  int quick, int with_payload);
+void stream_free(struct stream *s);
+/* Put back the header bytes the engines rewrote. */
 void stream_restore(const struct stream *s);
 
-/* rte_gro side (dpdk.c) */
-enum { DP_LW, DP_HW };
-
-struct dp_result {
-	double ns[MAX_REPS];	/* per repeat, whole stream */
-	int nrep;
-	uint64_t out;		/* packets out (one repeat) */
-	uint64_t segs;		/* sum of nb_segs over them */
-	double bytes_per_flow;	/* table memory / flows it can hold; <0: n/a */
-	double instr;		/* instructions per packet (hardware counter), <0: n/a */
-	int ok;
-	char note[96];
+struct flowinfo {
+	uint32_t isn, ack, ts, rxhash;
 };
+/* The constants of flow @f: initial sequence number, ACK, timestamp. */
+struct flowinfo flow_of(uint32_t f);
 
-int dp_init(const char *prog);
-const char *dp_version(void);
-/* Run @s through rte_gro @mode @reps times (after one warm-up run unless
- * @reps is 1); with @instr, once, between the callgrind markers. */
-int dp_bench(const struct stream *s, int mode, int reps, int instr, struct dp_result *r);
+/* ---- util.c */
 
 double now_ns(void);
+/* Open the hardware instruction counter of this thread, if there is one. */
+void instr_open(void);
 /* User-space instructions retired so far, from the hardware counter; 0 if
- * this machine has none (see instr_open in bench.c). */
+ * this machine has none (see instr_open in util.c). */
 uint64_t instr_read(void);
+void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+void *xmap(size_t n);
+void *xcalloc(size_t n, size_t sz);
+uint32_t mix32(uint32_t x);
+int cmp_double(const void *a, const void *b);
+/* The bench's own ones'-complement sum (big-endian 16-bit words), so that
+ * checks never rely on the library's arithmetic. */
+uint32_t sum16(const uint8_t *p, size_t n, uint32_t s);
+
+static inline void put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
+static inline void put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+static inline uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
+static inline uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
 
 #endif

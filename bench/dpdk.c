@@ -25,7 +25,7 @@
 #include <rte_mbuf.h>
 #include <valgrind/callgrind.h>
 
-#include "bench.h"
+#include "dpdk.h"
 
 static int eal_ok;
 

@@ -59,8 +59,37 @@
 extern "C" {
 #endif
 
+/*
+ * GRO_API marks what the shared library exports: every function and object
+ * declared with it, and nothing else (the library is built with
+ * -fvisibility=hidden).
+ */
+#if defined(__GNUC__) || defined(__clang__)
+#define GRO_API __attribute__((visibility("default")))
+#else
+#define GRO_API
+#endif
+
+/* ---------------------------------------------------------------- version */
+
+/* The version of this header. The shared library's soname is
+ * libgro.so.GRO_VERSION_MAJOR. */
 #define GRO_VERSION_MAJOR 0
-#define GRO_VERSION_MINOR 1
+#define GRO_VERSION_MINOR 2
+#define GRO_VERSION_PATCH 0
+/* The version as one number, as gro_version() returns it. */
+#define GRO_VERSION_NUM(major, minor, patch)	((major) << 16 | (minor) << 8 | (patch))
+#define GRO_VERSION	GRO_VERSION_NUM(GRO_VERSION_MAJOR, GRO_VERSION_MINOR, GRO_VERSION_PATCH)
+
+/* The version of the library actually linked or loaded, which may differ
+ * from the header's GRO_VERSION: (major << 16) | (minor << 8) | patch. A
+ * program built with this header needs a library of the same major version
+ * (the soname says it) and a minor version at least GRO_VERSION_MINOR, which
+ * is when what it calls was added. */
+GRO_API unsigned gro_version(void);
+
+/* The same as "major.minor.patch", e.g. "0.2.0". */
+GRO_API const char *gro_version_string(void);
 
 /* ---------------------------------------------------------------- errors */
 
@@ -74,10 +103,10 @@ enum gro_error {
 };
 
 /* A sentence describing @err, never NULL. */
-const char *gro_strerror(int err);
+GRO_API const char *gro_strerror(int err);
 
 /* After gro_create() returned GRO_EINVAL: which setting was wrong, and why. */
-const char *gro_config_error(void);
+GRO_API const char *gro_config_error(void);
 
 /* ---------------------------------------------------------------- input */
 
@@ -154,7 +183,7 @@ enum gro_reason {
 #define GRO_R_NOT_TCP GRO_R_UNHANDLED
 
 /* A short name for a reason ("push", "evict", ...), for logs and stats. */
-const char *gro_reason_name(enum gro_reason r);
+GRO_API const char *gro_reason_name(enum gro_reason r);
 
 /*
  * A delivered packet: either a frame passed through untouched (nsegs == 1,
@@ -264,7 +293,7 @@ struct gro_config {
 #define GRO_MAX_SIZE	65535u
 
 /* Fill @cfg with the defaults above (Linux's behaviour). */
-void gro_config_init(struct gro_config *cfg);
+GRO_API void gro_config_init(struct gro_config *cfg);
 
 /* ---------------------------------------------------------------- engine */
 
@@ -273,11 +302,11 @@ struct gro_ctx;
 /* Create an engine. All memory is allocated here; receive and flush never
  * allocate. Returns GRO_OK and sets *out, or GRO_EINVAL (see
  * gro_config_error()) or GRO_ENOMEM. */
-int gro_create(const struct gro_config *cfg, struct gro_ctx **out);
+GRO_API int gro_create(const struct gro_config *cfg, struct gro_ctx **out);
 
 /* Complete every held packet (reason GRO_R_DESTROY), deliver, release, free.
  * NULL is accepted. */
-void gro_destroy(struct gro_ctx *ctx);
+GRO_API void gro_destroy(struct gro_ctx *ctx);
 
 /*
  * Offer @n frames, in arrival order, at time @now_ns (any monotonic clock;
@@ -288,7 +317,7 @@ void gro_destroy(struct gro_ctx *ctx);
  * the deliver hook in batches, in completion order, before this returns.
  * Returns GRO_OK, or GRO_EINVAL for a NULL ctx or frames with n > 0.
  */
-int gro_receive(struct gro_ctx *ctx, struct gro_frame *frames, unsigned n, uint64_t now_ns);
+GRO_API int gro_receive(struct gro_ctx *ctx, struct gro_frame *frames, unsigned n, uint64_t now_ns);
 
 /* gro_flush() modes */
 #define GRO_FLUSH_ALL		0	/* complete everything (napi_complete_done) */
@@ -296,10 +325,10 @@ int gro_receive(struct gro_ctx *ctx, struct gro_frame *frames, unsigned n, uint6
 
 /* Complete held packets, bucket by bucket, oldest first, and deliver them.
  * Returns the number of packets completed, or GRO_EINVAL. */
-int gro_flush(struct gro_ctx *ctx, uint64_t now_ns, int mode);
+GRO_API int gro_flush(struct gro_ctx *ctx, uint64_t now_ns, int mode);
 
 /* Flows held right now. */
-unsigned gro_held(const struct gro_ctx *ctx);
+GRO_API unsigned gro_held(const struct gro_ctx *ctx);
 
 /* Counters since creation. */
 struct gro_stats {
@@ -311,10 +340,10 @@ struct gro_stats {
 	uint64_t bytes_out;
 	uint64_t reasons[GRO_R_COUNT];	/* delivered packets by reason */
 };
-void gro_get_stats(const struct gro_ctx *ctx, struct gro_stats *st);
+GRO_API void gro_get_stats(const struct gro_ctx *ctx, struct gro_stats *st);
 
 /* Bytes of memory the context allocated at creation (it never grows). */
-size_t gro_memory(const struct gro_ctx *ctx);
+GRO_API size_t gro_memory(const struct gro_ctx *ctx);
 
 /* ---------------------------------------------------------------- packets */
 
@@ -323,7 +352,7 @@ size_t gro_memory(const struct gro_ctx *ctx);
 /* Copy @pkt into @buf as one contiguous frame. With GRO_LIN_CSUM a
  * super-packet's TCP checksum is completed in the copy. Returns the length,
  * or GRO_ENOSPC if @cap is smaller than len or than the spans together. */
-long gro_pkt_linearize(const struct gro_pkt *pkt, uint8_t *buf, size_t cap, unsigned flags);
+GRO_API long gro_pkt_linearize(const struct gro_pkt *pkt, uint8_t *buf, size_t cap, unsigned flags);
 
 /* ---------------------------------------------------------------- segmentation */
 
@@ -349,7 +378,7 @@ long gro_pkt_linearize(const struct gro_pkt *pkt, uint8_t *buf, size_t cap, unsi
  * GRO_EPROTO if the packet is not TCP over IPv4/IPv6 or does not agree
  * with its gso_type, GRO_EINVAL for bad arguments.
  */
-int gro_segment(const struct gro_pkt *pkt, uint8_t *buf, size_t cap,
+GRO_API int gro_segment(const struct gro_pkt *pkt, uint8_t *buf, size_t cap,
 		struct gro_seg *out, unsigned max_out);
 
 /* ---------------------------------------------------------------- virtio_net_hdr */
@@ -372,7 +401,7 @@ int gro_segment(const struct gro_pkt *pkt, uint8_t *buf, size_t cap,
 
 /* Write @pkt's offload state as a virtio_net_hdr of @hdr_size bytes (10 or
  * 12) at @hdr. Returns @hdr_size, or GRO_EINVAL. */
-int gro_vnet_encode(const struct gro_pkt *pkt, void *hdr, size_t hdr_size);
+GRO_API int gro_vnet_encode(const struct gro_pkt *pkt, void *hdr, size_t hdr_size);
 
 /*
  * Read a virtio_net_hdr that came with the @len-byte frame at @frame and
@@ -384,14 +413,14 @@ int gro_vnet_encode(const struct gro_pkt *pkt, void *hdr, size_t hdr_size);
  * not point into the TCP header give GRO_EPROTO (or GRO_EINVAL for bad
  * arguments); nothing is read outside [@frame, @frame + @len).
  */
-int gro_vnet_decode(const void *hdr, size_t hdr_size, uint8_t *frame, size_t len,
+GRO_API int gro_vnet_decode(const void *hdr, size_t hdr_size, uint8_t *frame, size_t len,
 		    struct gro_pkt *pkt, struct gro_seg *seg);
 
 /* Ones'-complement sum of @len bytes at @data, added to @sum (not folded). */
-uint64_t gro_csum_add(uint64_t sum, const void *data, size_t len);
+GRO_API uint64_t gro_csum_add(uint64_t sum, const void *data, size_t len);
 
 /* Fold a sum from gro_csum_add() to 16 bits (not inverted). */
-uint16_t gro_csum_fold(uint64_t sum);
+GRO_API uint16_t gro_csum_fold(uint64_t sum);
 
 /* ---------------------------------------------------------------- several cores: sharding */
 
@@ -441,30 +470,28 @@ uint16_t gro_csum_fold(uint64_t sum);
 
 #define GRO_RSS_KEY_MAX	52	/* longest RSS key, bytes; 40 cover IPv6 addresses + ports */
 
-/* An RSS (Toeplitz) hash with its key expanded into one table per input
- * byte position (about 36 KiB), so that a 12-byte IPv4 tuple costs 12 table
- * loads. Filled by gro_rss_init(); read-only after that. */
-struct gro_rss {
-	uint32_t tbl[36][256];
-	uint8_t key[GRO_RSS_KEY_MAX];
-	uint32_t key_len;
-};
+/* An RSS (Toeplitz) hash with its key expanded for speed (about 36 KiB):
+ * opaque, made by gro_rss_create(), read-only after that. */
+struct gro_rss;
 
 /* The 40-byte key most NICs ship with: Microsoft's RSS verification key. */
-extern const uint8_t gro_rss_default_key[40];
+GRO_API extern const uint8_t gro_rss_default_key[40];
 
-/* Prepare @rss for the @len-byte @key (40 to GRO_RSS_KEY_MAX bytes; a NIC
- * with a longer key uses only its first 40 for these inputs). A NULL @key
- * means gro_rss_default_key, and @len is then ignored. Returns GRO_OK, or
- * GRO_EINVAL for a NULL @rss or a length out of range (@rss is then left
- * untouched). */
-int gro_rss_init(struct gro_rss *rss, const uint8_t *key, uint32_t len);
+/* Prepare an RSS hash for the @len-byte @key (40 to GRO_RSS_KEY_MAX bytes;
+ * a NIC with a longer key uses only its first 40 for these inputs). A NULL
+ * @key means gro_rss_default_key, and @len is then ignored. Returns GRO_OK
+ * and sets *out; GRO_EINVAL (*out NULL) for a NULL @out or a length out of
+ * range; GRO_ENOMEM (*out NULL). */
+GRO_API int gro_rss_create(const uint8_t *key, uint32_t len, struct gro_rss **out);
+
+/* Free what gro_rss_create() made. NULL is accepted. */
+GRO_API void gro_rss_destroy(struct gro_rss *rss);
 
 /* The Toeplitz hash of @len bytes at @in, in wire order (addresses and
  * ports big-endian, as a NIC reads them). Only the first 36 bytes are
  * hashed (an IPv6 source and destination address and two ports); @len
  * beyond that is treated as 36. */
-uint32_t gro_rss_hash(const struct gro_rss *rss, const uint8_t *in, uint32_t len);
+GRO_API uint32_t gro_rss_hash(const struct gro_rss *rss, const uint8_t *in, uint32_t len);
 
 /* The hash a NIC computes for the @len-byte Ethernet @frame, with up to two
  * VLAN tags (802.1Q or 802.1ad): over the source and destination address,
@@ -473,14 +500,14 @@ uint32_t gro_rss_hash(const struct gro_rss *rss, const uint8_t *in, uint32_t len
  * extension header) and the ports are inside the frame. 0 for a NULL
  * @frame or one that is not IPv4 or IPv6 or too short to hold its IP
  * header. */
-uint32_t gro_rss_frame(const struct gro_rss *rss, const uint8_t *frame, uint32_t len);
+GRO_API uint32_t gro_rss_frame(const struct gro_rss *rss, const uint8_t *frame, uint32_t len);
 
 #define GRO_SHARD_MAX	64	/* shards at most */
 
 struct gro_shard_config {
 	/* Shards: engines, each with a thread. 1 to GRO_SHARD_MAX. Default 2. */
 	uint32_t nshards;
-	/* The RSS key and its length in bytes, as for gro_rss_init(). Default
+	/* The RSS key and its length in bytes, as for gro_rss_create(). Default
 	 * NULL: gro_rss_default_key. */
 	const uint8_t *rss_key;
 	uint32_t rss_key_len;
@@ -508,7 +535,7 @@ struct gro_shard_config {
 struct gro_shard;
 
 /* Fill @cfg with the defaults above. */
-void gro_shard_config_init(struct gro_shard_config *cfg);
+GRO_API void gro_shard_config_init(struct gro_shard_config *cfg);
 
 /* Create the engines and their queues and start the shard threads. All
  * memory is allocated here. Returns GRO_OK and sets *out; GRO_EINVAL (*out
@@ -516,44 +543,44 @@ void gro_shard_config_init(struct gro_shard_config *cfg);
  * that is not 0 or a power of two from 32, an RSS key length out of range,
  * or an engine configuration gro_create() refuses (see gro_config_error());
  * GRO_ENOMEM when memory or a thread cannot be had. */
-int gro_shard_create(const struct gro_shard_config *cfg, struct gro_shard **out);
+GRO_API int gro_shard_create(const struct gro_shard_config *cfg, struct gro_shard **out);
 
 /* The shard @fr goes to: its RSS hash (or, with use_rxhash, its rxhash),
  * low 7 bits, through the indirection table. */
-unsigned gro_shard_of(const struct gro_shard *sh, const struct gro_frame *fr);
+GRO_API unsigned gro_shard_of(const struct gro_shard *sh, const struct gro_frame *fr);
 
 /* Offer @n frames, in arrival order, at time @now_ns, as gro_receive()
  * does for one engine: each is queued to its shard (with inline_shard0,
  * shard 0's are received before this returns). Waits while a queue is
  * full. Returns GRO_OK, or GRO_EINVAL for a NULL @sh or frames with n > 0. */
-int gro_shard_receive(struct gro_shard *sh, struct gro_frame *frames, unsigned n, uint64_t now_ns);
+GRO_API int gro_shard_receive(struct gro_shard *sh, struct gro_frame *frames, unsigned n, uint64_t now_ns);
 
 /* gro_flush(@now_ns, @mode) on every shard, right after the frames offered
  * before this call and before any offered after it: the same flush point
  * as with one engine. Queued, not waited for (except on shard 0 with
  * inline_shard0). Returns GRO_OK, or GRO_EINVAL for a NULL @sh or an
  * unknown mode. */
-int gro_shard_flush(struct gro_shard *sh, uint64_t now_ns, int mode);
+GRO_API int gro_shard_flush(struct gro_shard *sh, uint64_t now_ns, int mode);
 
 /* Wait until every shard has received and flushed everything offered so
  * far (and delivered what that completed). NULL is accepted. */
-void gro_shard_sync(struct gro_shard *sh);
+GRO_API void gro_shard_sync(struct gro_shard *sh);
 
 /* The sum of every shard's counters (gro_get_stats()). The shards must be
  * idle: call it after gro_shard_sync(). A NULL @sh gives zeros. */
-void gro_shard_get_stats(const struct gro_shard *sh, struct gro_stats *st);
+GRO_API void gro_shard_get_stats(const struct gro_shard *sh, struct gro_stats *st);
 
 /* The engine of shard @i, for its own counters or gro_memory(), or NULL if
  * there is no such shard. Use it only while the shards are idle (after
  * gro_shard_sync()), and never destroy it. */
-struct gro_ctx *gro_shard_engine(const struct gro_shard *sh, unsigned i);
+GRO_API struct gro_ctx *gro_shard_engine(const struct gro_shard *sh, unsigned i);
 
 /* Receive and flush everything still queued, stop the threads, then
  * destroy the engines, which completes the packets they still hold
  * (GRO_R_DESTROY) and delivers and releases them on the calling thread.
  * Every frame offered has been released when this returns. NULL is
  * accepted. */
-void gro_shard_destroy(struct gro_shard *sh);
+GRO_API void gro_shard_destroy(struct gro_shard *sh);
 
 #ifdef __cplusplus
 }

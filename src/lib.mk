@@ -1,12 +1,37 @@
-# libgro itself: build/libgro.a. gro_shard (src/shard.c) runs threads:
-# whatever links the library also links -lpthread (LDLIBS in Makefile).
-LIB_SRCS := src/engine.c src/flowtab.c src/fastpath.c src/walk.c src/csum.c src/pkt.c src/gso.c src/vnet.c src/shard.c \
+# libgro itself: build/libgro.a and build/libgro.so.MAJOR.MINOR.PATCH (soname
+# libgro.so.MAJOR, symbol versions from src/libgro.map). gro_shard
+# (src/shard.c) runs threads: whatever links the library also links
+# -lpthread (LDLIBS in Makefile); the shared library records it itself.
+LIB_SRCS := src/engine.c src/flowtab.c src/fastpath.c src/walk.c src/csum.c src/pkt.c src/gso.c \
+	    src/vnet.c src/shard.c src/version.c \
 	    src/proto/eth.c src/proto/ipv4.c src/proto/ipv6.c src/proto/tcp.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIB      := $(BUILD)/libgro.a
+
+# One set of objects for the archive and the shared library: position
+# independent, and exporting only what include/gro.h marks GRO_API.
+$(LIB_OBJS): ALL_CFLAGS += -fPIC -fvisibility=hidden
+$(LIB_OBJS): INCLUDES = -Iinclude -Isrc
 
 all: $(LIB)
 
 $(LIB): $(LIB_OBJS)
 	@rm -f $@
 	$(AR) rcs $@ $^
+
+# The version comes from the header, so that the file name, the soname and
+# gro_version() cannot disagree.
+gro_version_part = $(shell sed -n 's/^\#define GRO_VERSION_$(1)[ \t]*\([0-9]*\).*/\1/p' include/gro.h)
+SO_MAJOR  := $(call gro_version_part,MAJOR)
+SO_VER    := $(SO_MAJOR).$(call gro_version_part,MINOR).$(call gro_version_part,PATCH)
+SO_NAME   := libgro.so.$(SO_MAJOR)
+SO_MAP    := src/libgro.map
+SHLIB     := $(BUILD)/libgro.so.$(SO_VER)
+
+all: $(SHLIB) $(BUILD)/$(SO_NAME) $(BUILD)/libgro.so
+
+$(SHLIB): $(LIB_OBJS) $(SO_MAP)
+	$(CC) -shared $(LDFLAGS) -Wl,-soname,$(SO_NAME) -Wl,--version-script=$(SO_MAP) -Wl,-z,defs \
+		-o $@ $(LIB_OBJS) -lpthread
+$(BUILD)/$(SO_NAME) $(BUILD)/libgro.so: $(SHLIB)
+	ln -sf $(notdir $<) $@

@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "gro.h"
+#include "rss.h"
 
 const uint8_t gro_rss_default_key[40] = {
 	0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2, 0x41, 0x67,
@@ -70,6 +71,31 @@ int gro_rss_init(struct gro_rss *rss, const uint8_t *key, uint32_t len)
 		}
 	}
 	return GRO_OK;
+}
+
+int gro_rss_create(const uint8_t *key, uint32_t len, struct gro_rss **out)
+{
+	struct gro_rss *rss;
+	int rc;
+
+	if (!out)
+		return GRO_EINVAL;
+	*out = NULL;
+	rss = malloc(sizeof(*rss));
+	if (!rss)
+		return GRO_ENOMEM;
+	rc = gro_rss_init(rss, key, len);
+	if (rc) {
+		free(rss);
+		return rc;
+	}
+	*out = rss;
+	return GRO_OK;
+}
+
+void gro_rss_destroy(struct gro_rss *rss)
+{
+	free(rss);
 }
 
 uint32_t gro_rss_hash(const struct gro_rss *rss, const uint8_t *in, uint32_t len)

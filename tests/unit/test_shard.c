@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "helpers.h"
+#include "rss.h"	/* the key expansion, checked below */
 
 /* ---------------------------------------------------------------- RSS hash */
 
@@ -320,6 +321,46 @@ Test(shard, rss_init_refuses_bad_arguments)
 	cr_assert_eq(gro_rss_init(&rss, key, GRO_RSS_KEY_MAX), GRO_OK, "rss: GRO_RSS_KEY_MAX bytes are accepted");
 	cr_assert_eq(gro_rss_init(&rss, NULL, 7), GRO_OK, "rss: with a NULL key the length is ignored");
 	cr_assert_eq(rss.key_len, 40, "rss: a NULL key means the 40-byte default");
+}
+
+/* The public constructor: the same hash as the state the tests above check,
+ * and the same refusals. */
+Test(shard, rss_create_and_destroy)
+{
+	static struct gro_rss ref;
+	struct gro_rss *rss = (struct gro_rss *)(uintptr_t)1;
+	uint8_t key[64], in[36];
+	uint32_t len, n, i;
+
+	for (i = 0; i < sizeof(key); i++)
+		key[i] = (uint8_t)rnd();
+	for (i = 0; i < sizeof(in); i++)
+		in[i] = (uint8_t)rnd();
+	cr_assert_eq(gro_rss_create(NULL, 0, &rss), GRO_OK, "rss_create: the default key is accepted");
+	cr_assert_not_null(rss, "rss_create: *out is set");
+	for (n = 0; n <= 36; n++)
+		cr_assert_eq(gro_rss_hash(rss, in, n), toeplitz_ref(gro_rss_default_key, 40, in, n),
+			     "rss_create: NULL means gro_rss_default_key (%u-byte input)", n);
+	gro_rss_destroy(rss);
+
+	cr_assert_eq(gro_rss_create(key, GRO_RSS_KEY_MAX, &rss), GRO_OK, "rss_create: a long key is accepted");
+	cr_assert_eq(gro_rss_init(&ref, key, GRO_RSS_KEY_MAX), GRO_OK, "rss: a long key is accepted");
+	for (n = 0; n <= 36; n++)
+		cr_assert_eq(gro_rss_hash(rss, in, n), gro_rss_hash(&ref, in, n),
+			     "rss_create: the same hash as gro_rss_init (%u-byte input)", n);
+	gro_rss_destroy(rss);
+
+	cr_assert_eq(gro_rss_create(key, 40, NULL), GRO_EINVAL, "rss_create: a NULL out is refused");
+	for (len = 0; len < 40; len++) {
+		rss = (struct gro_rss *)(uintptr_t)1;
+		cr_assert_eq(gro_rss_create(key, len, &rss), GRO_EINVAL, "rss_create: a %u-byte key is refused", len);
+		cr_assert_null(rss, "rss_create: *out is NULL after a refusal");
+	}
+	rss = (struct gro_rss *)(uintptr_t)1;
+	cr_assert_eq(gro_rss_create(key, GRO_RSS_KEY_MAX + 1, &rss), GRO_EINVAL,
+		     "rss_create: a key longer than GRO_RSS_KEY_MAX is refused");
+	cr_assert_null(rss, "rss_create: *out is NULL after a refusal");
+	gro_rss_destroy(NULL);
 }
 
 /* ---------------------------------------------------------------- configuration */

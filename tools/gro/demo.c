@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
-#include "pktbuild.h"
+#include "democap.h"
 
 #define NFLOWS 5
 #define MAXROWS 16
@@ -102,7 +102,7 @@ static void watch_out(void *arg, const struct gro_pkt *pkt)
 
 /* One direction of a bulk transfer and its ACK stream. */
 struct flow {
-	struct pb_frame data, ack;
+	struct dc_frame data, ack;
 	uint32_t mss, sent, msg;
 };
 
@@ -112,7 +112,7 @@ static void flow_init(struct flow *f, int idx)
 
 	memset(f, 0, sizeof(*f));
 
-	pb_init(&f->data, v6);
+	dc_init(&f->data, v6);
 	f->data.sport = (uint16_t)(443 + idx * 1000);
 	f->data.dport = (uint16_t)(50000 + idx);
 	f->data.seq = 1000000u * (idx + 1);
@@ -123,7 +123,8 @@ static void flow_init(struct flow *f, int idx)
 		f->data.saddr[15] = (uint8_t)(0x10 + idx);
 	else
 		f->data.saddr[3] = (uint8_t)(10 + idx);
-	pb_tcp_opt_timestamp(&f->data, 100000 + idx, 9000);
+	f->data.tsval = 100000 + idx;
+	f->data.tsecr = 9000;
 	f->mss = v6 ? 1428 : 1448;
 	f->data.payload_len = f->mss;
 	f->msg = 12 + idx * 3;
@@ -142,34 +143,35 @@ static void flow_init(struct flow *f, int idx)
 	f->ack.ip_id = (uint16_t)(idx * 333);
 }
 
-static void send_data(struct pb_list *l, struct flow *f, int bad_csum)
+static void send_data(struct dc_list *l, struct flow *f, int bad_csum)
 {
-	struct pb_frame d = f->data;
+	struct dc_frame d = f->data;
 
 	f->sent++;
 	/* Messages end with PSH and a short tail, as an application write does. */
 	if (f->sent % f->msg == 0) {
-		d.flags |= PB_PSH;
+		d.flags |= DC_PSH;
 		d.payload_len = f->mss / 3;
 	}
 	d.bad_tcp_csum = bad_csum;
-	pb_list_add_frame(l, &d);
+	dc_list_add(l, &d);
 	f->data.seq += d.payload_len;
 	f->data.ip_id++;
 	if (f->sent % 8 == 0) {
 		/* Timestamps tick: a new run of segments starts. */
-		pb_tcp_opt_timestamp(&f->data, 100000 + f->sent, 9000 + f->sent / 8);
+		f->data.tsval = 100000 + f->sent;
+		f->data.tsecr = 9000 + f->sent / 8;
 	}
 }
 
-static void send_ack(struct pb_list *l, struct flow *f)
+static void send_ack(struct dc_list *l, struct flow *f)
 {
 	f->ack.ack = f->data.seq;
 	f->ack.ip_id++;
-	pb_list_add_frame(l, &f->ack);
+	dc_list_add(l, &f->ack);
 }
 
-static void make_capture(struct pb_list *l)
+static void make_capture(struct dc_list *l)
 {
 	struct flow fl[NFLOWS];
 	int round, i, k;
@@ -188,19 +190,19 @@ static void make_capture(struct pb_list *l)
 		}
 		if (round == 23) {
 			/* A retransmission of an old segment of flow 0. */
-			struct pb_frame d = fl[0].data;
+			struct dc_frame d = fl[0].data;
 
 			d.seq -= 10 * fl[0].mss;
-			pb_list_add_frame(l, &d);
+			dc_list_add(l, &d);
 		}
-		pb_list_gap(l, 50);
+		dc_list_gap(l, 50);
 	}
 }
 
 int cmd_demo(int argc, char **argv)
 {
 	const char *dir = argc > 1 ? argv[1] : "gro-demo";
-	struct pb_list l = { 0 };
+	struct dc_list l = { 0 };
 	struct cli_opts o;
 	struct cli_result res;
 	struct table t = { .n = 0 };
@@ -220,7 +222,7 @@ int cmd_demo(int argc, char **argv)
 	if (asprintf(&in, "%s/demo-in.pcap", dir) < 0 || asprintf(&out, "%s/demo-out.pcap", dir) < 0)
 		return 1;
 	make_capture(&l);
-	if (pb_pcap_write(in, &l))
+	if (dc_pcap_write(in, &l))
 		goto done;
 	cli_opts_init(&o);
 	if (cli_coalesce(in, out, &o, &w, &res))
@@ -239,7 +241,7 @@ int cmd_demo(int argc, char **argv)
 	printf("\nBefore: %s   after: %s   (open them with tcpdump -r or Wireshark)\n", in, out);
 	rc = 0;
 done:
-	pb_list_free(&l);
+	dc_list_free(&l);
 	free(in);
 	free(out);
 	return rc;

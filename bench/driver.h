@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The driver side of the benchmark (built with the project's flags): libgro
+ * runs and their check (check.c, lib.c), results (report.c), the checksum
+ * (csum.c) and multi-core (multicore.c) sections, used by main.c. The
+ * rte_gro side (dpdk.c) does not use any of it.
+ */
+#ifndef GRO_BENCH_DRIVER_H
+#define GRO_BENCH_DRIVER_H
+
+#include <stdio.h>
+
+#include "bench.h"
+
+/* Engines of a cell. */
+enum { E_LIB, E_LIB_VERIFY, E_LW, E_HW, E_NOGRO, E_COUNT };
+extern const char *const engine_names[E_COUNT];
+extern const char *const engine_ids[E_COUNT];
+
+/* ---- check.c */
+
+struct check {
+	const struct stream *s;
+	uint64_t *dig;
+	size_t ndig, cap;
+	uint8_t *raw, *fix;
+	uint32_t *next;		/* per flow: the sequence number due next */
+	uint8_t *relcnt;	/* per frame: times released */
+	uint64_t segs;
+	unsigned errors;
+	char first[200];
+};
+
+struct sink {
+	uint64_t pkts, segs, rel;
+	struct check *chk;
+	char pad[64];
+};
+
+void sink_deliver(void *arg, const struct gro_pkt *p, unsigned n);
+void lib_config(const struct stream *s, struct gro_config *c, int verify, struct sink *k);
+void lib_pass(struct gro_ctx *g, const struct stream *s, unsigned burst);
+/* The fast path against the reference; @msg says "ok" or what failed. */
+int lib_check(const struct stream *s, int verify, char *msg, size_t msglen);
+
+/* ---- lib.c */
+
+struct run_result {
+	double ns[MAX_REPS];
+	int nrep;
+	double instr;		/* per packet, hardware counter; <0: n/a */
+	uint64_t out;
+	double bytes_per_flow;
+	size_t memory;
+};
+
+void lib_bench(const struct stream *s, int engine, int reps, int instr, struct run_result *r);
+
+/* ---- report.c */
+
+struct row {
+	char id[48], workload[64], engine[24], check[96];
+	int eng, kind, order, v6;
+	uint32_t flows;
+	double med, min, max, mpps, out_per_in, bpf, instr;
+	size_t npkts;
+};
+
+/* A new zeroed row of the results. */
+struct row *row_append(void);
+struct row *add_row(const struct stream *s, int eng, const double *ns, int nrep,
+		    uint64_t out, double bpf, double instr, const char *check);
+void load_instr(const char *path);
+void print_header(FILE *f);
+void print_row(FILE *f, const struct row *r);
+void write_csv(const char *path);
+void write_plot_data(const char *path, const uint32_t *flows, int nflows);
+
+/* ---- csum.c, multicore.c */
+
+void csum_bench(FILE *out, int quick);
+void mc_bench(FILE *out, const struct stream *s, int reps);
+
+#endif

@@ -1,0 +1,351 @@
+// SPDX-License-Identifier: MIT
+/*
+ * libgro benchmark: libgro and DPDK's rte_gro (lightweight and heavyweight
+ * mode) on the same in-memory packet streams, in one process.
+ *
+ *   grobench [--quick] [--reps N] [--budget PKTS] [--out DIR]
+ *            [--instr-file F] [--only CELL-SUBSTRING|cores|csum]
+ *            [--no-cores] [--no-csum]
+ *   grobench --instr CELL ENGINE      one run between callgrind markers
+ *   grobench --list-instr             the cells and engines to count
+ *   grobench --profile CELL ENGINE N  N timed libgro runs, for a profiler
+ *
+ * A stream is a sequence of polls; a poll is bursts of 32 frames followed
+ * by a flush of everything held (gro_flush(GRO_FLUSH_ALL); rte_gro's
+ * heavyweight table is flushed with rte_gro_timeout_flush(0) at the same
+ * points; lightweight rte_gro flushes at the end of every burst by design).
+ * In a bulk stream every flow sends k full-sized segments per poll, either
+ * in runs (a flow's segments together) or round-robin interleaved.
+ *
+ * Before a workload is timed, libgro's output is checked: the same stream
+ * through a second engine fed one frame per call and delivering one packet
+ * per batch must give the same packets byte for byte, in the same order;
+ * the number of packets must be the one Linux's rules give for the stream;
+ * every packet's IP and TCP checksums and lengths must hold once
+ * linearized; each flow's sequence numbers must come out contiguous; and
+ * every frame must be released exactly once.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bench.h"
+#include "dpdk.h"
+#include "driver.h"
+
+struct cell {
+	int kind, v6, order;
+	uint32_t flows;
+};
+
+static const uint32_t flow_counts[] = { 1, 16, 64, 1024, 65536, 1048576 };
+#define NFLOWCOUNTS (int)(sizeof(flow_counts) / sizeof(flow_counts[0]))
+
+static int make_cells(struct cell *c)
+{
+	int n = 0, v6, i, o;
+
+	for (v6 = 0; v6 < 2; v6++) {
+		for (i = 0; i < NFLOWCOUNTS; i++)
+			for (o = O_RUNS; o <= O_INTERLEAVED; o++) {
+				if (flow_counts[i] == 1 && o == O_INTERLEAVED)
+					continue;
+				c[n++] = (struct cell){ K_BULK, v6, o, flow_counts[i] };
+			}
+		if (!v6) {
+			c[n++] = (struct cell){ K_ACKS, 0, O_INTERLEAVED, 1024 };
+			c[n++] = (struct cell){ K_MIXED, 0, O_INTERLEAVED, 1024 };
+		}
+	}
+	return n;
+}
+
+/* Which engines run on a cell. */
+static int cell_engines(const struct cell *c, int *e)
+{
+	int n = 0;
+
+	e[n++] = E_LIB;
+	if (c->kind == K_BULK && (c->flows == 1 || (c->flows == 1024 && c->order == O_INTERLEAVED)))
+		e[n++] = E_LIB_VERIFY;
+	if (!c->v6) {
+		e[n++] = E_LW;
+		e[n++] = E_HW;
+	}
+	if (c->kind != K_BULK)
+		e[n++] = E_NOGRO;
+	return n;
+}
+
+static void cell_id(const struct cell *c, char *b, size_t n)
+{
+	if (c->kind == K_BULK)
+		snprintf(b, n, "%s-bulk-%s-%u", c->v6 ? "v6" : "v4",
+			 c->flows == 1 ? "inorder" : c->order == O_RUNS ? "runs" : "il", c->flows);
+	else
+		snprintf(b, n, "v4-%s-%u", c->kind == K_ACKS ? "acks" : "mixed", c->flows);
+}
+
+/* Instruction counts under callgrind: every cell but the heavyweight
+ * rte_gro ones whose linear scans would take hours there. */
+static int instr_wanted(const struct cell *c, int eng)
+{
+	return !(eng == E_HW && c->flows > 1024);
+}
+
+static void machine(FILE *out)
+{
+	char model[128] = "?", line[256], date[64];
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	struct utsname u;
+	time_t t = time(NULL);
+
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, "model name", 10)) {
+			char *c = strchr(line, ':');
+
+			if (c) {
+				snprintf(model, sizeof(model), "%s", c + 2);
+				model[strcspn(model, "\n")] = 0;
+			}
+			break;
+		}
+	if (f)
+		fclose(f);
+	uname(&u);
+	strftime(date, sizeof(date), "%Y-%m-%d %H:%M UTC", gmtime(&t));
+	fprintf(out, "Date: %s. Machine: %s, %ld cores, Linux %s. rte_gro: %s.\n", date, model,
+		sysconf(_SC_NPROCESSORS_ONLN), u.release, dp_version());
+}
+
+/* --profile CELL ENGINE N: N timed passes of one libgro cell, nothing else
+ * (for a sampling profiler). */
+static int run_profile(const char *id, const char *eng_id, int n)
+{
+	struct cell cells[64];
+	int nc = make_cells(cells), i, e;
+	char cid[48];
+
+	for (e = 0; e < E_COUNT && strcmp(engine_ids[e], eng_id); e++)
+		;
+	if (e != E_LIB && e != E_LIB_VERIFY)
+		die("--profile: libgro engines only");
+	for (i = 0; i < nc; i++) {
+		struct stream s;
+		struct run_result r;
+		double t = 0;
+		int k;
+
+		cell_id(&cells[i], cid, sizeof(cid));
+		if (strcmp(cid, id))
+			continue;
+		stream_build(&s, cells[i].kind, cells[i].v6, cells[i].order, cells[i].flows, 0, 1);
+		for (k = 0; k < n; k++) {
+			lib_bench(&s, e, MAX_REPS, 0, &r);
+			t += r.ns[0];
+		}
+		printf("%s %s: %.2f ns/pkt (first of each)\n", id, eng_id, t / n / s.npkts);
+		stream_free(&s);
+		return 0;
+	}
+	die("unknown cell %s", id);
+	return 1;
+}
+
+static int run_instr(const char *id, const char *eng_id)
+{
+	struct cell cells[64];
+	int n = make_cells(cells), i, e;
+	char cid[48];
+
+	for (e = 0; e < E_COUNT && strcmp(engine_ids[e], eng_id); e++)
+		;
+	if (e == E_COUNT)
+		die("unknown engine %s", eng_id);
+	for (i = 0; i < n; i++) {
+		struct stream s;
+		struct run_result r;
+		struct dp_result d;
+
+		cell_id(&cells[i], cid, sizeof(cid));
+		if (strcmp(cid, id))
+			continue;
+		stream_build(&s, cells[i].kind, cells[i].v6, cells[i].order, cells[i].flows, 0,
+			     e == E_LIB_VERIFY);
+		if (e == E_LW || e == E_HW) {
+			if (dp_init("grobench") || dp_bench(&s, e == E_LW ? DP_LW : DP_HW, 1, 1, &d))
+				die("rte_gro not available");
+		} else {
+			lib_bench(&s, e, 1, 1, &r);
+		}
+		printf("%s,%s,packets,%zu\n", id, eng_id, s.npkts);
+		stream_free(&s);
+		return 0;
+	}
+	die("unknown cell %s", id);
+	return 1;
+}
+
+int main(int argc, char **argv)
+{
+	const char *outdir = "build/bench", *instr_file = NULL, *only = NULL;
+	int quick = 0, reps = 7, i, ai, dp_ok, ncells, nocores = 0, nocsum = 0;
+	struct cell cells[64];
+	double hw64k[2] = { NAN, NAN };
+	char path[512];
+	FILE *out = stdout;
+
+	if (stream_init()) {
+		fprintf(stderr, "grobench: gro_rss_create failed\n");
+		return 1;
+	}
+
+	for (ai = 1; ai < argc; ai++) {
+		if (!strcmp(argv[ai], "--quick"))
+			quick = 1, reps = 3;
+		else if (!strcmp(argv[ai], "--reps") && ai + 1 < argc)
+			reps = atoi(argv[++ai]);
+		else if (!strcmp(argv[ai], "--out") && ai + 1 < argc)
+			outdir = argv[++ai];
+		else if (!strcmp(argv[ai], "--instr-file") && ai + 1 < argc)
+			instr_file = argv[++ai];
+		else if (!strcmp(argv[ai], "--only") && ai + 1 < argc)
+			only = argv[++ai];
+		else if (!strcmp(argv[ai], "--budget") && ai + 1 < argc)
+			budget = strtoul(argv[++ai], NULL, 0);
+		else if (!strcmp(argv[ai], "--no-cores"))
+			nocores = 1;
+		else if (!strcmp(argv[ai], "--no-csum"))
+			nocsum = 1;
+		else if (!strcmp(argv[ai], "--profile") && ai + 3 < argc)
+			return run_profile(argv[ai + 1], argv[ai + 2], atoi(argv[ai + 3]));
+		else if (!strcmp(argv[ai], "--instr") && ai + 2 < argc)
+			return run_instr(argv[ai + 1], argv[ai + 2]);
+		else if (!strcmp(argv[ai], "--list-instr")) {
+			int e[E_COUNT], ne, j;
+			char cid[48];
+
+			ncells = make_cells(cells);
+			for (i = 0; i < ncells; i++) {
+				ne = cell_engines(&cells[i], e);
+				cell_id(&cells[i], cid, sizeof(cid));
+				for (j = 0; j < ne; j++)
+					if (instr_wanted(&cells[i], e[j]))
+						printf("%s %s\n", cid, engine_ids[e[j]]);
+			}
+			return 0;
+		} else
+			die("usage: grobench [--quick] [--reps N] [--out DIR] [--instr-file F] "
+			    "[--only SUBSTR] [--no-cores] [--no-csum] | --instr CELL ENGINE | --list-instr");
+	}
+	if (reps < 1 || reps > MAX_REPS)
+		die("--reps: 1 to %d", MAX_REPS);
+	if (instr_file)
+		load_instr(instr_file);
+	instr_open();
+	dp_ok = dp_init(argv[0]) == 0;
+	if (!dp_ok)
+		fprintf(stderr, "grobench: rte_eal_init failed; rte_gro columns left out\n");
+
+	machine(out);
+	fprintf(out, "Bursts of %d frames; a poll ends with a flush of everything held. "
+		     "libgro: GRO_CSUM_TRUST, buckets = 1, max_flows = max(64, flows). "
+		     "ns/pkt: median of %d runs.\n\n", BURST, reps);
+	print_header(out);
+	fflush(out);
+
+	ncells = make_cells(cells);
+	for (i = 0; i < ncells; i++) {
+		const struct cell *c = &cells[i];
+		int e[E_COUNT], ne = cell_engines(c, e), j;
+		char cid[48], chk[96] = "";
+		uint64_t lib_out = 0;
+		struct stream s;
+
+		cell_id(c, cid, sizeof(cid));
+		if (only && !strstr(cid, only))
+			continue;
+		stream_build(&s, c->kind, c->v6, c->order, c->flows, quick, 1);
+		for (j = 0; j < ne; j++) {
+			struct run_result r;
+			struct dp_result d;
+			struct row *row;
+
+			switch (e[j]) {
+			case E_LIB:
+			case E_LIB_VERIFY:
+				lib_check(&s, e[j] == E_LIB_VERIFY, chk, sizeof(chk));
+				if (!strcmp(chk, "ok"))
+					snprintf(chk, sizeof(chk), "ok: = reference, %llu out as Linux",
+						 (unsigned long long)s.expect_out);
+				lib_bench(&s, e[j], reps, 0, &r);
+				if (e[j] == E_LIB)
+					lib_out = r.out;
+				row = add_row(&s, e[j], r.ns, r.nrep, r.out, r.bytes_per_flow, r.instr, chk);
+				break;
+			case E_NOGRO:
+				lib_bench(&s, E_NOGRO, reps, 0, &r);
+				row = add_row(&s, E_NOGRO, r.ns, r.nrep, r.out, -1, r.instr, "baseline");
+				break;
+			default:
+				if (!dp_ok)
+					continue;
+				if (e[j] == E_HW && c->flows > 65536) {
+					double est = hw64k[c->order] * c->flows / 65536.0;
+
+					snprintf(chk, sizeof(chk),
+						 "not run: linear flow scan, est. %.0f us/pkt from 64K",
+						 est / 1e3);
+					row = add_row(&s, e[j], NULL, 0, 0, -1, -1, chk);
+					break;
+				}
+				dp_bench(&s, e[j] == E_LW ? DP_LW : DP_HW,
+					 e[j] == E_HW && c->flows >= 65536 ? 1 : reps, 0, &d);
+				if (!d.ok)
+					snprintf(chk, sizeof(chk), "FAIL: %.80s", d.note);
+				else if (d.out == lib_out)
+					snprintf(chk, sizeof(chk), "ok: out = libgro");
+				else
+					snprintf(chk, sizeof(chk), "ok: out %.2fx libgro's", (double)d.out / lib_out);
+				row = add_row(&s, e[j], d.ns, d.nrep, d.out, d.bytes_per_flow, d.instr, chk);
+				if (e[j] == E_HW && c->flows == 65536)
+					hw64k[c->order] = row->med;
+				break;
+			}
+			print_row(out, row);
+			fflush(out);
+		}
+		stream_free(&s);
+	}
+
+	if (!nocsum && (!only || !strcmp(only, "csum")))
+		csum_bench(out, quick);
+
+	if (!nocores && (!only || !strcmp(only, "cores"))) {
+		struct stream s;
+
+		fprintf(out, "\nCores (libgro, TRUST; wall time per packet over the whole stream):\n");
+		fprintf(out, "| workload | 1 core | 2 cores, 2 NIC queues (RSS) | "
+			     "2 cores, gro_shard (1 receive thread) | check |\n|---|---:|---:|---:|---|\n");
+		stream_build(&s, K_BULK, 0, O_INTERLEAVED, 1024, quick, 1);
+		mc_bench(out, &s, reps);
+		stream_free(&s);
+		stream_build(&s, K_BULK, 0, O_INTERLEAVED, 65536, quick, 1);
+		mc_bench(out, &s, reps);
+		stream_free(&s);
+		stream_build(&s, K_BULK, 0, O_RUNS, 1024, quick, 1);
+		mc_bench(out, &s, reps);
+		stream_free(&s);
+	}
+
+	snprintf(path, sizeof(path), "%s/results.csv", outdir);
+	write_csv(path);
+	snprintf(path, sizeof(path), "%s/plot.dat", outdir);
+	write_plot_data(path, flow_counts, NFLOWCOUNTS);
+	fprintf(out, "\nCSV: %s/results.csv\n", outdir);
+	return 0;
+}

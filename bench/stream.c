@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: MIT
+/* The workloads: in-memory streams of TCP frames, built once per cell, with
+ * the receive hash a NIC would give them. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "bench.h"
+
+static struct gro_rss *rss;
+static uint8_t payload_block[2048];
+static uint32_t payload_sum;	/* sum16 of the 1448/1428-byte payloads */
+static uint32_t payload_sum6;
+
+struct flowinfo flow_of(uint32_t f)
+{
+	struct flowinfo fi;
+
+	fi.isn = mix32(f * 2 + 1);
+	fi.ack = mix32(f ^ 0xabcdefu);
+	fi.ts = mix32(f + 7);
+	fi.rxhash = 0;
+	return fi;
+}
+
+/* Build one TCP frame. @tflags are the TCP flags, @seq/@ack/@id the
+ * varying fields, @plen the payload length. */
+static uint32_t build_tcp(const struct stream *s, uint8_t *p, uint32_t f, uint8_t tflags,
+			  uint32_t seq, uint32_t ack, uint16_t id, uint32_t tsval, uint32_t plen)
+{
+	uint32_t l3 = 14, l4, len, sum;
+	uint8_t *ip = p + l3, *th;
+
+	static const uint8_t mac[12] = { 2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2 };
+
+	memcpy(p, mac, 12);
+	if (!s->v6) {
+		put16(p + 12, 0x0800);
+		l4 = l3 + 20;
+		ip[0] = 0x45;
+		ip[1] = 0;
+		put16(ip + 2, (uint16_t)(20 + 32 + plen));
+		put16(ip + 4, id);
+		put16(ip + 6, 0x4000);
+		ip[8] = 64;
+		ip[9] = 6;
+		put16(ip + 10, 0);
+		ip[12] = 10;
+		ip[13] = (uint8_t)(16 + (f >> 16));
+		ip[14] = (uint8_t)(f >> 8);
+		ip[15] = (uint8_t)f;
+		ip[16] = 192;
+		ip[17] = 168;
+		ip[18] = 0;
+		ip[19] = 1;
+		put16(ip + 10, (uint16_t)~sum16(ip, 20, 0));
+	} else {
+		put16(p + 12, 0x86dd);
+		l4 = l3 + 40;
+		put32(ip, 0x60000000u);
+		put16(ip + 4, (uint16_t)(32 + plen));
+		ip[6] = 6;
+		ip[7] = 64;
+		memset(ip + 8, 0, 32);
+		put32(ip + 8, 0x20010db8);
+		put32(ip + 20, f);
+		put32(ip + 24, 0x20010db8);
+		put32(ip + 28, 0xffff0000);
+		put32(ip + 36, 1);
+	}
+	th = p + l4;
+	put16(th, (uint16_t)(40000 + f % 20000));
+	put16(th + 2, 5201);
+	put32(th + 4, seq);
+	put32(th + 8, ack);
+	th[12] = 0x80;		/* 32-byte header */
+	th[13] = tflags;
+	put16(th + 14, 2048);
+	put16(th + 16, 0);
+	put16(th + 18, (tflags & 0x20) ? 1 : 0);
+	th[20] = 1;
+	th[21] = 1;
+	th[22] = 8;
+	th[23] = 10;
+	put32(th + 24, tsval);
+	put32(th + 28, 0x01020304);
+	len = l4 + 32 + plen;
+
+	/* TCP checksum: pseudo-header, header, payload. */
+	if (!s->v6)
+		sum = sum16(ip + 12, 8, 6 + 32 + plen);
+	else
+		sum = sum16(ip + 8, 32, 6 + 32 + plen);
+	sum = sum16(th, 32, sum);
+	if (plen == s->mss && s->mss)
+		sum += s->v6 ? payload_sum6 : payload_sum;
+	else
+		sum = sum16(payload_block, plen, sum);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	put16(th + 16, (uint16_t)~sum);
+	if (plen && s->with_payload)
+		memcpy(th + 32, payload_block, plen);
+	return len;
+}
+
+void stream_free(struct stream *s)
+{
+	if (s->buf)
+		munmap(s->buf, s->npkts * s->stride);
+	if (s->save)
+		munmap(s->save, s->npkts * SAVE_LEN);
+	free(s->fr);
+	memset(s, 0, sizeof(*s));
+}
+
+void stream_restore(const struct stream *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->npkts; i++)
+		memcpy(s->buf + i * s->stride, s->save + i * SAVE_LEN, SAVE_LEN);
+}
+
+static const char *order_name(int o) { return o == O_RUNS ? "runs" : "interleaved"; }
+
+static void fmt_flows(char *b, size_t n, uint32_t f)
+{
+	if (f >= (1u << 20) && !(f % (1u << 20)))
+		snprintf(b, n, "%uM", f >> 20);
+	else if (f >= 1024 && !(f % 1024))
+		snprintf(b, n, "%uK", f >> 10);
+	else
+		snprintf(b, n, "%u", f);
+}
+
+/* Packets per stream for up to 1K flows (--budget): a pool of 16K frames,
+ * 24 MiB, about what a NIC's receive mempool holds. */
+size_t budget = 16384;
+
+static int quick_div(int quick) { return quick ? 8 : 1; }
+
+/* Shape of a cell: how many segments per flow per poll and how many polls,
+ * within a packet budget of about 256K per stream (2M for 1M flows). */
+static void stream_shape(struct stream *s, int quick)
+{
+	uint32_t n = s->nflows;
+
+	if (s->kind != K_BULK) {
+		s->k = 1;
+		s->poll_len = 1024;
+		s->npolls = (uint32_t)(budget / quick_div(quick) / s->poll_len);
+		if (!s->npolls)
+			s->npolls = 1;
+		s->npkts = s->poll_len * s->npolls;
+		return;
+	}
+	if (n <= 1024) {
+		/* 64 segments per flow and poll (one 45-segment super-packet and
+		 * a rest) up to 64 flows; 16 (all merged into one) at 1K flows,
+		 * so that every flow is held at once within the budget. */
+		s->k = n <= 64 ? 64 : 16;
+		s->npolls = (uint32_t)((budget / quick_div(quick)) / (n * s->k));
+		if (!s->npolls)
+			s->npolls = 1;
+	} else if (n <= 65536) {
+		s->k = 4;
+		s->npolls = 1;
+	} else {
+		s->k = 2;
+		s->npolls = 1;
+	}
+	s->poll_len = (size_t)n * s->k;
+	s->npkts = s->poll_len * s->npolls;
+}
+
+static const struct { uint8_t flags; uint16_t plen; } mixed_types[8] = {
+	{ 0x02, 0 },	/* SYN */
+	{ 0x12, 0 },	/* SYN-ACK */
+	{ 0x10, 0 },	/* pure ACK */
+	{ 0x18, 100 },	/* PSH-ACK with data */
+	{ 0x11, 0 },	/* FIN-ACK */
+	{ 0x04, 0 },	/* RST */
+	{ 0x30, 100 },	/* URG-ACK with data */
+	{ 0x14, 0 },	/* RST-ACK */
+};
+
+static void put_frame(struct stream *s, size_t idx, uint32_t len)
+{
+	uint8_t *p = s->buf + idx * s->stride;
+	struct gro_frame *fr = &s->fr[idx];
+
+	fr->data = p;
+	fr->len = len;
+	fr->rxhash = gro_rss_frame(rss, p, len);	/* as the NIC would */
+	fr->flags = 0;
+	fr->cookie = (void *)(uintptr_t)idx;
+	memcpy(s->save + idx * SAVE_LEN, p, SAVE_LEN);
+}
+
+void stream_build(struct stream *s, int kind, int v6, int order, uint32_t nflows,
+			 int quick, int with_payload)
+{
+	char fl[16];
+	size_t idx = 0, i;
+	uint32_t p, f, j;
+
+	memset(s, 0, sizeof(*s));
+	s->kind = kind;
+	s->v6 = v6;
+	s->order = order;
+	s->nflows = nflows;
+	s->with_payload = with_payload;
+	s->mss = kind == K_BULK ? (v6 ? MSS6 : MSS4) : 0;
+	stream_shape(s, quick);
+	s->stride = kind == K_BULK ? 1536 : kind == K_ACKS ? 128 : 256;
+	s->buf = xmap(s->npkts * s->stride);
+	s->save = xmap(s->npkts * SAVE_LEN);
+	s->fr = xcalloc(s->npkts, sizeof(*s->fr));
+
+	fmt_flows(fl, sizeof(fl), nflows);
+	if (kind == K_BULK) {
+		for (p = 0; p < s->npolls; p++) {
+			uint32_t outer = order == O_RUNS ? nflows : s->k;
+			uint32_t inner = order == O_RUNS ? s->k : nflows;
+
+			for (i = 0; i < outer; i++)
+				for (j = 0; j < inner; j++) {
+					uint32_t fid = order == O_RUNS ? (uint32_t)i : j;
+					uint32_t seg = p * s->k + (order == O_RUNS ? j : (uint32_t)i);
+					struct flowinfo fi = flow_of(fid);
+					uint32_t len;
+
+					len = build_tcp(s, s->buf + idx * s->stride, fid, 0x10,
+							fi.isn + seg * s->mss, fi.ack,
+							(uint16_t)((fi.isn >> 16) + seg), fi.ts + p, s->mss);
+					put_frame(s, idx++, len);
+				}
+		}
+		s->expect_out = (uint64_t)s->npolls * nflows * ((s->k + MAX_SEGS - 1) / MAX_SEGS);
+		s->payload_bytes = (uint64_t)s->npkts * s->mss;
+		if (nflows == 1)
+			snprintf(s->name, sizeof(s->name), "%s bulk, 1 flow in order", v6 ? "v6" : "v4");
+		else
+			snprintf(s->name, sizeof(s->name), "%s bulk, %s flows %s", v6 ? "v6" : "v4", fl,
+				 order_name(order));
+		snprintf(s->id, sizeof(s->id), "%s-bulk-%s-%u", v6 ? "v6" : "v4",
+			 nflows == 1 ? "inorder" : order == O_RUNS ? "runs" : "il", nflows);
+	} else {
+		uint32_t *nsent = xcalloc(nflows, sizeof(*nsent));
+
+		for (idx = 0; idx < s->npkts; idx++) {
+			struct flowinfo fi;
+			uint32_t n, len;
+
+			f = (uint32_t)(idx % nflows);
+			fi = flow_of(f);
+			n = nsent[f]++;
+			if (kind == K_ACKS) {
+				len = build_tcp(s, s->buf + idx * s->stride, f, 0x10, fi.isn,
+						fi.ack + n * 1448, (uint16_t)((fi.isn >> 16) + n), fi.ts, 0);
+			} else {
+				uint32_t t = (n + f) % 8;
+
+				len = build_tcp(s, s->buf + idx * s->stride, f, mixed_types[t].flags,
+						fi.isn + n * 100, fi.ack, (uint16_t)((fi.isn >> 16) + n),
+						fi.ts, mixed_types[t].plen);
+				s->payload_bytes += mixed_types[t].plen;
+			}
+			put_frame(s, idx, len);
+		}
+		free(nsent);
+		s->expect_out = s->npkts;
+		snprintf(s->name, sizeof(s->name), "v4 %s, %s flows",
+			 kind == K_ACKS ? "pure ACKs" : "mixed flags", fl);
+		snprintf(s->id, sizeof(s->id), "v4-%s-%u", kind == K_ACKS ? "acks" : "mixed", nflows);
+	}
+}
+
+/* The payload bytes every stream carries, and the NIC's hash. */
+int stream_init(void)
+{
+	int i;
+
+	for (i = 0; i < 2048; i++)
+		payload_block[i] = (uint8_t)mix32((uint32_t)i + 99);
+	payload_sum = sum16(payload_block, MSS4, 0);
+	payload_sum6 = sum16(payload_block, MSS6, 0);
+	return gro_rss_create(NULL, 0, &rss);
+}

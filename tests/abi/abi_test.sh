@@ -1,0 +1,85 @@
+#!/bin/sh
+# The shared library's ABI: it exports exactly the names include/gro.h
+# declares with GRO_API, each with the symbol version of src/libgro.map, its
+# soname is libgro.so.MAJOR, and a program linked against it runs.
+# Usage: abi_test.sh HEADER MAP BUILDDIR [LINKED_PROGRAM]
+HDR=$1
+MAP=$2
+B=$3
+PROG=$4
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+ver() { sed -n "s/^#define GRO_VERSION_$1[ 	]*\([0-9]*\).*/\1/p" "$HDR"; }
+MAJOR=$(ver MAJOR)
+VERSION=$MAJOR.$(ver MINOR).$(ver PATCH)
+SO=$B/libgro.so.$VERSION
+NODE=$(sed -n 's/^\([A-Z0-9_.]*\) *{.*/\1/p' "$MAP" | head -1)
+
+# Names declared with GRO_API: a function's name is the last word before
+# its '(', an object's the last word before its '[' or ';'. Declarations
+# fit on their first line up to that point.
+grep '^GRO_API ' "$HDR" | sed 's/[([;].*//; s/.*[ *]//' | sort -u >"$T/header"
+[ -s "$T/header" ] || bad "no GRO_API declaration found in $HDR"
+
+# A declaration at the start of a line without GRO_API would be neither
+# exported nor caught above.
+bare=$(grep -E '^(extern |const |unsigned |signed |void |int |long |size_t |u?int[0-9]+_t |struct [a-z_]+ \*)[^;{]*[(;[]' "$HDR" |
+	grep -v '^typedef' | sed 's/[([;].*//; s/.*[ *]//' | tr '\n' ' ')
+if [ -n "$bare" ]; then bad "declared in $HDR without GRO_API: $bare"; else ok; fi
+
+# Names the map lists (its global part).
+sed -n '/global:/,/local:/p' "$MAP" | sed -n 's/^[ 	]*\([A-Za-z_][A-Za-z0-9_]*\);.*/\1/p' | sort -u >"$T/map"
+
+if [ ! -f "$SO" ]; then
+	bad "$SO is missing (make all builds it)"
+else
+	ok
+	nm -D --defined-only "$SO" >"$T/nm" || bad "nm -D $SO failed"
+	# The version node itself is an absolute symbol, not a name of the API.
+	awk '$2 != "A" { print $3 }' "$T/nm" | sed 's/@.*//' | sort -u >"$T/exported"
+
+	# Exports against the header, both ways.
+	extra=$(comm -13 "$T/header" "$T/exported" | tr '\n' ' ')
+	missing=$(comm -23 "$T/header" "$T/exported" | tr '\n' ' ')
+	[ -z "$extra" ] || bad "exported by $SO but not declared with GRO_API in $HDR: $extra"
+	[ -z "$missing" ] || bad "declared with GRO_API in $HDR but not exported by $SO: $missing"
+	[ -n "$extra$missing" ] || ok
+
+	# Every export carries the version of the map.
+	unversioned=$(awk '$2 != "A" && $3 !~ /@@'"$NODE"'$/ { print $3 }' "$T/nm" | tr '\n' ' ')
+	if [ -n "$unversioned" ]; then bad "exported without version $NODE: $unversioned"; else ok; fi
+
+	# The soname is the major version.
+	soname=$(readelf -d "$SO" | sed -n 's/.*(SONAME).*\[\(.*\)\].*/\1/p')
+	if [ "$soname" = "libgro.so.$MAJOR" ]; then ok; else bad "soname of $SO is '$soname', expected libgro.so.$MAJOR"; fi
+
+	# The links a runtime loader and a linker look for.
+	for l in "libgro.so.$MAJOR" libgro.so; do
+		if [ -L "$B/$l" ] && [ "$(readlink -f "$B/$l")" = "$(readlink -f "$SO")" ]; then ok
+		else bad "$B/$l is not a link to $(basename "$SO")"; fi
+	done
+fi
+
+# The map and the header name the same functions (a name the map lacks
+# would be local, one the header lacks would be exported only if visible).
+extra=$(comm -13 "$T/header" "$T/map" | tr '\n' ' ')
+missing=$(comm -23 "$T/header" "$T/map" | tr '\n' ' ')
+[ -z "$extra" ] || bad "listed in $MAP but not declared with GRO_API in $HDR: $extra"
+[ -z "$missing" ] || bad "declared with GRO_API in $HDR but not listed in $MAP: $missing"
+[ -n "$extra$missing" ] || ok
+
+# A program linked with -lgro loads this library and runs.
+if [ -n "$PROG" ]; then
+	if readelf -d "$PROG" | grep -q "NEEDED.*\[libgro.so.$MAJOR\]"; then ok
+	else bad "$PROG does not need libgro.so.$MAJOR"; fi
+	if out=$("$PROG" 2>&1); then ok; else bad "$PROG failed: $out"; fi
+fi
+
+echo "abi: $pass passed, $fail failed"
+[ "$fail" = 0 ]
