@@ -28,8 +28,38 @@
 
 #define GRO_FAST_KINDS	16
 
-/* struct gro_fast.shape: kinds whose counts have loops of their own. */
-enum { SHAPE_ANY, SHAPE_IPV4, SHAPE_IPV6 };
+/*
+ * The built-in kinds: the kinds gro_fast_init() makes, printed as C
+ * constants at build time by src/gen/mkkinds.c, a program linked with this
+ * file built without them. A context checks its kinds against them when it
+ * is created (struct gro_fast.builtin), and the per-frame code is made by
+ * the compiler once for each of them, with its offsets, masks and counts
+ * as constants, and once for any kind. The rules stay in the layers: the
+ * constants are what the layers say, as the layers say it.
+ */
+#ifdef GRO_FAST_BUILTIN
+#include "fastkinds.h"
+#else
+#define GRO_FAST_NBUILTIN 0
+static const struct gro_fast gro_fast_builtin[1];
+#endif
+#define GRO_FAST_BUILTIN_MAX 4
+_Static_assert(GRO_FAST_NBUILTIN <= GRO_FAST_BUILTIN_MAX, "more built-in kinds than cases");
+
+/* Built-in kind @n, or the first if there is no such one (dead code). */
+#define BUILTIN_KIND(n) (&gro_fast_builtin[(n) < GRO_FAST_NBUILTIN ? (n) : 0])
+
+/* Cases of a switch on struct gro_fast.builtin: @stmt with K, the
+ * built-in kind, constant. */
+#define BUILTIN_CASE(n, stmt)						\
+	case (n) + 1:							\
+		if ((n) < GRO_FAST_NBUILTIN) {				\
+			const struct gro_fast *const K = BUILTIN_KIND(n);	\
+			stmt;						\
+		}							\
+		break;
+#define BUILTIN_CASES(stmt)						\
+	BUILTIN_CASE(0, stmt) BUILTIN_CASE(1, stmt) BUILTIN_CASE(2, stmt) BUILTIN_CASE(3, stmt)
 
 /* ---------------------------------------------------------------- kinds */
 
@@ -109,15 +139,6 @@ static bool build_kind(struct gro_fast *k, const struct gro_layer *const *stack,
 	k->key_span = (uint16_t)round16(last_key);
 	k->sig_span = (uint16_t)round16(last_sig);
 	k->min_len = (uint16_t)(k->l4_off + k->min_hlen);
-	/* The counts of the usual kinds, for which the compiler makes the
-	 * loops below with constants: one length field and one checksummed
-	 * 20-byte header with three words that may change and a zero field
-	 * (an IPv4 header), or one length field alone (IPv6). */
-	if (k->nlen == 1 && k->ncsum == 1 && k->csum[0].len == 20 && k->csum[0].nwords == 3 &&
-	    k->nzero == 1)
-		k->shape = SHAPE_IPV4;
-	else if (k->nlen == 1 && !k->ncsum && !k->nzero)
-		k->shape = SHAPE_IPV6;
 	return k->nsigw >= 2 && k->key_span <= k->min_len && k->sig_span <= k->min_len;
 }
 
@@ -145,6 +166,14 @@ int gro_fast_init(struct gro_ctx *ctx)
 				ctx->nfast++;
 		}
 	}
+	/* The built-in kinds are these, in this order, unless the layers
+	 * changed since the build printed them. */
+	ctx->nbuiltin = 0;
+	for (i = 1; i < ctx->nfast && i <= GRO_FAST_NBUILTIN; i++)
+		if (!memcmp(&kinds[i], &gro_fast_builtin[i - 1], sizeof(kinds[i])))
+			kinds[i].builtin = (uint8_t)i;
+	for (i = 1; i < ctx->nfast && kinds[i].builtin == i; i++)
+		ctx->nbuiltin = i;
 	return GRO_OK;
 }
 
@@ -262,14 +291,21 @@ static inline bool sig_match(const uint8_t *p, const struct gro_fast *k)
 	return !d;
 }
 
-/* A frame's kind, or 0. */
-static inline uint8_t classify(const struct gro_ctx *ctx, const uint8_t *p, uint32_t len)
+/* A frame's kind, or 0. The built-in ones first, as constants. */
+#define TRY_BUILTIN(n)								\
+	if ((n) < ctx->nbuiltin && len >= BUILTIN_KIND(n)->min_len &&		\
+	    sig_match(p, BUILTIN_KIND(n)))					\
+		return (n) + 1;
+
+static inline __attribute__((always_inline)) uint8_t
+classify(const struct gro_ctx *ctx, const uint8_t *p, uint32_t len)
 {
 	uint32_t i;
 
 	if (!p)
 		return 0;
-	for (i = 1; i < ctx->nfast; i++) {
+	TRY_BUILTIN(0) TRY_BUILTIN(1) TRY_BUILTIN(2) TRY_BUILTIN(3)
+	for (i = ctx->nbuiltin + 1; i < ctx->nfast; i++) {
 		const struct gro_fast *k = &ctx->fast[i];
 
 		if (len >= k->min_len && sig_match(p, k))
@@ -464,19 +500,6 @@ join(struct gro_ctx *ctx, const struct gro_fast *k, struct gro_flow *f, struct r
 
 /* ---------------------------------------------------------------- runs */
 
-bool gro_fast_may_continue(const struct gro_ctx *ctx, const struct gro_frame *fr)
-{
-	const struct gro_flow *f = &ctx->flows[ctx->last_flow];
-	const struct gro_fast *k = &ctx->fast[f->kind];
-
-	/* Worth setting up a run: the frame has the last flow's ports and
-	 * next sequence number where that flow has them. (When flows take
-	 * turns, this saves setting up for a run that is not one.) */
-	return f->kind && fr->data && fr->len >= (uint32_t)k->l4_off + 8 &&
-	       ld32(fr->data + k->l4_off) == ld32(f->head + k->l4_off) &&
-	       (!k->seq_off || rd32(fr->data + k->seq_off) == f->l4.seg.next_seq);
-}
-
 /* The run loop, made by the compiler for the usual kinds and header
  * lengths, and for any other. */
 static inline __attribute__((always_inline)) unsigned
@@ -527,21 +550,16 @@ unsigned gro_fast_continue(struct gro_ctx *ctx, struct gro_frame *frames, unsign
 	 * first frame looks like the next segment.) */
 	if (f->hdr_len + f->gso_size < c.span)
 		return 0;
-	/* The usual (TCP with timestamps: 66 bytes of headers over IPv4, 86
-	 * over IPv6) get a loop of their own, with everything unrolled. */
-	switch (k->shape) {
-	case SHAPE_IPV4:
-		if (f->hdr_len == 66)
-			return run_frames(ctx, f, k, frames, n, (struct cmp){ 4, 2, 80 }, 1, 1, 3);
-		return run_frames(ctx, f, k, frames, n, c, 1, 1, 3);
-	case SHAPE_IPV6:
-		if (f->hdr_len == 86)
-			return run_frames(ctx, f, k, frames, n, (struct cmp){ 5, 6, 96 }, 1, 0, 0);
-		return run_frames(ctx, f, k, frames, n, c, 1, 0, 0);
-	default:
-		return run_frames(ctx, f, k, frames, n, c, k->nlen, k->ncsum,
-				  k->ncsum ? k->csum[0].nwords : 0);
+	/* A built-in kind with its usual transport header (TCP with
+	 * timestamps) gets a loop of its own, with everything unrolled. */
+	switch (f->kind <= ctx->nbuiltin ? f->kind : 0) {
+	BUILTIN_CASES(
+		if (f->hdr_len == K->l4_off + K->usual_hlen)
+			return run_frames(ctx, f, K, frames, n, cmp_shape(K->l4_off + K->usual_hlen),
+					  K->nlen, K->ncsum, K->csum[0].nwords);
+		return run_frames(ctx, f, K, frames, n, c, K->nlen, K->ncsum, K->csum[0].nwords))
 	}
+	return run_frames(ctx, f, k, frames, n, c, k->nlen, k->ncsum, k->ncsum ? k->csum[0].nwords : 0);
 }
 
 /* ---------------------------------------------------------------- one frame */
@@ -566,6 +584,17 @@ kind_hash(const struct gro_ctx *ctx, const struct gro_fast *k, const struct gro_
 	return kind_hash_any(ctx, k, fr);
 }
 
+/* Out of line, so that a frame with nothing to look up costs no more than
+ * its classification. */
+static __attribute__((noinline)) uint32_t hint_hash(const struct gro_ctx *ctx, unsigned kind,
+						    const struct gro_frame *fr)
+{
+	switch (kind <= ctx->nbuiltin ? kind : 0) {
+	BUILTIN_CASES(return kind_hash(ctx, K, fr))
+	}
+	return kind_hash(ctx, &ctx->fast[kind], fr);
+}
+
 void gro_fast_hint(const struct gro_ctx *ctx, const struct gro_frame *fr, struct gro_hint *h)
 {
 	h->kind = classify(ctx, fr->data, fr->len);
@@ -574,7 +603,7 @@ void gro_fast_hint(const struct gro_ctx *ctx, const struct gro_frame *fr, struct
 	 * was started in between). Unmergeable traffic never pays for it. */
 	h->hashed = h->kind && ctx->held;
 	if (h->hashed)
-		h->hash = kind_hash(ctx, &ctx->fast[h->kind], fr);
+		h->hash = hint_hash(ctx, h->kind, fr);
 }
 
 /* One frame of kind @k, whose counts are @nlen, @ncsum (each header @clen
@@ -675,15 +704,14 @@ receive_one(struct gro_ctx *ctx, const struct gro_frame *fr, const struct gro_hi
 
 bool gro_fast_receive(struct gro_ctx *ctx, const struct gro_frame *fr, const struct gro_hint *h)
 {
-	const struct gro_fast *k = &ctx->fast[h->kind];
+	const struct gro_fast *k;
 
-	switch (k->shape) {
-	case SHAPE_IPV4:
-		return receive_one(ctx, fr, h, k, 1, 1, 20, 3, 1);
-	case SHAPE_IPV6:
-		return receive_one(ctx, fr, h, k, 1, 0, 0, 0, 0);
-	default:
-		return receive_one(ctx, fr, h, k, k->nlen, k->ncsum, 0,
-				   k->ncsum ? k->csum[0].nwords : 0, k->nzero);
+	/* Kinds 1 to nbuiltin are the built-in ones. */
+	switch (h->kind <= ctx->nbuiltin ? h->kind : 0) {
+	BUILTIN_CASES(return receive_one(ctx, fr, h, K, K->nlen, K->ncsum, K->csum[0].len,
+					 K->csum[0].nwords, K->nzero))
 	}
+	k = &ctx->fast[h->kind];
+	return receive_one(ctx, fr, h, k, k->nlen, k->ncsum, 0, k->ncsum ? k->csum[0].nwords : 0,
+			   k->nzero);
 }

@@ -174,6 +174,7 @@ struct gro_ctx {
 
 	const struct gro_fast *fast;	/* fast-path kinds; [0] unused */
 	uint32_t nfast;
+	uint32_t nbuiltin;		/* kinds 1..nbuiltin are the built-in ones */
 
 	uint64_t k0, k1, kmul;	/* flow hash key: start, final xor, odd multiplier */
 	uint64_t now;
@@ -233,7 +234,10 @@ static inline uint64_t gro_hash_range(uint64_t h, const uint8_t *p, uint32_t len
 
 /*
  * The hash of the @n key pieces @k of the frame at @p with receive hash
- * @rxhash. Every byte the comparison looks at goes in, and nothing else,
+ * @rxhash. The receive hash goes in last, before the final mix: it is not
+ * the sender's to choose, and the state it meets is secret, so it needs
+ * no multiply of its own. Every byte the comparison looks at goes in, and
+ * nothing else,
  * so equal keys have equal hashes and a sender who varies any part of the
  * key (MAC addresses, tags, extension headers) cannot build long chains.
  * The fast path hashes a frame with its kind's pieces through this same
@@ -244,7 +248,7 @@ gro_key_hash(const struct gro_ctx *ctx, const uint8_t *p, const struct gro_keyse
 	     uint32_t rxhash)
 {
 	const uint64_t m = ctx->kmul;
-	uint64_t h = gro_hash_step(ctx->k0, rxhash, m);
+	uint64_t h = ctx->k0;
 	unsigned i;
 
 	for (i = 0; i < n; i++) {
@@ -253,7 +257,7 @@ gro_key_hash(const struct gro_ctx *ctx, const uint8_t *p, const struct gro_keyse
 		else
 			h = gro_hash_range(h, p + k[i].off, k[i].len, m);
 	}
-	return gro_hash_final(ctx, h);
+	return gro_hash_final(ctx, h ^ rxhash);
 }
 
 /* The same for pieces that are all words (len <= 8), @n of them: a loop
@@ -263,13 +267,13 @@ gro_key_hash_words(const struct gro_ctx *ctx, const uint8_t *p, const struct gro
 		   const unsigned n, uint32_t rxhash)
 {
 	const uint64_t m = ctx->kmul;
-	uint64_t h = gro_hash_step(ctx->k0, rxhash, m);
+	uint64_t h = ctx->k0;
 	unsigned i;
 
 #pragma GCC unroll 8
 	for (i = 0; i < n; i++)
 		h = gro_hash_step(h, ld64(p + k[i].off) & k[i].mask, m);
-	return gro_hash_final(ctx, h);
+	return gro_hash_final(ctx, h ^ rxhash);
 }
 
 /* Are the pieces @k of frames @a and @b equal? */
@@ -361,7 +365,6 @@ struct gro_hint {
 };
 int gro_fast_init(struct gro_ctx *ctx);
 void gro_fast_free(struct gro_ctx *ctx);
-bool gro_fast_may_continue(const struct gro_ctx *ctx, const struct gro_frame *fr);
 unsigned gro_fast_continue(struct gro_ctx *ctx, struct gro_frame *frames, unsigned n);
 void gro_fast_hint(const struct gro_ctx *ctx, const struct gro_frame *fr, struct gro_hint *h);
 bool gro_fast_receive(struct gro_ctx *ctx, const struct gro_frame *fr, const struct gro_hint *h);

@@ -81,7 +81,7 @@ struct gro_fast {
 	uint8_t sig_val[GRO_FAST_HDR];
 	uint16_t sig_span, key_span;	/* bytes compared, whole 16-byte blocks */
 	uint16_t min_len;		/* the shortest frame of the kind */
-	uint8_t shape;			/* fastpath.c: counts it has loops for */
+	uint8_t builtin;		/* n: it is built-in kind n (fastpath.c), 0: not */
 	uint8_t nsigw;			/* the signature as 64-bit words */
 	struct { uint16_t off; uint64_t mask, val; } sigw[GRO_FAST_SIGW];
 	struct gro_keyseg keyseg[16];	/* the flow key, for the hash */
@@ -122,8 +122,23 @@ struct gro_fast {
 	uint16_t hlen_off, seq_off, flags_off;
 	uint8_t flags_slow, flags_end, flags_nostart, l4proto;
 	uint16_t min_hlen;
+	uint16_t usual_hlen;		/* the transport header most flows have */
 	const struct gro_layer *net;	/* for the pseudo header */
 };
+
+/* Worth trying gro_fast_continue() on @fr: the last flow has a kind, and
+ * the frame has its transport ports (the first 4 bytes) and next sequence
+ * number where the kind has them. (When flows take turns, this saves
+ * setting up for a run that is not one.) */
+static inline bool gro_fast_may_continue(const struct gro_ctx *ctx, const struct gro_frame *fr)
+{
+	const struct gro_flow *f = &ctx->flows[ctx->last_flow];
+	const struct gro_fast *k = &ctx->fast[f->kind];
+
+	return f->kind && fr->data && fr->len >= (uint32_t)k->l4_off + 8 &&
+	       ld32(fr->data + k->l4_off) == ld32(f->head + k->l4_off) &&
+	       (!k->seq_off || rd32(fr->data + k->seq_off) == f->l4.seg.next_seq);
+}
 
 /* One segment being cut by gro_segment() (gso.c), as each layer's segment
  * callback sees it. */

@@ -35,3 +35,29 @@ $(SHLIB): $(LIB_OBJS) $(SO_MAP)
 		-o $@ $(LIB_OBJS) -lpthread
 $(BUILD)/$(SO_NAME) $(BUILD)/libgro.so: $(SHLIB)
 	ln -sf $(notdir $<) $@
+
+# The fast path's built-in kinds (see src/fastpath.c): src/gen/mkkinds.c,
+# linked with the library objects but a fastpath.c built without them,
+# prints the kinds the layers make as C constants into $(KINDS_H), which
+# the real fastpath.c includes.
+GEN_DIR  := $(BUILD)/gen
+KINDS_H  := $(GEN_DIR)/fastkinds.h
+MKKINDS  := $(GEN_DIR)/mkkinds
+MKKINDS_OBJS := $(GEN_DIR)/mkkinds.o $(GEN_DIR)/fastpath.o \
+		$(filter-out $(BUILD)/src/fastpath.o,$(LIB_OBJS))
+
+$(GEN_DIR)/mkkinds.o: src/gen/mkkinds.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+$(GEN_DIR)/fastpath.o: src/fastpath.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+$(GEN_DIR)/mkkinds.o $(GEN_DIR)/fastpath.o: INCLUDES = -Iinclude -Isrc
+$(MKKINDS): $(MKKINDS_OBJS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ -lpthread
+$(KINDS_H): $(MKKINDS)
+	$(MKKINDS) > $@.tmp && mv $@.tmp $@
+
+# (private: the generator, a prerequisite, must not see the built-in kinds.)
+$(BUILD)/src/fastpath.o: $(KINDS_H)
+$(BUILD)/src/fastpath.o: private INCLUDES = -Iinclude -Isrc -I$(GEN_DIR) -DGRO_FAST_BUILTIN

@@ -238,6 +238,7 @@ static bool tcp_fast(struct gro_fast *k, uint32_t off, uint32_t end, const struc
 	k->l4_off = (uint16_t)off;
 	k->hlen_off = (uint16_t)(off + 12);
 	k->min_hlen = 20;
+	k->usual_hlen = 32;			/* with timestamps */
 	k->seq_off = (uint16_t)(off + 4);
 	k->flags_off = (uint16_t)(off + 13);
 	k->flags_slow = TCP_CWR | TCP_URG | TCP_RST | TCP_SYN;

@@ -1,0 +1,127 @@
+/* The layered engine's own machinery: fast-path kinds made from the layers,
+ * the built-in kinds matching them, the one header walker, and the flow
+ * key pieces the kinds and the layers share. */
+#include <criterion/criterion.h>
+
+#include "layer.h"
+#include "pktbuild.h"
+
+static void no_deliver(void *arg, const struct gro_pkt *p, unsigned n)
+{
+	(void)arg;
+	(void)p;
+	(void)n;
+}
+
+static struct gro_ctx *make_ctx(void)
+{
+	struct gro_config cfg;
+	struct gro_ctx *ctx;
+
+	gro_config_init(&cfg);
+	cfg.deliver = no_deliver;
+	cr_assert_eq(gro_create(&cfg, &ctx), GRO_OK);
+	return ctx;
+}
+
+Test(layers, kinds_for_every_untagged_stack_and_all_built_in)
+{
+	struct gro_ctx *ctx = make_ctx();
+	unsigned i;
+
+	/* Ethernet + IPv4 + TCP and Ethernet + IPv6 + TCP, in table order. */
+	cr_assert_eq(ctx->nfast, 3, "two kinds made at creation, got %u", ctx->nfast - 1);
+	cr_assert_eq(ctx->fast[1].stack[1], &gro_ipv4_layer);
+	cr_assert_eq(ctx->fast[1].stack[2], &gro_tcp4_layer);
+	cr_assert_eq(ctx->fast[2].stack[1], &gro_ipv6_layer);
+	cr_assert_eq(ctx->fast[2].stack[2], &gro_tcp6_layer);
+	/* The library was built with them printed as constants: a kind the
+	 * constants do not match byte for byte (a field the generator does
+	 * not print, say) would silently take the slower generic loops. */
+	cr_assert_eq(ctx->nbuiltin, ctx->nfast - 1, "built-in kinds matched: %u of %u",
+		     ctx->nbuiltin, ctx->nfast - 1);
+	for (i = 1; i < ctx->nfast; i++)
+		cr_assert_eq(ctx->fast[i].builtin, i);
+	gro_destroy(ctx);
+}
+
+/* The kind's key mask covers exactly the bytes of its key pieces, which are
+ * the pieces the layers add in receive (so the fast path and the layered
+ * path find the same flows). */
+Test(layers, kind_key_is_the_layers_key)
+{
+	struct gro_ctx *ctx = make_ctx();
+	unsigned i, j;
+
+	for (i = 1; i < ctx->nfast; i++) {
+		const struct gro_fast *k = &ctx->fast[i];
+		struct gro_keyseg segs[GRO_KEY_MAX];
+		unsigned n = 0, l;
+
+		for (l = 0; l < k->nstack; l++) {
+			uint32_t end = l + 1 < k->nstack ? k->soff[l + 1] : k->soff[l];
+
+			n += k->stack[l]->key(segs + n, k->soff[l], end);
+		}
+		cr_assert_eq(n, k->nkey, "kind %u: %u pieces, layers give %u", i, k->nkey, n);
+		for (j = 0; j < n; j++) {
+			cr_assert_eq(segs[j].off, k->keyseg[j].off);
+			cr_assert_eq(segs[j].len, k->keyseg[j].len);
+			cr_assert_eq(segs[j].mask, k->keyseg[j].mask);
+		}
+	}
+	gro_destroy(ctx);
+}
+
+Test(layers, walker_finds_tcp_behind_tags_options_and_exthdrs)
+{
+	struct pb_frame f;
+	uint8_t buf[2048];
+	struct gro_walk w;
+	size_t len;
+
+	pb_init(&f, 0);
+	f.nvlan = 2;
+	f.vlan_tpid[0] = 0x88a8;
+	f.vlan_tpid[1] = 0x8100;
+	f.ip_opts_len = 8;
+	f.payload_len = 100;
+	len = pb_build(&f, buf, sizeof(buf));
+	cr_assert_gt(len, 0);
+	cr_assert_eq(gro_walk(buf, (uint32_t)len, &w), 0);
+	cr_assert_eq(w.ntags, 2);
+	cr_assert_eq(w.l3, &gro_ipv4_layer);
+	cr_assert_eq(w.l3_off, 14 + 8);
+	cr_assert_eq(w.l4_off, 14 + 8 + 28);
+	cr_assert_eq(w.hdr_len, 14 + 8 + 28 + 20);
+	cr_assert_eq(w.l4, &gro_tcp4_layer);
+	cr_assert_eq(w.l4proto, 6);
+	cr_assert_eq(w.nfix, 2, "IPv4 and TCP rewrite their headers per segment");
+
+	pb_init(&f, 1);
+	f.ext[0] = 0;		/* next header: set by the builder */
+	f.ext[1] = 0;		/* 8 bytes */
+	f.ext_len = 8;
+	f.ext_first_nh = PB_EXT_DEST;
+	f.payload_len = 100;
+	len = pb_build(&f, buf, sizeof(buf));
+	cr_assert_gt(len, 0);
+	cr_assert_eq(gro_walk(buf, (uint32_t)len, &w), 0);
+	cr_assert_eq(w.l3, &gro_ipv6_layer);
+	cr_assert_eq(w.l4_off, 14 + 40 + 8, "the extension header stepped over");
+	cr_assert_eq(w.l4, &gro_tcp6_layer);
+
+	/* A truncated TCP header: the walk stops, and says how far it got. */
+	cr_assert_eq(gro_walk(buf, 14 + 40 + 8 + 10, &w), -1);
+	cr_assert_eq(w.l3, &gro_ipv6_layer);
+	cr_assert_null(w.l4);
+
+	/* A protocol no layer carries (UDP, today): no transport header. */
+	pb_init(&f, 0);
+	f.ip_proto = 17;
+	f.payload_len = 20;
+	len = pb_build(&f, buf, sizeof(buf));
+	cr_assert_eq(gro_walk(buf, (uint32_t)len, &w), -1);
+	cr_assert_eq(w.l3, &gro_ipv4_layer);
+	cr_assert_eq(w.l4proto, 17);
+}
