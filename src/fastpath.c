@@ -314,6 +314,21 @@ classify(const struct gro_ctx *ctx, const uint8_t *p, uint32_t len)
 	return 0;
 }
 
+/* The built-in kind of the frame @p, or NULL: where its headers are, for
+ * the header walker, without a walk. */
+#define BUILTIN_OF(n)								\
+	if ((n) < GRO_FAST_NBUILTIN && len >= BUILTIN_KIND(n)->min_len &&	\
+	    sig_match(p, BUILTIN_KIND(n)))					\
+		return BUILTIN_KIND(n);
+
+const struct gro_fast *gro_fast_builtin_of(const uint8_t *p, uint32_t len)
+{
+	if (!p)
+		return NULL;
+	BUILTIN_OF(0) BUILTIN_OF(1) BUILTIN_OF(2) BUILTIN_OF(3)
+	return NULL;
+}
+
 /* A held flow's kind, found or made from the stack its head went down. */
 uint8_t gro_fast_kind_of(const struct gro_ctx *ctx, const struct gro_cb *cb)
 {

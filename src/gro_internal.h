@@ -369,6 +369,7 @@ unsigned gro_fast_continue(struct gro_ctx *ctx, struct gro_frame *frames, unsign
 void gro_fast_hint(const struct gro_ctx *ctx, const struct gro_frame *fr, struct gro_hint *h);
 bool gro_fast_receive(struct gro_ctx *ctx, const struct gro_frame *fr, const struct gro_hint *h);
 uint8_t gro_fast_kind_of(const struct gro_ctx *ctx, const struct gro_cb *cb);
+const struct gro_fast *gro_fast_builtin_of(const uint8_t *p, uint32_t len);
 
 /* ---- csum.c ---- */
 uint64_t gro_csum_partial(const void *data, size_t len, uint64_t sum);

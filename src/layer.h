@@ -329,5 +329,8 @@ struct gro_walk {
  * them. Returns 0 with a transport header found, -1 otherwise (@w then says
  * how far it got). Nothing outside [p, p + len) is read. */
 int gro_walk(const uint8_t *p, uint32_t len, struct gro_walk *w);
+/* The same, stopping at the first network header, which it does not parse:
+ * 0 if it found one. */
+int gro_walk_net(const uint8_t *p, uint32_t len, struct gro_walk *w);
 
 #endif

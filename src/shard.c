@@ -18,7 +18,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "gro.h"
+#include "layer.h"
 #include "rss.h"
 
 const uint8_t gro_rss_default_key[40] = {
@@ -109,43 +109,40 @@ uint32_t gro_rss_hash(const struct gro_rss *rss, const uint8_t *in, uint32_t len
 	return h;
 }
 
-static uint16_t be16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
-
+/*
+ * What a NIC hashes: the header walker finds the network header (a NIC
+ * parses at most two VLAN tags), then the NIC's own rules pick the input:
+ * the addresses, and the ports of TCP and UDP where they are plainly there
+ * (IPv4: not a fragment; IPv6: right after the fixed header).
+ */
 uint32_t gro_rss_frame(const struct gro_rss *rss, const uint8_t *f, uint32_t len)
 {
+	struct gro_walk w;
+	const uint8_t *ip;
 	uint8_t in[36];
-	uint32_t off = 14, n;
-	uint16_t type;
-	int tags = 0;
+	uint32_t off, n;
 
-	if (!f || len < 14)
+	gro_walk_net(f, len, &w);
+	if (!w.l3 || w.ntags > 2)
 		return 0;
-	type = be16(f + 12);
-	while ((type == 0x8100 || type == 0x88a8) && tags < 2 && off + 4 <= len) {
-		type = be16(f + off + 2);
-		off += 4;
-		tags++;
-	}
-	if (type == 0x0800 && off + 20 <= len) {
-		const uint8_t *ip = f + off;
+	off = w.l3_off;
+	ip = f + off;
+	if (w.l3 == &gro_ipv4_layer && off + 20 <= len) {
 		uint32_t ihl = (ip[0] & 15) * 4u;
 
 		memcpy(in, ip + 12, 8);
 		n = 8;
-		/* Ports only for the first fragment-free TCP/UDP packet. */
-		if ((ip[9] == 6 || ip[9] == 17) && !(be16(ip + 6) & 0x3fff) &&
-		    ihl >= 20 && off + ihl + 4 <= len) {
+		if ((ip[9] == GRO_IPPROTO_TCP || ip[9] == GRO_IPPROTO_UDP) &&
+		    !(rd16(ip + 6) & 0x3fff) && ihl >= 20 && off + ihl + 4 <= len) {
 			memcpy(in + 8, ip + ihl, 4);
 			n = 12;
 		}
 		return gro_rss_hash(rss, in, n);
 	}
-	if (type == 0x86dd && off + 40 <= len) {
-		const uint8_t *ip = f + off;
-
+	if (w.l3 == &gro_ipv6_layer && off + 40 <= len) {
 		memcpy(in, ip + 8, 32);
 		n = 32;
-		if ((ip[6] == 6 || ip[6] == 17) && off + 44 <= len) {
+		if ((ip[6] == GRO_IPPROTO_TCP || ip[6] == GRO_IPPROTO_UDP) && off + 44 <= len) {
 			memcpy(in + 32, ip + 40, 4);
 			n = 36;
 		}

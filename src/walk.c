@@ -9,7 +9,9 @@
  */
 #include "layer.h"
 
-int gro_walk(const uint8_t *p, uint32_t len, struct gro_walk *w)
+/* Up to the transport header, or (@net_only) to the network header, not
+ * parsed. */
+static int walk(const uint8_t *p, uint32_t len, struct gro_walk *w, bool net_only)
 {
 	const struct gro_layer *l = &gro_eth_layer;
 	uint32_t off = 0;
@@ -28,6 +30,8 @@ int gro_walk(const uint8_t *p, uint32_t len, struct gro_walk *w)
 		if (l->class == GRO_LC_NET) {
 			w->l3 = l;
 			w->l3_off = (uint16_t)off;
+			if (net_only)
+				return 0;
 		}
 		/* Offsets are 16-bit, as in the engine (and in an skb). */
 		if (l->parse(p, len, off, &h) || off + h.len > 0xffff)
@@ -47,4 +51,24 @@ int gro_walk(const uint8_t *p, uint32_t len, struct gro_walk *w)
 		if (!l)
 			return -1;
 	}
+}
+
+int gro_walk(const uint8_t *p, uint32_t len, struct gro_walk *w)
+{
+	return walk(p, len, w, false);
+}
+
+int gro_walk_net(const uint8_t *p, uint32_t len, struct gro_walk *w)
+{
+	/* A frame of a built-in fast-path kind has its network header where
+	 * the kind says (RSS asks this of every frame a shard receives). */
+	const struct gro_fast *k = gro_fast_builtin_of(p, len);
+
+	if (k) {
+		memset(w, 0, sizeof(*w));
+		w->l3 = k->net;
+		w->l3_off = k->l3_off;
+		return 0;
+	}
+	return walk(p, len, w, true);
 }
