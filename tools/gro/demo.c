@@ -202,7 +202,7 @@ static void make_capture(struct dc_list *l)
 int cmd_demo(int argc, char **argv)
 {
 	const char *dir = argc > 1 ? argv[1] : "gro-demo";
-	struct dc_list l = { 0 };
+	struct dc_list l;
 	struct cli_opts o;
 	struct cli_result res;
 	struct table t = { .n = 0 };
@@ -221,8 +221,10 @@ int cmd_demo(int argc, char **argv)
 	}
 	if (asprintf(&in, "%s/demo-in.pcap", dir) < 0 || asprintf(&out, "%s/demo-out.pcap", dir) < 0)
 		return 1;
+	if (dc_list_open(&l, in))
+		goto done;
 	make_capture(&l);
-	if (dc_pcap_write(in, &l))
+	if (dc_list_close(&l))
 		goto done;
 	cli_opts_init(&o);
 	if (cli_coalesce(in, out, &o, &w, &res))
@@ -241,7 +243,6 @@ int cmd_demo(int argc, char **argv)
 	printf("\nBefore: %s   after: %s   (open them with tcpdump -r or Wireshark)\n", in, out);
 	rc = 0;
 done:
-	dc_list_free(&l);
 	free(in);
 	free(out);
 	return rc;

@@ -1,13 +1,11 @@
 // SPDX-License-Identifier: MIT
 /* The demo capture's frames; see democap.h. */
-#include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "democap.h"
 
-#define SNAPLEN	262144
 #define TCP_HLEN	32	/* 20 + NOP NOP Timestamp */
 
 static void put16(uint8_t *p, uint16_t v)
@@ -124,31 +122,24 @@ static void dc_build(const struct dc_frame *f, uint8_t *buf)
 	put16(th + 16, (uint16_t)sum);
 }
 
-static void *grow(void *ptr, size_t n, size_t size)
+int dc_list_open(struct dc_list *l, const char *path)
 {
-	void *q = realloc(ptr, n * size);
-
-	if (!q) {
-		fprintf(stderr, "gro: out of memory\n");
-		exit(1);
-	}
-	return q;
+	l->n = 0;
+	l->next_ts_us = 0;
+	return cap_writer_open(&l->w, path, CAP_PCAP, 0);
 }
 
 void dc_list_add(struct dc_list *l, const struct dc_frame *f)
 {
+	uint8_t buf[DC_MAX_FRAME];
 	size_t len = dc_len(f);
 
-	if (l->n == l->cap) {
-		l->cap = l->cap ? 2 * l->cap : 64;
-		l->data = grow(l->data, l->cap, sizeof(*l->data));
-		l->len = grow(l->len, l->cap, sizeof(*l->len));
-		l->ts_us = grow(l->ts_us, l->cap, sizeof(*l->ts_us));
+	if (len > sizeof(buf)) {
+		l->w.err = 1;
+		return;
 	}
-	l->data[l->n] = grow(NULL, len, 1);
-	dc_build(f, l->data[l->n]);
-	l->len[l->n] = (uint32_t)len;
-	l->ts_us[l->n] = l->next_ts_us++;
+	dc_build(f, buf);
+	cap_writer_put(&l->w, l->next_ts_us++ * 1000, buf, (uint32_t)len, (uint32_t)len, NULL, 0);
 	l->n++;
 }
 
@@ -157,58 +148,7 @@ void dc_list_gap(struct dc_list *l, uint64_t usec)
 	l->next_ts_us += usec;
 }
 
-void dc_list_free(struct dc_list *l)
+int dc_list_close(struct dc_list *l)
 {
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		free(l->data[i]);
-	free(l->data);
-	free(l->len);
-	free(l->ts_us);
-	memset(l, 0, sizeof(*l));
-}
-
-int dc_pcap_write(const char *path, const struct dc_list *l)
-{
-	pcap_t *pc = pcap_open_dead(DLT_EN10MB, SNAPLEN);
-	pcap_dumper_t *d;
-	FILE *fp;
-	size_t i;
-	int ret = 0;
-
-	if (!pc) {
-		fprintf(stderr, "%s: pcap_open_dead failed\n", path);
-		return -1;
-	}
-	fp = fopen(path, "wb");
-	if (!fp) {
-		perror(path);
-		pcap_close(pc);
-		return -1;
-	}
-	/* pcap_dump_fopen on our own FILE lets us see write errors. */
-	d = pcap_dump_fopen(pc, fp);
-	if (!d) {
-		fprintf(stderr, "%s: %s\n", path, pcap_geterr(pc));
-		fclose(fp);
-		pcap_close(pc);
-		return -1;
-	}
-	for (i = 0; i < l->n; i++) {
-		struct pcap_pkthdr h;
-
-		memset(&h, 0, sizeof(h));
-		h.ts.tv_sec = (time_t)(l->ts_us[i] / 1000000);
-		h.ts.tv_usec = (suseconds_t)(l->ts_us[i] % 1000000);
-		h.caplen = h.len = l->len[i];
-		pcap_dump((u_char *)d, &h, l->data[i]);
-	}
-	if (pcap_dump_flush(d) != 0 || ferror(fp)) {
-		fprintf(stderr, "%s: write error\n", path);
-		ret = -1;
-	}
-	pcap_dump_close(d);
-	pcap_close(pc);
-	return ret;
+	return cap_writer_commit(&l->w);
 }

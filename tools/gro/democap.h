@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "capfile.h"
+
 #define DC_PSH	0x08
 #define DC_ACK	0x10
 
@@ -28,28 +30,29 @@ struct dc_frame {
 	int bad_tcp_csum;		/* store the right checksum + 1 */
 };
 
+/* Frames are at most this long (MTU-sized segments). */
+#define DC_MAX_FRAME 2048
+
 /* Defaults: MACs 02:00:00:00:00:02 -> 02:00:00:00:00:01, 10.0.0.1 ->
  * 10.0.0.2 or fd00::1 -> fd00::2, ports 4000 -> 5000, seq 1000, ack 1, ACK,
  * window 1024, no payload. */
 void dc_init(struct dc_frame *f, int ipv6);
 
-/* Frames with pcap timestamps in microseconds, 1 us apart unless
- * dc_list_gap() leaves a pause. A zeroed struct is an empty list. */
+/* The demo capture being written: frames with timestamps in microseconds,
+ * 1 us apart unless dc_list_gap() leaves a pause, through the tool's own
+ * capture writer (capfile.h). */
 struct dc_list {
-	uint8_t **data;
-	uint32_t *len;
-	uint64_t *ts_us;
-	size_t n, cap;
+	struct cap_writer w;
+	size_t n;
 	uint64_t next_ts_us;
 };
 
-/* Build @f and append it (exits on out-of-memory). */
+/* Start writing the pcap @path: 0, or 1 after printing an error. */
+int dc_list_open(struct dc_list *l, const char *path);
+/* Build @f and write it. */
 void dc_list_add(struct dc_list *l, const struct dc_frame *f);
 void dc_list_gap(struct dc_list *l, uint64_t usec);
-void dc_list_free(struct dc_list *l);
-
-/* Write the list as an Ethernet pcap. Returns 0, or -1 with a message on
- * stderr. */
-int dc_pcap_write(const char *path, const struct dc_list *l);
+/* Finish the file: 0, or 1 after printing an error (nothing is left). */
+int dc_list_close(struct dc_list *l);
 
 #endif
