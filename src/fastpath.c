@@ -473,8 +473,8 @@ continues(const struct gro_fast *k, const struct run *r, const uint8_t *p, uint3
 	 * not longer than the first segment (nor empty), room left. */
 	if ((p[k->flags_off] & k->flags_slow) ||
 	    (k->seq_off && rd32(p + k->seq_off) != r->next_seq) ||
-	    paylen - 1 >= r->gso_size || r->tot - ETH_HLEN + paylen > r->max_size ||
-	    (r->max_segs && r->count >= r->max_segs))
+	    paylen - 1 >= r->gso_size ||
+	    gro_too_big(r->tot, r->count, paylen, r->max_size, r->max_segs))
 		return 0;
 	if (r->verify && !(fflags & GRO_FRAME_CSUM_OK) && !l4_csum_ok(k, p, len))
 		return 0;

@@ -317,11 +317,18 @@ void gro_deliver_frame(struct gro_ctx *ctx, uint8_t *data, uint32_t len, uint16_
 		       uint16_t l4_off, uint16_t hdr_len, uint8_t reason, void *cookie);
 void gro_hold(struct gro_ctx *ctx, const struct gro_cb *cb, uint8_t kind);
 
+/* skb_gro_receive's limits: would @len more bytes overfill a packet of
+ * @tot bytes (MAC header included) and @count segments? Linux's p->len
+ * counts from the end of the 14-byte Ethernet header. */
+static inline bool gro_too_big(uint32_t tot, uint32_t count, uint32_t len, uint32_t max_size,
+			       uint32_t max_segs)
+{
+	return tot - 14 + len > max_size || (max_segs && count >= max_segs);
+}
+
 static inline bool gro_flow_full(const struct gro_ctx *ctx, const struct gro_flow *f, uint32_t len)
 {
-	/* skb_gro_receive: p->len counts from the end of the Ethernet header. */
-	return f->tot - 14 + len > ctx->cfg.max_size ||
-	       (ctx->cfg.max_segs && f->count >= ctx->cfg.max_segs);
+	return gro_too_big(f->tot, f->count, len, ctx->cfg.max_size, ctx->cfg.max_segs);
 }
 
 /* skb_gro_receive: @len bytes at @data join the flow, no copy. */
