@@ -135,6 +135,9 @@ static bool build_kind(struct gro_fast *k, const struct gro_layer *const *stack,
 				return false;
 			k->csum[i].word[k->csum[i].nwords++] = (uint16_t)j;
 		}
+		/* The loops below take one count for every such header. */
+		if (k->csum[i].nwords != k->csum[0].nwords)
+			return false;
 	}
 	k->key_span = (uint16_t)round16(last_key);
 	k->sig_span = (uint16_t)round16(last_sig);
