@@ -300,14 +300,12 @@ static inline bool sig_match(const uint8_t *p, const struct gro_fast *k)
 	    sig_match(p, BUILTIN_KIND(n)))					\
 		return (n) + 1;
 
-static inline __attribute__((always_inline)) uint8_t
-classify(const struct gro_ctx *ctx, const uint8_t *p, uint32_t len)
+/* The kinds after the built-in ones (held flows' stacks), out of line. */
+static __attribute__((noinline)) uint8_t classify_other(const struct gro_ctx *ctx,
+							const uint8_t *p, uint32_t len)
 {
 	uint32_t i;
 
-	if (!p)
-		return 0;
-	TRY_BUILTIN(0) TRY_BUILTIN(1) TRY_BUILTIN(2) TRY_BUILTIN(3)
 	for (i = ctx->nbuiltin + 1; i < ctx->nfast; i++) {
 		const struct gro_fast *k = &ctx->fast[i];
 
@@ -315,6 +313,15 @@ classify(const struct gro_ctx *ctx, const uint8_t *p, uint32_t len)
 			return (uint8_t)i;
 	}
 	return 0;
+}
+
+static inline __attribute__((always_inline)) uint8_t
+classify(const struct gro_ctx *ctx, const uint8_t *p, uint32_t len)
+{
+	if (!p)
+		return 0;
+	TRY_BUILTIN(0) TRY_BUILTIN(1) TRY_BUILTIN(2) TRY_BUILTIN(3)
+	return ctx->nfast > ctx->nbuiltin + 1 ? classify_other(ctx, p, len) : 0;
 }
 
 /* The built-in kind of the frame @p, or NULL: where its headers are, for
