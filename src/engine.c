@@ -365,7 +365,7 @@ static inline void receive_one(struct gro_ctx *ctx, const struct gro_frame *fr,
 int gro_receive(struct gro_ctx *ctx, struct gro_frame *frames, unsigned n, uint64_t now_ns)
 {
 	struct gro_hint hint[GRO_PREFETCH_MAX];
-	unsigned i = 0, ahead = 0;
+	unsigned i = 0, ahead = HINT_AHEAD;
 
 	if (!ctx || (!frames && n))
 		return GRO_EINVAL;
