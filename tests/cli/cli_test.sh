@@ -165,5 +165,123 @@ if [ -e "$T/bad-truncated.pcapng" ]; then
 	expect_error "coalesce: truncated pcapng" 1 "bad-truncated.pcapng: truncated" "$T/s15.pcap" coalesce "$T/bad-truncated.pcapng" "$T/s15.pcap"
 fi
 
+# ---------------------------------------------------------------- safe output
+# OUT is replaced only by a complete file; what is not a regular file is
+# written into, never replaced; OUT = IN is refused; a signal leaves
+# nothing behind.
+D=$T/safe
+mkdir "$D"
+IN=$T/demo/demo-in.pcap
+no_tmp() { ! ls -a "$1" | grep -q '^\.[^.].*\.pcap\(ng\)\?\.\|^\.[^.].*\.meta\.'; }
+if [ "$(id -u)" = 0 ]; then
+	# A private null device first: should the tool replace it, only the
+	# copy is lost; the real /dev/null is tried only once that passed.
+	mknod "$D/null" c 1 3
+	"$GRO" coalesce -q "$IN" "$D/null"
+	check "a device OUT (private null) is written into" [ $? = 0 ]
+	if [ -c "$D/null" ]; then
+		ok
+		"$GRO" coalesce -q "$IN" /dev/null
+		check "coalesce to /dev/null succeeds" [ $? = 0 ]
+		check "/dev/null stays a character device" [ -c /dev/null ]
+		"$GRO" segment -q "$T/c.pcapng" /dev/null
+		check "segment to /dev/null: still a character device" [ -c /dev/null ]
+	else
+		bad "a device OUT (private null) stays a character device"
+	fi
+else
+	"$GRO" coalesce -q "$IN" /dev/null
+	check "coalesce to /dev/null succeeds" [ $? = 0 ]
+	check "/dev/null stays a character device" [ -c /dev/null ]
+fi
+
+cp "$IN" "$D/in.pcap"
+sum=$(sha256sum <"$D/in.pcap")
+expect_error "OUT = IN refused" 1 "in.pcap: is the same file as the input" "" coalesce "$D/in.pcap" "$D/in.pcap"
+ln "$D/in.pcap" "$D/hard.pcap"
+expect_error "OUT a hard link to IN refused" 1 "hard.pcap: is the same file as the input" "" coalesce "$D/in.pcap" "$D/hard.pcap"
+ln -s in.pcap "$D/sym.pcap"
+expect_error "OUT a symlink to IN refused" 1 "sym.pcap: is the same file as the input" "" coalesce "$D/in.pcap" "$D/sym.pcap"
+expect_error "IN a symlink to OUT refused" 1 "in.pcap: is the same file as the input" "" coalesce "$D/sym.pcap" "$D/in.pcap"
+expect_error "segment: OUT = IN refused" 1 "is the same file as the input" "" segment "$D/in.pcap" "$D/in.pcap"
+"$GRO" coalesce -q - "$D/in.pcap" <"$D/in.pcap" 2>"$T/err"
+check "OUT = the file on stdin refused" grep -q "in.pcap: is the same file as the standard input" "$T/err"
+expect_error "--meta = IN refused" 1 "in.pcap: is the same file as the input" "" coalesce --meta "$D/in.pcap" "$D/in.pcap" "$D/o.pcap"
+check "the input is untouched" [ "$(sha256sum <"$D/in.pcap")" = "$sum" ]
+check "... and still a regular file" [ -f "$D/in.pcap" ]
+check "... with its two links" [ "$(stat -c %h "$D/in.pcap")" = 2 ]
+check "... and no output was written" [ ! -e "$D/o.pcap" ]
+
+echo old >"$D/target.pcap"
+chmod 600 "$D/target.pcap"
+ln -s target.pcap "$D/link.pcap"
+"$GRO" coalesce -q "$IN" "$D/link.pcap"
+check "a symlink OUT stays a symlink" [ -L "$D/link.pcap" ]
+check "its target gets the output" cmp -s "$T/a.pcap" "$D/target.pcap"
+check "the replaced target keeps its permissions" [ "$(stat -c %a "$D/target.pcap")" = 600 ]
+mkdir "$D/sub" "$D/links"
+ln -s ../sub/new.pcapng "$D/links/dangling"
+"$GRO" coalesce -q "$IN" "$D/links/dangling"
+check "a dangling symlink OUT creates its target (relative to the link)" cmp -s "$T/a.pcap" "$D/sub/new.pcapng"
+check "... and stays a symlink" [ -L "$D/links/dangling" ]
+check "no temporary file left by the symlink writes" no_tmp "$D"
+
+mkfifo "$D/fifo"
+cat "$D/fifo" >"$D/fifo.out" &
+reader=$!
+"$GRO" coalesce -q "$IN" "$D/fifo"
+check "a FIFO OUT with a reader succeeds" [ $? = 0 ]
+# A FIFO replaced by a file would leave the reader waiting forever.
+[ -p "$D/fifo" ] || kill $reader
+wait $reader
+check "the reader receives the output" cmp -s "$T/a.pcap" "$D/fifo.out"
+check "the FIFO stays a FIFO" [ -p "$D/fifo" ]
+
+(cd "$D" && "$GRO" coalesce -q "$IN" - >"$D/stdout.pcap")
+check "'-' as OUT writes to stdout" cmp -s "$T/a.pcap" "$D/stdout.pcap"
+check "'-' as OUT creates no file named '-'" [ ! -e "$D/-" ]
+"$GRO" coalesce -q --format=pcapng "$IN" - | cat >"$D/stdout.pcapng"
+check "'-' as OUT into a pipe, pcapng" cmp -s "$T/c.pcapng" "$D/stdout.pcapng"
+"$GRO" segment -q "$T/c.pcapng" - >"$D/seg-stdout.pcap"
+check "segment: '-' as OUT" cmp -s "$T/back.pcap" "$D/seg-stdout.pcap"
+cat "$IN" | "$GRO" coalesce -q - "$D/stdin.pcap"
+check "'-' as IN reads stdin (coalesce, pipe)" cmp -s "$T/a.pcap" "$D/stdin.pcap"
+cat "$T/c.pcapng" | "$GRO" segment -q - "$D/stdin-seg.pcap"
+check "'-' as IN reads stdin (segment, pcapng from a pipe)" cmp -s "$T/back.pcap" "$D/stdin-seg.pcap"
+cat "$IN" | "$GRO" segment -q - "$D/stdin-seg2.pcap"
+check "'-' as IN reads stdin (segment, pcap from a pipe)" cmp -s "$IN" "$D/stdin-seg2.pcap"
+"$GRO" segment -q - "$D/stdin-seg3.pcap" <"$T/c.pcapng"
+check "'-' as IN reads stdin (segment, redirected file)" cmp -s "$T/back.pcap" "$D/stdin-seg3.pcap"
+cat "$IN" | "$GRO" coalesce -q - - | cat >"$D/pipe-pipe.pcap"
+check "'-' as IN and OUT: a filter" cmp -s "$T/a.pcap" "$D/pipe-pipe.pcap"
+echo "not a capture" | "$GRO" segment -q - "$D/s.pcap" 2>"$T/err"
+check "stdin that is not a capture: an error" grep -q "^gro: -: not a pcap" "$T/err"
+check "... and no output" [ ! -e "$D/s.pcap" ]
+
+# A signal while OUT is being written: the temporary file goes, an
+# existing OUT stays as it was, the exit status is 128 + the signal. The
+# input is a FIFO that delivers a few MB and then stalls, so the signal
+# always comes while the tool holds a partly written temporary file.
+if command -v timeout >/dev/null 2>&1; then
+	for sig in INT:130:coalesce TERM:143:coalesce HUP:129:segment INT:130:meta; do
+		sn=${sig%%:*} rest=${sig#*:}; code=${rest%%:*} cmd=${rest#*:}
+		rm -f "$D/slow"
+		mkfifo "$D/slow"
+		{ head -c 24 "$IN"; for i in 1 2 3 4; do tail -c +25 "$IN"; done; sleep 2; } >"$D/slow" &
+		writer=$!
+		echo old >"$D/sig.pcap"
+		echo old >"$D/sig.meta"
+		extra=
+		[ "$cmd" = meta ] && { cmd=coalesce; extra="--meta $D/sig.meta"; }
+		timeout --preserve-status -s "$sn" 1 "$GRO" "$cmd" -q $extra "$D/slow" "$D/sig.pcap"
+		rc=$?
+		wait $writer 2>/dev/null
+		check "SIG$sn ($cmd${extra:+ --meta}): exit $code" [ "$rc" = "$code" ]
+		check "SIG$sn ($cmd${extra:+ --meta}): no temporary file left" no_tmp "$D"
+		check "SIG$sn ($cmd${extra:+ --meta}): the existing OUT is unchanged" [ "$(cat "$D/sig.pcap")" = old ]
+		check "SIG$sn ($cmd${extra:+ --meta}): the existing --meta file is unchanged" [ "$(cat "$D/sig.meta")" = old ]
+	done
+fi
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -205,7 +205,8 @@ int cli_segment(const char *in, const char *out, const struct seg_opts *o, struc
 		/* The output opens with the first packet, once the input's
 		 * timestamp resolution is known. */
 		if (!s.out_open) {
-			if (cap_writer_open(&s.out, out, cap_format_of(out, o->format), s.in.nano))
+			if (cap_writer_open(&s.out, out, cap_format_of(out, o->format), s.in.nano, in,
+					    &s.in.in.st))
 				goto done;
 			s.out_open = 1;
 		}
