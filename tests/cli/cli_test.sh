@@ -165,6 +165,67 @@ if [ -e "$T/bad-truncated.pcapng" ]; then
 	expect_error "coalesce: truncated pcapng" 1 "bad-truncated.pcapng: truncated" "$T/s15.pcap" coalesce "$T/bad-truncated.pcapng" "$T/s15.pcap"
 fi
 
+# ---------------------------------------------------------------- conventions
+# getopt_long per subcommand: --, -h/--help, -V/--version, -q, options
+# after the files, extra arguments refused with a one-line error + usage.
+for c in coalesce segment demo; do
+	"$GRO" $c --help >"$T/help" 2>&1
+	check "$c --help: exit 0, usage on stdout" grep -q "^usage: gro $c" "$T/help"
+	check "$c --help lists -V, --version" grep -q -- "-V, --version" "$T/help"
+	"$GRO" $c -h >"$T/help2" 2>&1
+	check "$c -h = --help" cmp -s "$T/help" "$T/help2"
+	check "$c -V prints the version" sh -c "'$GRO' $c -V | grep -qx 'gro (libgro) [0-9]*\.[0-9]*'"
+done
+check "gro --version" sh -c "'$GRO' --version | grep -qx 'gro (libgro) [0-9]*\.[0-9]*'"
+check "gro -V" sh -c "'$GRO' -V | grep -qx 'gro (libgro) [0-9]*\.[0-9]*'"
+check "gro --help lists --version" sh -c "'$GRO' --help | grep -q -- '-V, --version'"
+# Every reason the JSON can report is explained in coalesce --help.
+"$GRO" coalesce --help >"$T/help"
+python3 -c 'import json,sys; print("\n".join(json.load(open(sys.argv[1]))["reasons"]))' "$T/j.json" >"$T/reasons"
+check "the JSON has the reasons" [ "$(wc -l <"$T/reasons")" -ge 10 ]
+while read -r reason; do
+	check "coalesce --help explains '$reason'" grep -q "^  $reason  *[a-zA-Z]" "$T/help"
+done <"$T/reasons"
+for reason in not-tcp malformed ip-options push mismatch poll-end evict; do
+	grep -qx "$reason" "$T/reasons" || bad "reason $reason is no longer reported"
+done
+
+# Extra or missing positional arguments: one error line, then usage.
+for args in "coalesce a b c" "segment a b c" "demo a b"; do
+	"$GRO" $args >/dev/null 2>"$T/err"
+	rc=$?
+	check "'$args': exit 2" [ $rc = 2 ]
+	check "'$args': one error line" sh -c "head -1 '$T/err' | grep -q '^gro: .*too many arguments'"
+	check "'$args': then usage" sh -c "sed -n 2p '$T/err' | grep -q '^usage: gro'"
+	check "'$args': nothing else" [ "$(wc -l <"$T/err")" = 2 ]
+done
+expect_error "coalesce: OUT missing" 2 "OUT is missing" "" coalesce "$T/demo/demo-in.pcap"
+expect_error "unknown long option" 2 "unknown option '--frobnicate'" "" coalesce --frobnicate "$T/demo/demo-in.pcap" "$T/o6.pcap"
+expect_error "unknown short option" 2 "unknown option '-x'" "" segment -x "$T/c.pcapng" "$T/o6.pcap"
+expect_error "value for a flag" 2 "--json=1 takes no value" "" coalesce --json=1 "$T/demo/demo-in.pcap" "$T/o6.pcap"
+expect_error "missing value" 2 "--burst needs a value" "" coalesce "$T/demo/demo-in.pcap" "$T/o6.pcap" --burst
+expect_error "OUT '-' and --json" 2 "both write to standard output" "" coalesce --json "$T/demo/demo-in.pcap" -
+expect_error "segment: OUT '-' and --json" 2 "both write to standard output" "" segment --json "$T/c.pcapng" -
+expect_error "--meta - and --json" 2 "both write to standard output" "" coalesce --json --meta - "$T/demo/demo-in.pcap" "$T/o6.pcap"
+
+# -- ends the options: files whose names start with '-'.
+mkdir "$T/dash"
+cp "$T/demo/demo-in.pcap" "$T/dash/-in.pcap"
+(cd "$T/dash" && "$GRO" coalesce -q -- -in.pcap -out.pcap)
+check "-- then files named -in.pcap, -out.pcap" cmp -s "$T/a.pcap" "$T/dash/-out.pcap"
+(cd "$T/dash" && "$GRO" segment -q -- -out.pcap -seg.pcap)
+check "segment: -- then files named with '-'" cmp -s "$T/a.pcap" "$T/dash/-seg.pcap"
+(cd "$T/dash" && "$GRO" coalesce -q -in.pcap x.pcap 2>/dev/null)
+check "without --, -in.pcap is an option" [ $? = 2 ]
+# Options after the files, -q quiet, --opt=value and --opt value alike.
+"$GRO" coalesce -q --max-flows 2 "$T/demo/demo-in.pcap" "$T/early.pcap"
+"$GRO" coalesce "$T/demo/demo-in.pcap" "$T/late.pcap" -q --max-flows=2 2>"$T/err"
+check "options after the files" cmp -s "$T/early.pcap" "$T/late.pcap"
+check "-q: nothing on stderr" [ ! -s "$T/err" ]
+"$GRO" coalesce --burst=16 --flush-timeout 500 --json "$T/demo/demo-in.pcap" "$T/b16.pcap" >"$T/b16.json"
+"$GRO" coalesce --burst 16 --flush-timeout=500 --json "$T/demo/demo-in.pcap" "$T/b16b.pcap" >"$T/b16b.json"
+check "--opt=value and --opt value" cmp -s "$T/b16.pcap" "$T/b16b.pcap"
+
 # ---------------------------------------------------------------- safe output
 # OUT is replaced only by a complete file; what is not a regular file is
 # written into, never replaced; OUT = IN is refused; a signal leaves
