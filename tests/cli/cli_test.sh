@@ -165,6 +165,37 @@ if [ -e "$T/bad-truncated.pcapng" ]; then
 	expect_error "coalesce: truncated pcapng" 1 "bad-truncated.pcapng: truncated" "$T/s15.pcap" coalesce "$T/bad-truncated.pcapng" "$T/s15.pcap"
 fi
 
+# ---------------------------------------------------------------- JSON
+# coalesce and segment share their keys for the same things (README.md,
+# "JSON statistics"), the common ones first and in the same order; a
+# coalesce + segment round trip shows it.
+"$GRO" coalesce --json "$T/demo/demo-in.pcap" "$T/jc.pcapng" >"$T/jc.json"
+"$GRO" segment --json "$T/jc.pcapng" "$T/js.pcap" >"$T/js.json"
+cat >"$T/jsoncheck.py" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+s = json.load(open(sys.argv[2]))
+common = ["command", "input", "output", "format", "frames_in", "frames_out",
+          "bytes_in", "bytes_out", "super_packets", "segments", "mean_segments"]
+assert list(c)[:len(common)] == common, list(c)
+assert list(s)[:len(common)] == common, list(s)
+for k in ("passed", "seconds_total"):
+    assert k in c and k in s, k
+assert c["command"] == "coalesce" and s["command"] == "segment"
+assert c["format"] == "pcapng" and s["format"] == "pcap"
+assert c["output"] == s["input"]
+# GRO and GSO undo each other: the same counts, the other way round.
+assert (c["frames_in"], c["frames_out"]) == (s["frames_out"], s["frames_in"])
+assert (c["bytes_in"], c["bytes_out"]) == (s["bytes_out"], s["bytes_in"])
+for k in ("super_packets", "segments", "mean_segments", "passed"):
+    assert c[k] == s[k], (k, c[k], s[k])
+assert c["frames_out"] == c["super_packets"] + c["passed"]
+assert s["frames_out"] == s["segments"] + s["passed"]
+assert sum(c["reasons"].values()) == c["frames_out"]
+assert "packets_out" not in c and "segments_merged" not in c
+PY
+check "coalesce and segment JSON share their keys" python3 "$T/jsoncheck.py" "$T/jc.json" "$T/js.json"
+
 # ---------------------------------------------------------------- conventions
 # getopt_long per subcommand: --, -h/--help, -V/--version, -q, options
 # after the files, extra arguments refused with a one-line error + usage.

@@ -33,6 +33,7 @@ struct cli_result {
 	double secs_total;		/* wall time, I/O included */
 	double secs_engine;		/* time inside gro_receive/gro_flush */
 	uint64_t polls;
+	int format;			/* enum cap_format of OUT */
 };
 
 void cli_opts_init(struct cli_opts *o);
@@ -82,6 +83,7 @@ struct seg_result {
 	uint64_t truncated;		/* metadata, but the capture cut the frame: passed */
 	uint64_t too_big;		/* would exceed the per-packet output limit: passed */
 	double secs_total;
+	int format;			/* enum cap_format of OUT */
 };
 
 int cli_segment(const char *in, const char *out, const struct seg_opts *o, struct seg_result *r);

@@ -184,6 +184,7 @@ int cli_coalesce(const char *in, const char *out, const struct cli_opts *o,
 	double t0 = mono(), te;
 
 	memset(res, 0, sizeof(*res));
+	res->format = cap_format_of(out, o->format);
 	if (sin_open(&sin, in))
 		return 1;
 	pin = pcap_fopen_offline(sin.f, errbuf);
@@ -201,7 +202,7 @@ int cli_coalesce(const char *in, const char *out, const struct cli_opts *o,
 			in, pcap_datalink_val_to_name(pcap_datalink(pin)) ?: "unknown");
 		goto out;
 	}
-	if (cap_writer_open(&r.out, out, cap_format_of(out, o->format), 0, in, &sin.st))
+	if (cap_writer_open(&r.out, out, res->format, 0, in, &sin.st))
 		goto out;
 	if (o->meta_path) {
 		if (sout_open(&r.meta_out, o->meta_path, in, &sin.st))

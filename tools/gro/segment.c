@@ -195,6 +195,7 @@ int cli_segment(const char *in, const char *out, const struct seg_opts *o, struc
 	int rc = 1;
 
 	memset(res, 0, sizeof(*res));
+	res->format = cap_format_of(out, o->format);
 	if (cap_reader_open(&s.in, in))
 		return 1;
 	for (;;) {
@@ -206,7 +207,7 @@ int cli_segment(const char *in, const char *out, const struct seg_opts *o, struc
 		/* The output opens with the first packet, once the input's
 		 * timestamp resolution is known. */
 		if (!s.out_open) {
-			if (cap_writer_open(&s.out, out, cap_format_of(out, o->format), s.in.nano, in,
+			if (cap_writer_open(&s.out, out, res->format, s.in.nano, in,
 					    &s.in.in.st))
 				goto done;
 			s.out_open = 1;
