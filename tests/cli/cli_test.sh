@@ -287,6 +287,14 @@ else
 	check "/dev/null stays a character device" [ -c /dev/null ]
 fi
 
+# A device that fails every write: a one-line error naming the cause.
+if [ -c /dev/full ]; then
+	expect_error "a full device (pcap)" 1 "/dev/full: write failed: No space left on device" "" coalesce "$IN" /dev/full
+	expect_error "a full device (pcapng)" 1 "/dev/full: write failed: No space left on device" "" coalesce --format=pcapng "$IN" /dev/full
+	expect_error "segment: a full device" 1 "/dev/full: write failed: No space left on device" "" segment "$T/c.pcapng" /dev/full
+	check "/dev/full stays a character device" [ -c /dev/full ]
+fi
+
 cp "$IN" "$D/in.pcap"
 sum=$(sha256sum <"$D/in.pcap")
 expect_error "OUT = IN refused" 1 "in.pcap: is the same file as the input" "" coalesce "$D/in.pcap" "$D/in.pcap"

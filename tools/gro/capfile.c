@@ -38,7 +38,8 @@ int cap_writer_open(struct cap_writer *w, const char *path, enum cap_format fmt,
 		char appl[64];
 
 		snprintf(appl, sizeof(appl), "gro (libgro) %d.%d", GRO_VERSION_MAJOR, GRO_VERSION_MINOR);
-		w->err = png_write_head(w->f, appl, CAP_SNAPLEN, nano ? 9 : 6) != 0;
+		if (png_write_head(w->f, appl, CAP_SNAPLEN, nano ? 9 : 6))
+			w->err = errno ? errno : EIO;
 		return 0;
 	}
 	w->dead = nano ? pcap_open_dead_with_tstamp_precision(DLT_EN10MB, CAP_SNAPLEN,
@@ -59,8 +60,8 @@ void cap_writer_put(struct cap_writer *w, uint64_t ts_ns, const uint8_t *data, u
 	if (w->fmt == CAP_PCAPNG) {
 		uint64_t ts = w->nano ? ts_ns : ts_ns / 1000;
 
-		if (png_write_epb(w->f, ts, data, caplen, len, opts, nopts))
-			w->err = 1;
+		if (png_write_epb(w->f, ts, data, caplen, len, opts, nopts) && !w->err)
+			w->err = errno ? errno : EIO;
 	} else {
 		struct pcap_pkthdr h;
 
@@ -69,26 +70,32 @@ void cap_writer_put(struct cap_writer *w, uint64_t ts_ns, const uint8_t *data, u
 		h.caplen = caplen;
 		h.len = len;
 		pcap_dump((u_char *)w->dumper, &h, data);
+		/* pcap_dump() says nothing: the stream remembers, and errno
+		 * is still the failed write's. */
+		if (!w->err && ferror(w->f))
+			w->err = errno ? errno : EIO;
 	}
 }
 
 int cap_writer_commit(struct cap_writer *w)
 {
-	int bad = w->err;
+	int e = w->err;
 
-	errno = 0;
 	if (w->dumper) {
 		/* libpcap's own flush, then ours (the disk), then its close,
 		 * which closes the stream. */
-		bad |= pcap_dump_flush(w->dumper) != 0 || ferror(w->f);
-		bad |= sout_flush(&w->out) != 0;
+		errno = 0;
+		if (!e && (pcap_dump_flush(w->dumper) || ferror(w->f)))
+			e = errno ? errno : EIO;
+		if (!e && sout_flush(&w->out))
+			e = errno ? errno : EIO;
 		pcap_dump_close(w->dumper);
 		w->dumper = NULL;
 		w->out.f = NULL;
 	}
 	w->f = NULL;
-	if (bad) {
-		fprintf(stderr, "gro: %s: write failed: %s\n", w->path, strerror(errno ? errno : EIO));
+	if (e) {
+		fprintf(stderr, "gro: %s: write failed: %s\n", w->path, strerror(e));
 		cap_writer_abort(w);
 		return 1;
 	}

@@ -37,7 +37,7 @@ struct cap_writer {
 	int nano;
 	pcap_t *dead;
 	pcap_dumper_t *dumper;
-	int err;		/* a write failed */
+	int err;		/* errno of the first failed write, or 0 */
 };
 
 /* Start writing @path (see sout_open(); @in_path and @in describe the
@@ -47,7 +47,8 @@ int cap_writer_open(struct cap_writer *w, const char *path, enum cap_format fmt,
 		    const char *in_path, const struct stat *in);
 
 /* One packet; options are written only to pcapng. Errors are remembered
- * and reported by cap_writer_commit(). */
+ * in w->err (which a long run may check to stop early) and reported by
+ * cap_writer_commit(). */
 void cap_writer_put(struct cap_writer *w, uint64_t ts_ns, const uint8_t *data, uint32_t caplen,
 		    uint32_t len, const struct png_opt *opts, unsigned nopts);
 

@@ -285,6 +285,10 @@ int cli_coalesce(const char *in, const char *out, const struct cli_opts *o,
 		}
 		if (show_progress && !(++nread & 0xffff))
 			progress(in, pcap_file(pin), sin.st.st_size, nread, 0);
+		/* A full disk: stop rather than read the rest for nothing
+		 * (cap_writer_commit() reports it). */
+		if (r.out.err)
+			break;
 	}
 	gro_get_stats(gro, &res->st);
 	gro_destroy(gro);

@@ -18,7 +18,9 @@
  */
 #define SOUT_SLOTS 4
 static char *volatile tmp_files[SOUT_SLOTS];
-static const int fatal_sigs[] = { SIGINT, SIGTERM, SIGHUP };
+/* Those that end a process by default and come from outside (SIGPIPE: a
+ * reader of --meta - or of OUT - went away). */
+static const int fatal_sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
 
 static void on_fatal(int sig)
 {

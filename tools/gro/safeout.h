@@ -5,7 +5,7 @@
  *
  * - A regular file OUT (or a new one) is written to a temporary file beside
  *   it, which replaces OUT by rename() only once it is complete. A failure,
- *   or SIGINT, SIGTERM or SIGHUP on the way, removes the temporary file and
+ *   or SIGINT, SIGTERM, SIGHUP or SIGPIPE on the way, removes the temporary file and
  *   leaves OUT as it was.
  * - A symbolic link is followed: its target is replaced, the link stays.
  * - Anything else (a character or block device, a FIFO, "-" for standard

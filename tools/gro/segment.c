@@ -212,7 +212,7 @@ int cli_segment(const char *in, const char *out, const struct seg_opts *o, struc
 				goto done;
 			s.out_open = 1;
 		}
-		if (k == 0)
+		if (k == 0 || s.out.err)	/* the end, or a full disk */
 			break;
 		if (p.linktype != DLT_EN10MB) {
 			fprintf(stderr, "gro: %s: unsupported link type %s (only Ethernet captures can be segmented)\n",
