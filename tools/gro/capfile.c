@@ -195,7 +195,9 @@ int cap_reader_open(struct cap_reader *r, const char *path)
 		cap_reader_close(r);
 		return 1;
 	}
-	if (fseek(r->f, 0, SEEK_SET)) {
+	/* fseek() is not even tried on a pipe: what stdio does with the
+	 * bytes it buffered when a seek fails is not specified. */
+	if (lseek(fileno(r->f), 0, SEEK_CUR) < 0 || fseek(r->f, 0, SEEK_SET)) {
 		FILE *s = replay_open(r->f, m, got);
 
 		if (!s) {
