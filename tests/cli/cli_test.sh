@@ -358,6 +358,17 @@ echo "not a capture" | "$GRO" segment -q - "$D/s.pcap" 2>"$T/err"
 check "stdin that is not a capture: an error" grep -q "^gro: -: not a pcap" "$T/err"
 check "... and no output" [ ! -e "$D/s.pcap" ]
 
+# Captures are read through a large buffer: a few read() calls per MB,
+# not one per 4 KiB.
+{ head -c 24 "$IN"; for i in 1 2 3 4; do tail -c +25 "$IN"; done; } >"$D/big.pcap"
+if command -v strace >/dev/null 2>&1 && strace -o /dev/null true 2>/dev/null; then
+	for cmd in coalesce segment; do
+		strace -c -e trace=read -o "$T/strace" "$GRO" $cmd -q "$D/big.pcap" "$D/big-out.pcap"
+		reads=$(awk '$NF == "read" { print $4 }' "$T/strace")
+		check "$cmd reads 5 MB in few read() calls (${reads:-?})" [ "${reads:-9999}" -lt 60 ]
+	done
+fi
+
 # A signal while OUT is being written: the temporary file goes, an
 # existing OUT stays as it was, the exit status is 128 + the signal. The
 # input is a FIFO that delivers a few MB and then stalls, so the signal
