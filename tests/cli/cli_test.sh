@@ -6,6 +6,8 @@ GEN=$(realpath "$2")
 HERE=$(cd "$(dirname "$0")" && pwd)
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
+# Whatever a wrong build writes to the working directory goes away too.
+cd "$T" || exit 1
 pass=0
 fail=0
 
