@@ -65,8 +65,10 @@ static void install_handlers(void)
 		struct sigaction sa = { .sa_handler = on_fatal }, old;
 
 		/* A signal ignored by whoever started us (nohup, a background
-		 * job of a shell) stays ignored. */
-		if (sigaction(fatal_sigs[i], NULL, &old) || old.sa_handler == SIG_IGN)
+		 * job of a shell) stays ignored, and one that a program
+		 * linking this code handles (a fuzzer) stays its own. */
+		if (sigaction(fatal_sigs[i], NULL, &old) || (old.sa_flags & SA_SIGINFO) ||
+		    old.sa_handler != SIG_DFL)
 			continue;
 		sigfillset(&sa.sa_mask);
 		sigaction(fatal_sigs[i], &sa, NULL);
