@@ -267,10 +267,9 @@ D=$T/safe
 mkdir "$D"
 IN=$T/demo/demo-in.pcap
 no_tmp() { ! ls -a "$1" | grep -q '^\.[^.].*\.pcap\(ng\)\?\.\|^\.[^.].*\.meta\.'; }
-if [ "$(id -u)" = 0 ]; then
+if [ "$(id -u)" = 0 ] && mknod "$D/null" c 1 3 2>/dev/null; then
 	# A private null device first: should the tool replace it, only the
 	# copy is lost; the real /dev/null is tried only once that passed.
-	mknod "$D/null" c 1 3
 	"$GRO" coalesce -q "$IN" "$D/null"
 	check "a device OUT (private null) is written into" [ $? = 0 ]
 	if [ -c "$D/null" ]; then
@@ -294,7 +293,7 @@ fi
 full=/dev/full
 if [ "$(id -u)" = 0 ]; then
 	full=$D/full
-	mknod "$full" c 1 7
+	mknod "$full" c 1 7 2>/dev/null
 fi
 if [ -c "$full" ]; then
 	expect_error "a full device (pcap)" 1 "full: write failed: No space left on device" "" coalesce "$IN" "$full"
