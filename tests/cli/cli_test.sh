@@ -6,6 +6,8 @@ GEN=$(realpath "$2")
 HERE=$(cd "$(dirname "$0")" && pwd)
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
+# Whatever a wrong build writes to the working directory goes away too.
+cd "$T" || exit 1
 pass=0
 fail=0
 
@@ -163,6 +165,246 @@ expect_error "coalesce: bad --format" 2 "format" "" coalesce --format=x "$T/demo
 expect_error "coalesce: pcapng to a directory" 1 "isdir: cannot write" "" coalesce "$T/demo/demo-in.pcap" "$T/isdir"
 if [ -e "$T/bad-truncated.pcapng" ]; then
 	expect_error "coalesce: truncated pcapng" 1 "bad-truncated.pcapng: truncated" "$T/s15.pcap" coalesce "$T/bad-truncated.pcapng" "$T/s15.pcap"
+fi
+
+# ---------------------------------------------------------------- JSON
+# coalesce and segment share their keys for the same things (README.md,
+# "JSON statistics"), the common ones first and in the same order; a
+# coalesce + segment round trip shows it.
+"$GRO" coalesce --json "$T/demo/demo-in.pcap" "$T/jc.pcapng" >"$T/jc.json"
+"$GRO" segment --json "$T/jc.pcapng" "$T/js.pcap" >"$T/js.json"
+cat >"$T/jsoncheck.py" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+s = json.load(open(sys.argv[2]))
+common = ["command", "input", "output", "format", "frames_in", "frames_out",
+          "bytes_in", "bytes_out", "super_packets", "segments", "mean_segments"]
+assert list(c)[:len(common)] == common, list(c)
+assert list(s)[:len(common)] == common, list(s)
+for k in ("passed", "seconds_total"):
+    assert k in c and k in s, k
+assert c["command"] == "coalesce" and s["command"] == "segment"
+assert c["format"] == "pcapng" and s["format"] == "pcap"
+assert c["output"] == s["input"]
+# GRO and GSO undo each other: the same counts, the other way round.
+assert (c["frames_in"], c["frames_out"]) == (s["frames_out"], s["frames_in"])
+assert (c["bytes_in"], c["bytes_out"]) == (s["bytes_out"], s["bytes_in"])
+for k in ("super_packets", "segments", "mean_segments", "passed"):
+    assert c[k] == s[k], (k, c[k], s[k])
+assert c["frames_out"] == c["super_packets"] + c["passed"]
+assert s["frames_out"] == s["segments"] + s["passed"]
+assert sum(c["reasons"].values()) == c["frames_out"]
+assert "packets_out" not in c and "segments_merged" not in c
+PY
+check "coalesce and segment JSON share their keys" python3 "$T/jsoncheck.py" "$T/jc.json" "$T/js.json"
+
+# ---------------------------------------------------------------- conventions
+# getopt_long per subcommand: --, -h/--help, -V/--version, -q, options
+# after the files, extra arguments refused with a one-line error + usage.
+for c in coalesce segment demo; do
+	"$GRO" $c --help >"$T/help" 2>&1
+	check "$c --help: exit 0, usage on stdout" grep -q "^usage: gro $c" "$T/help"
+	check "$c --help lists -V, --version" grep -q -- "-V, --version" "$T/help"
+	"$GRO" $c -h >"$T/help2" 2>&1
+	check "$c -h = --help" cmp -s "$T/help" "$T/help2"
+	check "$c -V prints the version" sh -c "'$GRO' $c -V | grep -qx 'gro (libgro) [0-9]*\.[0-9]*'"
+done
+check "gro --version" sh -c "'$GRO' --version | grep -qx 'gro (libgro) [0-9]*\.[0-9]*'"
+check "gro -V" sh -c "'$GRO' -V | grep -qx 'gro (libgro) [0-9]*\.[0-9]*'"
+check "gro --help lists --version" sh -c "'$GRO' --help | grep -q -- '-V, --version'"
+# Every reason the JSON can report is explained in coalesce --help.
+"$GRO" coalesce --help >"$T/help"
+python3 -c 'import json,sys; print("\n".join(json.load(open(sys.argv[1]))["reasons"]))' "$T/j.json" >"$T/reasons"
+check "the JSON has the reasons" [ "$(wc -l <"$T/reasons")" -ge 10 ]
+while read -r reason; do
+	check "coalesce --help explains '$reason'" grep -q "^  $reason  *[a-zA-Z]" "$T/help"
+done <"$T/reasons"
+for reason in not-tcp malformed ip-options push mismatch poll-end evict; do
+	grep -qx "$reason" "$T/reasons" || bad "reason $reason is no longer reported"
+done
+
+# Extra or missing positional arguments: one error line, then usage.
+for args in "coalesce a b c" "segment a b c" "demo a b"; do
+	"$GRO" $args >/dev/null 2>"$T/err"
+	rc=$?
+	check "'$args': exit 2" [ $rc = 2 ]
+	check "'$args': one error line" sh -c "head -1 '$T/err' | grep -q '^gro: .*too many arguments'"
+	check "'$args': then usage" sh -c "sed -n 2p '$T/err' | grep -q '^usage: gro'"
+	check "'$args': nothing else" [ "$(wc -l <"$T/err")" = 2 ]
+done
+expect_error "coalesce: OUT missing" 2 "OUT is missing" "" coalesce "$T/demo/demo-in.pcap"
+expect_error "unknown long option" 2 "unknown option '--frobnicate'" "" coalesce --frobnicate "$T/demo/demo-in.pcap" "$T/o6.pcap"
+expect_error "unknown short option" 2 "unknown option '-x'" "" segment -x "$T/c.pcapng" "$T/o6.pcap"
+expect_error "value for a flag" 2 "--json=1 takes no value" "" coalesce --json=1 "$T/demo/demo-in.pcap" "$T/o6.pcap"
+expect_error "missing value" 2 "--burst needs a value" "" coalesce "$T/demo/demo-in.pcap" "$T/o6.pcap" --burst
+expect_error "OUT '-' and --json" 2 "both write to standard output" "" coalesce --json "$T/demo/demo-in.pcap" -
+expect_error "segment: OUT '-' and --json" 2 "both write to standard output" "" segment --json "$T/c.pcapng" -
+expect_error "--meta - and --json" 2 "both write to standard output" "" coalesce --json --meta - "$T/demo/demo-in.pcap" "$T/o6.pcap"
+
+# -- ends the options: files whose names start with '-'.
+mkdir "$T/dash"
+cp "$T/demo/demo-in.pcap" "$T/dash/-in.pcap"
+(cd "$T/dash" && "$GRO" coalesce -q -- -in.pcap -out.pcap)
+check "-- then files named -in.pcap, -out.pcap" cmp -s "$T/a.pcap" "$T/dash/-out.pcap"
+(cd "$T/dash" && "$GRO" segment -q -- -out.pcap -seg.pcap)
+check "segment: -- then files named with '-'" cmp -s "$T/a.pcap" "$T/dash/-seg.pcap"
+(cd "$T/dash" && "$GRO" coalesce -q -in.pcap x.pcap 2>/dev/null)
+check "without --, -in.pcap is an option" [ $? = 2 ]
+# Options after the files, -q quiet, --opt=value and --opt value alike.
+"$GRO" coalesce -q --max-flows 2 "$T/demo/demo-in.pcap" "$T/early.pcap"
+"$GRO" coalesce "$T/demo/demo-in.pcap" "$T/late.pcap" -q --max-flows=2 2>"$T/err"
+check "options after the files" cmp -s "$T/early.pcap" "$T/late.pcap"
+check "-q: nothing on stderr" [ ! -s "$T/err" ]
+"$GRO" coalesce --burst=16 --flush-timeout 500 --json "$T/demo/demo-in.pcap" "$T/b16.pcap" >"$T/b16.json"
+"$GRO" coalesce --burst 16 --flush-timeout=500 --json "$T/demo/demo-in.pcap" "$T/b16b.pcap" >"$T/b16b.json"
+check "--opt=value and --opt value" cmp -s "$T/b16.pcap" "$T/b16b.pcap"
+
+# ---------------------------------------------------------------- safe output
+# OUT is replaced only by a complete file; what is not a regular file is
+# written into, never replaced; OUT = IN is refused; a signal leaves
+# nothing behind.
+D=$T/safe
+mkdir "$D"
+IN=$T/demo/demo-in.pcap
+no_tmp() { ! ls -a "$1" | grep -q '^\.[^.].*\.pcap\(ng\)\?\.\|^\.[^.].*\.meta\.'; }
+if [ "$(id -u)" = 0 ] && mknod "$D/null" c 1 3 2>/dev/null; then
+	# A private null device first: should the tool replace it, only the
+	# copy is lost; the real /dev/null is tried only once that passed.
+	"$GRO" coalesce -q "$IN" "$D/null"
+	check "a device OUT (private null) is written into" [ $? = 0 ]
+	if [ -c "$D/null" ]; then
+		ok
+		"$GRO" coalesce -q "$IN" /dev/null
+		check "coalesce to /dev/null succeeds" [ $? = 0 ]
+		check "/dev/null stays a character device" [ -c /dev/null ]
+		"$GRO" segment -q "$T/c.pcapng" /dev/null
+		check "segment to /dev/null: still a character device" [ -c /dev/null ]
+	else
+		bad "a device OUT (private null) stays a character device"
+	fi
+else
+	"$GRO" coalesce -q "$IN" /dev/null
+	check "coalesce to /dev/null succeeds" [ $? = 0 ]
+	check "/dev/null stays a character device" [ -c /dev/null ]
+fi
+
+# A device that fails every write: a one-line error naming the cause. As
+# root, a private copy of /dev/full, which a broken build may replace.
+full=/dev/full
+if [ "$(id -u)" = 0 ]; then
+	full=$D/full
+	mknod "$full" c 1 7 2>/dev/null
+fi
+if [ -c "$full" ]; then
+	expect_error "a full device (pcap)" 1 "full: write failed: No space left on device" "" coalesce "$IN" "$full"
+	expect_error "a full device (pcapng)" 1 "full: write failed: No space left on device" "" coalesce --format=pcapng "$IN" "$full"
+	expect_error "segment: a full device" 1 "full: write failed: No space left on device" "" segment "$T/c.pcapng" "$full"
+	check "a full device stays a character device" [ -c "$full" ]
+fi
+
+cp "$IN" "$D/in.pcap"
+sum=$(sha256sum <"$D/in.pcap")
+expect_error "OUT = IN refused" 1 "in.pcap: is the same file as the input" "" coalesce "$D/in.pcap" "$D/in.pcap"
+ln "$D/in.pcap" "$D/hard.pcap"
+expect_error "OUT a hard link to IN refused" 1 "hard.pcap: is the same file as the input" "" coalesce "$D/in.pcap" "$D/hard.pcap"
+ln -s in.pcap "$D/sym.pcap"
+expect_error "OUT a symlink to IN refused" 1 "sym.pcap: is the same file as the input" "" coalesce "$D/in.pcap" "$D/sym.pcap"
+expect_error "IN a symlink to OUT refused" 1 "in.pcap: is the same file as the input" "" coalesce "$D/sym.pcap" "$D/in.pcap"
+expect_error "segment: OUT = IN refused" 1 "is the same file as the input" "" segment "$D/in.pcap" "$D/in.pcap"
+"$GRO" coalesce -q - "$D/in.pcap" <"$D/in.pcap" 2>"$T/err"
+check "OUT = the file on stdin refused" grep -q "in.pcap: is the same file as the standard input" "$T/err"
+expect_error "--meta = IN refused" 1 "in.pcap: is the same file as the input" "" coalesce --meta "$D/in.pcap" "$D/in.pcap" "$D/o.pcap"
+check "the input is untouched" [ "$(sha256sum <"$D/in.pcap")" = "$sum" ]
+check "... and still a regular file" [ -f "$D/in.pcap" ]
+check "... with its two links" [ "$(stat -c %h "$D/in.pcap")" = 2 ]
+check "... and no output was written" [ ! -e "$D/o.pcap" ]
+
+echo old >"$D/target.pcap"
+chmod 600 "$D/target.pcap"
+ln -s target.pcap "$D/link.pcap"
+"$GRO" coalesce -q "$IN" "$D/link.pcap"
+check "a symlink OUT stays a symlink" [ -L "$D/link.pcap" ]
+check "its target gets the output" cmp -s "$T/a.pcap" "$D/target.pcap"
+check "the replaced target keeps its permissions" [ "$(stat -c %a "$D/target.pcap")" = 600 ]
+mkdir "$D/sub" "$D/links"
+ln -s ../sub/new.pcapng "$D/links/dangling"
+"$GRO" coalesce -q "$IN" "$D/links/dangling"
+check "a dangling symlink OUT creates its target (relative to the link)" cmp -s "$T/a.pcap" "$D/sub/new.pcapng"
+check "... and stays a symlink" [ -L "$D/links/dangling" ]
+check "no temporary file left by the symlink writes" no_tmp "$D"
+
+mkfifo "$D/fifo"
+cat "$D/fifo" >"$D/fifo.out" &
+reader=$!
+"$GRO" coalesce -q "$IN" "$D/fifo"
+check "a FIFO OUT with a reader succeeds" [ $? = 0 ]
+# A FIFO replaced by a file would leave the reader waiting forever.
+[ -p "$D/fifo" ] || kill $reader
+wait $reader
+check "the reader receives the output" cmp -s "$T/a.pcap" "$D/fifo.out"
+check "the FIFO stays a FIFO" [ -p "$D/fifo" ]
+
+(cd "$D" && "$GRO" coalesce -q "$IN" - >"$D/stdout.pcap")
+check "'-' as OUT writes to stdout" cmp -s "$T/a.pcap" "$D/stdout.pcap"
+check "'-' as OUT creates no file named '-'" [ ! -e "$D/-" ]
+"$GRO" coalesce -q --format=pcapng "$IN" - | cat >"$D/stdout.pcapng"
+check "'-' as OUT into a pipe, pcapng" cmp -s "$T/c.pcapng" "$D/stdout.pcapng"
+"$GRO" segment -q "$T/c.pcapng" - >"$D/seg-stdout.pcap"
+check "segment: '-' as OUT" cmp -s "$T/back.pcap" "$D/seg-stdout.pcap"
+cat "$IN" | "$GRO" coalesce -q - "$D/stdin.pcap"
+check "'-' as IN reads stdin (coalesce, pipe)" cmp -s "$T/a.pcap" "$D/stdin.pcap"
+cat "$T/c.pcapng" | "$GRO" segment -q - "$D/stdin-seg.pcap"
+check "'-' as IN reads stdin (segment, pcapng from a pipe)" cmp -s "$T/back.pcap" "$D/stdin-seg.pcap"
+cat "$IN" | "$GRO" segment -q - "$D/stdin-seg2.pcap"
+check "'-' as IN reads stdin (segment, pcap from a pipe)" cmp -s "$IN" "$D/stdin-seg2.pcap"
+"$GRO" segment -q - "$D/stdin-seg3.pcap" <"$T/c.pcapng"
+check "'-' as IN reads stdin (segment, redirected file)" cmp -s "$T/back.pcap" "$D/stdin-seg3.pcap"
+cat "$IN" | "$GRO" coalesce -q - - | cat >"$D/pipe-pipe.pcap"
+check "'-' as IN and OUT: a filter" cmp -s "$T/a.pcap" "$D/pipe-pipe.pcap"
+echo "not a capture" | "$GRO" segment -q - "$D/s.pcap" 2>"$T/err"
+check "stdin that is not a capture: an error" grep -q "^gro: -: not a pcap" "$T/err"
+check "... and no output" [ ! -e "$D/s.pcap" ]
+
+# Captures are read through a large buffer: a few read() calls per MB,
+# not one per 4 KiB.
+{ head -c 24 "$IN"; for i in 1 2 3 4; do tail -c +25 "$IN"; done; } >"$D/big.pcap"
+if command -v strace >/dev/null 2>&1 && strace -o /dev/null true 2>/dev/null; then
+	for cmd in coalesce segment; do
+		# Only the reads of the capture's descriptor count (a sanitizer
+		# runtime reads files of its own; LeakSanitizer cannot run
+		# under ptrace).
+		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+			strace -s 0 -e trace=openat,read -o "$T/strace" \
+			"$GRO" $cmd -q "$D/big.pcap" "$D/big-out.pcap"
+		reads=$(awk '/^openat/ && index($0, "/big.pcap\"") { fd = $NF }
+			fd != "" && index($0, "read(" fd ",") == 1 { n++ } END { print n + 0 }' "$T/strace")
+		check "$cmd reads 5 MB in few read() calls ($reads)" [ "$reads" -gt 0 -a "$reads" -lt 30 ]
+	done
+fi
+
+# A signal while OUT is being written: the temporary file goes, an
+# existing OUT stays as it was, the exit status is 128 + the signal. The
+# input is a FIFO that delivers a few MB and then stalls, so the signal
+# always comes while the tool holds a partly written temporary file.
+if command -v timeout >/dev/null 2>&1; then
+	for sig in INT:130:coalesce TERM:143:coalesce HUP:129:segment INT:130:meta; do
+		sn=${sig%%:*} rest=${sig#*:}; code=${rest%%:*} cmd=${rest#*:}
+		rm -f "$D/slow"
+		mkfifo "$D/slow"
+		{ head -c 24 "$IN"; for i in 1 2 3 4; do tail -c +25 "$IN"; done; sleep 2; } >"$D/slow" &
+		writer=$!
+		echo old >"$D/sig.pcap"
+		echo old >"$D/sig.meta"
+		extra=
+		[ "$cmd" = meta ] && { cmd=coalesce; extra="--meta $D/sig.meta"; }
+		timeout --preserve-status -s "$sn" 1 "$GRO" "$cmd" -q $extra "$D/slow" "$D/sig.pcap"
+		rc=$?
+		wait $writer 2>/dev/null
+		check "SIG$sn ($cmd${extra:+ --meta}): exit $code" [ "$rc" = "$code" ]
+		check "SIG$sn ($cmd${extra:+ --meta}): no temporary file left" no_tmp "$D"
+		check "SIG$sn ($cmd${extra:+ --meta}): the existing OUT is unchanged" [ "$(cat "$D/sig.pcap")" = old ]
+		check "SIG$sn ($cmd${extra:+ --meta}): the existing --meta file is unchanged" [ "$(cat "$D/sig.meta")" = old ]
+	done
 fi
 
 echo "cli: $pass passed, $fail failed"

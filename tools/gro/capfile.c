@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* Capture files: pcap or pcapng, read and written safely (see capfile.h). */
 #include <errno.h>
-#include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -25,53 +24,22 @@ const char *cap_format_name(enum cap_format f)
 	return f == CAP_PCAPNG ? "pcapng" : "pcap";
 }
 
-FILE *cap_open_tmp(const char *out, char **tmp)
-{
-	char *d = strdup(out), *b = strdup(out);
-	FILE *f = NULL;
-	int fd, e = ENOMEM;
-
-	*tmp = NULL;
-	if (d && b && asprintf(tmp, "%s/.%s.XXXXXX", dirname(d), basename(b)) > 0) {
-		fd = mkstemp(*tmp);
-		e = errno;
-		if (fd >= 0) {
-			fchmod(fd, 0644);
-			f = fdopen(fd, "wb");
-			e = errno;
-			if (!f) {
-				close(fd);
-				unlink(*tmp);
-			}
-		}
-		if (!f) {
-			free(*tmp);
-			*tmp = NULL;
-		}
-	}
-	free(d);
-	free(b);
-	if (!f)
-		errno = e;
-	return f;
-}
-
-int cap_writer_open(struct cap_writer *w, const char *path, enum cap_format fmt, int nano)
+int cap_writer_open(struct cap_writer *w, const char *path, enum cap_format fmt, int nano,
+		    const char *in_path, const struct stat *in)
 {
 	memset(w, 0, sizeof(*w));
 	w->path = path;
 	w->fmt = fmt;
 	w->nano = nano;
-	w->f = cap_open_tmp(path, &w->tmp);
-	if (!w->f) {
-		fprintf(stderr, "gro: %s: cannot write: %s\n", path, strerror(errno));
+	if (sout_open(&w->out, path, in_path, in))
 		return 1;
-	}
+	w->f = w->out.f;
 	if (fmt == CAP_PCAPNG) {
 		char appl[64];
 
 		snprintf(appl, sizeof(appl), "gro (libgro) %d.%d", GRO_VERSION_MAJOR, GRO_VERSION_MINOR);
-		w->err = png_write_head(w->f, appl, CAP_SNAPLEN, nano ? 9 : 6) != 0;
+		if (png_write_head(w->f, appl, CAP_SNAPLEN, nano ? 9 : 6))
+			w->err = errno ? errno : EIO;
 		return 0;
 	}
 	w->dead = nano ? pcap_open_dead_with_tstamp_precision(DLT_EN10MB, CAP_SNAPLEN,
@@ -92,8 +60,8 @@ void cap_writer_put(struct cap_writer *w, uint64_t ts_ns, const uint8_t *data, u
 	if (w->fmt == CAP_PCAPNG) {
 		uint64_t ts = w->nano ? ts_ns : ts_ns / 1000;
 
-		if (png_write_epb(w->f, ts, data, caplen, len, opts, nopts))
-			w->err = 1;
+		if (png_write_epb(w->f, ts, data, caplen, len, opts, nopts) && !w->err)
+			w->err = errno ? errno : EIO;
 	} else {
 		struct pcap_pkthdr h;
 
@@ -102,35 +70,39 @@ void cap_writer_put(struct cap_writer *w, uint64_t ts_ns, const uint8_t *data, u
 		h.caplen = caplen;
 		h.len = len;
 		pcap_dump((u_char *)w->dumper, &h, data);
+		/* pcap_dump() says nothing: the stream remembers, and errno
+		 * is still the failed write's. */
+		if (!w->err && ferror(w->f))
+			w->err = errno ? errno : EIO;
 	}
 }
 
 int cap_writer_commit(struct cap_writer *w)
 {
-	int bad = w->err;
+	int e = w->err;
 
-	errno = 0;
 	if (w->dumper) {
-		bad |= pcap_dump_flush(w->dumper) != 0 || ferror(w->f);
-		pcap_dump_close(w->dumper);	/* closes w->f */
+		/* libpcap's own flush, then ours (the disk), then its close,
+		 * which closes the stream. */
+		errno = 0;
+		if (!e && (pcap_dump_flush(w->dumper) || ferror(w->f)))
+			e = errno ? errno : EIO;
+		if (!e && sout_flush(&w->out))
+			e = errno ? errno : EIO;
+		pcap_dump_close(w->dumper);
 		w->dumper = NULL;
-	} else {
-		bad |= fflush(w->f) != 0 || ferror(w->f);
-		bad |= fclose(w->f) != 0;
+		w->out.f = NULL;
 	}
 	w->f = NULL;
-	if (bad) {
-		fprintf(stderr, "gro: %s: write failed: %s\n", w->path, strerror(errno ? errno : EIO));
+	if (e) {
+		fprintf(stderr, "gro: %s: write failed: %s\n", w->path, strerror(e));
 		cap_writer_abort(w);
 		return 1;
 	}
-	if (rename(w->tmp, w->path)) {
-		fprintf(stderr, "gro: %s: cannot write: %s\n", w->path, strerror(errno));
+	if (sout_commit(&w->out)) {
 		cap_writer_abort(w);
 		return 1;
 	}
-	free(w->tmp);
-	w->tmp = NULL;
 	cap_writer_abort(w);
 	return 0;
 }
@@ -140,21 +112,70 @@ void cap_writer_abort(struct cap_writer *w)
 	if (w->dumper) {
 		pcap_dump_close(w->dumper);
 		w->dumper = NULL;
-		w->f = NULL;
+		w->out.f = NULL;
 	}
-	if (w->f) {
-		fclose(w->f);
-		w->f = NULL;
-	}
+	w->f = NULL;
 	if (w->dead) {
 		pcap_close(w->dead);
 		w->dead = NULL;
 	}
-	if (w->tmp) {
-		unlink(w->tmp);
-		free(w->tmp);
-		w->tmp = NULL;
+	sout_abort(&w->out);
+}
+
+/*
+ * A pipe cannot be rewound after its first bytes were looked at: this
+ * stream gives them again, then the rest of the input.
+ */
+struct replay {
+	FILE *f;
+	uint8_t head[4];
+	size_t n, pos;
+};
+
+static ssize_t replay_read(void *c, char *buf, size_t len)
+{
+	struct replay *r = c;
+	size_t k = 0;
+
+	if (r->pos < r->n) {
+		k = r->n - r->pos < len ? r->n - r->pos : len;
+		memcpy(buf, r->head + r->pos, k);
+		r->pos += k;
+		return (ssize_t)k;
 	}
+	k = fread(buf, 1, len, r->f);
+	return k || !ferror(r->f) ? (ssize_t)k : -1;
+}
+
+static int replay_close(void *c)
+{
+	struct replay *r = c;
+	int e = fclose(r->f);
+
+	free(r);
+	return e;
+}
+
+static FILE *replay_open(FILE *f, const uint8_t *head, size_t n)
+{
+	static const cookie_io_functions_t io = { .read = replay_read, .close = replay_close };
+	struct replay *r = calloc(1, sizeof(*r));
+	FILE *s;
+
+	if (!r)
+		return NULL;
+	r->f = f;
+	memcpy(r->head, head, n);
+	r->n = n;
+	s = fopencookie(r, "rb", io);
+	if (!s) {
+		free(r);
+		return NULL;
+	}
+	/* Unbuffered: the bytes are already in @f's large buffer, and a
+	 * second copy would only cost time. */
+	setvbuf(s, NULL, _IONBF, 0);
+	return s;
 }
 
 int cap_reader_open(struct cap_reader *r, const char *path)
@@ -165,15 +186,29 @@ int cap_reader_open(struct cap_reader *r, const char *path)
 
 	memset(r, 0, sizeof(*r));
 	r->path = path;
-	r->f = fopen(path, "rb");
-	if (!r->f) {
-		fprintf(stderr, "gro: %s: %s\n", path, strerror(errno));
+	if (sin_open(&r->in, path))
+		return 1;
+	r->f = r->in.f;
+	got = fread(m, 1, 4, r->f);
+	if (ferror(r->f)) {
+		fprintf(stderr, "gro: %s: %s\n", path, strerror(errno ? errno : EIO));
+		cap_reader_close(r);
 		return 1;
 	}
-	got = fread(m, 1, 4, r->f);
+	/* fseek() is not even tried on a pipe: what stdio does with the
+	 * bytes it buffered when a seek fails is not specified. */
+	if (lseek(fileno(r->f), 0, SEEK_CUR) < 0 || fseek(r->f, 0, SEEK_SET)) {
+		FILE *s = replay_open(r->f, m, got);
+
+		if (!s) {
+			fprintf(stderr, "gro: %s: %s\n", path, strerror(errno ? errno : ENOMEM));
+			cap_reader_close(r);
+			return 1;
+		}
+		r->f = s;	/* closes in.f when closed */
+	}
 	if (got == 4 && m[0] == 0x0A && m[1] == 0x0D && m[2] == 0x0D && m[3] == 0x0A) {
 		r->png = 1;
-		rewind(r->f);
 		if (png_open(&r->pr, r->f, path)) {
 			fprintf(stderr, "gro: %s: %s\n", path, r->pr.err);
 			cap_reader_close(r);
@@ -185,7 +220,6 @@ int cap_reader_open(struct cap_reader *r, const char *path)
 	if (got == 4 && ((m[0] == 0xa1 && m[1] == 0xb2 && m[2] == 0x3c && m[3] == 0x4d) ||
 			 (m[0] == 0x4d && m[1] == 0x3c && m[2] == 0xb2 && m[3] == 0xa1)))
 		r->nano = 1;
-	rewind(r->f);
 	r->pc = pcap_fopen_offline_with_tstamp_precision(r->f, PCAP_TSTAMP_PRECISION_NANO, errbuf);
 	if (!r->pc) {
 		if (strstr(errbuf, "unknown file format") || strstr(errbuf, "too short") || got < 4)
@@ -256,4 +290,5 @@ void cap_reader_close(struct cap_reader *r)
 		fclose(r->f);
 	r->pc = NULL;
 	r->f = NULL;
+	sin_free(&r->in);
 }

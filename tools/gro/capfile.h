@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Capture files for the gro tool: writing pcap (through libpcap) or pcapng
- * (pcapng.c) into a temporary file that only replaces OUT once it is
- * complete, and reading pcap (libpcap) or pcapng (pcapng.c, so that the
- * options of each packet, libgro's GSO metadata among them, are seen).
+ * (pcapng.c) as safeout.h describes (a temporary file that only replaces
+ * OUT once it is complete; devices, FIFOs and "-" written in place), and
+ * reading pcap (libpcap) or pcapng (pcapng.c, so that the options of each
+ * packet, libgro's GSO metadata among them, are seen), "-" being stdin.
  *
  * Errors are printed as one line, "gro: FILE: reason", by these functions.
  */
@@ -15,6 +16,7 @@
 #include <stdio.h>
 
 #include "pcapng.h"
+#include "safeout.h"
 
 #define CAP_SNAPLEN 262144
 
@@ -27,27 +29,26 @@ enum cap_format cap_format_of(const char *path, enum cap_format forced);
 /* "pcap" or "pcapng". */
 const char *cap_format_name(enum cap_format f);
 
-/* A temporary file beside @out ("DIR/.NAME.XXXXXX"); NULL and errno on failure. */
-FILE *cap_open_tmp(const char *out, char **tmp);
-
 struct cap_writer {
 	const char *path;
-	char *tmp;
-	FILE *f;
+	struct sout out;
+	FILE *f;		/* out.f */
 	enum cap_format fmt;
 	int nano;
 	pcap_t *dead;
 	pcap_dumper_t *dumper;
-	int err;		/* a write failed */
+	int err;		/* errno of the first failed write, or 0 */
 };
 
-/* Start writing @path (through a temporary file) in @fmt (not CAP_AUTO),
- * timestamps in microseconds or, with @nano, nanoseconds. Returns 0, or 1
- * after printing an error. */
-int cap_writer_open(struct cap_writer *w, const char *path, enum cap_format fmt, int nano);
+/* Start writing @path (see sout_open(); @in_path and @in describe the
+ * input, or are NULL) in @fmt (not CAP_AUTO), timestamps in microseconds
+ * or, with @nano, nanoseconds. Returns 0, or 1 after printing an error. */
+int cap_writer_open(struct cap_writer *w, const char *path, enum cap_format fmt, int nano,
+		    const char *in_path, const struct stat *in);
 
 /* One packet; options are written only to pcapng. Errors are remembered
- * and reported by cap_writer_commit(). */
+ * in w->err (which a long run may check to stop early) and reported by
+ * cap_writer_commit(). */
 void cap_writer_put(struct cap_writer *w, uint64_t ts_ns, const uint8_t *data, uint32_t caplen,
 		    uint32_t len, const struct png_opt *opts, unsigned nopts);
 
@@ -73,12 +74,14 @@ struct cap_reader {
 	const char *path;
 	int png;		/* 1: pcapng.c, 0: libpcap */
 	int nano;		/* the capture has sub-microsecond timestamps */
-	FILE *f;
+	struct sin in;		/* the file; in.st describes it */
+	FILE *f;		/* what the readers read: in.f, or a stream that
+				 * puts back the bytes looked at on a pipe */
 	struct png_reader pr;
 	pcap_t *pc;
 };
 
-/* Open @path: 0, or 1 after printing an error. */
+/* Open @path ("-": standard input): 0, or 1 after printing an error. */
 int cap_reader_open(struct cap_reader *r, const char *path);
 /* 1: a packet, 0: the end, -1: an error (printed). */
 int cap_reader_next(struct cap_reader *r, struct cap_pkt *p);

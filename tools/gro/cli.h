@@ -33,13 +33,25 @@ struct cli_result {
 	double secs_total;		/* wall time, I/O included */
 	double secs_engine;		/* time inside gro_receive/gro_flush */
 	uint64_t polls;
+	int format;			/* enum cap_format of OUT */
 };
 
 void cli_opts_init(struct cli_opts *o);
-/* Parse one option shared by the subcommands; returns 1 if it consumed
- * argv[*i] (and maybe its value), 0 if it is not one, -1 on a bad value. */
-int cli_parse_common(struct cli_opts *o, int argc, char **argv, int *i);
+/* The options of coalesce, for its --help; cli_usage_tail() the lines
+ * every subcommand shares (-h, -V, --, '-' as a file). */
 void cli_usage_common(FILE *f);
+void cli_usage_tail(FILE *f);
+void cli_print_version(void);
+
+/* After getopt_long() returned @c ('?' or ':'): a one-line error about the
+ * option, a usage line; returns 2, the exit status. */
+int cli_bad_option(const char *cmd, int c, int optopt_, char **argv, int optind_);
+/* @npos positional arguments where @want are needed: 0, or 2 after an
+ * error and a usage line. */
+int cli_check_args(const char *cmd, int npos, int want);
+/* At most one of OUT '-', --json and --meta - may use stdout: 0, or 2
+ * after an error. */
+int cli_check_stdout(const char *out, int json, const char *meta);
 
 /* Run the engine over capture @in, writing delivered frames to @out.
  * Returns 0, or 1 after printing a one-line error; @out is then absent. */
@@ -49,9 +61,9 @@ int cli_coalesce(const char *in, const char *out, const struct cli_opts *o,
 void cli_print_summary(FILE *f, const char *in, const struct cli_result *r);
 void cli_print_json(FILE *f, const char *in, const char *out, const struct cli_result *r);
 
-/* Parse --format=pcap|pcapng into *fmt (an enum cap_format); as
- * cli_parse_common. */
-int cli_parse_format(int *fmt, int argc, char **argv, int *i);
+/* The value of --format, pcap or pcapng, into *fmt (an enum cap_format):
+ * 0, or -1 after printing an error. */
+int cli_parse_format(int *fmt, const char *val);
 
 /* gro segment */
 struct seg_opts {
@@ -71,6 +83,7 @@ struct seg_result {
 	uint64_t truncated;		/* metadata, but the capture cut the frame: passed */
 	uint64_t too_big;		/* would exceed the per-packet output limit: passed */
 	double secs_total;
+	int format;			/* enum cap_format of OUT */
 };
 
 int cli_segment(const char *in, const char *out, const struct seg_opts *o, struct seg_result *r);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* gro coalesce IN OUT */
+/* gro coalesce IN OUT, and the option handling the subcommands share. */
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,19 +29,68 @@ void cli_usage_common(FILE *f)
 		"                       packet's GSO metadata, for 'gro segment'\n"
 		"  --json               print statistics as JSON on stdout\n"
 		"  -q, --quiet          no summary\n");
+	cli_usage_tail(f);
 }
 
-int cli_parse_format(int *fmt, int argc, char **argv, int *i)
+void cli_usage_tail(FILE *f)
 {
-	const char *a = argv[*i], *val;
+	fprintf(f,
+		"  -h, --help           this help\n"
+		"  -V, --version        the version of gro and libgro\n"
+		"  --                   the end of the options (for file names starting\n"
+		"                       with '-')\n"
+		"\nIN may be '-' for standard input, OUT '-' for standard output. OUT is\n"
+		"replaced only once complete (a device, a FIFO or '-' is written into; a\n"
+		"symbolic link is followed); OUT that is IN is refused.\n");
+}
 
-	if (strncmp(a, "--format", 8) || (a[8] && a[8] != '='))
+void cli_print_version(void)
+{
+	printf("gro (libgro) %d.%d\n", GRO_VERSION_MAJOR, GRO_VERSION_MINOR);
+}
+
+int cli_bad_option(const char *cmd, int c, int optopt_, char **argv, int optind_)
+{
+	const char *a = optind_ > 0 ? argv[optind_ - 1] : "?";
+
+	if (c == ':')
+		fprintf(stderr, "gro: %s needs a value\n", a);
+	else if (optopt_ > 0 && optopt_ < 128)
+		fprintf(stderr, "gro: unknown option '-%c'\n", optopt_);
+	else if (optopt_)
+		fprintf(stderr, "gro: %s takes no value\n", a);	/* --json=x */
+	else
+		fprintf(stderr, "gro: unknown option '%s'\n", a);
+	fprintf(stderr, "usage: gro %s [options] IN OUT ('gro %s --help' lists them)\n", cmd, cmd);
+	return 2;
+}
+
+int cli_check_args(const char *cmd, int npos, int want)
+{
+	if (npos == want)
 		return 0;
-	val = a[8] == '=' ? a + 9 : (*i + 1 < argc ? argv[++*i] : NULL);
-	if (!val) {
-		fprintf(stderr, "gro: --format needs a value\n");
-		return -1;
-	}
+	if (npos > want)
+		fprintf(stderr, "gro: %s: too many arguments\n", cmd);
+	else
+		fprintf(stderr, "gro: %s: %s\n", cmd, npos ? "OUT is missing" : "IN and OUT are missing");
+	fprintf(stderr, "usage: gro %s [options] IN OUT ('gro %s --help' lists them)\n", cmd, cmd);
+	return 2;
+}
+
+int cli_check_stdout(const char *out, int json, const char *meta)
+{
+	int n = !strcmp(out, "-") + !!json + (meta && !strcmp(meta, "-"));
+
+	if (n < 2)
+		return 0;
+	fprintf(stderr, "gro: %s both write to standard output\n",
+		!json ? "OUT '-' and --meta -" : !strcmp(out, "-") ? "OUT '-' and --json" :
+		"--json and --meta -");
+	return 2;
+}
+
+int cli_parse_format(int *fmt, const char *val)
+{
 	if (!strcmp(val, "pcap"))
 		*fmt = CAP_PCAP;
 	else if (!strcmp(val, "pcapng"))
@@ -49,7 +99,7 @@ int cli_parse_format(int *fmt, int argc, char **argv, int *i)
 		fprintf(stderr, "gro: --format: unknown value '%s' (pcap or pcapng)\n", val);
 		return -1;
 	}
-	return 1;
+	return 0;
 }
 
 static int num(const char *s, uint64_t max, uint64_t *v)
@@ -66,78 +116,121 @@ static int num(const char *s, uint64_t max, uint64_t *v)
 	return 0;
 }
 
-int cli_parse_common(struct cli_opts *o, int argc, char **argv, int *i)
+enum {
+	OPT_BURST = 256, OPT_FLUSH_TIMEOUT, OPT_MAX_FLOWS, OPT_MAX_SIZE, OPT_MAX_SEGS, OPT_RX_CSUM,
+	OPT_CSUM, OPT_VLAN, OPT_META, OPT_FORMAT, OPT_JSON,
+};
+
+static const struct option coalesce_opts[] = {
+	{ "burst", required_argument, NULL, OPT_BURST },
+	{ "flush-timeout", required_argument, NULL, OPT_FLUSH_TIMEOUT },
+	{ "max-flows", required_argument, NULL, OPT_MAX_FLOWS },
+	{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
+	{ "max-segs", required_argument, NULL, OPT_MAX_SEGS },
+	{ "rx-csum", required_argument, NULL, OPT_RX_CSUM },
+	{ "csum", required_argument, NULL, OPT_CSUM },
+	{ "vlan", required_argument, NULL, OPT_VLAN },
+	{ "meta", required_argument, NULL, OPT_META },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* One of coalesce_opts[] with its value: 0, or -1 after printing why not. */
+static int set_opt(struct cli_opts *o, int id, const char *val)
 {
-	const char *a = argv[*i], *val = NULL;
+	const char *name = NULL;
 	uint64_t v;
-	const char *eq = strchr(a, '=');
-	char name[32];
-	size_t nl = eq ? (size_t)(eq - a) : strlen(a);
+	unsigned i;
 
-	if (nl >= sizeof(name))
-		return 0;
-	if (!strcmp(a, "--format") || !strncmp(a, "--format=", 9))
-		return cli_parse_format(&o->format, argc, argv, i);
-	memcpy(name, a, nl);
-	name[nl] = 0;
-	if (!strcmp(name, "--json") || !strcmp(name, "-q") || !strcmp(name, "--quiet")) {
-		if (name[2] == 'j')
-			o->json = 1;
-		else
-			o->quiet = 1;
-		return 1;
-	}
-	if (strcmp(name, "--burst") && strcmp(name, "--flush-timeout") && strcmp(name, "--max-flows") &&
-	    strcmp(name, "--max-size") && strcmp(name, "--max-segs") && strcmp(name, "--rx-csum") &&
-	    strcmp(name, "--csum") && strcmp(name, "--meta") && strcmp(name, "--vlan"))
-		return 0;
-	val = eq ? eq + 1 : (*i + 1 < argc ? argv[++*i] : NULL);
-	if (!val) {
-		fprintf(stderr, "gro: %s needs a value\n", name);
-		return -1;
-	}
-	if (!strcmp(name, "--vlan") && (!strcmp(val, "on") || !strcmp(val, "off"))) {
+	for (i = 0; coalesce_opts[i].name; i++)
+		if (coalesce_opts[i].val == id)
+			name = coalesce_opts[i].name;
+	switch (id) {
+	case OPT_VLAN:
+		if (strcmp(val, "on") && strcmp(val, "off"))
+			break;
 		o->no_vlan = !strcmp(val, "off");
-		return 1;
-	}
-	if (!strcmp(name, "--meta")) {
+		return 0;
+	case OPT_META:
 		o->meta_path = val;
-		return 1;
-	}
-	if (!strcmp(name, "--rx-csum") || !strcmp(name, "--csum")) {
-		int full = !strcmp(val, "full"), part = !strcmp(val, "partial");
-		int ver = !strcmp(val, "verify"), tru = !strcmp(val, "trust");
-
-		if (name[2] == 'r' && (ver || tru)) {
-			o->rx_trust = tru;
-			return 1;
+		return 0;
+	case OPT_FORMAT:
+		return cli_parse_format(&o->format, val);
+	case OPT_RX_CSUM:
+	case OPT_CSUM:
+		if (id == OPT_RX_CSUM && (!strcmp(val, "verify") || !strcmp(val, "trust"))) {
+			o->rx_trust = !strcmp(val, "trust");
+			return 0;
 		}
-		if (name[2] == 'c' && (full || part)) {
-			o->csum_partial = part;
-			return 1;
+		if (id == OPT_CSUM && (!strcmp(val, "full") || !strcmp(val, "partial"))) {
+			o->csum_partial = !strcmp(val, "partial");
+			return 0;
 		}
-		fprintf(stderr, "gro: %s: unknown value '%s'\n", name, val);
+		fprintf(stderr, "gro: --%s: unknown value '%s'\n", name, val);
 		return -1;
-	}
-	if (!strcmp(name, "--burst") && !num(val, 65536, &v) && v) {
+	case OPT_BURST:
+		if (num(val, 65536, &v) || !v)
+			break;
 		o->burst = (unsigned)v;
-	} else if (!strcmp(name, "--flush-timeout") && !num(val, UINT64_MAX / 1000, &v)) {
+		return 0;
+	case OPT_FLUSH_TIMEOUT:
+		if (num(val, UINT64_MAX / 1000, &v))
+			break;
 		o->flush_timeout_us = v;
-	} else if (!strcmp(name, "--max-flows") && !num(val, GRO_MAX_FLOWS, &v) && v) {
+		return 0;
+	case OPT_MAX_FLOWS:
+		if (num(val, GRO_MAX_FLOWS, &v) || !v)
+			break;
 		o->max_flows = (uint32_t)v;
-	} else if (!strcmp(name, "--max-size") && !num(val, GRO_MAX_SIZE, &v) && v >= 64) {
+		return 0;
+	case OPT_MAX_SIZE:
+		if (num(val, GRO_MAX_SIZE, &v) || v < 64)
+			break;
 		o->max_size = (uint32_t)v;
-	} else if (!strcmp(name, "--max-segs") && !num(val, 65535, &v)) {
+		return 0;
+	case OPT_MAX_SEGS:
+		if (num(val, 65535, &v))
+			break;
 		o->max_segs = (uint32_t)v;
-	} else {
-		fprintf(stderr, "gro: %s: invalid value '%s'\n", name, val);
-		return -1;
+		return 0;
 	}
-	return 1;
+	fprintf(stderr, "gro: --%s: invalid value '%s'\n", name ? name : "?", val);
+	return -1;
 }
+
+/*
+ * What each reason of the summary's table means, in the words of
+ * enum gro_reason (gro.h); the names come from gro_reason_name().
+ */
+static const char *const reason_help[GRO_R_COUNT] = {
+	[GRO_R_UNHANDLED]	= "not Ethernet (+VLAN) + IPv4/IPv6 + TCP: nothing to merge",
+	[GRO_R_MALFORMED]	= "too short, or a length field that does not add up",
+	[GRO_R_IP_OPTS]		= "IPv4 header with options (IHL != 5)",
+	[GRO_R_IP_FRAG]		= "IPv4 fragment",
+	[GRO_R_IP_CSUM]		= "bad IPv4 header checksum",
+	[GRO_R_IP_LEN]		= "IP length differs from the frame (padding, snaplen cut)",
+	[GRO_R_L4_CSUM]		= "bad TCP checksum (offloading NIC? try --rx-csum=trust)",
+	[GRO_R_FLAGS]		= "SYN, RST, URG, PSH or FIN, and nothing held to join",
+	[GRO_R_NO_PAYLOAD]	= "no TCP payload (a pure ACK, say)",
+	[GRO_R_MISMATCH_NEW]	= "could not join its held flow, and may not start one",
+	[GRO_R_PUSH]		= "the segment just merged carries PSH, FIN, URG, RST or SYN",
+	[GRO_R_SHORT]		= "the segment just merged is shorter than gso_size",
+	[GRO_R_MISMATCH]	= "the next one differs (seq, ACK, flags, options, IP fields)",
+	[GRO_R_SIZE]		= "the next one would exceed --max-size or --max-segs",
+	[GRO_R_EVICT]		= "the flow table was full: the oldest flow made room",
+	[GRO_R_POLL_END]	= "its poll ended (--burst frames or --flush-timeout)",
+	[GRO_R_TIMEOUT]		= "held past an age limit",
+	[GRO_R_DESTROY]		= "still held when the engine was torn down",
+};
 
 static void usage(FILE *f)
 {
+	int i;
+
 	fprintf(f, "usage: gro coalesce [options] IN OUT\n"
 		   "Read the pcap or pcapng capture IN, merge TCP segments exactly as Linux's\n"
 		   "GRO would on receive, and write the delivered frames to OUT in delivery\n"
@@ -145,47 +238,56 @@ static void usage(FILE *f)
 		   "each merged packet's GSO metadata, which 'gro segment' reads to restore\n"
 		   "the original frames. A summary goes to stderr.\n\noptions:\n");
 	cli_usage_common(f);
+	fprintf(f, "\nThe summary counts the packets out by reason. Passed as they came:\n");
+	for (i = 0; i < GRO_R_COUNT; i++) {
+		if (i == GRO_R_PUSH)
+			fprintf(f, "Held (merged or waiting for more), then completed because:\n");
+		if (reason_help[i])
+			fprintf(f, "  %-16s %s\n", gro_reason_name(i), reason_help[i]);
+	}
 }
 
 int cmd_coalesce(int argc, char **argv)
 {
 	struct cli_opts o;
 	struct cli_result r;
-	const char *pos[2];
-	int npos = 0, i;
+	int c;
 
 	cli_opts_init(&o);
-	for (i = 1; i < argc; i++) {
-		int c;
-
-		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+	optind = 0;	/* GNU getopt: start afresh */
+	opterr = 0;	/* our own one-line messages */
+	while ((c = getopt_long(argc, argv, ":hqV", coalesce_opts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
 			usage(stdout);
 			return 0;
+		case 'V':
+			cli_print_version();
+			return 0;
+		case 'q':
+			o.quiet = 1;
+			break;
+		case OPT_JSON:
+			o.json = 1;
+			break;
+		case ':':
+		case '?':
+			return cli_bad_option("coalesce", c, optopt, argv, optind);
+		default:
+			if (set_opt(&o, c, optarg))
+				return 2;
 		}
-		c = cli_parse_common(&o, argc, argv, &i);
-		if (c < 0)
-			return 2;
-		if (c)
-			continue;
-		if (argv[i][0] == '-' && argv[i][1]) {
-			fprintf(stderr, "gro: unknown option '%s'\n", argv[i]);
-			return 2;
-		}
-		if (npos == 2) {
-			fprintf(stderr, "gro: too many arguments\n");
-			return 2;
-		}
-		pos[npos++] = argv[i];
 	}
-	if (npos != 2) {
-		usage(stderr);
+	if (cli_check_args("coalesce", argc - optind, 2))
 		return 2;
-	}
-	if (cli_coalesce(pos[0], pos[1], &o, NULL, &r))
+	argv += optind;
+	if (cli_check_stdout(argv[1], o.json, o.meta_path))
+		return 2;
+	if (cli_coalesce(argv[0], argv[1], &o, NULL, &r))
 		return 1;
 	if (o.json)
-		cli_print_json(stdout, pos[0], pos[1], &r);
+		cli_print_json(stdout, argv[0], argv[1], &r);
 	else if (!o.quiet)
-		cli_print_summary(stderr, pos[0], &r);
+		cli_print_summary(stderr, argv[0], &r);
 	return 0;
 }

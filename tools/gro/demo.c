@@ -9,6 +9,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -199,9 +200,15 @@ static void make_capture(struct dc_list *l)
 	}
 }
 
+static const struct option demo_opts[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
 int cmd_demo(int argc, char **argv)
 {
-	const char *dir = argc > 1 ? argv[1] : "gro-demo";
+	const char *dir = "gro-demo";
 	struct dc_list l;
 	struct cli_opts o;
 	struct cli_result res;
@@ -210,11 +217,35 @@ int cmd_demo(int argc, char **argv)
 	char *in = NULL, *out = NULL;
 	int i, rc = 1;
 
-	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		printf("usage: gro demo [DIR]\nWrite DIR/demo-in.pcap (a built-in capture of 5 TCP flows),\n"
-		       "coalesce it into DIR/demo-out.pcap, and show what changed. DIR: gro-demo\n");
-		return 0;
+	optind = 0;	/* GNU getopt: start afresh */
+	opterr = 0;	/* our own one-line messages */
+	while ((i = getopt_long(argc, argv, ":hV", demo_opts, NULL)) != -1) {
+		switch (i) {
+		case 'h':
+			printf("usage: gro demo [DIR]\nWrite DIR/demo-in.pcap (a built-in capture of 5 TCP flows),\n"
+			       "coalesce it into DIR/demo-out.pcap, and show what changed. DIR: gro-demo\n"
+			       "\noptions:\n"
+			       "  -h, --help           this help\n"
+			       "  -V, --version        the version of gro and libgro\n");
+			return 0;
+		case 'V':
+			cli_print_version();
+			return 0;
+		default:
+			if (optopt > 0 && optopt < 128)
+				fprintf(stderr, "gro: unknown option '-%c'\n", optopt);
+			else
+				fprintf(stderr, "gro: unknown option '%s'\n", argv[optind - 1]);
+			fprintf(stderr, "usage: gro demo [DIR]\n");
+			return 2;
+		}
 	}
+	if (argc - optind > 1) {
+		fprintf(stderr, "gro: demo: too many arguments\nusage: gro demo [DIR]\n");
+		return 2;
+	}
+	if (optind < argc)
+		dir = argv[optind];
 	if (mkdir(dir, 0755) && errno != EEXIST) {
 		fprintf(stderr, "gro: %s: cannot create: %s\n", dir, strerror(errno));
 		return 1;

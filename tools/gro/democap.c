@@ -126,7 +126,7 @@ int dc_list_open(struct dc_list *l, const char *path)
 {
 	l->n = 0;
 	l->next_ts_us = 0;
-	return cap_writer_open(&l->w, path, CAP_PCAP, 0);
+	return cap_writer_open(&l->w, path, CAP_PCAP, 0, NULL, NULL);
 }
 
 void dc_list_add(struct dc_list *l, const struct dc_frame *f)

@@ -15,6 +15,10 @@ static void usage(FILE *f)
 		"  segment IN OUT    cut merged packets back into their segments (GSO)\n"
 		"  demo [DIR]        make a sample capture, coalesce it, show what changed\n"
 		"\n"
+		"options:\n"
+		"  -h, --help        this help\n"
+		"  -V, --version     the version of gro and libgro\n"
+		"\n"
 		"'gro <command> --help' describes a command's options.\n");
 }
 
@@ -34,8 +38,8 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
-	if (!strcmp(argv[1], "--version")) {
-		printf("gro (libgro) %d.%d\n", GRO_VERSION_MAJOR, GRO_VERSION_MINOR);
+	if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version")) {
+		cli_print_version();
 		return 0;
 	}
 	fprintf(stderr, "gro: unknown command '%s'\n", argv[1]);

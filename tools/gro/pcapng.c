@@ -218,6 +218,8 @@ static int next_block(struct png_reader *r, uint32_t *type, const uint8_t **body
 		return r->err[0] ? -1 : fail(r, "truncated pcapng block header at offset %llu",
 					     (unsigned long long)r->off);
 	*type = g32(r, hdr);
+	if (!r->off && !(hdr[0] == 0x0A && hdr[1] == 0x0D && hdr[2] == 0x0D && hdr[3] == 0x0A))
+		return fail(r, "not a pcapng file");
 	if (hdr[0] == 0x0A && hdr[1] == 0x0D && hdr[2] == 0x0D && hdr[3] == 0x0A) {
 		/* A new section: its byte-order magic says how to read it. */
 		uint32_t bom;
@@ -502,16 +504,17 @@ static int step(struct png_reader *r, struct png_pkt *p)
 
 int png_open(struct png_reader *r, FILE *f, const char *path)
 {
-	uint8_t m[4];
-	size_t got;
+	int c;
 
 	memset(r, 0, sizeof(*r));
 	r->f = f;
 	r->path = path;
-	if (rd(r, m, 4, &got) != 1 || m[0] != 0x0A || m[1] != 0x0D || m[2] != 0x0D || m[3] != 0x0A)
-		return fail(r, "not a pcapng file");
-	if (fseek(f, 0, SEEK_SET))
-		return fail(r, "cannot seek: %s", strerror(errno));
+	/* One byte looked at and put back, which any stream allows (a pipe
+	 * cannot seek back); next_block() checks the rest of the magic. */
+	c = getc(f);
+	if (c != 0x0A || ungetc(c, f) == EOF)
+		return ferror(f) ? fail(r, "read error: %s", strerror(errno ? errno : EIO)) :
+				   fail(r, "not a pcapng file");
 	/* The section header, read now so that a bad one is reported before
 	 * anything is written. */
 	if (step(r, NULL) != 1)

@@ -128,8 +128,9 @@ struct png_reader {
 	char err[256];		/* the reason of the last -1, without the path */
 };
 
-/* Start reading @f, positioned at the start of the file. Returns 0, or -1
- * with r->err set (not a pcapng file, bad first section). */
+/* Start reading @f, positioned at the start of the file; it is only read
+ * forward, so a pipe will do. Returns 0, or -1 with r->err set (not a
+ * pcapng file, bad first section). */
 int png_open(struct png_reader *r, FILE *f, const char *path);
 
 /* The next packet: 1, 0 at the end of the file, -1 with r->err set. */

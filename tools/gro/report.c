@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capfile.h"
 #include "cli.h"
 
 static double mean_segs(const struct gro_stats *s)
@@ -33,28 +34,42 @@ void cli_print_summary(FILE *f, const char *in, const struct cli_result *r)
 		r->secs_total, r->secs_engine, mpps(r), (unsigned long long)r->polls);
 }
 
-void cli_print_json(FILE *f, const char *in, const char *out, const struct cli_result *r)
+/*
+ * Both subcommands print the same keys for the same things (README.md,
+ * "JSON statistics"): first what every run has, in this order, then what
+ * is particular to the subcommand.
+ */
+static void json_head(FILE *f, const char *cmd, const char *in, const char *out, int format,
+		      uint64_t frames_in, uint64_t frames_out, uint64_t bytes_in, uint64_t bytes_out,
+		      uint64_t super, uint64_t segs)
 {
-	const struct gro_stats *s = &r->st;
-	int i, first = 1;
-
-	fprintf(f, "{\"input\":\"");
+	fprintf(f, "{\"command\":\"%s\",\"input\":\"", cmd);
 	cli_json_str(f, in);
 	fprintf(f, "\",\"output\":\"");
 	cli_json_str(f, out);
-	fprintf(f, "\",\"frames_in\":%llu,\"packets_out\":%llu,"
-		"\"super_packets\":%llu,\"segments_merged\":%llu,\"mean_segments\":%.4f,"
-		"\"bytes_in\":%llu,\"bytes_out\":%llu,\"polls\":%llu,"
-		"\"seconds_total\":%.6f,\"seconds_engine\":%.6f,\"mpps\":%.4f,\"reasons\":{",
-		(unsigned long long)s->frames_in, (unsigned long long)s->pkts_out,
-		(unsigned long long)s->super_pkts, (unsigned long long)s->segs_merged, mean_segs(s),
-		(unsigned long long)s->bytes_in, (unsigned long long)s->bytes_out,
-		(unsigned long long)r->polls, r->secs_total, r->secs_engine, mpps(r));
-	for (i = 0; i < GRO_R_COUNT; i++) {
-		fprintf(f, "%s\"%s\":%llu", first ? "" : ",", gro_reason_name(i),
+	fprintf(f, "\",\"format\":\"%s\",\"frames_in\":%llu,\"frames_out\":%llu,"
+		"\"bytes_in\":%llu,\"bytes_out\":%llu,"
+		"\"super_packets\":%llu,\"segments\":%llu,\"mean_segments\":%.4f",
+		cap_format_name(format), (unsigned long long)frames_in,
+		(unsigned long long)frames_out, (unsigned long long)bytes_in,
+		(unsigned long long)bytes_out, (unsigned long long)super, (unsigned long long)segs,
+		super ? (double)segs / super : 0);
+}
+
+void cli_print_json(FILE *f, const char *in, const char *out, const struct cli_result *r)
+{
+	const struct gro_stats *s = &r->st;
+	int i;
+
+	json_head(f, "coalesce", in, out, r->format, s->frames_in, s->pkts_out, s->bytes_in,
+		  s->bytes_out, s->super_pkts, s->segs_merged);
+	fprintf(f, ",\"passed\":%llu,\"seconds_total\":%.6f,\"polls\":%llu,\"seconds_engine\":%.6f,"
+		"\"mpps\":%.4f,\"reasons\":{",
+		(unsigned long long)(s->pkts_out - s->super_pkts), r->secs_total,
+		(unsigned long long)r->polls, r->secs_engine, mpps(r));
+	for (i = 0; i < GRO_R_COUNT; i++)
+		fprintf(f, "%s\"%s\":%llu", i ? "," : "", gro_reason_name(i),
 			(unsigned long long)s->reasons[i]);
-		first = 0;
-	}
 	fprintf(f, "}}\n");
 }
 
@@ -89,18 +104,12 @@ void cli_print_seg_summary(FILE *f, const char *in, const struct seg_result *r)
 
 void cli_print_seg_json(FILE *f, const char *in, const char *out, const struct seg_result *r)
 {
-	fprintf(f, "{\"input\":\"");
-	cli_json_str(f, in);
-	fprintf(f, "\",\"output\":\"");
-	cli_json_str(f, out);
-	fprintf(f, "\",\"frames_in\":%llu,\"frames_out\":%llu,\"bytes_in\":%llu,\"bytes_out\":%llu,"
-		"\"segmented_by_metadata\":%llu,\"segmented_by_mss\":%llu,\"segments\":%llu,"
+	json_head(f, "segment", in, out, r->format, r->frames_in, r->frames_out, r->bytes_in,
+		  r->bytes_out, r->by_meta + r->by_mss, r->segments);
+	fprintf(f, ",\"segmented_by_metadata\":%llu,\"segmented_by_mss\":%llu,"
 		"\"passed\":%llu,\"invalid_metadata\":%llu,\"truncated\":%llu,\"too_large\":%llu,"
 		"\"seconds_total\":%.6f}\n",
-		(unsigned long long)r->frames_in, (unsigned long long)r->frames_out,
-		(unsigned long long)r->bytes_in, (unsigned long long)r->bytes_out,
 		(unsigned long long)r->by_meta, (unsigned long long)r->by_mss,
-		(unsigned long long)r->segments, (unsigned long long)r->passed,
-		(unsigned long long)r->bad_meta, (unsigned long long)r->truncated,
-		(unsigned long long)r->too_big, r->secs_total);
+		(unsigned long long)r->passed, (unsigned long long)r->bad_meta,
+		(unsigned long long)r->truncated, (unsigned long long)r->too_big, r->secs_total);
 }

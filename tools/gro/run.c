@@ -32,7 +32,8 @@ struct run {
 	const struct cli_watch *w;
 	const char *in_path, *out_path;
 	struct cap_writer out;
-	FILE *meta;
+	struct sout meta_out;
+	FILE *meta;		/* meta_out.f, or NULL without --meta */
 	uint64_t nout;
 	uint8_t *obuf;
 	int werr;
@@ -173,22 +174,27 @@ int cli_coalesce(const char *in, const char *out, const struct cli_opts *o,
 	struct gro_config cfg;
 	struct gro_ctx *gro = NULL;
 	struct gro_frame *frames = NULL;
+	struct sin sin;
 	pcap_t *pin = NULL;
 	uint8_t *arena = NULL;
 	size_t arena_cap = (size_t)o->burst * (sizeof(struct rec) + SNAPLEN + 16), used = 0;
 	unsigned n = 0;
 	int rc = 1, err, show_progress = 0;
 	uint64_t first_us = 0, nread = 0;
-	struct stat sb;
 	double t0 = mono(), te;
 
 	memset(res, 0, sizeof(*res));
-	pin = pcap_open_offline(in, errbuf);
+	res->format = cap_format_of(out, o->format);
+	if (sin_open(&sin, in))
+		return 1;
+	pin = pcap_fopen_offline(sin.f, errbuf);
 	if (!pin) {
 		if (strstr(errbuf, "unknown file format") || strstr(errbuf, "too short"))
 			fprintf(stderr, "gro: %s: not a pcap or pcapng capture\n", in);
 		else
 			fprintf(stderr, "gro: %s: %s\n", in, errbuf);
+		fclose(sin.f);
+		sin_free(&sin);
 		return 1;
 	}
 	if (pcap_datalink(pin) != DLT_EN10MB) {
@@ -196,11 +202,12 @@ int cli_coalesce(const char *in, const char *out, const struct cli_opts *o,
 			in, pcap_datalink_val_to_name(pcap_datalink(pin)) ?: "unknown");
 		goto out;
 	}
-	if (cap_writer_open(&r.out, out, cap_format_of(out, o->format), 0))
+	if (cap_writer_open(&r.out, out, res->format, 0, in, &sin.st))
 		goto out;
-	if (o->meta_path && !(r.meta = fopen(o->meta_path, "w"))) {
-		fprintf(stderr, "gro: %s: cannot write: %s\n", o->meta_path, strerror(errno));
-		goto out;
+	if (o->meta_path) {
+		if (sout_open(&r.meta_out, o->meta_path, in, &sin.st))
+			goto out;
+		r.meta = r.meta_out.f;
 	}
 	frames = calloc(o->burst, sizeof(*frames));
 	arena = malloc(arena_cap);
@@ -228,7 +235,8 @@ int cli_coalesce(const char *in, const char *out, const struct cli_opts *o,
 		goto out;
 	}
 
-	show_progress = !o->quiet && !o->json && isatty(2) && !stat(in, &sb) && sb.st_size > (8 << 20);
+	show_progress = !o->quiet && !o->json && isatty(2) && S_ISREG(sin.st.st_mode) &&
+			sin.st.st_size > (8 << 20);
 	te = 0;
 	for (;;) {
 		struct pcap_pkthdr *h;
@@ -276,19 +284,30 @@ int cli_coalesce(const char *in, const char *out, const struct cli_opts *o,
 			n++;
 		}
 		if (show_progress && !(++nread & 0xffff))
-			progress(in, pcap_file(pin), sb.st_size, nread, 0);
+			progress(in, pcap_file(pin), sin.st.st_size, nread, 0);
+		/* A full disk: stop rather than read the rest for nothing
+		 * (cap_writer_commit() reports it). */
+		if (r.out.err)
+			break;
 	}
 	gro_get_stats(gro, &res->st);
 	gro_destroy(gro);
 	gro = NULL;
 	if (show_progress)
-		progress(in, NULL, sb.st_size, res->st.frames_in, 1);
-	if (r.werr || (r.meta && (fflush(r.meta) || ferror(r.meta)))) {
-		fprintf(stderr, "gro: %s: write failed: %s\n", r.werr ? out : o->meta_path,
-			strerror(errno ? errno : EIO));
+		progress(in, NULL, sin.st.st_size, res->st.frames_in, 1);
+	if (r.werr) {
+		fprintf(stderr, "gro: %s: write failed: %s\n", out, strerror(errno ? errno : EIO));
+		goto out;
+	}
+	/* The metadata first: a failure then leaves neither file. */
+	if (r.meta && sout_flush(&r.meta_out)) {
+		fprintf(stderr, "gro: %s: write failed: %s\n", o->meta_path, strerror(errno ? errno : EIO));
 		goto out;
 	}
 	if (cap_writer_commit(&r.out))
+		goto out;
+	r.meta = NULL;
+	if (o->meta_path && sout_commit(&r.meta_out))
 		goto out;
 	res->secs_engine = te;
 	res->secs_total = mono() - t0;
@@ -296,12 +315,9 @@ int cli_coalesce(const char *in, const char *out, const struct cli_opts *o,
 out:
 	gro_destroy(gro);
 	cap_writer_abort(&r.out);
-	if (r.meta) {
-		fclose(r.meta);
-		if (rc)
-			unlink(o->meta_path);
-	}
+	sout_abort(&r.meta_out);
 	pcap_close(pin);
+	sin_free(&sin);
 	free(frames);
 	free(arena);
 	free(r.obuf);

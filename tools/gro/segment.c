@@ -8,6 +8,7 @@
  * when all of IN was read and written.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -194,6 +195,7 @@ int cli_segment(const char *in, const char *out, const struct seg_opts *o, struc
 	int rc = 1;
 
 	memset(res, 0, sizeof(*res));
+	res->format = cap_format_of(out, o->format);
 	if (cap_reader_open(&s.in, in))
 		return 1;
 	for (;;) {
@@ -205,11 +207,12 @@ int cli_segment(const char *in, const char *out, const struct seg_opts *o, struc
 		/* The output opens with the first packet, once the input's
 		 * timestamp resolution is known. */
 		if (!s.out_open) {
-			if (cap_writer_open(&s.out, out, cap_format_of(out, o->format), s.in.nano))
+			if (cap_writer_open(&s.out, out, res->format, s.in.nano, in,
+					    &s.in.in.st))
 				goto done;
 			s.out_open = 1;
 		}
-		if (k == 0)
+		if (k == 0 || s.out.err)	/* the end, or a full disk */
 			break;
 		if (p.linktype != DLT_EN10MB) {
 			fprintf(stderr, "gro: %s: unsupported link type %s (only Ethernet captures can be segmented)\n",
@@ -251,73 +254,72 @@ static void usage(FILE *f)
 		"                       .pcapng, else pcap)\n"
 		"  --json               print statistics as JSON on stdout\n"
 		"  -q, --quiet          no summary\n");
+	cli_usage_tail(f);
 }
+
+enum { OPT_MSS = 256, OPT_FORMAT, OPT_JSON };
+
+static const struct option segment_opts[] = {
+	{ "mss", required_argument, NULL, OPT_MSS },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
 
 int cmd_segment(int argc, char **argv)
 {
 	struct seg_opts o = { 0 };
 	struct seg_result r;
-	const char *pos[2];
-	int npos = 0, i;
+	char *end;
+	unsigned long x;
+	int c;
 
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		int c;
-
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+	optind = 0;	/* GNU getopt: start afresh */
+	opterr = 0;	/* our own one-line messages */
+	while ((c = getopt_long(argc, argv, ":hqV", segment_opts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
 			usage(stdout);
 			return 0;
-		}
-		if (!strcmp(a, "--json")) {
-			o.json = 1;
-			continue;
-		}
-		if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+		case 'V':
+			cli_print_version();
+			return 0;
+		case 'q':
 			o.quiet = 1;
-			continue;
-		}
-		c = cli_parse_format(&o.format, argc, argv, &i);
-		if (c < 0)
-			return 2;
-		if (c)
-			continue;
-		if (!strcmp(a, "--mss") || !strncmp(a, "--mss=", 6)) {
-			const char *v = a[5] == '=' ? a + 6 : (i + 1 < argc ? argv[++i] : NULL);
-			char *end;
-			unsigned long x;
-
-			if (!v) {
-				fprintf(stderr, "gro: --mss needs a value\n");
+			break;
+		case OPT_JSON:
+			o.json = 1;
+			break;
+		case OPT_FORMAT:
+			if (cli_parse_format(&o.format, optarg))
 				return 2;
-			}
+			break;
+		case OPT_MSS:
 			errno = 0;
-			x = strtoul(v, &end, 10);
-			if (!*v || *v == '-' || *end || errno || x < 1 || x > 65535) {
-				fprintf(stderr, "gro: --mss: invalid value '%s' (1 to 65535)\n", v);
+			x = strtoul(optarg, &end, 10);
+			if (!*optarg || *optarg == '-' || *end || errno || x < 1 || x > 65535) {
+				fprintf(stderr, "gro: --mss: invalid value '%s' (1 to 65535)\n", optarg);
 				return 2;
 			}
 			o.mss = (uint32_t)x;
-			continue;
+			break;
+		default:
+			return cli_bad_option("segment", c, optopt, argv, optind);
 		}
-		if (a[0] == '-' && a[1]) {
-			fprintf(stderr, "gro: unknown option '%s'\n", a);
-			return 2;
-		}
-		if (npos == 2) {
-			fprintf(stderr, "gro: too many arguments\n");
-			return 2;
-		}
-		pos[npos++] = a;
 	}
-	if (npos != 2) {
-		usage(stderr);
+	if (cli_check_args("segment", argc - optind, 2))
 		return 2;
-	}
-	if (cli_segment(pos[0], pos[1], &o, &r))
+	argv += optind;
+	if (cli_check_stdout(argv[1], o.json, NULL))
+		return 2;
+	if (cli_segment(argv[0], argv[1], &o, &r))
 		return 1;
 	if (o.json)
-		cli_print_seg_json(stdout, pos[0], pos[1], &r);
+		cli_print_seg_json(stdout, argv[0], argv[1], &r);
 	else if (!o.quiet)
-		cli_print_seg_summary(stderr, pos[0], &r);
+		cli_print_seg_summary(stderr, argv[0], &r);
 	return 0;
 }
