@@ -14,12 +14,15 @@ INCLUDES = -Iinclude
 $(BUILD)/tests/%.o: INCLUDES = -Iinclude -Itests/lib
 LDLIBS   += -lpcap -lpthread
 
-.PHONY: all clean check demo deps asan cli-test
+.PHONY: all clean check demo deps deps-build asan cli-test
 all:
 
 # Installs missing Debian packages (apt-get, as root); quiet when all is there.
+# deps: everything `make check` needs; deps-build: building alone (the demo).
 deps:
 	@sh scripts/deps.sh
+deps-build:
+	@sh scripts/deps.sh build
 
 # Each part of the tree contributes its targets from a fragment.
 -include src/lib.mk
@@ -40,8 +43,8 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
-# The main job on a built-in capture.
-demo: deps
+# The main job on a built-in capture: needs a build, none of the tests.
+demo: deps-build
 	@$(MAKE) --no-print-directory all
 	$(BUILD)/gro demo $(BUILD)/demo
 
