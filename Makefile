@@ -1,4 +1,5 @@
-# libgro build. `make` builds the library and build/gro; `make check` runs every test.
+# libgro build. `make` builds the library and build/gro; `make check` runs every test;
+# `make install` installs them (packaging.mk).
 BUILD    ?= build
 CC       ?= cc
 CSTD     := -std=gnu11
@@ -38,6 +39,7 @@ deps-build:
 -include tests/hostile/hostile.mk
 -include tests/tap/tap.mk
 -include tests/abi/abi.mk
+-include packaging.mk
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
