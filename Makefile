@@ -40,6 +40,7 @@ deps-build:
 -include tests/tap/tap.mk
 -include tests/abi/abi.mk
 -include packaging.mk
+-include examples/examples.mk
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
