@@ -41,6 +41,7 @@ deps-build:
 -include tests/abi/abi.mk
 -include packaging.mk
 -include examples/examples.mk
+-include tests/install/install.mk
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
