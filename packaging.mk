@@ -45,12 +45,13 @@ FORCE:
 install: install-lib install-bin install-man
 
 # The shared library under its full name, the soname link the loader uses,
-# and the libgro.so link the linker's -lgro finds.
+# and the libgro.so link the linker's -lgro finds. Mode 644: the loader maps
+# it without execute permission on the file, and Debian's policy asks for it.
 install-lib: $(LIB) $(SHLIB) $(PC)
 	$(INSTALL) -d $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PKGCONFIGDIR)
 	$(INSTALL) -m 644 include/gro.h $(DESTDIR)$(INCLUDEDIR)/gro.h
 	$(INSTALL) -m 644 $(LIB) $(DESTDIR)$(LIBDIR)/libgro.a
-	$(INSTALL) -m 755 $(SHLIB) $(DESTDIR)$(LIBDIR)/$(notdir $(SHLIB))
+	$(INSTALL) -m 644 $(SHLIB) $(DESTDIR)$(LIBDIR)/$(notdir $(SHLIB))
 	ln -sf $(notdir $(SHLIB)) $(DESTDIR)$(LIBDIR)/$(SO_NAME)
 	ln -sf $(SO_NAME) $(DESTDIR)$(LIBDIR)/libgro.so
 	$(INSTALL) -m 644 $(PC) $(DESTDIR)$(PKGCONFIGDIR)/libgro.pc
