@@ -22,6 +22,9 @@ PC_IN := libgro.pc.in
 PC    := $(BUILD)/libgro.pc
 MAN1  := man/gro.1
 MAN3  := man/libgro.3
+# Every name the shared library exports (src/libgro.map) gets a man3 page
+# that sources libgro(3), so that `man gro_segment` finds the overview.
+MAN3_LINKS := $(shell sed -n 's/^[[:space:]]*\(gro_[a-z0-9_]*\);$$/\1/p' $(SO_MAP) 2>/dev/null)
 
 # A directory under the prefix is written relative to it in libgro.pc
 # (libdir=${exec_prefix}/lib), so that pkg-config --define-prefix can move
@@ -66,6 +69,11 @@ install-man: $(MAN1) $(MAN3)
 	$(INSTALL) -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3
 	$(INSTALL) -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/gro.1
 	$(INSTALL) -m 644 $(MAN3) $(DESTDIR)$(MANDIR)/man3/libgro.3
+	@mkdir -p $(BUILD) && echo '.so man3/libgro.3' > $(BUILD)/man3.so
+	@echo "install: $(words $(MAN3_LINKS)) man3 pages (gro_create.3 ...) that source libgro.3"
+	@for n in $(MAN3_LINKS); do \
+		$(INSTALL) -m 644 $(BUILD)/man3.so $(DESTDIR)$(MANDIR)/man3/$$n.3 || exit 1; \
+	done
 
 # Removes the files install put there, never a directory (they are shared).
 uninstall:
@@ -73,6 +81,7 @@ uninstall:
 	      $(DESTDIR)$(LIBDIR)/libgro.a $(DESTDIR)$(LIBDIR)/$(notdir $(SHLIB)) \
 	      $(DESTDIR)$(LIBDIR)/$(SO_NAME) $(DESTDIR)$(LIBDIR)/libgro.so \
 	      $(DESTDIR)$(PKGCONFIGDIR)/libgro.pc $(DESTDIR)$(BINDIR)/gro \
-	      $(DESTDIR)$(MANDIR)/man1/gro.1 $(DESTDIR)$(MANDIR)/man3/libgro.3
+	      $(DESTDIR)$(MANDIR)/man1/gro.1 $(DESTDIR)$(MANDIR)/man3/libgro.3 \
+	      $(MAN3_LINKS:%=$(DESTDIR)$(MANDIR)/man3/%.3)
 	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ] && command -v $(LDCONFIG) >/dev/null 2>&1; then \
 		echo "$(LDCONFIG)"; $(LDCONFIG); fi

@@ -63,6 +63,18 @@ for m in man1/gro.1 man3/libgro.3; do
 	fi
 done
 
+# `man gro_segment` and the like find libgro(3), which names every function
+# the library exports.
+for n in $(sed -n 's/^[[:space:]]*\(gro_[a-z0-9_]*\);$/\1/p' src/libgro.map); do
+	[ -f "$D/usr/share/man/man3/$n.3" ] || { bad "man3/$n.3 not installed"; continue; }
+	grep -qw "$n" man/libgro.3 || { bad "libgro(3) does not name $n"; continue; }
+	ok
+done
+if command -v man >/dev/null 2>&1; then
+	check "man gro_segment shows libgro(3)" \
+		sh -c "MANWIDTH=80 man -M '$D/usr/share/man' gro_segment 2>&1 | grep -q '^LIBGRO(3)'"
+fi
+
 # libgro.pc: the version from the header, the directories of this install.
 pc=$L/pkgconfig/libgro.pc
 check "libgro.pc installed" test -f "$pc"
