@@ -1,4 +1,5 @@
-# libgro build. `make` builds the library and build/gro; `make check` runs every test.
+# libgro build. `make` builds the library and build/gro; `make check` runs every test;
+# `make install` installs them (packaging.mk).
 BUILD    ?= build
 CC       ?= cc
 CSTD     := -std=gnu11
@@ -14,12 +15,15 @@ INCLUDES = -Iinclude
 $(BUILD)/tests/%.o: INCLUDES = -Iinclude -Itests/lib
 LDLIBS   += -lpcap -lpthread
 
-.PHONY: all clean check demo deps asan cli-test
+.PHONY: all clean check demo deps deps-build asan cli-test
 all:
 
 # Installs missing Debian packages (apt-get, as root); quiet when all is there.
+# deps: everything `make check` needs; deps-build: building alone (the demo).
 deps:
 	@sh scripts/deps.sh
+deps-build:
+	@sh scripts/deps.sh build
 
 # Each part of the tree contributes its targets from a fragment.
 -include src/lib.mk
@@ -35,13 +39,16 @@ deps:
 -include tests/hostile/hostile.mk
 -include tests/tap/tap.mk
 -include tests/abi/abi.mk
+-include packaging.mk
+-include examples/examples.mk
+-include tests/install/install.mk
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
-# The main job on a built-in capture.
-demo: deps
+# The main job on a built-in capture: needs a build, none of the tests.
+demo: deps-build
 	@$(MAKE) --no-print-directory all
 	$(BUILD)/gro demo $(BUILD)/demo
 

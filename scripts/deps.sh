@@ -4,11 +4,19 @@
 # fresh machine), or install them yourself.
 #
 #   sh scripts/deps.sh                  what building and `make check` need
+#   sh scripts/deps.sh build            what building (and `make demo`) needs
 #   sh scripts/deps.sh WHO PKG...       other packages, messages tagged WHO
 set -e
+# Building the library and the tool, and running them.
+BUILD_PKGS="build-essential libpcap-dev pkg-config"
+# Only the tests: Criterion (unit tests), clang (libFuzzer), valgrind, and
+# the tools that set up the kernel conformance and TAP namespaces.
+TEST_PKGS="libcriterion-dev iproute2 ethtool clang valgrind"
 WHO=deps
-PKGS="build-essential libpcap-dev libcriterion-dev pkg-config iproute2 ethtool clang valgrind"
-if [ $# -gt 0 ]; then
+PKGS="$BUILD_PKGS $TEST_PKGS"
+if [ $# = 1 ] && [ "$1" = build ]; then
+	PKGS=$BUILD_PKGS
+elif [ $# -gt 0 ]; then
 	WHO=$1
 	shift
 	PKGS="$*"
