@@ -5,7 +5,7 @@
 #   make install PREFIX=/usr DESTDIR=/tmp/stage
 #
 # After a real install (no DESTDIR) as root, ldconfig refreshes the loader's
-# cache so that programs find libgro.so.0 in LIBDIR; LDCONFIG=: skips it.
+# cache so that programs find libgro.so.1 in LIBDIR; LDCONFIG=: skips it.
 PREFIX       ?= /usr/local
 EXEC_PREFIX  ?= $(PREFIX)
 BINDIR       ?= $(EXEC_PREFIX)/bin

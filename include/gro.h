@@ -2,7 +2,8 @@
 /*
  * libgro - Generic Receive Offload in user space, with Linux's exact rules.
  *
- * GRO merges consecutive TCP segments of a flow into one large packet (a
+ * GRO merges consecutive segments of a flow (TCP segments, and UDP
+ * datagrams when asked: see gro_config.udp) into one large packet (a
  * super-packet) early on the receive path, so everything after it pays its
  * per-packet costs once per super-packet. Every header of the first segment
  * is kept, and the segment boundaries are known exactly (gso_size), so the
@@ -12,7 +13,7 @@
  * merge, the same frames are passed through untouched, super-packets
  * complete at the same moments and in the same order, and completed headers
  * carry the same bytes (IPv4 tot_len and header checksum, IPv6 payload_len,
- * the TCP pseudo-header checksum seed).
+ * the TCP or UDP length and pseudo-header checksum seed).
  *
  * Quick example:
  *
@@ -74,8 +75,8 @@ extern "C" {
 
 /* The version of this header. The shared library's soname is
  * libgro.so.GRO_VERSION_MAJOR. */
-#define GRO_VERSION_MAJOR 0
-#define GRO_VERSION_MINOR 2
+#define GRO_VERSION_MAJOR 1
+#define GRO_VERSION_MINOR 0
 #define GRO_VERSION_PATCH 0
 /* The version as one number, as gro_version() returns it. */
 #define GRO_VERSION_NUM(major, minor, patch)	((major) << 16 | (minor) << 8 | (patch))
@@ -88,7 +89,7 @@ extern "C" {
  * is when what it calls was added. */
 GRO_API unsigned gro_version(void);
 
-/* The same as "major.minor.patch", e.g. "0.2.0". */
+/* The same as "major.minor.patch", e.g. "1.0.0". */
 GRO_API const char *gro_version_string(void);
 
 /* ---------------------------------------------------------------- errors */
@@ -140,12 +141,16 @@ struct gro_seg {
 #define GRO_GSO_TCP_ECN		0x04u	/* the first segment has CWR; 6.18 never merges a
 					 * CWR segment, so GRO output never has it, but
 					 * segmentation input may */
-#define GRO_GSO_TCP_FIXEDID	0x08u	/* IPv4 ID was the same in every segment */
+#define GRO_GSO_TCP_FIXEDID	0x08u	/* IPv4 ID was the same in every segment (TCP or,
+					 * unlike Linux, which leaves it to count up
+					 * again, UDP) */
 #define GRO_GSO_TCP_ACCECN	0x10u	/* Accurate ECN: CWR is data, kept on every segment */
 #define GRO_GSO_TCP_FIXEDID_INNER 0x20u	/* the inner IPv4 ID of a tunnel was fixed */
+#define GRO_GSO_UDP_L4		0x40u	/* UDP datagrams of gso_size payload bytes */
+#define GRO_GSO_FRAGLIST	0x80u	/* fraglist GRO: the segments' checksums are
+					 * as they arrived (not a pseudo-header seed),
+					 * see gro_config.udp and .fraglist */
 /* Reserved for the protocols to come, with Linux's meanings: */
-#define GRO_GSO_UDP_L4		0x40u	/* UDP datagrams of gso_size bytes */
-#define GRO_GSO_FRAGLIST	0x80u	/* a list of whole frames, not cut at gso_size */
 #define GRO_GSO_UDP_TUNNEL	0x100u	/* inside a UDP tunnel (VXLAN, GENEVE) */
 #define GRO_GSO_UDP_TUNNEL_CSUM	0x200u	/* ... whose outer UDP checksum is set */
 #define GRO_GSO_GRE		0x400u	/* inside GRE */
@@ -157,28 +162,37 @@ struct gro_seg {
  * as they arrived (never held); the second for held packets (merged or not). */
 enum gro_reason {
 	/* delivered as is, without being held */
-	GRO_R_UNHANDLED = 0,	/* no layer merges it (today: not Ethernet/VLAN +
-				 * IPv4/IPv6 + TCP); its name stays "not-tcp" */
-	GRO_R_MALFORMED,	/* too short, or a length that does not add up */
+	GRO_R_UNHANDLED = 0,	/* no layer merges it: not Ethernet/VLAN +
+				 * IPv4/IPv6 + TCP, or UDP (as configured); its
+				 * name stays "not-tcp" */
+	GRO_R_MALFORMED,	/* too short, or a length that does not add up
+				 * (a UDP length other than the IP payload's) */
 	GRO_R_IP_OPTS,		/* IPv4 header with options (IHL != 5) */
 	GRO_R_IP_FRAG,		/* IPv4 fragment */
 	GRO_R_IP_CSUM,		/* bad IPv4 header checksum */
 	GRO_R_IP_LEN,		/* tot_len/payload_len differ from the frame (e.g. padding) */
-	GRO_R_L4_CSUM,		/* bad TCP checksum */
+	GRO_R_L4_CSUM,		/* bad TCP or UDP checksum, or a UDP datagram
+				 * without one (0), which Linux never merges */
 	GRO_R_FLAGS,		/* SYN, RST, URG, PSH or FIN on a packet with nothing to join */
-	GRO_R_NO_PAYLOAD,	/* zero-length segment (a pure ACK, say) */
+	GRO_R_NO_PAYLOAD,	/* zero-length segment (a pure ACK, an empty datagram) */
 	GRO_R_MISMATCH_NEW,	/* could not join its held flow, and may not start one */
 	/* held packets, completed */
 	GRO_R_PUSH,		/* the segment just merged carries PSH, FIN, URG, RST or SYN */
 	GRO_R_SHORT,		/* the segment just merged is shorter than gso_size */
-	GRO_R_MISMATCH,		/* the next segment differs (seq, ACK, flags, options, IP fields, mss) */
-	GRO_R_SIZE,		/* merging the next segment would exceed max_size or max_segs */
+	GRO_R_MISMATCH,		/* the next segment differs (seq, ACK, flags, options,
+				 * IP fields, mss; a longer datagram) */
+	GRO_R_SIZE,		/* merging the next segment would exceed max_size or
+				 * max_segs, or the packet has 64 segments (UDP,
+				 * fraglist: Linux's limit) */
 	GRO_R_EVICT,		/* the flow table (or its bucket) was full: oldest flow completed */
 	GRO_R_POLL_END,		/* gro_flush() at the end of a poll */
 	GRO_R_TIMEOUT,		/* gro_flush() with an age limit */
 	GRO_R_DESTROY,		/* gro_destroy() */
 	GRO_R_COUNT
 };
+/* Room for reasons in struct gro_stats: later versions may add some
+ * (below GRO_R_SLOTS) without changing its size. */
+#define GRO_R_SLOTS 32
 /* The name of GRO_R_UNHANDLED before 0.2. */
 #define GRO_R_NOT_TCP GRO_R_UNHANDLED
 
@@ -190,12 +204,21 @@ GRO_API const char *gro_reason_name(enum gro_reason r);
  * gso_segs == 1, gso_size == 0) or a super-packet.
  *
  * A super-packet is segs[0], the whole first frame (its headers rewritten as
- * Linux's gro_complete does), followed by segs[1..nsegs-1], the TCP payload
- * of each following segment in order. Its bytes in order form the merged
- * packet. The TCP checksum field holds the pseudo-header seed (checksum
- * offload state CHECKSUM_PARTIAL: the sum still has to be folded in over
- * [csum_start, end) and stored at csum_start + csum_offset), exactly as
- * Linux leaves it; gro_pkt_linearize() can finish it.
+ * Linux's gro_complete does), followed by segs[1..nsegs-1], the TCP or UDP
+ * payload of each following segment in order. Its bytes in order form the
+ * merged packet. The TCP or UDP checksum field holds the pseudo-header seed
+ * (checksum offload state CHECKSUM_PARTIAL: the sum still has to be folded
+ * in over [csum_start, end) and stored at csum_start + csum_offset), exactly
+ * as Linux leaves it; gro_pkt_linearize() can finish it.
+ *
+ * A fraglist super-packet (GRO_GSO_FRAGLIST) is laid out the same, but its
+ * checksums are those of its first segment as it arrived (csum_partial 0,
+ * csum_valid 1: every segment's was verified), and each span segs[i], i >=
+ * 1, is preceded in its frame by that segment's own headers, hdr_len bytes,
+ * which gro_segment() gives back unchanged.
+ *
+ * A merged IPv4 packet longer than 65535 bytes (BIG TCP, see
+ * gro_config.max_size) has tot_len 0, as in Linux.
  */
 struct gro_pkt {
 	uint8_t *data;		/* == segs[0].data, the first byte of the frame */
@@ -207,12 +230,14 @@ struct gro_pkt {
 	uint16_t gso_size;	/* payload bytes per segment (the last may be shorter); 0 if not merged */
 	uint16_t gso_segs;	/* segments merged into this packet (1 if not merged) */
 	uint16_t csum_start;	/* super-packets: offset of the transport header */
-	uint16_t csum_offset;	/* super-packets: offset of its checksum field in it (TCP: 16) */
+	uint16_t csum_offset;	/* super-packets: offset of its checksum field in it
+				 * (TCP: 16, UDP: 6) */
 	uint8_t csum_partial;	/* 1: that checksum holds the pseudo-header seed */
 	uint8_t reason;		/* enum gro_reason */
 	uint8_t encap;		/* super-packets: network headers outside the
 				 * innermost one (0: not tunnelled) */
-	uint8_t reserved;
+	uint8_t csum_valid;	/* 1: every transport checksum in it was verified
+				 * (fraglist super-packets): CHECKSUM_UNNECESSARY */
 	uint16_t outer_l3_off;	/* with encap: the outermost IP header */
 	uint16_t outer_l4_off;	/* with encap: the outer transport (or tunnel) header, 0 if none */
 	uint32_t gso_type;	/* GRO_GSO_* bits; 0 if not merged */
@@ -238,7 +263,7 @@ typedef void (*gro_release_batch_fn)(void *arg, const struct gro_seg *segs, unsi
 /* ---------------------------------------------------------------- config */
 
 enum gro_csum_policy {
-	GRO_CSUM_VERIFY = 0,	/* verify TCP checksums in software, as Linux does
+	GRO_CSUM_VERIFY = 0,	/* verify TCP and UDP checksums in software, as Linux does
 				 * for CHECKSUM_NONE frames (bad ones are passed
 				 * through, never merged) */
 	GRO_CSUM_TRUST = 1,	/* treat every frame as GRO_FRAME_CSUM_OK */
@@ -255,8 +280,11 @@ struct gro_config {
 	 * let any flow use any slot. */
 	uint32_t buckets;
 	/* Largest merged packet, in bytes after the 14-byte Ethernet header
-	 * (VLAN tags count, as in Linux's gro_max_size). Default 65535;
-	 * at most GRO_MAX_SIZE. */
+	 * (VLAN tags count): Linux's gro_max_size minus one. Default 65535;
+	 * at most GRO_MAX_SIZE. Above 65535 (BIG TCP), only TCP packets grow
+	 * past 64 KiB, as in Linux: UDP and fraglist packets stop there.
+	 * This is the limit of IPv6 packets, and of IPv4 ones unless
+	 * ipv4_max_size says otherwise. */
 	uint32_t max_size;
 	/* Most segments per super-packet; 0 (default) means no limit beyond
 	 * max_size, as in Linux. */
@@ -285,12 +313,43 @@ struct gro_config {
 	/* optional, instead of release (setting both is GRO_EINVAL); it
 	 * gets release_arg */
 	gro_release_batch_fn release_batch;
+	/* UDP GRO: GRO_UDP_OFF (default), GRO_UDP_L4 or GRO_UDP_FRAGLIST,
+	 * see below. */
+	uint32_t udp;
+	/* 1: fraglist GRO for TCP, as Linux does for forwarded TCP (no local
+	 * socket) on a device with rx-gro-list on: segments of a flow merge
+	 * only with every flag equal, at most 64, within 64 KiB counting
+	 * each segment's headers, and keep their checksums. Default 0. */
+	uint32_t fraglist;
+	/* Largest merged IPv4 packet: Linux's gro_ipv4_max_size minus one;
+	 * 0 (default): max_size. At most GRO_MAX_SIZE. */
+	uint32_t ipv4_max_size;
+	/* Zero (gro_config_init): room for later settings. */
+	uint32_t reserved[13];
+};
+
+/* gro_config.udp: how UDP datagrams are merged. Linux merges UDP only for
+ * a socket that asked for it (UDP_GRO) or for forwarding (the device's
+ * rx-udp-gro-forwarding or rx-gro-list); otherwise every datagram goes up
+ * as it came (GRO_R_UNHANDLED). In both merging modes, datagrams of a flow
+ * (addresses and ports) merge while they have the size of the first; a
+ * shorter one is merged and ends the packet, a longer one ends it and
+ * starts the next; a datagram whose UDP checksum is 0 (none) or wrong, or
+ * whose UDP length is not its IP payload's, is never merged; at most 64
+ * datagrams merge (UDP_GRO_CNT_MAX); the IP rules are TCP's. */
+enum gro_udp_mode {
+	GRO_UDP_OFF = 0,	/* pass UDP through (Linux with neither) */
+	GRO_UDP_L4 = 1,		/* UDP_GRO / rx-udp-gro-forwarding: one datagram of
+				 * the merged length, UDP length and checksum seed
+				 * set (GRO_GSO_UDP_L4, csum_offset 6) */
+	GRO_UDP_FRAGLIST = 2,	/* rx-gro-list: the datagrams as a list, checksums
+				 * as they arrived (GRO_GSO_UDP_L4 | GRO_GSO_FRAGLIST),
+				 * within 64 KiB counting each one's headers */
 };
 
 #define GRO_MAX_FLOWS	(1u << 24)
-/* Merged packets stay within 64 KiB: larger ones (BIG TCP) need a zero
- * tot_len or a jumbo Hop-by-Hop header, which libgro does not write yet. */
-#define GRO_MAX_SIZE	65535u
+/* The largest max_size: Linux's largest gro_max_size (8 x 65535) minus one. */
+#define GRO_MAX_SIZE	524279u
 
 /* Fill @cfg with the defaults above (Linux's behaviour). */
 GRO_API void gro_config_init(struct gro_config *cfg);
@@ -338,7 +397,8 @@ struct gro_stats {
 	uint64_t segs_merged;		/* frames inside those super-packets */
 	uint64_t bytes_in;
 	uint64_t bytes_out;
-	uint64_t reasons[GRO_R_COUNT];	/* delivered packets by reason */
+	uint64_t reasons[GRO_R_SLOTS];	/* delivered packets by reason (enum gro_reason;
+					 * slots from GRO_R_COUNT on stay 0) */
 };
 GRO_API void gro_get_stats(const struct gro_ctx *ctx, struct gro_stats *st);
 
@@ -397,6 +457,7 @@ GRO_API int gro_segment(const struct gro_pkt *pkt, uint8_t *buf, size_t cap,
 #define GRO_VNET_GSO_TCPV4	1
 #define GRO_VNET_GSO_UDP	3
 #define GRO_VNET_GSO_TCPV6	4
+#define GRO_VNET_GSO_UDP_L4	5
 #define GRO_VNET_GSO_ECN	0x80
 
 /* Write @pkt's offload state as a virtio_net_hdr of @hdr_size bytes (10 or

@@ -90,7 +90,16 @@ static int check_config(const struct gro_config *c)
 	if (c->max_flows % c->buckets)
 		return bad_config("buckets: must divide max_flows");
 	if (c->max_size < 64 || c->max_size > GRO_MAX_SIZE)
-		return bad_config("max_size: must be 64 to 65535");
+		return bad_config("max_size: must be 64 to 524279 (GRO_MAX_SIZE)");
+	if (c->ipv4_max_size && (c->ipv4_max_size < 64 || c->ipv4_max_size > GRO_MAX_SIZE))
+		return bad_config("ipv4_max_size: must be 0 (max_size) or 64 to 524279");
+	if (c->udp != GRO_UDP_OFF && c->udp != GRO_UDP_L4 && c->udp != GRO_UDP_FRAGLIST)
+		return bad_config("udp: must be GRO_UDP_OFF, GRO_UDP_L4 or GRO_UDP_FRAGLIST");
+	if (c->fraglist > 1)
+		return bad_config("fraglist: must be 0 or 1");
+	for (size_t i = 0; i < sizeof(c->reserved) / sizeof(c->reserved[0]); i++)
+		if (c->reserved[i])
+			return bad_config("reserved: must be zero (start from gro_config_init)");
 	if (c->max_segs > 65535)
 		return bad_config("max_segs: must be 0 (no limit) to 65535");
 	if (c->batch < 1 || c->batch > 65536)
@@ -122,6 +131,7 @@ int gro_create(const struct gro_config *cfg, struct gro_ctx **out)
 	if (!ctx)
 		return GRO_ENOMEM;
 	ctx->cfg = *cfg;
+	ctx->max_v4 = cfg->ipv4_max_size ? cfg->ipv4_max_size : cfg->max_size;
 	ctx->memory = sizeof(*ctx);
 
 	/* Enough nodes for every flow to reach 64 KiB of 1448-byte segments,
@@ -300,6 +310,7 @@ void gro_hold(struct gro_ctx *ctx, const struct gro_cb *cb, uint8_t kind)
 	f->gso_size = (uint16_t)cb->l4.seg.paylen;
 	f->count = 1;
 	f->fixedid = 0;
+	f->flist = cb->flist;
 	f->kind = kind ? kind : gro_fast_kind_of(ctx, cb);
 	f->age = ctx->now;
 }
@@ -338,6 +349,7 @@ static inline void receive_one(struct gro_ctx *ctx, const struct gro_frame *fr,
 	cb.pp_reason = 0;
 	cb.encap = 0;
 	cb.nkey = 0;
+	cb.flist = false;
 	cb.nstack = 0;
 	cb.l4.seg.paylen = 0;
 	cb.l4.seg.next_seq = 0;

@@ -65,6 +65,9 @@ _Static_assert(GRO_FAST_NBUILTIN <= GRO_FAST_BUILTIN_MAX, "more built-in kinds t
 
 static uint32_t round16(uint32_t n) { return (n + 15) & ~15u; }
 
+/* The bytes every comparison reads at least: three whole blocks. */
+#define CMP_MIN 48
+
 /* Make kind @k from the stack @stack at offsets @soff (@n layers; the last
  * is the transport layer, whose header starts at soff[n - 1]). */
 static bool build_kind(struct gro_fast *k, const struct gro_layer *const *stack,
@@ -89,9 +92,7 @@ static bool build_kind(struct gro_fast *k, const struct gro_layer *const *stack,
 	k->key_words = 1;
 	for (i = 0; i < k->nkey; i++)
 		k->key_words &= k->keyseg[i].len <= 8;
-	/* Every kind's frames are at least 54 bytes (Ethernet, IPv4, TCP):
-	 * the comparisons below count on three whole blocks. */
-	if (!k->net || k->l4_off + k->min_hlen < 48)
+	if (!k->net)
 		return false;
 	for (i = 0; i < k->nkey; i++) {
 		const struct gro_keyseg *s = &k->keyseg[i];
@@ -141,12 +142,30 @@ static bool build_kind(struct gro_fast *k, const struct gro_layer *const *stack,
 	}
 	k->key_span = (uint16_t)round16(last_key);
 	k->sig_span = (uint16_t)round16(last_sig);
+	/* The comparisons below read three whole blocks at least, and the
+	 * key and signature whole: shorter frames (a UDP datagram of a few
+	 * bytes) take the layered path. */
 	k->min_len = (uint16_t)(k->l4_off + k->min_hlen);
-	return k->nsigw >= 2 && k->key_span <= k->min_len && k->sig_span <= k->min_len;
+	if (k->min_len < CMP_MIN)
+		k->min_len = CMP_MIN;
+	if (k->min_len < k->key_span)
+		k->min_len = k->key_span;
+	if (k->min_len < k->sig_span)
+		k->min_len = k->sig_span;
+	return k->nsigw >= 2;
+}
+
+/* Does the fast path take flows of transport layer @l in @ctx? Not if the
+ * context does not merge it, nor if it merges it as lists. */
+static bool fast_transport(const struct gro_ctx *ctx, const struct gro_layer *l)
+{
+	return l && (!l->active || l->active(ctx)) && (!l->flist || !l->flist(ctx));
 }
 
 /* The kinds of every untagged stack: Ethernet, a network layer it carries,
- * a transport layer that one carries. */
+ * a transport layer that one carries, in the order of the transports'
+ * protocol numbers (so that the TCP kinds come first whatever else the
+ * context merges, and match the built-in ones). */
 int gro_fast_init(struct gro_ctx *ctx)
 {
 	struct gro_fast *kinds = aligned_alloc(64, GRO_FAST_KINDS * sizeof(*kinds));
@@ -158,14 +177,16 @@ int gro_fast_init(struct gro_ctx *ctx)
 	if (!kinds)
 		return GRO_ENOMEM;
 	ctx->memory += GRO_FAST_KINDS * sizeof(*kinds);
-	for (i = 0; (net = gro_link_at(i)); i++) {
-		if (net->class != GRO_LC_NET)
-			continue;
-		for (p = 0; p < 256 && ctx->nfast < GRO_FAST_KINDS; p++) {
-			const struct gro_layer *stack[3] = { &gro_eth_layer, net, net->next(p) };
+	for (p = 0; p < 256; p++) {
+		for (i = 0; (net = gro_link_at(i)) && ctx->nfast < GRO_FAST_KINDS; i++) {
+			const struct gro_layer *stack[3] = { &gro_eth_layer, net, NULL };
 			uint16_t soff[3] = { 0, ETH_HLEN, (uint16_t)(ETH_HLEN + net->fast_len) };
 
-			if (stack[2] && build_kind(&kinds[ctx->nfast], stack, soff, 3))
+			if (net->class != GRO_LC_NET)
+				continue;
+			stack[2] = net->next(p);
+			if (fast_transport(ctx, stack[2]) &&
+			    build_kind(&kinds[ctx->nfast], stack, soff, 3))
 				ctx->nfast++;
 		}
 	}
@@ -252,14 +273,17 @@ struct cmp {
 
 static inline struct cmp cmp_shape(uint32_t n)
 {
-	struct cmp c = { n / 16, n % 16, round16(n) };
+	struct cmp c;
 
+	if (n < CMP_MIN)
+		n = CMP_MIN;
+	c = (struct cmp){ n / 16, n % 16, round16(n) };
 	return c;
 }
 
 /* Are @a and @b equal under mask @m over the bytes @c covers? Reads
  * c->span bytes of each: the caller makes sure both frames are that long.
- * Every kind's headers are at least 48 bytes: three whole blocks always. */
+ * Three whole blocks always (CMP_MIN): the masks are 0 past a header. */
 static inline __attribute__((always_inline)) bool
 hdr_equal(const uint8_t *a, const uint8_t *b, const uint8_t *m, const struct cmp *c)
 {
@@ -348,7 +372,8 @@ uint8_t gro_fast_kind_of(const struct gro_ctx *ctx, const struct gro_cb *cb)
 
 	if (kind)
 		return kind;
-	if (ctx->nfast == GRO_FAST_KINDS)
+	if (ctx->nfast == GRO_FAST_KINDS || cb->flist ||
+	    !fast_transport(ctx, cb->stack[cb->nstack - 1]))
 		return 0;
 	k = (struct gro_fast *)&ctx->fast[ctx->nfast];
 	if (!build_kind(k, cb->stack, cb->soff, cb->nstack) || cb->len < k->min_len ||
@@ -426,7 +451,7 @@ run_load(struct run *r, const struct gro_ctx *ctx, const struct gro_flow *f,
 
 	r->hdr_len = f->hdr_len;
 	r->gso_size = f->gso_size;
-	r->max_size = ctx->cfg.max_size;
+	r->max_size = gro_size_limit(ctx, k->stack[1], k->l4proto == GRO_IPPROTO_TCP);
 	r->max_segs = ctx->cfg.max_segs;
 	r->verify = ctx->cfg.csum != GRO_CSUM_TRUST;
 	for (j = 0; j < ncsum; j++) {
@@ -483,6 +508,7 @@ continues(const struct gro_fast *k, const struct run *r, const uint8_t *p, uint3
 	 * not longer than the first segment (nor empty), room left. */
 	if ((p[k->flags_off] & k->flags_slow) ||
 	    (k->seq_off && rd32(p + k->seq_off) != r->next_seq) ||
+	    (k->nonzero_off && !ld16(p + k->nonzero_off)) ||
 	    paylen - 1 >= r->gso_size ||
 	    gro_too_big(r->tot, r->count, paylen, r->max_size, r->max_segs))
 		return 0;
@@ -520,7 +546,9 @@ join(struct gro_ctx *ctx, const struct gro_fast *k, struct gro_flow *f, struct r
 		f->head[k->flags_off] |= fl & k->flags_end;
 		return GRO_R_PUSH;
 	}
-	return paylen < r->gso_size ? GRO_R_SHORT : 0;
+	if (paylen < r->gso_size)
+		return GRO_R_SHORT;
+	return k->max_count && r->count >= k->max_count ? GRO_R_SIZE : 0;
 }
 
 /* ---------------------------------------------------------------- runs */
@@ -641,7 +669,7 @@ receive_one(struct gro_ctx *ctx, const struct gro_frame *fr, const struct gro_hi
 {
 	uint8_t *p = fr->data;
 	const uint32_t len = fr->len, l4 = k->l4_off;
-	const uint32_t hdr_len = l4 + (p[k->hlen_off] >> 4) * 4u;
+	const uint32_t hdr_len = l4 + gro_fast_hlen(k, p);
 	const struct cmp key_cmp = cmp_shape(k->key_span);
 	struct gro_flow *f = NULL;
 	struct gro_cb cb;
@@ -703,6 +731,7 @@ receive_one(struct gro_ctx *ctx, const struct gro_frame *fr, const struct gro_hi
 		if (rd16(p + k->lenf[j].off) != len - k->lenf[j].base)
 			return false;
 	if (hdr_len < l4 + k->min_hlen || hdr_len > len ||
+	    (k->nonzero_off && !ld16(p + k->nonzero_off)) ||
 	    (ctx->cfg.csum != GRO_CSUM_TRUST && !(fr->flags & GRO_FRAME_CSUM_OK) &&
 	     !l4_csum_ok(k, p, len)))
 		return false;
@@ -722,6 +751,7 @@ receive_one(struct gro_ctx *ctx, const struct gro_frame *fr, const struct gro_hi
 	cb.hdr_len = (uint16_t)hdr_len;
 	cb.l4.seg.paylen = len - hdr_len;
 	cb.l4.seg.next_seq = (k->seq_off ? rd32(p + k->seq_off) : 0) + cb.l4.seg.paylen;
+	cb.flist = false;
 	cb.cookie = fr->cookie;
 	gro_hold(ctx, &cb, h->kind);
 	return true;

@@ -84,12 +84,13 @@ struct gro_cb {
 	uint8_t pp_reason;	/* why the returned flow must complete */
 	uint8_t encap;		/* network layers seen, minus one (encap_mark) */
 	uint8_t nkey;
+	bool flist;		/* is_flist: a flow it starts merges as a list */
 	uint16_t nhoff[GRO_ENCAP_MAX];			/* network_offsets[] */
 	const struct gro_layer *nh[GRO_ENCAP_MAX];	/* their layers */
 	union {			/* the transport layer's per-frame state */
 		struct {
 			uint32_t paylen;	/* payload bytes */
-			uint32_t next_seq;	/* TCP: seq + paylen */
+			uint32_t next_seq;	/* TCP: seq + paylen; UDP: 0 */
 		} seg;
 	} l4;
 	void *cookie;
@@ -137,8 +138,9 @@ struct gro_flow {
 						 * transport headers */
 	uint16_t gso_size;	/* payload of the head segment: the mss */
 	uint16_t count;		/* segments merged */
-	uint8_t fixedid;	/* bit n: network layer n keeps a fixed IPv4 ID
+	uint8_t fixedid : 7;	/* bit n: network layer n keeps a fixed IPv4 ID
 				 * (decided on the 2nd segment): ip_fixedid */
+	uint8_t flist : 1;	/* merged as a list (fraglist GRO): is_flist */
 	uint8_t kind;		/* fast-path kind (fastpath.c), 0: none */
 };
 _Static_assert(sizeof(struct gro_flow) == 64, "a flow is one cache line");
@@ -176,6 +178,7 @@ struct gro_ctx {
 	uint32_t nfast;
 	uint32_t nbuiltin;		/* kinds 1..nbuiltin are the built-in ones */
 
+	uint32_t max_v4;	/* ipv4_max_size, or max_size */
 	uint64_t k0, k1, kmul;	/* flow hash key: start, final xor, odd multiplier */
 	uint64_t now;
 	size_t memory;
@@ -324,11 +327,6 @@ static inline bool gro_too_big(uint32_t tot, uint32_t count, uint32_t len, uint3
 			       uint32_t max_segs)
 {
 	return tot - 14 + len > max_size || (max_segs && count >= max_segs);
-}
-
-static inline bool gro_flow_full(const struct gro_ctx *ctx, const struct gro_flow *f, uint32_t len)
-{
-	return gro_too_big(f->tot, f->count, len, ctx->cfg.max_size, ctx->cfg.max_segs);
 }
 
 /* skb_gro_receive: @len bytes at @data join the flow, no copy. */

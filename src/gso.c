@@ -1,18 +1,55 @@
 // SPDX-License-Identifier: MIT
 /*
- * Segmentation: GRO's inverse, as Linux's GSO does it for TCP, each layer
- * rewriting its own header (its segment callback). Because GRO only merges
- * segments that differ in nothing but what GSO rewrites (the
+ * Segmentation: GRO's inverse, as Linux's GSO does it for TCP and UDP,
+ * each layer rewriting its own header (its segment callback). Because GRO
+ * only merges segments that differ in nothing but what GSO rewrites (the
  * sequence number, the IPv4 ID and lengths, PSH/FIN on the last one, the
  * checksums), cutting a super-packet at gso_size gives back exactly the
- * frames that arrived.
+ * frames that arrived. That holds for fraglist packets too: their
+ * segments follow the same rules, so they are cut the same way.
  */
+#include <arpa/inet.h>
+
 #include "layer.h"
 
-/* Where the headers of a TCP packet are: the walker's answer, for TCP. */
-static int parse_tcp(const uint8_t *p, uint32_t len, struct gro_walk *w)
+/* Where the headers of a TCP or UDP packet are, and whether its gso_type
+ * describes it: TCPV4/TCPV6 a TCP packet over that IP version, UDP_L4 a
+ * UDP one. */
+static int parse_l4(const struct gro_pkt *pkt, const uint8_t *p, uint32_t len, struct gro_walk *w)
 {
-	return gro_walk(p, len, w) || w->l4proto != GRO_IPPROTO_TCP ? GRO_EPROTO : GRO_OK;
+	bool v6, udp;
+
+	if (gro_walk(p, len, w) ||
+	    (w->l4proto != GRO_IPPROTO_TCP && w->l4proto != GRO_IPPROTO_UDP))
+		return GRO_EPROTO;
+	v6 = w->l3 == &gro_ipv6_layer;
+	udp = w->l4proto == GRO_IPPROTO_UDP;
+	if (((pkt->gso_type & GRO_GSO_TCPV4) && (v6 || udp)) ||
+	    ((pkt->gso_type & GRO_GSO_TCPV6) && (!v6 || udp)) ||
+	    ((pkt->gso_type & GRO_GSO_UDP_L4) && !udp))
+		return GRO_EPROTO;
+	return GRO_OK;
+}
+
+/*
+ * What a segment's checksum starts from. A packet whose checksum is
+ * partial carries the pseudo-header sum for its whole length in the field;
+ * like tcp_gso_segment and __udp_gso_segment, adjust that sum for the
+ * segment's length instead of recomputing it, so a sender's seed is
+ * honoured exactly. Otherwise the pseudo header is summed afresh, as Linux
+ * does for CHECKSUM_NONE.
+ */
+uint64_t gro_gso_seed(const struct gro_gso *g, const uint8_t *nh, uint32_t off, uint32_t l4len,
+		      uint8_t proto, uint32_t csum_off)
+{
+	uint32_t totlen = g->total - off;
+
+	if (!g->pkt->csum_partial)
+		return g->net->pseudo(nh, l4len, proto);
+	/* Take the whole length off and the segment's length on, in 32
+	 * bits: an IPv6 pseudo header carries the length as a 32-bit word,
+	 * so past 64 KiB its high half counts too. */
+	return (uint64_t)htons(rd16(g->head + off + csum_off)) + htonl(~totlen + l4len);
 }
 
 /* Copy @n bytes of the packet's payload, continuing from *si / *soff. */
@@ -44,7 +81,6 @@ int gro_segment(const struct gro_pkt *pkt, uint8_t *buf, size_t cap,
 	struct gro_gso g;
 	size_t pos = 0;
 	int err;
-	bool v6;
 
 	if (!pkt || !pkt->segs || !pkt->nsegs || !pkt->segs[0].data || (!buf && cap) ||
 	    (!out && max_out))
@@ -55,12 +91,9 @@ int gro_segment(const struct gro_pkt *pkt, uint8_t *buf, size_t cap,
 		total += pkt->segs[i].len;
 	}
 	head = pkt->segs[0].data;
-	err = parse_tcp(head, pkt->segs[0].len, &h);
+	err = parse_l4(pkt, head, pkt->segs[0].len, &h);
 	if (err)
 		return err;
-	v6 = h.l3 == &gro_ipv6_layer;
-	if (((pkt->gso_type & GRO_GSO_TCPV4) && v6) || ((pkt->gso_type & GRO_GSO_TCPV6) && !v6))
-		return GRO_EPROTO;
 	hl = h.hdr_len;
 	/* Every byte after the headers is payload, trailer or not, as for
 	 * tcp_gso_segment (skb->len): the kernel forwarding a padded GSO

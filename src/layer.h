@@ -123,8 +123,19 @@ struct gro_fast {
 	uint8_t flags_slow, flags_end, flags_nostart, l4proto;
 	uint16_t min_hlen;
 	uint16_t usual_hlen;		/* the transport header most flows have */
+	uint8_t hlen_fixed;		/* the header's length if fixed (UDP: 8),
+					 * instead of the count at hlen_off */
+	uint8_t max_count;		/* segments a packet ends at, 0: no limit */
+	uint16_t nonzero_off;		/* a 16-bit field that may not be 0 (the UDP
+					 * checksum: 0 says there is none), 0: none */
 	const struct gro_layer *net;	/* for the pseudo header */
 };
+
+/* The transport header's length in a frame @p of kind @k. */
+static inline uint32_t gro_fast_hlen(const struct gro_fast *k, const uint8_t *p)
+{
+	return k->hlen_fixed ? k->hlen_fixed : (p[k->hlen_off] >> 4) * 4u;
+}
 
 /* Worth trying gro_fast_continue() on @fr: the last flow has a kind, and
  * the frame has its transport ports (the first 4 bytes) and next sequence
@@ -165,6 +176,13 @@ struct gro_layer {
 	uint16_t proto;		/* the EtherType or IP protocol that names it */
 	uint8_t class;		/* enum gro_layer_class */
 	uint8_t fast_len;	/* header length in a fast kind (0: the transport's own) */
+	/* Does this context merge it at all (NULL: always)? If not, the layer
+	 * below delivers the frame as is, GRO_R_UNHANDLED: UDP with UDP GRO
+	 * off, as Linux with no socket or device that asked for it. */
+	bool (*active)(const struct gro_ctx *ctx);
+	/* Does this context merge its flows as lists, fraglist GRO (NULL:
+	 * never)? The fast path does not: such a transport has no kinds. */
+	bool (*flist)(const struct gro_ctx *ctx);
 	struct gro_flow *(*receive)(struct gro_ctx *ctx, struct gro_cb *cb);
 	/* The layer this one's protocol field names, from its table. */
 	const struct gro_layer *(*next)(uint32_t proto);
@@ -209,6 +227,11 @@ static inline void gro_fast_sig(struct gro_fast *k, uint32_t off, uint8_t mask, 
 extern const struct gro_layer gro_eth_layer, gro_ctag_layer, gro_stag_layer;
 extern const struct gro_layer gro_ipv4_layer, gro_ipv6_layer;
 extern const struct gro_layer gro_tcp4_layer, gro_tcp6_layer;
+extern const struct gro_layer gro_udp4_layer, gro_udp6_layer;
+
+/* Most segments one packet merges when its transport says so: Linux's
+ * UDP_GRO_CNT_MAX, and the same count for TCP fraglist. */
+#define GRO_LIST_SEGS_MAX 64
 
 /* The dispatch tables: the layer for an EtherType (Ethernet and VLAN
  * payloads: offload_base), or for an IP protocol over IPv4 or IPv6. */
@@ -242,6 +265,74 @@ static inline struct gro_flow *gro_call_receive(struct gro_ctx *ctx, struct gro_
 		return NULL;
 	}
 	return gro_enter(ctx, cb, next);
+}
+
+/* A transport layer this context merges, for a network layer's receive:
+ * NULL (and @cb flushed as unhandled) if there is none. */
+static inline const struct gro_layer *gro_transport(const struct gro_ctx *ctx, struct gro_cb *cb,
+						    const struct gro_layer *next)
+{
+	if (!next || (next->active && !next->active(ctx))) {
+		gro_cb_flush(cb, GRO_R_UNHANDLED);
+		return NULL;
+	}
+	return next;
+}
+
+/* The transport checksum of @cb, over its header at cb->off and payload,
+ * with the pseudo header of the network layer below (CHECKSUM_NONE:
+ * verified in software, as Linux does before it merges anything). */
+static inline bool gro_l4_csum_ok(const struct gro_cb *cb, uint8_t proto)
+{
+	const struct gro_layer *net = cb->nh[cb->encap];
+	uint32_t l4len = cb->len - cb->off;
+	uint64_t sum = net->pseudo(cb->data + cb->nhoff[cb->encap], l4len, proto);
+
+	return gro_csum16_fold(gro_csum_partial(cb->data + cb->off, l4len, sum)) == 0xffff;
+}
+
+/* A transport layer's part of the flow key: its ports, the first 4 bytes. */
+static inline unsigned gro_ports_key(struct gro_keyseg *k, uint32_t off, uint32_t end)
+{
+	(void)end;
+	k[0] = (struct gro_keyseg){ (uint16_t)off, 4, 0xffffffffull };
+	return 1;
+}
+
+/*
+ * skb_gro_receive's size limit, after the Ethernet header, for a packet
+ * whose EtherType names @l2next: gro_max_size for IPv6, gro_ipv4_max_size
+ * for anything else (Linux reads skb->protocol, so a tagged frame gets the
+ * IPv4 one); past 64 KiB only plain TCP over IPv4 or IPv6 (BIG TCP), not
+ * in a tunnel (@big false).
+ */
+static inline uint32_t gro_size_limit(const struct gro_ctx *ctx, const struct gro_layer *l2next,
+				      bool big)
+{
+	uint32_t m = l2next == &gro_ipv6_layer ? ctx->cfg.max_size : ctx->max_v4;
+
+	/* IPv6 past 64 KiB needs a jumbo payload length, which libgro does
+	 * not write: IPv6 packets stop at 64 KiB. */
+	if (m > 65535 && !(big && l2next == &gro_ipv4_layer))
+		m = 65535;
+	return m;
+}
+
+/* The same for @cb (the layer after Ethernet is the second it passed). */
+static inline uint32_t gro_cb_size_limit(const struct gro_ctx *ctx, const struct gro_cb *cb,
+					 bool tcp)
+{
+	return gro_size_limit(ctx, cb->stack[1], tcp && !cb->encap);
+}
+
+/* skb_gro_receive_list's limit: a fraglist packet stays below 64 KiB
+ * after the Ethernet header, counting the whole of the frame that would
+ * join it (whatever gro_max_size says); and max_segs, libgro's own. */
+static inline bool gro_list_full(const struct gro_ctx *ctx, const struct gro_flow *f,
+				 const struct gro_cb *cb)
+{
+	return gro_too_big(f->tot, f->count, cb->len - ETH_HLEN, 65535, ctx->cfg.max_segs) ||
+	       f->count >= GRO_LIST_SEGS_MAX;
 }
 
 /* Layer @l, its header at @off and the next at @end, adds its pieces to
@@ -306,6 +397,11 @@ static inline uint16_t gro_csum_of(const uint8_t *p, uint32_t len, uint64_t sum)
 {
 	return (uint16_t)~gro_csum16_fold(gro_csum_partial(p, len, sum));
 }
+
+/* What a segment's transport checksum starts from, the checksum field at
+ * @csum_off in its header at @off, its transport length @l4len (gso.c). */
+uint64_t gro_gso_seed(const struct gro_gso *g, const uint8_t *nh, uint32_t off, uint32_t l4len,
+		      uint8_t proto, uint32_t csum_off);
 
 /* ---- walk.c: the one header walker ---- */
 

@@ -29,8 +29,11 @@ long gro_pkt_linearize(const struct gro_pkt *pkt, uint8_t *buf, size_t cap, unsi
 	    (uint32_t)pkt->csum_start + pkt->csum_offset + 2 <= off) {
 		uint8_t *field = buf + pkt->csum_start + pkt->csum_offset;
 		uint64_t sum = gro_csum_partial(buf + pkt->csum_start, off - pkt->csum_start, 0);
+		uint16_t check = (uint16_t)~gro_csum16_fold(sum);
 
-		wr16(field, (uint16_t)~gro_csum16_fold(sum));
+		/* A UDP checksum (at offset 6) that comes out 0 is sent as
+		 * 0xffff: 0 says there is none. */
+		wr16(field, !check && pkt->csum_offset == 6 ? 0xffff : check);
 	}
 	return off;
 }

@@ -17,10 +17,14 @@ int gro_vnet_encode(const struct gro_pkt *pkt, void *hdr, size_t hdr_size)
 		return GRO_EINVAL;
 	memset(h, 0, hdr_size);
 	if (pkt->gso_size && pkt->gso_segs > 1) {
+		/* A fraglist packet shows as its transport's type: the header
+		 * has no word for a list. */
 		if (pkt->gso_type & GRO_GSO_TCPV4)
 			type = GRO_VNET_GSO_TCPV4;
 		else if (pkt->gso_type & GRO_GSO_TCPV6)
 			type = GRO_VNET_GSO_TCPV6;
+		else if (pkt->gso_type & GRO_GSO_UDP_L4)
+			type = GRO_VNET_GSO_UDP_L4;
 		else
 			return GRO_EINVAL;
 		if (pkt->gso_type & GRO_GSO_TCP_ECN)
@@ -33,6 +37,8 @@ int gro_vnet_encode(const struct gro_pkt *pkt, void *hdr, size_t hdr_size)
 		h[0] = GRO_VNET_F_NEEDS_CSUM;
 		le16w(h + 6, pkt->csum_start);
 		le16w(h + 8, pkt->csum_offset);
+	} else if (pkt->csum_valid) {
+		h[0] = GRO_VNET_F_DATA_VALID;
 	}
 	return (int)hdr_size;
 }
@@ -44,7 +50,7 @@ int gro_vnet_decode(const void *hdr, size_t hdr_size, uint8_t *frame, size_t len
 	struct gro_walk hd;
 	uint8_t flags, type, base;
 	uint16_t hdr_len, gso_size, cstart, coff;
-	int tcp;
+	bool l4, udp;
 
 	if (!h || !frame || !pkt || !seg || len > UINT32_MAX ||
 	    (hdr_size != GRO_VNET_HDR_LEN && hdr_size != GRO_VNET_HDR_V1_LEN))
@@ -61,8 +67,9 @@ int gro_vnet_decode(const void *hdr, size_t hdr_size, uint8_t *frame, size_t len
 		return GRO_EPROTO;
 	/* The ECN bit qualifies a type; alone it is no type at all, and
 	 * Linux refuses it (virtio_net_hdr_to_skb). */
-	if ((base != GRO_VNET_GSO_NONE && base != GRO_VNET_GSO_TCPV4 && base != GRO_VNET_GSO_TCPV6) ||
-	    type == GRO_VNET_GSO_ECN)
+	if ((base != GRO_VNET_GSO_NONE && base != GRO_VNET_GSO_TCPV4 && base != GRO_VNET_GSO_TCPV6 &&
+	     base != GRO_VNET_GSO_UDP_L4) ||
+	    type == GRO_VNET_GSO_ECN || (base == GRO_VNET_GSO_UDP_L4 && (type & GRO_VNET_GSO_ECN)))
 		return GRO_EPROTO;
 	/* A checksum to finish must lie in the frame, and start no earlier
 	 * than the smallest network header could end (Linux: nh_min_len, 20
@@ -72,7 +79,9 @@ int gro_vnet_decode(const void *hdr, size_t hdr_size, uint8_t *frame, size_t len
 		return GRO_EPROTO;
 	if (hdr_len > len)
 		return GRO_EPROTO;
-	tcp = !gro_walk(frame, (uint32_t)len, &hd) && hd.l4proto == GRO_IPPROTO_TCP;
+	l4 = !gro_walk(frame, (uint32_t)len, &hd) &&
+	     (hd.l4proto == GRO_IPPROTO_TCP || hd.l4proto == GRO_IPPROTO_UDP);
+	udp = l4 && hd.l4proto == GRO_IPPROTO_UDP;
 
 	memset(pkt, 0, sizeof(*pkt));
 	*seg = (struct gro_seg){ .data = frame, .len = (uint32_t)len };
@@ -81,7 +90,7 @@ int gro_vnet_decode(const void *hdr, size_t hdr_size, uint8_t *frame, size_t len
 	pkt->segs = seg;
 	pkt->nsegs = 1;
 	pkt->gso_segs = 1;
-	if (tcp) {
+	if (l4) {
 		pkt->l3_off = hd.l3_off;
 		pkt->l4_off = hd.l4_off;
 		pkt->hdr_len = hd.hdr_len;
@@ -90,22 +99,28 @@ int gro_vnet_decode(const void *hdr, size_t hdr_size, uint8_t *frame, size_t len
 		pkt->csum_partial = 1;
 		pkt->csum_start = cstart;
 		pkt->csum_offset = coff;
+	} else if (flags & GRO_VNET_F_DATA_VALID) {
+		pkt->csum_valid = 1;
 	}
 	if (base == GRO_VNET_GSO_NONE)
 		return GRO_OK;
 
-	/* A GSO packet: it must be the TCP packet its type says, with room
-	 * for at least one byte of payload per segment, and a partial
-	 * checksum, if any, that is the TCP checksum. */
+	/* A GSO packet: it must be the TCP or UDP packet its type says, with
+	 * room for at least one byte of payload per segment, and a partial
+	 * checksum, if any, that is its transport checksum. */
 	/* gso_size 0xFFFF is GSO_BY_FRAGS, a kernel-internal value that
 	 * Linux refuses from a virtio_net_hdr. */
-	if (!gso_size || gso_size == 0xffff || !tcp || (hd.l3 == &gro_ipv6_layer) != (base == GRO_VNET_GSO_TCPV6))
+	if (!gso_size || gso_size == 0xffff || !l4 || udp != (base == GRO_VNET_GSO_UDP_L4) ||
+	    (!udp && (hd.l3 == &gro_ipv6_layer) != (base == GRO_VNET_GSO_TCPV6)))
 		return GRO_EPROTO;
-	if (pkt->csum_partial && (cstart != hd.l4_off || coff != 16))
+	if (pkt->csum_partial && (cstart != hd.l4_off || coff != (udp ? 6 : 16)))
 		return GRO_EPROTO;
 	pkt->gso_size = gso_size;
-	pkt->gso_type = (base == GRO_VNET_GSO_TCPV6 ? GRO_GSO_TCPV6 : GRO_GSO_TCPV4) |
-			(type & GRO_VNET_GSO_ECN ? GRO_GSO_TCP_ECN : 0);
+	if (udp)
+		pkt->gso_type = GRO_GSO_UDP_L4;
+	else
+		pkt->gso_type = (base == GRO_VNET_GSO_TCPV6 ? GRO_GSO_TCPV6 : GRO_GSO_TCPV4) |
+				(type & GRO_VNET_GSO_ECN ? GRO_GSO_TCP_ECN : 0);
 	/* gso_segs is 16 bits, as in Linux: a count that does not fit is
 	 * held at the most it can say rather than wrapping to 0 (no GSO). */
 	if (len > hd.hdr_len) {

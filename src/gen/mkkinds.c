@@ -23,6 +23,8 @@ static const struct {
 	{ &gro_ipv6_layer, "gro_ipv6_layer" },
 	{ &gro_tcp4_layer, "gro_tcp4_layer" },
 	{ &gro_tcp6_layer, "gro_tcp6_layer" },
+	{ &gro_udp4_layer, "gro_udp4_layer" },
+	{ &gro_udp6_layer, "gro_udp6_layer" },
 };
 
 static const char *layer_sym(const struct gro_layer *l)
@@ -99,6 +101,8 @@ static void print_kind(const struct gro_fast *k)
 	       ".l4proto = %u,\n", k->flags_slow, k->flags_end, k->flags_nostart, k->l4proto);
 	printf("\t\t.min_hlen = %u, .usual_hlen = %u, .net = &%s,\n", k->min_hlen, k->usual_hlen,
 	       layer_sym(k->net));
+	printf("\t\t.hlen_fixed = %u, .max_count = %u, .nonzero_off = %u,\n", k->hlen_fixed,
+	       k->max_count, k->nonzero_off);
 	printf("\t},\n");
 }
 
@@ -107,7 +111,11 @@ int main(void)
 	struct gro_ctx ctx;
 	unsigned i;
 
+	/* A context that merges every transport the fast path takes: UDP
+	 * GRO on (its kinds come after TCP's, so that a context without it
+	 * still has TCP's built in). */
 	memset(&ctx, 0, sizeof(ctx));
+	ctx.cfg.udp = GRO_UDP_L4;
 	if (gro_fast_init(&ctx)) {
 		fprintf(stderr, "mkkinds: out of memory\n");
 		return 1;

@@ -16,11 +16,12 @@
 #define IP_MF		0x2000
 #define IP_OFFSET	0x1fff
 
-/* What IPv4 carries, Linux's inet_offloads[]: TCP is the protocol merged.
- * Everything else (UDP included, whose GRO needs a socket that asked for
- * it) is delivered as is, and leaves held flows alone. */
+/* What IPv4 carries, Linux's inet_offloads[]: TCP, and UDP where the
+ * context merges it. Everything else is delivered as is, and leaves held
+ * flows alone. */
 static const struct gro_layer *const inet4_table[256] = {
 	[GRO_IPPROTO_TCP] = &gro_tcp4_layer,
+	[GRO_IPPROTO_UDP] = &gro_udp4_layer,
 };
 
 const struct gro_layer *gro_inet4_find(uint8_t proto)
@@ -58,17 +59,14 @@ static struct gro_flow *ipv4_receive(struct gro_ctx *ctx, struct gro_cb *cb)
 	uint32_t off = cb->off;
 	uint16_t frag;
 
-	(void)ctx;
 	if (off + 20 > cb->len) {
 		gro_cb_flush(cb, GRO_R_MALFORMED);
 		return NULL;
 	}
 	iph = cb->data + off;
-	next = gro_inet4_find(iph[9]);
-	if (!next) {
-		gro_cb_flush(cb, GRO_R_UNHANDLED);
+	next = gro_transport(ctx, cb, gro_inet4_find(iph[9]));
+	if (!next)
 		return NULL;
-	}
 	if (iph[0] != 0x45) {
 		gro_cb_flush(cb, (iph[0] >> 4) == 4 ? GRO_R_IP_OPTS : GRO_R_MALFORMED);
 		return NULL;
@@ -138,11 +136,12 @@ static uint64_t ipv4_pseudo(const uint8_t *iph, uint32_t len, uint8_t proto)
 	return (uint64_t)ld32(iph + 12) + ld32(iph + 16) + htonl(proto) + htonl(len);
 }
 
+/* The length, 0 past 65535 (BIG TCP: the packet's length says it). */
 static void ipv4_complete(uint8_t *head, uint32_t off, unsigned level, const struct gro_flow *f,
 			  struct gro_pkt *pkt)
 {
 	uint8_t *iph = head + off;
-	uint16_t old = rd16(iph + 2), now = (uint16_t)(f->tot - off);
+	uint16_t old = rd16(iph + 2), now = f->tot - off > 0xffff ? 0 : (uint16_t)(f->tot - off);
 
 	wr16(iph + 2, now);
 	gro_csum_replace2(iph + 10, old, now);

@@ -15,6 +15,7 @@
 /* What IPv6 carries, Linux's inet6_offloads[]. */
 static const struct gro_layer *const inet6_table[256] = {
 	[GRO_IPPROTO_TCP] = &gro_tcp6_layer,
+	[GRO_IPPROTO_UDP] = &gro_udp6_layer,
 };
 
 const struct gro_layer *gro_inet6_find(uint8_t proto)
@@ -96,11 +97,9 @@ static struct gro_flow *ipv6_receive(struct gro_ctx *ctx, struct gro_cb *cb)
 	iph = cb->data + off;
 	badlen = rd16(iph + 4) != cb->len - end;
 	proto = skip_exthdrs(cb->data, cb->len, off, &end);
-	next = gro_inet6_find(proto);
-	if (!next) {
-		gro_cb_flush(cb, GRO_R_UNHANDLED);
+	next = gro_transport(ctx, cb, gro_inet6_find(proto));
+	if (!next)
 		return NULL;
-	}
 	/* payload_len must describe the frame exactly: padding or a jumbo
 	 * length is not merged, but still ends its flow. */
 	if (badlen)

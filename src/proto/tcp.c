@@ -8,30 +8,19 @@
  * than the first segment (the mss). Whether or not it joined, a segment
  * shorter than the mss, or one with PSH, FIN, URG, RST or SYN, ends the
  * flow: what comes after it cannot be a continuation.
+ *
+ * Fraglist GRO (gro_config.fraglist, Linux's forwarded TCP on a device
+ * with rx-gro-list) keeps the segments as a list: the same rules, and
+ * every flag equal to the first segment's, at most 64 segments, within
+ * 64 KiB counting each one's headers; no checksum is touched.
  */
-#include <arpa/inet.h>
-
 #include "layer.h"
 
 #define TCP_FLAGS_END	(TCP_URG | TCP_PSH | TCP_RST | TCP_SYN | TCP_FIN)
 
-static unsigned tcp_key(struct gro_keyseg *k, uint32_t off, uint32_t end)
+static bool tcp_flist(const struct gro_ctx *ctx)
 {
-	(void)end;
-	k[0] = (struct gro_keyseg){ (uint16_t)off, 4, 0xffffffffull };	/* ports */
-	return 1;
-}
-
-/* The checksum over the transport header and payload, with the pseudo
- * header of the network layer below (CHECKSUM_NONE: verified in software,
- * as Linux does before it merges anything). */
-static bool csum_ok(const struct gro_cb *cb)
-{
-	const struct gro_layer *net = cb->nh[cb->encap];
-	uint32_t l4len = cb->len - cb->off;
-	uint64_t sum = net->pseudo(cb->data + cb->nhoff[cb->encap], l4len, GRO_IPPROTO_TCP);
-
-	return gro_csum16_fold(gro_csum_partial(cb->data + cb->off, l4len, sum)) == 0xffff;
+	return ctx->cfg.fraglist;
 }
 
 /* The fields every segment of a flow must share with its first. */
@@ -75,7 +64,7 @@ static struct gro_flow *tcp_receive(struct gro_ctx *ctx, struct gro_cb *cb)
 	uint8_t flags;
 
 	/* Not worth summing a segment that is going up unmerged anyway. */
-	if (!cb->flush && !(cb->fflags & GRO_FRAME_CSUM_OK) && !csum_ok(cb)) {
+	if (!cb->flush && !(cb->fflags & GRO_FRAME_CSUM_OK) && !gro_l4_csum_ok(cb, GRO_IPPROTO_TCP)) {
 		gro_cb_flush(cb, GRO_R_L4_CSUM);
 		return NULL;
 	}
@@ -98,6 +87,7 @@ static struct gro_flow *tcp_receive(struct gro_ctx *ctx, struct gro_cb *cb)
 	cb->off += thlen;
 	paylen = cb->l4.seg.paylen = cb->len - cb->hdr_len;
 	cb->l4.seg.next_seq = rd32(th + 4) + paylen;
+	cb->flist = tcp_flist(ctx);
 	flags = th[13];
 
 	p = gro_flow_lookup(ctx, cb);
@@ -105,19 +95,25 @@ static struct gro_flow *tcp_receive(struct gro_ctx *ctx, struct gro_cb *cb)
 		uint8_t *head = p->head;
 
 		flush = tcp_differs(cb, th, head, p);
+		/* A list keeps every header as it came: no flag may differ. */
+		if (p->flist)
+			flush |= rd32(th + 12) ^ rd32(head + p->l4_off + 12);
 		if (flush) {
 			cb->pp_reason = GRO_R_MISMATCH;
 		} else if (cb->flush) {
 			/* An IP-level flush (length, reserved bit) ends the flow. */
 			cb->pp_reason = GRO_R_MISMATCH;
-		} else if (gro_flow_full(ctx, p, paylen)) {
+		} else if (p->flist ? gro_list_full(ctx, p, cb) :
+			   gro_too_big(p->tot, p->count, paylen, gro_cb_size_limit(ctx, cb, true),
+				       ctx->cfg.max_segs)) {
 			cb->pp_reason = GRO_R_SIZE;
 		} else {
 			mss = p->gso_size;
 			gro_flow_append(ctx, p, cb->data + cb->hdr_len, paylen, cb->cookie);
 			p->l4.seg.next_seq += paylen;
 			cb->merged = true;
-			head[p->l4_off + 13] |= flags & (TCP_FIN | TCP_PSH);
+			if (!p->flist)
+				head[p->l4_off + 13] |= flags & (TCP_FIN | TCP_PSH);
 		}
 	}
 
@@ -137,18 +133,25 @@ static struct gro_flow *tcp_receive(struct gro_ctx *ctx, struct gro_cb *cb)
 
 /* tcp4/6_gro_complete + tcp_gro_complete: the checksum field gets the
  * pseudo-header sum over the merged length, to be finished by whoever
- * consumes the packet (CHECKSUM_PARTIAL). */
+ * consumes the packet (CHECKSUM_PARTIAL). A list keeps its checksums,
+ * every one verified (CHECKSUM_UNNECESSARY). */
 static void tcp_complete(uint8_t *head, uint32_t off, const struct gro_flow *f,
 			 struct gro_pkt *pkt, const struct gro_layer *net, uint32_t gso)
 {
 	uint8_t *th = head + off;
-	uint64_t sum = net->pseudo(head + pkt->l3_off, f->tot - off, GRO_IPPROTO_TCP);
+	uint64_t sum;
 
+	pkt->gso_type |= gso;
+	if (f->flist) {
+		pkt->gso_type |= GRO_GSO_FRAGLIST;
+		pkt->csum_valid = 1;
+		return;
+	}
+	sum = net->pseudo(head + pkt->l3_off, f->tot - off, GRO_IPPROTO_TCP);
 	wr16(th + 16, gro_csum16_fold(sum));
 	pkt->csum_partial = 1;
 	pkt->csum_start = (uint16_t)off;
 	pkt->csum_offset = 16;
-	pkt->gso_type |= gso;
 	if (th[13] & TCP_CWR)
 		pkt->gso_type |= GRO_GSO_TCP_ECN;
 }
@@ -165,25 +168,6 @@ static void tcp6_complete(uint8_t *head, uint32_t off, unsigned level, const str
 {
 	(void)level;
 	tcp_complete(head, off, f, pkt, &gro_ipv6_layer, GRO_GSO_TCPV6);
-}
-
-/*
- * What a segment's checksum starts from. A packet whose checksum is
- * partial carries the pseudo-header sum for its whole length in the field;
- * like tcp_gso_segment, adjust that sum for the segment's length instead
- * of recomputing it, so a sender's seed is honoured exactly. Otherwise the
- * pseudo header is summed afresh, as Linux does for CHECKSUM_NONE.
- */
-static uint64_t seed_sum(const struct gro_gso *g, const uint8_t *nh, uint32_t off, uint32_t l4len)
-{
-	uint32_t totlen = g->total - off;
-
-	if (!g->pkt->csum_partial)
-		return g->net->pseudo(nh, l4len, GRO_IPPROTO_TCP);
-	/* Take the whole length off and the segment's length on, in 32
-	 * bits: an IPv6 pseudo header carries the length as a 32-bit word,
-	 * so past 64 KiB its high half counts too. */
-	return (uint64_t)htons(rd16(g->head + off + 16)) + htonl(~totlen + l4len);
 }
 
 /* tcp_gso_segment: sequence numbers advance by the mss; PSH and FIN belong
@@ -203,7 +187,8 @@ static void tcp_segment(uint8_t *o, uint32_t off, unsigned level, const struct g
 	if (g->i && !(g->pkt->gso_type & GRO_GSO_TCP_ACCECN))
 		th[13] &= (uint8_t)~TCP_CWR;
 	wr16(th + 16, 0);
-	wr16(th + 16, gro_csum_of(th, l4len, seed_sum(g, o + g->net_off, off, l4len)));
+	wr16(th + 16, gro_csum_of(th, l4len, gro_gso_seed(g, o + g->net_off, off, l4len,
+							  GRO_IPPROTO_TCP, 16)));
 }
 
 static int tcp_parse(const uint8_t *p, uint32_t len, uint32_t off, struct gro_hdr *h)
@@ -252,11 +237,12 @@ const struct gro_layer gro_tcp4_layer = {
 	.name = "tcp4",
 	.proto = GRO_IPPROTO_TCP,
 	.class = GRO_LC_TRANSPORT,
+	.flist = tcp_flist,
 	.receive = tcp_receive,
 	.complete = tcp4_complete,
 	.segment = tcp_segment,
 	.parse = tcp_parse,
-	.key = tcp_key,
+	.key = gro_ports_key,
 	.fast = tcp_fast,
 };
 
@@ -264,10 +250,11 @@ const struct gro_layer gro_tcp6_layer = {
 	.name = "tcp6",
 	.proto = GRO_IPPROTO_TCP,
 	.class = GRO_LC_TRANSPORT,
+	.flist = tcp_flist,
 	.receive = tcp_receive,
 	.complete = tcp6_complete,
 	.segment = tcp_segment,
 	.parse = tcp_parse,
-	.key = tcp_key,
+	.key = gro_ports_key,
 	.fast = tcp_fast,
 };

@@ -684,16 +684,16 @@ static void expect_eproto(const struct pb_frame *f, uint32_t gso_type, const cha
 	hand_free(&h);
 }
 
-Test(gso, eproto_for_non_tcp)
+Test(gso, eproto_for_neither_tcp_nor_udp)
 {
 	static uint8_t udp[508];
 	struct pb_frame f;
 
 	pb_init(&f, 0);
-	f.ip_proto = 17;
+	f.ip_proto = 1;
 	f.payload = udp;
 	f.payload_len = sizeof(udp);
-	expect_eproto(&f, 0, "gso: UDP is not TCP");
+	expect_eproto(&f, 0, "gso: ICMP is neither TCP nor UDP");
 	pb_init(&f, 1);
 	f.ip_proto = 58;
 	f.payload = udp;

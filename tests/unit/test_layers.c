@@ -45,6 +45,40 @@ Test(layers, kinds_for_every_untagged_stack_and_all_built_in)
 	gro_destroy(ctx);
 }
 
+/* With UDP GRO on, UDP's kinds follow TCP's, all built in; with lists
+ * (fraglist) a transport has none. */
+Test(layers, udp_kinds_follow_tcp_and_lists_have_none)
+{
+	struct gro_config cfg;
+	struct gro_ctx *ctx;
+	unsigned i;
+
+	gro_config_init(&cfg);
+	cfg.deliver = no_deliver;
+	cfg.udp = GRO_UDP_L4;
+	cr_assert_eq(gro_create(&cfg, &ctx), GRO_OK);
+	cr_assert_eq(ctx->nfast, 5, "four kinds, got %u", ctx->nfast - 1);
+	cr_assert_eq(ctx->fast[3].stack[2], &gro_udp4_layer);
+	cr_assert_eq(ctx->fast[4].stack[2], &gro_udp6_layer);
+	cr_assert_eq(ctx->nbuiltin, 4, "built-in kinds matched: %u of 4", ctx->nbuiltin);
+	for (i = 1; i < ctx->nfast; i++)
+		cr_assert_eq(ctx->fast[i].builtin, i);
+	gro_destroy(ctx);
+
+	cfg.udp = GRO_UDP_FRAGLIST;
+	cr_assert_eq(gro_create(&cfg, &ctx), GRO_OK);
+	cr_assert_eq(ctx->nfast, 3, "UDP lists: TCP's kinds only");
+	cr_assert_eq(ctx->nbuiltin, 2);
+	gro_destroy(ctx);
+
+	cfg.udp = GRO_UDP_L4;
+	cfg.fraglist = 1;
+	cr_assert_eq(gro_create(&cfg, &ctx), GRO_OK);
+	cr_assert_eq(ctx->nfast, 3, "TCP lists: UDP's kinds only");
+	cr_assert_eq(ctx->fast[1].stack[2], &gro_udp4_layer);
+	gro_destroy(ctx);
+}
+
 /* The kind's key mask covers exactly the bytes of its key pieces, which are
  * the pieces the layers add in receive (so the fast path and the layered
  * path find the same flows). */
@@ -116,12 +150,21 @@ Test(layers, walker_finds_tcp_behind_tags_options_and_exthdrs)
 	cr_assert_eq(w.l3, &gro_ipv6_layer);
 	cr_assert_null(w.l4);
 
-	/* A protocol no layer carries (UDP, today): no transport header. */
+	/* UDP: an 8-byte header. */
 	pb_init(&f, 0);
 	f.ip_proto = 17;
 	f.payload_len = 20;
 	len = pb_build(&f, buf, sizeof(buf));
+	cr_assert_eq(gro_walk(buf, (uint32_t)len, &w), 0);
+	cr_assert_eq(w.l4, &gro_udp4_layer);
+	cr_assert_eq(w.hdr_len, 14 + 20 + 8);
+
+	/* A protocol no layer carries (ICMP): no transport header. */
+	pb_init(&f, 0);
+	f.ip_proto = 1;
+	f.payload_len = 20;
+	len = pb_build(&f, buf, sizeof(buf));
 	cr_assert_eq(gro_walk(buf, (uint32_t)len, &w), -1);
 	cr_assert_eq(w.l3, &gro_ipv4_layer);
-	cr_assert_eq(w.l4proto, 17);
+	cr_assert_eq(w.l4proto, 1);
 }

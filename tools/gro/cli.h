@@ -17,6 +17,8 @@ struct cli_opts {
 	int csum_partial;		/* keep the pseudo-header seed in the output */
 	int json, quiet;
 	int no_vlan;			/* pass VLAN-tagged frames through */
+	unsigned udp;			/* enum gro_udp_mode */
+	int fraglist;			/* TCP fraglist GRO */
 	const char *meta_path;		/* per-packet offload metadata, text */
 	int format;			/* enum cap_format of OUT: 0 by its name */
 };

@@ -15,10 +15,15 @@ void cli_usage_common(FILE *f)
 		"                       its first (default 1000)\n"
 		"  --max-flows N        hold up to N flows in one table (default: Linux's 8\n"
 		"                       buckets of 8; a capture has no receive hash, so 8)\n"
-		"  --max-size N         largest merged packet after the Ethernet header (65535)\n"
+		"  --max-size N         largest merged packet after the Ethernet header: Linux's\n"
+		"                       gro_max_size minus one (65535); above, BIG TCP (IPv4)\n"
 		"  --max-segs N         most segments per merged packet (default: no limit)\n"
-		"  --rx-csum=verify|trust  verify TCP checksums (default) or trust them\n"
-		"  --csum=full|partial  complete the merged TCP checksum (default) or keep\n"
+		"  --udp=off|l4|fraglist  merge UDP datagrams: off (default, Linux without a\n"
+		"                       UDP_GRO socket), l4 (UDP_GRO, rx-udp-gro-forwarding)\n"
+		"                       or fraglist (rx-gro-list)\n"
+		"  --fraglist           merge TCP as a list (rx-gro-list, forwarded TCP)\n"
+		"  --rx-csum=verify|trust  verify TCP/UDP checksums (default) or trust them\n"
+		"  --csum=full|partial  complete the merged TCP/UDP checksum (default) or keep\n"
 		"                       Linux's pseudo-header seed (CHECKSUM_PARTIAL)\n"
 		"  --vlan=on|off        merge VLAN-tagged frames (default on; off is a kernel\n"
 		"                       built without CONFIG_VLAN_8021Q)\n"
@@ -118,7 +123,7 @@ static int num(const char *s, uint64_t max, uint64_t *v)
 
 enum {
 	OPT_BURST = 256, OPT_FLUSH_TIMEOUT, OPT_MAX_FLOWS, OPT_MAX_SIZE, OPT_MAX_SEGS, OPT_RX_CSUM,
-	OPT_CSUM, OPT_VLAN, OPT_META, OPT_FORMAT, OPT_JSON,
+	OPT_CSUM, OPT_VLAN, OPT_META, OPT_FORMAT, OPT_JSON, OPT_UDP, OPT_FRAGLIST,
 };
 
 static const struct option coalesce_opts[] = {
@@ -127,6 +132,8 @@ static const struct option coalesce_opts[] = {
 	{ "max-flows", required_argument, NULL, OPT_MAX_FLOWS },
 	{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
 	{ "max-segs", required_argument, NULL, OPT_MAX_SEGS },
+	{ "udp", required_argument, NULL, OPT_UDP },
+	{ "fraglist", no_argument, NULL, OPT_FRAGLIST },
 	{ "rx-csum", required_argument, NULL, OPT_RX_CSUM },
 	{ "csum", required_argument, NULL, OPT_CSUM },
 	{ "vlan", required_argument, NULL, OPT_VLAN },
@@ -157,6 +164,19 @@ static int set_opt(struct cli_opts *o, int id, const char *val)
 		return 0;
 	case OPT_META:
 		o->meta_path = val;
+		return 0;
+	case OPT_UDP:
+		if (!strcmp(val, "off"))
+			o->udp = GRO_UDP_OFF;
+		else if (!strcmp(val, "l4"))
+			o->udp = GRO_UDP_L4;
+		else if (!strcmp(val, "fraglist"))
+			o->udp = GRO_UDP_FRAGLIST;
+		else
+			break;
+		return 0;
+	case OPT_FRAGLIST:
+		o->fraglist = 1;
 		return 0;
 	case OPT_FORMAT:
 		return cli_parse_format(&o->format, val);
@@ -207,20 +227,24 @@ static int set_opt(struct cli_opts *o, int id, const char *val)
  * enum gro_reason (gro.h); the names come from gro_reason_name().
  */
 static const char *const reason_help[GRO_R_COUNT] = {
-	[GRO_R_UNHANDLED]	= "not Ethernet (+VLAN) + IPv4/IPv6 + TCP: nothing to merge",
+	[GRO_R_UNHANDLED]	= "not Ethernet (+VLAN) + IPv4/IPv6 + TCP or UDP (--udp):\n"
+				  "                   nothing to merge",
 	[GRO_R_MALFORMED]	= "too short, or a length field that does not add up",
 	[GRO_R_IP_OPTS]		= "IPv4 header with options (IHL != 5)",
 	[GRO_R_IP_FRAG]		= "IPv4 fragment",
 	[GRO_R_IP_CSUM]		= "bad IPv4 header checksum",
 	[GRO_R_IP_LEN]		= "IP length differs from the frame (padding, snaplen cut)",
-	[GRO_R_L4_CSUM]		= "bad TCP checksum (offloading NIC? try --rx-csum=trust)",
+	[GRO_R_L4_CSUM]		= "bad TCP/UDP checksum (offloading NIC? try --rx-csum=trust),\n"
+				  "                   or a UDP datagram without one",
 	[GRO_R_FLAGS]		= "SYN, RST, URG, PSH or FIN, and nothing held to join",
-	[GRO_R_NO_PAYLOAD]	= "no TCP payload (a pure ACK, say)",
+	[GRO_R_NO_PAYLOAD]	= "no payload (a pure ACK, an empty datagram)",
 	[GRO_R_MISMATCH_NEW]	= "could not join its held flow, and may not start one",
 	[GRO_R_PUSH]		= "the segment just merged carries PSH, FIN, URG, RST or SYN",
 	[GRO_R_SHORT]		= "the segment just merged is shorter than gso_size",
-	[GRO_R_MISMATCH]	= "the next one differs (seq, ACK, flags, options, IP fields)",
-	[GRO_R_SIZE]		= "the next one would exceed --max-size or --max-segs",
+	[GRO_R_MISMATCH]	= "the next one differs (seq, ACK, flags, options, IP fields,\n"
+				  "                   a longer datagram)",
+	[GRO_R_SIZE]		= "the next one would exceed --max-size or --max-segs, or\n"
+				  "                   64 segments (UDP, fraglist)",
 	[GRO_R_EVICT]		= "the flow table was full: the oldest flow made room",
 	[GRO_R_POLL_END]	= "its poll ended (--burst frames or --flush-timeout)",
 	[GRO_R_TIMEOUT]		= "held past an age limit",
@@ -232,8 +256,8 @@ static void usage(FILE *f)
 	int i;
 
 	fprintf(f, "usage: gro coalesce [options] IN OUT\n"
-		   "Read the pcap or pcapng capture IN, merge TCP segments exactly as Linux's\n"
-		   "GRO would on receive, and write the delivered frames to OUT in delivery\n"
+		   "Read the pcap or pcapng capture IN, merge TCP segments (and UDP datagrams,\n"
+		   "with --udp) exactly as Linux's GRO would on receive, and write the delivered frames to OUT in delivery\n"
 		   "order: pcap, or pcapng (OUT ending in .pcapng, or --format=pcapng) with\n"
 		   "each merged packet's GSO metadata, which 'gro segment' reads to restore\n"
 		   "the original frames. A summary goes to stderr.\n\noptions:\n");

@@ -56,7 +56,8 @@ static double mono(void)
 }
 
 /* One line per delivered packet, its offload metadata in virtio_net_hdr
- * terms (gso_type 1 TCPV4, 4 TCPV6, +0x80 ECN; flags 1 NEEDS_CSUM):
+ * terms (gso_type 1 TCPV4, 4 TCPV6, 5 UDP_L4, +0x80 ECN; flags 1
+ * NEEDS_CSUM, 2 DATA_VALID):
  * index len gso_type gso_size hdr_len csum_start csum_offset flags */
 static void write_meta(FILE *f, uint64_t idx, const struct gro_pkt *p)
 {
@@ -66,11 +67,14 @@ static void write_meta(FILE *f, uint64_t idx, const struct gro_pkt *p)
 		type = 1;
 	else if (p->gso_type & GRO_GSO_TCPV6)
 		type = 4;
+	else if (p->gso_type & GRO_GSO_UDP_L4)
+		type = 5;
 	if (p->gso_type & GRO_GSO_TCP_ECN)
 		type |= 0x80;
 	fprintf(f, "%llu %u %u %u %u %u %u %u\n", (unsigned long long)idx, p->len, type,
 		p->gso_size, p->hdr_len, p->csum_partial ? p->csum_start : 0,
-		p->csum_partial ? p->csum_offset : 0, p->csum_partial ? 1u : 0u);
+		p->csum_partial ? p->csum_offset : 0,
+		p->csum_partial ? 1u : p->csum_valid ? 2u : 0u);
 }
 
 /* The GSO metadata of a super-packet as pcapng options: a comment for
@@ -104,8 +108,10 @@ static void write_pkt(struct run *r, const struct gro_pkt *p, const struct pcap_
 	m.gso_type = p->gso_type;
 	m.gso_segs = p->gso_segs;
 	gro_meta_pack(&m, val);
-	snprintf(comment, sizeof(comment), "gro: gso_size=%u gso_segs=%u %s%s%s%s hdr_len=%u csum=%s",
-		 p->gso_size, p->gso_segs, p->gso_type & GRO_GSO_TCPV6 ? "tcpv6" : "tcpv4",
+	snprintf(comment, sizeof(comment), "gro: gso_size=%u gso_segs=%u %s%s%s%s%s hdr_len=%u csum=%s",
+		 p->gso_size, p->gso_segs,
+		 p->gso_type & GRO_GSO_UDP_L4 ? "udp" : p->gso_type & GRO_GSO_TCPV6 ? "tcpv6" : "tcpv4",
+		 p->gso_type & GRO_GSO_FRAGLIST ? "+fraglist" : "",
 		 p->gso_type & GRO_GSO_TCP_ECN ? "+ecn" : "",
 		 p->gso_type & GRO_GSO_TCP_FIXEDID ? "+fixedid" : "",
 		 p->gso_type & GRO_GSO_TCP_ACCECN ? "+accecn" : "", p->hdr_len,
@@ -223,6 +229,8 @@ int cli_coalesce(const char *in, const char *out, const struct cli_opts *o,
 		cfg.buckets = 1;
 	}
 	cfg.max_size = o->max_size;
+	cfg.udp = o->udp;
+	cfg.fraglist = (uint32_t)o->fraglist;
 	cfg.max_segs = o->max_segs;
 	cfg.csum = o->rx_trust ? GRO_CSUM_TRUST : GRO_CSUM_VERIFY;
 	cfg.vlan = !o->no_vlan;

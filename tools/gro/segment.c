@@ -111,7 +111,7 @@ static int ip_len_ok(const struct gro_pkt *pkt)
 static void one(struct seg_run *s, const struct cap_pkt *p)
 {
 	static const uint8_t none[GRO_VNET_HDR_V1_LEN];
-	const uint32_t tcp_bits = GRO_GSO_TCPV4 | GRO_GSO_TCPV6 | GRO_GSO_TCP_ECN;
+	const uint32_t l4_bits = GRO_GSO_TCPV4 | GRO_GSO_TCPV6 | GRO_GSO_TCP_ECN | GRO_GSO_UDP_L4;
 	struct gro_pkt pkt;
 	struct gro_seg seg;
 	int k;
@@ -144,7 +144,7 @@ static void one(struct seg_run *s, const struct cap_pkt *p)
 		k = gro_vnet_decode(p->meta.vnet, GRO_VNET_HDR_V1_LEN, s->frame, p->caplen, &pkt, &seg);
 		/* The virtio_net_hdr and libgro's own gso_type must tell the
 		 * same story, and the segment count must come out as recorded. */
-		if (k || !pkt.gso_size || (pkt.gso_type & tcp_bits) != (p->meta.gso_type & tcp_bits)) {
+		if (k || !pkt.gso_size || (pkt.gso_type & l4_bits) != (p->meta.gso_type & l4_bits)) {
 			s->res->bad_meta++;
 			pass(s, p);
 			return;
@@ -177,8 +177,9 @@ static void one(struct seg_run *s, const struct cap_pkt *p)
 		pass(s, p);
 		return;
 	}
+	/* TCP only: the type says so, and gro_segment() refuses UDP. */
 	pkt.gso_size = (uint16_t)s->o->mss;
-	pkt.gso_type = 0;
+	pkt.gso_type = (pkt.data[pkt.l3_off] >> 4) == 6 ? GRO_GSO_TCPV6 : GRO_GSO_TCPV4;
 	k = cut(s, &pkt, p->ts_ns);
 	if (k > 0) {
 		s->res->by_mss++;

@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: MIT
+/*
+ * UDP: udp4/6_gro_receive, udp_gro_receive_segment and udp4/6_gro_complete,
+ * and __udp_gso_segment's rewrite of each segment.
+ *
+ * Linux merges UDP only when asked (gro_config.udp): for a socket with
+ * UDP_GRO or for forwarding (GRO_UDP_L4), or as a list on a device with
+ * rx-gro-list (GRO_UDP_FRAGLIST). Datagrams of a flow merge while they are
+ * the size of the first; a shorter one joins and ends the packet, a longer
+ * one ends it and starts the next, since the packet could not be cut back
+ * at the same boundaries. A datagram without a checksum is never merged
+ * (GSO could not give it back without one), nor one whose UDP length is
+ * not its IP payload's (padding). Such frames, and bad checksums, go up as
+ * they came and leave the held flow alone, unlike TCP's mismatches.
+ */
+#include "layer.h"
+
+#define UDP_HLEN	8
+
+static bool udp_active(const struct gro_ctx *ctx)
+{
+	return ctx->cfg.udp != GRO_UDP_OFF;
+}
+
+static bool udp_flist(const struct gro_ctx *ctx)
+{
+	return ctx->cfg.udp == GRO_UDP_FRAGLIST;
+}
+
+static struct gro_flow *udp_receive(struct gro_ctx *ctx, struct gro_cb *cb)
+{
+	struct gro_flow *p;
+	const uint8_t *uh;
+	uint32_t ulen, flush;
+
+	if (cb->off + UDP_HLEN > cb->len) {
+		gro_cb_flush(cb, GRO_R_MALFORMED);
+		return NULL;
+	}
+	uh = cb->data + cb->off;
+	/* A zero checksum says there is none: nothing to verify (and the
+	 * datagram is not merged below). Not worth summing a frame that is
+	 * going up unmerged anyway. */
+	if (!cb->flush && ld16(uh + 6) && !(cb->fflags & GRO_FRAME_CSUM_OK) &&
+	    !gro_l4_csum_ok(cb, GRO_IPPROTO_UDP)) {
+		gro_cb_flush(cb, GRO_R_L4_CSUM);
+		return NULL;
+	}
+	if (!ld16(uh + 6)) {
+		gro_cb_flush(cb, GRO_R_L4_CSUM);
+		return NULL;
+	}
+	ulen = rd16(uh + 4);
+	if (ulen <= UDP_HLEN || ulen != cb->len - cb->off) {
+		gro_cb_flush(cb, ulen == UDP_HLEN ? GRO_R_NO_PAYLOAD : GRO_R_MALFORMED);
+		return NULL;
+	}
+	gro_cb_key(cb, cb->stack[cb->nstack - 1], cb->off, cb->off + UDP_HLEN);
+	cb->l4_off = (uint16_t)cb->off;
+	cb->hdr_len = (uint16_t)(cb->off + UDP_HLEN);
+	cb->off += UDP_HLEN;
+	cb->l4.seg.paylen = ulen - UDP_HLEN;
+	cb->l4.seg.next_seq = 0;
+	cb->flist = udp_flist(ctx);
+
+	p = gro_flow_lookup(ctx, cb);
+	if (!p)
+		return NULL;
+
+	/* The network headers as for TCP; a longer datagram, or a frame
+	 * that cannot join (an IP-level flush, no room), ends the packet. */
+	flush = gro_network_flush(cb, p->head, p);
+	if (flush || ulen > rd16(p->head + p->l4_off + 4) || cb->flush) {
+		cb->pp_reason = GRO_R_MISMATCH;
+		return p;
+	}
+	if (p->flist ? gro_list_full(ctx, p, cb) :
+	    gro_too_big(p->tot, p->count, cb->l4.seg.paylen, gro_cb_size_limit(ctx, cb, false),
+			ctx->cfg.max_segs)) {
+		cb->pp_reason = GRO_R_SIZE;
+		return p;
+	}
+	gro_flow_append(ctx, p, cb->data + cb->hdr_len, cb->l4.seg.paylen, cb->cookie);
+	cb->merged = true;
+	/* A shorter datagram is the last; and the count is capped, so that
+	 * a flood of small datagrams cannot grow one packet without end. */
+	if (ulen != rd16(p->head + p->l4_off + 4)) {
+		cb->pp_reason = GRO_R_SHORT;
+		return p;
+	}
+	if (p->count >= GRO_LIST_SEGS_MAX) {
+		cb->pp_reason = GRO_R_SIZE;
+		return p;
+	}
+	return NULL;
+}
+
+/* udp4/6_gro_complete + udp_gro_complete_segment: the UDP length covers
+ * the merged packet; the checksum field gets the pseudo-header sum over
+ * it (CHECKSUM_PARTIAL). A list keeps its checksums, every one verified
+ * (CHECKSUM_UNNECESSARY). */
+static void udp_complete(uint8_t *head, uint32_t off, const struct gro_flow *f,
+			 struct gro_pkt *pkt, const struct gro_layer *net)
+{
+	uint8_t *uh = head + off;
+	uint32_t len = f->tot - off;
+
+	wr16(uh + 4, (uint16_t)len);
+	pkt->gso_type |= GRO_GSO_UDP_L4;
+	if (f->flist) {
+		pkt->gso_type |= GRO_GSO_FRAGLIST;
+		pkt->csum_valid = 1;
+		return;
+	}
+	wr16(uh + 6, gro_csum16_fold(net->pseudo(head + pkt->l3_off, len, GRO_IPPROTO_UDP)));
+	pkt->csum_partial = 1;
+	pkt->csum_start = (uint16_t)off;
+	pkt->csum_offset = 6;
+}
+
+static void udp4_complete(uint8_t *head, uint32_t off, unsigned level, const struct gro_flow *f,
+			  struct gro_pkt *pkt)
+{
+	(void)level;
+	udp_complete(head, off, f, pkt, &gro_ipv4_layer);
+}
+
+static void udp6_complete(uint8_t *head, uint32_t off, unsigned level, const struct gro_flow *f,
+			  struct gro_pkt *pkt)
+{
+	(void)level;
+	udp_complete(head, off, f, pkt, &gro_ipv6_layer);
+}
+
+/* __udp_gso_segment: each segment's UDP length, and its checksum in full
+ * (0 is sent as 0xffff: 0 would say there is none). */
+static void udp_segment(uint8_t *o, uint32_t off, unsigned level, const struct gro_gso *g)
+{
+	uint8_t *uh = o + off;
+	uint32_t l4len = g->hdr_len - off + g->plen;
+	uint16_t check;
+
+	(void)level;
+	wr16(uh + 4, (uint16_t)l4len);
+	wr16(uh + 6, 0);
+	check = gro_csum_of(uh, l4len, gro_gso_seed(g, o + g->net_off, off, l4len,
+						    GRO_IPPROTO_UDP, 6));
+	wr16(uh + 6, check ? check : 0xffff);
+}
+
+static int udp_parse(const uint8_t *p, uint32_t len, uint32_t off, struct gro_hdr *h)
+{
+	(void)p;
+	if (off + UDP_HLEN > len)
+		return -1;
+	h->len = UDP_HLEN;
+	h->next = 0;
+	return 0;
+}
+
+/*
+ * The rules above for a fast kind: the ports equal to the head's; the
+ * UDP length exact (a shorter datagram joins and ends the packet, a longer
+ * one goes to the layered path, which ends it); a checksum present; no
+ * sequence number and no flags; at most 64 datagrams. (The fast path does
+ * not take lists: fraglist contexts have no UDP kinds.)
+ */
+static bool udp_fast(struct gro_fast *k, uint32_t off, uint32_t end, const struct gro_layer *next)
+{
+	(void)end;
+	(void)next;
+	if (k->nlen == GRO_ENCAP_MAX || off + UDP_HLEN > GRO_FAST_HDR)
+		return false;
+	gro_fast_mark(k->same, off, 4, 0xff);			/* ports */
+	k->lenf[k->nlen].off = (uint16_t)(off + 4);
+	k->lenf[k->nlen++].base = (uint16_t)off;
+	k->l4_off = (uint16_t)off;
+	k->hlen_fixed = UDP_HLEN;
+	k->min_hlen = UDP_HLEN;
+	k->usual_hlen = UDP_HLEN;
+	k->nonzero_off = (uint16_t)(off + 6);
+	k->max_count = GRO_LIST_SEGS_MAX;
+	k->l4proto = GRO_IPPROTO_UDP;
+	return true;
+}
+
+const struct gro_layer gro_udp4_layer = {
+	.name = "udp4",
+	.proto = GRO_IPPROTO_UDP,
+	.class = GRO_LC_TRANSPORT,
+	.active = udp_active,
+	.flist = udp_flist,
+	.receive = udp_receive,
+	.complete = udp4_complete,
+	.segment = udp_segment,
+	.parse = udp_parse,
+	.key = gro_ports_key,
+	.fast = udp_fast,
+};
+
+const struct gro_layer gro_udp6_layer = {
+	.name = "udp6",
+	.proto = GRO_IPPROTO_UDP,
+	.class = GRO_LC_TRANSPORT,
+	.active = udp_active,
+	.flist = udp_flist,
+	.receive = udp_receive,
+	.complete = udp6_complete,
+	.segment = udp_segment,
+	.parse = udp_parse,
+	.key = gro_ports_key,
+	.fast = udp_fast,
+};
