@@ -82,8 +82,9 @@ static void write_pcap(const struct pb_list *l, const char *fmt, ...)
 struct st {
 	int v6;
 	struct pb_list l;
-	int exp[64];
+	int exp[256];
 	int nexp;
+	int mode;               /* UDP cases: UM_OFF, UM_L4 or UM_FL */
 };
 
 static uint8_t st_fill[65536];  /* the selftest's payload: all 'a' */
@@ -550,7 +551,25 @@ static const struct st_case {
 	{ "capacity_8",          BOTH, case_capacity, 8 },
 };
 
-static int run_selftest(void)
+static void write_expect(const struct st *c, const char *name)
+{
+	char path[4096];
+	FILE *fp;
+	int k;
+
+	snprintf(path, sizeof(path), "%s/%s.expect", outdir, name);
+	fp = fopen(path, "w");
+	if (!fp)
+		die("%s: %s", path, strerror(errno));
+	for (k = 0; k < c->nexp; k++)
+		fprintf(fp, "%d\n", c->exp[k]);
+	if (fclose(fp))
+		die("%s: write error", path);
+}
+
+/* The TCP cases, file names starting with prefix (tcpfl-: the same inputs
+ * for a receiver with fraglist GRO). */
+static int run_selftest(const char *prefix)
 {
 	size_t i;
 	int v6, files = 0;
@@ -560,30 +579,501 @@ static int run_selftest(void)
 		const struct st_case *sc = &st_cases[i];
 
 		for (v6 = 0; v6 < 2; v6++) {
-			struct st c;
-			char path[4096];
-			FILE *fp;
-			int k;
+			static struct st c;
+			char name[256];
 
 			if (!(sc->fam & (v6 ? V6 : V4)))
 				continue;
 			memset(&c, 0, sizeof(c));
 			c.v6 = v6;
 			sc->fn(&c, sc->arg);
-			write_pcap(&c.l, "v%d_%s", v6 ? 6 : 4, sc->name);
-			snprintf(path, sizeof(path), "%s/v%d_%s.expect", outdir, v6 ? 6 : 4, sc->name);
-			fp = fopen(path, "w");
-			if (!fp)
-				die("%s: %s", path, strerror(errno));
-			for (k = 0; k < c.nexp; k++)
-				fprintf(fp, "%d\n", c.exp[k]);
-			if (fclose(fp))
-				die("%s: write error", path);
+			snprintf(name, sizeof(name), "%sv%d_%s", prefix, v6 ? 6 : 4, sc->name);
+			write_pcap(&c.l, "%s", name);
+			write_expect(&c, name);
 			pb_list_free(&c.l);
 			files++;
 		}
 	}
-	printf("wrote %d selftest scenarios to %s\n", files, outdir);
+	printf("wrote %d %sselftest scenarios to %s\n", files, prefix, outdir);
+	return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* UDP selftest ports                                                       */
+
+/* The cases of udpgro.sh, udpgro_fwd.sh and udpgro_frglist.sh that are
+ * about what GRO merges, as the datagrams their senders put on the wire
+ * (udpgso_bench_tx: one GSO send cut into gso_size datagrams, or separate
+ * sends), plus the edges of Linux's UDP GRO rules. Every case is written
+ * once per receiver mode:
+ *
+ *   udpoff-  no UDP GRO (rx-udp-gro-forwarding and rx-gro-list off)
+ *   udpl4-   UDP L4 GRO for forwarded traffic (rx-udp-gro-forwarding on)
+ *   udpfl-   fraglist GRO (rx-gro-list on)
+ *
+ * The .expect file lists the UDP payload lengths delivered, in order. */
+
+enum { UM_OFF, UM_L4, UM_FL };
+static const char *const um_prefix[] = { "udpoff-", "udpl4-", "udpfl-" };
+
+#define U_SPORT 40000
+#define U_DPORT 8000
+
+/* Attributes of one datagram of a case. */
+enum {
+	UD_ZERO = 1,            /* checksum field 0 */
+	UD_BAD = 2,             /* wrong checksum */
+	UD_PAD = 4,             /* Ethernet padding after the IP packet */
+	UD_LIE = 8,             /* UDP length one less than the datagram */
+	UD_FRAG = 16,           /* IPv4: first fragment (MF); IPv6: Fragment header */
+	UD_TTL = 32,            /* TTL / hop limit one less */
+	UD_TOS = 64,            /* TOS / traffic class changed */
+};
+
+static uint32_t u_off;          /* payload pattern offset: every datagram differs */
+static uint16_t u_id;           /* IPv4 ID: incrementing, as a GSO sender's */
+
+static void u_pkt(const struct st *c, struct pb_frame *f, uint32_t len)
+{
+	st_pkt(c, f, 0, 0);
+	f->udp = 1;
+	f->sport = U_SPORT;
+	f->dport = U_DPORT;
+	f->payload = NULL;              /* pattern bytes keyed by seq */
+	f->seq = u_off;
+	f->payload_len = len;
+	f->ip_id = u_id++;
+	u_off += len;
+}
+
+static void u_add(struct st *c, uint32_t len, int attr)
+{
+	struct pb_frame f;
+
+	u_pkt(c, &f, len);
+	if (attr & UD_ZERO)
+		f.udp_csum_zero = 1;
+	if (attr & UD_BAD)
+		f.bad_tcp_csum = 1;
+	if (attr & UD_PAD)
+		f.pad = 60 > len + 42 ? 60 - (len + 42) + 4 : 4;
+	if (attr & UD_LIE)
+		f.udp_len_delta = -1;
+	if (attr & UD_FRAG) {
+		if (c->v6)
+			pb_ext_add(&f, PB_EXT_FRAG, (const uint8_t[]){ 0, 1, 0, 0, 0, 7 }, 6);
+		else
+			f.frag = 0x2000;
+	}
+	if (attr & UD_TTL)
+		f.ttl = f.hop_limit = 7;
+	if (attr & UD_TOS)
+		f.tos = f.tclass = 0x28;
+	st_add(c, &f);
+	/* Without UDP GRO every datagram goes up as it came. */
+	if (c->mode == UM_OFF)
+		c->exp[c->nexp++] = (int)len;
+}
+
+static void u_run(struct st *c, int n, uint32_t len)
+{
+	while (n--)
+		u_add(c, len, 0);
+}
+
+static void u_expect(struct st *c, int n, ...)
+{
+	va_list ap;
+
+	va_start(ap, n);
+	while (n--) {
+		int v = va_arg(ap, int);
+
+		if (c->mode != UM_OFF)
+			c->exp[c->nexp++] = v;
+	}
+	va_end(ap);
+}
+
+/* udpgro.sh "no GRO": ten separate 1400-byte sends. */
+static void ucase_no_gro(struct st *c, int arg)
+{
+	(void)arg;
+	u_run(c, 10, 1400);
+	u_expect(c, 1, 14000);
+}
+
+/* udpgro.sh "GRO": one 14720 (IPv6 14520) byte GSO send, gso_size the
+ * 1500-byte MTU's datagram; arg 500: "GRO with custom segment size". */
+static void ucase_gro(struct st *c, int seg)
+{
+	int total = c->v6 ? 14520 : 14720, n;
+
+	if (!seg)
+		seg = c->v6 ? 1452 : 1472;
+	for (n = total; n > 0; n -= seg)
+		u_add(c, (uint32_t)(n < seg ? n : seg), 0);
+	u_expect(c, 1, total);
+}
+
+/* udpgro_fwd.sh "GRO fwd" / "GRO frag list": 13000 bytes as 10 x 1300. */
+static void ucase_fwd(struct st *c, int arg)
+{
+	(void)arg;
+	u_run(c, 10, 1300);
+	u_expect(c, 1, 13000);
+}
+
+/* udpgro_frglist.sh "udp gso and gro": bulk 1472-byte datagrams. */
+static void ucase_bulk(struct st *c, int arg)
+{
+	(void)arg;
+	u_run(c, 40, c->v6 ? 1452 : 1472);
+	u_expect(c, 1, 40 * (c->v6 ? 1452 : 1472));
+}
+
+/* A shorter datagram ends the run; the next ones start another. */
+static void ucase_short(struct st *c, int arg)
+{
+	(void)arg;
+	u_run(c, 5, 1000);
+	u_add(c, 500, 0);
+	u_run(c, 3, 1000);
+	u_expect(c, 2, 5500, 3000);
+}
+
+/* A larger datagram is not merged: the held run goes, it starts anew and
+ * takes the next (shorter) one as its last. */
+static void ucase_larger(struct st *c, int arg)
+{
+	(void)arg;
+	u_run(c, 3, 1000);
+	u_add(c, 1200, 0);
+	u_run(c, 2, 1000);
+	u_expect(c, 3, 3000, 2200, 1000);
+}
+
+/* One datagram of a run has a zero (arg 0) or bad (arg 1) checksum: it is
+ * never merged and goes up at once, before the held run. Over IPv6 the run
+ * goes on around it; over IPv4 the next datagram's ID is then one too far
+ * on and starts a new run. */
+static void ucase_csum(struct st *c, int arg)
+{
+	u_run(c, 2, 1000);
+	u_add(c, 1000, arg ? UD_BAD : UD_ZERO);
+	u_run(c, 2, 1000);
+	if (c->v6)
+		u_expect(c, 2, 1000, 4000);
+	else
+		u_expect(c, 3, 1000, 2000, 2000);
+}
+
+/* Every datagram without a checksum: nothing merges. */
+static void ucase_zero_all(struct st *c, int arg)
+{
+	int i;
+
+	(void)arg;
+	for (i = 0; i < 5; i++)
+		u_add(c, 1000, UD_ZERO);
+	u_expect(c, 5, 1000, 1000, 1000, 1000, 1000);
+}
+
+static void ucase_mixed(struct st *c, int arg)
+{
+	static const int len[] = { 1000, 1000, 800, 1000, 600, 600, 300, 1200 };
+	size_t i;
+
+	(void)arg;
+	for (i = 0; i < sizeof(len) / sizeof(len[0]); i++)
+		u_add(c, (uint32_t)len[i], 0);
+	u_expect(c, 4, 2800, 1600, 900, 1200);
+}
+
+/* udpgro.sh "segment count exceeding 64" style: more datagrams than one
+ * GRO packet may hold (UDP_GRO_CNT_MAX 64). */
+static void ucase_seg64(struct st *c, int arg)
+{
+	(void)arg;
+	u_run(c, 70, 100);
+	u_expect(c, 2, 6400, 600);
+}
+
+/* Datagrams to the VXLAN port with no VXLAN device: plain UDP. */
+static void ucase_vxlan_port(struct st *c, int arg)
+{
+	struct pb_frame f;
+	int i;
+
+	(void)arg;
+	for (i = 0; i < 5; i++) {
+		u_pkt(c, &f, 1000);
+		f.dport = 4789;
+		st_add(c, &f);
+		if (c->mode == UM_OFF)
+			c->exp[c->nexp++] = 1000;
+	}
+	u_expect(c, 1, 5000);
+}
+
+/* Two flows interleaved datagram by datagram. arg 0: each flow has its
+ * own IPv4 ID sequence; 1: they share one (as two sockets sending to one
+ * host do), so over IPv4 no flow's IDs are consecutive and nothing merges. */
+static void ucase_two_flows(struct st *c, int arg)
+{
+	struct pb_frame f;
+	int i, k;
+
+	for (i = 0; i < 5; i++)
+		for (k = 0; k < 2; k++) {
+			u_pkt(c, &f, 1000);
+			f.sport = (uint16_t)(U_SPORT + k);
+			if (!arg)
+				f.ip_id = (uint16_t)(2000 + 500 * k + i);
+			st_add(c, &f);
+			if (c->mode == UM_OFF)
+				c->exp[c->nexp++] = 1000;
+		}
+	if (arg && !c->v6)
+		for (i = 0; i < 10; i++)
+			u_expect(c, 1, 1000);
+	else
+		u_expect(c, 2, 5000, 5000);
+}
+
+/* A field of the middle datagram differs (arg: UD_TTL, UD_TOS): it is
+ * not merged with the run before it, nor with the datagram after it. */
+static void ucase_ipfield(struct st *c, int attr)
+{
+	u_run(c, 2, 1000);
+	u_add(c, 1000, attr);
+	u_run(c, 2, 1000);
+	u_expect(c, 3, 2000, 1000, 2000);
+}
+
+/* IPv4 ID patterns (DF arg>>1, fixed arg&1), three datagrams. */
+static void ucase_ipid(struct st *c, int arg)
+{
+	struct pb_frame f;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		u_pkt(c, &f, 1000);
+		f.df = arg >> 1;
+		f.ip_id = (uint16_t)(arg & 1 ? 100 : 100 + i);
+		st_add(c, &f);
+		if (c->mode == UM_OFF)
+			c->exp[c->nexp++] = 1000;
+	}
+	u_expect(c, 1, 3000);
+}
+
+/* Padded frames (the UDP length is less than the frame's): not merged.
+ * arg 0: Ethernet padding after the IP packet; 1: the UDP length lies. */
+static void ucase_padded(struct st *c, int arg)
+{
+	int i;
+
+	for (i = 0; i < 3; i++)
+		u_add(c, 10, arg ? UD_LIE : UD_PAD);
+	u_expect(c, 3, 10, 10, 10);
+}
+
+/* A fragment in the middle of a run. */
+static void ucase_frag(struct st *c, int arg)
+{
+	(void)arg;
+	u_run(c, 2, 1000);
+	u_add(c, 1000, UD_FRAG);
+	u_run(c, 2, 1000);
+	if (c->v6)
+		u_expect(c, 2, 1000, 4000);
+	else
+		u_expect(c, 3, 1000, 2000, 2000);
+}
+
+static void ucase_single(struct st *c, int arg)
+{
+	(void)arg;
+	u_add(c, 1000, 0);
+	u_expect(c, 1, 1000);
+}
+
+/* Datagrams up to the 64 KiB limit. L4 GRO stops where the merged packet
+ * (IP header on) would reach 65536; fraglist counts the new datagram's
+ * headers too. */
+static void ucase_size(struct st *c, int arg)
+{
+	int hdr = (c->v6 ? 40 : 20) + 8, seg = c->v6 ? 1452 : 1472, n = 50;
+	int add = c->mode == UM_FL ? hdr : 0, len = hdr, k = 0, i;
+
+	(void)arg;
+	u_run(c, n, (uint32_t)seg);
+	for (i = 0; i < n; i++) {
+		if (k && len + seg + add >= 65536) {
+			u_expect(c, 1, len - hdr);
+			len = hdr;
+			k = 0;
+		}
+		len += seg;
+		k++;
+	}
+	u_expect(c, 1, len - hdr);
+}
+
+static const struct st_case u_cases[] = {
+	{ "no_gro",            BOTH, ucase_no_gro, 0 },
+	{ "gro",               BOTH, ucase_gro, 0 },
+	{ "gro_custom_seg",    BOTH, ucase_gro, 500 },
+	{ "fwd",               BOTH, ucase_fwd, 0 },
+	{ "frglist_bulk",      BOTH, ucase_bulk, 0 },
+	{ "short_last",        BOTH, ucase_short, 0 },
+	{ "larger",            BOTH, ucase_larger, 0 },
+	{ "zero_csum",         BOTH, ucase_csum, 0 },
+	{ "bad_csum",          BOTH, ucase_csum, 1 },
+	{ "zero_csum_all",     BOTH, ucase_zero_all, 0 },
+	{ "mixed_sizes",       BOTH, ucase_mixed, 0 },
+	{ "seg_count_64",      BOTH, ucase_seg64, 0 },
+	{ "vxlan_port",        BOTH, ucase_vxlan_port, 0 },
+	{ "two_flows",         BOTH, ucase_two_flows, 0 },
+	{ "two_flows_one_id",  BOTH, ucase_two_flows, 1 },
+	{ "ttl",               BOTH, ucase_ipfield, UD_TTL },
+	{ "tos",               BOTH, ucase_ipfield, UD_TOS },
+	{ "ip_id_df0_inc",     V4,   ucase_ipid, 0 },
+	{ "ip_id_df0_fixed",   V4,   ucase_ipid, 1 },
+	{ "ip_id_df1_inc",     V4,   ucase_ipid, 2 },
+	{ "ip_id_df1_fixed",   V4,   ucase_ipid, 3 },
+	{ "padded",            BOTH, ucase_padded, 0 },
+	{ "len_lie",           BOTH, ucase_padded, 1 },
+	{ "frag",              BOTH, ucase_frag, 0 },
+	{ "single",            BOTH, ucase_single, 0 },
+	{ "size_limit",        BOTH, ucase_size, 0 },
+};
+
+static int run_udp_selftest(void)
+{
+	size_t i;
+	int v6, mode, files = 0;
+
+	for (mode = UM_OFF; mode <= UM_FL; mode++) {
+		for (i = 0; i < sizeof(u_cases) / sizeof(u_cases[0]); i++) {
+			const struct st_case *sc = &u_cases[i];
+
+			for (v6 = 0; v6 < 2; v6++) {
+				static struct st c;
+				char name[256];
+
+				if (!(sc->fam & (v6 ? V6 : V4)))
+					continue;
+				memset(&c, 0, sizeof(c));
+				c.v6 = v6;
+				c.mode = mode;
+				u_off = 0;
+				u_id = 1000;
+				sc->fn(&c, sc->arg);
+				snprintf(name, sizeof(name), "%sv%d_%s", um_prefix[mode],
+					 v6 ? 6 : 4, sc->name);
+				write_pcap(&c.l, "%s", name);
+				write_expect(&c, name);
+				pb_list_free(&c.l);
+				files++;
+			}
+		}
+	}
+	printf("wrote %d UDP selftest scenarios to %s\n", files, outdir);
+	return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* BIG TCP                                                                  */
+
+/* TCP streams of 9000-byte-MTU segments whose merged size passes 64 KiB,
+ * for a receiver with gro_max_size and gro_ipv4_max_size BIG_MAX (file
+ * names big-*). A merged packet stays below BIG_MAX counting its IP and TCP
+ * headers; the .expect file lists the TCP payload lengths delivered. */
+#define BIG_MAX 200000
+
+static void big_seg(struct st *c, uint32_t seq_off, uint32_t len, int ts)
+{
+	struct pb_frame f;
+
+	st_pkt(c, &f, seq_off, len);
+	f.payload = NULL;               /* pattern bytes keyed by seq */
+	if (ts)
+		pb_tcp_opt_timestamp(&f, 1000, 2000);
+	st_add(c, &f);
+}
+
+/* n full segments and an optional shorter last one; the expectation
+ * follows the limit rule. arg: bit 0 timestamps, the rest the last
+ * segment's length (0: none). */
+static void big_stream(struct st *c, int n, uint32_t last, int ts)
+{
+	uint32_t hdr = (c->v6 ? 60 : 40) + (ts ? 12 : 0);
+	uint32_t mss = 9000 - hdr, off = 0, len = hdr, run = 0;
+	int i;
+
+	for (i = 0; i <= n; i++) {
+		uint32_t seg = i < n ? mss : last;
+
+		if (!seg)
+			break;
+		big_seg(c, off, seg, ts);
+		off += seg;
+		if (run && len + seg >= BIG_MAX) {
+			c->exp[c->nexp++] = (int)(len - hdr);
+			len = hdr;
+			run = 0;
+		}
+		len += seg;
+		run++;
+	}
+	c->exp[c->nexp++] = (int)(len - hdr);
+}
+
+static void bcase_stream(struct st *c, int arg)
+{
+	big_stream(c, arg >> 1, 0, arg & 1);
+}
+
+/* 22 full segments and a last one that brings the packet to exactly
+ * BIG_MAX - 1 bytes (arg 0: merged) or BIG_MAX (arg 1: not). */
+static void bcase_edge(struct st *c, int arg)
+{
+	uint32_t hdr = c->v6 ? 60 : 40, mss = 9000 - hdr;
+
+	big_stream(c, 22, BIG_MAX - 1 - hdr - 22 * mss + (uint32_t)arg, 0);
+}
+
+static const struct st_case big_cases[] = {
+	{ "64k",          BOTH, bcase_stream, 8 << 1 },
+	{ "stream",       BOTH, bcase_stream, 30 << 1 },
+	{ "stream_ts",    BOTH, bcase_stream, 30 << 1 | 1 },
+	{ "limit",        BOTH, bcase_edge, 0 },
+	{ "limit_over",   BOTH, bcase_edge, 1 },
+};
+
+static int run_big(void)
+{
+	size_t i;
+	int v6, files = 0;
+
+	for (i = 0; i < sizeof(big_cases) / sizeof(big_cases[0]); i++) {
+		for (v6 = 0; v6 < 2; v6++) {
+			static struct st c;
+			char name[256];
+
+			memset(&c, 0, sizeof(c));
+			c.v6 = v6;
+			big_cases[i].fn(&c, big_cases[i].arg);
+			snprintf(name, sizeof(name), "big-v%d_%s", v6 ? 6 : 4, big_cases[i].name);
+			write_pcap(&c.l, "%s", name);
+			write_expect(&c, name);
+			pb_list_free(&c.l);
+			files++;
+		}
+	}
+	printf("wrote %d BIG TCP scenarios to %s\n", files, outdir);
 	return 0;
 }
 
@@ -1397,7 +1887,18 @@ int main(int argc, char **argv)
 	if (argc == 3 && !strcmp(argv[1], "selftest")) {
 		outdir = argv[2];
 		make_dir(outdir);
-		return run_selftest();
+		return run_selftest("");
+	}
+	if (argc == 3 && !strcmp(argv[1], "udp-selftest")) {
+		outdir = argv[2];
+		make_dir(outdir);
+		memset(st_fill, 'a', sizeof(st_fill));
+		return run_udp_selftest() || run_selftest("tcpfl-");
+	}
+	if (argc == 3 && !strcmp(argv[1], "big")) {
+		outdir = argv[2];
+		make_dir(outdir);
+		return run_big();
 	}
 	if (argc == 5 && !strcmp(argv[1], "random")) {
 		uint64_t seed = parse_u64(argv[2], "seed");
