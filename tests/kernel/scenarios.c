@@ -1665,6 +1665,301 @@ static int run_random(uint64_t seed, uint64_t count)
 }
 
 /* ------------------------------------------------------------------------ */
+/* Random UDP scenarios                                                     */
+
+/* UDP streams (some mixed with TCP frames from the generator above) with
+ * every perturbation UDP GRO cares about. Written once per mode:
+ * udpl4-rSEED_I and udpfl-rSEED_I (different streams), and the TCP random
+ * scenarios again as tcpfl-rSEED_I for the fraglist receiver. */
+#define U_MAX_FLOWS  10
+#define U_MAX_FRAMES 200
+
+struct uflow {
+	struct pb_frame tpl;
+	uint32_t seg;
+	int id_mode;
+};
+
+struct uscen {
+	struct rng r;
+	struct uflow fl[U_MAX_FLOWS];
+	int nflows;
+	struct pb_frame out[U_MAX_FRAMES + MAX_FRAMES];
+	int flow_of[U_MAX_FRAMES];
+	int nout;
+	uint32_t off;
+};
+
+static const uint32_t u_segs[] = { 8, 100, 500, 1000, 1200, 1400, 1452, 1472, 4000, 8000 };
+static const uint16_t u_dports[] = { 8000, 4789, 443, 53, 5201, 6081 };
+
+static void u_setup(struct uscen *u, int fam)
+{
+	struct rng *r = &u->r;
+	uint8_t smac[6], dmac[6];
+	int shared = chance(r, 500), i, k;
+	uint8_t a[2][2][16];
+
+	rand_mac(r, smac);
+	rand_mac(r, dmac);
+	for (k = 0; k < 2; k++) {
+		rand_addr(r, k, a[k][0]);
+		rand_addr(r, k, a[k][1]);
+	}
+	for (i = 0; i < u->nflows; i++) {
+		struct uflow *fl = &u->fl[i];
+		struct pb_frame *t = &fl->tpl;
+		int v6 = fam < 3 ? 0 : fam < 6 ? 1 : (int)below(r, 2);
+		uint32_t maxpay;
+
+		pb_init(t, v6);
+		t->udp = 1;
+		memcpy(t->src_mac, smac, 6);
+		memcpy(t->dst_mac, dmac, 6);
+		if (shared) {
+			memcpy(t->saddr, a[v6][0], 16);
+			memcpy(t->daddr, a[v6][1], 16);
+		} else {
+			rand_addr(r, v6, t->saddr);
+			rand_addr(r, v6, t->daddr);
+		}
+		t->sport = (uint16_t)(1024 + below(r, 60000));
+		for (k = 0; k < i; k++)
+			if (u->fl[k].tpl.sport == t->sport) {
+				t->sport++;
+				k = -1;
+			}
+		t->dport = u_dports[below(r, sizeof(u_dports) / sizeof(u_dports[0]))];
+		t->ttl = t->hop_limit = (uint8_t[]){ 64, 64, 128, 255 }[below(r, 4)];
+		if (chance(r, 200))
+			t->tos = t->tclass = (uint8_t[]){ 0x02, 0x01, 0x28, 0xb8 }[below(r, 4)];
+		if (v6 && chance(r, 300))
+			t->flowlabel = rnd32(r) & 0xfffff;
+		t->df = chance(r, 600);
+		fl->id_mode = chance(r, 700) ? ID_INC : chance(r, 700) ? ID_FIXED : ID_RANDOM;
+		t->ip_id = (uint16_t)rnd32(r);
+		fl->seg = u_segs[below(r, sizeof(u_segs) / sizeof(u_segs[0]))];
+		t->payload_len = 0;
+		maxpay = MAX_FRAME - (uint32_t)frame_len(t);
+		if (fl->seg > maxpay)
+			fl->seg = maxpay;
+	}
+}
+
+enum {
+	UP_SHORT, UP_LONG, UP_ZERO, UP_BAD, UP_TTL, UP_TOS, UP_ID, UP_DF, UP_FRAG,
+	UP_PAD, UP_ULEN, UP_IPLEN, UP_BADIP, UP_OPT, UP_COUNT
+};
+
+static void u_perturb(struct uscen *u, struct uflow *fl, struct pb_frame *f, int kind)
+{
+	struct rng *r = &u->r;
+
+	switch (kind) {
+	case UP_SHORT:
+		f->payload_len = 1 + below(r, fl->seg);
+		break;
+	case UP_LONG:
+		f->payload_len += 1 + below(r, 200);
+		break;
+	case UP_ZERO:
+		f->udp_csum_zero = 1;
+		break;
+	case UP_BAD:
+		f->bad_tcp_csum = 1;
+		break;
+	case UP_TTL:
+		f->ttl = f->hop_limit = (uint8_t)(f->ttl - 1);
+		if (chance(r, 300))
+			fl->tpl.ttl = fl->tpl.hop_limit = f->ttl;
+		break;
+	case UP_TOS:
+		f->tos ^= 0x01;
+		f->tclass ^= 0x01;
+		break;
+	case UP_ID:
+		if (f->ipv6) {
+			f->flowlabel ^= 1 + below(r, 0xfffff);
+			break;
+		}
+		if (chance(r, 500))
+			fl->tpl.ip_id += (uint16_t)(1 + below(r, 100));
+		else
+			fl->id_mode = (int)below(r, 3);
+		f->ip_id = fl->tpl.ip_id;
+		break;
+	case UP_DF:
+		if (f->ipv6)
+			f->hop_limit ^= 0x80;
+		else
+			f->df = !f->df;
+		break;
+	case UP_FRAG:
+		if (f->ipv6)
+			pb_ext_add(f, PB_EXT_FRAG, (const uint8_t[]){ 0, (uint8_t)chance(r, 500), 0, 0, 1, 2 }, 6);
+		else
+			f->frag = chance(r, 500) ? 0x2000 : (uint16_t)(1 + below(r, 100));
+		break;
+	case UP_PAD: {
+		size_t len = frame_len(f);
+
+		f->pad = len < 60 && chance(r, 700) ? (uint32_t)(60 - len) : 1 + below(r, 20);
+		break;
+	}
+	case UP_ULEN:
+		f->udp_len_delta = chance(r, 500) ? -(int)(1 + below(r, 8)) : (int)(1 + below(r, 8));
+		break;
+	case UP_IPLEN:
+		f->tot_len_delta = chance(r, 500) ? -1 : 1;
+		break;
+	case UP_BADIP:
+		if (f->ipv6)
+			f->bad_tcp_csum = 1;
+		else
+			f->bad_ip_csum = 1;
+		break;
+	case UP_OPT:
+		if (f->ipv6) {
+			pb_ext_add(f, PB_EXT_DEST, NULL, 6);
+		} else {
+			memset(f->ip_opts, 1, 4);
+			f->ip_opts_len = 4;
+		}
+		break;
+	}
+}
+
+static void gen_udp_scenario(struct uscen *u, uint64_t seed, uint64_t idx, int mode)
+{
+	static const unsigned perms[] = { 0, 30, 100, 250 };
+	static struct scen tcp;
+	struct rng *r = &u->r;
+	int total, ntcp = 0, i, k, fam, perm, ilv, last = -1;
+	int left[U_MAX_FLOWS], pos[U_MAX_FLOWS];
+	static struct pb_frame per[U_MAX_FLOWS][U_MAX_FRAMES];
+
+	memset(u, 0, sizeof(*u));
+	r->s = seed ^ (0x9e6c63d0676a9a99ull * (idx + 1)) ^ ((uint64_t)mode << 56);
+	rnd64(r);
+	fam = (int)below(r, 10);
+	perm = (int)perms[below(r, 4)];
+	if (chance(r, 100)) {
+		u->nflows = 1;                  /* a long run: 64+ datagrams */
+		total = 64 + (int)below(r, 100);
+	} else {
+		u->nflows = chance(r, 80) ? 9 + (int)below(r, 2) : 1 + (int)below(r, 6);
+		total = u->nflows + (int)below(r, 60 - u->nflows);
+	}
+	u_setup(u, fam);
+	for (i = 0; i < u->nflows; i++)
+		left[i] = 1;
+	for (i = u->nflows; i < total; i++)
+		left[below(r, u->nflows)]++;
+	for (i = 0; i < u->nflows; i++) {
+		struct uflow *fl = &u->fl[i];
+
+		for (k = 0; k < left[i]; k++) {
+			struct pb_frame *f = &per[i][k];
+
+			*f = fl->tpl;
+			f->payload = NULL;
+			f->payload_len = fl->seg;
+			f->seq = u->off;
+			f->ip_id = fl->tpl.ip_id;
+			if (fl->id_mode == ID_INC)
+				fl->tpl.ip_id++;
+			else if (fl->id_mode == ID_RANDOM)
+				f->ip_id = (uint16_t)rnd32(r);
+			/* The sender's last datagram is often shorter. */
+			if (k == left[i] - 1 && chance(r, 300))
+				f->payload_len = 1 + below(r, fl->seg);
+			if (perm && chance(r, (unsigned)perm)) {
+				u_perturb(u, fl, f, (int)below(r, UP_COUNT));
+				if (chance(r, 150))
+					u_perturb(u, fl, f, (int)below(r, UP_COUNT));
+			}
+			clamp(f);
+			u->off += f->payload_len;
+		}
+	}
+	/* Interleave as the TCP generator does. */
+	ilv = (int)below(r, 4);
+	memset(pos, 0, sizeof(pos));
+	for (i = 0; i < total; i++) {
+		int fi;
+
+		if (ilv == 3) {
+			fi = (last + 1) % u->nflows;
+			while (pos[fi] == left[fi])
+				fi = (fi + 1) % u->nflows;
+		} else if (ilv == 0 && last >= 0 && pos[last] < left[last]) {
+			fi = last;
+		} else {
+			fi = (int)below(r, u->nflows);
+			while (pos[fi] == left[fi])
+				fi = (fi + 1) % u->nflows;
+		}
+		u->out[u->nout++] = per[fi][pos[fi]++];
+		last = fi;
+	}
+	/* A datagram swapped with its successor, now and then. */
+	if (perm && chance(r, 200) && u->nout > 1) {
+		int at = (int)below(r, (uint32_t)u->nout - 1);
+		struct pb_frame t = u->out[at];
+
+		u->out[at] = u->out[at + 1];
+		u->out[at + 1] = t;
+	}
+	/* TCP frames of the same capture, inserted at random places. */
+	if (chance(r, 250)) {
+		gen_scenario(&tcp, seed ^ 0x5555, idx * 2 + (uint64_t)mode);
+		ntcp = tcp.nout < 20 ? tcp.nout : 20;
+		for (i = 0; i < ntcp; i++) {
+			int at = (int)below(r, (uint32_t)u->nout + 1);
+
+			memmove(&u->out[at + 1], &u->out[at], (size_t)(u->nout - at) * sizeof(u->out[0]));
+			u->out[at] = tcp.out[i];
+			u->nout++;
+		}
+	}
+}
+
+static int run_random_udp(uint64_t seed, uint64_t count)
+{
+	static struct uscen u;
+	static struct scen s;
+	uint64_t i;
+	int mode, k;
+
+	for (mode = UM_L4; mode <= UM_FL; mode++)
+		for (i = 0; i < count; i++) {
+			struct pb_list l = { 0 };
+
+			gen_udp_scenario(&u, seed, i, mode);
+			for (k = 0; k < u.nout; k++) {
+				if (frame_len(&u.out[k]) > MAX_FRAME)
+					die("internal error: frame over %d bytes", MAX_FRAME);
+				pb_list_add_frame(&l, &u.out[k]);
+			}
+			write_pcap(&l, "%sr%" PRIu64 "_%" PRIu64, um_prefix[mode], seed, i);
+			pb_list_free(&l);
+		}
+	/* TCP through a fraglist receiver: a quarter as many. */
+	for (i = 0; i < (count + 3) / 4; i++) {
+		struct pb_list l = { 0 };
+
+		gen_scenario(&s, seed, i);
+		for (k = 0; k < s.nout; k++)
+			pb_list_add_frame(&l, &s.out[k]);
+		write_pcap(&l, "tcpfl-r%" PRIu64 "_%" PRIu64, seed, i);
+		pb_list_free(&l);
+	}
+	printf("wrote %" PRIu64 " random UDP scenarios per mode and %" PRIu64
+	       " TCP fraglist ones to %s\n", count, (count + 3) / 4, outdir);
+	return 0;
+}
+
+/* ------------------------------------------------------------------------ */
 /* Dump                                                                     */
 
 static unsigned g16(const uint8_t *p) { return (unsigned)p[0] << 8 | p[1]; }
@@ -1878,6 +2173,9 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: scenarios selftest OUTDIR\n"
 		"       scenarios random SEED COUNT OUTDIR\n"
+		"       scenarios udp-selftest OUTDIR\n"
+		"       scenarios random-udp SEED COUNT OUTDIR\n"
+		"       scenarios big OUTDIR\n"
 		"       scenarios dump FILE.pcap\n");
 	exit(2);
 }
@@ -1907,6 +2205,14 @@ int main(int argc, char **argv)
 		outdir = argv[4];
 		make_dir(outdir);
 		return run_random(seed, count);
+	}
+	if (argc == 5 && !strcmp(argv[1], "random-udp")) {
+		uint64_t seed = parse_u64(argv[2], "seed");
+		uint64_t count = parse_u64(argv[3], "count");
+
+		outdir = argv[4];
+		make_dir(outdir);
+		return run_random_udp(seed, count);
 	}
 	if (argc == 3 && !strcmp(argv[1], "dump"))
 		return run_dump(argv[2]);
