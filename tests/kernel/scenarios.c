@@ -3,6 +3,14 @@
  *   scenarios selftest OUTDIR           one pcap (+ .expect) per case of the
  *                                       kernel's GRO selftest, IPv4 and IPv6
  *   scenarios random SEED COUNT OUTDIR  COUNT seeded random scenarios
+ *   scenarios udp-selftest OUTDIR       UDP cases per receiver mode (udpoff-,
+ *                                       udpl4-, udpfl-) and the TCP cases
+ *                                       again for a fraglist receiver (tcpfl-)
+ *   scenarios random-udp SEED COUNT OUTDIR
+ *                                       COUNT random UDP scenarios per UDP
+ *                                       mode, COUNT/4 TCP ones as tcpfl-
+ *   scenarios big OUTDIR                BIG TCP streams (big-), for
+ *                                       gro_max_size 200000
  *   scenarios dump FILE.pcap            one line per frame
  *
  * Selftest cases mirror the packets the kernel's GRO conformance selftest
@@ -589,7 +597,10 @@ static int run_selftest(const char *prefix)
 			sc->fn(&c, sc->arg);
 			snprintf(name, sizeof(name), "%sv%d_%s", prefix, v6 ? 6 : 4, sc->name);
 			write_pcap(&c.l, "%s", name);
-			write_expect(&c, name);
+			/* Fraglist GRO merges less (equal flag words only, the 64 KiB
+			 * rule counting headers): these expectations do not hold. */
+			if (!*prefix)
+				write_expect(&c, name);
 			pb_list_free(&c.l);
 			files++;
 		}
