@@ -9,8 +9,10 @@
  *
  * Two outputs are identical when the same frames come out in the same
  * order with the same bytes and the same gso_type/gso_size (and csum_start/
- * csum_offset for merged packets). A merged packet's TCP checksum may be
- * the pseudo-header seed or the full sum on either side. Where the global
+ * csum_offset for merged packets). A merged TCP or UDP packet that needs
+ * its checksum (csum_offset set) may carry the pseudo-header seed or the
+ * full sum on either side; a fraglist packet (csum_offset 0) must match
+ * byte for byte. Flows are TCP and UDP 4-tuples. Where the global
  * order differs, the outputs are compared flow by flow too, and the first
  * differing frame is decoded field by field. The last line is
  * "conformance: N passed, M failed".
@@ -35,32 +37,65 @@ struct out {
 	size_t n;
 };
 
-static void flow_key(struct frame *fr)
+/* Offset of the L4 header and its protocol (IPv6 extension headers are
+ * skipped), or 0 when the frame is not IP. */
+static uint32_t l4_offset(const uint8_t *p, uint32_t len, uint8_t *proto, int *v6,
+			  uint32_t *l3)
 {
-	const uint8_t *p = fr->data;
-	uint32_t off = 14, len = fr->len;
+	uint32_t off = 14;
 	uint16_t type = len >= 14 ? (uint16_t)(p[12] << 8 | p[13]) : 0;
-	char a[64], b[64];
-	const uint8_t *th = NULL;
 
 	while ((type == 0x8100 || type == 0x88a8) && off + 4 <= len) {
 		type = (uint16_t)(p[off + 2] << 8 | p[off + 3]);
 		off += 4;
 	}
-	if (type == 0x0800 && off + 20 <= len && p[off + 9] == 6) {
-		inet_ntop(AF_INET, p + off + 12, a, sizeof(a));
-		inet_ntop(AF_INET, p + off + 16, b, sizeof(b));
-		if (off + (p[off] & 15) * 4u + 4 <= len)
-			th = p + off + (p[off] & 15) * 4;
-	} else if (type == 0x86dd && off + 44 <= len && p[off + 6] == 6) {
-		inet_ntop(AF_INET6, p + off + 8, a, sizeof(a));
-		inet_ntop(AF_INET6, p + off + 24, b, sizeof(b));
-		th = p + off + 40;
+	*l3 = off;
+	if (type == 0x0800 && off + 20 <= len) {
+		*proto = p[off + 9];
+		*v6 = 0;
+		return off + (p[off] & 15) * 4u;
 	}
-	if (th)
-		snprintf(fr->flow, sizeof(fr->flow), "%s.%u>%s.%u", a, th[0] << 8 | th[1], b, th[2] << 8 | th[3]);
-	else
+	if (type == 0x86dd && off + 40 <= len) {
+		uint8_t nh = p[off + 6];
+		uint32_t eoff = off + 40;
+
+		while ((nh == 0 || nh == 43 || nh == 60 || nh == 44) && eoff + 8 <= len) {
+			uint32_t n = nh == 44 ? 8 : (p[eoff + 1] + 1u) * 8;
+
+			nh = p[eoff];
+			eoff += n;
+		}
+		*proto = nh;
+		*v6 = 1;
+		return eoff;
+	}
+	return 0;
+}
+
+/* "src.port>dst.port" for TCP, "udp src.port>dst.port" for UDP. */
+static void flow_key(struct frame *fr)
+{
+	const uint8_t *p = fr->data;
+	uint32_t off = 14, len = fr->len, l4;
+	uint16_t type = len >= 14 ? (uint16_t)(p[12] << 8 | p[13]) : 0;
+	char a[64], b[64];
+	uint8_t proto = 0;
+	int v6 = 0;
+
+	while ((type == 0x8100 || type == 0x88a8) && off + 4 <= len) {
+		type = (uint16_t)(p[off + 2] << 8 | p[off + 3]);
+		off += 4;
+	}
+	l4 = l4_offset(p, len, &proto, &v6, &off);
+	if (l4 && (proto == 6 || proto == 17) && l4 + 4 <= len &&
+	    (type == 0x0800 || type == 0x86dd)) {
+		inet_ntop(v6 ? AF_INET6 : AF_INET, p + off + (v6 ? 8 : 12), a, sizeof(a));
+		inet_ntop(v6 ? AF_INET6 : AF_INET, p + off + (v6 ? 24 : 16), b, sizeof(b));
+		snprintf(fr->flow, sizeof(fr->flow), "%s%s.%u>%s.%u", proto == 17 ? "udp " : "",
+			 a, p[l4] << 8 | p[l4 + 1], b, p[l4 + 2] << 8 | p[l4 + 3]);
+	} else {
 		snprintf(fr->flow, sizeof(fr->flow), "other");
+	}
 }
 
 static int load(const char *dir, const char *name, const char *side, struct out *o)
@@ -118,23 +153,25 @@ static void out_free(struct out *o)
 }
 
 /* Is the 16-bit field at @off the pseudo-header seed or the full checksum
- * of the TCP segment starting at @start? */
+ * of the TCP or UDP packet starting at @start? The length counts all 32
+ * bits (a BIG TCP packet's seed does). */
 static int csum_acceptable(const struct frame *f, uint32_t start, uint32_t off)
 {
-	const uint8_t *p = f->data, *nh;
-	uint32_t tcplen = f->len - start, sum = 0, v = (uint32_t)(p[off] << 8 | p[off + 1]);
+	const uint8_t *p = f->data;
+	uint32_t l4len = f->len - start, sum = 0, v = (uint32_t)(p[off] << 8 | p[off + 1]);
+	uint32_t l4, nh;
 	uint8_t tmp[2] = { 0, 0 };
 	uint8_t proto[4] = { 0, 0, 0, 6 }, lenb[4];
 	uint32_t full;
-	int v6;
+	int v6 = 0;
 
-	/* Find the IP header: the nearest 0x45 / 0x6x before the TCP header. */
-	nh = p + start - 20;
-	v6 = (nh[0] >> 4) != 4;
-	if (v6)
-		nh = p + start - 40;
-	lenb[0] = 0; lenb[1] = 0; lenb[2] = tcplen >> 8; lenb[3] = tcplen & 0xff;
-	sum = pb_csum_add(sum, v6 ? nh + 8 : nh + 12, v6 ? 32 : 8);
+	l4 = l4_offset(p, f->len, &proto[3], &v6, &nh);
+	if (l4 != start || (proto[3] != 6 && proto[3] != 17))
+		return 0;
+	nh += v6 ? 8 : 12;      /* the addresses in the IP header */
+	lenb[0] = l4len >> 24; lenb[1] = (l4len >> 16) & 0xff;
+	lenb[2] = (l4len >> 8) & 0xff; lenb[3] = l4len & 0xff;
+	sum = pb_csum_add(sum, p + nh, v6 ? 32 : 8);
 	sum = pb_csum_add(sum, proto, 4);
 	sum = pb_csum_add(sum, lenb, 4);
 	if (v == (uint16_t)~pb_csum_fold(sum))
@@ -142,7 +179,7 @@ static int csum_acceptable(const struct frame *f, uint32_t start, uint32_t off)
 	full = pb_csum_add(sum, p + start, off - start);
 	full = pb_csum_add(full, tmp, 2);
 	full = pb_csum_add(full, p + off + 2, f->len - off - 2);
-	return v == pb_csum_fold(full);
+	return v == pb_csum_fold(full) || (proto[3] == 17 && v == 0xffff && !pb_csum_fold(full));
 }
 
 static int same_frame(const struct frame *a, const struct frame *b)
@@ -154,7 +191,9 @@ static int same_frame(const struct frame *a, const struct frame *b)
 		return 0;
 	if (!memcmp(a->data, b->data, a->len))
 		return 1;
-	if (!a->gso_type)
+	/* Only a packet that still needs its checksum (csum_offset set) may
+	 * hold the seed there; fraglist packets keep the bytes they came with. */
+	if (!a->gso_type || !a->csum_offset)
 		return 0;
 	off = a->csum_start + a->csum_offset;
 	if (off + 2 > a->len || memcmp(a->data, b->data, off) ||
@@ -191,6 +230,25 @@ static void decode(const char *who, size_t idx, const struct frame *f)
 		       (ip[0] & 15) << 4 | ip[1] >> 4, (ip[1] & 15) << 16 | ip[2] << 8 | ip[3],
 		       ip[4] << 8 | ip[5], ip[6], ip[7]);
 		off += 40;
+	}
+	{
+		uint8_t proto = 0;
+		int v6;
+		uint32_t l3, l4 = l4_offset(p, f->len, &proto, &v6, &l3);
+
+		if (!l4)
+			return;
+		off = l4;
+		if (proto == 17 && off + 8 <= f->len) {
+			const uint8_t *u = p + off;
+
+			printf("      udp %u>%u len %u csum 0x%04x payload %u\n",
+			       u[0] << 8 | u[1], u[2] << 8 | u[3], u[4] << 8 | u[5], u[6] << 8 | u[7],
+			       f->len - off - 8);
+			return;
+		}
+		if (proto != 6)
+			return;
 	}
 	if (off + 20 <= f->len) {
 		const uint8_t *t = p + off;

@@ -159,10 +159,17 @@ static int pcap_read(const char *path, struct kgro_pkts *l)
  * give byte-identical files. */
 static int pcap_write(const char *path, const struct kgro_pkts *l)
 {
-	pcap_t *pc = pcap_open_dead(DLT_EN10MB, KGRO_BUF_SIZE);
+	uint32_t snaplen = KGRO_SNAPLEN;
 	pcap_dumper_t *d;
+	pcap_t *pc;
 	size_t i;
 	int err;
+
+	/* Only BIG TCP packets can exceed the usual snap length. */
+	for (i = 0; i < l->n; i++)
+		if (l->v[i].len > snaplen)
+			snaplen = l->v[i].len;
+	pc = pcap_open_dead(DLT_EN10MB, (int)snaplen);
 
 	if (!pc)
 		return -1;
@@ -785,10 +792,22 @@ static void usage(FILE *f)
 		"  --repeat K         replay each input K times, compare results\n"
 		"  --flush-timeout NS receiver gro_flush_timeout (default 20000000)\n"
 		"  --settle MS        wait after the end frame (default 3)\n"
+		"  --udp=off|l4|fraglist\n"
+		"                     receiver's UDP GRO: off sets rx-udp-gro-forwarding\n"
+		"                     off rx-gro-list off; l4 sets rx-udp-gro-forwarding\n"
+		"                     on rx-gro-list off (UDP merged as UDP_L4); fraglist\n"
+		"                     sets rx-gro-list on rx-udp-gro-forwarding off (UDP\n"
+		"                     and forwarded TCP merged as frag lists). Without\n"
+		"                     the option neither feature is touched (both off)\n"
+		"  --fraglist         the same as --udp=fraglist (TCP fraglist GRO)\n"
+		"  --gro-max-size N   receiver's gro_max_size and gro_ipv4_max_size\n"
+		"                     (BIG TCP; 65536 is the kernel's default, at most\n"
+		"                     %d)\n"
 		"  --selftest         build synthetic inputs in OUTDIR and check\n"
 		"  -v, --verbose      timing and marker details on stderr\n"
 		"Exit: 0 ok, 1 error, 2 results differed between repeats,\n"
-		"      77 skipped (not root, no namespaces, no veth, no tools).\n");
+		"      77 skipped (not root, no namespaces, no veth, no tools).\n",
+		KGRO_GRO_MAX_SIZE);
 }
 
 static long parse_num(const char *s, long min, long max)
@@ -813,6 +832,9 @@ int main(int argc, char **argv)
 		{ "flush-timeout", required_argument, NULL, 't' },
 		{ "settle", required_argument, NULL, 's' },
 		{ "selftest", no_argument, NULL, 'S' },
+		{ "udp", required_argument, NULL, 'U' },
+		{ "fraglist", no_argument, NULL, 'F' },
+		{ "gro-max-size", required_argument, NULL, 'G' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -838,6 +860,26 @@ int main(int argc, char **argv)
 			break;
 		case 's': o.settle_ms = (int)parse_num(optarg, 0, 10000); break;
 		case 'S': selftest = true; break;
+		case 'U':
+			if (!strcmp(optarg, "off"))
+				o.udp = KGRO_UDP_OFF;
+			else if (!strcmp(optarg, "l4"))
+				o.udp = KGRO_UDP_L4;
+			else if (!strcmp(optarg, "fraglist"))
+				o.udp = KGRO_UDP_FRAGLIST;
+			else {
+				fprintf(stderr, "kgro: --udp takes off, l4 or fraglist\n");
+				return 1;
+			}
+			o.udp_set = true;
+			break;
+		case 'F':
+			o.udp = KGRO_UDP_FRAGLIST;
+			o.udp_set = true;
+			break;
+		case 'G':
+			o.gro_max_size = parse_num(optarg, 1, KGRO_GRO_MAX_SIZE);
+			break;
 		case 'v': o.verbose = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 1;

@@ -18,8 +18,24 @@
 #define KGRO_EXIT_SKIP	77
 
 /* Largest frame we expect to read back: 64 KiB GRO packets, jumbo MTUs,
- * with room to spare for BIG TCP style sizes. */
-#define KGRO_BUF_SIZE	(256 * 1024)
+ * and BIG TCP packets up to the kernel's largest gro_max_size (8 x 65535)
+ * with link headers and an IPv6 jumbo header. */
+#define KGRO_BUF_SIZE	(576 * 1024)
+
+/* Snap length written into output pcap files. libpcap reads Ethernet
+ * captures only up to 262144 bytes a frame, so that stays the default;
+ * a larger gro_max_size raises it. */
+#define KGRO_SNAPLEN	(256 * 1024)
+
+/* The kernel's upper bound for gro_max_size (GRO_MAX_SIZE, 64-bit). */
+#define KGRO_GRO_MAX_SIZE 524280
+
+/* How the receiver treats UDP (and, with fraglist, forwarded TCP). */
+enum kgro_udp_mode {
+	KGRO_UDP_OFF,		/* gro on only: UDP is never merged */
+	KGRO_UDP_L4,		/* rx-udp-gro-forwarding on, rx-gro-list off */
+	KGRO_UDP_FRAGLIST,	/* rx-gro-list on, rx-udp-gro-forwarding off */
+};
 
 struct kgro_pkt {
 	uint8_t *data;
@@ -41,6 +57,9 @@ struct kgro_opts {
 	unsigned int defer_irqs;
 	int settle_ms;
 	bool verbose;
+	enum kgro_udp_mode udp;
+	bool udp_set;			/* --udp/--fraglist given: set both features */
+	long gro_max_size;		/* 0: the device's default (65536) */
 };
 
 struct kgro_env {

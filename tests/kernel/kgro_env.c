@@ -23,8 +23,11 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <linux/if_ether.h>
+#include <linux/if_link.h>
 #include <linux/if_packet.h>
 #include <linux/filter.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 
 #include "kgro.h"
 
@@ -354,8 +357,17 @@ static int create_veth(struct kgro_env *env, int mtu)
 	return 0;
 }
 
+/* What --udp selects on the receiver, as `ethtool -K` arguments. */
+static char *const udp_features[][4] = {
+	[KGRO_UDP_OFF] = { "rx-udp-gro-forwarding", "off", "rx-gro-list", "off" },
+	[KGRO_UDP_L4] = { "rx-udp-gro-forwarding", "on", "rx-gro-list", "off" },
+	[KGRO_UDP_FRAGLIST] = { "rx-udp-gro-forwarding", "off", "rx-gro-list", "on" },
+};
+
 static int configure_offloads(struct kgro_env *env)
 {
+	const struct kgro_opts *o = env->opts;
+	char *const *u = udp_features[o->udp];
 	char msg[256];
 
 	/* With TSO on, veth hands the sender's frames to the peer without
@@ -367,6 +379,109 @@ static int configure_offloads(struct kgro_env *env)
 	if (RUN(env->nsfd[KGRO_RX], msg, ethtool_path, "-K", KGRO_RX_DEV,
 		"gro", "on") < 0)
 		return fail(1, "ethtool -K %s gro on: %s", KGRO_RX_DEV, msg);
+	/* Without --udp the device keeps its defaults (both off on veth),
+	 * exactly as before these options existed. */
+	if (o->udp_set &&
+	    RUN(env->nsfd[KGRO_RX], msg, ethtool_path, "-K", KGRO_RX_DEV,
+		u[0], u[1], u[2], u[3]) < 0)
+		return fail(1, "ethtool -K %s %s %s %s %s: %s", KGRO_RX_DEV,
+			    u[0], u[1], u[2], u[3], msg);
+	return 0;
+}
+
+/* Not every iproute2 knows gro_ipv4_max_size (6.3+), so both sizes are
+ * set with one RTM_NEWLINK request, from a child inside the namespace. */
+#ifndef IFLA_GRO_IPV4_MAX_SIZE
+#define IFLA_GRO_IPV4_MAX_SIZE 64
+#endif
+
+static void nl_put_u32(struct nlmsghdr *h, unsigned short type, uint32_t v)
+{
+	struct rtattr *a = (struct rtattr *)((char *)h + NLMSG_ALIGN(h->nlmsg_len));
+
+	a->rta_type = type;
+	a->rta_len = RTA_LENGTH(sizeof(v));
+	memcpy(RTA_DATA(a), &v, sizeof(v));
+	h->nlmsg_len = NLMSG_ALIGN(h->nlmsg_len) + RTA_ALIGN(a->rta_len);
+}
+
+static int nl_set_gro_max_size(const char *dev, uint32_t size)
+{
+	union {
+		struct nlmsghdr h;
+		char b[256];
+	} req, ack;
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	struct ifinfomsg *ifi;
+	struct nlmsgerr *e;
+	ssize_t n;
+	int fd;
+
+	memset(&req, 0, sizeof(req));
+	req.h.nlmsg_len = NLMSG_LENGTH(sizeof(*ifi));
+	req.h.nlmsg_type = RTM_NEWLINK;
+	req.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	req.h.nlmsg_seq = 1;
+	ifi = NLMSG_DATA(&req.h);
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = (int)if_nametoindex(dev);
+	if (!ifi->ifi_index)
+		return -1;
+	nl_put_u32(&req.h, IFLA_GRO_MAX_SIZE, size);
+	nl_put_u32(&req.h, IFLA_GRO_IPV4_MAX_SIZE, size);
+
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (fd < 0)
+		return -1;
+	if (sendto(fd, &req, req.h.nlmsg_len, 0, (struct sockaddr *)&sa,
+		   sizeof(sa)) < 0) {
+		close(fd);
+		return -1;
+	}
+	n = recv(fd, &ack, sizeof(ack), 0);
+	close(fd);
+	if (n < (ssize_t)NLMSG_LENGTH(sizeof(*e)) || ack.h.nlmsg_type != NLMSG_ERROR)
+		return -1;
+	e = NLMSG_DATA(&ack.h);
+	if (e->error) {
+		errno = -e->error;
+		return -1;
+	}
+	return 0;
+}
+
+/* --gro-max-size: the limit for IPv6 (gro_max_size) and for IPv4
+ * (gro_ipv4_max_size) on the receiving device. */
+static int configure_gro_max_size(struct kgro_env *env)
+{
+	long size = env->opts->gro_max_size;
+	sigset_t old;
+	int status;
+	pid_t pid;
+
+	if (!size)
+		return 0;
+	block_signals(&old);
+	pid = fork();
+	if (pid == 0) {
+		child_reset_signals(&old);
+		if (setns(env->nsfd[KGRO_RX], CLONE_NEWNET) < 0)
+			_exit(2);
+		if (nl_set_gro_max_size(KGRO_RX_DEV, (uint32_t)size) < 0) {
+			fprintf(stderr, "kgro: cannot set gro_max_size and "
+				"gro_ipv4_max_size %ld on %s: %s\n", size,
+				KGRO_RX_DEV, strerror(errno));
+			_exit(3);
+		}
+		_exit(0);
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (pid < 0)
+		return fail(1, "fork: %s", strerror(errno));
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return fail(1, "cannot set the receiver's gro_max_size");
 	return 0;
 }
 
@@ -554,6 +669,7 @@ int kgro_env_setup(struct kgro_env *env, const struct kgro_opts *o)
 	    (err = quiet_namespace(env, KGRO_RX)) ||
 	    (err = create_veth(env, o->mtu)) ||
 	    (err = configure_offloads(env)) ||
+	    (err = configure_gro_max_size(env)) ||
 	    (err = bring_up(env)) ||
 	    (err = configure_receiver(env)) ||
 	    (err = open_sockets(env)))

@@ -3,6 +3,14 @@
  *   scenarios selftest OUTDIR           one pcap (+ .expect) per case of the
  *                                       kernel's GRO selftest, IPv4 and IPv6
  *   scenarios random SEED COUNT OUTDIR  COUNT seeded random scenarios
+ *   scenarios udp-selftest OUTDIR       UDP cases per receiver mode (udpoff-,
+ *                                       udpl4-, udpfl-) and the TCP cases
+ *                                       again for a fraglist receiver (tcpfl-)
+ *   scenarios random-udp SEED COUNT OUTDIR
+ *                                       COUNT random UDP scenarios per UDP
+ *                                       mode, COUNT/4 TCP ones as tcpfl-
+ *   scenarios big OUTDIR                BIG TCP streams (big-), for
+ *                                       gro_max_size 200000
  *   scenarios dump FILE.pcap            one line per frame
  *
  * Selftest cases mirror the packets the kernel's GRO conformance selftest
@@ -82,8 +90,9 @@ static void write_pcap(const struct pb_list *l, const char *fmt, ...)
 struct st {
 	int v6;
 	struct pb_list l;
-	int exp[64];
+	int exp[256];
 	int nexp;
+	int mode;               /* UDP cases: UM_OFF, UM_L4 or UM_FL */
 };
 
 static uint8_t st_fill[65536];  /* the selftest's payload: all 'a' */
@@ -550,7 +559,25 @@ static const struct st_case {
 	{ "capacity_8",          BOTH, case_capacity, 8 },
 };
 
-static int run_selftest(void)
+static void write_expect(const struct st *c, const char *name)
+{
+	char path[4096];
+	FILE *fp;
+	int k;
+
+	snprintf(path, sizeof(path), "%s/%s.expect", outdir, name);
+	fp = fopen(path, "w");
+	if (!fp)
+		die("%s: %s", path, strerror(errno));
+	for (k = 0; k < c->nexp; k++)
+		fprintf(fp, "%d\n", c->exp[k]);
+	if (fclose(fp))
+		die("%s: write error", path);
+}
+
+/* The TCP cases, file names starting with prefix (tcpfl-: the same inputs
+ * for a receiver with fraglist GRO). */
+static int run_selftest(const char *prefix)
 {
 	size_t i;
 	int v6, files = 0;
@@ -560,30 +587,504 @@ static int run_selftest(void)
 		const struct st_case *sc = &st_cases[i];
 
 		for (v6 = 0; v6 < 2; v6++) {
-			struct st c;
-			char path[4096];
-			FILE *fp;
-			int k;
+			static struct st c;
+			char name[256];
 
 			if (!(sc->fam & (v6 ? V6 : V4)))
 				continue;
 			memset(&c, 0, sizeof(c));
 			c.v6 = v6;
 			sc->fn(&c, sc->arg);
-			write_pcap(&c.l, "v%d_%s", v6 ? 6 : 4, sc->name);
-			snprintf(path, sizeof(path), "%s/v%d_%s.expect", outdir, v6 ? 6 : 4, sc->name);
-			fp = fopen(path, "w");
-			if (!fp)
-				die("%s: %s", path, strerror(errno));
-			for (k = 0; k < c.nexp; k++)
-				fprintf(fp, "%d\n", c.exp[k]);
-			if (fclose(fp))
-				die("%s: write error", path);
+			snprintf(name, sizeof(name), "%sv%d_%s", prefix, v6 ? 6 : 4, sc->name);
+			write_pcap(&c.l, "%s", name);
+			/* Fraglist GRO merges less (equal flag words only, the 64 KiB
+			 * rule counting headers): these expectations do not hold. */
+			if (!*prefix)
+				write_expect(&c, name);
 			pb_list_free(&c.l);
 			files++;
 		}
 	}
-	printf("wrote %d selftest scenarios to %s\n", files, outdir);
+	printf("wrote %d %sselftest scenarios to %s\n", files, prefix, outdir);
+	return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* UDP selftest ports                                                       */
+
+/* The cases of udpgro.sh, udpgro_fwd.sh and udpgro_frglist.sh that are
+ * about what GRO merges, as the datagrams their senders put on the wire
+ * (udpgso_bench_tx: one GSO send cut into gso_size datagrams, or separate
+ * sends), plus the edges of Linux's UDP GRO rules. Every case is written
+ * once per receiver mode:
+ *
+ *   udpoff-  no UDP GRO (rx-udp-gro-forwarding and rx-gro-list off)
+ *   udpl4-   UDP L4 GRO for forwarded traffic (rx-udp-gro-forwarding on)
+ *   udpfl-   fraglist GRO (rx-gro-list on)
+ *
+ * The .expect file lists the UDP payload lengths delivered, in order. */
+
+enum { UM_OFF, UM_L4, UM_FL };
+static const char *const um_prefix[] = { "udpoff-", "udpl4-", "udpfl-" };
+
+#define U_SPORT 40000
+#define U_DPORT 8000
+
+/* Attributes of one datagram of a case. */
+enum {
+	UD_ZERO = 1,            /* checksum field 0 */
+	UD_BAD = 2,             /* wrong checksum */
+	UD_PAD = 4,             /* Ethernet padding after the IP packet */
+	UD_LIE = 8,             /* UDP length one less than the datagram */
+	UD_FRAG = 16,           /* IPv4: first fragment (MF); IPv6: Fragment header */
+	UD_TTL = 32,            /* TTL / hop limit one less */
+	UD_TOS = 64,            /* TOS / traffic class changed */
+};
+
+static uint32_t u_off;          /* payload pattern offset: every datagram differs */
+static uint16_t u_id;           /* IPv4 ID: incrementing, as a GSO sender's */
+
+static void u_pkt(const struct st *c, struct pb_frame *f, uint32_t len)
+{
+	st_pkt(c, f, 0, 0);
+	f->udp = 1;
+	f->sport = U_SPORT;
+	f->dport = U_DPORT;
+	f->payload = NULL;              /* pattern bytes keyed by seq */
+	f->seq = u_off;
+	f->payload_len = len;
+	f->ip_id = u_id++;
+	u_off += len;
+}
+
+static void u_add(struct st *c, uint32_t len, int attr)
+{
+	struct pb_frame f;
+
+	u_pkt(c, &f, len);
+	if (attr & UD_ZERO)
+		f.udp_csum_zero = 1;
+	if (attr & UD_BAD)
+		f.bad_tcp_csum = 1;
+	if (attr & UD_PAD)
+		f.pad = 60 > len + 42 ? 60 - (len + 42) + 4 : 4;
+	if (attr & UD_LIE)
+		f.udp_len_delta = -1;
+	if (attr & UD_FRAG) {
+		if (c->v6)
+			pb_ext_add(&f, PB_EXT_FRAG, (const uint8_t[]){ 0, 1, 0, 0, 0, 7 }, 6);
+		else
+			f.frag = 0x2000;
+	}
+	if (attr & UD_TTL)
+		f.ttl = f.hop_limit = 7;
+	if (attr & UD_TOS)
+		f.tos = f.tclass = 0x28;
+	st_add(c, &f);
+	/* Without UDP GRO every datagram goes up as it came. */
+	if (c->mode == UM_OFF)
+		c->exp[c->nexp++] = (int)len;
+}
+
+static void u_run(struct st *c, int n, uint32_t len)
+{
+	while (n--)
+		u_add(c, len, 0);
+}
+
+static void u_expect(struct st *c, int n, ...)
+{
+	va_list ap;
+
+	va_start(ap, n);
+	while (n--) {
+		int v = va_arg(ap, int);
+
+		if (c->mode != UM_OFF)
+			c->exp[c->nexp++] = v;
+	}
+	va_end(ap);
+}
+
+/* udpgro.sh "no GRO": ten separate 1400-byte sends. */
+static void ucase_no_gro(struct st *c, int arg)
+{
+	(void)arg;
+	u_run(c, 10, 1400);
+	u_expect(c, 1, 14000);
+}
+
+/* udpgro.sh "GRO": one 14720 (IPv6 14520) byte GSO send, gso_size the
+ * 1500-byte MTU's datagram; arg 500: "GRO with custom segment size". */
+static void ucase_gro(struct st *c, int seg)
+{
+	int total = c->v6 ? 14520 : 14720, n;
+
+	if (!seg)
+		seg = c->v6 ? 1452 : 1472;
+	for (n = total; n > 0; n -= seg)
+		u_add(c, (uint32_t)(n < seg ? n : seg), 0);
+	u_expect(c, 1, total);
+}
+
+/* udpgro_fwd.sh "GRO fwd" / "GRO frag list": 13000 bytes as 10 x 1300. */
+static void ucase_fwd(struct st *c, int arg)
+{
+	(void)arg;
+	u_run(c, 10, 1300);
+	u_expect(c, 1, 13000);
+}
+
+/* udpgro_frglist.sh "udp gso and gro": bulk 1472-byte datagrams. */
+static void ucase_bulk(struct st *c, int arg)
+{
+	(void)arg;
+	u_run(c, 40, c->v6 ? 1452 : 1472);
+	u_expect(c, 1, 40 * (c->v6 ? 1452 : 1472));
+}
+
+/* A shorter datagram ends the run; the next ones start another. */
+static void ucase_short(struct st *c, int arg)
+{
+	(void)arg;
+	u_run(c, 5, 1000);
+	u_add(c, 500, 0);
+	u_run(c, 3, 1000);
+	u_expect(c, 2, 5500, 3000);
+}
+
+/* A larger datagram is not merged: the held run goes, it starts anew and
+ * takes the next (shorter) one as its last. */
+static void ucase_larger(struct st *c, int arg)
+{
+	(void)arg;
+	u_run(c, 3, 1000);
+	u_add(c, 1200, 0);
+	u_run(c, 2, 1000);
+	u_expect(c, 3, 3000, 2200, 1000);
+}
+
+/* One datagram of a run has a zero (arg 0) or bad (arg 1) checksum: it is
+ * never merged and goes up at once, before the held run. Over IPv6 the run
+ * goes on around it; over IPv4 the next datagram's ID is then one too far
+ * on and starts a new run. */
+static void ucase_csum(struct st *c, int arg)
+{
+	u_run(c, 2, 1000);
+	u_add(c, 1000, arg ? UD_BAD : UD_ZERO);
+	u_run(c, 2, 1000);
+	if (c->v6)
+		u_expect(c, 2, 1000, 4000);
+	else
+		u_expect(c, 3, 1000, 2000, 2000);
+}
+
+/* Every datagram without a checksum: nothing merges. */
+static void ucase_zero_all(struct st *c, int arg)
+{
+	int i;
+
+	(void)arg;
+	for (i = 0; i < 5; i++)
+		u_add(c, 1000, UD_ZERO);
+	u_expect(c, 5, 1000, 1000, 1000, 1000, 1000);
+}
+
+static void ucase_mixed(struct st *c, int arg)
+{
+	static const int len[] = { 1000, 1000, 800, 1000, 600, 600, 300, 1200 };
+	size_t i;
+
+	(void)arg;
+	for (i = 0; i < sizeof(len) / sizeof(len[0]); i++)
+		u_add(c, (uint32_t)len[i], 0);
+	u_expect(c, 4, 2800, 1600, 900, 1200);
+}
+
+/* udpgro.sh "segment count exceeding 64" style: more datagrams than one
+ * GRO packet may hold (UDP_GRO_CNT_MAX 64). */
+static void ucase_seg64(struct st *c, int arg)
+{
+	(void)arg;
+	u_run(c, 70, 100);
+	u_expect(c, 2, 6400, 600);
+}
+
+/* Datagrams to the VXLAN port with no VXLAN device: plain UDP. */
+static void ucase_vxlan_port(struct st *c, int arg)
+{
+	struct pb_frame f;
+	int i;
+
+	(void)arg;
+	for (i = 0; i < 5; i++) {
+		u_pkt(c, &f, 1000);
+		f.dport = 4789;
+		st_add(c, &f);
+		if (c->mode == UM_OFF)
+			c->exp[c->nexp++] = 1000;
+	}
+	u_expect(c, 1, 5000);
+}
+
+/* Two flows interleaved datagram by datagram. arg 0: each flow has its
+ * own IPv4 ID sequence; 1: they share one (as two sockets sending to one
+ * host do), so over IPv4 no flow's IDs are consecutive and nothing merges. */
+static void ucase_two_flows(struct st *c, int arg)
+{
+	struct pb_frame f;
+	int i, k;
+
+	for (i = 0; i < 5; i++)
+		for (k = 0; k < 2; k++) {
+			u_pkt(c, &f, 1000);
+			f.sport = (uint16_t)(U_SPORT + k);
+			if (!arg)
+				f.ip_id = (uint16_t)(2000 + 500 * k + i);
+			st_add(c, &f);
+			if (c->mode == UM_OFF)
+				c->exp[c->nexp++] = 1000;
+		}
+	if (arg && !c->v6)
+		for (i = 0; i < 10; i++)
+			u_expect(c, 1, 1000);
+	else
+		u_expect(c, 2, 5000, 5000);
+}
+
+/* A field of the middle datagram differs (arg: UD_TTL, UD_TOS): it is
+ * not merged with the run before it, nor with the datagram after it. */
+static void ucase_ipfield(struct st *c, int attr)
+{
+	u_run(c, 2, 1000);
+	u_add(c, 1000, attr);
+	u_run(c, 2, 1000);
+	u_expect(c, 3, 2000, 1000, 2000);
+}
+
+/* IPv4 ID patterns (DF arg>>1, fixed arg&1), three datagrams. */
+static void ucase_ipid(struct st *c, int arg)
+{
+	struct pb_frame f;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		u_pkt(c, &f, 1000);
+		f.df = arg >> 1;
+		f.ip_id = (uint16_t)(arg & 1 ? 100 : 100 + i);
+		st_add(c, &f);
+		if (c->mode == UM_OFF)
+			c->exp[c->nexp++] = 1000;
+	}
+	u_expect(c, 1, 3000);
+}
+
+/* Padded frames (the UDP length is less than the frame's): not merged.
+ * arg 0: Ethernet padding after the IP packet; 1: the UDP length lies. */
+static void ucase_padded(struct st *c, int arg)
+{
+	int i;
+
+	for (i = 0; i < 3; i++)
+		u_add(c, 10, arg ? UD_LIE : UD_PAD);
+	u_expect(c, 3, 10, 10, 10);
+}
+
+/* A fragment in the middle of a run. */
+static void ucase_frag(struct st *c, int arg)
+{
+	(void)arg;
+	u_run(c, 2, 1000);
+	u_add(c, 1000, UD_FRAG);
+	u_run(c, 2, 1000);
+	if (c->v6)
+		u_expect(c, 2, 1000, 4000);
+	else
+		u_expect(c, 3, 1000, 2000, 2000);
+}
+
+static void ucase_single(struct st *c, int arg)
+{
+	(void)arg;
+	u_add(c, 1000, 0);
+	u_expect(c, 1, 1000);
+}
+
+/* Datagrams up to the 64 KiB limit. L4 GRO stops where the merged packet
+ * (IP header on) would reach 65536; fraglist counts the new datagram's
+ * headers too. */
+static void ucase_size(struct st *c, int arg)
+{
+	int hdr = (c->v6 ? 40 : 20) + 8, seg = c->v6 ? 1452 : 1472, n = 50;
+	int add = c->mode == UM_FL ? hdr : 0, len = hdr, k = 0, i;
+
+	(void)arg;
+	u_run(c, n, (uint32_t)seg);
+	for (i = 0; i < n; i++) {
+		if (k && len + seg + add >= 65536) {
+			u_expect(c, 1, len - hdr);
+			len = hdr;
+			k = 0;
+		}
+		len += seg;
+		k++;
+	}
+	u_expect(c, 1, len - hdr);
+}
+
+static const struct st_case u_cases[] = {
+	{ "no_gro",            BOTH, ucase_no_gro, 0 },
+	{ "gro",               BOTH, ucase_gro, 0 },
+	{ "gro_custom_seg",    BOTH, ucase_gro, 500 },
+	{ "fwd",               BOTH, ucase_fwd, 0 },
+	{ "frglist_bulk",      BOTH, ucase_bulk, 0 },
+	{ "short_last",        BOTH, ucase_short, 0 },
+	{ "larger",            BOTH, ucase_larger, 0 },
+	{ "zero_csum",         BOTH, ucase_csum, 0 },
+	{ "bad_csum",          BOTH, ucase_csum, 1 },
+	{ "zero_csum_all",     BOTH, ucase_zero_all, 0 },
+	{ "mixed_sizes",       BOTH, ucase_mixed, 0 },
+	{ "seg_count_64",      BOTH, ucase_seg64, 0 },
+	{ "vxlan_port",        BOTH, ucase_vxlan_port, 0 },
+	{ "two_flows",         BOTH, ucase_two_flows, 0 },
+	{ "two_flows_one_id",  BOTH, ucase_two_flows, 1 },
+	{ "ttl",               BOTH, ucase_ipfield, UD_TTL },
+	{ "tos",               BOTH, ucase_ipfield, UD_TOS },
+	{ "ip_id_df0_inc",     V4,   ucase_ipid, 0 },
+	{ "ip_id_df0_fixed",   V4,   ucase_ipid, 1 },
+	{ "ip_id_df1_inc",     V4,   ucase_ipid, 2 },
+	{ "ip_id_df1_fixed",   V4,   ucase_ipid, 3 },
+	{ "padded",            BOTH, ucase_padded, 0 },
+	{ "len_lie",           BOTH, ucase_padded, 1 },
+	{ "frag",              BOTH, ucase_frag, 0 },
+	{ "single",            BOTH, ucase_single, 0 },
+	{ "size_limit",        BOTH, ucase_size, 0 },
+};
+
+static int run_udp_selftest(void)
+{
+	size_t i;
+	int v6, mode, files = 0;
+
+	for (mode = UM_OFF; mode <= UM_FL; mode++) {
+		for (i = 0; i < sizeof(u_cases) / sizeof(u_cases[0]); i++) {
+			const struct st_case *sc = &u_cases[i];
+
+			for (v6 = 0; v6 < 2; v6++) {
+				static struct st c;
+				char name[256];
+
+				if (!(sc->fam & (v6 ? V6 : V4)))
+					continue;
+				memset(&c, 0, sizeof(c));
+				c.v6 = v6;
+				c.mode = mode;
+				u_off = 0;
+				u_id = 1000;
+				sc->fn(&c, sc->arg);
+				snprintf(name, sizeof(name), "%sv%d_%s", um_prefix[mode],
+					 v6 ? 6 : 4, sc->name);
+				write_pcap(&c.l, "%s", name);
+				write_expect(&c, name);
+				pb_list_free(&c.l);
+				files++;
+			}
+		}
+	}
+	printf("wrote %d UDP selftest scenarios to %s\n", files, outdir);
+	return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* BIG TCP                                                                  */
+
+/* TCP streams of 9000-byte-MTU segments whose merged size passes 64 KiB,
+ * for a receiver with gro_max_size and gro_ipv4_max_size BIG_MAX (file
+ * names big-*). A merged packet stays below BIG_MAX counting its IP and TCP
+ * headers; the .expect file lists the TCP payload lengths delivered. */
+#define BIG_MAX 200000
+
+static void big_seg(struct st *c, uint32_t seq_off, uint32_t len, int ts)
+{
+	struct pb_frame f;
+
+	st_pkt(c, &f, seq_off, len);
+	f.payload = NULL;               /* pattern bytes keyed by seq */
+	if (ts)
+		pb_tcp_opt_timestamp(&f, 1000, 2000);
+	st_add(c, &f);
+}
+
+/* n full segments and an optional shorter last one; the expectation
+ * follows the limit rule. arg: bit 0 timestamps, the rest the last
+ * segment's length (0: none). */
+static void big_stream(struct st *c, int n, uint32_t last, int ts)
+{
+	uint32_t hdr = (c->v6 ? 60 : 40) + (ts ? 12 : 0);
+	uint32_t mss = 9000 - hdr, off = 0, len = hdr, run = 0;
+	int i;
+
+	for (i = 0; i <= n; i++) {
+		uint32_t seg = i < n ? mss : last;
+
+		if (!seg)
+			break;
+		big_seg(c, off, seg, ts);
+		off += seg;
+		if (run && len + seg >= BIG_MAX) {
+			c->exp[c->nexp++] = (int)(len - hdr);
+			len = hdr;
+			run = 0;
+		}
+		len += seg;
+		run++;
+	}
+	c->exp[c->nexp++] = (int)(len - hdr);
+}
+
+static void bcase_stream(struct st *c, int arg)
+{
+	big_stream(c, arg >> 1, 0, arg & 1);
+}
+
+/* 22 full segments and a last one that brings the packet to exactly
+ * BIG_MAX - 1 bytes (arg 0: merged) or BIG_MAX (arg 1: not). */
+static void bcase_edge(struct st *c, int arg)
+{
+	uint32_t hdr = c->v6 ? 60 : 40, mss = 9000 - hdr;
+
+	big_stream(c, 22, BIG_MAX - 1 - hdr - 22 * mss + (uint32_t)arg, 0);
+}
+
+static const struct st_case big_cases[] = {
+	{ "64k",          BOTH, bcase_stream, 8 << 1 },
+	{ "stream",       BOTH, bcase_stream, 30 << 1 },
+	{ "stream_ts",    BOTH, bcase_stream, 30 << 1 | 1 },
+	{ "limit",        BOTH, bcase_edge, 0 },
+	{ "limit_over",   BOTH, bcase_edge, 1 },
+};
+
+static int run_big(void)
+{
+	size_t i;
+	int v6, files = 0;
+
+	for (i = 0; i < sizeof(big_cases) / sizeof(big_cases[0]); i++) {
+		for (v6 = 0; v6 < 2; v6++) {
+			static struct st c;
+			char name[256];
+
+			memset(&c, 0, sizeof(c));
+			c.v6 = v6;
+			big_cases[i].fn(&c, big_cases[i].arg);
+			snprintf(name, sizeof(name), "big-v%d_%s", v6 ? 6 : 4, big_cases[i].name);
+			write_pcap(&c.l, "%s", name);
+			write_expect(&c, name);
+			pb_list_free(&c.l);
+			files++;
+		}
+	}
+	printf("wrote %d BIG TCP scenarios to %s\n", files, outdir);
 	return 0;
 }
 
@@ -1175,6 +1676,301 @@ static int run_random(uint64_t seed, uint64_t count)
 }
 
 /* ------------------------------------------------------------------------ */
+/* Random UDP scenarios                                                     */
+
+/* UDP streams (some mixed with TCP frames from the generator above) with
+ * every perturbation UDP GRO cares about. Written once per mode:
+ * udpl4-rSEED_I and udpfl-rSEED_I (different streams), and the TCP random
+ * scenarios again as tcpfl-rSEED_I for the fraglist receiver. */
+#define U_MAX_FLOWS  10
+#define U_MAX_FRAMES 200
+
+struct uflow {
+	struct pb_frame tpl;
+	uint32_t seg;
+	int id_mode;
+};
+
+struct uscen {
+	struct rng r;
+	struct uflow fl[U_MAX_FLOWS];
+	int nflows;
+	struct pb_frame out[U_MAX_FRAMES + MAX_FRAMES];
+	int flow_of[U_MAX_FRAMES];
+	int nout;
+	uint32_t off;
+};
+
+static const uint32_t u_segs[] = { 8, 100, 500, 1000, 1200, 1400, 1452, 1472, 4000, 8000 };
+static const uint16_t u_dports[] = { 8000, 4789, 443, 53, 5201, 6081 };
+
+static void u_setup(struct uscen *u, int fam)
+{
+	struct rng *r = &u->r;
+	uint8_t smac[6], dmac[6];
+	int shared = chance(r, 500), i, k;
+	uint8_t a[2][2][16];
+
+	rand_mac(r, smac);
+	rand_mac(r, dmac);
+	for (k = 0; k < 2; k++) {
+		rand_addr(r, k, a[k][0]);
+		rand_addr(r, k, a[k][1]);
+	}
+	for (i = 0; i < u->nflows; i++) {
+		struct uflow *fl = &u->fl[i];
+		struct pb_frame *t = &fl->tpl;
+		int v6 = fam < 3 ? 0 : fam < 6 ? 1 : (int)below(r, 2);
+		uint32_t maxpay;
+
+		pb_init(t, v6);
+		t->udp = 1;
+		memcpy(t->src_mac, smac, 6);
+		memcpy(t->dst_mac, dmac, 6);
+		if (shared) {
+			memcpy(t->saddr, a[v6][0], 16);
+			memcpy(t->daddr, a[v6][1], 16);
+		} else {
+			rand_addr(r, v6, t->saddr);
+			rand_addr(r, v6, t->daddr);
+		}
+		t->sport = (uint16_t)(1024 + below(r, 60000));
+		for (k = 0; k < i; k++)
+			if (u->fl[k].tpl.sport == t->sport) {
+				t->sport++;
+				k = -1;
+			}
+		t->dport = u_dports[below(r, sizeof(u_dports) / sizeof(u_dports[0]))];
+		t->ttl = t->hop_limit = (uint8_t[]){ 64, 64, 128, 255 }[below(r, 4)];
+		if (chance(r, 200))
+			t->tos = t->tclass = (uint8_t[]){ 0x02, 0x01, 0x28, 0xb8 }[below(r, 4)];
+		if (v6 && chance(r, 300))
+			t->flowlabel = rnd32(r) & 0xfffff;
+		t->df = chance(r, 600);
+		fl->id_mode = chance(r, 700) ? ID_INC : chance(r, 700) ? ID_FIXED : ID_RANDOM;
+		t->ip_id = (uint16_t)rnd32(r);
+		fl->seg = u_segs[below(r, sizeof(u_segs) / sizeof(u_segs[0]))];
+		t->payload_len = 0;
+		maxpay = MAX_FRAME - (uint32_t)frame_len(t);
+		if (fl->seg > maxpay)
+			fl->seg = maxpay;
+	}
+}
+
+enum {
+	UP_SHORT, UP_LONG, UP_ZERO, UP_BAD, UP_TTL, UP_TOS, UP_ID, UP_DF, UP_FRAG,
+	UP_PAD, UP_ULEN, UP_IPLEN, UP_BADIP, UP_OPT, UP_COUNT
+};
+
+static void u_perturb(struct uscen *u, struct uflow *fl, struct pb_frame *f, int kind)
+{
+	struct rng *r = &u->r;
+
+	switch (kind) {
+	case UP_SHORT:
+		f->payload_len = 1 + below(r, fl->seg);
+		break;
+	case UP_LONG:
+		f->payload_len += 1 + below(r, 200);
+		break;
+	case UP_ZERO:
+		f->udp_csum_zero = 1;
+		break;
+	case UP_BAD:
+		f->bad_tcp_csum = 1;
+		break;
+	case UP_TTL:
+		f->ttl = f->hop_limit = (uint8_t)(f->ttl - 1);
+		if (chance(r, 300))
+			fl->tpl.ttl = fl->tpl.hop_limit = f->ttl;
+		break;
+	case UP_TOS:
+		f->tos ^= 0x01;
+		f->tclass ^= 0x01;
+		break;
+	case UP_ID:
+		if (f->ipv6) {
+			f->flowlabel ^= 1 + below(r, 0xfffff);
+			break;
+		}
+		if (chance(r, 500))
+			fl->tpl.ip_id += (uint16_t)(1 + below(r, 100));
+		else
+			fl->id_mode = (int)below(r, 3);
+		f->ip_id = fl->tpl.ip_id;
+		break;
+	case UP_DF:
+		if (f->ipv6)
+			f->hop_limit ^= 0x80;
+		else
+			f->df = !f->df;
+		break;
+	case UP_FRAG:
+		if (f->ipv6)
+			pb_ext_add(f, PB_EXT_FRAG, (const uint8_t[]){ 0, (uint8_t)chance(r, 500), 0, 0, 1, 2 }, 6);
+		else
+			f->frag = chance(r, 500) ? 0x2000 : (uint16_t)(1 + below(r, 100));
+		break;
+	case UP_PAD: {
+		size_t len = frame_len(f);
+
+		f->pad = len < 60 && chance(r, 700) ? (uint32_t)(60 - len) : 1 + below(r, 20);
+		break;
+	}
+	case UP_ULEN:
+		f->udp_len_delta = chance(r, 500) ? -(int)(1 + below(r, 8)) : (int)(1 + below(r, 8));
+		break;
+	case UP_IPLEN:
+		f->tot_len_delta = chance(r, 500) ? -1 : 1;
+		break;
+	case UP_BADIP:
+		if (f->ipv6)
+			f->bad_tcp_csum = 1;
+		else
+			f->bad_ip_csum = 1;
+		break;
+	case UP_OPT:
+		if (f->ipv6) {
+			pb_ext_add(f, PB_EXT_DEST, NULL, 6);
+		} else {
+			memset(f->ip_opts, 1, 4);
+			f->ip_opts_len = 4;
+		}
+		break;
+	}
+}
+
+static void gen_udp_scenario(struct uscen *u, uint64_t seed, uint64_t idx, int mode)
+{
+	static const unsigned perms[] = { 0, 30, 100, 250 };
+	static struct scen tcp;
+	struct rng *r = &u->r;
+	int total, ntcp = 0, i, k, fam, perm, ilv, last = -1;
+	int left[U_MAX_FLOWS], pos[U_MAX_FLOWS];
+	static struct pb_frame per[U_MAX_FLOWS][U_MAX_FRAMES];
+
+	memset(u, 0, sizeof(*u));
+	r->s = seed ^ (0x9e6c63d0676a9a99ull * (idx + 1)) ^ ((uint64_t)mode << 56);
+	rnd64(r);
+	fam = (int)below(r, 10);
+	perm = (int)perms[below(r, 4)];
+	if (chance(r, 100)) {
+		u->nflows = 1;                  /* a long run: 64+ datagrams */
+		total = 64 + (int)below(r, 100);
+	} else {
+		u->nflows = chance(r, 80) ? 9 + (int)below(r, 2) : 1 + (int)below(r, 6);
+		total = u->nflows + (int)below(r, 60 - u->nflows);
+	}
+	u_setup(u, fam);
+	for (i = 0; i < u->nflows; i++)
+		left[i] = 1;
+	for (i = u->nflows; i < total; i++)
+		left[below(r, u->nflows)]++;
+	for (i = 0; i < u->nflows; i++) {
+		struct uflow *fl = &u->fl[i];
+
+		for (k = 0; k < left[i]; k++) {
+			struct pb_frame *f = &per[i][k];
+
+			*f = fl->tpl;
+			f->payload = NULL;
+			f->payload_len = fl->seg;
+			f->seq = u->off;
+			f->ip_id = fl->tpl.ip_id;
+			if (fl->id_mode == ID_INC)
+				fl->tpl.ip_id++;
+			else if (fl->id_mode == ID_RANDOM)
+				f->ip_id = (uint16_t)rnd32(r);
+			/* The sender's last datagram is often shorter. */
+			if (k == left[i] - 1 && chance(r, 300))
+				f->payload_len = 1 + below(r, fl->seg);
+			if (perm && chance(r, (unsigned)perm)) {
+				u_perturb(u, fl, f, (int)below(r, UP_COUNT));
+				if (chance(r, 150))
+					u_perturb(u, fl, f, (int)below(r, UP_COUNT));
+			}
+			clamp(f);
+			u->off += f->payload_len;
+		}
+	}
+	/* Interleave as the TCP generator does. */
+	ilv = (int)below(r, 4);
+	memset(pos, 0, sizeof(pos));
+	for (i = 0; i < total; i++) {
+		int fi;
+
+		if (ilv == 3) {
+			fi = (last + 1) % u->nflows;
+			while (pos[fi] == left[fi])
+				fi = (fi + 1) % u->nflows;
+		} else if (ilv == 0 && last >= 0 && pos[last] < left[last]) {
+			fi = last;
+		} else {
+			fi = (int)below(r, u->nflows);
+			while (pos[fi] == left[fi])
+				fi = (fi + 1) % u->nflows;
+		}
+		u->out[u->nout++] = per[fi][pos[fi]++];
+		last = fi;
+	}
+	/* A datagram swapped with its successor, now and then. */
+	if (perm && chance(r, 200) && u->nout > 1) {
+		int at = (int)below(r, (uint32_t)u->nout - 1);
+		struct pb_frame t = u->out[at];
+
+		u->out[at] = u->out[at + 1];
+		u->out[at + 1] = t;
+	}
+	/* TCP frames of the same capture, inserted at random places. */
+	if (chance(r, 250)) {
+		gen_scenario(&tcp, seed ^ 0x5555, idx * 2 + (uint64_t)mode);
+		ntcp = tcp.nout < 20 ? tcp.nout : 20;
+		for (i = 0; i < ntcp; i++) {
+			int at = (int)below(r, (uint32_t)u->nout + 1);
+
+			memmove(&u->out[at + 1], &u->out[at], (size_t)(u->nout - at) * sizeof(u->out[0]));
+			u->out[at] = tcp.out[i];
+			u->nout++;
+		}
+	}
+}
+
+static int run_random_udp(uint64_t seed, uint64_t count)
+{
+	static struct uscen u;
+	static struct scen s;
+	uint64_t i;
+	int mode, k;
+
+	for (mode = UM_L4; mode <= UM_FL; mode++)
+		for (i = 0; i < count; i++) {
+			struct pb_list l = { 0 };
+
+			gen_udp_scenario(&u, seed, i, mode);
+			for (k = 0; k < u.nout; k++) {
+				if (frame_len(&u.out[k]) > MAX_FRAME)
+					die("internal error: frame over %d bytes", MAX_FRAME);
+				pb_list_add_frame(&l, &u.out[k]);
+			}
+			write_pcap(&l, "%sr%" PRIu64 "_%" PRIu64, um_prefix[mode], seed, i);
+			pb_list_free(&l);
+		}
+	/* TCP through a fraglist receiver: a quarter as many. */
+	for (i = 0; i < (count + 3) / 4; i++) {
+		struct pb_list l = { 0 };
+
+		gen_scenario(&s, seed, i);
+		for (k = 0; k < s.nout; k++)
+			pb_list_add_frame(&l, &s.out[k]);
+		write_pcap(&l, "tcpfl-r%" PRIu64 "_%" PRIu64, seed, i);
+		pb_list_free(&l);
+	}
+	printf("wrote %" PRIu64 " random UDP scenarios per mode and %" PRIu64
+	       " TCP fraglist ones to %s\n", count, (count + 3) / 4, outdir);
+	return 0;
+}
+
+/* ------------------------------------------------------------------------ */
 /* Dump                                                                     */
 
 static unsigned g16(const uint8_t *p) { return (unsigned)p[0] << 8 | p[1]; }
@@ -1388,6 +2184,9 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: scenarios selftest OUTDIR\n"
 		"       scenarios random SEED COUNT OUTDIR\n"
+		"       scenarios udp-selftest OUTDIR\n"
+		"       scenarios random-udp SEED COUNT OUTDIR\n"
+		"       scenarios big OUTDIR\n"
 		"       scenarios dump FILE.pcap\n");
 	exit(2);
 }
@@ -1397,7 +2196,18 @@ int main(int argc, char **argv)
 	if (argc == 3 && !strcmp(argv[1], "selftest")) {
 		outdir = argv[2];
 		make_dir(outdir);
-		return run_selftest();
+		return run_selftest("");
+	}
+	if (argc == 3 && !strcmp(argv[1], "udp-selftest")) {
+		outdir = argv[2];
+		make_dir(outdir);
+		memset(st_fill, 'a', sizeof(st_fill));
+		return run_udp_selftest() || run_selftest("tcpfl-");
+	}
+	if (argc == 3 && !strcmp(argv[1], "big")) {
+		outdir = argv[2];
+		make_dir(outdir);
+		return run_big();
 	}
 	if (argc == 5 && !strcmp(argv[1], "random")) {
 		uint64_t seed = parse_u64(argv[2], "seed");
@@ -1406,6 +2216,14 @@ int main(int argc, char **argv)
 		outdir = argv[4];
 		make_dir(outdir);
 		return run_random(seed, count);
+	}
+	if (argc == 5 && !strcmp(argv[1], "random-udp")) {
+		uint64_t seed = parse_u64(argv[2], "seed");
+		uint64_t count = parse_u64(argv[3], "count");
+
+		outdir = argv[4];
+		make_dir(outdir);
+		return run_random_udp(seed, count);
 	}
 	if (argc == 3 && !strcmp(argv[1], "dump"))
 		return run_dump(argv[2]);

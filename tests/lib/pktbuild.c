@@ -15,6 +15,14 @@ static void put32(uint8_t *p, uint32_t v) { put16(p, v >> 16); put16(p + 2, v); 
 
 static int pad4(int n) { return (n + 3) & ~3; }
 
+/* The IP protocol number the frame carries. */
+static uint8_t l4proto(const struct pb_frame *f)
+{
+	if (f->udp)
+		return 17;
+	return f->ip_proto ? (uint8_t)f->ip_proto : 6;
+}
+
 static int is_ip(const struct pb_frame *f)
 {
 	return f->ethertype == 0 || f->ethertype == ETH_IPV4 || f->ethertype == ETH_IPV6;
@@ -176,7 +184,10 @@ size_t pb_layout(const struct pb_frame *f, struct pb_offsets *o)
 		o->l4 = o->l3 + 40 + f->ext_len;
 	else
 		o->l4 = o->l3 + 20 + pad4(f->ip_opts_len);
-	if (f->ip_proto) {
+	if (f->udp) {
+		o->payload = o->l4 + 8;
+		l4len = 8 + (size_t)f->payload_len;
+	} else if (f->ip_proto) {
 		o->payload = o->l4;
 		l4len = f->payload_len;
 	} else {
@@ -209,7 +220,7 @@ static uint32_t pseudo_sum(const struct pb_frame *f, uint8_t proto, size_t l4len
 
 static void l4_checksum(const struct pb_frame *f, uint8_t *l4, size_t l4len)
 {
-	uint8_t proto = f->ip_proto ? (uint8_t)f->ip_proto : 6;
+	uint8_t proto = l4proto(f);
 	size_t at;
 	uint32_t sum;
 	uint16_t c;
@@ -234,6 +245,10 @@ static void l4_checksum(const struct pb_frame *f, uint8_t *l4, size_t l4len)
 		c = 0xffff;             /* zero means "no checksum" for UDP */
 	if (f->bad_tcp_csum)
 		c += 1;                 /* never lands on an equivalent value for TCP */
+	if (f->bad_tcp_csum && proto == 17 && c == 0)
+		c = 1;                  /* 0xffff + 1 would read as "no checksum" */
+	if (f->udp && f->udp_csum_zero)
+		c = 0;
 	put16(l4 + at, c);
 }
 
@@ -268,7 +283,11 @@ size_t pb_build(const struct pb_frame *f, uint8_t *buf, size_t cap)
 		buf[o.payload + i] = f->payload ? f->payload[i] : pb_pattern(f->seq + i);
 
 	p = buf + o.l4;
-	if (!f->ip_proto) {
+	if (f->udp) {
+		put16(p, f->sport);
+		put16(p + 2, f->dport);
+		put16(p + 4, (uint16_t)(8 + f->payload_len + f->udp_len_delta));
+	} else if (!f->ip_proto) {
 		int thl = o.payload - o.l4;
 
 		put16(p, f->sport);
@@ -285,11 +304,11 @@ size_t pb_build(const struct pb_frame *f, uint8_t *buf, size_t cap)
 	p = buf + o.l3;
 	if (f->ipv6) {
 		uint32_t w = 6u << 28 | (uint32_t)f->tclass << 20 | (f->flowlabel & 0xfffff);
-		uint8_t l4proto = f->ip_proto ? (uint8_t)f->ip_proto : 6;
+		uint8_t nh = l4proto(f);
 
 		put32(p, w);
 		put16(p + 4, (uint16_t)(o.ip_len - 40 + f->tot_len_delta));
-		p[6] = f->ext_len ? f->ext_first_nh : l4proto;
+		p[6] = f->ext_len ? f->ext_first_nh : nh;
 		p[7] = f->hop_limit;
 		memcpy(p + 8, f->saddr, 16);
 		memcpy(p + 24, f->daddr, 16);
@@ -298,7 +317,7 @@ size_t pb_build(const struct pb_frame *f, uint8_t *buf, size_t cap)
 			int last = ext_last(f);
 
 			if (last >= 0)
-				p[40 + last] = l4proto;
+				p[40 + last] = nh;
 		}
 	} else {
 		int ihl = o.l4 - o.l3;
@@ -310,7 +329,7 @@ size_t pb_build(const struct pb_frame *f, uint8_t *buf, size_t cap)
 		put16(p + 4, f->ip_id);
 		put16(p + 6, (f->df ? 0x4000 : 0) | (f->frag & 0xbfff));
 		p[8] = f->ttl;
-		p[9] = f->ip_proto ? (uint8_t)f->ip_proto : 6;
+		p[9] = l4proto(f);
 		memcpy(p + 12, f->saddr, 4);
 		memcpy(p + 16, f->daddr, 4);
 		memcpy(p + 20, f->ip_opts, f->ip_opts_len);

@@ -1,4 +1,4 @@
-/* Packet builder for tests: describe an Ethernet/VLAN/IPv4|IPv6/TCP frame
+/* Packet builder for tests: describe an Ethernet/VLAN/IPv4|IPv6/TCP|UDP frame
  * in a plain struct, turn it into wire bytes, and keep lists of frames that
  * can be written to and read from pcap files.
  *
@@ -78,13 +78,21 @@ struct pb_frame {
 	                                     * `payload` is the whole L4 part (UDP, ICMP and
 	                                     * ICMPv6 get their checksum filled in if the
 	                                     * payload is long enough to hold it) */
+
+	/* UDP: with `udp` set the frame is UDP (protocol 17) with an 8-byte
+	 * header built from sport/dport and `payload` after it (NULL payload:
+	 * pb_pattern() bytes keyed by seq); TCP fields are ignored and
+	 * bad_tcp_csum spoils the UDP checksum. */
+	int      udp;
+	int      udp_csum_zero;             /* send 0: "no checksum" */
+	int      udp_len_delta;             /* UDP length field lies by this */
 };
 
 /* Where the layers of a built frame start; filled by pb_layout(). */
 struct pb_offsets {
 	size_t l3;          /* IP header (or non-IP body) */
-	size_t l4;          /* TCP header or raw L4 bytes */
-	size_t payload;     /* TCP payload */
+	size_t l4;          /* TCP/UDP header or raw L4 bytes */
+	size_t payload;     /* TCP/UDP payload */
 	size_t ip_len;      /* real length of the IP packet (before any lie) */
 	size_t len;         /* whole frame, padding included */
 };
