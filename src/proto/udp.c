@@ -70,7 +70,17 @@ static struct gro_flow *udp_receive(struct gro_ctx *ctx, struct gro_cb *cb)
 	/* The network headers as for TCP; a longer datagram, or a frame
 	 * that cannot join (an IP-level flush, no room), ends the packet. */
 	flush = gro_network_flush(cb, p->head, p);
-	if (flush || ulen > rd16(p->head + p->l4_off + 4) || cb->flush) {
+	if (flush || ulen > rd16(p->head + p->l4_off + 4)) {
+		cb->pp_reason = GRO_R_MISMATCH;
+		return p;
+	}
+	/* A list takes only frames whose checksum state is its head's
+	 * (ip_summed): one whose check was skipped because of an IP-level
+	 * flush goes up alone, and the list stays held. Otherwise that flush
+	 * ends the packet, as skb_gro_receive refuses the frame. */
+	if (cb->flush && p->flist)
+		return NULL;
+	if (cb->flush) {
 		cb->pp_reason = GRO_R_MISMATCH;
 		return p;
 	}
