@@ -13,6 +13,8 @@
  * not its IP payload's (padding). Such frames, and bad checksums, go up as
  * they came and leave the held flow alone, unlike TCP's mismatches.
  */
+#include <arpa/inet.h>
+
 #include "layer.h"
 
 #define UDP_HLEN	8
@@ -143,18 +145,27 @@ static void udp6_complete(uint8_t *head, uint32_t off, unsigned level, const str
 }
 
 /* __udp_gso_segment: each segment's UDP length, and its checksum in full
- * (0 is sent as 0xffff: 0 would say there is none). */
+ * (0 is sent as 0xffff: 0 would say there is none). A partial checksum's
+ * seed is moved from the packet's UDP length field to the segment's, as
+ * __udp_gso_segment does (csum16_sub(uh->check, uh->len)): the field, not
+ * the frame's length, which differs when the frame is padded or the field
+ * lies. */
 static void udp_segment(uint8_t *o, uint32_t off, unsigned level, const struct gro_gso *g)
 {
 	uint8_t *uh = o + off;
 	uint32_t l4len = g->hdr_len - off + g->plen;
+	uint64_t seed;
 	uint16_t check;
 
 	(void)level;
+	if (g->pkt->csum_partial)
+		seed = (uint64_t)htons(rd16(g->head + off + 6)) +
+		       htons((uint16_t)~rd16(g->head + off + 4)) + htons((uint16_t)l4len);
+	else
+		seed = gro_gso_seed(g, o + g->net_off, off, l4len, GRO_IPPROTO_UDP, 6);
 	wr16(uh + 4, (uint16_t)l4len);
 	wr16(uh + 6, 0);
-	check = gro_csum_of(uh, l4len, gro_gso_seed(g, o + g->net_off, off, l4len,
-						    GRO_IPPROTO_UDP, 6));
+	check = gro_csum_of(uh, l4len, seed);
 	wr16(uh + 6, check ? check : 0xffff);
 }
 

@@ -122,6 +122,20 @@ check "frames without metadata pass through" "$GEN" same "$T/demo/demo-in.pcap" 
 "$GRO" segment -q "$T/a.pcap" "$T/nometa.pcap"
 check "a pcap of super-packets has no metadata: unchanged" "$GEN" same "$T/a.pcap" "$T/nometa.pcap"
 
+# UDP: coalesce --udp writes UDP_L4 metadata (fraglist packets as UDP_L4
+# too); segment gives every datagram back, byte for byte and in order.
+"$GEN" udpcap "$T/u.pcap"
+for mode in l4 fraglist; do
+	for cs in full partial; do
+		"$GRO" coalesce -q --udp=$mode --csum=$cs --format=pcapng "$T/u.pcap" "$T/u-$mode-$cs.out"
+		"$GRO" segment -q "$T/u-$mode-$cs.out" "$T/u-$mode-$cs.back.pcap"
+		check "UDP --udp=$mode --csum=$cs: coalesce + segment gives back every datagram" \
+			"$GEN" same "$T/u.pcap" "$T/u-$mode-$cs.back.pcap"
+	done
+done
+"$GRO" segment --json "$T/u-l4-full.out" "$T/u.j.pcap" >"$T/u.json"
+check "UDP: segment cuts by the UDP_L4 metadata" grep -q '"frames_in":9,"frames_out":147,.*"segmented_by_metadata":7' "$T/u.json"
+
 # Metadata written independently (both byte orders), cut as GSO would.
 for order in le be; do
 	"$GEN" metacap $order "$T/m$order.pcapng" "$T/m$order.exp.pcap"

@@ -6,6 +6,7 @@
  *                          truncated headers, impossible lengths, bad
  *                          checksums, unknown EtherTypes, options, fragments
  *   pcapgen vlanprobe OUT  two segments of one 802.1Q-tagged flow
+ *   pcapgen udpcap OUT     UDP flows, one after the other, for --udp
  *
  * For `gro segment` (pcapng is written here byte by byte, independently of
  * the tool's own writer, in either byte order):
@@ -586,6 +587,83 @@ static int oversized(const char *out, const char *exp)
 	return rc ? 1 : 0;
 }
 
+/* UDP datagrams for `gro coalesce --udp`: pktbuild's raw L4 mode carries
+ * a UDP header and payload made here and fills in the checksum. */
+static void udp_add(struct pb_list *l, const struct pb_frame *t, uint32_t n, uint32_t key, int nocsum)
+{
+	static uint8_t l4[9000], buf[9200];
+	struct pb_frame f = *t;
+	size_t len;
+	uint32_t i;
+
+	l4[0] = (uint8_t)(t->sport >> 8);
+	l4[1] = (uint8_t)t->sport;
+	l4[2] = (uint8_t)(t->dport >> 8);
+	l4[3] = (uint8_t)t->dport;
+	l4[4] = (uint8_t)((n + 8) >> 8);
+	l4[5] = (uint8_t)(n + 8);
+	l4[6] = l4[7] = 0;
+	for (i = 0; i < n; i++)
+		l4[8 + i] = pb_pattern(key + i);
+	f.ip_proto = 17;
+	f.payload = l4;
+	f.payload_len = n + 8;
+	len = pb_build(&f, buf, sizeof(buf));
+	if (!len)
+		abort();
+	if (nocsum) {
+		/* no checksum (IPv4 only): never merged */
+		size_t at = len - n - 2;
+
+		buf[at] = buf[at + 1] = 0;
+	}
+	pb_list_add(l, buf, len);
+}
+
+/* Flows of UDP datagrams one after the other, each a sender's UDP_SEGMENT
+ * bursts: equal sizes, a shorter last one, more than GRO's 64, 1-byte and
+ * 8000-byte datagrams, VLAN, IPv6, and a datagram without a checksum.
+ * `gro coalesce --udp=l4` then `gro segment` must give them all back. */
+static int udpcap(const char *out)
+{
+	static const struct { int v6, vlan; uint32_t size, count, last; } fl[] = {
+		{ 0, 0, 1200, 20, 300 }, { 1, 0, 1000, 70, 7 }, { 0, 1, 1, 30, 1 },
+		{ 0, 0, 8000, 9, 8000 }, { 1, 1, 1472, 12, 100 }, { 0, 0, 536, 5, 536 },
+	};
+	struct pb_list l = { 0 };
+	struct pb_frame f;
+	uint32_t key = 0, i, k;
+	int rc;
+
+	for (i = 0; i < sizeof(fl) / sizeof(fl[0]); i++) {
+		pb_init(&f, fl[i].v6);
+		f.sport = (uint16_t)(40000 + i);
+		f.dport = 443;
+		f.ip_id = (uint16_t)(65530 + i);
+		if (fl[i].vlan) {
+			f.nvlan = 1;
+			f.vlan_tpid[0] = 0x8100;
+			f.vlan_tci[0] = 100;
+		}
+		for (k = 0; k < fl[i].count; k++) {
+			uint32_t n = k + 1 == fl[i].count ? fl[i].last : fl[i].size;
+
+			udp_add(&l, &f, n, key, 0);
+			key += n;
+			f.ip_id++;
+		}
+		if (i == 0) {
+			udp_add(&l, &f, 100, key, 1);
+			key += 100;
+			f.ip_id++;
+		}
+		pb_list_gap(&l, 100000);
+	}
+	rc = pb_pcap_write(out, &l);
+	pb_list_free(&l);
+	return rc ? 1 : 0;
+}
+
 /* Two sections (little-, then big-endian), three interfaces with
  * different timestamp units and an offset, blocks the tool skips, and every
  * kind of packet block. EXPECT: what `gro segment` must write (as pcap,
@@ -926,6 +1004,8 @@ int main(int argc, char **argv)
 		return vlanprobe(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "linktype"))
 		return linktype(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "udpcap"))
+		return udpcap(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "hostile"))
 		return hostile(argv[2]);
 	fprintf(stderr, "usage: pcapgen linktype|hostile|vlanprobe OUT (see pcapgen.c for more)\n");

@@ -481,17 +481,17 @@ static int check_ipv6_off(struct tap_env *e)
 
 int tap_env_setup(struct tap_env *e)
 {
-	static const char *const off_k[] = { "tx", "sg", "tso", "gso", "gro" };
+	static const char *const off_k[] = { "tx", "sg", "tso", "gso", "gro", "tx-udp-segmentation" };
 	static const char *const off_f[] = {
 		"tx-checksumming", "scatter-gather", "tcp-segmentation-offload",
-		"generic-segmentation-offload", "generic-receive-offload",
+		"generic-segmentation-offload", "generic-receive-offload", "tx-udp-segmentation",
 	};
 	static const char *const gro_k[] = { "gro" };
 	static const char *const gro_f[] = { "generic-receive-offload" };
-	static const char *const tso_k[] = { "tx", "sg", "tso", "gso" };
+	static const char *const tso_k[] = { "tx", "sg", "tso", "gso", "tx-udp-segmentation" };
 	static const char *const tso_f[] = {
 		"tx-checksumming", "scatter-gather", "tcp-segmentation-offload",
-		"generic-segmentation-offload",
+		"generic-segmentation-offload", "tx-udp-segmentation",
 	};
 	struct utsname u;
 	cpu_set_t cpus;
@@ -559,11 +559,11 @@ int tap_env_setup(struct tap_env *e)
 		return err;
 
 	/* The bridge's egress ports segment and checksum in software; the
-	 * outer ends keep TSO (B sends GSO packets) but never merge. */
-	if ((err = features(e, NS_SW, "va", off_k, off_f, 5, "off")) ||
-	    (err = features(e, NS_SW, "vc", off_k, off_f, 5, "off")) ||
+	 * outer ends keep TSO and USO (B sends GSO packets) but never merge. */
+	if ((err = features(e, NS_SW, "va", off_k, off_f, 6, "off")) ||
+	    (err = features(e, NS_SW, "vc", off_k, off_f, 6, "off")) ||
 	    (err = features(e, NS_B, "vb", gro_k, gro_f, 1, "off")) ||
-	    (err = features(e, NS_B, "vb", tso_k, tso_f, 4, "on")) ||
+	    (err = features(e, NS_B, "vb", tso_k, tso_f, 5, "on")) ||
 	    (err = features(e, NS_C, "vd", gro_k, gro_f, 1, "off")))
 		return err;
 

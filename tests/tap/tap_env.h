@@ -6,9 +6,10 @@
  *   namespace B:   vb, peer of va  (capture, injection, TCP client)
  *   namespace C:   vd, peer of vc  (capture, injection, TCP server)
  *
- * va and vc have checksum offload, TSO, GSO and GRO off: whatever the
+ * va and vc have checksum offload, TSO, USO, GSO and GRO off: whatever the
  * bridge sends through them is segmented and checksummed in software.
- * vb keeps TSO, so a GSO packet sent from B crosses to the bridge whole.
+ * vb keeps TSO and USO, so a GSO packet sent from B crosses to the bridge
+ * whole.
  * vb and vd have GRO off, so their captures show frames as sent.
  *
  * The namespaces have no names: they exist only while this process (and

@@ -53,6 +53,19 @@
 #ifndef TUN_F_TSO_ECN
 #define TUN_F_TSO_ECN 0x08
 #endif
+/* Linux 6.2+: UDP segmentation offload, both or neither (tun's set_offload) */
+#ifndef TUN_F_USO4
+#define TUN_F_USO4 0x20
+#endif
+#ifndef TUN_F_USO6
+#define TUN_F_USO6 0x40
+#endif
+#ifndef UDP_SEGMENT
+#define UDP_SEGMENT 103
+#endif
+#ifndef SOL_UDP
+#define SOL_UDP 17
+#endif
 
 static struct tap_env env;
 static int verbose;
@@ -288,6 +301,19 @@ static void field_at(const uint8_t *f, uint32_t len, uint32_t off, char *out, si
 			snprintf(out, outlen, "TCP payload byte %u", off - l4 - thl);
 		return;
 	}
+	if (proto == 17 && l4 + 8 <= len) {
+		static const char *const udp[] = {
+			"UDP source port", "UDP source port", "UDP destination port",
+			"UDP destination port", "UDP length", "UDP length", "UDP checksum",
+			"UDP checksum",
+		};
+
+		if (off < l4 + 8)
+			snprintf(out, outlen, "%s", udp[off - l4]);
+		else
+			snprintf(out, outlen, "UDP payload byte %u", off - l4 - 8);
+		return;
+	}
 	snprintf(out, outlen, "L4 byte %u", off - l4);
 }
 
@@ -317,6 +343,25 @@ static void describe(const uint8_t *f, uint32_t len, char *out, size_t outlen)
 				 g32(f + l4 + 4), f[l4 + 13]);
 			return;
 		}
+	} else if (type == 0x0800 && l3 + 28 <= len && f[l3 + 9] == 17) {
+		uint32_t l4 = l3 + (f[l3] & 15) * 4u;
+
+		inet_ntop(AF_INET, f + l3 + 12, a, sizeof(a));
+		inet_ntop(AF_INET, f + l3 + 16, b, sizeof(b));
+		if (l4 + 8 <= len) {
+			snprintf(out, outlen, "%u bytes, UDP %s:%u > %s:%u id %u len %u csum 0x%04x",
+				 len, a, g16(f + l4), b, g16(f + l4 + 2), g16(f + l3 + 4),
+				 g16(f + l4 + 4), g16(f + l4 + 6));
+			return;
+		}
+	} else if (type == 0x86dd && l3 + 48 <= len && f[l3 + 6] == 17) {
+		uint32_t l4 = l3 + 40;
+
+		inet_ntop(AF_INET6, f + l3 + 8, a, sizeof(a));
+		inet_ntop(AF_INET6, f + l3 + 24, b, sizeof(b));
+		snprintf(out, outlen, "%u bytes, UDP [%s]:%u > [%s]:%u len %u csum 0x%04x", len, a,
+			 g16(f + l4), b, g16(f + l4 + 2), g16(f + l4 + 4), g16(f + l4 + 6));
+		return;
 	} else if (type == 0x86dd && l3 + 60 <= len && f[l3 + 6] == 6) {
 		uint32_t l4 = l3 + 40;
 
@@ -691,6 +736,7 @@ static int selected(const char *name)
 
 struct engine_run {
 	int vh_size;
+	uint32_t udp;		/* gro_config.udp */
 	int no_needs_csum;	/* send merged packets with their checksum done, no NEEDS_CSUM */
 	struct plist out;	/* delivered, linearized, with their header */
 };
@@ -748,6 +794,7 @@ static void run_engine(const struct pb_list *in, struct engine_run *r)
 	cfg.deliver = on_deliver;
 	cfg.deliver_arg = r;
 	cfg.hash_seed = 1;
+	cfg.udp = r->udp;
 	err = gro_create(&cfg, &ctx);
 	if (err) {
 		printf("tap: error: gro_create: %s\n", gro_strerror(err));
@@ -844,9 +891,9 @@ static int only_ipid_differs(const struct pkt *a, const struct pkt *b)
  * compare what the kernel forwards with libgro's own segmentation and with
  * the input. */
 static int l2k_run(const char *name, const struct pb_list *in, int vh_size, int no_needs_csum,
-		   struct tally *t)
+		   uint32_t udp, struct tally *t)
 {
-	struct engine_run r = { .vh_size = vh_size, .no_needs_csum = no_needs_csum };
+	struct engine_run r = { .vh_size = vh_size, .no_needs_csum = no_needs_csum, .udp = udp };
 	struct plist model = { 0 }, orig = { 0 };
 	struct rx rx = { 0 };
 	char why[128];
@@ -1092,6 +1139,31 @@ static void gen_flow(struct rng *r, struct flowgen *g, int v6, int nseg)
 	}
 }
 
+/* Interleave the flows' frames into @in: flow after flow, round robin,
+ * or random runs. */
+static void interleave(struct rng *r, struct flowgen *g, int nflows, struct pb_list *in)
+{
+	int i, mode, left, last = 0;
+
+	mode = (int)below(r, 3);
+	left = 0;
+	for (i = 0; i < nflows; i++)
+		left += (int)g[i].frames.n;
+	while (left > 0) {
+		int fi = mode == 0 ? 0 : mode == 1 ? (last + 1) % nflows : (int)below(r, (uint32_t)nflows);
+		int run = mode == 2 ? 1 + (int)below(r, 6) : 1;
+
+		while (g[fi].pos == g[fi].frames.n)
+			fi = (fi + 1) % nflows;
+		while (run-- > 0 && g[fi].pos < g[fi].frames.n) {
+			pb_list_add(in, g[fi].frames.data[g[fi].pos], g[fi].frames.len[g[fi].pos]);
+			g[fi].pos++;
+			left--;
+		}
+		last = fi;
+	}
+}
+
 /* One libgro -> kernel case: 1 to 4 flows, interleaved. */
 static int l2k_case(uint64_t seed, unsigned idx, struct tally *t)
 {
@@ -1099,7 +1171,7 @@ static int l2k_case(uint64_t seed, unsigned idx, struct tally *t)
 	struct pb_list in = { 0 };
 	struct rng r;
 	char name[32];
-	int nflows, i, mode, left, vh_size, no_csum, last = 0, ret;
+	int nflows, i, vh_size, no_csum, ret;
 
 	snprintf(name, sizeof(name), "l2k-%03u", idx);
 	if (!selected(name))
@@ -1110,25 +1182,8 @@ static int l2k_case(uint64_t seed, unsigned idx, struct tally *t)
 	no_csum = chance(&r, 200);
 	for (i = 0; i < nflows; i++)
 		gen_flow(&r, &g[i], idx % 2 ? (int)below(&r, 2) : i % 2, 2 + (int)below(&r, 80));
-	/* interleave: flow after flow, round robin, or random runs */
-	mode = (int)below(&r, 3);
-	left = 0;
-	for (i = 0; i < nflows; i++)
-		left += (int)g[i].frames.n;
-	while (left > 0) {
-		int fi = mode == 0 ? 0 : mode == 1 ? (last + 1) % nflows : (int)below(&r, (uint32_t)nflows);
-		int run = mode == 2 ? 1 + (int)below(&r, 6) : 1;
-
-		while (g[fi].pos == g[fi].frames.n)
-			fi = (fi + 1) % nflows;
-		while (run-- > 0 && g[fi].pos < g[fi].frames.n) {
-			pb_list_add(&in, g[fi].frames.data[g[fi].pos], g[fi].frames.len[g[fi].pos]);
-			g[fi].pos++;
-			left--;
-		}
-		last = fi;
-	}
-	ret = l2k_run(name, &in, vh_size, no_csum, t);
+	interleave(&r, g, nflows, &in);
+	ret = l2k_run(name, &in, vh_size, no_csum, GRO_UDP_OFF, t);
 	for (i = 0; i < nflows; i++)
 		pb_list_free(&g[i].frames);
 	pb_list_free(&in);
@@ -1161,19 +1216,20 @@ static int l2k_pcap(const char *path, struct tally *t)
 			return 0;
 		}
 	}
-	ret = l2k_run(name, &in, (t->cases & 1) ? 10 : 12, 0, t);
+	ret = l2k_run(name, &in, (t->cases & 1) ? 10 : 12, 0, GRO_UDP_OFF, t);
 	pb_list_free(&in);
 	return ret;
 }
 
 /* ------------------------------------------------------------------ kernel -> libgro */
 
-/* The pseudo-header sum, folded, not inverted: what a sender leaves in
- * the TCP checksum field with CHECKSUM_PARTIAL. */
-static uint16_t seed_of(const uint8_t *f, uint32_t l3, uint32_t l4, uint32_t len)
+/* The pseudo-header sum over an L4 length of @l4len, folded, not
+ * inverted: what a sender leaves in the checksum field with
+ * CHECKSUM_PARTIAL. */
+static uint16_t seed_proto(const uint8_t *f, uint32_t l3, uint32_t l4len, uint8_t proto)
 {
 	uint8_t tail[8] = { 0 };
-	uint32_t sum = 0, l4len = len - l4;
+	uint32_t sum = 0;
 
 	if (g16(f + l3 - 2) == 0x86dd) {
 		sum = pb_csum_add(sum, f + l3 + 8, 32);
@@ -1184,9 +1240,15 @@ static uint16_t seed_of(const uint8_t *f, uint32_t l3, uint32_t l4, uint32_t len
 	tail[1] = (uint8_t)(l4len >> 16);
 	tail[2] = (uint8_t)(l4len >> 8);
 	tail[3] = (uint8_t)l4len;
-	tail[7] = 6;
+	tail[7] = proto;
 	sum = pb_csum_add(sum, tail, 8);
 	return (uint16_t)~pb_csum_fold(sum);
+}
+
+/* The TCP seed for a frame whose TCP segment runs to its end. */
+static uint16_t seed_of(const uint8_t *f, uint32_t l3, uint32_t l4, uint32_t len)
+{
+	return seed_proto(f, l3, len - l4, 6);
 }
 
 struct gso_pkt {
@@ -1380,15 +1442,16 @@ static int k2l_check(const char *name, const struct plist *tap, const struct pli
 /* One kernel -> libgro case: GSO packets (and maybe a small one) sent
  * from B; the TAP gets them as the kernel hands them over, vd gets them
  * as the kernel segments them. */
+static int k2l_send(const char *name, struct gso_pkt *g, int n, int vh_size, unsigned offload,
+		    struct tally *t);
+
 static int k2l_case(uint64_t seed, unsigned idx, struct tally *t)
 {
 	struct gso_pkt g[4];
-	struct plist expect = { 0 };
-	struct rx rx = { 0 };
 	struct rng r;
 	char name[32];
-	unsigned gso = 0, segs = 0, offload;
-	int n, i, vh_size, bad = 0;
+	unsigned offload;
+	int n, i, vh_size;
 
 	snprintf(name, sizeof(name), "k2l-%03u", idx);
 	if (!selected(name))
@@ -1401,8 +1464,25 @@ static int k2l_case(uint64_t seed, unsigned idx, struct tally *t)
 		gen_gso(&r, &g[i], idx % 2 ? (int)below(&r, 2) : i % 2);
 	if (chance(&r, 300))
 		gen_small(&r, &g[n++]);
+	return k2l_send(name, g, n, vh_size, offload, t);
+}
+
+/* Send @n packets from B; the TAP gets them as the kernel hands them
+ * over, vd as the kernel segments them. Frees g[]. */
+static int k2l_send(const char *name, struct gso_pkt *g, int n, int vh_size, unsigned offload,
+		    struct tally *t)
+{
+	struct plist expect = { 0 };
+	struct rx rx = { 0 };
+	unsigned gso = 0, segs = 0;
+	int i, bad = 0;
+
 	if (tap_env_set_vnet_hdr_sz(&env, vh_size) < 0 || tap_env_set_offload(&env, offload) < 0) {
 		printf("tap: error: TAP settings: %s\n", strerror(errno));
+		for (i = 0; i < n; i++) {
+			free(g[i].d);
+			pb_list_free(&g[i].segs);
+		}
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
@@ -1861,6 +1941,842 @@ static int edge_case(const struct edge *c, struct tally *t)
 	return bad ? 1 : 0;
 }
 
+/* ------------------------------------------------------------------ UDP_L4 */
+
+/* UDP frames are made here: pktbuild's raw L4 mode (ip_proto 17) carries a
+ * UDP header and payload built below and fills in the full checksum. */
+
+static int uso_ok;		/* the TAP takes TUN_F_USO4|TUN_F_USO6 */
+static char uso_why[160];	/* why not */
+
+#define OFF_TSO (TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6)
+#define OFF_USO (OFF_TSO | TUN_F_USO4 | TUN_F_USO6)
+
+static uint8_t udp_l4[70000];
+
+/* Frame @f (addresses, tags, IP fields, ports) as a UDP datagram with @n
+ * payload bytes, pb_pattern() from f->seq on. Returns its length, 0 if it
+ * cannot be built. */
+static size_t udp_build(const struct pb_frame *f, uint32_t n, uint8_t *buf, size_t cap,
+			struct pb_offsets *o)
+{
+	struct pb_frame u = *f;
+	uint32_t i;
+
+	if (n + 8 > sizeof(udp_l4))
+		return 0;
+	p16(udp_l4, f->sport);
+	p16(udp_l4 + 2, f->dport);
+	p16(udp_l4 + 4, (n + 8) & 0xffff);
+	p16(udp_l4 + 6, 0);
+	for (i = 0; i < n; i++)
+		udp_l4[8 + i] = pb_pattern(f->seq + i);
+	u.ip_proto = 17;
+	u.payload = udp_l4;
+	u.payload_len = n + 8;
+	u.tcp_opts_len = 0;
+	if (!pb_layout(&u, o))
+		return 0;
+	return pb_build(&u, buf, cap);
+}
+
+static void udp_list_add(struct pb_list *l, const struct pb_frame *f, uint32_t n)
+{
+	static uint8_t buf[70000];
+	struct pb_offsets o;
+	size_t len = udp_build(f, n, buf, sizeof(buf), &o);
+
+	if (!len) {
+		printf("tap: error: cannot build a %u-byte UDP datagram\n", n);
+		exit(1);
+	}
+	pb_list_add(l, buf, len);
+}
+
+/* The largest datagram payload whose frames fit the MTU of the veth ports. */
+static uint32_t fit_udp(const struct pb_frame *f, uint32_t size)
+{
+	struct pb_frame g = *f;
+	struct pb_offsets o;
+
+	g.ip_proto = 17;
+	g.payload = NULL;
+	g.payload_len = 8;
+	g.nvlan = 0;
+	g.pad = 0;
+	g.tot_len_delta = 0;
+	pb_layout(&g, &o);
+	return size + o.ip_len > TAP_MTU ? TAP_MTU - (uint32_t)o.ip_len : size;
+}
+
+/* Ports of a plain UDP flow: never one a tunnel would claim. */
+static void udp_ports(struct rng *r, struct pb_frame *f)
+{
+	f->sport = (uint16_t)(1024 + below(r, 3000));
+	f->dport = (uint16_t)(10000 + below(r, 50000));
+	f->tcp_opts_len = 0;
+}
+
+static const uint32_t udp_sizes[] = { 64, 100, 333, 536, 1000, 1200, 1337, 1400, 1472, 4000, 8952 };
+static const uint32_t tiny_udp[] = { 1, 7, 20 };
+
+static uint32_t pick_udp_size(struct rng *r)
+{
+	if (chance(r, 60))
+		return tiny_udp[below(r, 3)];
+	return udp_sizes[below(r, sizeof(udp_sizes) / sizeof(udp_sizes[0]))];
+}
+
+/* A UDP flow as a sender with UDP_SEGMENT makes it: bursts of datagrams of
+ * one size (more than GRO's 64 now and then), the last of a burst often
+ * shorter; IPv4 IDs count up or stay fixed. */
+static void gen_udp_flow(struct rng *r, struct flowgen *g, int v6, int ndg)
+{
+	struct pb_frame *f = &g->f;
+	int s = 0;
+
+	memset(&g->frames, 0, sizeof(g->frames));
+	g->pos = 0;
+	flow_template(r, f, v6);
+	udp_ports(r, f);
+	g->mss = fit_udp(f, pick_udp_size(r));
+	g->fixed_id = !v6 && chance(r, 250);
+	while (s < ndg) {
+		int k = chance(r, 300) ? 1 + (int)below(r, 80) : 1 + (int)below(r, 12), j;
+		int shortlast = chance(r, 600);
+
+		if (k > ndg - s)
+			k = ndg - s;
+		for (j = 0; j < k; j++, s++) {
+			uint32_t n = j == k - 1 && shortlast && g->mss > 1 ? 1 + below(r, g->mss - 1)
+									   : g->mss;
+
+			udp_list_add(&g->frames, f, n);
+			f->seq += n;
+			if (!g->fixed_id)
+				f->ip_id++;
+		}
+	}
+}
+
+/* libgro -> kernel with UDP GRO (GRO_UDP_L4): 1 to 3 UDP flows, IPv4 and
+ * IPv6, interleaved, through the engine; the merged packets (UDP_L4,
+ * NEEDS_CSUM with the seed) go into the TAP. */
+static int udp_l2k_case(uint64_t seed, unsigned idx, struct tally *t)
+{
+	struct flowgen g[3];
+	struct pb_list in = { 0 };
+	struct rng r;
+	char name[32];
+	int nflows, i, vh_size, ret;
+
+	snprintf(name, sizeof(name), "udp-l2k-%03u", idx);
+	if (!selected(name))
+		return 0;
+	rng_init(&r, seed, 3, idx);
+	nflows = 1 + (int)below(&r, 3);
+	vh_size = chance(&r, 500) ? 12 : 10;
+	for (i = 0; i < nflows; i++)
+		gen_udp_flow(&r, &g[i], idx % 2 ? (int)below(&r, 2) : i % 2, 2 + (int)below(&r, 100));
+	interleave(&r, g, nflows, &in);
+	ret = l2k_run(name, &in, vh_size, 0, GRO_UDP_L4, t);
+	for (i = 0; i < nflows; i++)
+		pb_list_free(&g[i].frames);
+	pb_list_free(&in);
+	return ret;
+}
+
+/* A UDP GSO packet as a sender with UDP_SEGMENT hands it to its device
+ * (NEEDS_CSUM, the seed in the checksum field, UDP length the whole), and
+ * its datagrams as the wire must show them, made independently. */
+static void gen_udp_gso(struct rng *r, struct gso_pkt *g, int v6)
+{
+	struct pb_frame f, s;
+	struct pb_offsets o;
+	uint32_t mss, hdr, room, payload, nseg, i;
+
+	flow_template(r, &f, v6);
+	udp_ports(r, &f);
+	if (!v6 && chance(r, 100)) {
+		f.ip_opts[0] = 0x94;	/* router alert */
+		f.ip_opts[1] = 4;
+		f.ip_opts_len = 4;
+	}
+	if (v6 && chance(r, 150)) {
+		static const uint8_t types[] = { PB_EXT_HOP, PB_EXT_DEST, PB_EXT_ROUTE };
+		uint8_t body[6] = { 0 };
+
+		pb_ext_add(&f, types[below(r, 3)], body, 6);
+	}
+	mss = fit_udp(&f, pick_udp_size(r));
+	{
+		struct pb_frame h = f;
+
+		h.ip_proto = 17;
+		h.payload = NULL;
+		h.payload_len = 8;
+		hdr = (uint32_t)pb_layout(&h, &o);
+	}
+	room = 65535 - hdr;
+	/* now and then the most a virtio_net_hdr may carry (128 datagrams) */
+	nseg = chance(r, 100) ? 100 + below(r, 29) : 2 + below(r, 44);
+	if ((uint64_t)nseg * mss > room)
+		nseg = room / mss;
+	if (nseg < 2) {
+		mss = room / 3;
+		nseg = 2;
+	}
+	payload = (nseg - 1) * mss + (chance(r, 600) ? 1 + below(r, mss) : mss);
+	if (payload > room)
+		payload = room;
+	nseg = (payload + mss - 1) / mss;
+	g->d = xmalloc(payload + hdr + 64);
+	g->len = (uint32_t)udp_build(&f, payload, g->d, payload + hdr + 64, &o);
+	p16(g->d + o.l4 + 6, seed_proto(g->d, (uint32_t)o.l3, payload + 8, 17));
+
+	memset(&g->segs, 0, sizeof(g->segs));
+	for (i = 0; i < nseg; i++) {
+		s = f;
+		s.seq = f.seq + i * mss;
+		s.ip_id = (uint16_t)(f.ip_id + i);
+		udp_list_add(&g->segs, &s, i + 1 < nseg ? mss : payload - mss * (nseg - 1));
+	}
+	memset(g->vh, 0, sizeof(g->vh));
+	g->vh[0] = GRO_VNET_F_NEEDS_CSUM;
+	g->vh[1] = GRO_VNET_GSO_UDP_L4;
+	ple16(g->vh + 2, (unsigned)o.l4 + 8);
+	ple16(g->vh + 4, mss);
+	ple16(g->vh + 6, (unsigned)o.l4);
+	ple16(g->vh + 8, 6);
+}
+
+/* A datagram that is not GSO, checksum done. */
+static void gen_udp_small(struct rng *r, struct gso_pkt *g)
+{
+	struct pb_frame f;
+	struct pb_offsets o;
+	uint32_t n = below(r, 300);
+
+	flow_template(r, &f, (int)below(r, 2));
+	udp_ports(r, &f);
+	g->d = xmalloc(n + 200);
+	g->len = (uint32_t)udp_build(&f, n, g->d, n + 200, &o);
+	memset(g->vh, 0, sizeof(g->vh));
+	memset(&g->segs, 0, sizeof(g->segs));
+	pb_list_add(&g->segs, g->d, g->len);
+}
+
+/* The TAP with USO (whole UDP GSO packets, type 5), with CSUM but no USO
+ * (the kernel cuts them first, each datagram NEEDS_CSUM) or nothing. */
+static const unsigned udp_offload_sets[] = {
+	OFF_USO,
+	TUN_F_CSUM | TUN_F_USO4 | TUN_F_USO6,
+	OFF_TSO,
+	0,
+};
+
+/* kernel -> libgro: UDP GSO packets sent from B with a virtio_net_hdr. */
+static int udp_k2l_case(uint64_t seed, unsigned idx, struct tally *t)
+{
+	struct gso_pkt g[4];
+	struct rng r;
+	char name[32];
+	unsigned offload;
+	int n, i, vh_size;
+
+	snprintf(name, sizeof(name), "udp-k2l-%03u", idx);
+	if (!selected(name))
+		return 0;
+	rng_init(&r, seed, 4, idx);
+	vh_size = chance(&r, 500) ? 12 : 10;
+	offload = udp_offload_sets[chance(&r, 600) ? 0 : below(&r, 4)];
+	n = 1 + (int)below(&r, 3);
+	for (i = 0; i < n; i++)
+		gen_udp_gso(&r, &g[i], idx % 2 ? (int)below(&r, 2) : i % 2);
+	if (chance(&r, 300))
+		gen_udp_small(&r, &g[n++]);
+	return k2l_send(name, g, n, vh_size, offload, t);
+}
+
+/* ------------------------------------------------------------------ a real UDP socket with UDP_SEGMENT */
+
+struct umsg {
+	int gso;		/* UDP_SEGMENT */
+	uint32_t len;		/* bytes in the send */
+	int cmsg;		/* as a control message (else setsockopt) */
+};
+
+static const struct umsg umsgs[] = {
+	{ 1200, 12 * 1200 + 500, 0 },
+	{ 1472, 40 * 1472, 1 },
+	{ 100, 128 * 100, 1 },		/* UDP_MAX_SEGMENTS, 128 since Linux 6.10 */
+	{ 8000, 7 * 8000 + 3, 0 },
+	{ 1, 64, 1 },
+	{ 536, 3 * 536 - 1, 0 },
+	{ 1000, 900, 1 },		/* one datagram: not GSO */
+	{ 1400, 2 * 1400, 0 },
+};
+#define N_UMSGS (sizeof(umsgs) / sizeof(umsgs[0]))
+
+static int udp_socket_in(int ns, int *fd)
+{
+	if (tap_env_enter(&env, ns) < 0)
+		return -1;
+	*fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (tap_env_enter(&env, NS_COUNT) < 0) {
+		fprintf(stderr, "tap: cannot return to the original namespace\n");
+		exit(1);
+	}
+	return *fd < 0 ? -1 : 0;
+}
+
+static int udp_send(int fd, const struct umsg *m, const uint8_t *data)
+{
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(uint16_t))];
+	} cm;
+	struct iovec iov = { .iov_base = (void *)data, .iov_len = m->len };
+	struct msghdr mh;
+	uint16_t gso = (uint16_t)m->gso;
+	int v = m->gso;
+
+	memset(&mh, 0, sizeof(mh));
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	if (m->cmsg) {
+		struct cmsghdr *c;
+
+		memset(&cm, 0, sizeof(cm));
+		mh.msg_control = &cm;
+		mh.msg_controllen = sizeof(cm.buf);
+		c = CMSG_FIRSTHDR(&mh);
+		c->cmsg_level = SOL_UDP;
+		c->cmsg_type = UDP_SEGMENT;
+		c->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+		memcpy(CMSG_DATA(c), &gso, sizeof(gso));
+	} else if (setsockopt(fd, SOL_UDP, UDP_SEGMENT, &v, sizeof(v)) < 0) {
+		return -errno;
+	}
+	for (;;) {
+		ssize_t n = sendmsg(fd, &mh, 0);
+
+		if (n == (ssize_t)m->len)
+			return 0;
+		if (n >= 0)
+			return -EIO;
+		if (errno != EAGAIN)
+			return -errno;
+		poll(&(struct pollfd){ .fd = fd, .events = POLLOUT }, 1, 100);
+	}
+}
+
+/* What the wire must show, checked in software: every frame an IPv4 UDP
+ * datagram from B to C with its IP header checksum, tot_len and UDP length
+ * right and a UDP checksum that verifies (never 0); the sends cut at their
+ * gso_size, in order; within a send, IPv4 IDs counting up by one. (A
+ * connected socket takes one ID per send, not one per datagram: the IDs
+ * of consecutive sends overlap.) */
+static int udp_wire_check(const char *name, const struct plist *wire, const uint8_t *data,
+			  const int *sent)
+{
+	size_t k = 0;
+	uint32_t off = 0, m;
+	int bad = 0, have_id = 0;
+	unsigned id = 0;
+
+	for (m = 0; m < N_UMSGS; m++) {
+		uint32_t done = 0;
+
+		have_id = 0;
+		if (!sent[m]) {
+			off += umsgs[m].len;
+			continue;
+		}
+		while (done < umsgs[m].len) {
+			uint32_t n = umsgs[m].len - done < (uint32_t)umsgs[m].gso
+					     ? umsgs[m].len - done : (uint32_t)umsgs[m].gso;
+			const uint8_t *d;
+			uint32_t ihl, sum;
+			char why[96] = "";
+
+			if (k >= wire->n) {
+				printf("  %s: wire: only %zu datagrams, send %u not complete\n", name,
+				       wire->n, m + 1);
+				return bad + 1;
+			}
+			d = wire->v[k].d;
+			ihl = wire->v[k].len >= 34 ? (d[14] & 15) * 4u : 0;
+			if (wire->v[k].len < 34 || g16(d + 12) != 0x0800 || d[23] != 17 ||
+			    wire->v[k].len != 14 + ihl + 8 + n)
+				snprintf(why, sizeof(why), "%u bytes, expected a %u-byte UDP payload",
+					 wire->v[k].len, n);
+			else if (pb_csum_fold(pb_csum_add(0, d + 14, ihl)) != 0)
+				snprintf(why, sizeof(why), "IPv4 header checksum");
+			else if (g16(d + 16) != ihl + 8 + n || g16(d + 14 + ihl + 4) != 8 + n)
+				snprintf(why, sizeof(why), "tot_len %u / UDP length %u", g16(d + 16),
+					 g16(d + 14 + ihl + 4));
+			else if (have_id && g16(d + 18) != ((id + 1) & 0xffff))
+				snprintf(why, sizeof(why), "IPv4 ID %u after %u", g16(d + 18), id);
+			else if (memcmp(d + 14 + ihl + 8, data + off + done, n))
+				snprintf(why, sizeof(why), "payload");
+			else if (!g16(d + 14 + ihl + 6))
+				snprintf(why, sizeof(why), "UDP checksum 0");
+			if (!why[0]) {
+				uint8_t tail[8] = { 0, 0, 0, 0, 0, 0, 0, 17 };
+
+				p16(tail + 2, 8 + n);
+				sum = pb_csum_add(pb_csum_add(0, d + 26, 8), tail, 8);
+				sum = pb_csum_add(sum, d + 14 + ihl, 8 + n);
+				if (pb_csum_fold(sum) != 0)
+					snprintf(why, sizeof(why), "UDP checksum 0x%04x does not verify",
+						 g16(d + 14 + ihl + 6));
+			}
+			if (why[0]) {
+				if (bad++ < 3)
+					printf("  %s: wire datagram %zu (send %u): %s\n", name, k + 1,
+					       m + 1, why);
+			}
+			if (wire->v[k].len >= 20) {
+				id = g16(d + 18);
+				have_id = 1;
+			}
+			done += n;
+			k++;
+		}
+		off += umsgs[m].len;
+	}
+	if (k != wire->n) {
+		printf("  %s: wire: %zu datagrams, expected %zu\n", name, wire->n, k);
+		bad++;
+	}
+	return bad;
+}
+
+/* B sends UDP_SEGMENT datagrams to a socket in C. With USO on the TAP
+ * reads the kernel's own UDP GSO packets (type 5); without, the datagrams
+ * the kernel cut. libgro's cut of what the TAP read must equal the wire
+ * (vd), which is checked in software too, and C must receive every byte. */
+static int udp_socket_case(const char *name, unsigned offload, int vh_size, struct tally *t)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(5202) };
+	static uint8_t data[8 * 65536], got[65536];
+	struct rx rx = { 0 };
+	uint32_t total = 0, rbytes = 0, i, m;
+	int sfd = -1, rfd = -1, bad = 0, sent[N_UMSGS] = { 0 }, want_gso = 0, ndg = 0, rdg = 0;
+	int size = 8 << 20;
+	unsigned gso = 0, segs = 0;
+	uint32_t off = 0;
+
+	if (!selected(name))
+		return 0;
+	if (tcp_addresses() < 0 || tap_env_set_vnet_hdr_sz(&env, vh_size) < 0 ||
+	    tap_env_set_offload(&env, offload) < 0)
+		return -1;
+	for (m = 0; m < N_UMSGS; m++)
+		total += umsgs[m].len;
+	for (i = 0; i < total; i++)
+		data[i] = (uint8_t)(pb_pattern(i) ^ (i >> 8));
+	if (udp_socket_in(NS_C, &rfd) < 0 || udp_socket_in(NS_B, &sfd) < 0) {
+		printf("tap: error: UDP sockets: %s\n", strerror(errno));
+		bad++;
+		goto out;
+	}
+	setsockopt(rfd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size));
+	inet_pton(AF_INET, TAP_ADDR_C, &sa.sin_addr);
+	if (bind(rfd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    connect(sfd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		printf("tap: error: UDP bind/connect: %s\n", strerror(errno));
+		bad++;
+		goto out;
+	}
+	for (m = 0; m < N_UMSGS; m++) {
+		int e = udp_send(sfd, &umsgs[m], data + off);
+
+		off += umsgs[m].len;
+		if (e == -EINVAL && umsgs[m].len > 64u * (uint32_t)umsgs[m].gso) {
+			printf("  %s: send %u (%u datagrams) refused: this kernel allows fewer UDP_SEGMENT datagrams per send\n",
+			       name, m + 1, (umsgs[m].len + umsgs[m].gso - 1) / umsgs[m].gso);
+			continue;
+		}
+		if (e) {
+			printf("  %s: send %u (UDP_SEGMENT %d, %u bytes): %s\n", name, m + 1,
+			       umsgs[m].gso, umsgs[m].len, strerror(-e));
+			bad++;
+			continue;
+		}
+		sent[m] = 1;
+		ndg += (int)((umsgs[m].len + umsgs[m].gso - 1) / umsgs[m].gso);
+		if (umsgs[m].len > (uint32_t)umsgs[m].gso)
+			want_gso++;
+	}
+	if (sync_from(EP_B, &rx, 3000) < 0) {
+		bad++;
+		goto out;
+	}
+	for (;;) {
+		ssize_t n = recv(rfd, got, sizeof(got), 0);
+
+		if (n < 0)
+			break;
+		rdg++;
+		rbytes += (uint32_t)n;
+	}
+	if (rdg != ndg) {
+		printf("  %s: C received %d datagrams (%u bytes), %d sent\n", name, rdg, rbytes, ndg);
+		bad++;
+	}
+	bad += k2l_check(name, &rx.ep[EP_TAP], &rx.ep[EP_D], NULL, vh_size, &gso, &segs);
+	bad += udp_wire_check(name, &rx.ep[EP_D], data, sent);
+	if (rx.ep[EP_B].n) {
+		printf("  %s: %zu unexpected frames arrived on vb\n", name, rx.ep[EP_B].n);
+		bad++;
+	}
+	if ((offload & TUN_F_USO4) && (int)gso != want_gso) {
+		printf("  %s: %u UDP GSO packets reached the TAP, %d sends were GSO\n", name, gso,
+		       want_gso);
+		bad++;
+	} else if (!(offload & TUN_F_USO4) && gso) {
+		printf("  %s: %u GSO packets reached a TAP without USO\n", name, gso);
+		bad++;
+	}
+out:
+	if (sfd >= 0)
+		close(sfd);
+	if (rfd >= 0)
+		close(rfd);
+	t->cases++;
+	t->pkts += (unsigned)rx.ep[EP_TAP].n;
+	t->gso_pkts += gso;
+	t->segs += segs;
+	result(name, !bad, "%d datagrams in %u sends, %zu packets read from the TAP (%u GSO; offloads 0x%x), %u segments on the wire",
+	       ndg, (unsigned)N_UMSGS, rx.ep[EP_TAP].n, gso, offload, segs);
+	if (!bad)
+		t->pass++;
+	rx_free(&rx);
+	return bad ? 1 : 0;
+}
+
+/* ------------------------------------------------------------------ UDP_L4 edge cases */
+
+enum {
+	U_SAME,		/* the kernel forwards exactly what libgro makes of it */
+	U_BOTH_REFUSE,	/* the TAP refuses the write, gro_vnet_decode() the header */
+	U_DROP,		/* the TAP takes it but the kernel's GSO drops it;
+			 * gro_vnet_decode() refuses the header */
+	U_KNOWN_ACCEPT,	/* known difference: the TAP refuses, libgro accepts */
+};
+
+struct uedge {
+	const char *name;
+	int v6, nvlan, opts;	/* opts: IPv4 options / an IPv6 Hop-by-Hop header */
+	uint8_t flags, type;	/* virtio_net_hdr flags and gso_type */
+	unsigned csum_off;
+	int start_delta;	/* csum_start - UDP header */
+	unsigned mss;
+	uint32_t payload;	/* UDP (or TCP) payload bytes */
+	int tcp_frame;		/* a TCP frame under the UDP header's type */
+	int len_delta;		/* the UDP length field lies by this (the seed follows it) */
+	int tot_len_delta;	/* IPv4 tot_len / IPv6 payload_len lie by this */
+	uint32_t pad;		/* Ethernet padding after the IP packet */
+	int full_csum;		/* the field holds the full checksum, not the seed */
+	int zero_csum;		/* the first datagram's checksum comes out 0 */
+	int expect;
+	const char *why;
+};
+
+#define NC GRO_VNET_F_NEEDS_CSUM
+#define L4 GRO_VNET_GSO_UDP_L4
+
+static const char uso_nocsum_why[] =
+	"UDP_L4 without NEEDS_CSUM: virtio_net_hdr_to_skb() refuses it (a UDP GSO packet must "
+	"carry its checksum seed); gro_vnet_decode() accepts it and gro_segment() computes "
+	"every checksum";
+static const char uso_max_why[] =
+	"more than UDP_MAX_SEGMENTS (128) datagrams: virtio_net_hdr_to_skb() refuses the header; "
+	"gro_vnet_decode() has no such limit and gro_segment() cuts them all";
+
+static const struct uedge uedges[] = {
+	{ "udp-edge-vlan", 0, 1, 0, NC, L4, 6, 0, 1000, 3500, 0, 0, 0, 0, 0, 0, U_SAME, NULL },
+	{ "udp-edge-qinq-ipv6", 1, 2, 0, NC, L4, 6, 0, 1200, 5000, 0, 0, 0, 0, 0, 0, U_SAME, NULL },
+	{ "udp-edge-ipv4-options", 0, 0, 1, NC, L4, 6, 0, 1400, 6000, 0, 0, 0, 0, 0, 0, U_SAME, NULL },
+	{ "udp-edge-ipv6-hop-by-hop", 1, 0, 1, NC, L4, 6, 0, 1000, 4000, 0, 0, 0, 0, 0, 0, U_SAME, NULL },
+	{ "udp-edge-gso-size-1", 0, 0, 0, NC, L4, 6, 0, 1, 100, 0, 0, 0, 0, 0, 0, U_SAME, NULL },
+	{ "udp-edge-gso-size-7", 1, 0, 0, NC, L4, 6, 0, 7, 700, 0, 0, 0, 0, 0, 0, U_SAME, NULL },
+	{ "udp-edge-128-datagrams", 0, 0, 0, NC, L4, 6, 0, 10, 1280, 0, 0, 0, 0, 0, 0, U_SAME, NULL },
+	{ "udp-edge-one-datagram", 0, 0, 0, NC, L4, 6, 0, 1000, 1000, 0, 0, 0, 0, 0, 0, U_SAME, NULL },
+	{ "udp-edge-one-short-datagram", 1, 0, 0, NC, L4, 6, 0, 1000, 300, 0, 0, 0, 0, 0, 0, U_SAME, NULL },
+	{ "udp-edge-checksum-0", 0, 0, 0, NC, L4, 6, 0, 1000, 2500, 0, 0, 0, 0, 0, 1, U_SAME, NULL },
+	{ "udp-edge-checksum-0-one", 1, 0, 0, NC, L4, 6, 0, 1000, 800, 0, 0, 0, 0, 0, 1, U_SAME, NULL },
+	{ "udp-edge-full-checksum-field", 0, 0, 0, NC, L4, 6, 0, 1000, 3000, 0, 0, 0, 0, 1, 0, U_SAME, NULL },
+	{ "udp-edge-tot-len-lies", 0, 0, 0, NC, L4, 6, 0, 1000, 3000, 0, 0, -100, 0, 0, 0, U_SAME, NULL },
+	{ "udp-edge-payload-len-lies", 1, 0, 0, NC, L4, 6, 0, 1000, 3000, 0, 0, 40, 0, 0, 0, U_SAME, NULL },
+	{ "udp-edge-padding", 0, 0, 0, NC, L4, 6, 0, 1000, 3000, 0, 0, 0, 6, 0, 0, U_SAME, NULL },
+	{ "udp-edge-udp-length-lies", 0, 0, 0, NC, L4, 6, 0, 1000, 3000, 0, -100, 0, 0, 0, 0, U_SAME, NULL },
+	{ "udp-refuse-csum-offset-16", 0, 0, 0, NC, L4, 16, 0, 1000, 3000, 0, 0, 0, 0, 0, 0, U_BOTH_REFUSE, NULL },
+	{ "udp-refuse-csum-offset-0", 1, 0, 0, NC, L4, 0, 0, 1000, 3000, 0, 0, 0, 0, 0, 0, U_BOTH_REFUSE, NULL },
+	{ "udp-refuse-ecn", 0, 0, 0, NC, L4 | GRO_VNET_GSO_ECN, 6, 0, 1000, 3000, 0, 0, 0, 0, 0, 0, U_BOTH_REFUSE, NULL },
+	{ "udp-refuse-gso-size-0", 0, 0, 0, NC, L4, 6, 0, 0, 3000, 0, 0, 0, 0, 0, 0, U_BOTH_REFUSE, NULL },
+	{ "udp-refuse-gso-size-ffff", 1, 0, 0, NC, L4, 6, 0, 0xffff, 3000, 0, 0, 0, 0, 0, 0, U_BOTH_REFUSE, NULL },
+	{ "udp-refuse-on-tcp-frame", 0, 0, 0, NC, L4, 16, 0, 1000, 3000, 1, 0, 0, 0, 0, 0, U_BOTH_REFUSE, NULL },
+	{ "udp-refuse-tcpv4-type", 0, 0, 0, NC, GRO_VNET_GSO_TCPV4, 6, 0, 1000, 3000, 0, 0, 0, 0, 0, 0, U_BOTH_REFUSE, NULL },
+	{ "udp-drop-on-tcp-frame", 0, 0, 0, NC, L4, 6, 0, 1000, 3000, 1, 0, 0, 0, 0, 0, U_DROP, NULL },
+	{ "udp-drop-tcpv4-type", 0, 0, 0, NC, GRO_VNET_GSO_TCPV4, 16, 0, 1000, 3000, 0, 0, 0, 0, 0, 0, U_DROP, NULL },
+	{ "udp-drop-csum-start", 0, 0, 0, NC, L4, 6, -4, 1000, 3000, 0, 0, 0, 0, 0, 0, U_DROP, NULL },
+	{ "udp-refuse-no-needs-csum", 0, 0, 0, 0, L4, 6, 0, 1000, 3000, 0, 0, 0, 0, 1, 0, U_KNOWN_ACCEPT, uso_nocsum_why },
+	{ "udp-refuse-data-valid", 1, 0, 0, GRO_VNET_F_DATA_VALID, L4, 6, 0, 1000, 3000, 0, 0, 0, 0, 1, 0, U_KNOWN_ACCEPT, uso_nocsum_why },
+	{ "udp-refuse-129-datagrams", 0, 0, 0, NC, L4, 6, 0, 10, 1290, 0, 0, 0, 0, 0, 0, U_KNOWN_ACCEPT, uso_max_why },
+};
+
+#undef NC
+#undef L4
+
+static int udp_edge_case(const struct uedge *c, struct tally *t)
+{
+	struct pb_frame f;
+	struct pb_offsets o;
+	struct plist model = { 0 };
+	struct rx rx = { 0 };
+	static uint8_t buf[70000];
+	uint8_t vh[12] = { 0 };
+	char why[128];
+	uint32_t len, l3, l4;
+	int e, n, bad = 0, known = 0;
+
+	if (!selected(c->name))
+		return 0;
+	pb_init(&f, c->v6);
+	memcpy(f.dst_mac, (const uint8_t[]){ 0x02, 0x45, 0x44, 0x47, 0x45, 0x02 }, 6);
+	f.nvlan = c->nvlan;
+	f.vlan_tpid[0] = c->nvlan == 2 ? 0x88a8 : 0x8100;
+	f.vlan_tpid[1] = 0x8100;
+	f.vlan_tci[0] = 0x2005;
+	f.vlan_tci[1] = 7;
+	f.tot_len_delta = c->tot_len_delta;
+	f.pad = c->pad;
+	f.ip_id = 65534;
+	f.seq = 0x1000;
+	f.sport = 4000;
+	f.dport = 5000;
+	if (c->v6)
+		f.flowlabel = 0x12345;
+	if (c->opts && !c->v6) {
+		f.ip_opts[0] = 0x94;
+		f.ip_opts[1] = 4;
+		f.ip_opts_len = 4;
+	} else if (c->opts) {
+		pb_ext_add(&f, PB_EXT_HOP, (const uint8_t[6]){ 0 }, 6);
+	}
+	if (c->tcp_frame) {
+		f.payload_len = c->payload;
+		f.flags = PB_ACK;
+		len = (uint32_t)pb_build(&f, buf, sizeof(buf));
+		pb_layout(&f, &o);
+		l3 = (uint32_t)o.l3;
+		l4 = (uint32_t)o.l4;
+		p16(buf + l4 + 16, seed_of(buf, l3, l4, (uint32_t)(o.l3 + o.ip_len)));
+	} else {
+		len = (uint32_t)udp_build(&f, c->payload, buf, sizeof(buf), &o);
+		l3 = (uint32_t)o.l3;
+		l4 = (uint32_t)o.l4;
+		if (c->zero_csum) {
+			/* the last two bytes of datagram 1 make its checksum 0 */
+			uint32_t m = c->payload < c->mss ? c->payload : c->mss, sum;
+			uint8_t uh[8], tail[8] = { 0, 0, 0, 0, 0, 0, 0, 17 };
+
+			p16(buf + l4 + 8 + m - 2, 0);
+			memcpy(uh, buf + l4, 8);
+			p16(uh + 4, 8 + m);
+			p16(uh + 6, 0);
+			p16(tail + 2, 8 + m);
+			sum = pb_csum_add(0, buf + l3 + (c->v6 ? 8 : 12), c->v6 ? 32 : 8);
+			sum = pb_csum_add(sum, tail, 8);
+			sum = pb_csum_add(sum, uh, 8);
+			sum = pb_csum_add(sum, buf + l4 + 8, m);
+			p16(buf + l4 + 8 + m - 2, pb_csum_fold(sum));
+		}
+		p16(buf + l4 + 4, (g16(buf + l4 + 4) + (unsigned)c->len_delta) & 0xffff);
+		if (!c->full_csum)
+			p16(buf + l4 + 6, seed_proto(buf, l3, g16(buf + l4 + 4), 17));
+	}
+	vh[0] = c->flags;
+	vh[1] = c->type;
+	ple16(vh + 2, l4 + 8);
+	ple16(vh + 4, c->mss);
+	if (c->flags & GRO_VNET_F_NEEDS_CSUM) {
+		ple16(vh + 6, (unsigned)((int)l4 + c->start_delta));
+		ple16(vh + 8, c->csum_off);
+	}
+	if (tap_env_set_vnet_hdr_sz(&env, 12) < 0) {
+		printf("tap: error: TUNSETVNETHDRSZ: %s\n", strerror(errno));
+		return -1;
+	}
+	n = libgro_segments(vh, 12, buf, len, &model, why, sizeof(why));
+	if (c->zero_csum && (n < 1 || g16(model.v[0].d + l4 + 6) != 0xffff)) {
+		printf("  %s: datagram 1's checksum is not 0 (sent as 0xffff): the case is built wrong\n",
+		       c->name);
+		bad++;
+	}
+	e = tap_write(vh, buf, len);
+	if (sync_from(EP_TAP, &rx, 3000) < 0) {
+		bad++;
+	} else if (c->expect == U_BOTH_REFUSE || c->expect == U_DROP) {
+		int tap_ok = c->expect == U_BOTH_REFUSE ? e != 0 : e == 0;
+
+		if (!tap_ok || n >= 0 || rx.ep[EP_B].n || rx.ep[EP_D].n) {
+			printf("  %s: the TAP %s it (%zu frames forwarded), libgro %s\n", c->name,
+			       e ? "refused" : "accepted", rx.ep[EP_B].n, n < 0 ? why : "accepted it");
+			bad++;
+		}
+	} else if (c->expect == U_KNOWN_ACCEPT && e && n >= 0 && !rx.ep[EP_B].n) {
+		known = 1;
+	} else if (e || n < 0) {
+		printf("  %s: the TAP %s, libgro: %s\n", c->name, e ? strerror(-e) : "accepted it",
+		       n < 0 ? why : "accepted it");
+		bad++;
+	} else {
+		bad += compare(c->name, "kernel (vb) vs libgro", &model, &rx.ep[EP_B]);
+		bad += compare(c->name, "kernel (vd) vs libgro", &model, &rx.ep[EP_D]);
+	}
+	if (known) {
+		n_known++;
+		printf("  known difference %s: %s\n      kernel: write refused (%s); libgro: %zu segment(s)\n",
+		       c->name, c->why, strerror(-e), model.n);
+	} else {
+		t->cases++;
+		t->segs += (unsigned)model.n;
+		if (!bad)
+			t->pass++;
+		result(c->name, !bad, "%s", c->expect == U_BOTH_REFUSE ? "refused by both" :
+		       c->expect == U_DROP ? "the kernel drops it, libgro refuses it" :
+		       "kernel and libgro agree");
+	}
+	if (bad) {
+		dump_list(c->name, "libgro", &model);
+		dump_list(c->name, "kernel", &rx.ep[EP_B]);
+	}
+	pl_free(&model);
+	rx_free(&rx);
+	return bad ? 1 : 0;
+}
+
+/* ------------------------------------------------------------------ UDP fraglist */
+
+static const char flist_why[] =
+	"a fraglist UDP packet (GRO_UDP_FRAGLIST) goes out as UDP_L4 with DATA_VALID: its "
+	"checksum field is the first datagram's own, not a seed, so it cannot say NEEDS_CSUM, and "
+	"virtio_net_hdr_to_skb() refuses UDP_L4 without NEEDS_CSUM. Linux itself never hands a "
+	"TAP such a packet (tun has no NETIF_F_GSO_FRAGLIST: validate_xmit_skb() cuts it first)";
+
+/* libgro -> kernel with fraglist UDP GRO: the datagrams that were not
+ * merged must cross as libgro predicts; the merged ones the TAP refuses. */
+static int udp_fraglist_case(uint64_t seed, struct tally *t)
+{
+	const char *name = "diff-udp-fraglist";
+	struct engine_run r = { .vh_size = 12, .udp = GRO_UDP_FRAGLIST };
+	struct flowgen g;
+	struct pb_list in = { 0 };
+	struct plist model = { 0 };
+	struct rx rx = { 0 };
+	struct rng rg;
+	char why[128];
+	size_t i;
+	int bad = 0, refused = 0, merged = 0, werr = 0;
+
+	if (!selected(name))
+		return 0;
+	rng_init(&rg, seed, 5, 0);
+	memset(&g, 0, sizeof(g));
+	flow_template(&rg, &g.f, 0);
+	udp_ports(&rg, &g.f);
+	g.f.df = 1;
+	for (i = 0; i < 40; i++) {
+		udp_list_add(&in, &g.f, i % 10 == 9 ? 300 : 1000);
+		g.f.seq += 1000;
+		g.f.ip_id++;
+	}
+	udp_list_add(&in, &g.f, 0);	/* an empty datagram, never merged */
+	if (tap_env_set_vnet_hdr_sz(&env, 12) < 0)
+		return -1;
+	run_engine(&in, &r);
+	for (i = 0; i < r.out.n; i++) {
+		struct pkt *p = &r.out.v[i];
+		struct plist one = { 0 };
+		int e, n = libgro_segments(p->vh, 12, p->d, p->len, &one, why, sizeof(why));
+
+		if (n < 0) {
+			printf("  %s: delivered packet %zu: %s\n", name, i + 1, why);
+			bad++;
+		}
+		e = tap_write(p->vh, p->d, p->len);
+		if (p->vh[1] == GRO_VNET_GSO_UDP_L4) {
+			merged++;
+			if (e == -EINVAL) {
+				refused++;
+				pl_free(&one);
+				continue;
+			}
+		}
+		if (e) {
+			printf("  %s: the TAP refused delivered packet %zu (gso_type %u flags %u): %s\n",
+			       name, i + 1, p->vh[1], p->vh[0], strerror(-e));
+			werr++;
+		}
+		pl_append(&model, &one);
+		pl_free(&one);
+	}
+	if (sync_from(EP_TAP, &rx, 3000) < 0) {
+		bad++;
+	} else {
+		bad += compare(name, "kernel on vb vs libgro", &model, &rx.ep[EP_B]);
+		bad += compare(name, "kernel on vd vs libgro", &model, &rx.ep[EP_D]);
+	}
+	bad += werr;
+	if (!merged) {
+		printf("  %s: nothing was merged\n", name);
+		bad++;
+	}
+	if (!bad && refused) {
+		n_known++;
+		printf("  known difference %s: %s\n      kernel: %d of %d merged packets refused (EINVAL); libgro decodes and cuts them; %zu unmerged datagrams agree\n",
+		       name, flist_why, refused, merged, model.n);
+	} else {
+		result(name, !bad, "%zu packets written (%d merged), %zu segments on the wire",
+		       r.out.n, merged, model.n);
+		t->cases++;
+		t->pkts += (unsigned)r.out.n;
+		t->gso_pkts += (unsigned)merged;
+		t->segs += (unsigned)model.n;
+		if (!bad)
+			t->pass++;
+	}
+	pl_free(&r.out);
+	pl_free(&model);
+	pb_list_free(&in);
+	rx_free(&rx);
+	return bad ? 1 : 0;
+}
+
+/* What the TAP says to the USO flags (tun's set_offload wants both, and
+ * TUN_F_CSUM with them). Leaves the TAP with TSO only. */
+static void uso_probe(char *facts, size_t len)
+{
+	int both = tap_env_set_offload(&env, OFF_USO) == 0;
+	int e_both = errno;
+	int only4 = tap_env_set_offload(&env, OFF_TSO | TUN_F_USO4) == 0;
+	int only6 = tap_env_set_offload(&env, OFF_TSO | TUN_F_USO6) == 0;
+	int nocsum = tap_env_set_offload(&env, TUN_F_USO4 | TUN_F_USO6) == 0;
+
+	uso_ok = both;
+	if (!both)
+		snprintf(uso_why, sizeof(uso_why), "TUNSETOFFLOAD with TUN_F_USO4|TUN_F_USO6: %s",
+			 strerror(e_both));
+	snprintf(facts, len, "TUN_F_USO4|TUN_F_USO6 %s; USO4 alone %s, USO6 alone %s, without TUN_F_CSUM %s",
+		 both ? "taken" : "refused", only4 ? "taken" : "refused", only6 ? "taken" : "refused",
+		 nocsum ? "taken" : "refused");
+	tap_env_set_offload(&env, OFF_TSO);
+}
+
 /* ------------------------------------------------------------------ main */
 
 static void usage(void)
@@ -1873,6 +2789,9 @@ static void usage(void)
 int main(int argc, char **argv)
 {
 	struct tally l2k = { 0 }, pcap = { 0 }, k2l = { 0 }, tcp = { 0 }, edge = { 0 };
+	struct tally ul2k = { 0 }, uk2l = { 0 }, usock = { 0 }, uedge = { 0 };
+	char uso_facts[256];
+	unsigned edge_known = 0;
 	uint64_t seed = 1;
 	unsigned ncases = 40, i;
 	int a, rc;
@@ -1919,9 +2838,32 @@ int main(int argc, char **argv)
 	for (i = 0; i < sizeof(edges) / sizeof(edges[0]); i++)
 		if (edge_case(&edges[i], &edge) < 0)
 			goto error;
+	edge_known = n_known;
 	if (tcp_case("tcp-mss1200", 384 * 1024, 1200, 12, &tcp) < 0 ||
 	    tcp_case("tcp-mtu9000", 512 * 1024, 0, 10, &tcp) < 0)
 		goto error;
+
+	/* UDP_L4 (USO): the TAP must take TUN_F_USO4|TUN_F_USO6 */
+	uso_probe(uso_facts, sizeof(uso_facts));
+	if (!uso_ok) {
+		printf("tap: UDP_L4 cases skipped: the kernel refuses USO on a TAP (%s)\n", uso_why);
+	} else {
+		for (i = 0; i < ncases; i++)
+			if (udp_l2k_case(seed, i, &ul2k) < 0)
+				goto error;
+		if (udp_fraglist_case(seed, &ul2k) < 0)
+			goto error;
+		for (i = 0; i < ncases; i++)
+			if (udp_k2l_case(seed, i, &uk2l) < 0)
+				goto error;
+		for (i = 0; i < sizeof(uedges) / sizeof(uedges[0]); i++)
+			if (udp_edge_case(&uedges[i], &uedge) < 0)
+				goto error;
+		if (udp_socket_case("udp-socket-uso", OFF_USO, 12, &usock) < 0 ||
+		    udp_socket_case("udp-socket-no-uso", OFF_TSO, 10, &usock) < 0 ||
+		    udp_socket_case("udp-socket-no-offload", 0, 12, &usock) < 0)
+			goto error;
+	}
 
 	if (l2k.cases)
 		printf("tap: libgro -> kernel, seeded streams: %u/%u cases, %u packets written (%u GSO), %u segments compared\n",
@@ -1937,11 +2879,25 @@ int main(int argc, char **argv)
 		       k2l.pass, k2l.cases, k2l.pkts, k2l.gso_pkts, k2l.segs);
 	if (edge.cases)
 		printf("tap: edge cases written into the TAP: %u/%u agree or are refused by both%s\n",
-		       edge.pass, edge.cases - n_known,
-		       n_known ? "; known differences listed above" : "");
+		       edge.pass, edge.cases - edge_known,
+		       edge_known ? "; known differences listed above" : "");
 	if (tcp.cases)
 		printf("tap: kernel -> libgro, TCP with TSO: %u/%u connections, %u packets read (%u GSO), %u segments compared\n",
 		       tcp.pass, tcp.cases, tcp.pkts, tcp.gso_pkts, tcp.segs);
+	if (uso_ok || !only)
+		printf("tap: USO on a TAP: %s\n", uso_facts);
+	if (ul2k.cases)
+		printf("tap: libgro -> kernel, UDP GRO: %u/%u cases, %u packets written (%u GSO), %u datagrams compared\n",
+		       ul2k.pass, ul2k.cases, ul2k.pkts, ul2k.gso_pkts, ul2k.segs);
+	if (uk2l.cases)
+		printf("tap: kernel -> libgro, injected UDP GSO: %u/%u cases, %u packets read (%u GSO), %u datagrams compared\n",
+		       uk2l.pass, uk2l.cases, uk2l.pkts, uk2l.gso_pkts, uk2l.segs);
+	if (uedge.cases)
+		printf("tap: UDP_L4 edge cases written into the TAP: %u/%u agree, are refused or dropped by both\n",
+		       uedge.pass, uedge.cases);
+	if (usock.cases)
+		printf("tap: kernel -> libgro, UDP_SEGMENT sockets: %u/%u runs, %u packets read (%u GSO), %u datagrams compared\n",
+		       usock.pass, usock.cases, usock.pkts, usock.gso_pkts, usock.segs);
 	tap_env_teardown(&env);
 	if (n_known)
 		printf("tap: %u known difference%s between libgro and the kernel (not counted below)\n",
