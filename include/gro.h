@@ -407,10 +407,10 @@ GRO_API size_t gro_memory(const struct gro_ctx *ctx);
 
 /* ---------------------------------------------------------------- packets */
 
-#define GRO_LIN_CSUM	0x1u	/* finish the TCP checksum (no longer partial) */
+#define GRO_LIN_CSUM	0x1u	/* finish the TCP/UDP checksum (no longer partial) */
 
 /* Copy @pkt into @buf as one contiguous frame. With GRO_LIN_CSUM a
- * super-packet's TCP checksum is completed in the copy. Returns the length,
+ * super-packet's TCP or UDP checksum is completed in the copy. Returns the length,
  * or GRO_ENOSPC if @cap is smaller than len or than the spans together. */
 GRO_API long gro_pkt_linearize(const struct gro_pkt *pkt, uint8_t *buf, size_t cap, unsigned flags);
 
@@ -418,25 +418,29 @@ GRO_API long gro_pkt_linearize(const struct gro_pkt *pkt, uint8_t *buf, size_t c
 
 /*
  * Cut a packet back into the segments it was made of, as Linux's GSO
- * (tcp_gso_segment, inet_gso_segment, ipv6_gso_segment) does: each segment
- * gets a copy of the headers and gso_size bytes of payload (the last one
- * the rest); TCP sequence numbers advance; IPv4 IDs count up from the
- * first (unless GRO_GSO_TCP_FIXEDID), tot_len / payload_len and the IPv4
- * header checksum are rewritten; PSH and FIN stay on the last segment only
- * and CWR on the first only (unless GRO_GSO_TCP_ACCECN); every TCP checksum
- * is computed in full. Every other byte is copied.
+ * (tcp_gso_segment, __udp_gso_segment, inet_gso_segment, ipv6_gso_segment)
+ * does: each segment gets a copy of the headers and gso_size bytes of
+ * payload (the last one the rest); TCP sequence numbers advance; UDP
+ * lengths are rewritten; IPv4 IDs count up from the first (unless
+ * GRO_GSO_TCP_FIXEDID), tot_len / payload_len and the IPv4 header checksum
+ * are rewritten; PSH and FIN stay on the last segment only and CWR on the
+ * first only (unless GRO_GSO_TCP_ACCECN); every TCP or UDP checksum is
+ * computed in full (a UDP one that comes out 0 as 0xffff). Every other
+ * byte is copied. A fraglist packet (GRO_GSO_FRAGLIST) is cut the same
+ * way: GRO only merged segments these rules give back exactly.
  *
  * @pkt describes the packet: a delivered super-packet as is, or any packet
  * whose headers (Ethernet, VLAN tags, IPv4 or IPv6 with extension headers,
- * TCP) lie in segs[0] and whose gso_size and gso_type are set (gso_type 0:
- * taken from the IP version). gso_size 0, or a payload of at most
+ * TCP or UDP) lie in segs[0] and whose gso_size and gso_type are set
+ * (gso_type 0: taken from the packet). gso_size 0, or a payload of at most
  * gso_size, gives one segment: the packet itself with its checksum done.
  * The segments are written one after the other into @buf; out[i] points to
  * each (cookie NULL). Nothing is allocated.
  *
  * Returns the number of segments, GRO_ENOSPC if @buf or @out is too small,
- * GRO_EPROTO if the packet is not TCP over IPv4/IPv6 or does not agree
- * with its gso_type, GRO_EINVAL for bad arguments.
+ * GRO_EPROTO if the packet is not TCP or UDP over IPv4/IPv6 or does not
+ * agree with its gso_type (TCPV4/TCPV6: TCP over that version, UDP_L4:
+ * UDP), GRO_EINVAL for bad arguments.
  */
 GRO_API int gro_segment(const struct gro_pkt *pkt, uint8_t *buf, size_t cap,
 		struct gro_seg *out, unsigned max_out);
@@ -461,7 +465,11 @@ GRO_API int gro_segment(const struct gro_pkt *pkt, uint8_t *buf, size_t cap,
 #define GRO_VNET_GSO_ECN	0x80
 
 /* Write @pkt's offload state as a virtio_net_hdr of @hdr_size bytes (10 or
- * 12) at @hdr. Returns @hdr_size, or GRO_EINVAL. */
+ * 12) at @hdr. Returns @hdr_size, or GRO_EINVAL. A fraglist packet is
+ * written as Linux's packet socket shows one (its transport's type,
+ * DATA_VALID, no checksum offsets), which records it but which a TAP or
+ * virtio device refuses, as Linux never hands them one: segment it
+ * first (gro_segment()). */
 GRO_API int gro_vnet_encode(const struct gro_pkt *pkt, void *hdr, size_t hdr_size);
 
 /*
@@ -470,8 +478,9 @@ GRO_API int gro_vnet_encode(const struct gro_pkt *pkt, void *hdr, size_t hdr_siz
  * offsets, hdr_len; data, len and one span covering the frame), so that
  * gro_segment(@pkt) can cut it. Everything is checked against the frame
  * itself: offsets past its end, a gso_size of 0 with a GSO type, a type
- * that is not TCP or does not match the IP version, a checksum that does
- * not point into the TCP header give GRO_EPROTO (or GRO_EINVAL for bad
+ * that does not match the packet (TCPV4/TCPV6: TCP over that IP version;
+ * UDP_L4, 5: UDP), a checksum to finish that is not the transport's own
+ * field give GRO_EPROTO (or GRO_EINVAL for bad
  * arguments); nothing is read outside [@frame, @frame + @len).
  */
 GRO_API int gro_vnet_decode(const void *hdr, size_t hdr_size, uint8_t *frame, size_t len,
