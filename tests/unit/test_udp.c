@@ -586,3 +586,29 @@ Test(bigtcp, config_limits)
 	cr_assert_eq(gro_create(&cfg, &g), GRO_EINVAL);
 	cr_assert(strstr(gro_config_error(), "reserved"));
 }
+
+/* A flow whose head is too short for the fast path's comparisons (a
+ * 2-byte datagram) is still the flow of the next datagram of its key: the
+ * next one (another TTL) completes it, rather than being held beside it. */
+Test(udp, short_head_still_found)
+{
+	struct h *h = open_udp(GRO_UDP_L4);
+	struct udp_dgram d;
+	uint32_t pos = 0;
+	int i;
+
+	udp_init(&d, 0, 2, pos);
+	d.f.ttl = 254;
+	add_dgram(h, &d, &pos);
+	udp_resize(&d, 8);
+	d.f.ttl = 255;
+	add_dgram(h, &d, &pos);
+	d.f.ip_id += 5;
+	add_dgram(h, &d, &pos);
+	h_run(h);
+	h_expect_npkt(h, 3, "udp: one flow at a time for a key");
+	for (i = 0; i < 3; i++)
+		h_expect_as_is(h, (size_t)i, i, "udp: delivered in order");
+	h_expect_reason(h, 0, GRO_R_MISMATCH, "udp: the TTL change completes the short head");
+	h_close(h);
+}
