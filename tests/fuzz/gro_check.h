@@ -90,6 +90,7 @@ void gck_counts(const struct gck *ck, struct gck_counts *c);
 
 struct gck_parse {
 	int tcp;		/* found a TCP header inside the frame */
+	int udp;		/* found a UDP header instead (hdr = l4 + 8) */
 	int mergeable;		/* well-formed enough that GRO may merge it */
 	int v6;			/* IPv6 EtherType */
 	int ntags;		/* VLAN tags walked */
@@ -99,13 +100,15 @@ struct gck_parse {
 };
 
 /* Parse @data: Ethernet, VLAN tags (when @vlan), IPv4 or IPv6 with
- * Hop-by-Hop, Routing and Destination Options headers, TCP. @trust: do not
- * require a valid TCP checksum for "mergeable". */
+ * Hop-by-Hop, Routing and Destination Options headers, TCP or UDP. @trust:
+ * do not require a valid TCP or UDP checksum for "mergeable" (a UDP
+ * datagram without one, checksum 0, never is). */
 void gck_parse_frame(const uint8_t *data, uint32_t len, int vlan, int trust, struct gck_parse *p);
 
-/* Rewrite IPv4 tot_len / IPv6 payload_len to match @len, then recompute
- * the IPv4 header checksum and the TCP checksum, as far as the frame's
- * headers can be found. Used to build frames a fuzzer can merge. */
+/* Rewrite IPv4 tot_len / IPv6 payload_len (and a UDP length) to match
+ * @len, then recompute the IPv4 header checksum and the TCP or UDP
+ * checksum, as far as the frame's headers can be found. Used to build
+ * frames a fuzzer can merge. */
 void gck_fixup(uint8_t *data, uint32_t len, int vlan, int lengths, int tcp_csum);
 
 /* Internet checksum: running sum of big-endian 16-bit words (an odd
