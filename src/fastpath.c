@@ -679,7 +679,8 @@ receive_one(struct gro_ctx *ctx, const struct gro_frame *fr, const struct gro_hi
 	 * is not tried first: gro_fast_continue did that.) Most frames that
 	 * find their flow continue it, so the full comparison comes first;
 	 * the key alone only if that fails. With no flow held, none. Equal
-	 * keys mean equal stacks, so a flow of another kind is another flow. */
+	 * keys mean equal stacks, so a flow of another kind is another flow,
+	 * except a flow with no kind, whose head was too short for one. */
 	if (ctx->held) {
 		hash = h->hashed ? h->hash : kind_hash(ctx, k, fr);
 		i = ctx->table[hash & ctx->table_mask];
@@ -688,8 +689,16 @@ receive_one(struct gro_ctx *ctx, const struct gro_frame *fr, const struct gro_hi
 		struct gro_flow *g = &ctx->flows[i];
 		struct cmp c;
 
-		if (g->hash != hash || g->rxhash != fr->rxhash || g->kind != h->kind)
+		if (g->hash != hash || g->rxhash != fr->rxhash)
 			continue;
+		/* A flow whose head was too short to be classified (a UDP
+		 * datagram of a few bytes) is held without a kind: it may be
+		 * this frame's flow, which the layered path tells. */
+		if (g->kind != h->kind) {
+			if (!g->kind)
+				return false;
+			continue;
+		}
 		c = cmp_shape(g->hdr_len);
 		if (len >= c.span && g->hdr_len + g->gso_size >= c.span &&
 		    hdr_equal(p, g->head, k->same, &c)) {
