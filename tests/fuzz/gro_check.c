@@ -26,6 +26,15 @@ struct gck_fr {
 	uint8_t state;
 	uint8_t isnull;
 	uint8_t head;		/* head of a super-packet: its headers were rewritten */
+	uint8_t keyed;		/* TCP or UDP: key is its flow's */
+	uint64_t key;		/* a hash of (a refinement of) its GRO flow key */
+};
+
+/* Per flow key, the arrival index of the last frame delivered in a held
+ * packet (+1): open addressing, grown when half full. */
+struct gck_keyslot {
+	uint64_t key;
+	uint32_t last;		/* 0: free */
 };
 
 struct gck {
@@ -54,6 +63,9 @@ struct gck {
 	uint64_t null_bytes, merged_hdr_bytes, out_total;
 	uint64_t max_segs, max_len;
 	uint64_t failures;
+
+	struct gck_keyslot *keys;
+	uint32_t keycap, nkeys;
 };
 
 static inline uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
@@ -690,6 +702,103 @@ static void check_super(struct gck *ck, const struct gro_pkt *p, struct gck_fr *
 		check_roundtrip(ck, p, fs, &h, idx0);
 }
 
+/*
+ * The flow key of a TCP or UDP frame, refined: everything Linux compares
+ * to tell flows apart (receive hash, MAC header and VLAN tags, IP
+ * addresses and protocol, the IPv6 version, traffic class and flow label
+ * word and extension headers, ports), and a little more (the IPv4 header
+ * length). Frames with equal keys are in one GRO flow.
+ */
+static uint64_t fnv(uint64_t h, const uint8_t *p, size_t n)
+{
+	while (n--)
+		h = (h ^ *p++) * 0x100000001b3ull;
+	return h;
+}
+
+static int frame_key(const struct gck *ck, const uint8_t *d, uint32_t len, uint32_t rxhash, uint64_t *key)
+{
+	struct gck_parse ps;
+	uint8_t rx[4] = { (uint8_t)(rxhash >> 24), (uint8_t)(rxhash >> 16), (uint8_t)(rxhash >> 8),
+			  (uint8_t)rxhash };
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	gck_parse_frame(d, len, ck->cfg.vlan, 1, &ps);
+	if (!ps.tcp && !ps.udp)
+		return 0;
+	h = fnv(h, rx, 4);
+	h = fnv(h, d, ps.l3);
+	if (ps.v6) {
+		h = fnv(h, d + ps.l3, 4);
+		h = fnv(h, d + ps.l3 + 6, 1);
+		h = fnv(h, d + ps.l3 + 8, ps.l4 - ps.l3 - 8);	/* addresses, extension headers */
+	} else {
+		h = fnv(h, d + ps.l3, 1);
+		h = fnv(h, d + ps.l3 + 9, 1);
+		h = fnv(h, d + ps.l3 + 12, 8);
+	}
+	h = fnv(h, d + ps.l4, 4);
+	*key = h ^ (uint64_t)ps.udp;
+	return 1;
+}
+
+static struct gck_keyslot *key_slot(struct gck *ck, uint64_t key)
+{
+	uint32_t i;
+
+	if (2 * (ck->nkeys + 1) > ck->keycap) {
+		struct gck_keyslot *old = ck->keys;
+		uint32_t oc = ck->keycap, j;
+
+		ck->keycap = oc ? 2 * oc : 256;
+		ck->keys = calloc(ck->keycap, sizeof(*ck->keys));
+		if (!ck->keys)
+			abort();
+		ck->nkeys = 0;
+		for (j = 0; j < oc; j++)
+			if (old[j].last) {
+				for (i = (uint32_t)old[j].key & (ck->keycap - 1); ck->keys[i].last;
+				     i = (i + 1) & (ck->keycap - 1))
+					;
+				ck->keys[i] = old[j];
+				ck->nkeys++;
+			}
+		free(old);
+	}
+	for (i = (uint32_t)key & (ck->keycap - 1); ck->keys[i].last && ck->keys[i].key != key;
+	     i = (i + 1) & (ck->keycap - 1))
+		;
+	if (!ck->keys[i].last) {
+		ck->keys[i].key = key;
+		ck->nkeys++;
+	}
+	return &ck->keys[i];
+}
+
+/* Held frames of one flow come out in the order they arrived: a flow is
+ * held once at most, and its packets complete in order. (Frames delivered
+ * as they came may overtake held ones.) */
+static void check_order(struct gck *ck, const struct gro_pkt *p, struct gck_fr **fs)
+{
+	uint32_t k;
+
+	if (p->reason < GRO_R_PUSH)
+		return;
+	for (k = 0; k < p->nsegs; k++) {
+		struct gck_keyslot *s;
+		uint32_t idx = (uint32_t)(fs[k] - ck->fr);
+
+		if (!fs[k]->keyed)
+			continue;
+		s = key_slot(ck, fs[k]->key);
+		if (s->last > idx + 1)
+			fail(ck, "frame %u (held, %s) delivered after frame %u of its flow, which arrived later",
+			     idx, gro_reason_name(p->reason), s->last - 1);
+		else
+			s->last = idx + 1;
+	}
+}
+
 static void check_pkt(struct gck *ck, const struct gro_pkt *p)
 {
 	struct gck_fr *fs_small[64], **fs = fs_small;
@@ -732,6 +841,7 @@ static void check_pkt(struct gck *ck, const struct gro_pkt *p)
 	}
 	if (sum != p->len)
 		fail(ck, "pkt->len %u but the spans add up to %llu", p->len, (unsigned long long)sum);
+	check_order(ck, p, fs);
 	if (p->gso_segs <= 1) {
 		if (p->gso_segs != 1)
 			fail(ck, "gso_segs 0");
@@ -870,6 +980,7 @@ uint32_t gck_add(struct gck *ck, const uint8_t *data, uint32_t len, uint32_t rxh
 			abort();
 		memcpy(f->buf, data, len);
 		memcpy(f->orig, data, len);
+		f->keyed = (uint8_t)frame_key(ck, data, len, rxhash, &f->key);
 	}
 	return ck->nfr++;
 }
@@ -1035,6 +1146,7 @@ unsigned gck_close(struct gck *ck)
 	free(ck->fr);
 	free(ck->burst);
 	free(ck->lin);
+	free(ck->keys);
 	free(ck);
 	return (unsigned)(failures > 0xffffffffu ? 0xffffffffu : failures);
 }
