@@ -94,6 +94,7 @@ static struct {
 	unsigned long moved_across, across_mac, across_label, across_ext, across_other;
 	unsigned long frames, supers, segments, cli_runs;
 	uint32_t maxpkt;	/* the longest packet delivered in this capture */
+	unsigned long over64k;	/* packets longer than 64 KiB after Ethernet, in it */
 	unsigned details;
 	int verbose;
 } g;
@@ -356,6 +357,8 @@ static void on_deliver(void *arg, const struct gro_pkt *pkts, unsigned n)
 		}
 		if (p->len > g.maxpkt)
 			g.maxpkt = p->len;
+		if (p->len - 14 > 65535)
+			g.over64k++;
 		if (p->gso_segs < 2) {
 			long len;
 
@@ -843,7 +846,7 @@ struct gflow {
 
 static struct {
 	unsigned long cases[K_COUNT], frames[K_COUNT], udp4[K_COUNT], udp6[K_COUNT], tcp[K_COUNT];
-	unsigned long supers[K_COUNT], segs[K_COUNT], biggest[K_COUNT];
+	unsigned long supers[K_COUNT], segs[K_COUNT], biggest[K_COUNT], over64k[K_COUNT];
 } gk;
 
 static void gen_frame(struct rng *r, struct gflow *f, struct pb_list *l, enum kind kd)
@@ -1031,6 +1034,8 @@ static int run_capture(const struct pb_list *l, const char *base, const char *pa
 	if (g.maxpkt > gk.biggest[kd])
 		gk.biggest[kd] = g.maxpkt;
 	g.maxpkt = 0;
+	gk.over64k[kd] += g.over64k;
+	g.over64k = 0;
 	gk.supers[kd] += g.supers - s0;
 	gk.segs[kd] += g.segments - g0;
 	for (k = 0; k < r.no; k++)
@@ -1191,8 +1196,11 @@ int main(int argc, char **argv)
 		printf("  %-22s %5lu captures, %7lu frames", kind_name[k], gk.cases[k], gk.frames[k]);
 		if (k != K_SCEN)
 			printf(" (UDP/IPv4 %lu, UDP/IPv6 %lu, TCP %lu)", gk.udp4[k], gk.udp6[k], gk.tcp[k]);
-		printf(", %lu super-packets of %lu segments, longest packet %lu bytes\n", gk.supers[k], gk.segs[k],
+		printf(", %lu super-packets of %lu segments, longest packet %lu bytes", gk.supers[k], gk.segs[k],
 		       gk.biggest[k]);
+		if (gk.over64k[k])
+			printf(" (%lu over 64 KiB)", gk.over64k[k]);
+		printf("\n");
 	}
 	if (cli || gen_cli)
 		printf("command line (coalesce to pcapng, segment): %lu captures\n", g.cli_runs);
