@@ -5,7 +5,11 @@
  * bytes read as zero, out-of-range values are reduced into range.
  *
  * Header (8 bytes):
- *   [0] low 4 bits: (max_flows, buckets) from a table of 16 shapes
+ *   [0] low 4 bits: (max_flows, buckets) from a table of 16 shapes;
+ *       bits 4-5: UDP GRO (0 off, 1 and 3 GRO_UDP_L4, 2 GRO_UDP_FRAGLIST);
+ *       bit 6: TCP fraglist; bit 7: BIG TCP (with [2..3] 0: max_size
+ *       GRO_MAX_SIZE; else ipv4_max_size = 65536 + ([2..3] * 257) mod
+ *       (GRO_MAX_SIZE - 65535), above the max_size [2..3] gives)
  *   [1] max_held_frames: 0 = 46 x max_flows, 0xff = automatic, else
  *       max_flows + 2 * ([1] - 1)
  *   [2..3] max_size selector (little endian), 0 = 65535
@@ -24,9 +28,12 @@
  *                     len payload bytes (mod 9001); m bits 0 PSH, 1 FIN,
  *                     2 retransmit (same seq), 3 same IP ID, 4 bad TCP
  *                     checksum, 5 GRO_FRAME_CSUM_OK, 6 xor byte (2 bytes
- *                     follow: offset, value), 7 new rxhash byte follows
+ *                     follow: offset, value), 7 new rxhash byte follows.
+ *                     After a UDP frame, the next datagram of its flow:
+ *                     bits 0 no checksum, 1 UDP length off by one, 2 len
+ *                     bytes (else the last one's size), 3-7 as for TCP
  *   NEW     8         d0..d6: a fresh segment from a compact description
- *                     (see fuzz_receive.c)
+ *                     (see fuzz_receive.c); op bit 7: a UDP datagram
  *   RECEIVE 9, 10     dt: offer the queued frames, then now += dt us
  *   FLUSH   11        gro_flush(GRO_FLUSH_ALL)
  *   TIMEOUT 12        dt16: now += dt us, gro_flush(GRO_FLUSH_TIMEOUT)

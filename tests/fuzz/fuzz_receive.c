@@ -79,6 +79,15 @@ static void decode_config(const uint8_t *h, struct gro_config *c)
 	c->batch = (h[5] >> 2) ? (h[5] >> 2) : 64;
 	c->flush_timeout_ns = h[6] * 4000ull;
 	c->hash_seed = 1 + (h[7] >> 1);
+	/* The high half of [0]: UDP GRO, TCP fraglist, BIG TCP. */
+	c->udp = (h[0] >> 4 & 3) == 2 ? GRO_UDP_FRAGLIST : (h[0] >> 4 & 3) ? GRO_UDP_L4 : GRO_UDP_OFF;
+	c->fraglist = (h[0] >> 6) & 1;
+	if (h[0] & 0x80) {
+		if (!ms)
+			c->max_size = GRO_MAX_SIZE;
+		else
+			c->ipv4_max_size = 65536 + (uint32_t)(ms * 257u) % (GRO_MAX_SIZE - 65535);
+	}
 }
 
 struct state {
@@ -170,6 +179,41 @@ static void op_raw(struct state *s, struct in *in)
 	add(s, s->buf, len, rx, flags);
 }
 
+/* The next datagram of a UDP template's flow (see op_seg for @m). */
+static void seg_udp(struct state *s, uint8_t m, uint32_t pay, uint8_t xo, uint8_t xv, uint32_t rx,
+		    const struct gck_parse *ps)
+{
+	uint8_t *b = s->buf;
+	uint32_t len, i, flags = 0;
+
+	if (!(m & 0x04))
+		pay = ps->pay;		/* the usual case: the size of the last */
+	len = ps->hdr + pay;
+	if (len > FRAME_CAP)
+		len = FRAME_CAP;
+	memcpy(b, s->tmpl, ps->hdr);
+	if (!ps->v6 && !(m & 0x08)) {
+		uint16_t id = (uint16_t)((b[ps->l3 + 4] << 8 | b[ps->l3 + 5]) + 1);
+
+		b[ps->l3 + 4] = (uint8_t)(id >> 8);
+		b[ps->l3 + 5] = (uint8_t)id;
+	}
+	for (i = ps->hdr; i < len; i++)
+		b[i] = pb_pattern(s->frames * 131u + i);
+	if (m & 0x40)
+		b[xo % len] ^= xv;
+	if (m & 0x20)
+		flags |= GRO_FRAME_CSUM_OK;
+	gck_fixup(b, len, 1, 1, 1);
+	if (m & 0x01)			/* no checksum */
+		b[ps->l4 + 6] = b[ps->l4 + 7] = 0;
+	if (m & 0x02)			/* a UDP length that lies */
+		b[ps->l4 + 5] ^= 1;
+	if (m & 0x10)
+		b[ps->l4 + 7] ^= 0x5a;
+	add(s, b, len, rx, flags);
+}
+
 /* The next segment of the template's flow. */
 static void op_seg(struct state *s, struct in *in)
 {
@@ -186,6 +230,10 @@ static void op_seg(struct state *s, struct in *in)
 	if (m & 0x80)
 		rx = u8(in) * 0x01010101u;
 	gck_parse_frame(s->tmpl, s->tmpl_len, 1, 1, &ps);
+	if (ps.udp) {
+		seg_udp(s, m, pay, xo, xv, rx, &ps);
+		return;
+	}
 	if (!ps.tcp) {
 		struct pb_frame f;
 
@@ -234,18 +282,19 @@ static void op_seg(struct state *s, struct in *in)
 /*
  * A fresh segment: d0 bit 0 IPv6, bits 1-2 VLAN tags, bit 3 timestamp
  * option, bit 4 DF clear, bit 5 GRO_FRAME_CSUM_OK, bits 6-7 rxhash
- * (0, flow id, last, ~0); d1 flow id; d2 TCP flags (0: ACK); d3-d4 payload
+ * (0, flow id, last, ~0); d1 flow id; d2 TCP flags (0: ACK; UDP, op bit 7: see below); d3-d4 payload
  * length; d5 bits 0-1 IPv6 extension headers, 2 IPv4 options, 3 bad IPv4
  * checksum, 4 four bytes of padding, 5 CWR, 6-7 TTL/TOS variant; d6 parts
  * of the flow key outside the 5-tuple: bits 0-2 VLAN ID, 3-4 source MAC,
  * 5-7 IPv6 flow label or extension header byte.
  */
-static void op_new(struct state *s, struct in *in)
+static void op_new(struct state *s, struct in *in, int udp)
 {
 	uint8_t d0 = u8(in), d1 = u8(in), d2 = u8(in), d5, d6;
 	uint32_t pay = u16(in) % 9001u, rx, i, flags = 0;
 	struct pb_frame f;
 	size_t len;
+	uint8_t *ub = NULL;
 
 	d5 = u8(in);
 	d6 = u8(in);
@@ -283,6 +332,29 @@ static void op_new(struct state *s, struct in *in)
 		f.flags |= PB_CWR;
 	f.ttl = (uint8_t)(64 + (d5 >> 6));
 	f.tos = (uint8_t)((d5 >> 6) << 2);
+	if (udp) {
+		/* A UDP datagram: d2 bit 0 no checksum, 1 bad checksum, 2 a
+		 * UDP length one more than the payload's, 3 an empty one. */
+		uint32_t ulen = (d2 & 8) ? 8 : 8 + pay;
+
+		ub = malloc(ulen);
+		if (!ub)
+			abort();
+		ub[0] = (uint8_t)(f.sport >> 8);
+		ub[1] = (uint8_t)f.sport;
+		ub[2] = (uint8_t)(f.dport >> 8);
+		ub[3] = (uint8_t)f.dport;
+		ub[4] = (uint8_t)((ulen + !!(d2 & 4)) >> 8);
+		ub[5] = (uint8_t)(ulen + !!(d2 & 4));
+		ub[6] = ub[7] = 0;
+		for (i = 8; i < ulen; i++)
+			ub[i] = pb_pattern(d1 * 977u + i);
+		f.ip_proto = 17;
+		f.payload = ub;
+		f.payload_len = ulen;
+		f.bad_tcp_csum = !!(d2 & 2);
+		f.flags = 0;
+	}
 	switch (d0 >> 6) {
 	case 0: rx = 0; break;
 	case 1: rx = d1; break;
@@ -292,6 +364,13 @@ static void op_new(struct state *s, struct in *in)
 	if (d0 & 32)
 		flags |= GRO_FRAME_CSUM_OK;
 	len = pb_build(&f, s->buf, MAX_FRAME);
+	if (len && udp && (d2 & 1)) {
+		struct pb_offsets o;
+
+		pb_layout(&f, &o);
+		s->buf[o.l4 + 6] = s->buf[o.l4 + 7] = 0;
+	}
+	free(ub);
 	if (len)
 		add(s, s->buf, (uint32_t)len, rx, flags);
 }
@@ -329,9 +408,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	decode_config(hdr, &cfg);
 	if (trace)
 		fprintf(stderr, "config: max_flows %u buckets %u max_held_frames %u max_size %u max_segs %u "
-			"csum %s vlan %u batch %u flush_timeout %llu ns\n", cfg.max_flows, cfg.buckets,
-			cfg.max_held_frames, cfg.max_size, cfg.max_segs, cfg.csum ? "trust" : "verify",
-			cfg.vlan, cfg.batch, (unsigned long long)cfg.flush_timeout_ns);
+			"csum %s vlan %u batch %u flush_timeout %llu ns udp %u fraglist %u ipv4_max_size %u\n",
+			cfg.max_flows, cfg.buckets, cfg.max_held_frames, cfg.max_size, cfg.max_segs,
+			cfg.csum ? "trust" : "verify", cfg.vlan, cfg.batch,
+			(unsigned long long)cfg.flush_timeout_ns, cfg.udp, cfg.fraglist, cfg.ipv4_max_size);
 
 	memset(&s, 0, sizeof(s));
 	s.cfg = &cfg;
@@ -352,7 +432,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			op_seg(&s, &in);
 			break;
 		case 8:
-			op_new(&s, &in);
+			op_new(&s, &in, !!(op & 0x80));
 			break;
 		case 9: case 10: {
 			uint8_t dt = u8(&in);
@@ -388,6 +468,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	gck_receive(s.ck, s.now);
 	if (hdr[7] & 1)
 		gck_flush(s.ck, s.now, GRO_FLUSH_ALL);
+	if (trace) {
+		struct gck_counts c;
+
+		gck_counts(s.ck, &c);
+		fprintf(stderr, "end: %llu frames, %llu packets, %llu super-packets of %llu segments, "
+			"largest %llu segments, %llu bytes\n", (unsigned long long)c.frames,
+			(unsigned long long)c.pkts, (unsigned long long)c.super_pkts,
+			(unsigned long long)c.segs_merged, (unsigned long long)c.max_segs,
+			(unsigned long long)c.max_len);
+	}
 	gck_close(s.ck);
 	return 0;
 }

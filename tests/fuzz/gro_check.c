@@ -26,6 +26,15 @@ struct gck_fr {
 	uint8_t state;
 	uint8_t isnull;
 	uint8_t head;		/* head of a super-packet: its headers were rewritten */
+	uint8_t keyed;		/* TCP or UDP: key is its flow's */
+	uint64_t key;		/* a hash of (a refinement of) its GRO flow key */
+};
+
+/* Per flow key, the arrival index of the last frame delivered in a held
+ * packet (+1): open addressing, grown when half full. */
+struct gck_keyslot {
+	uint64_t key;
+	uint32_t last;		/* 0: free */
 };
 
 struct gck {
@@ -54,6 +63,9 @@ struct gck {
 	uint64_t null_bytes, merged_hdr_bytes, out_total;
 	uint64_t max_segs, max_len;
 	uint64_t failures;
+
+	struct gck_keyslot *keys;
+	uint32_t keycap, nkeys;
 };
 
 static inline uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
@@ -101,18 +113,34 @@ uint16_t gck_csum_fold(uint64_t sum)
 	return (uint16_t)sum;
 }
 
-static uint64_t pseudo_sum(const uint8_t *iph, int v6, uint32_t l4len)
+static uint64_t pseudo_sum_proto(const uint8_t *iph, int v6, uint32_t l4len, uint8_t proto)
 {
-	uint64_t s = 6 + (l4len >> 16) + (l4len & 0xffff);
+	uint64_t s = proto + (l4len >> 16) + (l4len & 0xffff);
 
 	return v6 ? gck_csum_add(s, iph + 8, 32) : gck_csum_add(s, iph + 12, 8);
 }
 
-static int tcp_csum_valid(const uint8_t *d, uint32_t len, uint32_t l3, uint32_t l4, int v6)
+static uint64_t pseudo_sum(const uint8_t *iph, int v6, uint32_t l4len)
 {
-	uint64_t s = pseudo_sum(d + l3, v6, len - l4);
+	return pseudo_sum_proto(iph, v6, l4len, 6);
+}
+
+static int l4_csum_valid(const uint8_t *d, uint32_t len, uint32_t l3, uint32_t l4, int v6, uint8_t proto)
+{
+	uint64_t s = pseudo_sum_proto(d + l3, v6, len - l4, proto);
 
 	return gck_csum_fold(gck_csum_add(s, d + l4, len - l4)) == 0xffff;
+}
+
+static int tcp_csum_valid(const uint8_t *d, uint32_t len, uint32_t l3, uint32_t l4, int v6)
+{
+	return l4_csum_valid(d, len, l3, l4, v6, 6);
+}
+
+/* A UDP checksum is valid when present (0 says there is none) and right. */
+static int udp_csum_valid(const uint8_t *d, uint32_t len, uint32_t l3, uint32_t l4, int v6)
+{
+	return rd16(d + l4 + 6) && l4_csum_valid(d, len, l3, l4, v6, 17);
 }
 
 /* ------------------------------------------------------------ parsing */
@@ -123,14 +151,14 @@ static int skippable6(uint8_t nh)
 }
 
 /* Step over the IPv6 header at @off and the Hop-by-Hop, Routing and
- * Destination Options headers after it: where TCP starts, or 0 if the
- * frame is not TCP or a header runs past @len. */
-static uint32_t ipv6_tcp_off(const uint8_t *d, uint32_t len, uint32_t off)
+ * Destination Options headers after it: where TCP (or UDP) starts, or 0 if
+ * the frame is neither or a header runs past @len. *@proto gets 6 or 17. */
+static uint32_t ipv6_l4_off(const uint8_t *d, uint32_t len, uint32_t off, uint8_t *proto)
 {
 	uint8_t nh = d[off + 6];
 	uint32_t l4 = off + 40;
 
-	while (nh != 6 && skippable6(nh)) {
+	while (nh != 6 && nh != 17 && skippable6(nh)) {
 		uint32_t hl;
 
 		if (l4 + 2 > len)
@@ -141,13 +169,15 @@ static uint32_t ipv6_tcp_off(const uint8_t *d, uint32_t len, uint32_t off)
 		nh = d[l4];
 		l4 += hl;
 	}
-	return nh == 6 ? l4 : 0;
+	*proto = nh;
+	return nh == 6 || nh == 17 ? l4 : 0;
 }
 
 void gck_parse_frame(const uint8_t *d, uint32_t len, int vlan, int trust, struct gck_parse *p)
 {
 	uint32_t off = 14, l4, thlen;
 	uint16_t type;
+	uint8_t proto = 0;
 	int ip_ok;
 
 	memset(p, 0, sizeof(*p));
@@ -169,8 +199,9 @@ void gck_parse_frame(const uint8_t *d, uint32_t len, int vlan, int trust, struct
 		if (off + 20 > len)
 			return;
 		ihl = (iph[0] & 15) * 4u;
-		if ((iph[0] >> 4) != 4 || ihl < 20 || off + ihl > len || iph[9] != 6)
+		if ((iph[0] >> 4) != 4 || ihl < 20 || off + ihl > len || (iph[9] != 6 && iph[9] != 17))
 			return;
+		proto = iph[9];
 		frag = rd16(iph + 6);
 		ip_ok = iph[0] == 0x45 && !(frag & 0xbfff) &&
 			gck_csum_fold(gck_csum_add(0, iph, 20)) == 0xffff &&
@@ -181,12 +212,27 @@ void gck_parse_frame(const uint8_t *d, uint32_t len, int vlan, int trust, struct
 
 		if (off + 40 > len)
 			return;
-		l4 = ipv6_tcp_off(d, len, off);
+		l4 = ipv6_l4_off(d, len, off, &proto);
 		if (!l4)
 			return;
 		p->v6 = 1;
 		ip_ok = rd16(iph + 4) == len - off - 40;
 	} else {
+		return;
+	}
+	if (proto == 17) {
+		/* UDP: a datagram merges when its length is its IP payload's,
+		 * it is not empty and it carries a checksum (a valid one, unless
+		 * trusted); whether UDP merges at all is the configuration's. */
+		if (l4 + 8 > len)
+			return;
+		p->udp = 1;
+		p->l3 = off;
+		p->l4 = l4;
+		p->hdr = l4 + 8;
+		p->pay = len - p->hdr;
+		p->mergeable = ip_ok && p->ntags <= 13 && p->pay > 0 && rd16(d + l4 + 4) == len - l4 &&
+			       rd16(d + l4 + 6) && (trust || udp_csum_valid(d, len, off, l4, p->v6));
 		return;
 	}
 	if (l4 + 20 > len)
@@ -212,6 +258,7 @@ void gck_fixup(uint8_t *d, uint32_t len, int vlan, int lengths, int tcp_csum)
 {
 	uint32_t off = 14, l4;
 	uint16_t type;
+	uint8_t proto = 6;
 	int v6 = 0;
 
 	if (!d || len < 14)
@@ -236,8 +283,9 @@ void gck_fixup(uint8_t *d, uint32_t len, int vlan, int lengths, int tcp_csum)
 			wr16(iph + 2, (uint16_t)(len - off));
 		wr16(iph + 10, 0);
 		wr16(iph + 10, (uint16_t)~gck_csum_fold(gck_csum_add(0, iph, ihl)));
-		if (iph[9] != 6)
+		if (iph[9] != 6 && iph[9] != 17)
 			return;
+		proto = iph[9];
 		l4 = off + ihl;
 	} else if (type == 0x86dd) {
 		uint8_t *iph = d + off;
@@ -246,11 +294,26 @@ void gck_fixup(uint8_t *d, uint32_t len, int vlan, int lengths, int tcp_csum)
 			return;
 		if (lengths)
 			wr16(iph + 4, (uint16_t)(len - off - 40));
-		l4 = ipv6_tcp_off(d, len, off);
+		l4 = ipv6_l4_off(d, len, off, &proto);
 		if (!l4)
 			return;
 		v6 = 1;
 	} else {
+		return;
+	}
+	if (proto == 17) {
+		uint16_t c;
+
+		if (l4 + 8 > len)
+			return;
+		if (lengths)
+			wr16(d + l4 + 4, (uint16_t)(len - l4));
+		if (!tcp_csum)
+			return;
+		wr16(d + l4 + 6, 0);
+		c = (uint16_t)~gck_csum_fold(gck_csum_add(pseudo_sum_proto(d + off, v6, len - l4, 17),
+							  d + l4, len - l4));
+		wr16(d + l4 + 6, c ? c : 0xffff);
 		return;
 	}
 	if (!tcp_csum || l4 + 20 > len)
@@ -296,14 +359,14 @@ static void check_offsets(struct gck *ck, const struct gro_pkt *p, const struct 
 	if (!p->l3_off && !p->l4_off && !p->hdr_len)
 		return;
 	if (p->l3_off < 14 || p->l3_off > p->len ||
-	    (p->l4_off && (p->l4_off < p->l3_off + 20 || p->l4_off + 20u > p->len)) ||
-	    (p->hdr_len && (p->hdr_len < p->l4_off + 20u || p->hdr_len > p->len))) {
+	    (p->l4_off && (p->l4_off < p->l3_off + 20 || p->l4_off + 8u > p->len)) ||
+	    (p->hdr_len && (p->hdr_len < p->l4_off + 8u || p->hdr_len > p->len))) {
 		fail(ck, "frame %u (len %u): offsets outside the frame: l3 %u l4 %u hdr %u",
 		     idx, p->len, p->l3_off, p->l4_off, p->hdr_len);
 		return;
 	}
 	gck_parse_frame(f->orig, f->len, ck->cfg.vlan, 1, &ps);
-	if (p->l4_off && ps.tcp && (p->l3_off != ps.l3 || p->l4_off != ps.l4 || p->hdr_len != ps.hdr))
+	if (p->l4_off && (ps.tcp || ps.udp) && (p->l3_off != ps.l3 || p->l4_off != ps.l4 || p->hdr_len != ps.hdr))
 		fail(ck, "frame %u (len %u): engine offsets l3 %u l4 %u hdr %u, frame has %u %u %u",
 		     idx, f->len, p->l3_off, p->l4_off, p->hdr_len, ps.l3, ps.l4, ps.hdr);
 }
@@ -338,16 +401,21 @@ static void check_as_is(struct gck *ck, const struct gro_pkt *p, struct gck_fr *
 }
 
 /* May byte @off of a later segment's headers differ from the head's? */
-static int may_differ(const struct gck_parse *h, const uint8_t *head, uint32_t off, uint8_t a, uint8_t b)
+static int may_differ(const struct gck_parse *h, const uint8_t *head, uint32_t off, uint8_t a, uint8_t b,
+		      int flist)
 {
 	uint32_t l3 = h->l3, l4 = h->l4;
 
 	if (off >= l4) {
+		/* UDP: the length (a shorter last datagram) and the checksum */
+		if (h->udp)
+			return off >= l4 + 4 && off < l4 + 8;
 		/* seq; checksum and urgent pointer (Linux compares neither; URG
 		 * itself is in the flag word and never merges) */
 		if ((off >= l4 + 4 && off < l4 + 8) || (off >= l4 + 16 && off < l4 + 20))
 			return 1;
-		return off == l4 + 13 && !((a ^ b) & ~(T_FIN | T_PSH));
+		/* FIN/PSH may differ, except in a list (every flag equal) */
+		return off == l4 + 13 && !flist && !((a ^ b) & ~(T_FIN | T_PSH));
 	}
 	if (!h->v6)
 		return (off >= l3 + 2 && off < l3 + 6) || off == l3 + 10 || off == l3 + 11;
@@ -361,16 +429,42 @@ static int may_differ(const struct gck_parse *h, const uint8_t *head, uint32_t o
 	return 0;
 }
 
+/* Where the transport checksum is: TCP 16, UDP 6. */
+static uint32_t csum_field(const struct gck_parse *h)
+{
+	return h->udp ? 6 : 16;
+}
+
+/*
+ * The largest merged packet, after the Ethernet header (docs/rules.md,
+ * "Size"): max_size for untagged IPv6, ipv4_max_size (or max_size) for
+ * anything else; past 64 KiB only TCP over untagged IPv4 (BIG TCP); a
+ * list stays within 64 KiB whatever max_size says.
+ */
+static uint32_t size_limit(const struct gck *ck, const struct gck_parse *h, int flist)
+{
+	uint32_t v4 = ck->cfg.ipv4_max_size ? ck->cfg.ipv4_max_size : ck->cfg.max_size;
+	uint32_t m = h->v6 && !h->ntags ? ck->cfg.max_size : v4;
+
+	if (flist)
+		return 65535;
+	if (m > 65535 && (h->udp || h->v6 || h->ntags))
+		m = 65535;
+	return m;
+}
+
 /*
  * GSO, GRO's inverse: gro_segment() of a delivered super-packet must give
  * back the frames that arrived, with only what it recomputes allowed to
  * differ: checksums (which must then be valid) and the urgent pointer of a
  * segment without URG (Linux merges regardless of it; it means nothing).
+ * UDP datagrams come back with their own UDP length; fraglist packets are
+ * cut the same way.
  */
 static void check_roundtrip(struct gck *ck, const struct gro_pkt *p, struct gck_fr **fs,
 			    const struct gck_parse *h, uint32_t idx0)
 {
-	uint32_t n = p->nsegs, k, i;
+	uint32_t n = p->nsegs, k, i, cf = h->l4 + csum_field(h);
 	size_t cap = (size_t)p->len + (size_t)(n - 1) * h->hdr;
 	uint8_t *buf = malloc(cap);
 	struct gro_seg *out = malloc(n * sizeof(*out));
@@ -401,8 +495,9 @@ static void check_roundtrip(struct gck *ck, const struct gro_pkt *p, struct gck_
 			continue;
 		}
 		for (i = 0; i < f->len; i++) {
-			if (g[i] == o[i] || (!h->v6 && (i == l3 + 10 || i == l3 + 11)) || i == l4 + 16 ||
-			    i == l4 + 17 || ((i == l4 + 18 || i == l4 + 19) && !(o[l4 + 13] & T_URG)))
+			if (g[i] == o[i] || (!h->v6 && (i == l3 + 10 || i == l3 + 11)) || i == cf ||
+			    i == cf + 1 ||
+			    (!h->udp && (i == l4 + 18 || i == l4 + 19) && !(o[l4 + 13] & T_URG)))
 				continue;
 			fail(ck, "frame %u: segment %u of its super-packet differs from the frame that arrived at "
 			     "byte %u (%#x, was %#x)", idx0, k, i, g[i], o[i]);
@@ -410,8 +505,8 @@ static void check_roundtrip(struct gck *ck, const struct gro_pkt *p, struct gck_
 		}
 		if (!h->v6 && gck_csum_fold(gck_csum_add(0, g + l3, 20)) != 0xffff)
 			fail(ck, "frame %u: segment %u has a bad IPv4 header checksum", idx0, k);
-		if (!tcp_csum_valid(g, f->len, l3, l4, h->v6))
-			fail(ck, "frame %u: segment %u has a bad TCP checksum", idx0, k);
+		if (h->udp ? !udp_csum_valid(g, f->len, l3, l4, h->v6) : !tcp_csum_valid(g, f->len, l3, l4, h->v6))
+			fail(ck, "frame %u: segment %u has a bad %s checksum", idx0, k, h->udp ? "UDP" : "TCP");
 	}
 out:
 	free(buf);
@@ -420,13 +515,13 @@ out:
 
 static void check_super(struct gck *ck, const struct gro_pkt *p, struct gck_fr **fs)
 {
-	uint32_t n = p->nsegs, k, i, tot, expect_seq, idx0 = (uint32_t)(fs[0] - ck->fr);
+	uint32_t n = p->nsegs, k, i, tot, expect_seq, idx0 = (uint32_t)(fs[0] - ck->fr), cf, limit;
 	const int trust = ck->cfg.csum == GRO_CSUM_TRUST;
 	struct gck_parse h, ps;
 	const struct gck_fr *f0 = fs[0];
 	const uint8_t *o0 = f0->orig, *out = f0->buf;
 	uint8_t fin_psh = 0;
-	int fixed = 0;
+	int fixed = 0, udp, flist;
 	uint32_t want_type;
 	uint16_t seed;
 	long ln;
@@ -440,10 +535,14 @@ static void check_super(struct gck *ck, const struct gro_pkt *p, struct gck_fr *
 		return;
 	}
 	gck_parse_frame(o0, f0->len, ck->cfg.vlan, trust || (f0->flags & GRO_FRAME_CSUM_OK), &h);
-	if (!h.mergeable) {
-		fail(ck, "frame %u heads a super-packet but is not a mergeable TCP segment", idx0);
+	if (!h.mergeable || (h.udp && ck->cfg.udp == GRO_UDP_OFF)) {
+		fail(ck, "frame %u heads a super-packet but is not a mergeable %s", idx0,
+		     h.udp ? "UDP datagram (or UDP GRO is off)" : "TCP segment");
 		return;
 	}
+	udp = h.udp;
+	flist = udp ? ck->cfg.udp == GRO_UDP_FRAGLIST : !!ck->cfg.fraglist;
+	cf = h.l4 + csum_field(&h);
 	if (p->segs[0].data != f0->buf || p->segs[0].len != f0->len)
 		fail(ck, "frame %u: a super-packet must start with its whole head frame", idx0);
 	if (p->l3_off != h.l3 || p->l4_off != h.l4 || p->hdr_len != h.hdr || p->gso_size != h.pay)
@@ -451,11 +550,15 @@ static void check_super(struct gck *ck, const struct gro_pkt *p, struct gck_fr *
 		     idx0, p->l3_off, p->l4_off, p->hdr_len, p->gso_size, h.l3, h.l4, h.hdr, h.pay);
 	if (!ck->cfg.vlan && h.ntags)
 		fail(ck, "frame %u: a VLAN-tagged super-packet with vlan off", idx0);
-	if (p->csum_partial != 1 || p->csum_start != h.l4 || p->csum_offset != 16)
-		fail(ck, "frame %u: checksum metadata partial %u start %u offset %u", idx0,
-		     p->csum_partial, p->csum_start, p->csum_offset);
+	if (flist ? p->csum_partial != 0 || p->csum_valid != 1 :
+		    p->csum_partial != 1 || p->csum_start != h.l4 || p->csum_offset != csum_field(&h))
+		fail(ck, "frame %u: checksum metadata partial %u valid %u start %u offset %u (%s%s)", idx0,
+		     p->csum_partial, p->csum_valid, p->csum_start, p->csum_offset, udp ? "UDP" : "TCP",
+		     flist ? ", fraglist" : "");
 	if (ck->cfg.max_segs && n > ck->cfg.max_segs)
 		fail(ck, "frame %u: %u segments, max_segs %u", idx0, n, ck->cfg.max_segs);
+	if ((udp || flist) && n > 64)
+		fail(ck, "frame %u: %u segments in a %s packet, at most 64", idx0, n, udp ? "UDP" : "TCP list");
 
 	tot = f0->len;
 	expect_seq = h.seq + h.pay;
@@ -470,21 +573,21 @@ static void check_super(struct gck *ck, const struct gro_pkt *p, struct gck_fr *
 		gck_parse_frame(f->orig, f->len, ck->cfg.vlan, trust || (f->flags & GRO_FRAME_CSUM_OK), &ps);
 		if (!ps.mergeable) {
 			fail(ck, "frame %u merged (segment %u of frame %u's packet) but is not a mergeable "
-			     "TCP segment", idx, k, idx0);
+			     "%s", idx, k, idx0, ps.udp ? "UDP datagram" : "TCP segment");
 			return;
 		}
-		if (ps.l3 != h.l3 || ps.l4 != h.l4 || ps.hdr != h.hdr || ps.v6 != h.v6) {
+		if (ps.l3 != h.l3 || ps.l4 != h.l4 || ps.hdr != h.hdr || ps.v6 != h.v6 || ps.udp != h.udp) {
 			fail(ck, "frame %u merged with frame %u but their header layouts differ", idx, idx0);
 			return;
 		}
 		if (f->rxhash != f0->rxhash)
 			fail(ck, "frame %u merged with frame %u despite different rxhash", idx, idx0);
 		if (p->segs[k].data != f->buf + ps.hdr || p->segs[k].len != ps.pay)
-			fail(ck, "segment %u of frame %u's packet: span %p+%u, TCP payload of frame %u is %p+%u",
+			fail(ck, "segment %u of frame %u's packet: span %p+%u, payload of frame %u is %p+%u",
 			     k, idx0, (void *)p->segs[k].data, p->segs[k].len, idx, (void *)(f->buf + ps.hdr), ps.pay);
 		if (memcmp(f->buf, f->orig, f->len))
 			fail(ck, "frame %u: a merged segment's bytes were modified", idx);
-		if (ps.seq != expect_seq)
+		if (!udp && ps.seq != expect_seq)
 			fail(ck, "frame %u: segment %u of frame %u's packet has seq %u, expected %u (out of order)",
 			     idx, k, idx0, ps.seq, expect_seq);
 		expect_seq = ps.seq + ps.pay;
@@ -493,7 +596,7 @@ static void check_super(struct gck *ck, const struct gro_pkt *p, struct gck_fr *
 		if (k + 1 < n && (ps.tcpflags & (T_FIN | T_PSH)))
 			fail(ck, "frame %u: a FIN/PSH segment is not the last of its packet", idx);
 		for (i = 0; i < h.hdr; i++)
-			if (o0[i] != f->orig[i] && !may_differ(&h, o0, i, o0[i], f->orig[i])) {
+			if (o0[i] != f->orig[i] && !may_differ(&h, o0, i, o0[i], f->orig[i], flist)) {
 				fail(ck, "frame %u merged into frame %u's packet but header byte %u differs "
 				     "(%#x vs %#x)", idx, idx0, i, f->orig[i], o0[i]);
 				break;
@@ -515,10 +618,17 @@ static void check_super(struct gck *ck, const struct gro_pkt *p, struct gck_fr *
 		fail(ck, "frame %u: a FIN/PSH segment heads a super-packet", idx0);
 	if (tot != p->len)
 		fail(ck, "frame %u: super-packet len %u, its segments add up to %u", idx0, p->len, tot);
-	if (p->len - 14 > ck->cfg.max_size)
-		fail(ck, "frame %u: super-packet of %u bytes after Ethernet, max_size %u", idx0, p->len - 14,
-		     ck->cfg.max_size);
-	want_type = h.v6 ? GRO_GSO_TCPV6 : GRO_GSO_TCPV4 | (fixed ? GRO_GSO_TCP_FIXEDID : 0);
+	limit = size_limit(ck, &h, flist);
+	if (p->len - 14 > limit)
+		fail(ck, "frame %u: %s%s super-packet of %u bytes after Ethernet, limit %u (max_size %u, "
+		     "ipv4_max_size %u)", idx0, udp ? "UDP" : "TCP", flist ? " list" : "", p->len - 14, limit,
+		     ck->cfg.max_size, ck->cfg.ipv4_max_size);
+	if (udp)
+		want_type = GRO_GSO_UDP_L4 | (!h.v6 && fixed ? GRO_GSO_TCP_FIXEDID : 0);
+	else
+		want_type = h.v6 ? GRO_GSO_TCPV6 : GRO_GSO_TCPV4 | (fixed ? GRO_GSO_TCP_FIXEDID : 0);
+	if (flist)
+		want_type |= GRO_GSO_FRAGLIST;
 	if (p->gso_type != want_type)
 		fail(ck, "frame %u: gso_type %#x, expected %#x", idx0, p->gso_type, want_type);
 
@@ -532,40 +642,54 @@ static void check_super(struct gck *ck, const struct gro_pkt *p, struct gck_fr *
 			continue;
 		if (h.v6 && (i == l3 + 4 || i == l3 + 5))
 			continue;
-		if (i == l4 + 16 || i == l4 + 17)
+		if (!flist && (i == cf || i == cf + 1))
 			continue;
-		if (i == l4 + 13 && out[i] == (o0[i] | fin_psh))
+		if (udp && (i == l4 + 4 || i == l4 + 5))
 			continue;
-		fail(ck, "frame %u: head byte %u changed from %#x to %#x", idx0, i, o0[i], out[i]);
+		if (!udp && !flist && i == l4 + 13 && out[i] == (o0[i] | fin_psh))
+			continue;
+		fail(ck, "frame %u: head byte %u changed from %#x to %#x%s", idx0, i, o0[i], out[i],
+		     flist ? " (fraglist)" : "");
 		break;
 	}
-	if (out[h.l4 + 13] != (o0[h.l4 + 13] | fin_psh))
+	if (!udp && out[h.l4 + 13] != (o0[h.l4 + 13] | fin_psh))
 		fail(ck, "frame %u: head TCP flags %#x, expected %#x", idx0, out[h.l4 + 13], o0[h.l4 + 13] | fin_psh);
 	if (!h.v6) {
-		if (rd16(out + h.l3 + 2) != p->len - h.l3)
-			fail(ck, "frame %u: IPv4 tot_len %u, packet has %u bytes of IP", idx0,
-			     rd16(out + h.l3 + 2), p->len - h.l3);
+		/* Past 64 KiB (BIG TCP), tot_len is 0, as iph_set_totlen leaves it. */
+		uint32_t want = p->len - h.l3 > 65535 ? 0 : p->len - h.l3;
+
+		if (rd16(out + h.l3 + 2) != want)
+			fail(ck, "frame %u: IPv4 tot_len %u, packet has %u bytes of IP (expected %u)", idx0,
+			     rd16(out + h.l3 + 2), p->len - h.l3, want);
 		if (gck_csum_fold(gck_csum_add(0, out + h.l3, 20)) != 0xffff)
 			fail(ck, "frame %u: completed IPv4 header checksum is wrong", idx0);
 	} else if (rd16(out + h.l3 + 4) != p->len - h.l3 - 40) {
 		fail(ck, "frame %u: IPv6 payload_len %u, packet has %u", idx0, rd16(out + h.l3 + 4),
 		     p->len - h.l3 - 40);
 	}
-	seed = gck_csum_fold(pseudo_sum(out + h.l3, h.v6, p->len - h.l4));
-	if (rd16(out + h.l4 + 16) != seed && !(seed == 0xffff && !rd16(out + h.l4 + 16)))
-		fail(ck, "frame %u: TCP checksum field %#x, pseudo-header seed %#x", idx0,
-		     rd16(out + h.l4 + 16), seed);
+	if (udp && rd16(out + h.l4 + 4) != p->len - h.l4)
+		fail(ck, "frame %u: UDP length %u, packet has %u bytes of UDP", idx0, rd16(out + h.l4 + 4),
+		     p->len - h.l4);
+	if (!flist) {
+		seed = gck_csum_fold(pseudo_sum_proto(out + h.l3, h.v6, p->len - h.l4, udp ? 17 : 6));
+		if (rd16(out + cf) != seed && !(seed == 0xffff && !rd16(out + cf)))
+			fail(ck, "frame %u: %s checksum field %#x, pseudo-header seed %#x", idx0, udp ? "UDP" : "TCP",
+			     rd16(out + cf), seed);
+	}
 
-	/* Linearized and completed, the packet is a valid TCP segment made of
-	 * the head frame and the payloads, in order. */
+	/* Linearized (and completed, unless a list, whose checksums are the
+	 * head's as it came), the packet is the head frame followed by the
+	 * payloads, in order. */
 	ln = gro_pkt_linearize(p, lin_buf(ck, p->len), p->len, GRO_LIN_CSUM);
 	if (ln != (long)p->len) {
 		fail(ck, "frame %u: linearize returned %ld for %u bytes", idx0, ln, p->len);
 		return;
 	}
-	if (!tcp_csum_valid(ck->lin, p->len, h.l3, h.l4, h.v6))
-		fail(ck, "frame %u: completed super-packet has a bad TCP checksum", idx0);
-	if (memcmp(ck->lin, out, h.l4 + 16) || memcmp(ck->lin + h.l4 + 18, out + h.l4 + 18, f0->len - h.l4 - 18))
+	if (!flist && (udp ? !udp_csum_valid(ck->lin, p->len, h.l3, h.l4, h.v6) :
+			     !tcp_csum_valid(ck->lin, p->len, h.l3, h.l4, h.v6)))
+		fail(ck, "frame %u: completed super-packet has a bad %s checksum", idx0, udp ? "UDP" : "TCP");
+	if (flist ? memcmp(ck->lin, out, f0->len) :
+		    memcmp(ck->lin, out, cf) || memcmp(ck->lin + cf + 2, out + cf + 2, f0->len - cf - 2))
 		fail(ck, "frame %u: linearized head differs from the head frame", idx0);
 	for (k = 1, tot = f0->len; k < n; k++) {
 		if (memcmp(ck->lin + tot, p->segs[k].data, p->segs[k].len))
@@ -576,6 +700,103 @@ static void check_super(struct gck *ck, const struct gro_pkt *p, struct gck_fr *
 		fail(ck, "frame %u: linearize into a buffer one byte short is not GRO_ENOSPC", idx0);
 	if (ck->roundtrip)
 		check_roundtrip(ck, p, fs, &h, idx0);
+}
+
+/*
+ * The flow key of a TCP or UDP frame, refined: everything Linux compares
+ * to tell flows apart (receive hash, MAC header and VLAN tags, IP
+ * addresses and protocol, the IPv6 version, traffic class and flow label
+ * word and extension headers, ports), and a little more (the IPv4 header
+ * length). Frames with equal keys are in one GRO flow.
+ */
+static uint64_t fnv(uint64_t h, const uint8_t *p, size_t n)
+{
+	while (n--)
+		h = (h ^ *p++) * 0x100000001b3ull;
+	return h;
+}
+
+static int frame_key(const struct gck *ck, const uint8_t *d, uint32_t len, uint32_t rxhash, uint64_t *key)
+{
+	struct gck_parse ps;
+	uint8_t rx[4] = { (uint8_t)(rxhash >> 24), (uint8_t)(rxhash >> 16), (uint8_t)(rxhash >> 8),
+			  (uint8_t)rxhash };
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	gck_parse_frame(d, len, ck->cfg.vlan, 1, &ps);
+	if (!ps.tcp && !ps.udp)
+		return 0;
+	h = fnv(h, rx, 4);
+	h = fnv(h, d, ps.l3);
+	if (ps.v6) {
+		h = fnv(h, d + ps.l3, 4);
+		h = fnv(h, d + ps.l3 + 6, 1);
+		h = fnv(h, d + ps.l3 + 8, ps.l4 - ps.l3 - 8);	/* addresses, extension headers */
+	} else {
+		h = fnv(h, d + ps.l3, 1);
+		h = fnv(h, d + ps.l3 + 9, 1);
+		h = fnv(h, d + ps.l3 + 12, 8);
+	}
+	h = fnv(h, d + ps.l4, 4);
+	*key = h ^ (uint64_t)ps.udp;
+	return 1;
+}
+
+static struct gck_keyslot *key_slot(struct gck *ck, uint64_t key)
+{
+	uint32_t i;
+
+	if (2 * (ck->nkeys + 1) > ck->keycap) {
+		struct gck_keyslot *old = ck->keys;
+		uint32_t oc = ck->keycap, j;
+
+		ck->keycap = oc ? 2 * oc : 256;
+		ck->keys = calloc(ck->keycap, sizeof(*ck->keys));
+		if (!ck->keys)
+			abort();
+		ck->nkeys = 0;
+		for (j = 0; j < oc; j++)
+			if (old[j].last) {
+				for (i = (uint32_t)old[j].key & (ck->keycap - 1); ck->keys[i].last;
+				     i = (i + 1) & (ck->keycap - 1))
+					;
+				ck->keys[i] = old[j];
+				ck->nkeys++;
+			}
+		free(old);
+	}
+	for (i = (uint32_t)key & (ck->keycap - 1); ck->keys[i].last && ck->keys[i].key != key;
+	     i = (i + 1) & (ck->keycap - 1))
+		;
+	if (!ck->keys[i].last) {
+		ck->keys[i].key = key;
+		ck->nkeys++;
+	}
+	return &ck->keys[i];
+}
+
+/* Held frames of one flow come out in the order they arrived: a flow is
+ * held once at most, and its packets complete in order. (Frames delivered
+ * as they came may overtake held ones.) */
+static void check_order(struct gck *ck, const struct gro_pkt *p, struct gck_fr **fs)
+{
+	uint32_t k;
+
+	if (p->reason < GRO_R_PUSH)
+		return;
+	for (k = 0; k < p->nsegs; k++) {
+		struct gck_keyslot *s;
+		uint32_t idx = (uint32_t)(fs[k] - ck->fr);
+
+		if (!fs[k]->keyed)
+			continue;
+		s = key_slot(ck, fs[k]->key);
+		if (s->last > idx + 1)
+			fail(ck, "frame %u (held, %s) delivered after frame %u of its flow, which arrived later",
+			     idx, gro_reason_name(p->reason), s->last - 1);
+		else
+			s->last = idx + 1;
+	}
 }
 
 static void check_pkt(struct gck *ck, const struct gro_pkt *p)
@@ -620,6 +841,7 @@ static void check_pkt(struct gck *ck, const struct gro_pkt *p)
 	}
 	if (sum != p->len)
 		fail(ck, "pkt->len %u but the spans add up to %llu", p->len, (unsigned long long)sum);
+	check_order(ck, p, fs);
 	if (p->gso_segs <= 1) {
 		if (p->gso_segs != 1)
 			fail(ck, "gso_segs 0");
@@ -758,6 +980,7 @@ uint32_t gck_add(struct gck *ck, const uint8_t *data, uint32_t len, uint32_t rxh
 			abort();
 		memcpy(f->buf, data, len);
 		memcpy(f->orig, data, len);
+		f->keyed = (uint8_t)frame_key(ck, data, len, rxhash, &f->key);
 	}
 	return ck->nfr++;
 }
@@ -923,6 +1146,7 @@ unsigned gck_close(struct gck *ck)
 	free(ck->fr);
 	free(ck->burst);
 	free(ck->lin);
+	free(ck->keys);
 	free(ck);
 	return (unsigned)(failures > 0xffffffffu ? 0xffffffffu : failures);
 }

@@ -15,12 +15,22 @@
  *  - a packet passed through is an input frame, unchanged, as it was given;
  *  - a super-packet is its head frame with only the fields gro_complete
  *    rewrites changed (IPv4 tot_len and header checksum, IPv6 payload_len,
- *    TCP checksum seed, FIN/PSH), followed by the TCP payload of each
- *    segment, in sequence order; its segments are well-formed TCP segments
- *    of one flow whose headers differ only where consecutive segments may;
- *    all but the last carry exactly gso_size bytes, the last at most that;
- *    the merged length respects max_size and max_segs; cut back with
+ *    TCP checksum seed, FIN/PSH; UDP length and checksum seed), followed
+ *    by the TCP or UDP payload of each segment, in sequence order; its
+ *    segments are well-formed TCP segments (UDP datagrams, when UDP GRO
+ *    is on) of one flow whose headers differ only where consecutive
+ *    segments may; all but the last carry exactly gso_size bytes, the last
+ *    at most that; the merged length respects the size limit of its kind
+ *    (max_size, ipv4_max_size past 64 KiB for BIG TCP over IPv4 with
+ *    tot_len 0, 64 KiB for UDP, IPv6 and lists) and max_segs, and UDP
+ *    packets and TCP lists hold 64 segments at most; the checksum field
+ *    holds the pseudo-header seed at csum_offset 16 (TCP) or 6 (UDP), or,
+ *    for a list (GRO_GSO_FRAGLIST), is untouched with csum_valid set;
+ *    gso_type has exactly the bits of its kind; cut back with
  *    gro_segment(), it gives the frames that arrived (checksums aside);
+ *  - held frames of one flow (its key: MAC header, VLAN tags, addresses,
+ *    ports, IPv6 flow label and extension headers, receive hash) come out
+ *    in the order they arrived;
  *  - gro_held() <= max_flows, frames held <= the node pool, gro_memory()
  *    never changes, batches respect cfg.batch, gro_flush() returns what it
  *    completed, and the statistics agree with what the hooks saw.
@@ -90,6 +100,7 @@ void gck_counts(const struct gck *ck, struct gck_counts *c);
 
 struct gck_parse {
 	int tcp;		/* found a TCP header inside the frame */
+	int udp;		/* found a UDP header instead (hdr = l4 + 8) */
 	int mergeable;		/* well-formed enough that GRO may merge it */
 	int v6;			/* IPv6 EtherType */
 	int ntags;		/* VLAN tags walked */
@@ -99,13 +110,15 @@ struct gck_parse {
 };
 
 /* Parse @data: Ethernet, VLAN tags (when @vlan), IPv4 or IPv6 with
- * Hop-by-Hop, Routing and Destination Options headers, TCP. @trust: do not
- * require a valid TCP checksum for "mergeable". */
+ * Hop-by-Hop, Routing and Destination Options headers, TCP or UDP. @trust:
+ * do not require a valid TCP or UDP checksum for "mergeable" (a UDP
+ * datagram without one, checksum 0, never is). */
 void gck_parse_frame(const uint8_t *data, uint32_t len, int vlan, int trust, struct gck_parse *p);
 
-/* Rewrite IPv4 tot_len / IPv6 payload_len to match @len, then recompute
- * the IPv4 header checksum and the TCP checksum, as far as the frame's
- * headers can be found. Used to build frames a fuzzer can merge. */
+/* Rewrite IPv4 tot_len / IPv6 payload_len (and a UDP length) to match
+ * @len, then recompute the IPv4 header checksum and the TCP or UDP
+ * checksum, as far as the frame's headers can be found. Used to build
+ * frames a fuzzer can merge. */
 void gck_fixup(uint8_t *data, uint32_t len, int vlan, int lengths, int tcp_csum);
 
 /* Internet checksum: running sum of big-endian 16-bit words (an odd

@@ -175,6 +175,89 @@ static void op_recv(unsigned dt)
 	put8(dt);
 }
 
+/* A fresh UDP datagram (op_new's layout; @how: bit 0 no checksum, 1 bad
+ * checksum, 2 UDP length off by one, 3 empty). */
+static void op_new_udp(unsigned d0, unsigned flow, unsigned how, unsigned pay, unsigned d5, unsigned d6)
+{
+	put8(FZ_OP_NEW | 0x80);
+	put8(d0);
+	put8(flow);
+	put8(how);
+	put16le(pay);
+	put8(d5);
+	put8(d6);
+}
+
+/* The UDP seeds' program, for either UDP mode: runs of equal datagrams
+ * ended by a shorter or a longer one, fixed IDs, datagrams that never
+ * merge (no checksum, a bad one, a lying length, empty), 8-byte ones,
+ * more than 64 tiny ones, extension headers, VLAN tags, flows interleaved
+ * and mixed with TCP. */
+static void udp_program(void)
+{
+	unsigned i, k;
+
+	for (k = 0; k < 2; k++) {
+		/* equal datagrams, then a shorter one (ends the packet) */
+		op_new_udp(k, 1, 0, 1200, 0, 0);
+		for (i = 0; i < 5; i++)
+			op_seg(0, 0);
+		op_seg(0x04, 700);
+		/* a longer one ends it and starts the next */
+		op_new_udp(k, 2, 0, 500, 0, 0);
+		op_seg(0, 0);
+		op_seg(0x04, 900);
+		op_seg(0, 0);
+		/* fixed IPv4 IDs */
+		op_new_udp(k, 3, 0, 300, 0, 0);
+		for (i = 0; i < 4; i++)
+			op_seg(0x08, 0);
+		op_recv(0);
+		/* never merged: no checksum, a bad one, a lying length, empty */
+		op_new_udp(k, 4, 0, 400, 0, 0);
+		op_seg(0x01, 0);
+		op_seg(0, 0);
+		op_seg(0x10, 0);
+		op_seg(0, 0);
+		op_seg(0x02, 0);
+		op_seg(0x20, 0);		/* checksum trusted */
+		op_new_udp(k, 4, 8, 0, 0, 0);
+		op_new_udp(k, 5, 1, 400, 0, 0);
+		op_new_udp(k, 5, 2, 400, 0, 0);
+		op_new_udp(k, 5, 4, 400, 0, 0);
+		/* one payload byte each, past the 64-datagram cap */
+		op_new_udp(k, 6, 0, 1, 0, 0);
+		for (i = 0; i < 70; i++)
+			op_seg(0, 0);
+		op_recv(0);
+		/* padded (the UDP length is not the frame's), tagged, extension
+		 * headers (IPv6) or options (IPv4) */
+		op_new_udp(k, 7, 0, 200, 0x10, 0);
+		op_new_udp(k | 2, 8, 0, 600, 0, 3);
+		op_seg(0, 0);
+		op_seg(0, 0);
+		op_new_udp(k, 9, 0, 600, k ? 2 : 4, 0x20);
+		op_seg(0, 0);
+		op_seg(0, 0);
+		/* three flows interleaved, with TCP of the same addresses */
+		for (i = 0; i < 3; i++) {
+			op_new_udp(k, 10 + i, 0, 1000, 0, 0);
+			op_new(k, 10 + i, 0, 1000, 0, 0);
+		}
+		for (i = 0; i < 9; i++) {
+			op_new_udp(k, 10 + i % 3, 0, 1000, 0, 0);
+			op_seg(0, 0);
+		}
+		op_recv(0);
+		/* 64 KiB: 8000-byte datagrams (9 do not fit) */
+		op_new_udp(k, 13, 0, 8000, 0, 0);
+		for (i = 0; i < 9; i++)
+			op_seg(0, 0);
+		op_recv(0);
+		put8(FZ_OP_FLUSH);
+	}
+}
+
 static void open_seed(const char *dir, const char *name, const char *hdr16)
 {
 	char path[4096];
@@ -371,6 +454,64 @@ static int synth(const char *dir)
 			put(fb, n);
 			op_seg(0, 500);
 		}
+		op_recv(0);
+	}
+	/* UDP GRO, L4 then fraglist (header [0] bits 4-5). */
+	open_seed(dir, "synth-udp-l4", "1000000000000001");
+	udp_program();
+	open_seed(dir, "synth-udp-fraglist", "2000000000000001");
+	udp_program();
+	/* the same with checksums trusted, one bucket of 8, max_segs 4 */
+	open_seed(dir, "synth-udp-trust", "1700000083010000");
+	udp_program();
+	/* TCP fraglist (bit 6): runs with PSH in the middle, a flag change,
+	 * more than 64 segments, 64 KiB counting headers; and UDP lists. */
+	open_seed(dir, "synth-tcp-fraglist", "6000000000000001");
+	for (k = 0; k < 2; k++) {
+		op_new(k, 1, 0, 1000, 0, 0);
+		op_seg(0, 1000);
+		op_seg(1, 1000);		/* PSH: goes up alone */
+		op_seg(0, 1000);
+		op_seg(0, 1000);
+		op_new(k, 2, 0, 100, 0, 0);
+		for (i = 0; i < 70; i++)
+			op_seg(0, 100);
+		op_recv(0);
+		op_new(k | 8, 3, 0, 1448, 0, 0);
+		for (i = 0; i < 46; i++)
+			op_seg(0, 1448);
+		op_seg(0, 500);
+		op_new(k, 4, 0, 700, 0, 0);
+		op_seg(0x08, 700);		/* fixed ID */
+		op_seg(0x08, 700);
+		op_seg(2, 300);			/* FIN */
+		op_new_udp(k, 5, 0, 900, 0, 0);
+		op_seg(0, 0);
+		op_seg(0, 0);
+		op_recv(0);
+	}
+	/* BIG TCP (bit 7): max_size GRO_MAX_SIZE; jumbo segments over IPv4
+	 * (grows past 64 KiB: tot_len 0), IPv6 and tagged IPv4 (stop there),
+	 * UDP (stops there). */
+	open_seed(dir, "synth-bigtcp", "9000000000000001");
+	for (k = 0; k < 3; k++) {
+		op_new(k == 1 ? 1 : k == 2 ? 2 : 0, 1 + k, 0, 8948, 0, 0);
+		for (i = 0; i < 62; i++)
+			op_seg(0, 8948);
+		op_seg(0, 1000);
+		op_recv(0);
+	}
+	op_new_udp(0, 7, 0, 8000, 0, 0);
+	for (i = 0; i < 10; i++)
+		op_seg(0, 0);
+	op_recv(0);
+	/* ipv4_max_size 65536 + 0x4000 * 257 mod (GRO_MAX_SIZE - 65535)
+	 * above a max_size of 65535 - ..., with a timestamp option */
+	open_seed(dir, "synth-bigtcp-v4max", "8000004000000001");
+	for (k = 0; k < 2; k++) {
+		op_new(k | 8, 1 + k, 0, 8900, 0, 0);
+		for (i = 0; i < 40; i++)
+			op_seg(0, 8900);
 		op_recv(0);
 	}
 	/* Misuse between real work, NULL and empty frames, a 2-byte flag mix. */

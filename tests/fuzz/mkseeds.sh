@@ -10,16 +10,19 @@ mkdir -p "$out/pcaps/selftest" "$out/pcaps/random" "$out/fuzz_receive" "$out/fuz
 "$build/scenarios" selftest "$out/pcaps/selftest" >/dev/null
 "$build/scenarios" random 1 200 "$out/pcaps/random" >/dev/null
 # Header variants: Linux's defaults; checksums trusted, one bucket of 8,
-# small pool; 2 flows, max_segs 4, vlan off, batch 3; small max_size.
+# small pool; 2 flows, max_segs 4, vlan off, batch 3; small max_size; TCP
+# fraglist with UDP lists; BIG TCP (max_size GRO_MAX_SIZE) with UDP L4.
 i=0
 for p in "$out"/pcaps/selftest/*.pcap "$out"/pcaps/random/*.pcap; do
 	i=$((i + 1))
 	b=$(basename "$p" .pcap)
-	case $((i % 4)) in
+	case $((i % 6)) in
 	0) hdr=0000000000000000;;
 	1) hdr=0605000000010001;;
 	2) hdr=02030000830e0003;;
 	3) hdr=0000010400000000;;
+	4) hdr=6000000000000001;;
+	5) hdr=9000000000000001;;
 	esac
 	"$build/mkseed" receive "$p" "$out/fuzz_receive/$b-$hdr"
 	size=$(wc -c <"$p")

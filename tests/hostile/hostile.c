@@ -1412,6 +1412,414 @@ static void t_null_linearize(void)
 	figure("a frame with data NULL, delivered and linearized");
 }
 
+/* ------------------------------------------------------------ UDP */
+
+/*
+ * UDP GRO under hostile datagrams, in each configuration that merges UDP
+ * (GRO_UDP_L4, GRO_UDP_FRAGLIST, GRO_UDP_FRAGLIST with TCP fraglist) and
+ * with UDP GRO off: the checker verifies every frame is released exactly
+ * once, that pass-throughs are untouched, and every UDP super-packet
+ * (spans, lengths, checksum seed or untouched list checksums, gso_type, at
+ * most 64 datagrams, the round trip through gro_segment()).
+ */
+enum { UM_OFF, UM_L4, UM_LIST, UM_LIST_TCP, UM_COUNT };
+
+static const char *const um_names[UM_COUNT] = { "off", "l4", "fraglist", "fraglist+tcp" };
+
+static struct gck *udp_open(int mode, int trust)
+{
+	struct gro_config c;
+
+	gro_config_init(&c);
+	c.udp = mode == UM_OFF ? GRO_UDP_OFF : mode == UM_L4 ? GRO_UDP_L4 : GRO_UDP_FRAGLIST;
+	c.fraglist = mode == UM_LIST_TCP;
+	c.csum = trust ? GRO_CSUM_TRUST : GRO_CSUM_VERIFY;
+	return gck_open(&c, ck_fail, NULL);
+}
+
+/* A UDP datagram of @pay payload bytes from port @sport, IPv4 ID @id,
+ * payload bytes from stream position @pos, valid lengths and checksums;
+ * @ext: IPv6 extension headers (1 Hop-by-Hop, 2 + Destination Options,
+ * 3 + Routing, 4 a Fragment header). Returns the frame's length; *l4 gets
+ * the UDP header's offset. */
+static uint32_t udp_frame(uint8_t *buf, size_t cap, int v6, uint16_t sport, uint32_t pay, uint16_t id,
+			  uint32_t pos, int ext, uint32_t *l4)
+{
+	static uint8_t ub[9100];
+	static const uint8_t body[6] = { 1, 4, 0, 0, 0, 0 };
+	struct pb_frame f;
+	struct pb_offsets o;
+	uint32_t i;
+	size_t n;
+
+	pb_init(&f, v6);
+	f.ip_proto = 17;
+	f.ip_id = id;
+	w16(ub, sport);
+	w16(ub + 2, 5000);
+	w16(ub + 4, (uint16_t)(8 + pay));
+	w16(ub + 6, 0);
+	for (i = 0; i < pay; i++)
+		ub[8 + i] = pb_pattern(pos + i);
+	f.payload = ub;
+	f.payload_len = 8 + pay;
+	if (v6 && ext) {
+		if (ext == 4) {
+			pb_ext_add(&f, PB_EXT_FRAG, NULL, 0);
+		} else {
+			pb_ext_add(&f, PB_EXT_HOP, body, 6);
+			if (ext >= 2)
+				pb_ext_add(&f, PB_EXT_DEST, body, 6);
+			if (ext >= 3)
+				pb_ext_add(&f, PB_EXT_ROUTE, body, 6);
+		}
+	}
+	n = pb_build(&f, buf, cap);
+	if (!n || !pb_layout(&f, &o)) {
+		failf("pb_build failed (test bug)");
+		return 0;
+	}
+	*l4 = (uint32_t)o.l4;
+	return (uint32_t)n;
+}
+
+/* The UDP checksum of the datagram at @l4 of the frame, recomputed (0 sent
+ * as 0xffff). */
+static void udp_fix_csum(uint8_t *b, uint32_t len, uint32_t l4)
+{
+	uint8_t save = b[l4 + 4], save2 = b[l4 + 5];
+
+	/* gck_fixup rewrites the lengths too: put the UDP length back. */
+	gck_fixup(b, len, 1, 0, 1);
+	b[l4 + 4] = save;
+	b[l4 + 5] = save2;
+	gck_fixup(b, len, 1, 0, 1);
+}
+
+/* Datagrams whose UDP length lies (0, 1, 7, 8, the IP payload -1/+1,
+ * 0xffff), checksums made to match the lie or not: never merged, in any
+ * mode; and with valid datagrams of the same flow in between, which merge
+ * around them. */
+static void t_udp_length_lies(void)
+{
+	static const int lies[] = { 0, 1, 7, 8, -1, 1000000, 0xffff, -1000 };
+	unsigned mode, v6, k, i, mixed;
+	uint64_t frames = 0, supers = 0;
+	uint8_t b[2048];
+
+	for (mode = 0; mode < UM_COUNT; mode++)
+		for (v6 = 0; v6 < 2; v6++)
+			for (mixed = 0; mixed < 2; mixed++) {
+				struct gck *ck = udp_open((int)mode, 0);
+				struct gck_counts cnt;
+				uint32_t pos = 0;
+
+				if (!ck)
+					return;
+				for (k = 0; k < sizeof(lies) / sizeof(lies[0]); k++)
+					for (i = 0; i < 40; i++) {
+						/* the honest sender's IDs count up among its
+						 * own datagrams; the liar's are random */
+						int lie = !mixed || i % 2;
+						uint32_t l4, len = udp_frame(b, sizeof(b), (int)v6, 7000, 300,
+									     (uint16_t)(lie ? rnd() : i / 2), pos, 0,
+									     &l4);
+						uint32_t real = len - l4, ul;
+
+						pos += 300;
+						if (lie) {
+							ul = lies[k] == 1000000 ? real + 1 : lies[k] == -1 ? real - 1 :
+							     lies[k] == -1000 ? real - 100 : (uint32_t)lies[k];
+							w16(b + l4 + 4, (uint16_t)ul);
+							if (i % 4 < 2)
+								udp_fix_csum(b, len, l4);
+						}
+						gck_add(ck, b, len, 0, i % 3 ? 0 : GRO_FRAME_CSUM_OK);
+					}
+				gck_receive(ck, 0);
+				gck_flush(ck, 0, GRO_FLUSH_ALL);
+				gck_counts(ck, &cnt);
+				frames += cnt.frames;
+				supers += cnt.super_pkts;
+				if (!mixed)
+					CHECK(cnt.super_pkts == 0, "%s %s: %" PRIu64 " super-packets of lying datagrams",
+					      um_names[mode], v6 ? "IPv6" : "IPv4", cnt.super_pkts);
+				else if (mode != UM_OFF)
+					CHECK(cnt.super_pkts > 0, "%s %s: the honest datagrams did not merge",
+					      um_names[mode], v6 ? "IPv6" : "IPv4");
+				gck_close(ck);
+			}
+	figure("%" PRIu64 " datagrams with lying UDP lengths (alone and between honest ones), 4 modes, "
+	       "IPv4/IPv6: lies never merged, %" PRIu64 " super-packets of honest ones", frames, supers);
+}
+
+/* Checksums: none (0) is never merged, whatever the policy or the frame's
+ * flag; garbage is merged only when trusted (and comes back corrected). */
+static void t_udp_checksums(void)
+{
+	unsigned mode, v6, kind, trust;
+	uint64_t frames = 0;
+	uint8_t b[2048];
+
+	for (mode = 0; mode < UM_COUNT; mode++)
+		for (v6 = 0; v6 < 2; v6++)
+			for (kind = 0; kind < 3; kind++)
+				for (trust = 0; trust < 3; trust++) {
+					struct gck *ck = udp_open((int)mode, trust == 1);
+					struct gck_counts cnt;
+					uint32_t i, pos = 0;
+
+					if (!ck)
+						return;
+					for (i = 0; i < 100; i++) {
+						uint32_t l4, len = udp_frame(b, sizeof(b), (int)v6, 7001, 500,
+									     (uint16_t)i, pos, 0, &l4);
+
+						pos += 500;
+						if (kind == 0)
+							w16(b + l4 + 6, 0);
+						else if (kind == 1)
+							w16(b + l4 + 6, (uint16_t)(rnd() | 1));
+						else
+							b[l4 + 8 + i % 500] ^= 0xff;	/* payload changed after */
+						gck_add(ck, b, len, 0, trust == 2 ? GRO_FRAME_CSUM_OK : 0);
+					}
+					gck_receive(ck, 0);
+					gck_flush(ck, 0, GRO_FLUSH_ALL);
+					gck_counts(ck, &cnt);
+					frames += cnt.frames;
+					if (kind == 0 || !trust || mode == UM_OFF)
+						CHECK(cnt.super_pkts == 0,
+						      "%s %s %s checksums (%s): %" PRIu64 " super-packets", um_names[mode],
+						      v6 ? "IPv6" : "IPv4", kind ? "bad" : "zero",
+						      trust == 1 ? "trusted" : trust ? "flagged" : "verified", cnt.super_pkts);
+					else
+						CHECK(cnt.super_pkts > 0, "%s %s: trusted bad checksums did not merge",
+						      um_names[mode], v6 ? "IPv6" : "IPv4");
+					gck_close(ck);
+				}
+	figure("%" PRIu64 " datagrams with zero, garbage or stale checksums, verified, trusted and flagged, "
+	       "4 modes: zero never merged, bad merged only when trusted", frames);
+}
+
+/* Empty datagrams (8 bytes of UDP), in a flow of its own and inside a
+ * merging flow: never merged, the held flow left alone. */
+static void t_udp_empty(void)
+{
+	unsigned mode, v6;
+	uint64_t frames = 0;
+	uint8_t b[2048];
+
+	for (mode = 0; mode < UM_COUNT; mode++)
+		for (v6 = 0; v6 < 2; v6++) {
+			struct gck *ck = udp_open((int)mode, 0);
+			struct gck_counts cnt;
+			uint32_t i, l4, len, pos = 0;
+
+			if (!ck)
+				return;
+			for (i = 0; i < 5000; i++) {
+				len = udp_frame(b, sizeof(b), (int)v6, 7002, 0, (uint16_t)i, 0, 0, &l4);
+				gck_add(ck, b, len, 0, 0);
+			}
+			gck_receive(ck, 0);
+			gck_counts(ck, &cnt);
+			CHECK(cnt.super_pkts == 0 && cnt.pkts == 5000, "%s: 5000 empty datagrams gave %" PRIu64
+			      " packets, %" PRIu64 " super-packets", um_names[mode], cnt.pkts, cnt.super_pkts);
+			for (i = 0; i < 300; i++) {
+				len = udp_frame(b, sizeof(b), (int)v6, 7003, i % 3 ? 200 : 0, (uint16_t)i, pos, 0, &l4);
+				pos += 200;
+				gck_add(ck, b, len, 0, 0);
+			}
+			gck_receive(ck, 0);
+			gck_flush(ck, 0, GRO_FLUSH_ALL);
+			gck_counts(ck, &cnt);
+			frames += cnt.frames;
+			if (mode != UM_OFF)
+				CHECK(cnt.super_pkts > 0, "%s: datagrams between empty ones did not merge",
+				      um_names[mode]);
+			gck_close(ck);
+		}
+	figure("%" PRIu64 " frames, empty datagrams alone and inside merging flows, 4 modes: never merged",
+	       frames);
+}
+
+/* Huge counts of tiny datagrams (1 to 8 payload bytes): one flow of
+ * 100 000, then 4096 flows of 24 interleaved; packets of 64 datagrams at
+ * most. */
+static void t_udp_tiny_flood(void)
+{
+	unsigned mode;
+	uint64_t frames = 0, pkts = 0, maxsegs = 0;
+	uint8_t b[256];
+
+	for (mode = 0; mode < UM_COUNT; mode++) {
+		struct gck *ck = udp_open((int)mode, mode & 1);
+		struct gck_counts cnt;
+		uint32_t i, l4, len, pos = 0, pay = 1 + mode * 2;
+
+		if (!ck)
+			return;
+		for (i = 0; i < 100000; i++) {
+			len = udp_frame(b, sizeof(b), (int)(mode & 1), 7004, pay, (uint16_t)i, pos, 0, &l4);
+			pos += pay;
+			gck_add(ck, b, len, 0, 0);
+			if (i % 64 == 63)
+				gck_receive(ck, i);
+		}
+		for (i = 0; i < 4096 * 24; i++) {
+			uint32_t fl = i % 4096;
+
+			len = udp_frame(b, sizeof(b), (int)(fl & 1), (uint16_t)(10000 + fl), 8, (uint16_t)(i / 4096),
+					i, 0, &l4);
+			gck_add(ck, b, len, fl, 0);
+			if (i % 64 == 63)
+				gck_receive(ck, i);
+		}
+		gck_receive(ck, i);
+		gck_flush(ck, i, GRO_FLUSH_ALL);
+		gck_counts(ck, &cnt);
+		CHECK(cnt.max_segs <= 64, "%s: a packet of %" PRIu64 " datagrams", um_names[mode], cnt.max_segs);
+		if (mode != UM_OFF)
+			CHECK(cnt.max_segs == 64, "%s: 100 000 tiny datagrams of one flow never made a packet of 64 "
+			      "(largest %" PRIu64 ")", um_names[mode], cnt.max_segs);
+		frames += cnt.frames;
+		pkts += cnt.pkts;
+		if (cnt.max_segs > maxsegs)
+			maxsegs = cnt.max_segs;
+		gck_close(ck);
+	}
+	figure("%" PRIu64 " tiny datagrams (one flow of 100 000, 4096 flows interleaved), 4 modes: %" PRIu64
+	       " packets, at most %" PRIu64 " datagrams each", frames, pkts, maxsegs);
+}
+
+/* A UDP header cut short: IP payloads of 0 to 7 bytes with consistent IP
+ * lengths, and whole datagrams cut anywhere in the UDP header (the IP
+ * length then lies). Exact-size buffers: any overread shows under ASan. */
+static void t_udp_header_cut(void)
+{
+	unsigned mode, v6, cut;
+	uint64_t frames = 0;
+	uint8_t b[2048];
+
+	for (mode = 0; mode < UM_COUNT; mode++)
+		for (v6 = 0; v6 < 2; v6++) {
+			struct gck *ck = udp_open((int)mode, mode == UM_LIST);
+			uint32_t l4, len;
+
+			if (!ck)
+				return;
+			/* a held flow first, so that cut frames meet it */
+			for (cut = 0; cut < 3; cut++) {
+				len = udp_frame(b, sizeof(b), (int)v6, 7005, 100, (uint16_t)cut, cut * 100, 0, &l4);
+				gck_add(ck, b, len, 0, 0);
+			}
+			for (cut = 0; cut < 8; cut++) {
+				struct pb_frame f;
+				uint8_t raw[8] = { 0x1b, 0x5d, 0x13, 0x88, 0, 108, 0, 0 };
+
+				pb_init(&f, (int)v6);
+				f.ip_proto = 17;
+				f.payload = raw;
+				f.payload_len = cut;
+				len = (uint32_t)pb_build(&f, b, sizeof(b));
+				gck_add(ck, b, len, 0, 0);
+				gck_add(ck, b, len, 0, GRO_FRAME_CSUM_OK);
+				len = udp_frame(b, sizeof(b), (int)v6, 7005, 100, (uint16_t)(3 + cut), 300, 0, &l4);
+				gck_add(ck, b, l4 + cut, 0, 0);
+				gck_fixup(b, l4 + cut, 1, 1, 0);
+				gck_add(ck, b, l4 + cut, 0, GRO_FRAME_CSUM_OK);
+			}
+			gck_receive(ck, 0);
+			gck_flush(ck, 0, GRO_FLUSH_ALL);
+			frames += 3 + 8 * 4;
+			gck_close(ck);
+		}
+	figure("%" PRIu64 " frames with a UDP header cut short (IP lengths consistent or not), 4 modes, "
+	       "IPv4/IPv6: delivered unchanged", frames);
+}
+
+/* UDP over IPv6 with Hop-by-Hop, Destination Options and Routing headers
+ * (merged), a Fragment header (never), and a Hop-by-Hop option byte that
+ * changes with every datagram (a new flow each time). */
+static void t_udp_ipv6_exthdr(void)
+{
+	unsigned mode, ext;
+	uint64_t frames = 0, supers = 0;
+	uint8_t b[2048];
+
+	for (mode = 0; mode < UM_COUNT; mode++)
+		for (ext = 1; ext <= 5; ext++) {
+			struct gck *ck = udp_open((int)mode, 0);
+			struct gck_counts cnt;
+			uint32_t i, l4, len;
+
+			if (!ck)
+				return;
+			for (i = 0; i < 200; i++) {
+				len = udp_frame(b, sizeof(b), 1, 7006, 700, 0, i * 700, ext == 5 ? 1 : (int)ext, &l4);
+				if (ext == 5) {		/* the PadN byte of the Hop-by-Hop header */
+					b[54 + 4] = (uint8_t)i;
+					udp_fix_csum(b, len, l4);
+				}
+				gck_add(ck, b, len, 0, 0);
+			}
+			gck_receive(ck, 0);
+			gck_flush(ck, 0, GRO_FLUSH_ALL);
+			gck_counts(ck, &cnt);
+			frames += cnt.frames;
+			supers += cnt.super_pkts;
+			if (mode == UM_OFF || ext >= 4)
+				CHECK(cnt.super_pkts == 0, "%s, extension headers %u: %" PRIu64 " super-packets",
+				      um_names[mode], ext, cnt.super_pkts);
+			else
+				CHECK(cnt.super_pkts > 0 && cnt.max_segs > 1, "%s, extension headers %u: not merged",
+				      um_names[mode], ext);
+			gck_close(ck);
+		}
+	figure("%" PRIu64 " UDP/IPv6 datagrams behind Hop-by-Hop, Destination Options, Routing and Fragment "
+	       "headers, 4 modes: %" PRIu64 " super-packets, none with a Fragment header or changing options",
+	       frames, supers);
+}
+
+/* Finding 6: a flow whose first datagrams are too short for the fast path
+ * (1 to 5 payload bytes), then longer ones and a short one again: the
+ * longer datagram ends the first packet and starts the next (the checker
+ * sees any reordering within the flow). */
+static void t_udp_tiny_then_longer(void)
+{
+	unsigned mode, v6, tiny;
+	uint8_t b[2048];
+
+	for (mode = UM_L4; mode < UM_COUNT; mode++)
+		for (v6 = 0; v6 < 2; v6++)
+			for (tiny = 1; tiny <= 5; tiny++) {
+				struct gck *ck = udp_open((int)mode, 0);
+				struct gck_counts cnt;
+				static const uint32_t sizes[5] = { 0, 0, 1000, 1000, 0 };
+				uint32_t i, l4, len, pos = 0;
+
+				if (!ck)
+					return;
+				for (i = 0; i < 5; i++) {
+					uint32_t pay = sizes[i] ? sizes[i] : tiny;
+
+					len = udp_frame(b, sizeof(b), (int)v6, 7007, pay, (uint16_t)i, pos, 0, &l4);
+					pos += pay;
+					gck_add(ck, b, len, 0, 0);
+				}
+				gck_receive(ck, 0);
+				gck_flush(ck, 0, GRO_FLUSH_ALL);
+				gck_counts(ck, &cnt);
+				CHECK(cnt.pkts == 2 && cnt.super_pkts == 2,
+				      "%s %s, %u-byte datagrams then longer: %" PRIu64 " packets (%" PRIu64
+				      " merged), expected 2 and 2", um_names[mode], v6 ? "IPv6" : "IPv4", tiny, cnt.pkts,
+				      cnt.super_pkts);
+				gck_close(ck);
+			}
+	figure("tiny datagrams (1-5 bytes) then longer ones, 3 modes, IPv4/IPv6: two packets in order");
+}
+
 /* ------------------------------------------------------------ main */
 
 struct test {
@@ -1444,6 +1852,13 @@ static const struct test tests[] = {
 	{ "ipv6-exthdr-beyond-64k", t_exthdr_wrap_one, NULL, 0 },
 	{ "ipv6-exthdr-beyond-64k-pair", t_exthdr_wrap_pair, NULL, 0 },
 	{ "linearize-null-frame", t_null_linearize, NULL, 0 },
+	{ "udp-length-lies", t_udp_length_lies, NULL, 0 },
+	{ "udp-checksums", t_udp_checksums, NULL, 0 },
+	{ "udp-empty-datagrams", t_udp_empty, NULL, 0 },
+	{ "udp-tiny-flood", t_udp_tiny_flood, NULL, 0 },
+	{ "udp-header-cut", t_udp_header_cut, NULL, 0 },
+	{ "udp-ipv6-exthdr", t_udp_ipv6_exthdr, NULL, 0 },
+	{ "udp-tiny-then-longer", t_udp_tiny_then_longer, NULL, 0 },
 };
 
 int main(int argc, char **argv)

@@ -1,6 +1,7 @@
 # Hostile traffic and API misuse (tests/hostile/hostile.c): a million flows,
 # unmergeable streams, 64 KiB merges, short and huge frames, flow-hash
-# collision sets, bad configurations. Runs in both check passes.
+# collision sets, bad configurations, hostile UDP datagrams in every UDP
+# setting. Runs in both check passes.
 HOSTILE_OBJS := $(BUILD)/tests/hostile/hostile.o $(BUILD)/tests/fuzz/gro_check.o
 
 $(BUILD)/tests/hostile/hostile.o: ALL_CFLAGS += -Itests/fuzz

@@ -2,10 +2,15 @@
 /*
  * roundtrip: the lossless-round-trip property of GRO + GSO.
  *
- *   roundtrip [--gro GRO] [--cli N] [--tmp DIR] [-v] DIR
+ *   roundtrip [--gro GRO] [--cli N] [--tmp DIR] [--gen SEED COUNT] [--gen-cli N]
+ *             [--save DIR] [-v] [DIR]
  *
  * For every capture in DIR (as `scenarios random SEED COUNT DIR` writes
- * them), in name order, and with VLAN merging on and off: run the engine
+ * them), in name order, then for COUNT captures of its own (--gen: UDP in
+ * GRO_UDP_L4 and GRO_UDP_FRAGLIST mode mixed with TCP, TCP fraglist, BIG
+ * TCP over IPv4 with max_size 200000; see "generated captures" below;
+ * --save writes them to DIR as pcap), each with VLAN merging on and off,
+ * with the engine configured for its kind: run the engine
  * over the frames exactly as `gro coalesce` does (polls of at most 64 frames
  * within 1 ms, GRO_CSUM_VERIFY), cut every super-packet back with
  * gro_segment() - straight from the engine's zero-copy packet, and again
@@ -28,7 +33,9 @@
  *
  * With --cli N, the first N captures also go through the command line:
  * `gro coalesce IN X.pcapng` then `gro segment X.pcapng Y.pcap` must give
- * exactly the frames computed here, in the same order.
+ * exactly the frames computed here, in the same order; --gen-cli N does the
+ * same for the first N generated captures (with --udp, --fraglist or
+ * --max-size as their kind needs).
  *
  * The last line is "roundtrip: N passed, M failed" (N + M captures).
  */
@@ -86,6 +93,8 @@ static struct {
 	unsigned long moved_early[GRO_R_COUNT];
 	unsigned long moved_across, across_mac, across_label, across_ext, across_other;
 	unsigned long frames, supers, segments, cli_runs;
+	uint32_t maxpkt;	/* the longest packet delivered in this capture */
+	unsigned long over64k;	/* packets longer than 64 KiB after Ethernet, in it */
 	unsigned details;
 	int verbose;
 } g;
@@ -303,23 +312,28 @@ static int via_file(struct run *r, const struct gro_pkt *p, uint32_t cap)
 	long len;
 	int n;
 
-	len = gro_pkt_linearize(p, r->lin, p->len, r->partial ? 0 : GRO_LIN_CSUM);
+	/* A list has no seed to keep: its checksums are the first
+	 * segment's, every one verified (DATA_VALID). */
+	int partial = r->partial && p->csum_partial;
+
+	len = gro_pkt_linearize(p, r->lin, p->len, partial ? 0 : GRO_LIN_CSUM);
 	if (len != (long)p->len)
 		return -100;
-	q.csum_partial = (uint8_t)r->partial;
+	q.csum_partial = (uint8_t)partial;
 	if (gro_vnet_encode(&q, vnet, sizeof(vnet)) != (int)sizeof(vnet))
 		return -101;
-	if (!r->partial)
+	if (!partial)
 		vnet[0] = GRO_VNET_F_DATA_VALID;
 	n = gro_vnet_decode(vnet, sizeof(vnet), r->lin, (size_t)len, &d, &one);
 	if (n)
 		return -102;
 	if (d.gso_size != p->gso_size || d.gso_segs != p->gso_segs || d.hdr_len != p->hdr_len ||
 	    d.l3_off != p->l3_off || d.l4_off != p->l4_off ||
-	    (d.gso_type | GRO_GSO_TCP_FIXEDID | GRO_GSO_TCP_ACCECN) !=
-		    (p->gso_type | GRO_GSO_TCP_FIXEDID | GRO_GSO_TCP_ACCECN))
+	    (d.gso_type | GRO_GSO_TCP_FIXEDID | GRO_GSO_TCP_ACCECN | GRO_GSO_FRAGLIST) !=
+		    (p->gso_type | GRO_GSO_TCP_FIXEDID | GRO_GSO_TCP_ACCECN | GRO_GSO_FRAGLIST))
 		return -103;
-	/* virtio_net_hdr has no FIXEDID: the file keeps libgro's gso_type. */
+	/* virtio_net_hdr has no FIXEDID (nor a list): the file keeps
+	 * libgro's gso_type. */
 	d.gso_type = p->gso_type;
 	return gro_segment(&d, r->seg + cap, cap, r->segs + p->gso_segs, p->gso_segs);
 }
@@ -341,6 +355,10 @@ static void on_deliver(void *arg, const struct gro_pkt *pkts, unsigned n)
 			err(r, "delivered packet with an unknown cookie");
 			continue;
 		}
+		if (p->len > g.maxpkt)
+			g.maxpkt = p->len;
+		if (p->len - 14 > 65535)
+			g.over64k++;
 		if (p->gso_segs < 2) {
 			long len;
 
@@ -394,9 +412,21 @@ static void on_deliver(void *arg, const struct gro_pkt *pkts, unsigned n)
 	}
 }
 
-/* An engine configured as `gro coalesce` configures it. Every poll ends
- * with everything completed, so one engine serves every capture. */
-static struct gro_ctx *engine(int vlan)
+/* The kinds of capture: those of the scenario generator (TCP, engine as
+ * `gro coalesce` configures it by default), and the generated ones below
+ * (UDP GRO in either mode with TCP alongside, TCP fraglist, BIG TCP). */
+enum kind { K_SCEN, K_UDP_L4, K_UDP_LIST, K_TCP_LIST, K_BIGTCP, K_COUNT };
+
+static const char *const kind_name[K_COUNT] = {
+	"scenarios (TCP)", "UDP GRO_UDP_L4", "UDP GRO_UDP_FRAGLIST", "TCP fraglist", "BIG TCP IPv4",
+};
+
+#define BIG_MAX_SIZE	200000
+
+/* The engine for a kind, as `gro coalesce` configures it (with --udp,
+ * --fraglist, --max-size). Every poll ends with everything completed, so
+ * one engine serves every capture of its kind. */
+static struct gro_ctx *engine(int vlan, enum kind k)
 {
 	struct gro_config cfg;
 	struct gro_ctx *gro;
@@ -405,6 +435,24 @@ static struct gro_ctx *engine(int vlan)
 	cfg.vlan = (uint32_t)vlan;
 	cfg.csum = GRO_CSUM_VERIFY;
 	cfg.deliver = on_deliver;
+	switch (k) {
+	case K_UDP_L4:
+		cfg.udp = GRO_UDP_L4;
+		break;
+	case K_UDP_LIST:
+		cfg.udp = GRO_UDP_FRAGLIST;
+		break;
+	case K_TCP_LIST:
+		cfg.fraglist = 1;
+		cfg.udp = GRO_UDP_FRAGLIST;
+		break;
+	case K_BIGTCP:
+		cfg.max_size = BIG_MAX_SIZE;
+		cfg.udp = GRO_UDP_L4;
+		break;
+	default:
+		break;
+	}
 	if (gro_create(&cfg, &gro)) {
 		fprintf(stderr, "roundtrip: gro_create: %s\n", gro_config_error());
 		exit(2);
@@ -691,16 +739,38 @@ static int spawn(char *const argv[])
 }
 
 static int via_cli(struct run *r, const char *gro, const char *tmp, const char *in,
-		   const char *name, int partial)
+		   const char *name, int partial, enum kind kd)
 {
-	char mid[4096], back[4096];
-	char *a1[] = { (char *)gro, "coalesce", "-q", partial ? "--csum=partial" : "--csum=full",
-		       (char *)in, mid, NULL };
+	char mid[4096], back[4096], big[32];
+	char *a1[10] = { (char *)gro, "coalesce", "-q", partial ? "--csum=partial" : "--csum=full" };
+	int na = 4;
 	char *a2[] = { (char *)gro, "segment", "-q", mid, back, NULL };
 	struct pb_list l = { 0 };
 	int rc = 0;
 	size_t k;
 
+	snprintf(big, sizeof(big), "--max-size=%u", BIG_MAX_SIZE);
+	switch (kd) {
+	case K_UDP_L4:
+		a1[na++] = "--udp=l4";
+		break;
+	case K_UDP_LIST:
+		a1[na++] = "--udp=fraglist";
+		break;
+	case K_TCP_LIST:
+		a1[na++] = "--udp=fraglist";
+		a1[na++] = "--fraglist";
+		break;
+	case K_BIGTCP:
+		a1[na++] = "--udp=l4";
+		a1[na++] = big;
+		break;
+	default:
+		break;
+	}
+	a1[na++] = (char *)in;
+	a1[na++] = mid;
+	a1[na] = NULL;
 	snprintf(mid, sizeof(mid), "%s/%s.pcapng", tmp, name);
 	snprintf(back, sizeof(back), "%s/%s.back.pcap", tmp, name);
 	g.cli_runs++;
@@ -730,7 +800,255 @@ out:
 	return rc;
 }
 
+/* ------------------------------------------------------------ generated captures */
+
+/*
+ * Captures made here for the kinds the scenario generator does not make:
+ * several flows interleaved, each UDP or TCP, IPv4 or IPv6, tagged or not,
+ * with fixed or incrementing IPv4 IDs. A UDP flow sends datagrams of one
+ * size (1 to 16 bytes, the MTU's, or any size between, jumbo sometimes),
+ * with shorter ones (they end a packet), longer ones (they end it and set
+ * the size from then on), and a few that never merge: no checksum, a bad
+ * one, an empty datagram, a UDP length that lies. A TCP flow sends
+ * segments of its mss with short ones and PSH now and then, and a bad
+ * checksum sometimes. BIG TCP captures send jumbo segments (mss 8948).
+ */
+struct rng {
+	uint64_t s;
+};
+
+static uint64_t rnd(struct rng *r)
+{
+	uint64_t z = (r->s += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+static uint32_t below(struct rng *r, uint32_t n)
+{
+	return n ? (uint32_t)(rnd(r) % n) : 0;
+}
+
+static int chance(struct rng *r, unsigned permille)
+{
+	return below(r, 1000) < permille;
+}
+
+#define GEN_FLOWS	6
+
+struct gflow {
+	int udp, v6, ntags, fixed_id, ts;
+	uint16_t sport, id;
+	uint32_t size, maxpay, seq, left;
+};
+
+static struct {
+	unsigned long cases[K_COUNT], frames[K_COUNT], udp4[K_COUNT], udp6[K_COUNT], tcp[K_COUNT];
+	unsigned long supers[K_COUNT], segs[K_COUNT], biggest[K_COUNT], over64k[K_COUNT];
+} gk;
+
+static void gen_frame(struct rng *r, struct gflow *f, struct pb_list *l, enum kind kd)
+{
+	static uint8_t buf[9300], ub[9100];
+	struct pb_frame pf;
+	struct pb_offsets o;
+	uint32_t pay = f->size, i;
+	size_t len;
+	int how = (int)below(r, 1000);
+
+	pb_init(&pf, f->v6);
+	pf.nvlan = f->ntags;
+	for (i = 0; i < (uint32_t)f->ntags; i++) {
+		pf.vlan_tpid[i] = 0x8100;
+		pf.vlan_tci[i] = (uint16_t)(100 + f->sport % 50);
+	}
+	pf.sport = f->sport;
+	pf.ip_id = f->id;
+	if (!f->fixed_id)
+		f->id++;
+	else if (chance(r, 10))
+		f->id += 7;		/* the fixed ID changes: a new packet */
+	if (f->udp) {
+		if (f->size > 1 && chance(r, 40))
+			pay = 1 + below(r, f->size - 1);		/* shorter: the last */
+		else if (f->size < f->maxpay && chance(r, 25))
+			pay = f->size = f->size + 1 + below(r, f->maxpay - f->size);	/* longer */
+		if (how >= 990)
+			pay = 0;					/* empty */
+		ub[0] = (uint8_t)(f->sport >> 8);
+		ub[1] = (uint8_t)f->sport;
+		ub[2] = 5000 >> 8;
+		ub[3] = 5000 & 0xff;
+		ub[4] = (uint8_t)((8 + pay) >> 8);
+		ub[5] = (uint8_t)(8 + pay);
+		ub[6] = ub[7] = 0;
+		for (i = 0; i < pay; i++)
+			ub[8 + i] = (uint8_t)(pb_pattern(f->seq + i) ^ f->sport);
+		f->seq += pay;
+		pf.ip_proto = 17;
+		pf.payload = ub;
+		pf.payload_len = 8 + pay;
+		pf.bad_tcp_csum = how >= 960 && how < 975;
+	} else {
+		if (f->size > 1 && chance(r, 40))
+			pay = 1 + below(r, f->size - 1);
+		pf.seq = f->seq;
+		pf.payload_len = pay;
+		if (chance(r, 30))
+			pf.flags |= PB_PSH;
+		if (f->ts)
+			pb_tcp_opt_timestamp(&pf, 1000 + f->seq / 4096, 7);
+		pf.bad_tcp_csum = how >= 985;
+		f->seq += pay;
+	}
+	len = pb_build(&pf, buf, sizeof(buf));
+	if (!len || !pb_layout(&pf, &o)) {
+		fprintf(stderr, "roundtrip: internal error: cannot build a generated frame\n");
+		exit(2);
+	}
+	if (f->udp && how >= 945 && how < 960)
+		buf[o.l4 + 6] = buf[o.l4 + 7] = 0;		/* no checksum */
+	if (f->udp && how >= 975 && how < 990)
+		buf[o.l4 + 5] ^= 2;				/* the UDP length lies */
+	pb_list_add(l, buf, len);
+	if (f->udp) {
+		if (f->v6)
+			gk.udp6[kd]++;
+		else
+			gk.udp4[kd]++;
+	} else {
+		gk.tcp[kd]++;
+	}
+	gk.frames[kd]++;
+}
+
+static void gen_capture(uint64_t seed, unsigned long idx, enum kind kd, struct pb_list *l)
+{
+	struct gflow fl[GEN_FLOWS];
+	struct rng r = { seed ^ (0xd1b54a32d192ed03ull * (idx + 1)) };
+	int nflows, i, mode, last = -1, remaining = 0;
+
+	rnd(&r);
+	nflows = 1 + (int)below(&r, kd == K_BIGTCP ? 3 : GEN_FLOWS);
+	memset(fl, 0, sizeof(fl));
+	for (i = 0; i < nflows; i++) {
+		struct gflow *f = &fl[i];
+		int jumbo, mtu;
+
+		switch (kd) {
+		case K_UDP_L4:
+		case K_UDP_LIST:
+			f->udp = !i || chance(&r, 650);
+			break;
+		case K_TCP_LIST:
+			f->udp = i && chance(&r, 200);
+			break;
+		default:
+			f->udp = i && chance(&r, 150);
+			break;
+		}
+		f->v6 = chance(&r, 400) && !(kd == K_BIGTCP && !i);
+		f->ntags = chance(&r, 120);
+		f->fixed_id = !f->v6 && chance(&r, 300);
+		f->ts = !f->udp && chance(&r, 500);
+		f->sport = (uint16_t)(10000 + i);
+		f->id = (uint16_t)rnd(&r);
+		f->seq = 1000u + (uint32_t)i * 0x01000000u;
+		jumbo = kd == K_BIGTCP || chance(&r, 120);
+		mtu = jumbo ? 9000 : 1500;
+		f->maxpay = (uint32_t)mtu - (f->v6 ? 40 : 20) - (f->udp ? 8 : 20 + (f->ts ? 12 : 0));
+		if (f->udp) {
+			unsigned c = below(&r, 1000);
+
+			f->size = c < 150 ? 1 + below(&r, 16) : c < 450 ? f->maxpay : 1 + below(&r, f->maxpay);
+			f->left = 1 + below(&r, 90);
+		} else {
+			f->size = chance(&r, 800) ? f->maxpay : 1 + below(&r, f->maxpay);
+			f->left = kd == K_BIGTCP ? 10 + below(&r, 60) : 1 + below(&r, 80);
+		}
+		remaining += (int)f->left;
+	}
+	/* Interleave: flow after flow, runs of a few, shuffled, or round
+	 * robin; each flow's own order is kept. A pause now and then ends a
+	 * poll. */
+	mode = (int)below(&r, 4);
+	while (remaining > 0) {
+		int fi, run;
+
+		if (mode == 3) {
+			fi = (last + 1) % nflows;
+			while (!fl[fi].left)
+				fi = (fi + 1) % nflows;
+		} else if (mode == 0 && last >= 0 && fl[last].left) {
+			fi = last;
+		} else {
+			fi = (int)below(&r, (uint32_t)nflows);
+			while (!fl[fi].left)
+				fi = (fi + 1) % nflows;
+		}
+		run = mode == 1 ? 1 + (int)below(&r, 8) : 1;
+		while (run-- > 0 && fl[fi].left) {
+			if (chance(&r, 8))
+				pb_list_gap(l, 1500);
+			gen_frame(&r, &fl[fi], l, kd);
+			fl[fi].left--;
+			remaining--;
+		}
+		last = fi;
+	}
+	gk.cases[kd]++;
+}
+
 /* ------------------------------------------------------------ main */
+
+/* One capture, with VLAN merging on and off (and through the command line
+ * when @path is given): 0 if it passed. */
+static int run_capture(const struct pb_list *l, const char *base, const char *path, enum kind kd,
+		       int partial, struct gro_ctx *eng[2], const char *gro, const char *tmp)
+{
+	struct run r;
+	int ok = 1, vlan;
+	size_t k;
+	unsigned long s0 = g.supers, g0 = g.segments;
+
+	memset(&r, 0, sizeof(r));
+	r.in = l;
+	r.partial = partial;
+	r.fr = xmalloc(l->n * sizeof(*r.fr));
+	for (k = 0; k < l->n; k++) {
+		/* Exact-size copies: the sanitizers see any overread. */
+		r.fr[k].data = xmalloc(l->len[k]);
+		r.fr[k].len = l->len[k];
+	}
+	g.frames += l->n;
+	for (vlan = 1; vlan >= 0; vlan--) {
+		reset(&r);
+		run_engine(&r, eng[vlan]);
+		if (check(&r, base, vlan ? "vlan on" : "vlan off"))
+			ok = 0;
+		if (vlan && path && via_cli(&r, gro, tmp, path, base, r.partial, kd))
+			ok = 0;
+	}
+	if (g.maxpkt > gk.biggest[kd])
+		gk.biggest[kd] = g.maxpkt;
+	g.maxpkt = 0;
+	gk.over64k[kd] += g.over64k;
+	g.over64k = 0;
+	gk.supers[kd] += g.supers - s0;
+	gk.segs[kd] += g.segments - g0;
+	for (k = 0; k < r.no; k++)
+		free(r.o[k].data);
+	for (k = 0; k < l->n; k++)
+		free(r.fr[k].data);
+	free(r.o);
+	free(r.fr);
+	free(r.lin);
+	free(r.seg);
+	free(r.segs);
+	return ok ? 0 : -1;
+}
 
 static int by_name(const void *a, const void *b)
 {
@@ -743,20 +1061,30 @@ static int by_name(const void *a, const void *b)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: roundtrip [--gro GRO] [--cli N] [--tmp DIR] [-v] DIR\n");
+	fprintf(stderr, "usage: roundtrip [--gro GRO] [--cli N] [--tmp DIR] [--gen SEED COUNT] [--gen-cli N] "
+			"[--save DIR] [-v] [DIR]\n");
 	exit(2);
+}
+
+/* The kind of generated capture @i: of every 6, two of each UDP mode,
+ * one TCP fraglist, one BIG TCP. */
+static enum kind gen_kind(unsigned long i)
+{
+	static const enum kind cycle[6] = { K_UDP_L4, K_UDP_LIST, K_TCP_LIST, K_UDP_L4, K_UDP_LIST, K_BIGTCP };
+
+	return cycle[i % 6];
 }
 
 int main(int argc, char **argv)
 {
-	const char *gro = NULL, *tmp = "/tmp", *dir = NULL;
-	unsigned long cli = 0, passed = 0, failed = 0;
+	const char *gro = NULL, *tmp = "/tmp", *dir = NULL, *save = NULL;
+	unsigned long cli = 0, gen_cli = 0, gen_count = 0, passed = 0, failed = 0;
+	uint64_t gen_seed = 1;
 	char **names = NULL;
 	size_t nn = 0, i;
 	struct dirent *de;
-	struct gro_ctx *eng[2];
-	DIR *d;
-	int a;
+	struct gro_ctx *eng[K_COUNT][2];
+	int a, k;
 	double t0 = (double)clock();
 
 	for (a = 1; a < argc; a++) {
@@ -764,6 +1092,13 @@ int main(int argc, char **argv)
 			gro = argv[++a];
 		else if (!strcmp(argv[a], "--cli") && a + 1 < argc)
 			cli = strtoul(argv[++a], NULL, 10);
+		else if (!strcmp(argv[a], "--gen-cli") && a + 1 < argc)
+			gen_cli = strtoul(argv[++a], NULL, 10);
+		else if (!strcmp(argv[a], "--gen") && a + 2 < argc) {
+			gen_seed = strtoull(argv[++a], NULL, 10);
+			gen_count = strtoul(argv[++a], NULL, 10);
+		} else if (!strcmp(argv[a], "--save") && a + 1 < argc)
+			save = argv[++a];
 		else if (!strcmp(argv[a], "--tmp") && a + 1 < argc)
 			tmp = argv[++a];
 		else if (!strcmp(argv[a], "-v"))
@@ -773,32 +1108,34 @@ int main(int argc, char **argv)
 		else
 			dir = argv[a];
 	}
-	if (!dir || (cli && !gro))
+	if ((!dir && !gen_count) || ((cli || gen_cli) && !gro))
 		usage();
-	d = opendir(dir);
-	if (!d) {
-		fprintf(stderr, "roundtrip: %s: %s\n", dir, strerror(errno));
-		return 2;
-	}
-	while ((de = readdir(d))) {
-		size_t n = strlen(de->d_name);
+	if (dir) {
+		DIR *d = opendir(dir);
 
-		if (n > 5 && !strcmp(de->d_name + n - 5, ".pcap")) {
-			names = xrealloc(names, (nn + 1) * sizeof(*names));
-			names[nn++] = strdup(de->d_name);
+		if (!d) {
+			fprintf(stderr, "roundtrip: %s: %s\n", dir, strerror(errno));
+			return 2;
 		}
+		while ((de = readdir(d))) {
+			size_t n = strlen(de->d_name);
+
+			if (n > 5 && !strcmp(de->d_name + n - 5, ".pcap")) {
+				names = xrealloc(names, (nn + 1) * sizeof(*names));
+				names[nn++] = strdup(de->d_name);
+			}
+		}
+		closedir(d);
+		qsort(names, nn, sizeof(*names), by_name);
 	}
-	closedir(d);
-	qsort(names, nn, sizeof(*names), by_name);
-	eng[0] = engine(0);
-	eng[1] = engine(1);
+	for (k = 0; k < K_COUNT; k++) {
+		eng[k][0] = engine(0, (enum kind)k);
+		eng[k][1] = engine(1, (enum kind)k);
+	}
 
 	for (i = 0; i < nn; i++) {
 		char path[4096], base[256];
 		struct pb_list l = { 0 };
-		struct run r;
-		int ok = 1, vlan;
-		size_t k;
 
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
 		snprintf(base, sizeof(base), "%.*s", (int)strlen(names[i]) - 5, names[i]);
@@ -807,51 +1144,68 @@ int main(int argc, char **argv)
 			failed++;
 			continue;
 		}
-		memset(&r, 0, sizeof(r));
-		r.in = &l;
-		r.partial = (int)(i & 1);
-		r.fr = xmalloc(l.n * sizeof(*r.fr));
-		for (k = 0; k < l.n; k++) {
-			/* Exact-size copies: the sanitizers see any overread. */
-			r.fr[k].data = xmalloc(l.len[k]);
-			r.fr[k].len = l.len[k];
-		}
-		g.frames += l.n;
-		for (vlan = 1; vlan >= 0; vlan--) {
-			reset(&r);
-			run_engine(&r, eng[vlan]);
-			if (check(&r, base, vlan ? "vlan on" : "vlan off"))
-				ok = 0;
-			if (vlan && i < cli && via_cli(&r, gro, tmp, path, base, r.partial))
-				ok = 0;
-		}
-		for (k = 0; k < r.no; k++)
-			free(r.o[k].data);
-		for (k = 0; k < l.n; k++)
-			free(r.fr[k].data);
-		free(r.o);
-		free(r.fr);
-		free(r.lin);
-		free(r.seg);
-		free(r.segs);
-		pb_list_free(&l);
-		if (ok)
-			passed++;
-		else
+		gk.cases[K_SCEN]++;
+		gk.frames[K_SCEN] += l.n;
+		if (run_capture(&l, base, i < cli ? path : NULL, K_SCEN, (int)(i & 1), eng[K_SCEN], gro, tmp))
 			failed++;
+		else
+			passed++;
+		pb_list_free(&l);
 		free(names[i]);
 	}
 	free(names);
-	gro_destroy(eng[0]);
-	gro_destroy(eng[1]);
 
-	printf("frames: %lu in %zu captures, each with VLAN merging on and off; %lu super-packets cut into %lu segments\n",
-	       g.frames, nn, g.supers, g.segments);
-	if (cli)
+	for (i = 0; i < gen_count; i++) {
+		enum kind kd = gen_kind(i);
+		char path[4096], base[256];
+		struct pb_list l = { 0 };
+		int use_cli = i < gen_cli;
+
+		snprintf(base, sizeof(base), "g%llu_%zu", (unsigned long long)gen_seed, i);
+		gen_capture(gen_seed, i, kd, &l);
+		if (save) {
+			snprintf(path, sizeof(path), "%s/%s.pcap", save, base);
+			if (pb_pcap_write(path, &l))
+				exit(2);
+		}
+		snprintf(path, sizeof(path), "%s/%s.pcap", tmp, base);
+		if (use_cli && pb_pcap_write(path, &l)) {
+			printf("FAIL %s: cannot write %s\n", base, path);
+			failed++;
+			pb_list_free(&l);
+			continue;
+		}
+		if (run_capture(&l, base, use_cli ? path : NULL, kd, (int)(i & 1), eng[kd], gro, tmp))
+			failed++;
+		else
+			passed++;
+		if (use_cli)
+			unlink(path);
+		pb_list_free(&l);
+	}
+	for (k = 0; k < K_COUNT; k++) {
+		gro_destroy(eng[k][0]);
+		gro_destroy(eng[k][1]);
+	}
+
+	printf("frames: %lu in %lu captures, each with VLAN merging on and off; %lu super-packets cut into %lu segments\n",
+	       g.frames, passed + failed, g.supers, g.segments);
+	for (k = 0; k < K_COUNT; k++) {
+		if (!gk.cases[k])
+			continue;
+		printf("  %-22s %5lu captures, %7lu frames", kind_name[k], gk.cases[k], gk.frames[k]);
+		if (k != K_SCEN)
+			printf(" (UDP/IPv4 %lu, UDP/IPv6 %lu, TCP %lu)", gk.udp4[k], gk.udp6[k], gk.tcp[k]);
+		printf(", %lu super-packets of %lu segments, longest packet %lu bytes", gk.supers[k], gk.segs[k],
+		       gk.biggest[k]);
+		if (gk.over64k[k])
+			printf(" (%lu over 64 KiB)", gk.over64k[k]);
+		printf("\n");
+	}
+	if (cli || gen_cli)
 		printf("command line (coalesce to pcapng, segment): %lu captures\n", g.cli_runs);
 	{
 		unsigned long tot = 0;
-		int k;
 
 		for (k = 0; k < GRO_R_COUNT; k++)
 			tot += g.moved_early[k];

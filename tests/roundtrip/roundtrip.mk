@@ -1,17 +1,23 @@
 # The GRO + GSO round trip (tests/roundtrip/roundtrip.c): seeded random
-# captures from the scenario generator, coalesced and segmented again, must
-# give back every flow's frames. `make check` runs RT_COUNT captures (the
-# first RT_CLI of them also through `gro coalesce` + `gro segment`);
-# `make roundtrip COUNT=n SEED=s` explores more.
+# captures from the scenario generator (TCP), coalesced and segmented
+# again, must give back every flow's frames. `make check` runs RT_COUNT
+# captures (the first RT_CLI of them also through `gro coalesce` + `gro
+# segment`), then RT_GEN captures roundtrip generates itself: UDP in
+# GRO_UDP_L4 and GRO_UDP_FRAGLIST mode with TCP alongside, TCP fraglist
+# and BIG TCP over IPv4 (the first RT_GEN_CLI through the command line
+# too). `make roundtrip COUNT=n GEN=m SEED=s` explores more.
 PKTBUILD_OBJ ?= $(BUILD)/tests/lib/pktbuild.o
 LIB          ?= $(BUILD)/libgro.a
 RT_SEED  ?= 1
 RT_COUNT ?= 2000
+RT_GEN   ?= 480
 # A sanitized `gro` starts slowly: fewer captures through the command line.
 ifneq ($(findstring -fsanitize,$(CFLAGS)),)
 RT_CLI   ?= 40
+RT_GEN_CLI ?= 12
 endif
 RT_CLI   ?= 300
+RT_GEN_CLI ?= 60
 RT_DIR    = $(BUILD)/roundtrip-data
 
 $(BUILD)/roundtrip: $(BUILD)/tests/roundtrip/roundtrip.o $(LIB) $(PKTBUILD_OBJ)
@@ -21,7 +27,8 @@ $(BUILD)/roundtrip: $(BUILD)/tests/roundtrip/roundtrip.o $(LIB) $(PKTBUILD_OBJ)
 roundtrip-check: $(BUILD)/roundtrip $(BUILD)/scenarios $(GRO_BIN)
 	@rm -rf $(RT_DIR) && mkdir -p $(RT_DIR)
 	@$(BUILD)/scenarios random $(RT_SEED) $(RT_COUNT) $(RT_DIR) >/dev/null
-	$(BUILD)/roundtrip --gro $(GRO_BIN) --cli $(RT_CLI) --tmp $(RT_DIR) $(RT_DIR)
+	$(BUILD)/roundtrip --gro $(GRO_BIN) --cli $(RT_CLI) --gen $(RT_SEED) $(RT_GEN) --gen-cli $(RT_GEN_CLI) \
+		--tmp $(RT_DIR) $(RT_DIR)
 	@rm -rf $(RT_DIR)
 
 check-run: roundtrip-check
@@ -31,4 +38,5 @@ roundtrip: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory roundtrip-check \
 		RT_SEED=$(if $(filter command line,$(origin SEED)),$(SEED),$(RT_SEED)) \
-		RT_COUNT=$(if $(filter command line,$(origin COUNT)),$(COUNT),$(RT_COUNT))
+		RT_COUNT=$(if $(filter command line,$(origin COUNT)),$(COUNT),$(RT_COUNT)) \
+		RT_GEN=$(if $(filter command line,$(origin GEN)),$(GEN),$(RT_GEN))
