@@ -204,7 +204,8 @@ static void verdict(char *b, size_t n, int met, double by, const char *unit)
 	if (met)
 		snprintf(b, n, "met");
 	else
-		snprintf(b, n, "**missed** by %.*f%s", by < 10 ? 1 : 0, by, unit);
+		snprintf(b, n, "**missed** by %.*f%s", !strcmp(unit, "x") ? 2 : by < 10 ? 1 : 0, by,
+			 unit);
 }
 
 /* A ceiling on a cell's ns/pkt. */
