@@ -15,7 +15,8 @@
 #define BURST		32
 #define MAX_REPS	15
 
-enum { K_BULK, K_ACKS, K_MIXED };
+/* K_UDP: bulk UDP datagrams (gro_config.udp = GRO_UDP_L4), shaped as K_BULK. */
+enum { K_BULK, K_ACKS, K_MIXED, K_UDP };
 enum { O_RUNS, O_INTERLEAVED };
 
 /* An in-memory packet stream: frames laid out at a fixed stride in one big
@@ -34,13 +35,15 @@ struct stream {
 	size_t poll_len;	/* packets per poll; gro_flush at each poll end */
 	size_t npkts;
 	size_t stride;
-	uint32_t mss;
+	uint32_t mss;		/* TCP: segment size; UDP: datagram payload size */
+	uint32_t hdr;		/* bytes of headers per frame (bulk, UDP) */
+	uint32_t seg_max;	/* most segments (datagrams) per packet out */
 	int with_payload;	/* payload bytes written (checksums hold) */
 	uint8_t *buf;
 	uint8_t *save;
 	struct gro_frame *fr;
 	uint64_t expect_out;	/* packets out under Linux's rules */
-	uint64_t payload_bytes;	/* TCP payload in the whole stream */
+	uint64_t payload_bytes;	/* TCP or UDP payload in the whole stream */
 };
 
 #define MSS4		1448
@@ -48,6 +51,14 @@ struct stream {
 #define HDR4		66	/* Ethernet + IPv4 + TCP with timestamps */
 #define HDR6		86
 #define MAX_SEGS	45	/* 1448- or 1428-byte segments within 64 KiB */
+
+/* UDP datagrams of a 1500-byte MTU (QUIC, WireGuard): 1514-byte frames. */
+#define UDP_PAY4	1472
+#define UDP_PAY6	1452
+#define UDPHDR4		42	/* Ethernet + IPv4 + UDP */
+#define UDPHDR6		62
+#define UDP_SEGS_MAX	64	/* datagrams per packet (Linux's UDP_GRO_CNT_MAX) */
+/* The datagram carries its flow and its index in its first 8 payload bytes. */
 
 /* ---- stream.c */
 
@@ -58,9 +69,10 @@ extern size_t budget;
  * 0, or an error of gro_rss_create(). */
 int stream_init(void);
 /* Build the stream of a cell: @kind K_*, @order O_*, @nflows flows; @quick
- * shortens it; @with_payload writes the payload bytes (checksums hold). */
+ * shortens it; @with_payload writes the payload bytes (checksums hold).
+ * @dgram: K_UDP's datagram payload size (0: UDP_PAY4 / UDP_PAY6). */
 void stream_build(struct stream *s, int kind, int v6, int order, uint32_t nflows,
-		  int quick, int with_payload);
+		  int quick, int with_payload, uint32_t dgram);
 void stream_free(struct stream *s);
 /* Put back the header bytes the engines rewrote. */
 void stream_restore(const struct stream *s);

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* libgro under test: the hooks that count (and, when checking, record)
- * what it delivers and releases, a configuration sized for the stream, a
- * pass over a stream, and the check of the fast path against the
- * one-frame-at-a-time reference and Linux's rules. */
+ * what it delivers and releases, a configuration sized for the stream (UDP
+ * streams: GRO_UDP_L4), a pass over a stream, and the check of the fast
+ * path against the one-frame-at-a-time reference and Linux's rules. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,7 +44,8 @@ static void check_pkt(struct check *c, const struct gro_pkt *p)
 	long n = gro_pkt_linearize(p, c->raw, 70000, 0), n2;
 	uint64_t h = 0xcbf29ce484222325ull;
 	const uint8_t *ip, *th;
-	uint32_t hdr = s->v6 ? HDR6 : HDR4, tcplen, sum;
+	const int udp = s->kind == K_UDP;
+	uint32_t hdr = s->hdr, l4len, sum, proto = udp ? 17 : 6;
 
 	if (n < 0) {
 		check_fail(c, "linearize failed");
@@ -72,23 +73,50 @@ static void check_pkt(struct check *c, const struct gro_pkt *p)
 	}
 	ip = c->fix + 14;
 	th = ip + (s->v6 ? 40 : 20);
-	tcplen = (uint32_t)n - (uint32_t)(th - c->fix);
+	l4len = (uint32_t)n - (uint32_t)(th - c->fix);
 	if (!s->v6) {
 		if (sum16(ip, 20, 0) != 0xffff)
 			check_fail(c, "bad IPv4 header checksum");
 		if (get16(ip + 2) != n - 14)
 			check_fail(c, "IPv4 tot_len %u, packet %ld", get16(ip + 2), n);
-		sum = sum16(ip + 12, 8, 6 + tcplen);
+		sum = sum16(ip + 12, 8, proto + l4len);
 	} else {
 		if (get16(ip + 4) != n - 54)
 			check_fail(c, "IPv6 payload_len %u, packet %ld", get16(ip + 4), n);
-		sum = sum16(ip + 8, 32, 6 + tcplen);
+		sum = sum16(ip + 8, 32, proto + l4len);
 	}
-	if (s->with_payload && sum16(th, tcplen, sum) != 0xffff)
-		check_fail(c, "bad TCP checksum (packet %ld bytes, %u segs)", n, p->gso_segs);
-	if (p->gso_segs > MAX_SEGS || (p->gso_segs > 1 && p->gso_size != s->mss))
+	if (s->with_payload && sum16(th, l4len, sum) != 0xffff)
+		check_fail(c, "bad %s checksum (packet %ld bytes, %u segs)", udp ? "UDP" : "TCP", n,
+			   p->gso_segs);
+	if (p->gso_segs > s->seg_max || (p->gso_segs > 1 && p->gso_size != s->mss))
 		check_fail(c, "gso_segs %u gso_size %u", p->gso_segs, p->gso_size);
-	if (s->kind == K_BULK) {
+	if (udp) {
+		/* One datagram of the merged length, whose payloads carry
+		 * their flow and index: in order, none missing. */
+		uint32_t pay = (uint32_t)n - hdr, f, i;
+
+		if (get16(th + 4) != l4len)
+			check_fail(c, "UDP length %u, datagram %u", get16(th + 4), l4len);
+		if (!s->with_payload)
+			return;
+		if (p->gso_segs * s->mss != pay) {
+			check_fail(c, "%u payload bytes for %u datagrams", pay, p->gso_segs);
+			return;
+		}
+		f = get32(th + 8);
+		if (f >= s->nflows) {
+			check_fail(c, "unknown flow %u", f);
+			return;
+		}
+		for (i = 0; i < p->gso_segs; i++) {
+			const uint8_t *d = th + 8 + i * s->mss;
+
+			if (get32(d) != f || get32(d + 4) != c->next[f])
+				check_fail(c, "flow %u: datagram %u of flow %u, expected %u", f,
+					   get32(d + 4), get32(d), c->next[f]);
+			c->next[f] = get32(d + 4) + 1;
+		}
+	} else if (s->kind == K_BULK) {
 		uint32_t f = s->v6 ? get32(ip + 20) :
 			     (uint32_t)(ip[13] - 16) << 16 | (uint32_t)ip[14] << 8 | ip[15];
 
@@ -130,13 +158,15 @@ static void sink_release_batch(void *arg, const struct gro_seg *segs, unsigned n
 void lib_config(const struct stream *s, struct gro_config *c, int verify, struct sink *k)
 {
 	uint64_t flows = s->nflows < 64 ? 64 : s->nflows;
-	uint64_t need = (uint64_t)s->nflows * (s->k < MAX_SEGS + 1 ? s->k : MAX_SEGS + 1);
+	uint64_t need = (uint64_t)s->nflows * (s->k < s->seg_max + 1 ? s->k : s->seg_max + 1);
 	uint64_t full = flows * 46, lean = flows * 2 + 65536, dflt;
 
 	gro_config_init(c);
 	c->max_flows = (uint32_t)flows;
 	c->buckets = 1;
 	c->csum = verify ? GRO_CSUM_VERIFY : GRO_CSUM_TRUST;
+	if (s->kind == K_UDP)
+		c->udp = GRO_UDP_L4;
 	/* The default segment pool (see gro_create) holds about two frames
 	 * per flow for big tables; streams that hold more get more. */
 	dflt = full < lean ? full : lean;
@@ -185,7 +215,7 @@ static unsigned lib_checked_pass(const struct stream *s, int verify, unsigned bu
 	c->fix = xcalloc(70000, 1);
 	c->relcnt = xcalloc(s->npkts, 1);
 	c->next = xcalloc(s->nflows, sizeof(*c->next));
-	for (i = 0; i < s->nflows; i++)
+	for (i = 0; i < s->nflows && s->kind != K_UDP; i++)
 		c->next[i] = flow_of((uint32_t)i).isn;
 	k.chk = c;
 	lib_config(s, &cfg, verify, &k);
@@ -206,6 +236,13 @@ static unsigned lib_checked_pass(const struct stream *s, int verify, unsigned bu
 			check_fail(c, "frame %zu released %u times", i, c->relcnt[i]);
 			break;
 		}
+	if (s->kind == K_UDP && s->with_payload)
+		for (i = 0; i < s->nflows; i++)
+			if (c->next[i] != s->npolls * s->k) {
+				check_fail(c, "flow %zu: %u datagrams of %u", i, c->next[i],
+					   s->npolls * s->k);
+				break;
+			}
 	if (s->kind == K_BULK)
 		for (i = 0; i < s->nflows; i++)
 			if (c->next[i] != flow_of((uint32_t)i).isn + s->npolls * s->k * s->mss) {

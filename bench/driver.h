@@ -74,6 +74,8 @@ void load_instr(const char *path);
 void print_header(FILE *f);
 void print_row(FILE *f, const struct row *r);
 void write_csv(const char *path);
+/* The targets that this run's rows measure, each met or missed. */
+void print_targets(FILE *f);
 void write_plot_data(const char *path, const uint32_t *flows, int nflows);
 
 /* ---- csum.c, multicore.c */

@@ -142,10 +142,12 @@ void write_csv(const char *path)
 		   "mpps,out_per_in,bytes_per_flow,instr_per_pkt,packets,check\n");
 	for (i = 0; i < nrows; i++) {
 		const struct row *r = &rows[i];
-		static const char *const kinds[] = { "bulk", "acks", "mixed" };
+		static const char *const kinds[] = { "bulk", "acks", "mixed", "udp" };
 
 		fprintf(f, "%s,\"%s\",%s,%s,%s,%u,%s,%.3f,%.3f,%.3f,%.4f,%.5f,%.1f,%.1f,%zu,\"%s\"\n",
-			r->id, r->workload, r->v6 ? "tcp6" : "tcp4", kinds[r->kind],
+			r->id, r->workload,
+			r->kind == K_UDP ? (r->v6 ? "udp6" : "udp4") : r->v6 ? "tcp6" : "tcp4",
+			kinds[r->kind],
 			r->order < 0 ? "inorder" : r->order == O_RUNS ? "runs" : "interleaved",
 			r->flows, engine_ids[r->eng], r->med, r->min, r->max, r->mpps, r->out_per_in,
 			r->bpf, r->instr, r->npkts, r->check);
@@ -184,4 +186,96 @@ void write_plot_data(const char *path, const uint32_t *flows, int nflows)
 		fprintf(f, "\n");
 	}
 	fclose(f);
+}
+
+static const struct row *find_row(const char *id, int eng)
+{
+	int i;
+
+	for (i = 0; i < nrows; i++)
+		if (!strcmp(rows[i].id, id) && rows[i].eng == eng && !isnan(rows[i].med))
+			return &rows[i];
+	return NULL;
+}
+
+/* "met", or by how much it was missed (@unit after the amount). */
+static void verdict(char *b, size_t n, int met, double by, const char *unit)
+{
+	if (met)
+		snprintf(b, n, "met");
+	else
+		snprintf(b, n, "**missed** by %.*f%s", !strcmp(unit, "x") ? 2 : by < 10 ? 1 : 0, by,
+			 unit);
+}
+
+/* A ceiling on a cell's ns/pkt. */
+static void target_ns(FILE *f, const char *what, const char *id, double max)
+{
+	const struct row *r = find_row(id, E_LIB);
+	char v[64];
+
+	if (!r)
+		return;
+	verdict(v, sizeof(v), r->med <= max, r->med - max, " ns");
+	fprintf(f, "| %s <= %.0f ns/packet | %.1f ns (min %.1f) | %s |\n", what, max, r->med, r->min, v);
+}
+
+/* UDP against TCP: libgro's ns/pkt (and instructions) in a UDP cell over
+ * those of the TCP cell of the same shape, at most @max times. */
+static void target_udp(FILE *f, const char *what, const char *udp, const char *tcp, double max)
+{
+	const struct row *u = find_row(udp, E_LIB), *t = find_row(tcp, E_LIB);
+	char v[64], ins[64] = "";
+
+	if (!u || !t)
+		return;
+	if (u->instr > 0 && t->instr > 0)
+		snprintf(ins, sizeof(ins), "; instructions %.0f / %.0f = %.2fx", u->instr, t->instr,
+			 u->instr / t->instr);
+	verdict(v, sizeof(v), u->med <= max * t->med, u->med / t->med - max, "x");
+	fprintf(f, "| %s: UDP <= %.1fx TCP per packet | %.1f / %.1f ns = %.2fx%s | %s |\n", what,
+		max, u->med, t->med, u->med / t->med, ins, v);
+}
+
+void print_targets(FILE *f)
+{
+	const struct row *r, *lw, *ng;
+	char v[64];
+
+	fprintf(f, "\nTargets (libgro, the cells above; this run's medians):\n"
+		   "| target | measured | |\n| --- | --- | --- |\n");
+	target_ns(f, "v4 bulk, 1 flow in order", "v4-bulk-inorder-1", 10);
+	r = find_row("v4-bulk-inorder-1", E_LIB);
+	lw = find_row("v4-bulk-inorder-1", E_LW);
+	if (r && lw) {
+		verdict(v, sizeof(v), lw->med >= 2 * r->med, 2 - lw->med / r->med, "x");
+		fprintf(f, "| ... and >= 2x faster than rte_gro_reassemble_burst | %.1f / %.1f = %.2fx | %s |\n",
+			lw->med, r->med, lw->med / r->med, v);
+	}
+	target_ns(f, "v4 bulk, 1K flows interleaved", "v4-bulk-il-1024", 25);
+	target_ns(f, "v4 bulk, 1M flows interleaved", "v4-bulk-il-1048576", 80);
+	target_ns(f, "v4 bulk, 1M flows runs", "v4-bulk-runs-1048576", 80);
+	r = find_row("v4-bulk-il-1048576", E_LIB);
+	if (r && r->bpf > 0) {
+		verdict(v, sizeof(v), r->bpf <= 128, r->bpf - 128, " B");
+		fprintf(f, "| <= 128 bytes per held flow at 1M | %.0f B | %s |\n", r->bpf, v);
+	}
+	r = find_row("v4-acks-1024", E_LIB);
+	ng = find_row("v4-acks-1024", E_NOGRO);
+	if (r && ng) {
+		verdict(v, sizeof(v), r->med - ng->med <= 15, r->med - ng->med - 15, " ns");
+		fprintf(f, "| pure ACKs <= 15 ns/packet over no GRO | %.1f - %.1f = %.1f ns | %s |\n",
+			r->med, ng->med, r->med - ng->med, v);
+	}
+	r = find_row("v4-mixed-1024", E_LIB);
+	ng = find_row("v4-mixed-1024", E_NOGRO);
+	if (r && ng) {
+		verdict(v, sizeof(v), r->med - ng->med <= 15, r->med - ng->med - 15, " ns");
+		fprintf(f, "| mixed flags <= 15 ns/packet over no GRO | %.1f - %.1f = %.1f ns | %s |\n",
+			r->med, ng->med, r->med - ng->med, v);
+	}
+	target_udp(f, "v4, 1 flow in order", "v4-udp1472-inorder-1", "v4-bulk-inorder-1", 1.5);
+	target_udp(f, "v4, 1K flows interleaved", "v4-udp1472-il-1024", "v4-bulk-il-1024", 1.5);
+	target_udp(f, "v6, 1 flow in order", "v6-udp1452-inorder-1", "v6-bulk-inorder-1", 1.5);
+	target_udp(f, "v6, 1K flows interleaved", "v6-udp1452-il-1024", "v6-bulk-il-1024", 1.5);
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* The workloads: in-memory streams of TCP frames, built once per cell, with
- * the receive hash a NIC would give them. */
+/* The workloads: in-memory streams of TCP frames (and of UDP datagrams),
+ * built once per cell, with the receive hash a NIC would give them. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,6 +105,78 @@ static uint32_t build_tcp(const struct stream *s, uint8_t *p, uint32_t f, uint8_
 	return len;
 }
 
+/* Build one UDP datagram of flow @f, the @n-th of its flow, with @plen
+ * payload bytes: the flow and @n in the first 8, then the payload block's
+ * bytes from offset 8. Returns the frame length. */
+static uint32_t build_udp(const struct stream *s, uint8_t *p, uint32_t f, uint32_t n,
+			  uint16_t id, uint32_t plen)
+{
+	uint32_t l3 = 14, l4, ulen = 8 + plen, sum;
+	uint8_t *ip = p + l3, *uh, tag[8];
+
+	static const uint8_t mac[12] = { 2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2 };
+
+	memcpy(p, mac, 12);
+	if (!s->v6) {
+		put16(p + 12, 0x0800);
+		l4 = l3 + 20;
+		ip[0] = 0x45;
+		ip[1] = 0;
+		put16(ip + 2, (uint16_t)(20 + ulen));
+		put16(ip + 4, id);
+		put16(ip + 6, 0x4000);
+		ip[8] = 64;
+		ip[9] = 17;
+		put16(ip + 10, 0);
+		ip[12] = 10;
+		ip[13] = (uint8_t)(16 + (f >> 16));
+		ip[14] = (uint8_t)(f >> 8);
+		ip[15] = (uint8_t)f;
+		ip[16] = 192;
+		ip[17] = 168;
+		ip[18] = 0;
+		ip[19] = 1;
+		put16(ip + 10, (uint16_t)~sum16(ip, 20, 0));
+	} else {
+		put16(p + 12, 0x86dd);
+		l4 = l3 + 40;
+		put32(ip, 0x60000000u);
+		put16(ip + 4, (uint16_t)ulen);
+		ip[6] = 17;
+		ip[7] = 64;
+		memset(ip + 8, 0, 32);
+		put32(ip + 8, 0x20010db8);
+		put32(ip + 20, f);
+		put32(ip + 24, 0x20010db8);
+		put32(ip + 28, 0xffff0000);
+		put32(ip + 36, 1);
+	}
+	uh = p + l4;
+	put16(uh, (uint16_t)(40000 + f % 20000));
+	put16(uh + 2, 443);
+	put16(uh + 4, (uint16_t)ulen);
+	put16(uh + 6, 0);
+	put32(tag, f);
+	put32(tag + 4, n);
+
+	/* UDP checksum: pseudo-header, header, payload (never 0: a datagram
+	 * without a checksum is not merged). */
+	if (!s->v6)
+		sum = sum16(ip + 12, 8, 17 + ulen);
+	else
+		sum = sum16(ip + 8, 32, 17 + ulen);
+	sum = sum16(uh, 8, sum);
+	sum = sum16(tag, 8, sum);
+	sum = sum16(payload_block + 8, plen - 8, sum);
+	sum = (uint16_t)~sum;
+	put16(uh + 6, (uint16_t)(sum ? sum : 0xffff));
+	if (s->with_payload) {
+		memcpy(uh + 8, tag, 8);
+		memcpy(uh + 16, payload_block + 8, plen - 8);
+	}
+	return l4 + ulen;
+}
+
 void stream_free(struct stream *s)
 {
 	if (s->buf)
@@ -147,7 +219,7 @@ static void stream_shape(struct stream *s, int quick)
 {
 	uint32_t n = s->nflows;
 
-	if (s->kind != K_BULK) {
+	if (s->kind != K_BULK && s->kind != K_UDP) {
 		s->k = 1;
 		s->poll_len = 1024;
 		s->npolls = (uint32_t)(budget / quick_div(quick) / s->poll_len);
@@ -161,6 +233,11 @@ static void stream_shape(struct stream *s, int quick)
 		 * a rest) up to 64 flows; 16 (all merged into one) at 1K flows,
 		 * so that every flow is held at once within the budget. */
 		s->k = n <= 64 ? 64 : 16;
+		/* UDP datagrams smaller than usual: 130 per flow and poll, 64
+		 * + 64 + 2 under Linux's cap of 64 per packet (any cap above
+		 * 64 would give 2 packets or fewer). */
+		if (s->kind == K_UDP && s->mss < (s->v6 ? UDP_PAY6 : UDP_PAY4) && n == 1)
+			s->k = 130;
 		s->npolls = (uint32_t)((budget / quick_div(quick)) / (n * s->k));
 		if (!s->npolls)
 			s->npolls = 1;
@@ -199,8 +276,47 @@ static void put_frame(struct stream *s, size_t idx, uint32_t len)
 	memcpy(s->save + idx * SAVE_LEN, p, SAVE_LEN);
 }
 
+/* UDP cells: @nflows flows, each sending k datagrams per poll, in order
+ * (one flow) or round-robin interleaved, as the bulk TCP cells. */
+static void build_udp_stream(struct stream *s, const char *fl)
+{
+	size_t idx = 0;
+	uint32_t p, i, j, n;
+
+	for (p = 0; p < s->npolls; p++) {
+		uint32_t outer = s->order == O_RUNS ? s->nflows : s->k;
+		uint32_t inner = s->order == O_RUNS ? s->k : s->nflows;
+
+		for (i = 0; i < outer; i++)
+			for (j = 0; j < inner; j++) {
+				uint32_t fid = s->order == O_RUNS ? i : j;
+				uint32_t seg = p * s->k + (s->order == O_RUNS ? j : i);
+				struct flowinfo fi = flow_of(fid);
+				uint32_t len;
+
+				len = build_udp(s, s->buf + idx * s->stride, fid, seg,
+						(uint16_t)((fi.isn >> 16) + seg), s->mss);
+				put_frame(s, idx++, len);
+			}
+	}
+	/* Linux's limits per packet: 64 datagrams, and 64 KiB after the
+	 * Ethernet header (IP header + UDP header + payloads < 65536). */
+	n = (65535 - (s->hdr - 14)) / s->mss;
+	s->seg_max = n < UDP_SEGS_MAX ? n : UDP_SEGS_MAX;
+	s->expect_out = (uint64_t)s->npolls * s->nflows * ((s->k + s->seg_max - 1) / s->seg_max);
+	s->payload_bytes = (uint64_t)s->npkts * s->mss;
+	if (s->nflows == 1)
+		snprintf(s->name, sizeof(s->name), "%s UDP %u, 1 flow in order",
+			 s->v6 ? "v6" : "v4", s->mss);
+	else
+		snprintf(s->name, sizeof(s->name), "%s UDP %u, %s flows %s", s->v6 ? "v6" : "v4",
+			 s->mss, fl, order_name(s->order));
+	snprintf(s->id, sizeof(s->id), "%s-udp%u-%s-%u", s->v6 ? "v6" : "v4", s->mss,
+		 s->nflows == 1 ? "inorder" : s->order == O_RUNS ? "runs" : "il", s->nflows);
+}
+
 void stream_build(struct stream *s, int kind, int v6, int order, uint32_t nflows,
-			 int quick, int with_payload)
+			 int quick, int with_payload, uint32_t dgram)
 {
 	char fl[16];
 	size_t idx = 0, i;
@@ -213,14 +329,24 @@ void stream_build(struct stream *s, int kind, int v6, int order, uint32_t nflows
 	s->nflows = nflows;
 	s->with_payload = with_payload;
 	s->mss = kind == K_BULK ? (v6 ? MSS6 : MSS4) : 0;
+	s->hdr = v6 ? HDR6 : HDR4;
+	s->seg_max = MAX_SEGS;
+	if (kind == K_UDP) {
+		s->mss = dgram ? dgram : v6 ? UDP_PAY6 : UDP_PAY4;
+		s->hdr = v6 ? UDPHDR6 : UDPHDR4;
+		if (s->mss < 8 || s->mss > 1536 - s->hdr)
+			die("UDP datagram size %u: 8 to %u", s->mss, 1536 - s->hdr);
+	}
 	stream_shape(s, quick);
-	s->stride = kind == K_BULK ? 1536 : kind == K_ACKS ? 128 : 256;
+	s->stride = kind == K_BULK || kind == K_UDP ? 1536 : kind == K_ACKS ? 128 : 256;
 	s->buf = xmap(s->npkts * s->stride);
 	s->save = xmap(s->npkts * SAVE_LEN);
 	s->fr = xcalloc(s->npkts, sizeof(*s->fr));
 
 	fmt_flows(fl, sizeof(fl), nflows);
-	if (kind == K_BULK) {
+	if (kind == K_UDP) {
+		build_udp_stream(s, fl);
+	} else if (kind == K_BULK) {
 		for (p = 0; p < s->npolls; p++) {
 			uint32_t outer = order == O_RUNS ? nflows : s->k;
 			uint32_t inner = order == O_RUNS ? s->k : nflows;

@@ -27,6 +27,8 @@
 #include "layer.h"
 
 #define GRO_FAST_KINDS	16
+_Static_assert(GRO_FAST_KINDS == sizeof(((struct gro_ctx *)0)->fast_max_size) / sizeof(uint32_t),
+	       "a size limit per kind");
 
 /*
  * The built-in kinds: the kinds gro_fast_init() makes, printed as C
@@ -162,6 +164,13 @@ static bool fast_transport(const struct gro_ctx *ctx, const struct gro_layer *l)
 	return l && (!l->active || l->active(ctx)) && (!l->flist || !l->flist(ctx));
 }
 
+/* skb_gro_receive's size limit for flows of kind @k, looked up once when
+ * the kind is made: the run loops read it from ctx->fast_max_size. */
+static uint32_t kind_max_size(const struct gro_ctx *ctx, const struct gro_fast *k)
+{
+	return gro_size_limit(ctx, k->stack[1], k->l4proto == GRO_IPPROTO_TCP);
+}
+
 /* The kinds of every untagged stack: Ethernet, a network layer it carries,
  * a transport layer that one carries, in the order of the transports'
  * protocol numbers (so that the TCP kinds come first whatever else the
@@ -186,8 +195,10 @@ int gro_fast_init(struct gro_ctx *ctx)
 				continue;
 			stack[2] = net->next(p);
 			if (fast_transport(ctx, stack[2]) &&
-			    build_kind(&kinds[ctx->nfast], stack, soff, 3))
+			    build_kind(&kinds[ctx->nfast], stack, soff, 3)) {
+				ctx->fast_max_size[ctx->nfast] = kind_max_size(ctx, &kinds[ctx->nfast]);
 				ctx->nfast++;
+			}
 		}
 	}
 	/* The built-in kinds are these, in this order, unless the layers
@@ -379,6 +390,7 @@ uint8_t gro_fast_kind_of(const struct gro_ctx *ctx, const struct gro_cb *cb)
 	if (!build_kind(k, cb->stack, cb->soff, cb->nstack) || cb->len < k->min_len ||
 	    !sig_match(cb->data, k))
 		return 0;
+	w->fast_max_size[w->nfast] = kind_max_size(ctx, k);
 	return (uint8_t)w->nfast++;
 }
 
@@ -451,7 +463,7 @@ run_load(struct run *r, const struct gro_ctx *ctx, const struct gro_flow *f,
 
 	r->hdr_len = f->hdr_len;
 	r->gso_size = f->gso_size;
-	r->max_size = gro_size_limit(ctx, k->stack[1], k->l4proto == GRO_IPPROTO_TCP);
+	r->max_size = ctx->fast_max_size[f->kind];
 	r->max_segs = ctx->cfg.max_segs;
 	r->verify = ctx->cfg.csum != GRO_CSUM_TRUST;
 	for (j = 0; j < ncsum; j++) {
@@ -471,7 +483,6 @@ static inline void run_store(const struct run *r, struct gro_flow *f)
 	f->l4.seg.next_seq = r->next_seq;
 	f->count = (uint16_t)r->count;
 	f->last = r->last;
-	f->fixedid = r->fixedid;
 }
 
 /*
@@ -528,8 +539,10 @@ join(struct gro_ctx *ctx, const struct gro_fast *k, struct gro_flow *f, struct r
 
 	if (r->count == 1)
 		for (j = 0; j < ncsum; j++)
-			if (!ipid[j])
+			if (!ipid[j]) {
 				r->fixedid |= (uint8_t)(1u << k->csum[j].level);
+				f->fixedid = r->fixedid;
+			}
 	ctx->free_node = ctx->nodes[node].next;
 	ctx->nodes[node].data = p + r->hdr_len;
 	ctx->nodes[node].len = paylen;

@@ -177,6 +177,7 @@ struct gro_ctx {
 	const struct gro_fast *fast;	/* fast-path kinds; [0] unused */
 	uint32_t nfast;
 	uint32_t nbuiltin;		/* kinds 1..nbuiltin are the built-in ones */
+	uint32_t fast_max_size[16];	/* per kind: gro_size_limit() of its flows */
 
 	uint32_t max_v4;	/* ipv4_max_size, or max_size */
 	uint64_t k0, k1, kmul;	/* flow hash key: start, final xor, odd multiplier */
