@@ -1164,32 +1164,6 @@ static void interleave(struct rng *r, struct flowgen *g, int nflows, struct pb_l
 	}
 }
 
-/* One libgro -> kernel case: 1 to 4 flows, interleaved. */
-static int l2k_case(uint64_t seed, unsigned idx, struct tally *t)
-{
-	struct flowgen g[4];
-	struct pb_list in = { 0 };
-	struct rng r;
-	char name[32];
-	int nflows, i, vh_size, no_csum, ret;
-
-	snprintf(name, sizeof(name), "l2k-%03u", idx);
-	if (!selected(name))
-		return 0;
-	rng_init(&r, seed, 1, idx);
-	nflows = 1 + (int)below(&r, 4);
-	vh_size = chance(&r, 500) ? 12 : 10;
-	no_csum = chance(&r, 200);
-	for (i = 0; i < nflows; i++)
-		gen_flow(&r, &g[i], idx % 2 ? (int)below(&r, 2) : i % 2, 2 + (int)below(&r, 80));
-	interleave(&r, g, nflows, &in);
-	ret = l2k_run(name, &in, vh_size, no_csum, GRO_UDP_OFF, t);
-	for (i = 0; i < nflows; i++)
-		pb_list_free(&g[i].frames);
-	pb_list_free(&in);
-	return ret;
-}
-
 /* A capture (e.g. from `scenarios random`) through the same path. Frames
  * the bridge would not forward as they are cannot be used. */
 static int l2k_pcap(const char *path, struct tally *t)
@@ -1437,34 +1411,6 @@ static int k2l_check(const char *name, const struct plist *tap, const struct pli
 	}
 	pl_free(&model);
 	return bad;
-}
-
-/* One kernel -> libgro case: GSO packets (and maybe a small one) sent
- * from B; the TAP gets them as the kernel hands them over, vd gets them
- * as the kernel segments them. */
-static int k2l_send(const char *name, struct gso_pkt *g, int n, int vh_size, unsigned offload,
-		    struct tally *t);
-
-static int k2l_case(uint64_t seed, unsigned idx, struct tally *t)
-{
-	struct gso_pkt g[4];
-	struct rng r;
-	char name[32];
-	unsigned offload;
-	int n, i, vh_size;
-
-	snprintf(name, sizeof(name), "k2l-%03u", idx);
-	if (!selected(name))
-		return 0;
-	rng_init(&r, seed, 2, idx);
-	vh_size = chance(&r, 500) ? 12 : 10;
-	offload = offload_sets[chance(&r, 600) ? 0 : below(&r, 4)];
-	n = 1 + (int)below(&r, 3);
-	for (i = 0; i < n; i++)
-		gen_gso(&r, &g[i], idx % 2 ? (int)below(&r, 2) : i % 2);
-	if (chance(&r, 300))
-		gen_small(&r, &g[n++]);
-	return k2l_send(name, g, n, vh_size, offload, t);
 }
 
 /* Send @n packets from B; the TAP gets them as the kernel hands them
@@ -2059,33 +2005,6 @@ static void gen_udp_flow(struct rng *r, struct flowgen *g, int v6, int ndg)
 	}
 }
 
-/* libgro -> kernel with UDP GRO (GRO_UDP_L4): 1 to 3 UDP flows, IPv4 and
- * IPv6, interleaved, through the engine; the merged packets (UDP_L4,
- * NEEDS_CSUM with the seed) go into the TAP. */
-static int udp_l2k_case(uint64_t seed, unsigned idx, struct tally *t)
-{
-	struct flowgen g[3];
-	struct pb_list in = { 0 };
-	struct rng r;
-	char name[32];
-	int nflows, i, vh_size, ret;
-
-	snprintf(name, sizeof(name), "udp-l2k-%03u", idx);
-	if (!selected(name))
-		return 0;
-	rng_init(&r, seed, 3, idx);
-	nflows = 1 + (int)below(&r, 3);
-	vh_size = chance(&r, 500) ? 12 : 10;
-	for (i = 0; i < nflows; i++)
-		gen_udp_flow(&r, &g[i], idx % 2 ? (int)below(&r, 2) : i % 2, 2 + (int)below(&r, 100));
-	interleave(&r, g, nflows, &in);
-	ret = l2k_run(name, &in, vh_size, 0, GRO_UDP_L4, t);
-	for (i = 0; i < nflows; i++)
-		pb_list_free(&g[i].frames);
-	pb_list_free(&in);
-	return ret;
-}
-
 /* A UDP GSO packet as a sender with UDP_SEGMENT hands it to its device
  * (NEEDS_CSUM, the seed in the checksum field, UDP length the whole), and
  * its datagrams as the wire must show them, made independently. */
@@ -2175,8 +2094,70 @@ static const unsigned udp_offload_sets[] = {
 	0,
 };
 
-/* kernel -> libgro: UDP GSO packets sent from B with a virtio_net_hdr. */
-static int udp_k2l_case(uint64_t seed, unsigned idx, struct tally *t)
+/* ------------------------------------------------------------------ seeded cases */
+
+/* What the seeded cases of one protocol are made of. TCP and UDP cases run
+ * the same way; each has its own rng streams, so that adding cases of one
+ * does not change the packets of the other. */
+struct gen_proto {
+	const char *prefix;		/* of the case names */
+	uint64_t l2k_stream, k2l_stream;	/* rng_init() groups */
+	int max_flows;			/* per libgro -> kernel case, up to 4 */
+	uint32_t max_frames;		/* per flow, on top of 2 */
+	unsigned no_csum;		/* permille of cases sent without NEEDS_CSUM;
+					 * 0: never drawn */
+	uint32_t udp;			/* gro_config.udp */
+	void (*flow)(struct rng *r, struct flowgen *g, int v6, int n);
+	void (*gso)(struct rng *r, struct gso_pkt *g, int v6);
+	void (*small)(struct rng *r, struct gso_pkt *g);
+	const unsigned *offloads;	/* four sets, the first the most likely */
+};
+
+static const struct gen_proto tcp_gen = {
+	.prefix = "", .l2k_stream = 1, .k2l_stream = 2, .max_flows = 4, .max_frames = 80,
+	.no_csum = 200, .udp = GRO_UDP_OFF, .flow = gen_flow, .gso = gen_gso, .small = gen_small,
+	.offloads = offload_sets,
+};
+
+/* UDP GRO (GRO_UDP_L4): the merged packets go into the TAP as UDP_L4 with
+ * NEEDS_CSUM and the seed. */
+static const struct gen_proto udp_gen = {
+	.prefix = "udp-", .l2k_stream = 3, .k2l_stream = 4, .max_flows = 3, .max_frames = 100,
+	.udp = GRO_UDP_L4, .flow = gen_udp_flow, .gso = gen_udp_gso, .small = gen_udp_small,
+	.offloads = udp_offload_sets,
+};
+
+/* One libgro -> kernel case: flows of @p interleaved, through the engine,
+ * the merged packets written into the TAP. */
+static int l2k_case(const struct gen_proto *p, uint64_t seed, unsigned idx, struct tally *t)
+{
+	struct flowgen g[4];
+	struct pb_list in = { 0 };
+	struct rng r;
+	char name[32];
+	int nflows, i, vh_size, no_csum = 0, ret;
+
+	snprintf(name, sizeof(name), "%sl2k-%03u", p->prefix, idx);
+	if (!selected(name))
+		return 0;
+	rng_init(&r, seed, p->l2k_stream, idx);
+	nflows = 1 + (int)below(&r, (uint32_t)p->max_flows);
+	vh_size = chance(&r, 500) ? 12 : 10;
+	if (p->no_csum)
+		no_csum = chance(&r, p->no_csum);
+	for (i = 0; i < nflows; i++)
+		p->flow(&r, &g[i], idx % 2 ? (int)below(&r, 2) : i % 2, 2 + (int)below(&r, p->max_frames));
+	interleave(&r, g, nflows, &in);
+	ret = l2k_run(name, &in, vh_size, no_csum, p->udp, t);
+	for (i = 0; i < nflows; i++)
+		pb_list_free(&g[i].frames);
+	pb_list_free(&in);
+	return ret;
+}
+
+/* One kernel -> libgro case: GSO packets of @p (and maybe a small one)
+ * sent from B with a virtio_net_hdr. */
+static int k2l_case(const struct gen_proto *p, uint64_t seed, unsigned idx, struct tally *t)
 {
 	struct gso_pkt g[4];
 	struct rng r;
@@ -2184,17 +2165,17 @@ static int udp_k2l_case(uint64_t seed, unsigned idx, struct tally *t)
 	unsigned offload;
 	int n, i, vh_size;
 
-	snprintf(name, sizeof(name), "udp-k2l-%03u", idx);
+	snprintf(name, sizeof(name), "%sk2l-%03u", p->prefix, idx);
 	if (!selected(name))
 		return 0;
-	rng_init(&r, seed, 4, idx);
+	rng_init(&r, seed, p->k2l_stream, idx);
 	vh_size = chance(&r, 500) ? 12 : 10;
-	offload = udp_offload_sets[chance(&r, 600) ? 0 : below(&r, 4)];
+	offload = p->offloads[chance(&r, 600) ? 0 : below(&r, 4)];
 	n = 1 + (int)below(&r, 3);
 	for (i = 0; i < n; i++)
-		gen_udp_gso(&r, &g[i], idx % 2 ? (int)below(&r, 2) : i % 2);
+		p->gso(&r, &g[i], idx % 2 ? (int)below(&r, 2) : i % 2);
 	if (chance(&r, 300))
-		gen_udp_small(&r, &g[n++]);
+		p->small(&r, &g[n++]);
 	return k2l_send(name, g, n, vh_size, offload, t);
 }
 
@@ -2827,13 +2808,13 @@ int main(int argc, char **argv)
 	}
 
 	for (i = 0; i < ncases; i++)
-		if (l2k_case(seed, i, &l2k) < 0)
+		if (l2k_case(&tcp_gen, seed, i, &l2k) < 0)
 			goto error;
 	for (; a < argc; a++)
 		if (l2k_pcap(argv[a], &pcap) < 0)
 			goto error;
 	for (i = 0; i < ncases; i++)
-		if (k2l_case(seed, i, &k2l) < 0)
+		if (k2l_case(&tcp_gen, seed, i, &k2l) < 0)
 			goto error;
 	for (i = 0; i < sizeof(edges) / sizeof(edges[0]); i++)
 		if (edge_case(&edges[i], &edge) < 0)
@@ -2849,12 +2830,12 @@ int main(int argc, char **argv)
 		printf("tap: UDP_L4 cases skipped: the kernel refuses USO on a TAP (%s)\n", uso_why);
 	} else {
 		for (i = 0; i < ncases; i++)
-			if (udp_l2k_case(seed, i, &ul2k) < 0)
+			if (l2k_case(&udp_gen, seed, i, &ul2k) < 0)
 				goto error;
 		if (udp_fraglist_case(seed, &ul2k) < 0)
 			goto error;
 		for (i = 0; i < ncases; i++)
-			if (udp_k2l_case(seed, i, &uk2l) < 0)
+			if (k2l_case(&udp_gen, seed, i, &uk2l) < 0)
 				goto error;
 		for (i = 0; i < sizeof(uedges) / sizeof(uedges[0]); i++)
 			if (udp_edge_case(&uedges[i], &uedge) < 0)
