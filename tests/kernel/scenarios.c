@@ -1113,7 +1113,7 @@ struct flow {
 	int ts;                 /* flow uses the timestamp option */
 	uint32_t tsval, tsecr;
 	struct pb_frame fr[MAX_FRAMES];
-	int n, pos;
+	int n;
 };
 
 struct scen {
@@ -1625,11 +1625,51 @@ static void gen_other(struct scen *s, struct pb_frame *f)
 	}
 }
 
+/* Give each of @nflows flows one of @total frames, the rest to random
+ * flows. */
+static void spread(struct rng *r, int *left, int nflows, int total)
+{
+	int i;
+
+	for (i = 0; i < nflows; i++)
+		left[i] = 1;
+	for (i = nflows; i < total; i++)
+		left[below(r, (uint32_t)nflows)]++;
+}
+
+/* The flow the next frame of an interleaving comes from, @pos[i] of
+ * @n[i] taken from flow i so far. Modes: 0 flow after flow, 3 round robin,
+ * else a random one; each flow's own order is kept. */
+static int next_flow(struct rng *r, int mode, int last, const int *pos, const int *n, int nflows)
+{
+	int fi;
+
+	if (mode == 3)
+		fi = (last + 1) % nflows;
+	else if (mode == 0 && last >= 0 && pos[last] < n[last])
+		return last;
+	else
+		fi = (int)below(r, (uint32_t)nflows);
+	while (pos[fi] == n[fi])
+		fi = (fi + 1) % nflows;
+	return fi;
+}
+
+/* Make room at a random place among the @*n frames of @out for one more. */
+static struct pb_frame *insert_at_random(struct rng *r, struct pb_frame *out, int *n)
+{
+	int at = (int)below(r, (uint32_t)*n + 1);
+
+	memmove(&out[at + 1], &out[at], (size_t)(*n - at) * sizeof(out[0]));
+	(*n)++;
+	return &out[at];
+}
+
 static void gen_scenario(struct scen *s, uint64_t seed, uint64_t idx)
 {
 	static const unsigned perms[] = { 20, 60, 120, 250 };
 	struct rng *r = &s->r;
-	int total, nother, ntcp, left[MAX_FLOWS], remaining, i, mode, last = -1;
+	int total, nother, ntcp, left[MAX_FLOWS], pos[MAX_FLOWS] = { 0 }, remaining, i, mode, last = -1;
 
 	memset(s, 0, sizeof(*s));
 	/* Each scenario gets its own stream so that scenario i does not depend
@@ -1653,66 +1693,53 @@ static void gen_scenario(struct scen *s, uint64_t seed, uint64_t idx)
 		s->nflows = ntcp;
 	setup_flows(s);
 
-	/* Every flow gets at least one segment, the rest go to random flows. */
-	for (i = 0; i < s->nflows; i++)
-		left[i] = 1;
-	for (i = s->nflows; i < ntcp; i++)
-		left[below(r, s->nflows)]++;
+	spread(r, left, s->nflows, ntcp);
 	for (i = 0; i < s->nflows; i++)
 		gen_flow(s, &s->fl[i], left[i]);
 
 	/* Interleave: flow after flow, runs of a few, fully shuffled, or
-	 * round robin. Each flow's own order is kept. */
+	 * round robin. gen_flow() made left[i] frames for flow i. */
 	mode = (int)below(r, 4);
 	remaining = ntcp;
 	while (remaining > 0) {
-		int fi, run;
+		int fi = next_flow(r, mode, last, pos, left, s->nflows), run;
 
-		if (mode == 3) {
-			fi = (last + 1) % s->nflows;
-			while (s->fl[fi].pos == s->fl[fi].n)
-				fi = (fi + 1) % s->nflows;
-		} else if (mode == 0 && last >= 0 && s->fl[last].pos < s->fl[last].n) {
-			fi = last;
-		} else {
-			fi = (int)below(r, s->nflows);
-			while (s->fl[fi].pos == s->fl[fi].n)
-				fi = (fi + 1) % s->nflows;
-		}
 		run = mode == 1 ? 1 + (int)below(r, 8) : 1;
-		while (run-- > 0 && s->fl[fi].pos < s->fl[fi].n) {
-			s->out[s->nout++] = s->fl[fi].fr[s->fl[fi].pos++];
+		while (run-- > 0 && pos[fi] < left[fi]) {
+			s->out[s->nout++] = s->fl[fi].fr[pos[fi]++];
 			remaining--;
 		}
 		last = fi;
 	}
 
-	for (i = 0; i < nother; i++) {
-		int at = (int)below(r, s->nout + 1);
+	for (i = 0; i < nother; i++)
+		gen_other(s, insert_at_random(r, s->out, &s->nout));
+}
 
-		memmove(&s->out[at + 1], &s->out[at], (s->nout - at) * sizeof(s->out[0]));
-		gen_other(s, &s->out[at]);
-		s->nout++;
+/* Scenario @idx of @seed (its frames @f) as PREFIXrSEED_IDX.pcap. */
+static void write_scenario(const struct pb_frame *f, int n, const char *prefix, uint64_t seed,
+			   uint64_t idx)
+{
+	struct pb_list l = { 0 };
+	int k;
+
+	for (k = 0; k < n; k++) {
+		if (frame_len(&f[k]) > MAX_FRAME)
+			die("internal error: frame over %d bytes", MAX_FRAME);
+		pb_list_add_frame(&l, &f[k]);
 	}
+	write_pcap(&l, "%sr%" PRIu64 "_%" PRIu64, prefix, seed, idx);
+	pb_list_free(&l);
 }
 
 static int run_random(uint64_t seed, uint64_t count)
 {
 	static struct scen s;
 	uint64_t i;
-	int k;
 
 	for (i = 0; i < count; i++) {
-		struct pb_list l = { 0 };
-
 		gen_scenario(&s, seed, i);
-		for (k = 0; k < s.nout; k++) {
-			if (frame_len(&s.out[k]) > MAX_FRAME)
-				die("internal error: frame over %d bytes", MAX_FRAME);
-			pb_list_add_frame(&l, &s.out[k]);
-		}
-		write_pcap(&l, "r%" PRIu64 "_%" PRIu64, seed, i);
-		pb_list_free(&l);
+		write_scenario(s.out, s.nout, "", seed, i);
 	}
 	printf("wrote %" PRIu64 " random scenarios to %s\n", count, outdir);
 	return 0;
@@ -1877,10 +1904,7 @@ static void gen_udp_scenario(struct uscen *u, uint64_t seed, uint64_t idx, int m
 		total = u->nflows + (int)below(r, 60 - u->nflows);
 	}
 	u_setup(u, fam);
-	for (i = 0; i < u->nflows; i++)
-		left[i] = 1;
-	for (i = u->nflows; i < total; i++)
-		left[below(r, u->nflows)]++;
+	spread(r, left, u->nflows, total);
 	for (i = 0; i < u->nflows; i++) {
 		struct uflow *fl = &u->fl[i];
 
@@ -1908,19 +1932,8 @@ static void gen_udp_scenario(struct uscen *u, uint64_t seed, uint64_t idx, int m
 	ilv = (int)below(r, 4);
 	memset(pos, 0, sizeof(pos));
 	for (i = 0; i < total; i++) {
-		int fi;
+		int fi = next_flow(r, ilv, last, pos, left, u->nflows);
 
-		if (ilv == 3) {
-			fi = (last + 1) % u->nflows;
-			while (pos[fi] == left[fi])
-				fi = (fi + 1) % u->nflows;
-		} else if (ilv == 0 && last >= 0 && pos[last] < left[last]) {
-			fi = last;
-		} else {
-			fi = (int)below(r, u->nflows);
-			while (pos[fi] == left[fi])
-				fi = (fi + 1) % u->nflows;
-		}
 		u->out[u->nout++] = per[fi][pos[fi]++];
 		last = fi;
 	}
@@ -1936,13 +1949,8 @@ static void gen_udp_scenario(struct uscen *u, uint64_t seed, uint64_t idx, int m
 	if (chance(r, 250)) {
 		gen_scenario(&tcp, seed ^ 0x5555, idx * 2 + (uint64_t)mode);
 		ntcp = tcp.nout < 20 ? tcp.nout : 20;
-		for (i = 0; i < ntcp; i++) {
-			int at = (int)below(r, (uint32_t)u->nout + 1);
-
-			memmove(&u->out[at + 1], &u->out[at], (size_t)(u->nout - at) * sizeof(u->out[0]));
-			u->out[at] = tcp.out[i];
-			u->nout++;
-		}
+		for (i = 0; i < ntcp; i++)
+			*insert_at_random(r, u->out, &u->nout) = tcp.out[i];
 	}
 }
 
@@ -1951,30 +1959,17 @@ static int run_random_udp(uint64_t seed, uint64_t count)
 	static struct uscen u;
 	static struct scen s;
 	uint64_t i;
-	int mode, k;
+	int mode;
 
 	for (mode = UM_L4; mode <= UM_FL; mode++)
 		for (i = 0; i < count; i++) {
-			struct pb_list l = { 0 };
-
 			gen_udp_scenario(&u, seed, i, mode);
-			for (k = 0; k < u.nout; k++) {
-				if (frame_len(&u.out[k]) > MAX_FRAME)
-					die("internal error: frame over %d bytes", MAX_FRAME);
-				pb_list_add_frame(&l, &u.out[k]);
-			}
-			write_pcap(&l, "%sr%" PRIu64 "_%" PRIu64, um_prefix[mode], seed, i);
-			pb_list_free(&l);
+			write_scenario(u.out, u.nout, um_prefix[mode], seed, i);
 		}
 	/* TCP through a fraglist receiver: a quarter as many. */
 	for (i = 0; i < (count + 3) / 4; i++) {
-		struct pb_list l = { 0 };
-
 		gen_scenario(&s, seed, i);
-		for (k = 0; k < s.nout; k++)
-			pb_list_add_frame(&l, &s.out[k]);
-		write_pcap(&l, "tcpfl-r%" PRIu64 "_%" PRIu64, seed, i);
-		pb_list_free(&l);
+		write_scenario(s.out, s.nout, "tcpfl-", seed, i);
 	}
 	printf("wrote %" PRIu64 " random UDP scenarios per mode and %" PRIu64
 	       " TCP fraglist ones to %s\n", count, (count + 3) / 4, outdir);
