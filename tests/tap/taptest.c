@@ -332,44 +332,30 @@ static void describe(const uint8_t *f, uint32_t len, char *out, size_t outlen)
 		type = g16(f + l3 + 2);
 		l3 += 4;
 	}
-	if (type == 0x0800 && l3 + 40 <= len && f[l3 + 9] == 6) {
-		uint32_t l4 = l3 + (f[l3] & 15) * 4u;
+	if ((type == 0x0800 && l3 + 20 <= len) || (type == 0x86dd && l3 + 40 <= len)) {
+		int v6 = type == 0x86dd;
+		uint8_t proto = f[l3 + (v6 ? 6 : 9)];
+		uint32_t l4 = v6 ? l3 + 40 : l3 + (f[l3] & 15) * 4u;
+		uint32_t l4min = proto == 6 ? 20 : 8;
+		const char *o = v6 ? "[" : "", *c = v6 ? "]" : "";
+		char id[16] = "";
 
-		inet_ntop(AF_INET, f + l3 + 12, a, sizeof(a));
-		inet_ntop(AF_INET, f + l3 + 16, b, sizeof(b));
-		if (l4 + 20 <= len) {
-			snprintf(out, outlen, "%u bytes, %s:%u > %s:%u id %u seq %u flags 0x%02x",
-				 len, a, g16(f + l4), b, g16(f + l4 + 2), g16(f + l3 + 4),
-				 g32(f + l4 + 4), f[l4 + 13]);
+		if ((proto == 6 || proto == 17) && l3 + (v6 ? 40 : 20) + l4min <= len &&
+		    l4 + l4min <= len) {
+			inet_ntop(v6 ? AF_INET6 : AF_INET, f + l3 + (v6 ? 8 : 12), a, sizeof(a));
+			inet_ntop(v6 ? AF_INET6 : AF_INET, f + l3 + (v6 ? 24 : 16), b, sizeof(b));
+			if (!v6)
+				snprintf(id, sizeof(id), " id %u", g16(f + l3 + 4));
+			if (proto == 6)
+				snprintf(out, outlen, "%u bytes, %s%s%s:%u > %s%s%s:%u%s seq %u flags 0x%02x",
+					 len, o, a, c, g16(f + l4), o, b, c, g16(f + l4 + 2), id,
+					 g32(f + l4 + 4), f[l4 + 13]);
+			else
+				snprintf(out, outlen, "%u bytes, UDP %s%s%s:%u > %s%s%s:%u%s len %u csum 0x%04x",
+					 len, o, a, c, g16(f + l4), o, b, c, g16(f + l4 + 2), id,
+					 g16(f + l4 + 4), g16(f + l4 + 6));
 			return;
 		}
-	} else if (type == 0x0800 && l3 + 28 <= len && f[l3 + 9] == 17) {
-		uint32_t l4 = l3 + (f[l3] & 15) * 4u;
-
-		inet_ntop(AF_INET, f + l3 + 12, a, sizeof(a));
-		inet_ntop(AF_INET, f + l3 + 16, b, sizeof(b));
-		if (l4 + 8 <= len) {
-			snprintf(out, outlen, "%u bytes, UDP %s:%u > %s:%u id %u len %u csum 0x%04x",
-				 len, a, g16(f + l4), b, g16(f + l4 + 2), g16(f + l3 + 4),
-				 g16(f + l4 + 4), g16(f + l4 + 6));
-			return;
-		}
-	} else if (type == 0x86dd && l3 + 48 <= len && f[l3 + 6] == 17) {
-		uint32_t l4 = l3 + 40;
-
-		inet_ntop(AF_INET6, f + l3 + 8, a, sizeof(a));
-		inet_ntop(AF_INET6, f + l3 + 24, b, sizeof(b));
-		snprintf(out, outlen, "%u bytes, UDP [%s]:%u > [%s]:%u len %u csum 0x%04x", len, a,
-			 g16(f + l4), b, g16(f + l4 + 2), g16(f + l4 + 4), g16(f + l4 + 6));
-		return;
-	} else if (type == 0x86dd && l3 + 60 <= len && f[l3 + 6] == 6) {
-		uint32_t l4 = l3 + 40;
-
-		inet_ntop(AF_INET6, f + l3 + 8, a, sizeof(a));
-		inet_ntop(AF_INET6, f + l3 + 24, b, sizeof(b));
-		snprintf(out, outlen, "%u bytes, [%s]:%u > [%s]:%u seq %u flags 0x%02x", len, a,
-			 g16(f + l4), b, g16(f + l4 + 2), g32(f + l4 + 4), f[l4 + 13]);
-		return;
 	}
 	snprintf(out, outlen, "%u bytes, EtherType 0x%04x", len, type);
 }
