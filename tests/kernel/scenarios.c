@@ -93,6 +93,8 @@ struct st {
 	int exp[256];
 	int nexp;
 	int mode;               /* UDP cases: UM_OFF, UM_L4 or UM_FL */
+	uint32_t u_off;         /* UDP cases: payload pattern offset (every datagram differs) */
+	uint16_t u_id;          /* UDP cases: IPv4 ID, incrementing as a GSO sender's */
 };
 
 static uint8_t st_fill[65536];  /* the selftest's payload: all 'a' */
@@ -575,36 +577,46 @@ static void write_expect(const struct st *c, const char *name)
 		die("%s: write error", path);
 }
 
+/* Case @sc for each family it is for, for a receiver in @mode, as
+ * PREFIXv4_NAME and PREFIXv6_NAME (with .expect files if @expect).
+ * Returns the number of files written. */
+static int write_case(const struct st_case *sc, int mode, const char *prefix, int expect)
+{
+	int v6, files = 0;
+
+	for (v6 = 0; v6 < 2; v6++) {
+		static struct st c;
+		char name[256];
+
+		if (!(sc->fam & (v6 ? V6 : V4)))
+			continue;
+		memset(&c, 0, sizeof(c));
+		c.v6 = v6;
+		c.mode = mode;
+		c.u_id = 1000;
+		sc->fn(&c, sc->arg);
+		snprintf(name, sizeof(name), "%sv%d_%s", prefix, v6 ? 6 : 4, sc->name);
+		write_pcap(&c.l, "%s", name);
+		if (expect)
+			write_expect(&c, name);
+		pb_list_free(&c.l);
+		files++;
+	}
+	return files;
+}
+
 /* The TCP cases, file names starting with prefix (tcpfl-: the same inputs
  * for a receiver with fraglist GRO). */
 static int run_selftest(const char *prefix)
 {
 	size_t i;
-	int v6, files = 0;
+	int files = 0;
 
 	memset(st_fill, 'a', sizeof(st_fill));
-	for (i = 0; i < sizeof(st_cases) / sizeof(st_cases[0]); i++) {
-		const struct st_case *sc = &st_cases[i];
-
-		for (v6 = 0; v6 < 2; v6++) {
-			static struct st c;
-			char name[256];
-
-			if (!(sc->fam & (v6 ? V6 : V4)))
-				continue;
-			memset(&c, 0, sizeof(c));
-			c.v6 = v6;
-			sc->fn(&c, sc->arg);
-			snprintf(name, sizeof(name), "%sv%d_%s", prefix, v6 ? 6 : 4, sc->name);
-			write_pcap(&c.l, "%s", name);
-			/* Fraglist GRO merges less (equal flag words only, the 64 KiB
-			 * rule counting headers): these expectations do not hold. */
-			if (!*prefix)
-				write_expect(&c, name);
-			pb_list_free(&c.l);
-			files++;
-		}
-	}
+	/* Fraglist GRO merges less (equal flag words only, the 64 KiB rule
+	 * counting headers): the expectations hold without a prefix only. */
+	for (i = 0; i < sizeof(st_cases) / sizeof(st_cases[0]); i++)
+		files += write_case(&st_cases[i], 0, prefix, !*prefix);
 	printf("wrote %d %sselftest scenarios to %s\n", files, prefix, outdir);
 	return 0;
 }
@@ -641,20 +653,17 @@ enum {
 	UD_TOS = 64,            /* TOS / traffic class changed */
 };
 
-static uint32_t u_off;          /* payload pattern offset: every datagram differs */
-static uint16_t u_id;           /* IPv4 ID: incrementing, as a GSO sender's */
-
-static void u_pkt(const struct st *c, struct pb_frame *f, uint32_t len)
+static void u_pkt(struct st *c, struct pb_frame *f, uint32_t len)
 {
 	st_pkt(c, f, 0, 0);
 	f->udp = 1;
 	f->sport = U_SPORT;
 	f->dport = U_DPORT;
 	f->payload = NULL;              /* pattern bytes keyed by seq */
-	f->seq = u_off;
+	f->seq = c->u_off;
 	f->payload_len = len;
-	f->ip_id = u_id++;
-	u_off += len;
+	f->ip_id = c->u_id++;
+	c->u_off += len;
 }
 
 static void u_add(struct st *c, uint32_t len, int attr)
@@ -964,33 +973,11 @@ static const struct st_case u_cases[] = {
 static int run_udp_selftest(void)
 {
 	size_t i;
-	int v6, mode, files = 0;
+	int mode, files = 0;
 
-	for (mode = UM_OFF; mode <= UM_FL; mode++) {
-		for (i = 0; i < sizeof(u_cases) / sizeof(u_cases[0]); i++) {
-			const struct st_case *sc = &u_cases[i];
-
-			for (v6 = 0; v6 < 2; v6++) {
-				static struct st c;
-				char name[256];
-
-				if (!(sc->fam & (v6 ? V6 : V4)))
-					continue;
-				memset(&c, 0, sizeof(c));
-				c.v6 = v6;
-				c.mode = mode;
-				u_off = 0;
-				u_id = 1000;
-				sc->fn(&c, sc->arg);
-				snprintf(name, sizeof(name), "%sv%d_%s", um_prefix[mode],
-					 v6 ? 6 : 4, sc->name);
-				write_pcap(&c.l, "%s", name);
-				write_expect(&c, name);
-				pb_list_free(&c.l);
-				files++;
-			}
-		}
-	}
+	for (mode = UM_OFF; mode <= UM_FL; mode++)
+		for (i = 0; i < sizeof(u_cases) / sizeof(u_cases[0]); i++)
+			files += write_case(&u_cases[i], mode, um_prefix[mode], 1);
 	printf("wrote %d UDP selftest scenarios to %s\n", files, outdir);
 	return 0;
 }
@@ -1126,7 +1113,7 @@ struct flow {
 	int ts;                 /* flow uses the timestamp option */
 	uint32_t tsval, tsecr;
 	struct pb_frame fr[MAX_FRAMES];
-	int n, pos;
+	int n;
 };
 
 struct scen {
@@ -1193,33 +1180,116 @@ static void set_ts(struct flow *fl, struct pb_frame *f)
 		f->tcp_opts_len = 0;
 }
 
+/* What the flows of a scenario may share: the MACs, and a source and a
+ * destination address per family (a[v6][0], a[v6][1]). */
+struct endpoints {
+	uint8_t smac[6], dmac[6];
+	uint8_t a[2][2][16];
+};
+
+static void rand_endpoints(struct rng *r, struct endpoints *e)
+{
+	int v6;
+
+	rand_mac(r, e->smac);
+	rand_mac(r, e->dmac);
+	for (v6 = 0; v6 < 2; v6++) {
+		rand_addr(r, v6, e->a[v6][0]);
+		rand_addr(r, v6, e->a[v6][1]);
+	}
+}
+
+/* A flow's MACs and addresses: the scenario's shared ones, or its own. */
+static void flow_addrs(struct rng *r, const struct endpoints *e, int shared, struct pb_frame *t)
+{
+	int v6 = t->ipv6;
+
+	memcpy(t->src_mac, e->smac, 6);
+	memcpy(t->dst_mac, e->dmac, 6);
+	if (shared) {
+		memcpy(t->saddr, e->a[v6][0], 16);
+		memcpy(t->daddr, e->a[v6][1], 16);
+	} else {
+		rand_addr(r, v6, t->saddr);
+		rand_addr(r, v6, t->daddr);
+	}
+}
+
+/* A source port none of the @n earlier flows has (@used): every flow stays
+ * distinct even when all else is shared. */
+static uint16_t unique_sport(struct rng *r, const uint16_t *used, int n)
+{
+	uint16_t port = (uint16_t)(1024 + below(r, 60000));
+	int k;
+
+	for (k = 0; k < n; k++)
+		if (used[k] == port) {
+			port++;
+			k = -1;
+		}
+	return port;
+}
+
+/* The TTL (hop limit) of a common system; now and then a DSCP/ECN value. */
+static void rand_ttl_tos(struct rng *r, struct pb_frame *t)
+{
+	t->ttl = t->hop_limit = (uint8_t[]){ 64, 64, 128, 255 }[below(r, 4)];
+	if (chance(r, 200))
+		t->tos = t->tclass = (uint8_t[]){ 0x02, 0x01, 0x28, 0xb8 }[below(r, 4)];
+}
+
+/* @size, or less if a frame of template @t carrying it would pass the
+ * 9014-byte limit (VLAN tags and IP options eat into it). */
+static uint32_t fit_frame(struct pb_frame *t, uint32_t size)
+{
+	uint32_t maxpay;
+
+	t->payload_len = 0;
+	maxpay = MAX_FRAME - (uint32_t)frame_len(t);
+	return size > maxpay ? maxpay : size;
+}
+
+/* The IPv4 ID of a flow's next frame: @tpl holds the next one counted. */
+static uint16_t next_ip_id(struct rng *r, struct pb_frame *tpl, int id_mode)
+{
+	uint16_t id = tpl->ip_id;
+
+	if (id_mode == ID_INC)
+		tpl->ip_id++;
+	else if (id_mode == ID_RANDOM)
+		id = (uint16_t)rnd32(r);
+	return id;
+}
+
+/* A wrong IP header checksum; IPv6 has none, so a wrong L4 one. */
+static void bad_ip_csum(struct pb_frame *f)
+{
+	if (f->ipv6)
+		f->bad_tcp_csum = 1;
+	else
+		f->bad_ip_csum = 1;
+}
+
 static void setup_flows(struct scen *s)
 {
 	struct rng *r = &s->r;
-	uint8_t smac[6], dmac[6], a4[2][16], a6[2][16];
+	struct endpoints e;
 	int fam = below(r, 10);                 /* 0-2 all IPv4, 3-5 all IPv6, else mixed */
 	int vlans = chance(r, 400);
 	int shared_addr = chance(r, 500);       /* flows differ by ports only */
 	uint16_t dport = (uint16_t[]){ 80, 443, 5201, 8000, 9000 }[below(r, 5)];
+	uint16_t sports[MAX_FLOWS];
 	int i, k;
 
-	rand_mac(r, smac);
-	rand_mac(r, dmac);
-	rand_addr(r, 0, a4[0]);
-	rand_addr(r, 0, a4[1]);
-	rand_addr(r, 1, a6[0]);
-	rand_addr(r, 1, a6[1]);
+	rand_endpoints(r, &e);
 
 	for (i = 0; i < s->nflows; i++) {
 		struct flow *fl = &s->fl[i];
 		struct pb_frame *t = &fl->tpl;
 		int v6 = fam < 3 ? 0 : fam < 6 ? 1 : (int)below(r, 2);
-		uint32_t maxpay;
 
 		memset(fl, 0, sizeof(*fl));
 		pb_init(t, v6);
-		memcpy(t->src_mac, smac, 6);
-		memcpy(t->dst_mac, dmac, 6);
 		if (vlans && chance(r, 500)) {
 			t->nvlan = chance(r, 700) ? 1 : 2;
 			for (k = 0; k < t->nvlan; k++) {
@@ -1231,28 +1301,13 @@ static void setup_flows(struct scen *s)
 			else if (t->nvlan == 1 && chance(r, 100))
 				t->vlan_tpid[0] = 0x88a8;
 		}
-		if (shared_addr) {
-			memcpy(t->saddr, v6 ? a6[0] : a4[0], 16);
-			memcpy(t->daddr, v6 ? a6[1] : a4[1], 16);
-		} else {
-			rand_addr(r, v6, t->saddr);
-			rand_addr(r, v6, t->daddr);
-		}
-		/* Distinct source ports keep every flow distinct even when all
-		 * else is shared. */
-		t->sport = (uint16_t)(1024 + below(r, 60000));
-		for (k = 0; k < i; k++)
-			if (s->fl[k].tpl.sport == t->sport) {
-				t->sport++;
-				k = -1;
-			}
+		flow_addrs(r, &e, shared_addr, t);
+		t->sport = sports[i] = unique_sport(r, sports, i);
 		t->dport = dport;
 		t->seq = chance(r, 100) ? 0xffffffffu - below(r, 20000) : rnd32(r);
 		t->ack = rnd32(r);
 		t->window = (uint16_t)(512 + below(r, 65000));
-		t->ttl = t->hop_limit = (uint8_t[]){ 64, 64, 128, 255 }[below(r, 4)];
-		if (chance(r, 200))
-			t->tos = t->tclass = (uint8_t[]){ 0x02, 0x01, 0x28, 0xb8 }[below(r, 4)];
+		rand_ttl_tos(r, t);
 		if (v6 && chance(r, 500))
 			t->flowlabel = rnd32(r) & 0xfffff;
 		t->df = chance(r, 850);
@@ -1270,11 +1325,7 @@ static void setup_flows(struct scen *s)
 		fl->mss = mss_choices[below(r, sizeof(mss_choices) / sizeof(mss_choices[0]))];
 		if (v6 && fl->mss > 8928)
 			fl->mss = 8928;
-		/* VLAN tags eat into the 9014-byte frame budget. */
-		t->payload_len = 0;
-		maxpay = MAX_FRAME - (uint32_t)frame_len(t);
-		if (fl->mss > maxpay)
-			fl->mss = maxpay;
+		fl->mss = fit_frame(t, fl->mss);
 		fl->next_seq = t->seq;
 	}
 }
@@ -1443,10 +1494,7 @@ static void perturb(struct scen *s, struct flow *fl, struct pb_frame *f, int kin
 			t->flowlabel = f->flowlabel;
 		break;
 	case P_BADIP:
-		if (f->ipv6)
-			f->bad_tcp_csum = 1;
-		else
-			f->bad_ip_csum = 1;
+		bad_ip_csum(f);
 		break;
 	case P_BADTCP:
 		f->bad_tcp_csum = 1;
@@ -1503,13 +1551,8 @@ static void gen_flow(struct scen *s, struct flow *fl, int quota)
 		*f = fl->tpl;
 		f->seq = fl->next_seq;
 		f->payload_len = fl->mss;
-		if (!f->ipv6) {
-			f->ip_id = fl->tpl.ip_id;
-			if (fl->id_mode == ID_INC)
-				fl->tpl.ip_id++;
-			else if (fl->id_mode == ID_RANDOM)
-				f->ip_id = (uint16_t)rnd32(r);
-		}
+		if (!f->ipv6)
+			f->ip_id = next_ip_id(r, &fl->tpl, fl->id_mode);
 
 		if (s->clean) {
 			/* Bulk data: full segments, maybe a short PSH tail. */
@@ -1582,11 +1625,51 @@ static void gen_other(struct scen *s, struct pb_frame *f)
 	}
 }
 
+/* Give each of @nflows flows one of @total frames, the rest to random
+ * flows. */
+static void spread(struct rng *r, int *left, int nflows, int total)
+{
+	int i;
+
+	for (i = 0; i < nflows; i++)
+		left[i] = 1;
+	for (i = nflows; i < total; i++)
+		left[below(r, (uint32_t)nflows)]++;
+}
+
+/* The flow the next frame of an interleaving comes from, @pos[i] of
+ * @n[i] taken from flow i so far. Modes: 0 flow after flow, 3 round robin,
+ * else a random one; each flow's own order is kept. */
+static int next_flow(struct rng *r, int mode, int last, const int *pos, const int *n, int nflows)
+{
+	int fi;
+
+	if (mode == 3)
+		fi = (last + 1) % nflows;
+	else if (mode == 0 && last >= 0 && pos[last] < n[last])
+		return last;
+	else
+		fi = (int)below(r, (uint32_t)nflows);
+	while (pos[fi] == n[fi])
+		fi = (fi + 1) % nflows;
+	return fi;
+}
+
+/* Make room at a random place among the @*n frames of @out for one more. */
+static struct pb_frame *insert_at_random(struct rng *r, struct pb_frame *out, int *n)
+{
+	int at = (int)below(r, (uint32_t)*n + 1);
+
+	memmove(&out[at + 1], &out[at], (size_t)(*n - at) * sizeof(out[0]));
+	(*n)++;
+	return &out[at];
+}
+
 static void gen_scenario(struct scen *s, uint64_t seed, uint64_t idx)
 {
 	static const unsigned perms[] = { 20, 60, 120, 250 };
 	struct rng *r = &s->r;
-	int total, nother, ntcp, left[MAX_FLOWS], remaining, i, mode, last = -1;
+	int total, nother, ntcp, left[MAX_FLOWS], pos[MAX_FLOWS] = { 0 }, remaining, i, mode, last = -1;
 
 	memset(s, 0, sizeof(*s));
 	/* Each scenario gets its own stream so that scenario i does not depend
@@ -1610,66 +1693,53 @@ static void gen_scenario(struct scen *s, uint64_t seed, uint64_t idx)
 		s->nflows = ntcp;
 	setup_flows(s);
 
-	/* Every flow gets at least one segment, the rest go to random flows. */
-	for (i = 0; i < s->nflows; i++)
-		left[i] = 1;
-	for (i = s->nflows; i < ntcp; i++)
-		left[below(r, s->nflows)]++;
+	spread(r, left, s->nflows, ntcp);
 	for (i = 0; i < s->nflows; i++)
 		gen_flow(s, &s->fl[i], left[i]);
 
 	/* Interleave: flow after flow, runs of a few, fully shuffled, or
-	 * round robin. Each flow's own order is kept. */
+	 * round robin. gen_flow() made left[i] frames for flow i. */
 	mode = (int)below(r, 4);
 	remaining = ntcp;
 	while (remaining > 0) {
-		int fi, run;
+		int fi = next_flow(r, mode, last, pos, left, s->nflows), run;
 
-		if (mode == 3) {
-			fi = (last + 1) % s->nflows;
-			while (s->fl[fi].pos == s->fl[fi].n)
-				fi = (fi + 1) % s->nflows;
-		} else if (mode == 0 && last >= 0 && s->fl[last].pos < s->fl[last].n) {
-			fi = last;
-		} else {
-			fi = (int)below(r, s->nflows);
-			while (s->fl[fi].pos == s->fl[fi].n)
-				fi = (fi + 1) % s->nflows;
-		}
 		run = mode == 1 ? 1 + (int)below(r, 8) : 1;
-		while (run-- > 0 && s->fl[fi].pos < s->fl[fi].n) {
-			s->out[s->nout++] = s->fl[fi].fr[s->fl[fi].pos++];
+		while (run-- > 0 && pos[fi] < left[fi]) {
+			s->out[s->nout++] = s->fl[fi].fr[pos[fi]++];
 			remaining--;
 		}
 		last = fi;
 	}
 
-	for (i = 0; i < nother; i++) {
-		int at = (int)below(r, s->nout + 1);
+	for (i = 0; i < nother; i++)
+		gen_other(s, insert_at_random(r, s->out, &s->nout));
+}
 
-		memmove(&s->out[at + 1], &s->out[at], (s->nout - at) * sizeof(s->out[0]));
-		gen_other(s, &s->out[at]);
-		s->nout++;
+/* Scenario @idx of @seed (its frames @f) as PREFIXrSEED_IDX.pcap. */
+static void write_scenario(const struct pb_frame *f, int n, const char *prefix, uint64_t seed,
+			   uint64_t idx)
+{
+	struct pb_list l = { 0 };
+	int k;
+
+	for (k = 0; k < n; k++) {
+		if (frame_len(&f[k]) > MAX_FRAME)
+			die("internal error: frame over %d bytes", MAX_FRAME);
+		pb_list_add_frame(&l, &f[k]);
 	}
+	write_pcap(&l, "%sr%" PRIu64 "_%" PRIu64, prefix, seed, idx);
+	pb_list_free(&l);
 }
 
 static int run_random(uint64_t seed, uint64_t count)
 {
 	static struct scen s;
 	uint64_t i;
-	int k;
 
 	for (i = 0; i < count; i++) {
-		struct pb_list l = { 0 };
-
 		gen_scenario(&s, seed, i);
-		for (k = 0; k < s.nout; k++) {
-			if (frame_len(&s.out[k]) > MAX_FRAME)
-				die("internal error: frame over %d bytes", MAX_FRAME);
-			pb_list_add_frame(&l, &s.out[k]);
-		}
-		write_pcap(&l, "r%" PRIu64 "_%" PRIu64, seed, i);
-		pb_list_free(&l);
+		write_scenario(s.out, s.nout, "", seed, i);
 	}
 	printf("wrote %" PRIu64 " random scenarios to %s\n", count, outdir);
 	return 0;
@@ -1707,53 +1777,28 @@ static const uint16_t u_dports[] = { 8000, 4789, 443, 53, 5201, 6081 };
 static void u_setup(struct uscen *u, int fam)
 {
 	struct rng *r = &u->r;
-	uint8_t smac[6], dmac[6];
-	int shared = chance(r, 500), i, k;
-	uint8_t a[2][2][16];
+	struct endpoints e;
+	int shared = chance(r, 500), i;
+	uint16_t sports[U_MAX_FLOWS];
 
-	rand_mac(r, smac);
-	rand_mac(r, dmac);
-	for (k = 0; k < 2; k++) {
-		rand_addr(r, k, a[k][0]);
-		rand_addr(r, k, a[k][1]);
-	}
+	rand_endpoints(r, &e);
 	for (i = 0; i < u->nflows; i++) {
 		struct uflow *fl = &u->fl[i];
 		struct pb_frame *t = &fl->tpl;
 		int v6 = fam < 3 ? 0 : fam < 6 ? 1 : (int)below(r, 2);
-		uint32_t maxpay;
 
 		pb_init(t, v6);
 		t->udp = 1;
-		memcpy(t->src_mac, smac, 6);
-		memcpy(t->dst_mac, dmac, 6);
-		if (shared) {
-			memcpy(t->saddr, a[v6][0], 16);
-			memcpy(t->daddr, a[v6][1], 16);
-		} else {
-			rand_addr(r, v6, t->saddr);
-			rand_addr(r, v6, t->daddr);
-		}
-		t->sport = (uint16_t)(1024 + below(r, 60000));
-		for (k = 0; k < i; k++)
-			if (u->fl[k].tpl.sport == t->sport) {
-				t->sport++;
-				k = -1;
-			}
+		flow_addrs(r, &e, shared, t);
+		t->sport = sports[i] = unique_sport(r, sports, i);
 		t->dport = u_dports[below(r, sizeof(u_dports) / sizeof(u_dports[0]))];
-		t->ttl = t->hop_limit = (uint8_t[]){ 64, 64, 128, 255 }[below(r, 4)];
-		if (chance(r, 200))
-			t->tos = t->tclass = (uint8_t[]){ 0x02, 0x01, 0x28, 0xb8 }[below(r, 4)];
+		rand_ttl_tos(r, t);
 		if (v6 && chance(r, 300))
 			t->flowlabel = rnd32(r) & 0xfffff;
 		t->df = chance(r, 600);
 		fl->id_mode = chance(r, 700) ? ID_INC : chance(r, 700) ? ID_FIXED : ID_RANDOM;
 		t->ip_id = (uint16_t)rnd32(r);
-		fl->seg = u_segs[below(r, sizeof(u_segs) / sizeof(u_segs[0]))];
-		t->payload_len = 0;
-		maxpay = MAX_FRAME - (uint32_t)frame_len(t);
-		if (fl->seg > maxpay)
-			fl->seg = maxpay;
+		fl->seg = fit_frame(t, u_segs[below(r, sizeof(u_segs) / sizeof(u_segs[0]))]);
 	}
 }
 
@@ -1824,10 +1869,7 @@ static void u_perturb(struct uscen *u, struct uflow *fl, struct pb_frame *f, int
 		f->tot_len_delta = chance(r, 500) ? -1 : 1;
 		break;
 	case UP_BADIP:
-		if (f->ipv6)
-			f->bad_tcp_csum = 1;
-		else
-			f->bad_ip_csum = 1;
+		bad_ip_csum(f);
 		break;
 	case UP_OPT:
 		if (f->ipv6) {
@@ -1862,10 +1904,7 @@ static void gen_udp_scenario(struct uscen *u, uint64_t seed, uint64_t idx, int m
 		total = u->nflows + (int)below(r, 60 - u->nflows);
 	}
 	u_setup(u, fam);
-	for (i = 0; i < u->nflows; i++)
-		left[i] = 1;
-	for (i = u->nflows; i < total; i++)
-		left[below(r, u->nflows)]++;
+	spread(r, left, u->nflows, total);
 	for (i = 0; i < u->nflows; i++) {
 		struct uflow *fl = &u->fl[i];
 
@@ -1876,11 +1915,7 @@ static void gen_udp_scenario(struct uscen *u, uint64_t seed, uint64_t idx, int m
 			f->payload = NULL;
 			f->payload_len = fl->seg;
 			f->seq = u->off;
-			f->ip_id = fl->tpl.ip_id;
-			if (fl->id_mode == ID_INC)
-				fl->tpl.ip_id++;
-			else if (fl->id_mode == ID_RANDOM)
-				f->ip_id = (uint16_t)rnd32(r);
+			f->ip_id = next_ip_id(r, &fl->tpl, fl->id_mode);
 			/* The sender's last datagram is often shorter. */
 			if (k == left[i] - 1 && chance(r, 300))
 				f->payload_len = 1 + below(r, fl->seg);
@@ -1897,19 +1932,8 @@ static void gen_udp_scenario(struct uscen *u, uint64_t seed, uint64_t idx, int m
 	ilv = (int)below(r, 4);
 	memset(pos, 0, sizeof(pos));
 	for (i = 0; i < total; i++) {
-		int fi;
+		int fi = next_flow(r, ilv, last, pos, left, u->nflows);
 
-		if (ilv == 3) {
-			fi = (last + 1) % u->nflows;
-			while (pos[fi] == left[fi])
-				fi = (fi + 1) % u->nflows;
-		} else if (ilv == 0 && last >= 0 && pos[last] < left[last]) {
-			fi = last;
-		} else {
-			fi = (int)below(r, u->nflows);
-			while (pos[fi] == left[fi])
-				fi = (fi + 1) % u->nflows;
-		}
 		u->out[u->nout++] = per[fi][pos[fi]++];
 		last = fi;
 	}
@@ -1925,13 +1949,8 @@ static void gen_udp_scenario(struct uscen *u, uint64_t seed, uint64_t idx, int m
 	if (chance(r, 250)) {
 		gen_scenario(&tcp, seed ^ 0x5555, idx * 2 + (uint64_t)mode);
 		ntcp = tcp.nout < 20 ? tcp.nout : 20;
-		for (i = 0; i < ntcp; i++) {
-			int at = (int)below(r, (uint32_t)u->nout + 1);
-
-			memmove(&u->out[at + 1], &u->out[at], (size_t)(u->nout - at) * sizeof(u->out[0]));
-			u->out[at] = tcp.out[i];
-			u->nout++;
-		}
+		for (i = 0; i < ntcp; i++)
+			*insert_at_random(r, u->out, &u->nout) = tcp.out[i];
 	}
 }
 
@@ -1940,30 +1959,17 @@ static int run_random_udp(uint64_t seed, uint64_t count)
 	static struct uscen u;
 	static struct scen s;
 	uint64_t i;
-	int mode, k;
+	int mode;
 
 	for (mode = UM_L4; mode <= UM_FL; mode++)
 		for (i = 0; i < count; i++) {
-			struct pb_list l = { 0 };
-
 			gen_udp_scenario(&u, seed, i, mode);
-			for (k = 0; k < u.nout; k++) {
-				if (frame_len(&u.out[k]) > MAX_FRAME)
-					die("internal error: frame over %d bytes", MAX_FRAME);
-				pb_list_add_frame(&l, &u.out[k]);
-			}
-			write_pcap(&l, "%sr%" PRIu64 "_%" PRIu64, um_prefix[mode], seed, i);
-			pb_list_free(&l);
+			write_scenario(u.out, u.nout, um_prefix[mode], seed, i);
 		}
 	/* TCP through a fraglist receiver: a quarter as many. */
 	for (i = 0; i < (count + 3) / 4; i++) {
-		struct pb_list l = { 0 };
-
 		gen_scenario(&s, seed, i);
-		for (k = 0; k < s.nout; k++)
-			pb_list_add_frame(&l, &s.out[k]);
-		write_pcap(&l, "tcpfl-r%" PRIu64 "_%" PRIu64, seed, i);
-		pb_list_free(&l);
+		write_scenario(s.out, s.nout, "tcpfl-", seed, i);
 	}
 	printf("wrote %" PRIu64 " random UDP scenarios per mode and %" PRIu64
 	       " TCP fraglist ones to %s\n", count, (count + 3) / 4, outdir);
