@@ -348,6 +348,7 @@ static inline void receive_one(struct gro_ctx *ctx, const struct gro_frame *fr,
 	cb.merged = false;
 	cb.pp_reason = 0;
 	cb.encap = 0;
+	cb.encap_mark = 0;
 	cb.nkey = 0;
 	cb.flist = false;
 	cb.nstack = 0;

@@ -82,7 +82,10 @@ struct gro_cb {
 	uint8_t reason;		/* why @flush was first set */
 	bool merged;		/* Linux's same_flow on the skb: it joined a flow */
 	uint8_t pp_reason;	/* why the returned flow must complete */
-	uint8_t encap;		/* network layers seen, minus one (encap_mark) */
+	uint8_t encap;		/* network layers seen, minus one: the index of
+				 * the innermost in nhoff[] and nh[] */
+	uint8_t encap_mark;	/* a tunnel layer was passed: Linux's encap_mark,
+				 * which allows one level of tunnel */
 	uint8_t nkey;
 	bool flist;		/* is_flist: a flow it starts merges as a list */
 	uint16_t nhoff[GRO_ENCAP_MAX];			/* network_offsets[] */

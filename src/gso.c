@@ -22,7 +22,7 @@ static int parse_l4(const struct gro_pkt *pkt, const uint8_t *p, uint32_t len, s
 	if (gro_walk(p, len, w) ||
 	    (w->l4proto != GRO_IPPROTO_TCP && w->l4proto != GRO_IPPROTO_UDP))
 		return GRO_EPROTO;
-	v6 = w->l3 == &gro_ipv6_layer;
+	v6 = w->l3->ipver == 6;
 	udp = w->l4proto == GRO_IPPROTO_UDP;
 	if (((pkt->gso_type & GRO_GSO_TCPV4) && (v6 || udp)) ||
 	    ((pkt->gso_type & GRO_GSO_TCPV6) && (!v6 || udp)) ||

@@ -39,6 +39,8 @@
 
 /* IP protocol numbers (IPv6 next headers) */
 #define GRO_IPPROTO_HOPOPTS	0
+#define GRO_IPPROTO_IPIP	4
+#define GRO_IPPROTO_IPV6	41
 #define GRO_IPPROTO_TCP	6
 #define GRO_IPPROTO_UDP	17
 #define GRO_IPPROTO_ROUTING	43
@@ -176,6 +178,7 @@ struct gro_layer {
 	uint16_t proto;		/* the EtherType or IP protocol that names it */
 	uint8_t class;		/* enum gro_layer_class */
 	uint8_t fast_len;	/* header length in a fast kind (0: the transport's own) */
+	uint8_t ipver;		/* network layers: the IP version of the header */
 	/* Does this context merge it at all (NULL: always)? If not, the layer
 	 * below delivers the frame as is, GRO_R_UNHANDLED: UDP with UDP GRO
 	 * off, as Linux with no socket or device that asked for it. */
@@ -228,6 +231,7 @@ extern const struct gro_layer gro_eth_layer, gro_ctag_layer, gro_stag_layer;
 extern const struct gro_layer gro_ipv4_layer, gro_ipv6_layer;
 extern const struct gro_layer gro_tcp4_layer, gro_tcp6_layer;
 extern const struct gro_layer gro_udp4_layer, gro_udp6_layer;
+extern const struct gro_layer gro_ipip_layer, gro_sit_layer, gro_ip4ip6_layer, gro_ip6ip6_layer;
 
 /* Most segments one packet merges when its transport says so: Linux's
  * UDP_GRO_CNT_MAX, and the same count for TCP fraglist. */
@@ -265,6 +269,21 @@ static inline struct gro_flow *gro_call_receive(struct gro_ctx *ctx, struct gro_
 		return NULL;
 	}
 	return gro_enter(ctx, cb, next);
+}
+
+/* ipip_gro_receive, sit_ip6ip6_gro_receive, ip4ip6_gro_receive: an IP
+ * header inside another goes on to the @inner network layer's receive,
+ * once: a frame already inside a tunnel (IP-in-IP twice, or in any other
+ * tunnel) is neither merged nor held. */
+static inline struct gro_flow *gro_tunnel_receive(struct gro_ctx *ctx, struct gro_cb *cb,
+						  const struct gro_layer *inner)
+{
+	if (cb->encap_mark) {
+		gro_cb_flush(cb, GRO_R_UNHANDLED);
+		return NULL;
+	}
+	cb->encap_mark = 1;
+	return inner->receive(ctx, cb);
 }
 
 /* A transport layer this context merges, for a network layer's receive:

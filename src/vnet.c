@@ -111,7 +111,7 @@ int gro_vnet_decode(const void *hdr, size_t hdr_size, uint8_t *frame, size_t len
 	/* gso_size 0xFFFF is GSO_BY_FRAGS, a kernel-internal value that
 	 * Linux refuses from a virtio_net_hdr. */
 	if (!gso_size || gso_size == 0xffff || !l4 || udp != (base == GRO_VNET_GSO_UDP_L4) ||
-	    (!udp && (hd.l3 == &gro_ipv6_layer) != (base == GRO_VNET_GSO_TCPV6)))
+	    (!udp && (hd.l3->ipver == 6) != (base == GRO_VNET_GSO_TCPV6)))
 		return GRO_EPROTO;
 	if (pkt->csum_partial && (cstart != hd.l4_off || coff != (udp ? 6 : 16)))
 		return GRO_EPROTO;

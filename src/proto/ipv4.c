@@ -20,8 +20,10 @@
  * context merges it. Everything else is delivered as is, and leaves held
  * flows alone. */
 static const struct gro_layer *const inet4_table[256] = {
+	[GRO_IPPROTO_IPIP] = &gro_ipip_layer,
 	[GRO_IPPROTO_TCP] = &gro_tcp4_layer,
 	[GRO_IPPROTO_UDP] = &gro_udp4_layer,
+	[GRO_IPPROTO_IPV6] = &gro_sit_layer,
 };
 
 const struct gro_layer *gro_inet4_find(uint8_t proto)
@@ -211,6 +213,7 @@ const struct gro_layer gro_ipv4_layer = {
 	.proto = ETH_P_IPV4,
 	.class = GRO_LC_NET,
 	.fast_len = 20,
+	.ipver = 4,
 	.receive = ipv4_receive,
 	.next = ipv4_next,
 	.net_flush = ipv4_net_flush,
@@ -221,3 +224,52 @@ const struct gro_layer gro_ipv4_layer = {
 	.key = ipv4_key,
 	.fast = ipv4_fast,
 };
+
+/* ---------------------------------------------------------------- IPv4 in IP */
+
+/*
+ * IPIP (IPv4 in IPv4) and IPv4 in IPv6: ipip_gro_receive and
+ * ip4ip6_gro_receive. The inner header is an IPv4 header like any other,
+ * one level in (gro_tunnel_receive); the outer one's rules (TTL, TOS, the
+ * ID sequence, per level) apply as well, from the transport layer
+ * (gro_network_flush). A merged packet says it was inside IPv4 or IPv6.
+ */
+static struct gro_flow *ipip_receive(struct gro_ctx *ctx, struct gro_cb *cb)
+{
+	return gro_tunnel_receive(ctx, cb, &gro_ipv4_layer);
+}
+
+static void ipip_complete(uint8_t *head, uint32_t off, unsigned level, const struct gro_flow *f,
+			  struct gro_pkt *pkt)
+{
+	pkt->gso_type |= GRO_GSO_IPXIP4;
+	ipv4_complete(head, off, level, f, pkt);
+}
+
+static void ip4ip6_complete(uint8_t *head, uint32_t off, unsigned level, const struct gro_flow *f,
+			    struct gro_pkt *pkt)
+{
+	pkt->gso_type |= GRO_GSO_IPXIP6;
+	ipv4_complete(head, off, level, f, pkt);
+}
+
+/* Everything but receive and complete is the inner IPv4 header's; no
+ * fast kinds (the fast path takes no tunnels). */
+#define IPV4_INNER(sym, nm, cmpl)					\
+	const struct gro_layer sym = {					\
+		.name = nm,						\
+		.proto = GRO_IPPROTO_IPIP,				\
+		.class = GRO_LC_NET,					\
+		.ipver = 4,						\
+		.receive = ipip_receive,				\
+		.next = ipv4_next,					\
+		.net_flush = ipv4_net_flush,				\
+		.pseudo = ipv4_pseudo,					\
+		.complete = cmpl,					\
+		.segment = ipv4_segment,				\
+		.parse = ipv4_parse,					\
+		.key = ipv4_key,					\
+	}
+
+IPV4_INNER(gro_ipip_layer, "ipip", ipip_complete);
+IPV4_INNER(gro_ip4ip6_layer, "ip4ip6", ip4ip6_complete);

@@ -14,8 +14,10 @@
 
 /* What IPv6 carries, Linux's inet6_offloads[]. */
 static const struct gro_layer *const inet6_table[256] = {
+	[GRO_IPPROTO_IPIP] = &gro_ip4ip6_layer,
 	[GRO_IPPROTO_TCP] = &gro_tcp6_layer,
 	[GRO_IPPROTO_UDP] = &gro_udp6_layer,
+	[GRO_IPPROTO_IPV6] = &gro_ip6ip6_layer,
 };
 
 const struct gro_layer *gro_inet6_find(uint8_t proto)
@@ -192,6 +194,7 @@ const struct gro_layer gro_ipv6_layer = {
 	.proto = ETH_P_IPV6,
 	.class = GRO_LC_NET,
 	.fast_len = 40,
+	.ipver = 6,
 	.receive = ipv6_receive,
 	.next = ipv6_next,
 	.net_flush = ipv6_net_flush,
@@ -202,3 +205,50 @@ const struct gro_layer gro_ipv6_layer = {
 	.key = ipv6_key,
 	.fast = ipv6_fast,
 };
+
+/* ---------------------------------------------------------------- IPv6 in IP */
+
+/*
+ * SIT (IPv6 in IPv4) and IPv6 in IPv6: sit_ip6ip6_gro_receive. The inner
+ * header is an IPv6 header like any other, one level in
+ * (gro_tunnel_receive). A merged packet says it was inside IPv4 or IPv6.
+ */
+static struct gro_flow *ip6_inner_receive(struct gro_ctx *ctx, struct gro_cb *cb)
+{
+	return gro_tunnel_receive(ctx, cb, &gro_ipv6_layer);
+}
+
+static void sit_complete(uint8_t *head, uint32_t off, unsigned level, const struct gro_flow *f,
+			 struct gro_pkt *pkt)
+{
+	pkt->gso_type |= GRO_GSO_IPXIP4;
+	ipv6_complete(head, off, level, f, pkt);
+}
+
+static void ip6ip6_complete(uint8_t *head, uint32_t off, unsigned level, const struct gro_flow *f,
+			    struct gro_pkt *pkt)
+{
+	pkt->gso_type |= GRO_GSO_IPXIP6;
+	ipv6_complete(head, off, level, f, pkt);
+}
+
+/* Everything but receive and complete is the inner IPv6 header's; no
+ * fast kinds (the fast path takes no tunnels). */
+#define IPV6_INNER(sym, nm, cmpl)					\
+	const struct gro_layer sym = {					\
+		.name = nm,						\
+		.proto = GRO_IPPROTO_IPV6,				\
+		.class = GRO_LC_NET,					\
+		.ipver = 6,						\
+		.receive = ip6_inner_receive,				\
+		.next = ipv6_next,					\
+		.net_flush = ipv6_net_flush,				\
+		.pseudo = ipv6_pseudo,					\
+		.complete = cmpl,					\
+		.segment = ipv6_segment,				\
+		.parse = ipv6_parse,					\
+		.key = ipv6_key,					\
+	}
+
+IPV6_INNER(gro_sit_layer, "sit", sit_complete);
+IPV6_INNER(gro_ip6ip6_layer, "ip6ip6", ip6ip6_complete);
