@@ -77,7 +77,8 @@ int gro_segment(const struct gro_pkt *pkt, uint8_t *buf, size_t cap,
 {
 	struct gro_walk h;
 	const uint8_t *head;
-	uint32_t total = 0, payload, mss, nseg, i, si = 0, soff, hl;
+	uint32_t total = 0, payload, mss, nseg, i, k, si = 0, soff, hl;
+	unsigned level[GRO_WALK_FIX];
 	struct gro_gso g;
 	size_t pos = 0;
 	int err;
@@ -122,6 +123,11 @@ int gro_segment(const struct gro_pkt *pkt, uint8_t *buf, size_t cap,
 	g.total = total;
 	g.net = h.l3;
 	g.net_off = h.l3_off;
+	/* The network level of each header walked: its index among them. */
+	for (i = 0, k = 0; i < h.nfix; i++) {
+		level[i] = k;
+		k += h.fix[i]->class == GRO_LC_NET;
+	}
 	soff = hl;
 	while (si < pkt->nsegs && soff >= pkt->segs[si].len) {
 		soff -= pkt->segs[si].len;
@@ -129,17 +135,16 @@ int gro_segment(const struct gro_pkt *pkt, uint8_t *buf, size_t cap,
 	}
 	for (i = 0; i < nseg; i++) {
 		uint8_t *o = buf + pos;
-		unsigned j, level = 0;
+		unsigned j;
 
 		g.i = i;
 		g.plen = i + 1 < nseg ? mss : payload - mss * (nseg - 1);
 		memcpy(o, head, hl);
 		gather(pkt, &si, &soff, o + hl, g.plen);
-		/* Each layer rewrites its own header, outermost first. */
-		for (j = 0; j < h.nfix; j++) {
-			h.fix[j]->segment(o, h.fix_off[j], level, &g);
-			level += h.fix[j]->class == GRO_LC_NET;
-		}
+		/* Each layer rewrites its own header, innermost first: a
+		 * tunnel's checksum (GRE's) covers the inner headers. */
+		for (j = h.nfix; j-- > 0;)
+			h.fix[j]->segment(o, h.fix_off[j], level[j], &g);
 		out[i] = (struct gro_seg){ .data = o, .len = hl + g.plen };
 		pos += hl + g.plen;
 	}

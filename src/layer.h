@@ -35,6 +35,7 @@
 #define ETH_P_8021Q	0x8100
 #define ETH_P_IPV6	0x86dd
 #define ETH_P_8021AD	0x88a8
+#define ETH_P_TEB	0x6558	/* transparent Ethernet bridging: Ethernet in GRE */
 #define ETH_HLEN	14
 
 /* IP protocol numbers (IPv6 next headers) */
@@ -44,6 +45,7 @@
 #define GRO_IPPROTO_TCP	6
 #define GRO_IPPROTO_UDP	17
 #define GRO_IPPROTO_ROUTING	43
+#define GRO_IPPROTO_GRE	47
 #define GRO_IPPROTO_DSTOPTS	60
 
 /* TCP flags, in the flags byte (byte 13 of the header) */
@@ -171,6 +173,7 @@ enum gro_layer_class {
 	GRO_LC_LINK,		/* found by EtherType: Ethernet, VLAN */
 	GRO_LC_NET,		/* IPv4, IPv6 */
 	GRO_LC_TRANSPORT,	/* found by IP protocol: TCP */
+	GRO_LC_TUNNEL,		/* a tunnel header between two network layers: GRE */
 };
 
 struct gro_layer {
@@ -232,6 +235,7 @@ extern const struct gro_layer gro_ipv4_layer, gro_ipv6_layer;
 extern const struct gro_layer gro_tcp4_layer, gro_tcp6_layer;
 extern const struct gro_layer gro_udp4_layer, gro_udp6_layer;
 extern const struct gro_layer gro_ipip_layer, gro_sit_layer, gro_ip4ip6_layer, gro_ip6ip6_layer;
+extern const struct gro_layer gro_gre_layer;
 
 /* Most segments one packet merges when its transport says so: Linux's
  * UDP_GRO_CNT_MAX, and the same count for TCP fraglist. */
@@ -243,6 +247,7 @@ const struct gro_layer *gro_link_find(uint16_t type);
 const struct gro_layer *gro_link_at(unsigned i);	/* entry @i, or NULL past the end */
 const struct gro_layer *gro_inet4_find(uint8_t proto);
 const struct gro_layer *gro_inet6_find(uint8_t proto);
+const struct gro_layer *gro_payload_find(const struct gro_ctx *ctx, uint32_t type);
 
 /* IPv4's network flush rule, which IPv6 applies to a header whose version
  * nibble says 4. */
@@ -424,6 +429,10 @@ uint64_t gro_gso_seed(const struct gro_gso *g, const uint8_t *nh, uint32_t off, 
 
 /* ---- walk.c: the one header walker ---- */
 
+/* Headers a walk records for segmentation: the network layers, one tunnel
+ * header between them, the transport. */
+#define GRO_WALK_FIX	(GRO_ENCAP_MAX + 2)
+
 /* Where the headers of a packet are, from Ethernet down to its transport
  * header, as the layers' parse callbacks find them. */
 struct gro_walk {
@@ -433,11 +442,11 @@ struct gro_walk {
 	uint8_t ntags;		/* VLAN tags stepped over */
 	uint8_t l4proto;
 	const struct gro_layer *l3, *l4;
-	/* The network and transport layers, outermost first: the headers
-	 * segmentation rewrites. */
+	/* The network, tunnel and transport layers, outermost first: the
+	 * headers segmentation rewrites. */
 	uint8_t nfix;
-	const struct gro_layer *fix[GRO_ENCAP_MAX + 1];
-	uint16_t fix_off[GRO_ENCAP_MAX + 1];
+	const struct gro_layer *fix[GRO_WALK_FIX];
+	uint16_t fix_off[GRO_WALK_FIX];
 };
 
 /* Walk the headers of the @len-byte frame @p as far as the layers know

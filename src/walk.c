@@ -22,7 +22,7 @@ static int walk(const uint8_t *p, uint32_t len, struct gro_walk *w, bool net_onl
 		return -1;
 	for (;;) {
 		if (l->class != GRO_LC_LINK) {
-			if (w->nfix == GRO_ENCAP_MAX + 1)
+			if (w->nfix == GRO_WALK_FIX)
 				return -1;
 			w->fix[w->nfix] = l;
 			w->fix_off[w->nfix++] = (uint16_t)off;
@@ -44,7 +44,7 @@ static int walk(const uint8_t *p, uint32_t len, struct gro_walk *w, bool net_onl
 		}
 		if (l->class == GRO_LC_NET)
 			w->l4proto = (uint8_t)h.next;
-		else if (off)
+		else if (l == &gro_ctag_layer || l == &gro_stag_layer)
 			w->ntags++;
 		off += h.len;
 		l = l->next(h.next);

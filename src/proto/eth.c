@@ -50,6 +50,19 @@ static const struct gro_layer *link_next(const struct gro_ctx *ctx, const uint8_
 	return l && (ctx->cfg.vlan || !is_vlan(l)) ? l : NULL;
 }
 
+/* What a tunnel header's protocol type names (GRE): an EtherType, or
+ * Ethernet itself (0x6558, transparent Ethernet bridging): Linux's
+ * gro_find_receive_by_type. @ctx NULL: whatever the configuration. */
+const struct gro_layer *gro_payload_find(const struct gro_ctx *ctx, uint32_t type)
+{
+	if (type == ETH_P_TEB)
+		return &gro_eth_layer;
+	if (type >= 0x10000)
+		return NULL;
+	return ctx ? link_next(ctx, (const uint8_t[]){ (uint8_t)(type >> 8), (uint8_t)type })
+		   : gro_link_find((uint16_t)type);
+}
+
 /* ---------------------------------------------------------------- Ethernet */
 
 static unsigned eth_key(struct gro_keyseg *k, uint32_t off, uint32_t end)

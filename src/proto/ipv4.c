@@ -24,6 +24,7 @@ static const struct gro_layer *const inet4_table[256] = {
 	[GRO_IPPROTO_TCP] = &gro_tcp4_layer,
 	[GRO_IPPROTO_UDP] = &gro_udp4_layer,
 	[GRO_IPPROTO_IPV6] = &gro_sit_layer,
+	[GRO_IPPROTO_GRE] = &gro_gre_layer,
 };
 
 const struct gro_layer *gro_inet4_find(uint8_t proto)

@@ -18,6 +18,7 @@ static const struct gro_layer *const inet6_table[256] = {
 	[GRO_IPPROTO_TCP] = &gro_tcp6_layer,
 	[GRO_IPPROTO_UDP] = &gro_udp6_layer,
 	[GRO_IPPROTO_IPV6] = &gro_ip6ip6_layer,
+	[GRO_IPPROTO_GRE] = &gro_gre_layer,
 };
 
 const struct gro_layer *gro_inet6_find(uint8_t proto)

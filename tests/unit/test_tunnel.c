@@ -29,6 +29,21 @@ static uint16_t ip_csum(const uint8_t *p, unsigned n)
 	return (uint16_t)~s;
 }
 
+/* The Internet checksum of @n bytes (an odd last byte padded). */
+static uint16_t ip_csum_any(const uint8_t *p, size_t n)
+{
+	uint32_t s = 0;
+	size_t i;
+
+	for (i = 0; i + 1 < n; i += 2)
+		s += h_rd16(p + i);
+	if (n & 1)
+		s += (uint32_t)p[n - 1] << 8;
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)~s;
+}
+
 /* Frame @f wrapped in the outer header @o, after the Ethernet header. */
 static size_t encap(const struct pb_frame *f, const struct outer *o, uint8_t *out, size_t cap)
 {
@@ -238,5 +253,174 @@ Test(tunnel, ip_in_ip_twice_is_neither_merged_nor_held)
 	h_expect_as_is(h, 0, 0, "tunnel: nested");
 	h_expect_reason(h, 0, GRO_R_UNHANDLED, "tunnel: nested");
 	h_expect_as_is(h, 1, 1, "tunnel: nested");
+	h_close(h);
+}
+
+/* ------------------------------------------------------------ GRE */
+
+#define GRE_C 0x8000
+#define GRE_K 0x2000
+#define GRE_S 0x1000
+
+/* Frame @f in GRE (@flags, @key; Ethernet inside if @teb) in outer IPv4. */
+static size_t encap_gre(const struct pb_frame *f, struct outer *o, uint16_t flags, uint32_t key,
+			int teb, uint8_t *out, size_t cap)
+{
+	uint8_t in[16384], g[16384];
+	size_t n = pb_build(f, in, sizeof(in)), gl = 4, body = teb ? n : n - 14, i;
+	uint16_t type = teb ? 0x6558 : f->ipv6 ? 0x86dd : 0x0800;
+	struct pb_frame carrier;
+	size_t len;
+
+	cr_assert(n);
+	g[0] = (uint8_t)(flags >> 8);
+	g[1] = (uint8_t)flags;
+	g[2] = (uint8_t)(type >> 8);
+	g[3] = (uint8_t)type;
+	if (flags & GRE_C) {
+		memset(g + gl, 0, 4);
+		gl += 4;
+	}
+	if (flags & GRE_K) {
+		g[gl] = (uint8_t)(key >> 24);
+		g[gl + 1] = (uint8_t)(key >> 16);
+		g[gl + 2] = (uint8_t)(key >> 8);
+		g[gl + 3] = (uint8_t)key;
+		gl += 4;
+	}
+	if (flags & GRE_S) {
+		memset(g + gl, 0, 4);
+		gl += 4;
+	}
+	memcpy(g + gl, teb ? in : in + 14, body);
+	if (flags & GRE_C) {
+		uint16_t c = ip_csum_any(g, gl + body);
+
+		g[4] = (uint8_t)(c >> 8);
+		g[5] = (uint8_t)c;
+	}
+	/* The outer IPv4 header around the GRE packet. */
+	pb_init(&carrier, 0);
+	carrier.ip_proto = 47;
+	carrier.payload = g;
+	carrier.payload_len = (uint32_t)(gl + body);
+	carrier.ip_id = o->id;
+	carrier.ttl = o->ttl;
+	carrier.df = o->df;
+	len = pb_build(&carrier, out, cap);
+	cr_assert(len);
+	for (i = 0; i < 6; i++)
+		out[i] = in[i];
+	return len;
+}
+
+static int add_gre(struct h *h, struct pb_frame *f, struct outer *o, uint16_t flags,
+		   uint32_t key, int teb)
+{
+	static uint8_t buf[16384];
+	size_t n = encap_gre(f, o, flags, key, teb, buf, sizeof(buf));
+	int k = h_add_bytes(h, buf, n);
+
+	f->seq += f->payload_len;
+	f->ip_id++;
+	o->id++;
+	return k;
+}
+
+Test(tunnel, gre_merges_and_segments_back)
+{
+	static const struct { uint16_t flags; int teb, v6; } cases[] = {
+		{ 0, 0, 0 }, { GRE_K, 0, 0 }, { GRE_C, 0, 0 }, { GRE_C | GRE_K, 0, 1 },
+		{ GRE_K, 1, 0 }, { GRE_C, 1, 1 },
+	};
+	unsigned t;
+
+	for (t = 0; t < sizeof(cases) / sizeof(cases[0]); t++) {
+		struct outer o = { 0, 300, 64, 1 };
+		struct h *h = h_open(NULL);
+		static uint8_t buf[65536];
+		const struct h_pkt *p;
+		struct pb_frame f;
+		struct gro_pkt pkt;
+		struct gro_seg in, out[8];
+		int i, n;
+
+		h_seg_init(&f, cases[t].v6, MSS);
+		for (i = 0; i < 4; i++)
+			add_gre(h, &f, &o, cases[t].flags, 42, cases[t].teb);
+		h_run(h);
+		h_expect_merged(h, 0, 0, 4, "gre: merged");
+		p = h_pkt(h, 0);
+		cr_assert(p->gso_type & GRO_GSO_GRE, "gre %u: GRE in gso_type", t);
+		cr_assert_eq(!!(p->gso_type & GRO_GSO_GRE_CSUM), !!(cases[t].flags & GRE_C));
+		cr_assert_eq(h_rd16(p->raw + 34 + 4), h_rd16(h_frame(h, 0) + 34 + 4),
+			     "gre %u: the GRE checksum word as the first segment's", t);
+		memset(&pkt, 0, sizeof(pkt));
+		in = (struct gro_seg){ .data = p->raw, .len = p->len };
+		pkt.data = p->raw;
+		pkt.len = p->len;
+		pkt.segs = &in;
+		pkt.nsegs = 1;
+		pkt.gso_size = p->gso_size;
+		pkt.gso_type = p->gso_type;
+		pkt.csum_partial = p->csum_partial;
+		pkt.csum_start = p->csum_start;
+		pkt.csum_offset = p->csum_offset;
+		n = gro_segment(&pkt, buf, sizeof(buf), out, 8);
+		cr_assert_eq(n, 4, "gre %u: segmented into %d", t, n);
+		for (i = 0; i < 4; i++)
+			cr_assert(out[i].len == h_frame_len(h, i) &&
+				  !memcmp(out[i].data, h_frame(h, i), out[i].len),
+				  "gre %u: segment %d byte for byte", t, i);
+		h_close(h);
+	}
+}
+
+Test(tunnel, gre_key_change_is_another_flow_and_seq_never_merges)
+{
+	struct outer o = { 0, 1, 64, 1 };
+	struct h *h = h_open(NULL);
+	struct pb_frame f;
+
+	h_seg_init(&f, 0, MSS);
+	add_gre(h, &f, &o, GRE_S, 0, 0);
+	add_gre(h, &f, &o, GRE_S, 0, 0);
+	h_receive(h);
+	h_expect_npkt(h, 2, "gre: the sequence flag is never merged nor held");
+	h_expect_reason(h, 0, GRO_R_UNHANDLED, "gre: S");
+	h_close(h);
+
+	h = h_open(NULL);
+	h_seg_init(&f, 0, MSS);
+	add_gre(h, &f, &o, GRE_K, 1, 0);
+	add_gre(h, &f, &o, GRE_K, 2, 0);
+	h_run(h);
+	h_expect_npkt(h, 2, "gre: another key, another flow");
+	h_close(h);
+}
+
+Test(tunnel, gre_bad_checksum_goes_up_alone)
+{
+	struct outer o = { 0, 1, 64, 1 };
+	struct h *h = h_open(NULL);
+	static uint8_t buf[16384];
+	struct pb_frame f;
+	size_t n;
+
+	h_seg_init(&f, 0, MSS);
+	add_gre(h, &f, &o, GRE_C, 0, 0);
+	n = encap_gre(&f, &o, GRE_C, 0, 0, buf, sizeof(buf));
+	buf[34 + 5] ^= 1;	/* a wrong GRE checksum on segment 1 */
+	h_add_bytes(h, buf, n);
+	add_gre(h, &f, &o, GRE_C, 0, 0);	/* segment 1 again, good */
+	h_run(h);
+	h_expect_npkt(h, 2, "gre: bad checksum");
+	h_expect_as_is(h, 0, 1, "gre: the bad one goes up at once");
+	h_expect_reason(h, 0, GRO_R_L4_CSUM, "gre: bad checksum");
+	{
+		int idx[2] = { 0, 2 };
+
+		h_expect_frames(h, 1, idx, 2, "gre: the held packet was left alone");
+	}
 	h_close(h);
 }
