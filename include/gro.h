@@ -153,8 +153,13 @@ struct gro_seg {
 /* Reserved for the protocols to come, with Linux's meanings: */
 #define GRO_GSO_UDP_TUNNEL	0x100u	/* inside a UDP tunnel (VXLAN, GENEVE) */
 #define GRO_GSO_UDP_TUNNEL_CSUM	0x200u	/* ... whose outer UDP checksum is set */
+/* Tunnels merged today (the packet's encap, outer_l3_off, outer_l4_off
+ * say where the outer headers are): */
 #define GRO_GSO_GRE		0x400u	/* inside GRE */
-#define GRO_GSO_GRE_CSUM	0x800u	/* ... with the GRE checksum */
+#define GRO_GSO_GRE_CSUM	0x800u	/* ... with the GRE checksum, which the merged
+					 * packet has as its first segment had it;
+					 * Linux leaves this bit out, libgro sets it so
+					 * that gro_segment() gives each its own */
 #define GRO_GSO_IPXIP4		0x1000u	/* inside IPv4 (IPIP, SIT) */
 #define GRO_GSO_IPXIP6		0x2000u	/* inside IPv6 (IPv4/IPv6-in-IPv6) */
 
@@ -163,8 +168,9 @@ struct gro_seg {
 enum gro_reason {
 	/* delivered as is, without being held */
 	GRO_R_UNHANDLED = 0,	/* no layer merges it: not Ethernet/VLAN +
-				 * IPv4/IPv6 + TCP, or UDP (as configured); its
-				 * name stays "not-tcp" */
+				 * IPv4/IPv6 (+ one tunnel: IP-in-IP, GRE) + TCP,
+				 * or UDP (as configured), or a tunnel inside a
+				 * tunnel; its name stays "not-tcp" */
 	GRO_R_MALFORMED,	/* too short, or a length that does not add up
 				 * (a UDP length other than the IP payload's) */
 	GRO_R_IP_OPTS,		/* IPv4 header with options (IHL != 5) */
@@ -420,7 +426,8 @@ GRO_API long gro_pkt_linearize(const struct gro_pkt *pkt, uint8_t *buf, size_t c
  * Cut a packet back into the segments it was made of, as Linux's GSO
  * (tcp_gso_segment, __udp_gso_segment, inet_gso_segment, ipv6_gso_segment)
  * does: each segment gets a copy of the headers and gso_size bytes of
- * payload (the last one the rest); TCP sequence numbers advance; UDP
+ * payload (the last one the rest); a tunnel's outer headers are rewritten
+ * as well (lengths, IDs, a GRE checksum); TCP sequence numbers advance; UDP
  * lengths are rewritten; IPv4 IDs count up from the first (unless
  * GRO_GSO_TCP_FIXEDID), tot_len / payload_len and the IPv4 header checksum
  * are rewritten; PSH and FIN stay on the last segment only and CWR on the
@@ -431,7 +438,8 @@ GRO_API long gro_pkt_linearize(const struct gro_pkt *pkt, uint8_t *buf, size_t c
  *
  * @pkt describes the packet: a delivered super-packet as is, or any packet
  * whose headers (Ethernet, VLAN tags, IPv4 or IPv6 with extension headers,
- * TCP or UDP) lie in segs[0] and whose gso_size and gso_type are set
+ * one level of IP-in-IP or GRE around them, TCP or UDP) lie in segs[0] and
+ * whose gso_size and gso_type are set
  * (gso_type 0: taken from the packet). gso_size 0, or a payload of at most
  * gso_size, gives one segment: the packet itself with its checksum done.
  * The segments are written one after the other into @buf; out[i] points to
