@@ -11,6 +11,13 @@
  *                                       mode, COUNT/4 TCP ones as tcpfl-
  *   scenarios big OUTDIR                BIG TCP streams (big-), for
  *                                       gro_max_size 200000
+ *   scenarios tun-selftest OUTDIR       the TCP cases and outer-header cases
+ *                                       inside tunnels (ipip-, sit-, 4in6-,
+ *                                       6in6-, gre-)
+ *   scenarios random-tun SEED COUNT OUTDIR
+ *                                       COUNT random tunnelled scenarios per
+ *                                       kind
+ *   scenarios check DIR NAME...         kernel outputs against .expect
  *   scenarios dump FILE.pcap            one line per frame
  *
  * Selftest cases mirror the packets the kernel's GRO conformance selftest
@@ -1120,6 +1127,7 @@ struct flow {
 	uint32_t tsval, tsecr;
 	struct pb_frame fr[MAX_FRAMES];
 	int n;
+	int oid_mode;           /* tunnelled flows: the outer IPv4 ID's mode */
 };
 
 struct scen {
@@ -1130,7 +1138,16 @@ struct scen {
 	int nflows;
 	struct pb_frame out[MAX_FRAMES];
 	int nout;
+	struct pb_tunnel tun_ep[2];     /* tunnelled scenarios: shared endpoints per outer family */
 };
+
+/* Tunnelled scenarios (random-tun): the kind being generated, else NULL.
+ * Nothing below draws a random number for tunnels unless it is set, so
+ * the other generators' streams stay as they were. */
+static const struct tkind *tun_mode;
+static int tun_pick_fam(struct scen *s);
+static void tun_setup_flow(struct scen *s, struct flow *fl);
+static void tun_frame(struct scen *s, struct flow *fl, struct pb_frame *f);
 
 static const uint32_t mss_choices[] = { 536, 1000, 1200, 1448, 1460, 4000, 8948 };
 
@@ -1288,6 +1305,8 @@ static void setup_flows(struct scen *s)
 	int i, k;
 
 	rand_endpoints(r, &e);
+	if (tun_mode)
+		fam = tun_pick_fam(s);
 
 	for (i = 0; i < s->nflows; i++) {
 		struct flow *fl = &s->fl[i];
@@ -1327,6 +1346,8 @@ static void setup_flows(struct scen *s)
 		fl->tsval = rnd32(r);
 		fl->tsecr = rnd32(r);
 		set_ts(fl, t);
+		if (tun_mode)
+			tun_setup_flow(s, fl);
 
 		fl->mss = mss_choices[below(r, sizeof(mss_choices) / sizeof(mss_choices[0]))];
 		if (v6 && fl->mss > 8928)
@@ -1578,6 +1599,8 @@ static void gen_flow(struct scen *s, struct flow *fl, int quota)
 			if (chance(r, 150))     /* occasionally two at once */
 				perturb(s, fl, f, (int)below(r, P_COUNT), &reorder);
 		}
+		if (tun_mode)
+			tun_frame(s, fl, f);
 		clamp(f);
 		fl->next_seq = f->seq + f->payload_len;
 		if (reorder && fl->n + 1 < quota)
@@ -2482,6 +2505,250 @@ static int run_tun_selftest(void)
 	return 0;
 }
 
+
+/* Random tunnelled scenarios: the TCP generator's flows and perturbations
+ * on the inner headers, each flow inside a tunnel of the kind asked for
+ * (a flow whose inner family the kind cannot carry gets the other IP-in-IP
+ * kind of the same outer family; a few stay plain), plus perturbations of
+ * the outer headers. Files PREFIXrSEED_I per kind. */
+static int tun_pick_fam(struct scen *s)
+{
+	struct rng *r = &s->r;
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		struct pb_tunnel *t = &s->tun_ep[k];
+
+		pb_tun_init(t, k);
+		rand_addr(r, k, t->saddr);
+		rand_addr(r, k, t->daddr);
+		t->saddr[0] = t->daddr[0] = k ? 0xfc : 172;
+	}
+	if (tun_mode->fam == V4)
+		return chance(r, 700) ? 0 : 6;
+	if (tun_mode->fam == V6)
+		return chance(r, 700) ? 3 : 6;
+	return (int)below(r, 10);
+}
+
+static void tun_setup_flow(struct scen *s, struct flow *fl)
+{
+	struct rng *r = &s->r;
+	struct pb_frame *f = &fl->tpl;
+	int outer6 = tun_mode->outer6;
+	struct pb_tunnel *t;
+
+	if (chance(r, 80))
+		return;                                 /* a plain flow among them */
+	t = pb_tun_push(f, outer6, tun_mode->gre);
+	if (chance(r, 750)) {
+		memcpy(t->saddr, s->tun_ep[outer6].saddr, 16);
+		memcpy(t->daddr, s->tun_ep[outer6].daddr, 16);
+	} else {
+		rand_addr(r, outer6, t->saddr);
+		rand_addr(r, outer6, t->daddr);
+	}
+	t->ttl = t->hop_limit = (uint8_t[]){ 64, 64, 255, 128 }[below(r, 4)];
+	if (chance(r, 200))
+		t->tos = t->tclass = (uint8_t[]){ 0x02, 0x01, 0x28, 0xb8 }[below(r, 4)];
+	if (outer6 && chance(r, 500))
+		t->flowlabel = rnd32(r) & 0xfffff;
+	t->df = chance(r, 800);
+	t->ip_id = (uint16_t)rnd32(r);
+	fl->oid_mode = chance(r, 500) ? ID_INC : ID_FIXED;
+	if (!s->clean && chance(r, 80))
+		fl->oid_mode = ID_RANDOM;
+	if (tun_mode->gre) {
+		if (chance(r, 300))
+			t->gre_bits |= PB_GRE_C;
+		if (chance(r, 400)) {
+			t->gre_bits |= PB_GRE_K;
+			t->gre_key = chance(r, 500) ? 1 + below(r, 4) : rnd32(r);
+		}
+		if (!s->clean && chance(r, 50))
+			t->gre_bits |= PB_GRE_S;
+		t->gre_eth = chance(r, 100);
+		if (t->gre_eth) {
+			rand_mac(r, t->eth_dst);
+			rand_mac(r, t->eth_src);
+		}
+	}
+	/* (IP in IP takes either inner family: a flow the kind does not fit
+	 * becomes its sibling, 4 <-> 41, under the same outer family.) */
+	if (!s->clean && chance(r, 30))                 /* nested: a second layer inside */
+		pb_tun_push(f, chance(r, 500) ? outer6 : !outer6, tun_mode->gre && chance(r, 500));
+}
+
+/* The outer headers of one segment of a tunnelled flow: its outer ID, and
+ * now and then a perturbation. */
+static void tun_frame(struct scen *s, struct flow *fl, struct pb_frame *f)
+{
+	struct rng *r = &s->r;
+	struct pb_tunnel *t = &f->tun[0], *tt = &fl->tpl.tun[0];
+	uint32_t u;
+
+	if (!f->ntun)
+		return;
+	if (!t->ipv6) {
+		t->ip_id = tt->ip_id;
+		if (fl->oid_mode == ID_INC)
+			tt->ip_id++;
+		else if (fl->oid_mode == ID_RANDOM)
+			t->ip_id = (uint16_t)rnd32(r);
+	}
+	if (s->clean || !chance(r, s->perm))
+		return;
+	switch (below(r, 16)) {
+	case 0:                                         /* outer ID */
+		if (t->ipv6)
+			goto flowlabel;
+		if (chance(r, 500)) {
+			tt->ip_id += (uint16_t)(2 + below(r, 100));
+			t->ip_id = tt->ip_id;
+		} else {
+			fl->oid_mode = (int)below(r, 3);
+		}
+		break;
+	case 1:
+		t->ttl = t->hop_limit = (uint8_t)(t->ttl - 1 - below(r, 3));
+		if (chance(r, 300))
+			tt->ttl = tt->hop_limit = t->ttl;
+		break;
+	case 2:
+		u = chance(r, 500) ? 0x03 : 0x20u << below(r, 3);
+		t->tos ^= (uint8_t)u;
+		t->tclass ^= (uint8_t)u;
+		break;
+	case 3:                                         /* DF flip */
+		if (t->ipv6)
+			goto flowlabel;
+		t->df = !t->df;
+		if (chance(r, 500))
+			tt->df = t->df;
+		break;
+	case 4:
+		if (t->ipv6)
+			t->tot_len_delta = chance(r, 500) ? -1 : 1;
+		else
+			t->bad_ip_csum = 1;
+		break;
+	case 5:                                         /* outer options */
+		if (t->ipv6) {
+			pb_tun_ext_add(t, PB_EXT_DEST, NULL, 6);
+		} else {
+			memset(t->ip_opts, 1, 4);
+			t->ip_opts_len = 4;
+		}
+		break;
+	case 6:                                         /* outer fragment */
+		if (t->ipv6) {
+			uint8_t body[6] = { 0, (uint8_t)below(r, 2), 0, 0, 0, (uint8_t)rnd32(r) };
+
+			if (chance(r, 300))
+				body[1] |= 8;
+			pb_tun_ext_add(t, PB_EXT_FRAG, body, 6);
+		} else {
+			t->frag = chance(r, 600) ? 0x2000 : (uint16_t)(1 + below(r, 100));
+		}
+		break;
+	case 7:
+	flowlabel:
+		if (!t->ipv6) {
+			t->tos ^= 0x04;
+			break;
+		}
+		t->flowlabel = rnd32(r) & 0xfffff;
+		if (chance(r, 500))
+			tt->flowlabel = t->flowlabel;
+		break;
+	case 8:                                         /* outer address */
+		t->saddr[t->ipv6 ? 15 : 3] ^= (uint8_t)(1 + below(r, 255));
+		break;
+	case 9:                                         /* GRE key */
+		if (!t->gre)
+			goto nest;
+		t->gre_bits |= PB_GRE_K;
+		t->gre_key += 1 + below(r, 3);
+		if (chance(r, 300))
+			*tt = *t;
+		break;
+	case 10:                                        /* GRE flags */
+		if (!t->gre)
+			goto nest;
+		switch (below(r, 6)) {
+		case 0: t->gre_bits ^= PB_GRE_C; break;
+		case 1: t->gre_bits ^= PB_GRE_S; break;
+		case 2: t->gre_bits |= 1; break;
+		case 3: t->gre_bits |= PB_GRE_R; break;
+		case 4: t->gre_proto = 0x88b5; break;
+		default: t->gre_bits ^= PB_GRE_K; break;
+		}
+		break;
+	case 11:
+		if (!t->gre)
+			goto nest;
+		t->gre_bits |= PB_GRE_C;
+		t->bad_gre_csum = 1;
+		break;
+	case 12:
+	nest:
+		if (f->ntun < PB_MAX_TUN) {
+			memmove(&f->tun[1], &f->tun[0], (size_t)f->ntun * sizeof(f->tun[0]));
+			f->ntun++;
+			pb_tun_init(&f->tun[0], t->ipv6);
+			f->tun[0].gre = chance(r, 300);
+		}
+		break;
+	case 13:                                        /* sent without the tunnel */
+		f->ntun = 0;
+		break;
+	case 14:                                        /* outer length lie with padding */
+		f->pad = 1 + below(r, 8);
+		if (chance(r, 500))
+			t->tot_len_delta = (int)f->pad;
+		break;
+	default:                                        /* the other IP version outside */
+		if (!t->gre && f->ntun == 1) {
+			uint8_t ttl = t->ttl;
+
+			pb_tun_init(t, !t->ipv6);
+			memcpy(t->saddr, s->tun_ep[t->ipv6].saddr, 16);
+			memcpy(t->daddr, s->tun_ep[t->ipv6].daddr, 16);
+			t->ttl = t->hop_limit = ttl;
+		}
+		break;
+	}
+}
+
+static int run_random_tun(uint64_t seed, uint64_t count)
+{
+	static struct scen s;
+	size_t k;
+	uint64_t i;
+
+	for (k = 0; k < NTKINDS; k++) {
+		if (!strcmp(tkinds[k].prefix, "gre-o6"))
+			continue;               /* random GRE picks its outer family itself */
+		for (i = 0; i < count; i++) {
+			static struct tkind gre_tk;
+
+			tun_mode = &tkinds[k];
+			if (tkinds[k].gre) {
+				/* GRE over IPv6 for a third of the scenarios */
+				gre_tk = tkinds[k];
+				gre_tk.outer6 = (seed + i) % 3 == 2;
+				tun_mode = &gre_tk;
+			}
+			gen_scenario(&s, seed ^ (0x7a3c5e9f1b2d4c68ull * (k + 1)), i);
+			write_scenario(s.out, s.nout, tkinds[k].prefix, seed, i);
+		}
+	}
+	tun_mode = NULL;
+	printf("wrote %" PRIu64 " random tunnelled scenarios per kind (ipip-, sit-, 4in6-, 6in6-, gre-) to %s\n",
+	       count, outdir);
+	return 0;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Dump                                                                     */
 
@@ -2857,6 +3124,9 @@ static void usage(void)
 		"       scenarios udp-selftest OUTDIR\n"
 		"       scenarios random-udp SEED COUNT OUTDIR\n"
 		"       scenarios big OUTDIR\n"
+		"       scenarios tun-selftest OUTDIR\n"
+		"       scenarios random-tun SEED COUNT OUTDIR\n"
+		"       scenarios check DIR NAME...\n"
 		"       scenarios dump FILE.pcap\n");
 	exit(2);
 }
@@ -2902,6 +3172,14 @@ int main(int argc, char **argv)
 	}
 	if (argc >= 4 && !strcmp(argv[1], "check"))
 		return run_check(argv[2], argc - 3, argv + 3);
+	if (argc == 5 && !strcmp(argv[1], "random-tun")) {
+		uint64_t seed = parse_u64(argv[2], "seed");
+		uint64_t count = parse_u64(argv[3], "count");
+
+		outdir = argv[4];
+		make_dir(outdir);
+		return run_random_tun(seed, count);
+	}
 	if (argc == 3 && !strcmp(argv[1], "dump"))
 		return run_dump(argv[2]);
 	usage();
