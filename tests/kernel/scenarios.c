@@ -2287,7 +2287,9 @@ static void tcase_mixed(struct st *c, int arg)
 /* A segment whose outer header is broken goes up at once; is the flow held
  * before it flushed? Segment 0, the broken copy of segment 1, then a good
  * segment 1: arg 0 bad outer IPv4 checksum (IPv6: a hop limit change),
- * 1 bad GRE checksum (GRE with C), 2 GRE S flag, 3 outer fragment. */
+ * 1 bad GRE checksum (GRE with C), 2 GRE S flag, 3 outer fragment,
+ * 4 nested in a second layer of the same kind, 5 outer IPv4 options (IPv6:
+ * a Routing header). */
 static void tcase_broken(struct st *c, int arg)
 {
 	struct pb_frame f;
@@ -2315,6 +2317,21 @@ static void tcase_broken(struct st *c, int arg)
 				else
 					t->frag = 0x2000;
 				break;
+			case 4:                 /* nested: the same kind around it */
+				f.ntun = 0;
+				tun_layer(&f, c->tk->outer6, c->tk->gre, 1);
+				tun_layer(&f, c->tk->outer6, c->tk->gre, 0);
+				break;
+			case 5:
+				if (t->ipv6) {
+					static const uint8_t rt[6] = { 253 };
+
+					pb_tun_ext_add(t, PB_EXT_ROUTE, rt, 6);
+				} else {
+					memset(t->ip_opts, 1, 4);
+					t->ip_opts_len = 4;
+				}
+				break;
 			}
 		}
 		st_add(c, &f);
@@ -2324,6 +2341,8 @@ static void tcase_broken(struct st *c, int arg)
 	 * a different hop limit is no damage, it ends the run. */
 	if (arg == 0 && c->tk->outer6)
 		expect(c, 3, 100, 100, 100);
+	else if (arg == 5 && c->tk->outer6)
+		expect(c, 2, 200, 100);         /* its own flow, held, flushed after */
 	else
 		expect(c, 2, 100, 200);
 }
@@ -2434,6 +2453,8 @@ static const struct tcase {
 	{ "mixed_plain_second",  TK_ALL, tcase_mixed, 1 },
 	{ "broken_outer",        TK_ALL, tcase_broken, 0 },
 	{ "broken_outer_frag",   TK_ALL, tcase_broken, 3 },
+	{ "broken_nested",       TK_ALL, tcase_broken, 4 },
+	{ "broken_outer_opt",    TK_ALL, tcase_broken, 5 },
 	{ "broken_gre_csum",     TK_GRE, tcase_broken, 1 },
 	{ "broken_gre_seq",      TK_GRE, tcase_broken, 2 },
 	{ "gre_csum",            TK_GRE, tcase_gre_hdr, 0 },
