@@ -28,10 +28,14 @@ CONF_BINS := $(BUILD)/gro $(BUILD)/kgro $(BUILD)/kcompare $(BUILD)/scenarios $(B
 SEED ?= 1
 COUNT ?= 500
 
-.PHONY: conformance conformance-check conformance-record
+.PHONY: conformance conformance-check conformance-record conformance-gre
 conformance-check: $(CONF_BINS)
 	sh tests/kernel/conformance.sh $(BUILD)
 conformance: deps $(CONF_BINS)
 	sh tests/kernel/conformance.sh $(BUILD) $(SEED) $(COUNT)
 conformance-record: $(CONF_BINS)
 	sh tests/kernel/conformance.sh --record $(BUILD)
+# GRE (tunnelled TCP in GRE, no tunnel device) is not in the fixed suite
+# until the library merges it: live only, on request.
+conformance-gre: deps $(CONF_BINS)
+	CONF_GROUPS=gre sh tests/kernel/conformance.sh $(BUILD) $(SEED) $(COUNT)

@@ -14,7 +14,9 @@
  * full sum on either side; a fraglist packet (csum_offset 0) must match
  * byte for byte. Flows are TCP and UDP 4-tuples. Where the global
  * order differs, the outputs are compared flow by flow too, and the first
- * differing frame is decoded field by field. The last line is
+ * differing frame is decoded field by field. Tunnelled frames (IP in IP,
+ * GRE) are keyed by their outer addresses (and GRE key) and inner flow,
+ * and decoded header by header. The last line is
  * "conformance: N passed, M failed".
  */
 #include <arpa/inet.h>
@@ -29,7 +31,7 @@ struct frame {
 	uint8_t *data;
 	uint32_t len;
 	unsigned gso_type, gso_size, csum_start, csum_offset;
-	char flow[160];
+	char flow[400];
 };
 
 struct out {
@@ -37,62 +39,152 @@ struct out {
 	size_t n;
 };
 
-/* Offset of the L4 header and its protocol (IPv6 extension headers are
- * skipped), or 0 when the frame is not IP. */
+/* The IP layers of a frame, outermost first: IP in IP (protocols 4 and
+ * 41) and GRE (47, version 0, protocol 0x0800, 0x86DD or 0x6558 with
+ * only the C and K flags, or S) are walked through, fragments are not. */
+#define MAX_LAYERS 4
+struct layer {
+	uint32_t l3, l4;        /* IP header, what follows it (extension headers skipped) */
+	int v6;
+	uint8_t proto;
+	uint32_t gre;           /* offset of a GRE header after this layer, else 0 */
+	uint32_t inner_eth;     /* offset of an Ethernet header after the GRE header, else 0 */
+};
+struct walk {
+	int n;
+	struct layer lay[MAX_LAYERS];
+};
+
+static unsigned be16(const uint8_t *p) { return (unsigned)p[0] << 8 | p[1]; }
+
+static void walk_frame(const uint8_t *p, uint32_t len, struct walk *w)
+{
+	uint32_t off = 14;
+	uint16_t type = len >= 14 ? (uint16_t)be16(p + 12) : 0;
+
+	memset(w, 0, sizeof(*w));
+	while ((type == 0x8100 || type == 0x88a8) && off + 4 <= len) {
+		type = (uint16_t)be16(p + off + 2);
+		off += 4;
+	}
+	while (w->n < MAX_LAYERS) {
+		struct layer *y = &w->lay[w->n];
+		int frag = 0;
+
+		y->l3 = off;
+		if (type == 0x0800 && off + 20 <= len) {
+			y->proto = p[off + 9];
+			y->v6 = 0;
+			y->l4 = off + (p[off] & 15) * 4u;
+			frag = (be16(p + off + 6) & 0x3fff) != 0;
+		} else if (type == 0x86dd && off + 40 <= len) {
+			uint8_t nh = p[off + 6];
+			uint32_t eoff = off + 40;
+
+			while ((nh == 0 || nh == 43 || nh == 60 || nh == 44) && eoff + 8 <= len) {
+				uint32_t n = nh == 44 ? 8 : (p[eoff + 1] + 1u) * 8;
+
+				if (nh == 44 && (be16(p + eoff + 2) & 0xfff9))
+					frag = 1;
+				nh = p[eoff];
+				eoff += n;
+			}
+			y->proto = nh;
+			y->v6 = 1;
+			y->l4 = eoff;
+		} else {
+			return;
+		}
+		w->n++;
+		if (frag || y->l4 >= len)
+			return;
+		if (y->proto == 4 || y->proto == 41) {
+			type = y->proto == 4 ? 0x0800 : 0x86dd;
+			off = y->l4;
+			continue;
+		}
+		if (y->proto == 47 && y->l4 + 4 <= len) {
+			unsigned gf = be16(p + y->l4), gp = be16(p + y->l4 + 2);
+
+			if (gf & 0x4fff)
+				return;         /* routing, version, recursion: not followed */
+			y->gre = y->l4;
+			off = y->l4 + 4 + (gf & 0x8000 ? 4 : 0) + (gf & 0x2000 ? 4 : 0) + (gf & 0x1000 ? 4 : 0);
+			if (gp == 0x6558 && off + 14 <= len) {
+				y->inner_eth = off;
+				gp = be16(p + off + 12);
+				off += 14;
+			}
+			if (gp != 0x0800 && gp != 0x86dd)
+				return;
+			type = (uint16_t)gp;
+			continue;
+		}
+		return;
+	}
+}
+
+/* Offset of the innermost L4 header and its protocol (IPv6 extension
+ * headers skipped, tunnels walked through), or 0 when the frame is not IP;
+ * *l3 is the innermost IP header. */
 static uint32_t l4_offset(const uint8_t *p, uint32_t len, uint8_t *proto, int *v6,
 			  uint32_t *l3)
 {
-	uint32_t off = 14;
-	uint16_t type = len >= 14 ? (uint16_t)(p[12] << 8 | p[13]) : 0;
+	struct walk w;
+	const struct layer *y;
 
-	while ((type == 0x8100 || type == 0x88a8) && off + 4 <= len) {
-		type = (uint16_t)(p[off + 2] << 8 | p[off + 3]);
-		off += 4;
+	walk_frame(p, len, &w);
+	if (!w.n) {
+		*l3 = 0;
+		return 0;
 	}
-	*l3 = off;
-	if (type == 0x0800 && off + 20 <= len) {
-		*proto = p[off + 9];
-		*v6 = 0;
-		return off + (p[off] & 15) * 4u;
-	}
-	if (type == 0x86dd && off + 40 <= len) {
-		uint8_t nh = p[off + 6];
-		uint32_t eoff = off + 40;
-
-		while ((nh == 0 || nh == 43 || nh == 60 || nh == 44) && eoff + 8 <= len) {
-			uint32_t n = nh == 44 ? 8 : (p[eoff + 1] + 1u) * 8;
-
-			nh = p[eoff];
-			eoff += n;
-		}
-		*proto = nh;
-		*v6 = 1;
-		return eoff;
-	}
-	return 0;
+	y = &w.lay[w.n - 1];
+	*l3 = y->l3;
+	*proto = y->proto;
+	*v6 = y->v6;
+	return y->l4;
 }
 
-/* "src.port>dst.port" for TCP, "udp src.port>dst.port" for UDP. */
+/* "src.port>dst.port" for TCP, "udp src.port>dst.port" for UDP, behind
+ * "outer-src>outer-dst [gre [key K]] | " per tunnel layer. */
 static void flow_key(struct frame *fr)
 {
 	const uint8_t *p = fr->data;
-	uint32_t off = 14, len = fr->len, l4;
-	uint16_t type = len >= 14 ? (uint16_t)(p[12] << 8 | p[13]) : 0;
+	uint32_t len = fr->len;
 	char a[64], b[64];
-	uint8_t proto = 0;
-	int v6 = 0;
+	size_t at = 0;
+	struct walk w;
+	const struct layer *y;
+	int k;
 
-	while ((type == 0x8100 || type == 0x88a8) && off + 4 <= len) {
-		type = (uint16_t)(p[off + 2] << 8 | p[off + 3]);
-		off += 4;
+	walk_frame(p, len, &w);
+	for (k = 0; k + 1 < w.n && at < sizeof(fr->flow); k++) {
+		y = &w.lay[k];
+		inet_ntop(y->v6 ? AF_INET6 : AF_INET, p + y->l3 + (y->v6 ? 8 : 12), a, sizeof(a));
+		inet_ntop(y->v6 ? AF_INET6 : AF_INET, p + y->l3 + (y->v6 ? 24 : 16), b, sizeof(b));
+		at += (size_t)snprintf(fr->flow + at, sizeof(fr->flow) - at, "%s>%s", a, b);
+		if (y->gre && at < sizeof(fr->flow)) {
+			unsigned gf = be16(p + y->gre);
+
+			at += (size_t)snprintf(fr->flow + at, sizeof(fr->flow) - at, " gre");
+			if ((gf & 0x2000) && at < sizeof(fr->flow))
+				at += (size_t)snprintf(fr->flow + at, sizeof(fr->flow) - at, " key %u",
+						       (unsigned)(be16(p + y->gre + (gf & 0x8000 ? 8 : 4)) << 16 |
+								  be16(p + y->gre + (gf & 0x8000 ? 10 : 6))));
+		}
+		if (at < sizeof(fr->flow))
+			at += (size_t)snprintf(fr->flow + at, sizeof(fr->flow) - at, " | ");
 	}
-	l4 = l4_offset(p, len, &proto, &v6, &off);
-	if (l4 && (proto == 6 || proto == 17) && l4 + 4 <= len &&
-	    (type == 0x0800 || type == 0x86dd)) {
-		inet_ntop(v6 ? AF_INET6 : AF_INET, p + off + (v6 ? 8 : 12), a, sizeof(a));
-		inet_ntop(v6 ? AF_INET6 : AF_INET, p + off + (v6 ? 24 : 16), b, sizeof(b));
-		snprintf(fr->flow, sizeof(fr->flow), "%s%s.%u>%s.%u", proto == 17 ? "udp " : "",
-			 a, p[l4] << 8 | p[l4 + 1], b, p[l4 + 2] << 8 | p[l4 + 3]);
+	if (at >= sizeof(fr->flow))
+		at = sizeof(fr->flow) - 1;
+	y = w.n ? &w.lay[w.n - 1] : NULL;
+	if (y && (y->proto == 6 || y->proto == 17) && y->l4 + 4 <= len) {
+		inet_ntop(y->v6 ? AF_INET6 : AF_INET, p + y->l3 + (y->v6 ? 8 : 12), a, sizeof(a));
+		inet_ntop(y->v6 ? AF_INET6 : AF_INET, p + y->l3 + (y->v6 ? 24 : 16), b, sizeof(b));
+		snprintf(fr->flow + at, sizeof(fr->flow) - at, "%s%s.%u>%s.%u", y->proto == 17 ? "udp " : "",
+			 a, be16(p + y->l4), b, be16(p + y->l4 + 2));
+	} else if (at) {
+		snprintf(fr->flow + at, sizeof(fr->flow) - at, "proto %u", y ? y->proto : 0);
 	} else {
 		snprintf(fr->flow, sizeof(fr->flow), "other");
 	}
@@ -202,54 +294,77 @@ static int same_frame(const struct frame *a, const struct frame *b)
 	return csum_acceptable(a, a->csum_start, off) && csum_acceptable(b, b->csum_start, off);
 }
 
+static void decode_ip(const uint8_t *p, uint32_t len, const struct layer *y)
+{
+	const uint8_t *ip = p + y->l3;
+
+	if (!y->v6)
+		printf("      ipv4 ihl %u tos 0x%02x tot_len %u id %u frag 0x%04x ttl %u proto %u csum 0x%04x\n",
+		       ip[0] & 15, ip[1], be16(ip + 2), be16(ip + 4), be16(ip + 6), ip[8], ip[9], be16(ip + 10));
+	else
+		printf("      ipv6 tclass 0x%02x flow 0x%05x plen %u nh %u hlim %u\n",
+		       (ip[0] & 15) << 4 | ip[1] >> 4, (ip[1] & 15) << 16 | ip[2] << 8 | ip[3],
+		       be16(ip + 4), ip[6], ip[7]);
+	if (y->gre) {
+		const uint8_t *g = p + y->gre;
+		unsigned gf = be16(g), at = 4;
+
+		printf("      gre flags 0x%04x proto 0x%04x", gf, be16(g + 2));
+		if (gf & 0x8000)
+			printf(" csum 0x%04x", be16(g + 4));
+		if (gf & 0xc000)
+			at += 4;
+		if (gf & 0x2000 && y->gre + at + 4 <= len) {
+			printf(" key %u", (unsigned)(be16(g + at) << 16 | be16(g + at + 2)));
+			at += 4;
+		}
+		if (gf & 0x1000 && y->gre + at + 4 <= len)
+			printf(" seq %u", (unsigned)(be16(g + at) << 16 | be16(g + at + 2)));
+		if (y->inner_eth)
+			printf(" | eth %02x:%02x:%02x:%02x:%02x:%02x > %02x:%02x:%02x:%02x:%02x:%02x",
+			       p[y->inner_eth + 6], p[y->inner_eth + 7], p[y->inner_eth + 8],
+			       p[y->inner_eth + 9], p[y->inner_eth + 10], p[y->inner_eth + 11],
+			       p[y->inner_eth], p[y->inner_eth + 1], p[y->inner_eth + 2],
+			       p[y->inner_eth + 3], p[y->inner_eth + 4], p[y->inner_eth + 5]);
+		printf("\n");
+	}
+}
+
 static void decode(const char *who, size_t idx, const struct frame *f)
 {
 	const uint8_t *p = f->data;
 	uint32_t off = 14;
 	uint16_t type = f->len >= 14 ? (uint16_t)(p[12] << 8 | p[13]) : 0;
-	int tags = 0;
+	int tags = 0, k;
+	struct walk w;
+	const struct layer *y;
 
 	printf("    %-6s #%zu len %u gso_type %u gso_size %u", who, idx, f->len, f->gso_type, f->gso_size);
+	if (f->gso_type)
+		printf(" csum_start %u csum_offset %u", f->csum_start, f->csum_offset);
 	while ((type == 0x8100 || type == 0x88a8) && off + 4 <= f->len) {
 		type = (uint16_t)(p[off + 2] << 8 | p[off + 3]);
 		off += 4;
 		tags++;
 	}
 	printf(" vlan %d ethertype 0x%04x\n", tags, type);
-	if (type == 0x0800 && off + 20 <= f->len) {
-		const uint8_t *ip = p + off;
+	walk_frame(p, f->len, &w);
+	for (k = 0; k < w.n; k++)
+		decode_ip(p, f->len, &w.lay[k]);
+	if (!w.n)
+		return;
+	y = &w.lay[w.n - 1];
+	off = y->l4;
+	if (y->proto == 17 && off + 8 <= f->len) {
+		const uint8_t *u = p + off;
 
-		printf("      ipv4 ihl %u tos 0x%02x tot_len %u id %u frag 0x%04x ttl %u proto %u csum 0x%04x\n",
-		       ip[0] & 15, ip[1], ip[2] << 8 | ip[3], ip[4] << 8 | ip[5], ip[6] << 8 | ip[7], ip[8],
-		       ip[9], ip[10] << 8 | ip[11]);
-		off += (ip[0] & 15) * 4;
-	} else if (type == 0x86dd && off + 40 <= f->len) {
-		const uint8_t *ip = p + off;
-
-		printf("      ipv6 tclass 0x%02x flow 0x%05x plen %u nh %u hlim %u\n",
-		       (ip[0] & 15) << 4 | ip[1] >> 4, (ip[1] & 15) << 16 | ip[2] << 8 | ip[3],
-		       ip[4] << 8 | ip[5], ip[6], ip[7]);
-		off += 40;
+		printf("      udp %u>%u len %u csum 0x%04x payload %u\n",
+		       u[0] << 8 | u[1], u[2] << 8 | u[3], u[4] << 8 | u[5], u[6] << 8 | u[7],
+		       f->len - off - 8);
+		return;
 	}
-	{
-		uint8_t proto = 0;
-		int v6;
-		uint32_t l3, l4 = l4_offset(p, f->len, &proto, &v6, &l3);
-
-		if (!l4)
-			return;
-		off = l4;
-		if (proto == 17 && off + 8 <= f->len) {
-			const uint8_t *u = p + off;
-
-			printf("      udp %u>%u len %u csum 0x%04x payload %u\n",
-			       u[0] << 8 | u[1], u[2] << 8 | u[3], u[4] << 8 | u[5], u[6] << 8 | u[7],
-			       f->len - off - 8);
-			return;
-		}
-		if (proto != 6)
-			return;
-	}
+	if (y->proto != 6)
+		return;
 	if (off + 20 <= f->len) {
 		const uint8_t *t = p + off;
 

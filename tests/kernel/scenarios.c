@@ -11,6 +11,13 @@
  *                                       mode, COUNT/4 TCP ones as tcpfl-
  *   scenarios big OUTDIR                BIG TCP streams (big-), for
  *                                       gro_max_size 200000
+ *   scenarios tun-selftest OUTDIR       the TCP cases and outer-header cases
+ *                                       inside tunnels (ipip-, sit-, 4in6-,
+ *                                       6in6-, gre-)
+ *   scenarios random-tun SEED COUNT OUTDIR
+ *                                       COUNT random tunnelled scenarios per
+ *                                       kind
+ *   scenarios check DIR NAME...         kernel outputs against .expect
  *   scenarios dump FILE.pcap            one line per frame
  *
  * Selftest cases mirror the packets the kernel's GRO conformance selftest
@@ -95,7 +102,11 @@ struct st {
 	int mode;               /* UDP cases: UM_OFF, UM_L4 or UM_FL */
 	uint32_t u_off;         /* UDP cases: payload pattern offset (every datagram differs) */
 	uint16_t u_id;          /* UDP cases: IPv4 ID, incrementing as a GSO sender's */
+	const struct tkind *tk; /* tunnel cases: the encapsulation, else NULL */
 };
+
+static void tun_wrap(const struct st *c, struct pb_frame *f);
+static int tun_overhead(const struct st *c);
 
 static uint8_t st_fill[65536];  /* the selftest's payload: all 'a' */
 
@@ -123,6 +134,8 @@ static void st_pkt(const struct st *c, struct pb_frame *f, uint32_t seq_off, uin
 	f->window = 65535;
 	f->payload = st_fill;
 	f->payload_len = len;
+	if (c->tk)
+		tun_wrap(c, f);
 }
 
 static void st_add(struct st *c, const struct pb_frame *f)
@@ -465,7 +478,7 @@ static void case_ip_v6ext(struct st *c, int arg)
  * (non-contiguous) segment of the same length follows. */
 static void case_large(struct st *c, int arg)
 {
-	int hdr = c->v6 ? 60 : 40;
+	int hdr = (c->v6 ? 60 : 40) + tun_overhead(c);
 	int mss = 4096 - hdr, maxp = 65535 - hdr;
 	int n = maxp / mss, rem = maxp % mss, last = rem + arg, i;
 
@@ -1114,6 +1127,7 @@ struct flow {
 	uint32_t tsval, tsecr;
 	struct pb_frame fr[MAX_FRAMES];
 	int n;
+	int oid_mode;           /* tunnelled flows: the outer IPv4 ID's mode */
 };
 
 struct scen {
@@ -1124,7 +1138,16 @@ struct scen {
 	int nflows;
 	struct pb_frame out[MAX_FRAMES];
 	int nout;
+	struct pb_tunnel tun_ep[2];     /* tunnelled scenarios: shared endpoints per outer family */
 };
+
+/* Tunnelled scenarios (random-tun): the kind being generated, else NULL.
+ * Nothing below draws a random number for tunnels unless it is set, so
+ * the other generators' streams stay as they were. */
+static const struct tkind *tun_mode;
+static int tun_pick_fam(struct scen *s);
+static void tun_setup_flow(struct scen *s, struct flow *fl);
+static void tun_frame(struct scen *s, struct flow *fl, struct pb_frame *f);
 
 static const uint32_t mss_choices[] = { 536, 1000, 1200, 1448, 1460, 4000, 8948 };
 
@@ -1282,6 +1305,8 @@ static void setup_flows(struct scen *s)
 	int i, k;
 
 	rand_endpoints(r, &e);
+	if (tun_mode)
+		fam = tun_pick_fam(s);
 
 	for (i = 0; i < s->nflows; i++) {
 		struct flow *fl = &s->fl[i];
@@ -1321,6 +1346,8 @@ static void setup_flows(struct scen *s)
 		fl->tsval = rnd32(r);
 		fl->tsecr = rnd32(r);
 		set_ts(fl, t);
+		if (tun_mode)
+			tun_setup_flow(s, fl);
 
 		fl->mss = mss_choices[below(r, sizeof(mss_choices) / sizeof(mss_choices[0]))];
 		if (v6 && fl->mss > 8928)
@@ -1572,6 +1599,8 @@ static void gen_flow(struct scen *s, struct flow *fl, int quota)
 			if (chance(r, 150))     /* occasionally two at once */
 				perturb(s, fl, f, (int)below(r, P_COUNT), &reorder);
 		}
+		if (tun_mode)
+			tun_frame(s, fl, f);
 		clamp(f);
 		fl->next_seq = f->seq + f->payload_len;
 		if (reorder && fl->n + 1 < quota)
@@ -1977,6 +2006,771 @@ static int run_random_udp(uint64_t seed, uint64_t count)
 }
 
 /* ------------------------------------------------------------------------ */
+/* Tunnelled TCP                                                            */
+
+/* The TCP selftest cases inside a tunnel, and cases about the outer
+ * headers, per kind of encapsulation a receiver with no tunnel device
+ * still merges:
+ *
+ *   ipip-v4_*     IPv4 in IPv4 (protocol 4)
+ *   sit-v6_*      IPv6 in IPv4 (protocol 41)
+ *   4in6-v4_*     IPv4 in IPv6 (next header 4)
+ *   6in6-v6_*     IPv6 in IPv6 (next header 41)
+ *   gre-v4_*, gre-v6_*          GRE over IPv4, IPv4 or IPv6 inside
+ *   gre-o6v4_*, gre-o6v6_*      GRE over IPv6
+ *
+ * The outer header defaults to 172.16.0.1 -> 172.16.0.2 (fd00:7::1 ->
+ * fd00:7::2), TTL 64, DF, a fixed ID 0; GRE to no flags, version 0. The
+ * .expect file lists the inner TCP payload lengths delivered, in order. */
+struct tkind {
+	const char *prefix;
+	int outer6;
+	int gre;
+	int fam;                /* inner families (V4, V6, BOTH) */
+};
+
+static const struct tkind tkinds[] = {
+	{ "ipip-", 0, 0, V4 },
+	{ "sit-",  0, 0, V6 },
+	{ "4in6-", 1, 0, V4 },
+	{ "6in6-", 1, 0, V6 },
+	{ "gre-",  0, 1, BOTH },
+	{ "gre-o6", 1, 1, BOTH },
+};
+#define NTKINDS (sizeof(tkinds) / sizeof(tkinds[0]))
+
+/* One tunnel layer of kind @tk (GRE or IP in IP) with the cases' outer
+ * addresses; @depth > 0 gives an inner layer its own addresses. */
+static struct pb_tunnel *tun_layer(struct pb_frame *f, int outer6, int gre, int depth)
+{
+	struct pb_tunnel *t = pb_tun_push(f, outer6, gre);
+
+	if (!t)
+		die("internal error: too many tunnel layers");
+	if (outer6) {
+		inet_pton(AF_INET6, "fd00:7::1", t->saddr);
+		inet_pton(AF_INET6, "fd00:7::2", t->daddr);
+		t->saddr[14] = t->daddr[14] = (uint8_t)depth;
+	} else {
+		inet_pton(AF_INET, "172.16.0.1", t->saddr);
+		inet_pton(AF_INET, "172.16.0.2", t->daddr);
+		t->saddr[2] = t->daddr[2] = (uint8_t)depth;
+	}
+	return t;
+}
+
+static void tun_wrap(const struct st *c, struct pb_frame *f)
+{
+	tun_layer(f, c->tk->outer6, c->tk->gre, 0);
+}
+
+/* Bytes the case's encapsulation adds in front of the inner IP header. */
+static int tun_overhead(const struct st *c)
+{
+	struct pb_frame f;
+	struct pb_offsets o;
+
+	if (!c->tk)
+		return 0;
+	pb_init(&f, c->v6);
+	tun_wrap(c, &f);
+	pb_layout(&f, &o);
+	return (int)(o.l3 - o.outer);
+}
+
+/* A selftest-style segment @i (100 bytes at offset 100 * i). */
+static void t_seg(struct st *c, struct pb_frame *f, int i)
+{
+	st_pkt(c, f, (uint32_t)i * ST_PAYLOAD, ST_PAYLOAD);
+}
+
+/* Outer IPv4 ID and DF: npkt segments with outer IDs id[] and DF df[]. */
+static void tcase_outer_id(struct st *c, int arg)
+{
+	static const struct { int npkt; uint16_t id[3]; int df[3]; int nexp, exp[3]; } t[] = {
+		{ 3, { 8, 9, 10 }, { 1, 1, 1 }, 1, { 300 } },           /* 0 inc */
+		{ 3, { 8, 8, 8 }, { 1, 1, 1 }, 1, { 300 } },            /* 1 fixed */
+		{ 3, { 8, 9, 10 }, { 0, 0, 0 }, 1, { 300 } },           /* 2 df0 inc */
+		{ 3, { 8, 8, 8 }, { 0, 0, 0 }, 1, { 300 } },            /* 3 df0 fixed */
+		{ 3, { 8, 9, 9 }, { 1, 1, 1 }, 2, { 200, 100 } },       /* 4 inc then fixed */
+		{ 3, { 8, 8, 9 }, { 1, 1, 1 }, 2, { 200, 100 } },       /* 5 fixed then inc */
+		{ 2, { 8, 10 }, { 1, 1 }, 2, { 100, 100 } },            /* 6 jump */
+		{ 3, { 8, 8, 8 }, { 1, 1, 0 }, 2, { 200, 100 } },       /* 7 DF flip, fixed */
+		{ 3, { 8, 9, 10 }, { 1, 1, 0 }, 2, { 200, 100 } },      /* 8 DF flip, inc */
+		{ 3, { 8, 7, 6 }, { 1, 1, 1 }, 3, { 100, 100, 100 } },  /* 9 decrementing */
+	};
+	struct pb_frame f;
+	int i;
+
+	for (i = 0; i < t[arg].npkt; i++) {
+		t_seg(c, &f, i);
+		f.tun[0].ip_id = t[arg].id[i];
+		f.tun[0].df = t[arg].df[i];
+		st_add(c, &f);
+	}
+	st_fin(c, 1);
+	for (i = 0; i < t[arg].nexp; i++)
+		expect(c, 1, t[arg].exp[i]);
+}
+
+/* Inner IPv4 ID against outer: arg 0 outer inc/inner fixed, 1 outer
+ * fixed/inner inc, 2 both inc, 3 inner inc then fixed under a fixed
+ * outer, 4 inner fixed then inc under an incrementing outer, 5 inner
+ * DF off and fixed, 6 inner jump. */
+static void tcase_inner_id(struct st *c, int arg)
+{
+	static const struct { uint16_t oid[3], iid[3]; int idf, nexp, exp[2]; } t[] = {
+		{ { 1, 2, 3 }, { 5, 5, 5 }, 1, 1, { 300 } },
+		{ { 1, 1, 1 }, { 5, 6, 7 }, 1, 1, { 300 } },
+		{ { 1, 2, 3 }, { 5, 6, 7 }, 1, 1, { 300 } },
+		{ { 1, 1, 1 }, { 5, 6, 6 }, 1, 2, { 200, 100 } },
+		{ { 1, 2, 3 }, { 5, 5, 6 }, 1, 2, { 200, 100 } },
+		{ { 1, 2, 3 }, { 5, 5, 5 }, 0, 1, { 300 } },
+		{ { 1, 2, 3 }, { 5, 9, 10 }, 1, 2, { 100, 200 } },
+	};
+	struct pb_frame f;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		t_seg(c, &f, i);
+		if (!f.tun[0].ipv6)
+			f.tun[0].ip_id = t[arg].oid[i];
+		f.ip_id = t[arg].iid[i];
+		f.df = t[arg].idf;
+		st_add(c, &f);
+	}
+	st_fin(c, 1);
+	for (i = 0; i < t[arg].nexp; i++)
+		expect(c, 1, t[arg].exp[i]);
+}
+
+/* The second of two segments differs in one outer field: 0 TTL/hop limit,
+ * 1 TOS/traffic class, 2 ECN bits, 3 flow label (IPv4: TOS 0x04),
+ * 4 source address, 5 bad IPv4 header checksum (IPv6: a wrong outer
+ * payload length), 6 40-byte IPv4 options (IPv6: a Destination Options
+ * header), 7 first fragment (MF), 8 later fragment (offset 8), 9 outer
+ * length longer than the frame... (IPv4 tot_len + 4 bytes of padding). */
+static void tcase_outer_field(struct st *c, int arg)
+{
+	struct pb_frame f;
+	struct pb_tunnel *t;
+
+	t_seg(c, &f, 0);
+	st_add(c, &f);
+	t_seg(c, &f, 1);
+	t = &f.tun[0];
+	switch (arg) {
+	case 0: t->ttl = t->hop_limit = 7; break;
+	case 1: t->tos = 0x01; t->tclass = 0xf0; break;
+	case 2: t->tos = t->tclass = 0x02; break;
+	case 3: t->flowlabel = 0x12345; t->tos = 0x04; break;
+	case 4: t->saddr[t->ipv6 ? 15 : 3] ^= 0x10; break;
+	case 5:
+		if (t->ipv6)
+			t->tot_len_delta = -1;
+		else
+			t->bad_ip_csum = 1;
+		break;
+	case 6:
+		if (t->ipv6) {
+			pb_tun_ext_add(t, PB_EXT_DEST, NULL, 6);
+		} else {
+			t->ip_opts[0] = 0x44;
+			t->ip_opts[1] = 40;
+			t->ip_opts[2] = 5;
+			t->ip_opts_len = 40;
+		}
+		break;
+	case 7:
+	case 8:
+		if (t->ipv6) {
+			uint8_t body[6] = { 0, (uint8_t)(arg == 7 ? 1 : 8), 0, 0, 0, 1 };
+
+			if (arg == 8)
+				body[1] = 1 << 3;
+			pb_tun_ext_add(t, PB_EXT_FRAG, body, 6);
+		} else {
+			t->frag = arg == 7 ? 0x2000 : 1;
+		}
+		break;
+	case 9:
+		f.pad = 4;
+		t->tot_len_delta = 4;
+		break;
+	}
+	st_add(c, &f);
+	t_seg(c, &f, 2);
+	st_add(c, &f);
+	st_fin(c, 1);
+	/* Every change ends the run (a different flow for 4; a segment that
+	 * goes up alone otherwise). IPv6's short payload length cuts a byte. */
+	expect(c, 3, 100, arg == 5 && c->tk->outer6 ? 99 : 100, 100);
+}
+
+/* The same outer change on every segment: 0 IPv4 options (4 NOPs) /
+ * IPv6 Destination Options, 1 an atomic IPv6 fragment header / IPv4 DF
+ * off with a fixed ID, 2 TTL 1. */
+static void tcase_outer_all(struct st *c, int arg)
+{
+	struct pb_frame f;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		struct pb_tunnel *t;
+
+		t_seg(c, &f, i);
+		t = &f.tun[0];
+		if (arg == 0 && t->ipv6) {
+			pb_tun_ext_add(t, PB_EXT_DEST, NULL, 6);
+		} else if (arg == 0) {
+			memset(t->ip_opts, 1, 4);
+			t->ip_opts_len = 4;
+		} else if (arg == 1 && t->ipv6) {
+			pb_tun_ext_add(t, PB_EXT_FRAG, NULL, 0);
+		} else if (arg == 1) {
+			t->df = 0;
+		} else {
+			t->ttl = t->hop_limit = 1;
+		}
+		st_add(c, &f);
+	}
+	st_fin(c, 1);
+	/* IPv4 options and an IPv6 Fragment header are never merged; IPv6
+	 * Destination Options, DF off with a fixed ID and TTL 1 are. */
+	if ((arg == 0 && !c->tk->outer6) || (arg == 1 && c->tk->outer6))
+		expect(c, 2, 100, 100);
+	else
+		expect(c, 1, 200);
+}
+
+/* Nested: every segment in a second layer (arg 0: the same kind inside
+ * itself; 1: GRE around it; 2: IP in IP around GRE). Two segments of the
+ * nested flow with a plain segment of the selftest flow between them. */
+static void tcase_nested(struct st *c, int arg)
+{
+	struct pb_frame f;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		t_seg(c, &f, i);
+		f.ntun = 0;
+		if (arg == 1)
+			tun_layer(&f, c->tk->outer6, 1, 1);
+		else if (arg == 2)
+			tun_layer(&f, c->tk->outer6, 0, 1);
+		tun_layer(&f, c->tk->outer6, arg == 2 ? 1 : c->tk->gre, 0);
+		if (arg == 0)
+			tun_layer(&f, c->tk->outer6, c->tk->gre, 2);
+		st_add(c, &f);
+	}
+	st_fin(c, 1);
+	expect(c, 2, 100, 100);
+}
+
+/* A plain segment and a tunnelled one of the same inner flow. */
+static void tcase_mixed(struct st *c, int arg)
+{
+	struct pb_frame f;
+
+	t_seg(c, &f, 0);
+	if (arg == 0)
+		f.ntun = 0;
+	st_add(c, &f);
+	t_seg(c, &f, 1);
+	if (arg == 1)
+		f.ntun = 0;
+	st_add(c, &f);
+	st_fin(c, 1);
+	expect(c, 2, 100, 100);
+}
+
+/* A segment whose outer header is broken goes up at once; is the flow held
+ * before it flushed? Segment 0, the broken copy of segment 1, then a good
+ * segment 1: arg 0 bad outer IPv4 checksum (IPv6: a hop limit change),
+ * 1 bad GRE checksum (GRE with C), 2 GRE S flag, 3 outer fragment,
+ * 4 nested in a second layer of the same kind, 5 outer IPv4 options (IPv6:
+ * a Routing header). */
+static void tcase_broken(struct st *c, int arg)
+{
+	struct pb_frame f;
+	struct pb_tunnel *t;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		t_seg(c, &f, i ? 1 : 0);
+		t = &f.tun[0];
+		if (arg == 1)
+			t->gre_bits = PB_GRE_C;
+		if (i == 1) {
+			switch (arg) {
+			case 0:
+				if (t->ipv6)
+					t->hop_limit = 3;
+				else
+					t->bad_ip_csum = 1;
+				break;
+			case 1: t->bad_gre_csum = 1; break;
+			case 2: t->gre_bits |= PB_GRE_S; t->gre_seq = 1; break;
+			case 3:
+				if (t->ipv6)
+					pb_tun_ext_add(t, PB_EXT_FRAG, NULL, 0);
+				else
+					t->frag = 0x2000;
+				break;
+			case 4:                 /* nested: the same kind around it */
+				f.ntun = 0;
+				tun_layer(&f, c->tk->outer6, c->tk->gre, 1);
+				tun_layer(&f, c->tk->outer6, c->tk->gre, 0);
+				break;
+			case 5:
+				if (t->ipv6) {
+					static const uint8_t rt[6] = { 253 };
+
+					pb_tun_ext_add(t, PB_EXT_ROUTE, rt, 6);
+				} else {
+					memset(t->ip_opts, 1, 4);
+					t->ip_opts_len = 4;
+				}
+				break;
+			}
+		}
+		st_add(c, &f);
+	}
+	st_fin(c, 1);
+	/* A broken segment goes up at once and leaves the held flow held;
+	 * a different hop limit is no damage, it ends the run. */
+	if (arg == 0 && c->tk->outer6)
+		expect(c, 3, 100, 100, 100);
+	else if (arg == 5 && c->tk->outer6)
+		expect(c, 2, 200, 100);         /* its own flow, held, flushed after */
+	else
+		expect(c, 2, 100, 200);
+}
+
+/* GRE header variants on every segment: 0 C, 1 K, 2 C+K, 3 S, 4 version
+ * 1, 5 R, 6 unknown protocol 0x88b5, 7 TEB (Ethernet inside), 8 C+K+S,
+ * 9 reserved flag bit 0x0080, 10 recursion bits 0x0100. */
+static void tcase_gre_hdr(struct st *c, int arg)
+{
+	static const uint16_t bits[] = { PB_GRE_C, PB_GRE_K, PB_GRE_C | PB_GRE_K, PB_GRE_S, 1,
+					 PB_GRE_R, 0, 0, PB_GRE_C | PB_GRE_K | PB_GRE_S, 0x0080, 0x0100 };
+	struct pb_frame f;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		t_seg(c, &f, i);
+		f.tun[0].gre_bits = bits[arg];
+		f.tun[0].gre_key = 0x1234;
+		f.tun[0].gre_seq = (uint32_t)i;
+		if (arg == 6)
+			f.tun[0].gre_proto = 0x88b5;
+		if (arg == 7)
+			f.tun[0].gre_eth = 1;
+		st_add(c, &f);
+	}
+	st_fin(c, 1);
+	if (arg <= 2 || arg == 7)
+		expect(c, 1, 200);
+	else
+		expect(c, 2, 100, 100);
+}
+
+/* GRE changes on the second of three segments: 0 key differs, 1 key
+ * added, 2 checksum added, 3 checksum dropped, 4 TEB inner source MAC
+ * differs, 5 TEB inner destination MAC differs. */
+static void tcase_gre_change(struct st *c, int arg)
+{
+	struct pb_frame f;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		struct pb_tunnel *t;
+
+		t_seg(c, &f, i);
+		t = &f.tun[0];
+		t->gre_bits = (arg == 0 || arg == 3) ? (arg ? PB_GRE_C : PB_GRE_K) : 0;
+		t->gre_key = 1;
+		t->gre_eth = arg >= 4;
+		if (i == 1) {
+			switch (arg) {
+			case 0: t->gre_key = 2; break;
+			case 1: t->gre_bits = PB_GRE_K; break;
+			case 2: t->gre_bits = PB_GRE_C; break;
+			case 3: t->gre_bits = 0; break;
+			case 4: t->eth_src[5] ^= 1; break;
+			case 5: t->eth_dst[5] ^= 1; break;
+			}
+		}
+		st_add(c, &f);
+	}
+	st_fin(c, 1);
+	expect(c, 3, 100, 100, 100);
+}
+
+/* Which kinds a tunnel case is for. */
+enum { TK_ALL = 0, TK_GRE = 1, TK_O4 = 2, TK_V4 = 3 };
+
+static const struct tcase {
+	const char *name;
+	int only;
+	void (*fn)(struct st *c, int arg);
+	int arg;
+} t_cases[] = {
+	{ "outer_id_inc",        TK_O4,  tcase_outer_id, 0 },
+	{ "outer_id_fixed",      TK_O4,  tcase_outer_id, 1 },
+	{ "outer_id_df0_inc",    TK_O4,  tcase_outer_id, 2 },
+	{ "outer_id_df0_fixed",  TK_O4,  tcase_outer_id, 3 },
+	{ "outer_id_inc_fixed",  TK_O4,  tcase_outer_id, 4 },
+	{ "outer_id_fixed_inc",  TK_O4,  tcase_outer_id, 5 },
+	{ "outer_id_jump",       TK_O4,  tcase_outer_id, 6 },
+	{ "outer_df_flip",       TK_O4,  tcase_outer_id, 7 },
+	{ "outer_df_flip_inc",   TK_O4,  tcase_outer_id, 8 },
+	{ "outer_id_dec",        TK_O4,  tcase_outer_id, 9 },
+	{ "inner_id_oinc_ifixed", TK_V4, tcase_inner_id, 0 },
+	{ "inner_id_ofixed_iinc", TK_V4, tcase_inner_id, 1 },
+	{ "inner_id_both_inc",   TK_V4, tcase_inner_id, 2 },
+	{ "inner_id_inc_fixed",  TK_V4, tcase_inner_id, 3 },
+	{ "inner_id_fixed_inc",  TK_V4, tcase_inner_id, 4 },
+	{ "inner_id_df0_fixed",  TK_V4, tcase_inner_id, 5 },
+	{ "inner_id_jump",   TK_V4, tcase_inner_id, 6 },
+	{ "outer_ttl",           TK_ALL, tcase_outer_field, 0 },
+	{ "outer_tos",           TK_ALL, tcase_outer_field, 1 },
+	{ "outer_ecn",           TK_ALL, tcase_outer_field, 2 },
+	{ "outer_flowlabel",     TK_ALL, tcase_outer_field, 3 },
+	{ "outer_saddr",         TK_ALL, tcase_outer_field, 4 },
+	{ "outer_csum",          TK_ALL, tcase_outer_field, 5 },
+	{ "outer_opt",           TK_ALL, tcase_outer_field, 6 },
+	{ "outer_frag_first",    TK_ALL, tcase_outer_field, 7 },
+	{ "outer_frag_later",    TK_ALL, tcase_outer_field, 8 },
+	{ "outer_len_pad",       TK_ALL, tcase_outer_field, 9 },
+	{ "outer_opt_all",       TK_ALL, tcase_outer_all, 0 },
+	{ "outer_frag_all",      TK_ALL, tcase_outer_all, 1 },
+	{ "outer_ttl1_all",      TK_ALL, tcase_outer_all, 2 },
+	{ "nested_twice",        TK_ALL, tcase_nested, 0 },
+	{ "nested_in_gre",       TK_ALL, tcase_nested, 1 },
+	{ "nested_gre_in_ip",    TK_ALL, tcase_nested, 2 },
+	{ "mixed_plain_first",   TK_ALL, tcase_mixed, 0 },
+	{ "mixed_plain_second",  TK_ALL, tcase_mixed, 1 },
+	{ "broken_outer",        TK_ALL, tcase_broken, 0 },
+	{ "broken_outer_frag",   TK_ALL, tcase_broken, 3 },
+	{ "broken_nested",       TK_ALL, tcase_broken, 4 },
+	{ "broken_outer_opt",    TK_ALL, tcase_broken, 5 },
+	{ "broken_gre_csum",     TK_GRE, tcase_broken, 1 },
+	{ "broken_gre_seq",      TK_GRE, tcase_broken, 2 },
+	{ "gre_csum",            TK_GRE, tcase_gre_hdr, 0 },
+	{ "gre_key",             TK_GRE, tcase_gre_hdr, 1 },
+	{ "gre_csum_key",        TK_GRE, tcase_gre_hdr, 2 },
+	{ "gre_seq",             TK_GRE, tcase_gre_hdr, 3 },
+	{ "gre_ver1",            TK_GRE, tcase_gre_hdr, 4 },
+	{ "gre_routing",         TK_GRE, tcase_gre_hdr, 5 },
+	{ "gre_proto_unknown",   TK_GRE, tcase_gre_hdr, 6 },
+	{ "gre_teb",             TK_GRE, tcase_gre_hdr, 7 },
+	{ "gre_csum_key_seq",    TK_GRE, tcase_gre_hdr, 8 },
+	{ "gre_flag_reserved",   TK_GRE, tcase_gre_hdr, 9 },
+	{ "gre_recursion",       TK_GRE, tcase_gre_hdr, 10 },
+	{ "gre_key_diff",        TK_GRE, tcase_gre_change, 0 },
+	{ "gre_key_added",       TK_GRE, tcase_gre_change, 1 },
+	{ "gre_csum_added",      TK_GRE, tcase_gre_change, 2 },
+	{ "gre_csum_dropped",    TK_GRE, tcase_gre_change, 3 },
+	{ "gre_teb_smac",        TK_GRE, tcase_gre_change, 4 },
+	{ "gre_teb_dmac",        TK_GRE, tcase_gre_change, 5 },
+};
+
+/* Case @fn(@arg) named @name for tunnel kind @tk, each inner family the
+ * kind has. Returns the number of files written. */
+static int write_tcase(const struct tkind *tk, const char *name, void (*fn)(struct st *c, int arg),
+		       int arg, int fam)
+{
+	int v6, files = 0;
+
+	for (v6 = 0; v6 < 2; v6++) {
+		static struct st c;
+		char path[256];
+
+		if (!(tk->fam & fam & (v6 ? V6 : V4)))
+			continue;
+		memset(&c, 0, sizeof(c));
+		c.v6 = v6;
+		c.tk = tk;
+		fn(&c, arg);
+		snprintf(path, sizeof(path), "%sv%d_%s", tk->prefix, v6 ? 6 : 4, name);
+		write_pcap(&c.l, "%s", path);
+		write_expect(&c, path);
+		pb_list_free(&c.l);
+		files++;
+	}
+	return files;
+}
+
+static int run_tun_selftest(void)
+{
+	size_t k, i;
+	int files = 0;
+
+	memset(st_fill, 'a', sizeof(st_fill));
+	for (k = 0; k < NTKINDS; k++) {
+		const struct tkind *tk = &tkinds[k];
+
+		for (i = 0; i < sizeof(st_cases) / sizeof(st_cases[0]); i++)
+			files += write_tcase(tk, st_cases[i].name, st_cases[i].fn, st_cases[i].arg,
+					     st_cases[i].fam);
+		for (i = 0; i < sizeof(t_cases) / sizeof(t_cases[0]); i++) {
+			const struct tcase *tc = &t_cases[i];
+
+			if ((tc->only == TK_GRE && !tk->gre) || (tc->only == TK_O4 && tk->outer6))
+				continue;
+			files += write_tcase(tk, tc->name, tc->fn, tc->arg, tc->only == TK_V4 ? V4 : BOTH);
+		}
+	}
+	printf("wrote %d tunnel selftest scenarios to %s\n", files, outdir);
+	return 0;
+}
+
+
+/* Random tunnelled scenarios: the TCP generator's flows and perturbations
+ * on the inner headers, each flow inside a tunnel of the kind asked for
+ * (a flow whose inner family the kind cannot carry gets the other IP-in-IP
+ * kind of the same outer family; a few stay plain), plus perturbations of
+ * the outer headers. Files PREFIXrSEED_I per kind. */
+static int tun_pick_fam(struct scen *s)
+{
+	struct rng *r = &s->r;
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		struct pb_tunnel *t = &s->tun_ep[k];
+
+		pb_tun_init(t, k);
+		rand_addr(r, k, t->saddr);
+		rand_addr(r, k, t->daddr);
+		t->saddr[0] = t->daddr[0] = k ? 0xfc : 172;
+	}
+	if (tun_mode->fam == V4)
+		return chance(r, 700) ? 0 : 6;
+	if (tun_mode->fam == V6)
+		return chance(r, 700) ? 3 : 6;
+	return (int)below(r, 10);
+}
+
+static void tun_setup_flow(struct scen *s, struct flow *fl)
+{
+	struct rng *r = &s->r;
+	struct pb_frame *f = &fl->tpl;
+	int outer6 = tun_mode->outer6;
+	struct pb_tunnel *t;
+
+	if (chance(r, 80))
+		return;                                 /* a plain flow among them */
+	t = pb_tun_push(f, outer6, tun_mode->gre);
+	if (chance(r, 750)) {
+		memcpy(t->saddr, s->tun_ep[outer6].saddr, 16);
+		memcpy(t->daddr, s->tun_ep[outer6].daddr, 16);
+	} else {
+		rand_addr(r, outer6, t->saddr);
+		rand_addr(r, outer6, t->daddr);
+	}
+	t->ttl = t->hop_limit = (uint8_t[]){ 64, 64, 255, 128 }[below(r, 4)];
+	if (chance(r, 200))
+		t->tos = t->tclass = (uint8_t[]){ 0x02, 0x01, 0x28, 0xb8 }[below(r, 4)];
+	if (outer6 && chance(r, 500))
+		t->flowlabel = rnd32(r) & 0xfffff;
+	t->df = chance(r, 800);
+	t->ip_id = (uint16_t)rnd32(r);
+	fl->oid_mode = chance(r, 500) ? ID_INC : ID_FIXED;
+	if (!s->clean && chance(r, 80))
+		fl->oid_mode = ID_RANDOM;
+	if (tun_mode->gre) {
+		if (chance(r, 300))
+			t->gre_bits |= PB_GRE_C;
+		if (chance(r, 400)) {
+			t->gre_bits |= PB_GRE_K;
+			t->gre_key = chance(r, 500) ? 1 + below(r, 4) : rnd32(r);
+		}
+		if (!s->clean && chance(r, 50))
+			t->gre_bits |= PB_GRE_S;
+		t->gre_eth = chance(r, 100);
+		if (t->gre_eth) {
+			rand_mac(r, t->eth_dst);
+			rand_mac(r, t->eth_src);
+		}
+	}
+	/* (IP in IP takes either inner family: a flow the kind does not fit
+	 * becomes its sibling, 4 <-> 41, under the same outer family.) */
+	if (!s->clean && chance(r, 30))                 /* nested: a second layer inside */
+		pb_tun_push(f, chance(r, 500) ? outer6 : !outer6, tun_mode->gre && chance(r, 500));
+}
+
+/* The outer headers of one segment of a tunnelled flow: its outer ID, and
+ * now and then a perturbation. */
+static void tun_frame(struct scen *s, struct flow *fl, struct pb_frame *f)
+{
+	struct rng *r = &s->r;
+	struct pb_tunnel *t = &f->tun[0], *tt = &fl->tpl.tun[0];
+	uint32_t u;
+
+	if (!f->ntun)
+		return;
+	if (!t->ipv6) {
+		t->ip_id = tt->ip_id;
+		if (fl->oid_mode == ID_INC)
+			tt->ip_id++;
+		else if (fl->oid_mode == ID_RANDOM)
+			t->ip_id = (uint16_t)rnd32(r);
+	}
+	if (s->clean || !chance(r, s->perm))
+		return;
+	switch (below(r, 16)) {
+	case 0:                                         /* outer ID */
+		if (t->ipv6)
+			goto flowlabel;
+		if (chance(r, 500)) {
+			tt->ip_id += (uint16_t)(2 + below(r, 100));
+			t->ip_id = tt->ip_id;
+		} else {
+			fl->oid_mode = (int)below(r, 3);
+		}
+		break;
+	case 1:
+		t->ttl = t->hop_limit = (uint8_t)(t->ttl - 1 - below(r, 3));
+		if (chance(r, 300))
+			tt->ttl = tt->hop_limit = t->ttl;
+		break;
+	case 2:
+		u = chance(r, 500) ? 0x03 : 0x20u << below(r, 3);
+		t->tos ^= (uint8_t)u;
+		t->tclass ^= (uint8_t)u;
+		break;
+	case 3:                                         /* DF flip */
+		if (t->ipv6)
+			goto flowlabel;
+		t->df = !t->df;
+		if (chance(r, 500))
+			tt->df = t->df;
+		break;
+	case 4:
+		if (t->ipv6)
+			t->tot_len_delta = chance(r, 500) ? -1 : 1;
+		else
+			t->bad_ip_csum = 1;
+		break;
+	case 5:                                         /* outer options */
+		if (t->ipv6) {
+			pb_tun_ext_add(t, PB_EXT_DEST, NULL, 6);
+		} else {
+			memset(t->ip_opts, 1, 4);
+			t->ip_opts_len = 4;
+		}
+		break;
+	case 6:                                         /* outer fragment */
+		if (t->ipv6) {
+			uint8_t body[6] = { 0, (uint8_t)below(r, 2), 0, 0, 0, (uint8_t)rnd32(r) };
+
+			if (chance(r, 300))
+				body[1] |= 8;
+			pb_tun_ext_add(t, PB_EXT_FRAG, body, 6);
+		} else {
+			t->frag = chance(r, 600) ? 0x2000 : (uint16_t)(1 + below(r, 100));
+		}
+		break;
+	case 7:
+	flowlabel:
+		if (!t->ipv6) {
+			t->tos ^= 0x04;
+			break;
+		}
+		t->flowlabel = rnd32(r) & 0xfffff;
+		if (chance(r, 500))
+			tt->flowlabel = t->flowlabel;
+		break;
+	case 8:                                         /* outer address */
+		t->saddr[t->ipv6 ? 15 : 3] ^= (uint8_t)(1 + below(r, 255));
+		break;
+	case 9:                                         /* GRE key */
+		if (!t->gre)
+			goto nest;
+		t->gre_bits |= PB_GRE_K;
+		t->gre_key += 1 + below(r, 3);
+		if (chance(r, 300))
+			*tt = *t;
+		break;
+	case 10:                                        /* GRE flags */
+		if (!t->gre)
+			goto nest;
+		switch (below(r, 6)) {
+		case 0: t->gre_bits ^= PB_GRE_C; break;
+		case 1: t->gre_bits ^= PB_GRE_S; break;
+		case 2: t->gre_bits |= 1; break;
+		case 3: t->gre_bits |= PB_GRE_R; break;
+		case 4: t->gre_proto = 0x88b5; break;
+		default: t->gre_bits ^= PB_GRE_K; break;
+		}
+		break;
+	case 11:
+		if (!t->gre)
+			goto nest;
+		t->gre_bits |= PB_GRE_C;
+		t->bad_gre_csum = 1;
+		break;
+	case 12:
+	nest:
+		if (f->ntun < PB_MAX_TUN) {
+			memmove(&f->tun[1], &f->tun[0], (size_t)f->ntun * sizeof(f->tun[0]));
+			f->ntun++;
+			pb_tun_init(&f->tun[0], t->ipv6);
+			f->tun[0].gre = chance(r, 300);
+		}
+		break;
+	case 13:                                        /* sent without the tunnel */
+		f->ntun = 0;
+		break;
+	case 14:                                        /* outer length lie with padding */
+		f->pad = 1 + below(r, 8);
+		if (chance(r, 500))
+			t->tot_len_delta = (int)f->pad;
+		break;
+	default:                                        /* the other IP version outside */
+		if (!t->gre && f->ntun == 1) {
+			uint8_t ttl = t->ttl;
+
+			pb_tun_init(t, !t->ipv6);
+			memcpy(t->saddr, s->tun_ep[t->ipv6].saddr, 16);
+			memcpy(t->daddr, s->tun_ep[t->ipv6].daddr, 16);
+			t->ttl = t->hop_limit = ttl;
+		}
+		break;
+	}
+}
+
+static int run_random_tun(uint64_t seed, uint64_t count)
+{
+	static struct scen s;
+	size_t k;
+	uint64_t i;
+
+	for (k = 0; k < NTKINDS; k++) {
+		if (!strcmp(tkinds[k].prefix, "gre-o6"))
+			continue;               /* random GRE picks its outer family itself */
+		for (i = 0; i < count; i++) {
+			static struct tkind gre_tk;
+
+			tun_mode = &tkinds[k];
+			if (tkinds[k].gre) {
+				/* GRE over IPv6 for a third of the scenarios */
+				gre_tk = tkinds[k];
+				gre_tk.outer6 = (seed + i) % 3 == 2;
+				tun_mode = &gre_tk;
+			}
+			gen_scenario(&s, seed ^ (0x7a3c5e9f1b2d4c68ull * (k + 1)), i);
+			write_scenario(s.out, s.nout, tkinds[k].prefix, seed, i);
+		}
+	}
+	tun_mode = NULL;
+	printf("wrote %" PRIu64 " random tunnelled scenarios per kind (ipip-, sit-, 4in6-, 6in6-, gre-) to %s\n",
+	       count, outdir);
+	return 0;
+}
+
+/* ------------------------------------------------------------------------ */
 /* Dump                                                                     */
 
 static unsigned g16(const uint8_t *p) { return (unsigned)p[0] << 8 | p[1]; }
@@ -2057,7 +2851,9 @@ static void dump_frame(size_t idx, uint64_t ts, const uint8_t *d, uint32_t len)
 		printf(" ethertype=%04x body=%u\n", et, avail);
 		return;
 	}
+again:
 	v6 = et == 0x86dd;
+	frag = 0;
 	if (!v6) {
 		unsigned ihl = (ip[0] & 15) * 4u, fo;
 
@@ -2125,6 +2921,51 @@ static void dump_frame(size_t idx, uint64_t ts, const uint8_t *d, uint32_t len)
 		iplen = avail;
 	}
 	l4len = (uint32_t)(ip + iplen - l4);
+	/* Tunnels: decode what they carry the same way. */
+	if ((proto == 4 || proto == 41) && !frag && l4len >= (proto == 4 ? 20u : 40u)) {
+		printf(" |");
+		et = proto == 4 ? 0x0800 : 0x86dd;
+		ip = l4;
+		avail = l4len;
+		goto again;
+	}
+	if (proto == 47 && !frag && l4len >= 4) {
+		unsigned gf = g16(l4), gp = g16(l4 + 2), gl = 4;
+
+		printf(" | gre");
+		if (gf & 0x8000)
+			printf(" C(%s)", pb_csum_fold(pb_csum_add(0, l4, l4len)) == 0 ? "ok" : "BAD");
+		if (gf & 0x4000)
+			printf(" R");
+		if (gf & (0xc000))
+			gl += 4;
+		if (gf & 0x2000 && l4len >= gl + 4) {
+			printf(" key=%" PRIu32, g32(l4 + gl));
+			gl += 4;
+		}
+		if (gf & 0x1000 && l4len >= gl + 4) {
+			printf(" seq=%" PRIu32, g32(l4 + gl));
+			gl += 4;
+		}
+		if (gf & 0x0fff)
+			printf(" bits=%04x", gf & 0x0fff);
+		printf(" proto=%04x", gp);
+		if (gp == 0x6558 && l4len >= gl + 14) {
+			printf(" eth %02x>%02x", l4[gl + 11], l4[gl + 5]);
+			gp = g16(l4 + gl + 12);
+			gl += 14;
+		}
+		if ((gp == 0x0800 || gp == 0x86dd) && l4len >= gl + (gp == 0x0800 ? 20u : 40u) &&
+		    !(gf & 0x4fff)) {
+			printf(" |");
+			et = gp;
+			ip = l4 + gl;
+			avail = l4len - gl;
+			goto again;
+		}
+		putchar('\n');
+		return;
+	}
 	if (proto == 6 && l4len >= 20) {
 		unsigned thl = (l4[12] >> 4) * 4u;
 		static const char fl[] = "FSRPAUEC";
@@ -2156,6 +2997,117 @@ static void dump_frame(size_t idx, uint64_t ts, const uint8_t *d, uint32_t len)
 		printf(" | proto=%u len=%u", proto, l4len);
 	}
 	putchar('\n');
+}
+
+/* The inner TCP payload length of frame d (tunnels walked through, their
+ * fragment bits and GRE flags ignored), -1 for a FIN, -2 if not TCP. */
+static long inner_tcp_len(const uint8_t *d, uint32_t len)
+{
+	uint32_t off = 12, end = len;
+	unsigned et;
+	int depth;
+
+	if (len < 14)
+		return -2;
+	et = g16(d + off);
+	while ((et == 0x8100 || et == 0x88a8) && off + 6 <= len) {
+		off += 4;
+		et = g16(d + off);
+	}
+	off += 2;
+	for (depth = 0; depth < 8; depth++) {
+		const uint8_t *ip = d + off;
+		unsigned proto;
+		uint32_t l4;
+
+		if (et == 0x0800 && off + 20 <= end) {
+			uint32_t tot = g16(ip + 2);
+
+			if (off + tot < end && tot >= 20)
+				end = off + tot;
+			proto = ip[9];
+			l4 = off + (ip[0] & 15) * 4u;
+		} else if (et == 0x86dd && off + 40 <= end) {
+			uint32_t pl = g16(ip + 4);
+
+			if (off + 40 + pl < end)
+				end = off + 40 + pl;
+			proto = ip[6];
+			l4 = off + 40;
+			while ((proto == 0 || proto == 43 || proto == 60 || proto == 44) && l4 + 8 <= end) {
+				uint32_t n = proto == 44 ? 8 : (d[l4 + 1] + 1u) * 8;
+
+				proto = d[l4];
+				l4 += n;
+			}
+		} else {
+			return -2;
+		}
+		if (proto == 4 || proto == 41) {
+			et = proto == 4 ? 0x0800 : 0x86dd;
+			off = l4;
+			continue;
+		}
+		if (proto == 47 && l4 + 4 <= end) {
+			unsigned gf = g16(d + l4);
+
+			et = g16(d + l4 + 2);
+			off = l4 + 4 + (gf & 0xc000 ? 4 : 0) + (gf & 0x2000 ? 4 : 0) + (gf & 0x1000 ? 4 : 0);
+			if (et == 0x6558 && off + 14 <= end) {
+				et = g16(d + off + 12);
+				off += 14;
+			} else if (et != 0x0800 && et != 0x86dd && off < end) {
+				et = d[off] >> 4 == 6 ? 0x86dd : 0x0800;        /* unknown: guess */
+			}
+			continue;
+		}
+		if (proto != 6 || l4 + 20 > end)
+			return -2;
+		if (d[l4 + 13] & PB_FIN)
+			return -1;
+		return (long)(end - l4 - (d[l4 + 12] >> 4) * 4u);
+	}
+	return -2;
+}
+
+/* The inner TCP payload lengths of DIR/NAME.kernel.pcap (FIN frames left
+ * out, "x" for frames that are not TCP) against DIR/NAME.expect. */
+static int run_check(const char *dir, int n, char **names)
+{
+	int i, bad = 0;
+
+	for (i = 0; i < n; i++) {
+		struct pb_list l = { 0 };
+		char path[4096], got[4096] = "", want[4096] = "", line[64];
+		size_t k, gl = 0, wl = 0;
+		FILE *fp;
+
+		snprintf(path, sizeof(path), "%s/%s.kernel.pcap", dir, names[i]);
+		if (pb_pcap_read(path, &l))
+			return 2;
+		for (k = 0; k < l.n && gl + 16 < sizeof(got); k++) {
+			long v = inner_tcp_len(l.data[k], l.len[k]);
+
+			if (v == -1)
+				continue;
+			gl += (size_t)(v == -2 ? snprintf(got + gl, 16, "x ")
+					       : snprintf(got + gl, 16, "%ld ", v));
+		}
+		pb_list_free(&l);
+		snprintf(path, sizeof(path), "%s/%s.expect", dir, names[i]);
+		fp = fopen(path, "r");
+		if (!fp)
+			die("%s: %s", path, strerror(errno));
+		while (fgets(line, sizeof(line), fp) && wl + 16 < sizeof(want))
+			wl += (size_t)snprintf(want + wl, 16, "%ld ", strtol(line, NULL, 10));
+		fclose(fp);
+		if (strcmp(got, want)) {
+			printf("%s: expected [%s] kernel [%s]\n", names[i], want, got);
+			bad++;
+		}
+	}
+	printf("check: %d of %d as expected\n", n - bad, n);
+	return bad ? 1 : 0;
 }
 
 static int run_dump(const char *path)
@@ -2193,6 +3145,9 @@ static void usage(void)
 		"       scenarios udp-selftest OUTDIR\n"
 		"       scenarios random-udp SEED COUNT OUTDIR\n"
 		"       scenarios big OUTDIR\n"
+		"       scenarios tun-selftest OUTDIR\n"
+		"       scenarios random-tun SEED COUNT OUTDIR\n"
+		"       scenarios check DIR NAME...\n"
 		"       scenarios dump FILE.pcap\n");
 	exit(2);
 }
@@ -2209,6 +3164,11 @@ int main(int argc, char **argv)
 		make_dir(outdir);
 		memset(st_fill, 'a', sizeof(st_fill));
 		return run_udp_selftest() || run_selftest("tcpfl-");
+	}
+	if (argc == 3 && !strcmp(argv[1], "tun-selftest")) {
+		outdir = argv[2];
+		make_dir(outdir);
+		return run_tun_selftest();
 	}
 	if (argc == 3 && !strcmp(argv[1], "big")) {
 		outdir = argv[2];
@@ -2230,6 +3190,16 @@ int main(int argc, char **argv)
 		outdir = argv[4];
 		make_dir(outdir);
 		return run_random_udp(seed, count);
+	}
+	if (argc >= 4 && !strcmp(argv[1], "check"))
+		return run_check(argv[2], argc - 3, argv + 3);
+	if (argc == 5 && !strcmp(argv[1], "random-tun")) {
+		uint64_t seed = parse_u64(argv[2], "seed");
+		uint64_t count = parse_u64(argv[3], "count");
+
+		outdir = argv[4];
+		make_dir(outdir);
+		return run_random_tun(seed, count);
 	}
 	if (argc == 3 && !strcmp(argv[1], "dump"))
 		return run_dump(argv[2]);

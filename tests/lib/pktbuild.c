@@ -96,35 +96,41 @@ static int ext_hdr_len(uint8_t type, const uint8_t *h)
 	return (h[1] + 1) * 8;
 }
 
-/* Offset of the last header in f->ext, or -1 when the chain is empty or
- * does not parse to exactly ext_len bytes. */
-static int ext_last(const struct pb_frame *f)
+/* Offset of the last header in an extension chain, or -1 when the chain is
+ * empty or does not parse to exactly len bytes. */
+static int chain_last(const uint8_t *ext, int len, uint8_t first_nh)
 {
 	int off = 0, last = -1;
-	uint8_t type = f->ext_first_nh;
+	uint8_t type = first_nh;
 
-	while (off + 2 <= f->ext_len) {
-		int n = ext_hdr_len(type, f->ext + off);
+	while (off + 2 <= len) {
+		int n = ext_hdr_len(type, ext + off);
 
 		last = off;
-		type = f->ext[off];
+		type = ext[off];
 		off += n;
 	}
-	return off == f->ext_len ? last : -1;
+	return off == len ? last : -1;
 }
 
-void pb_ext_add(struct pb_frame *f, uint8_t type, const uint8_t *body, int body_len)
+static int ext_last(const struct pb_frame *f)
 {
-	uint8_t *h = f->ext + f->ext_len;
+	return chain_last(f->ext, f->ext_len, f->ext_first_nh);
+}
+
+static void chain_add(uint8_t *ext, int *ext_len, uint8_t *first_nh, int cap,
+		      uint8_t type, const uint8_t *body, int body_len)
+{
+	uint8_t *h = ext + *ext_len;
 	int total, last, i;
 
 	if (body_len < 0)
 		return;
 	total = type == PB_EXT_FRAG ? 8 : (2 + body_len + 7) & ~7;
-	if (f->ext_len + total > (int)sizeof(f->ext))
+	if (*ext_len + total > cap)
 		return;
 
-	last = ext_last(f);
+	last = chain_last(ext, *ext_len, *first_nh);
 	memset(h, 0, total);
 	h[0] = 6;                               /* provisional: TCP */
 	if (type == PB_EXT_FRAG) {
@@ -143,11 +149,76 @@ void pb_ext_add(struct pb_frame *f, uint8_t type, const uint8_t *body, int body_
 		}
 	}
 	/* An unparseable raw chain cannot be linked; the header is appended. */
-	if (f->ext_len == 0)
-		f->ext_first_nh = type;
+	if (*ext_len == 0)
+		*first_nh = type;
 	else if (last >= 0)
-		f->ext[last] = type;
-	f->ext_len += total;
+		ext[last] = type;
+	*ext_len += total;
+}
+
+void pb_ext_add(struct pb_frame *f, uint8_t type, const uint8_t *body, int body_len)
+{
+	chain_add(f->ext, &f->ext_len, &f->ext_first_nh, (int)sizeof(f->ext), type, body, body_len);
+}
+
+void pb_tun_ext_add(struct pb_tunnel *t, uint8_t type, const uint8_t *body, int body_len)
+{
+	if (t->ext_len < 0 || t->ext_len > (int)sizeof(t->ext))
+		return;
+	chain_add(t->ext, &t->ext_len, &t->ext_first_nh, (int)sizeof(t->ext), type, body, body_len);
+}
+
+void pb_tun_init(struct pb_tunnel *t, int ipv6)
+{
+	static const uint8_t dmac[6] = { 0x02, 0, 0, 0, 0x01, 0x01 };
+	static const uint8_t smac[6] = { 0x02, 0, 0, 0, 0x01, 0x02 };
+
+	memset(t, 0, sizeof(*t));
+	t->ipv6 = !!ipv6;
+	if (ipv6) {
+		t->saddr[0] = t->daddr[0] = 0x20;
+		t->saddr[1] = t->daddr[1] = 0x01;
+		t->saddr[2] = t->daddr[2] = 0x0d;
+		t->saddr[3] = t->daddr[3] = 0xb8;
+		t->saddr[15] = 1;
+		t->daddr[15] = 2;
+	} else {
+		t->saddr[0] = t->daddr[0] = 192;
+		t->saddr[2] = t->daddr[2] = 2;
+		t->saddr[3] = 1;
+		t->daddr[3] = 2;
+	}
+	t->ttl = t->hop_limit = 64;
+	t->df = 1;
+	memcpy(t->eth_dst, dmac, 6);
+	memcpy(t->eth_src, smac, 6);
+}
+
+struct pb_tunnel *pb_tun_push(struct pb_frame *f, int ipv6, int gre)
+{
+	struct pb_tunnel *t;
+
+	if (f->ntun < 0 || f->ntun >= PB_MAX_TUN)
+		return NULL;
+	t = &f->tun[f->ntun++];
+	pb_tun_init(t, ipv6);
+	t->gre = gre;
+	return t;
+}
+
+size_t pb_gre_len(const struct pb_tunnel *t)
+{
+	size_t n = 4;
+
+	if (!t->gre)
+		return 0;
+	if (t->gre_bits & (PB_GRE_C | PB_GRE_R))
+		n += 4;
+	if (t->gre_bits & PB_GRE_K)
+		n += 4;
+	if (t->gre_bits & PB_GRE_S)
+		n += 4;
+	return n;
 }
 
 void pb_tcp_opt_timestamp(struct pb_frame *f, uint32_t tsval, uint32_t tsecr)
@@ -170,10 +241,26 @@ size_t pb_layout(const struct pb_frame *f, struct pb_offsets *o)
 	if (f->nvlan < 0 || f->nvlan > PB_MAX_VLAN ||
 	    f->ip_opts_len < 0 || f->ip_opts_len > 40 ||
 	    f->tcp_opts_len < 0 || f->tcp_opts_len > 40 ||
-	    f->ext_len < 0 || f->ext_len > (int)sizeof(f->ext))
+	    f->ext_len < 0 || f->ext_len > (int)sizeof(f->ext) ||
+	    f->ntun < 0 || f->ntun > PB_MAX_TUN)
 		return 0;
 
-	o->l3 = 14 + 4 * (size_t)f->nvlan;
+	o->outer = o->l3 = 14 + 4 * (size_t)f->nvlan;
+	if (is_ip(f)) {
+		int k;
+
+		for (k = 0; k < f->ntun; k++) {
+			const struct pb_tunnel *t = &f->tun[k];
+
+			if (t->ip_opts_len < 0 || t->ip_opts_len > 40 ||
+			    t->ext_len < 0 || t->ext_len > (int)sizeof(t->ext))
+				return 0;
+			o->tun_l3[k] = o->l3;
+			o->tun_l4[k] = o->l3 + (t->ipv6 ? 40 + (size_t)t->ext_len
+						       : 20 + (size_t)pad4(t->ip_opts_len));
+			o->l3 = o->tun_l4[k] + pb_gre_len(t) + (t->gre && t->gre_eth ? 14 : 0);
+		}
+	}
 	if (!is_ip(f)) {
 		o->l4 = o->payload = o->l3;
 		o->ip_len = f->payload_len;
@@ -198,6 +285,9 @@ size_t pb_layout(const struct pb_frame *f, struct pb_offsets *o)
 	/* Without jumbograms neither length field can describe more. */
 	if ((f->ipv6 ? o->ip_len - 40 : o->ip_len) > 0xffff)
 		return 0;
+	for (int k = 0; k < f->ntun; k++)
+		if (o->l3 + o->ip_len - o->tun_l3[k] - (f->tun[k].ipv6 ? 40 : 0) > 0xffff)
+			return 0;
 	o->len = o->l3 + o->ip_len + f->pad;
 	return o->len;
 }
@@ -252,6 +342,92 @@ static void l4_checksum(const struct pb_frame *f, uint8_t *l4, size_t l4len)
 	put16(l4 + at, c);
 }
 
+/* Write an IPv4 or IPv6 header of tunnel layer t at p, for a packet of
+ * len bytes (from p on) carrying protocol proto. */
+static void tun_ip_header(const struct pb_tunnel *t, uint8_t *p, size_t len, uint8_t proto)
+{
+	if (t->ipv6) {
+		put32(p, 6u << 28 | (uint32_t)t->tclass << 20 | (t->flowlabel & 0xfffff));
+		put16(p + 4, (uint16_t)(len - 40 + t->tot_len_delta));
+		p[6] = t->ext_len ? t->ext_first_nh : proto;
+		p[7] = t->hop_limit;
+		memcpy(p + 8, t->saddr, 16);
+		memcpy(p + 24, t->daddr, 16);
+		memcpy(p + 40, t->ext, t->ext_len);
+		if (t->ext_len) {
+			int last = chain_last(t->ext, t->ext_len, t->ext_first_nh);
+
+			if (last >= 0)
+				p[40 + last] = proto;
+		}
+	} else {
+		int ihl = 20 + pad4(t->ip_opts_len);
+		uint16_t c;
+
+		p[0] = 0x40 | ihl / 4;
+		p[1] = t->tos;
+		put16(p + 2, (uint16_t)(len + t->tot_len_delta));
+		put16(p + 4, t->ip_id);
+		put16(p + 6, (t->df ? 0x4000 : 0) | (t->frag & 0xbfff));
+		p[8] = t->ttl;
+		p[9] = proto;
+		memcpy(p + 12, t->saddr, 4);
+		memcpy(p + 16, t->daddr, 4);
+		memcpy(p + 20, t->ip_opts, t->ip_opts_len);
+		c = pb_csum_fold(pb_csum_add(0, p, ihl));
+		if (t->bad_ip_csum)
+			c += 1;
+		put16(p + 10, c);
+	}
+}
+
+/* Tunnel layer k of f: its GRE header (and inner Ethernet header) and its
+ * IP header, around what is already built behind them. */
+static void build_tunnel(const struct pb_frame *f, int k, const struct pb_offsets *o, uint8_t *buf)
+{
+	const struct pb_tunnel *t = &f->tun[k];
+	int next_v6 = k + 1 < f->ntun ? f->tun[k + 1].ipv6 : f->ipv6;
+	size_t end = o->l3 + o->ip_len;         /* this layer's packet ends with the inner one */
+	uint8_t proto;
+
+	if (t->gre) {
+		uint8_t *g = buf + o->tun_l4[k];
+		size_t glen = pb_gre_len(t), at = 4;
+		uint16_t gp = t->gre_proto;
+
+		if (!gp)
+			gp = t->gre_eth ? 0x6558 : next_v6 ? ETH_IPV6 : ETH_IPV4;
+		put16(g, t->gre_bits);
+		put16(g + 2, gp);
+		if (t->gre_bits & (PB_GRE_C | PB_GRE_R)) {
+			put32(g + at, 0);
+			at += 4;
+		}
+		if (t->gre_bits & PB_GRE_K) {
+			put32(g + at, t->gre_key);
+			at += 4;
+		}
+		if (t->gre_bits & PB_GRE_S)
+			put32(g + at, t->gre_seq);
+		if (t->gre_eth) {
+			uint8_t *e = g + glen;
+
+			memcpy(e, t->eth_dst, 6);
+			memcpy(e + 6, t->eth_src, 6);
+			put16(e + 12, next_v6 ? ETH_IPV6 : ETH_IPV4);
+		}
+		if (t->gre_bits & PB_GRE_C) {
+			uint16_t c = pb_csum_fold(pb_csum_add(0, g, end - o->tun_l4[k]));
+
+			if (t->bad_gre_csum)
+				c += 1;
+			put16(g + 4, c);
+		}
+	}
+	proto = t->proto ? (uint8_t)t->proto : t->gre ? 47 : next_v6 ? 41 : 4;
+	tun_ip_header(t, buf + o->tun_l3[k], end - o->tun_l3[k], proto);
+}
+
 size_t pb_build(const struct pb_frame *f, uint8_t *buf, size_t cap)
 {
 	struct pb_offsets o;
@@ -276,7 +452,7 @@ size_t pb_build(const struct pb_frame *f, uint8_t *buf, size_t cap)
 			buf[o.payload + i] = f->payload ? f->payload[i] : pb_pattern(f->seq + i);
 		return o.len;
 	}
-	put16(p, f->ipv6 ? ETH_IPV6 : ETH_IPV4);
+	put16(p, (f->ntun ? f->tun[0].ipv6 : f->ipv6) ? ETH_IPV6 : ETH_IPV4);
 
 	/* Payload first, then the L4 header, so the checksum covers both. */
 	for (i = 0; i < f->payload_len; i++)
@@ -340,6 +516,10 @@ size_t pb_build(const struct pb_frame *f, uint8_t *buf, size_t cap)
 	}
 
 	l4_checksum(f, buf + o.l4, o.ip_len - (o.l4 - o.l3));
+	/* Tunnel layers from the inside out: each checksum covers what is
+	 * already in place behind it. */
+	for (k = f->ntun - 1; k >= 0; k--)
+		build_tunnel(f, k, &o, buf);
 	return o.len;
 }
 

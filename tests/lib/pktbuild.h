@@ -29,6 +29,53 @@
 
 #define PB_MAX_VLAN 4
 
+/* Tunnels: the bits of the first 16-bit GRE word (RFC 2784/2890). The
+ * builder lays out the optional fields the C, R, K and S bits call for;
+ * the version is the low 3 bits. */
+#define PB_GRE_C   0x8000                   /* checksum (+ reserved1) present */
+#define PB_GRE_R   0x4000                   /* routing: checksum/offset present */
+#define PB_GRE_K   0x2000                   /* key present */
+#define PB_GRE_S   0x1000                   /* sequence number present */
+#define PB_GRE_VER 0x0007
+#define PB_MAX_TUN 3
+
+/* One encapsulation layer: an outer IPv4 or IPv6 header, optionally with a
+ * GRE header after it (and an Ethernet header after that for GRE protocol
+ * 0x6558). What follows it is the next layer, or the frame's own IP
+ * header. pb_tun_init() gives usable defaults. All values host order. */
+struct pb_tunnel {
+	int      ipv6;                      /* outer family */
+	uint8_t  saddr[16], daddr[16];
+	int      proto;                     /* 0: 4 or 41 (IP in IP, by what follows)
+	                                     * or 47 with `gre`; else sent as is */
+	/* IPv4 */
+	uint8_t  tos, ttl;
+	uint16_t ip_id;
+	int      df;
+	uint16_t frag;                      /* MF (0x2000) | offset in 8-byte units */
+	uint8_t  ip_opts[40];
+	int      ip_opts_len;               /* zero-padded (EOL) to a multiple of 4 */
+	int      bad_ip_csum;
+	/* IPv6 */
+	uint8_t  tclass;
+	uint32_t flowlabel;
+	uint8_t  hop_limit;
+	uint8_t  ext[64];                   /* extension headers, see pb_tun_ext_add() */
+	int      ext_len;
+	uint8_t  ext_first_nh;
+	int      tot_len_delta;             /* tot_len / payload_len lie by this */
+
+	/* GRE */
+	int      gre;                       /* a GRE header follows the IP header */
+	uint16_t gre_bits;                  /* PB_GRE_* flags and version */
+	uint16_t gre_proto;                 /* 0: 0x0800/0x86DD by what follows, or
+	                                     * 0x6558 with gre_eth */
+	uint32_t gre_key, gre_seq;
+	int      bad_gre_csum;              /* store (correct + 1) with PB_GRE_C */
+	int      gre_eth;                   /* an Ethernet header after GRE (TEB) */
+	uint8_t  eth_dst[6], eth_src[6];    /* its MACs */
+};
+
 /* One frame. pb_init() fills every field with a usable default; change only
  * what a test cares about. All multi-byte values are host order. */
 struct pb_frame {
@@ -86,11 +133,20 @@ struct pb_frame {
 	int      udp;
 	int      udp_csum_zero;             /* send 0: "no checksum" */
 	int      udp_len_delta;             /* UDP length field lies by this */
+
+	/* Encapsulation, outermost first: with ntun > 0 the Ethernet header
+	 * carries tun[0]'s family and the IP header described above comes
+	 * after the last layer. 0 (pb_init's default): a plain frame. */
+	int      ntun;
+	struct pb_tunnel tun[PB_MAX_TUN];
 };
 
 /* Where the layers of a built frame start; filled by pb_layout(). */
 struct pb_offsets {
-	size_t l3;          /* IP header (or non-IP body) */
+	size_t outer;       /* first IP header after the link layer (= l3 untunnelled) */
+	size_t tun_l3[PB_MAX_TUN];  /* each tunnel layer's IP header */
+	size_t tun_l4[PB_MAX_TUN];  /* what follows it (GRE header or next IP) */
+	size_t l3;          /* the frame's own (innermost) IP header (or non-IP body) */
 	size_t l4;          /* TCP/UDP header or raw L4 bytes */
 	size_t payload;     /* TCP/UDP payload */
 	size_t ip_len;      /* real length of the IP packet (before any lie) */
@@ -101,6 +157,22 @@ struct pb_offsets {
  * 10.0.0.1 -> 10.0.0.2 or fd00::1 -> fd00::2, ports 4000 -> 5000, seq 1000,
  * ack 1, ACK flag, window 1024, TTL/hop limit 64, DF set, IP ID 0, no payload. */
 void pb_init(struct pb_frame *f, int ipv6);
+
+/* Fill *t with defaults for an outer header of family ipv6: 192.0.2.1 ->
+ * 192.0.2.2 or 2001:db8::1 -> 2001:db8::2, TTL/hop limit 64, DF set, ID 0,
+ * IP in IP (no GRE); GRE fields, when `gre` is set: no flags, version 0,
+ * protocol by what follows, inner MACs 02:00:00:00:01:02 -> :01:01. */
+void pb_tun_init(struct pb_tunnel *t, int ipv6);
+
+/* Append a layer (outermost first) to f; returns it, or NULL if full. The
+ * layer is pb_tun_init(ipv6) with `gre` set as asked. */
+struct pb_tunnel *pb_tun_push(struct pb_frame *f, int ipv6, int gre);
+
+/* pb_ext_add() for an IPv6 tunnel layer's extension headers (64 bytes). */
+void pb_tun_ext_add(struct pb_tunnel *t, uint8_t type, const uint8_t *body, int body_len);
+
+/* Length of the GRE header t describes (0 without `gre`). */
+size_t pb_gre_len(const struct pb_tunnel *t);
 
 /* Compute the offsets and length pb_build() would produce for *f.
  * Returns the frame length, or 0 if the description is invalid. */

@@ -133,6 +133,128 @@ static void test_ipv6(void)
 	}
 }
 
+/* IPv4 in IPv4 with outer options; IPv6 in IPv4 (SIT); IPv4 in IPv6 behind
+ * an outer Fragment header; IPv6 in IPv6. */
+static void test_ipip(void)
+{
+	static const uint8_t frag_body[6] = { 0x00, 0x01, 0, 0, 0, 9 };
+	struct pb_frame f;
+	struct pb_tunnel *t;
+	struct pb_offsets o;
+	uint8_t buf[2048];
+	const uint8_t *ip, *in, *tcp;
+	size_t n;
+
+	pb_init(&f, 0);
+	f.payload_len = 101;
+	t = pb_tun_push(&f, 0, 0);
+	t->ip_id = 0x4242;
+	t->df = 0;
+	t->tos = 0x28;
+	t->ttl = 3;
+	t->ip_opts[0] = 1;
+	t->ip_opts_len = 1;
+	n = pb_build(&f, buf, sizeof(buf));
+	CHECK(pb_layout(&f, &o) == n && o.outer == 14 && o.tun_l3[0] == 14 && o.l3 == 38);
+	CHECK(n == 14 + 24 + 20 + 20 + 101);
+	ip = buf + 14;
+	in = ip + 24;
+	tcp = in + 20;
+	CHECK(get16(buf + 12) == 0x0800 && ip[0] == 0x46 && ip[1] == 0x28 && ip[8] == 3);
+	CHECK(get16(ip + 2) == 24 + 40 + 101 && get16(ip + 4) == 0x4242 && get16(ip + 6) == 0);
+	CHECK(ip[9] == 4 && ip[12] == 192 && ip[15] == 1 && ip[19] == 2);
+	CHECK(naive_sum(0, ip, 24) == 0xffff);
+	CHECK(in[0] == 0x45 && get16(in + 2) == 40 + 101 && naive_sum(0, in, 20) == 0xffff);
+	CHECK(l4_ok(in, 0, tcp, 20 + 101, 6));
+
+	t->bad_ip_csum = 1;
+	t->tot_len_delta = 2;
+	pb_build(&f, buf, sizeof(buf));
+	CHECK(naive_sum(0, ip, 24) != 0xffff && get16(ip + 2) == 24 + 40 + 101 + 2);
+	CHECK(naive_sum(0, in, 20) == 0xffff);
+
+	/* SIT: IPv6 inside IPv4 */
+	pb_init(&f, 1);
+	f.payload_len = 10;
+	pb_tun_push(&f, 0, 0);
+	n = pb_build(&f, buf, sizeof(buf));
+	CHECK(n == 14 + 20 + 40 + 20 + 10 && ip[9] == 41 && get16(ip + 2) == 90);
+	CHECK((buf[34] >> 4) == 6 && l4_ok(buf + 34, 1, buf + 74, 30, 6));
+
+	/* IPv4 in IPv6, outer Fragment header */
+	pb_init(&f, 0);
+	f.payload_len = 10;
+	t = pb_tun_push(&f, 1, 0);
+	t->flowlabel = 0xabcde;
+	pb_tun_ext_add(t, PB_EXT_FRAG, frag_body, 6);
+	n = pb_build(&f, buf, sizeof(buf));
+	CHECK(n == 14 + 48 + 20 + 20 + 10 && get16(buf + 12) == 0x86dd);
+	CHECK(ip[6] == PB_EXT_FRAG && get16(ip + 4) == 8 + 50 && ip[40] == 4 && ip[47] == 9);
+	CHECK(get16(ip + 2) == 0xbcde && ip[8] == 0x20 && ip[39] == 2);
+	CHECK(buf[62] == 0x45 && l4_ok(buf + 62, 0, buf + 82, 30, 6));
+
+	/* IPv6 in IPv6 */
+	pb_init(&f, 1);
+	pb_tun_push(&f, 1, 0);
+	n = pb_build(&f, buf, sizeof(buf));
+	CHECK(n == 14 + 40 + 40 + 20 && ip[6] == 41 && get16(ip + 4) == 60);
+	CHECK(l4_ok(buf + 54, 1, buf + 94, 20, 6));
+}
+
+/* GRE: checksum over header and payload, key and sequence, TEB with an
+ * inner Ethernet header, and GRE inside GRE. */
+static void test_gre(void)
+{
+	struct pb_frame f;
+	struct pb_tunnel *t;
+	struct pb_offsets o;
+	uint8_t buf[2048];
+	const uint8_t *ip = buf + 14, *g = buf + 34;
+	size_t n;
+
+	pb_init(&f, 0);
+	f.payload_len = 33;
+	t = pb_tun_push(&f, 0, 1);
+	t->gre_bits = PB_GRE_C | PB_GRE_K | PB_GRE_S;
+	t->gre_key = 0x01020304;
+	t->gre_seq = 7;
+	n = pb_build(&f, buf, sizeof(buf));
+	CHECK(pb_gre_len(t) == 16 && n == 14 + 20 + 16 + 20 + 20 + 33);
+	CHECK(ip[9] == 47 && get16(ip + 2) == 20 + 16 + 73 && naive_sum(0, ip, 20) == 0xffff);
+	CHECK(get16(g) == 0xb000 && get16(g + 2) == 0x0800 && get16(g + 6) == 0);
+	CHECK(get16(g + 8) == 0x0102 && get16(g + 10) == 0x0304 && g[15] == 7);
+	CHECK(naive_sum(0, g, 16 + 73) == 0xffff);
+	CHECK(l4_ok(g + 16, 0, g + 36, 53, 6));
+	t->bad_gre_csum = 1;
+	pb_build(&f, buf, sizeof(buf));
+	CHECK(naive_sum(0, g, 16 + 73) != 0xffff);
+
+	/* TEB over IPv6, version 1, IPv6 inside */
+	pb_init(&f, 1);
+	t = pb_tun_push(&f, 1, 1);
+	t->gre_bits = 1;
+	t->gre_eth = 1;
+	n = pb_build(&f, buf, sizeof(buf));
+	CHECK(pb_layout(&f, &o) == n && o.l3 == 14 + 40 + 4 + 14 && n == o.l3 + 60);
+	CHECK(ip[6] == 47 && get16(buf + 54) == 1 && get16(buf + 56) == 0x6558);
+	CHECK(buf[58] == 2 && buf[63] == 1 && get16(buf + 70) == 0x86dd && buf[72] >> 4 == 6);
+
+	/* GRE in GRE, then plain IP in IP in IP */
+	pb_init(&f, 0);
+	pb_tun_push(&f, 0, 1);
+	t = pb_tun_push(&f, 1, 1);
+	t->gre_bits = PB_GRE_K;
+	n = pb_build(&f, buf, sizeof(buf));
+	CHECK(n == 14 + 20 + 4 + 40 + 8 + 20 + 20 && get16(g + 2) == 0x86dd);
+	CHECK(buf[38 + 6] == 47 && get16(buf + 78 + 2) == 0x0800 && get16(ip + 2) == 112);
+	pb_init(&f, 0);
+	pb_tun_push(&f, 0, 0);
+	pb_tun_push(&f, 0, 0);
+	CHECK(pb_tun_push(&f, 0, 0) != NULL && pb_tun_push(&f, 0, 0) == NULL);
+	n = pb_build(&f, buf, sizeof(buf));
+	CHECK(n == 14 + 100 && ip[9] == 4 && buf[34 + 9] == 4 && buf[54 + 9] == 4 && buf[74 + 9] == 6);
+}
+
 static void test_pcap(void)
 {
 	char path[] = "/tmp/pktbuild_selftest_XXXXXX";
@@ -174,6 +296,8 @@ int main(void)
 {
 	test_ipv4();
 	test_ipv6();
+	test_ipip();
+	test_gre();
 	test_pcap();
 	printf("pktbuild_selftest: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
