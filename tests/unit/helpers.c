@@ -433,3 +433,22 @@ void h_seg_init(struct pb_frame *f, int ipv6, uint32_t payload_len)
 	pb_init(f, ipv6);
 	f->payload_len = payload_len;
 }
+
+void h_pkt_gro(const struct h_pkt *p, struct gro_pkt *pkt, struct gro_seg *seg)
+{
+	memset(pkt, 0, sizeof(*pkt));
+	*seg = (struct gro_seg){ .data = p->raw, .len = p->len };
+	pkt->data = p->raw;
+	pkt->len = p->len;
+	pkt->segs = seg;
+	pkt->nsegs = 1;
+	pkt->l3_off = p->l3_off;
+	pkt->l4_off = p->l4_off;
+	pkt->gso_size = p->gso_size;
+	pkt->gso_segs = p->gso_segs;
+	pkt->gso_type = p->gso_type;
+	pkt->hdr_len = p->hdr_len;
+	pkt->csum_partial = p->csum_partial;
+	pkt->csum_start = p->csum_start;
+	pkt->csum_offset = p->csum_offset;
+}

@@ -141,6 +141,11 @@ static inline uint32_t h_rd32(const uint8_t *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
+/* A recorded packet as a gro_pkt again: one span over its bytes as
+ * delivered (@seg), with its offload state, for gro_segment() and the
+ * virtio_net_hdr codec. */
+void h_pkt_gro(const struct h_pkt *p, struct gro_pkt *pkt, struct gro_seg *seg);
+
 /* A standard IPv4 or IPv6 data segment: payload_len bytes at seq. */
 void h_seg_init(struct pb_frame *f, int ipv6, uint32_t payload_len);
 

@@ -159,17 +159,7 @@ Test(tunnel, ip_in_ip_merges_and_segments_back)
 		cr_assert(h_tcp_csum_ok(p->fixed, p->len, il3, l4, kinds[t].inner_v6),
 			  "%s: the finished TCP checksum", kinds[t].name);
 
-		memset(&pkt, 0, sizeof(pkt));
-		in = (struct gro_seg){ .data = p->raw, .len = p->len };
-		pkt.data = p->raw;
-		pkt.len = p->len;
-		pkt.segs = &in;
-		pkt.nsegs = 1;
-		pkt.gso_size = p->gso_size;
-		pkt.gso_type = p->gso_type;
-		pkt.csum_partial = p->csum_partial;
-		pkt.csum_start = p->csum_start;
-		pkt.csum_offset = p->csum_offset;
+		h_pkt_gro(p, &pkt, &in);
 		n = gro_segment(&pkt, buf, sizeof(buf), out, 8);
 		cr_assert_eq(n, 4, "%s: segmented into %d", kinds[t].name, n);
 		for (i = 0; i < 4; i++)
@@ -355,17 +345,7 @@ Test(tunnel, gre_merges_and_segments_back)
 		cr_assert_eq(!!(p->gso_type & GRO_GSO_GRE_CSUM), !!(cases[t].flags & GRE_C));
 		cr_assert_eq(h_rd16(p->raw + 34 + 4), h_rd16(h_frame(h, 0) + 34 + 4),
 			     "gre %u: the GRE checksum word as the first segment's", t);
-		memset(&pkt, 0, sizeof(pkt));
-		in = (struct gro_seg){ .data = p->raw, .len = p->len };
-		pkt.data = p->raw;
-		pkt.len = p->len;
-		pkt.segs = &in;
-		pkt.nsegs = 1;
-		pkt.gso_size = p->gso_size;
-		pkt.gso_type = p->gso_type;
-		pkt.csum_partial = p->csum_partial;
-		pkt.csum_start = p->csum_start;
-		pkt.csum_offset = p->csum_offset;
+		h_pkt_gro(p, &pkt, &in);
 		n = gro_segment(&pkt, buf, sizeof(buf), out, 8);
 		cr_assert_eq(n, 4, "gre %u: segmented into %d", t, n);
 		for (i = 0; i < 4; i++)

@@ -100,24 +100,6 @@ static uint16_t udp_seed(const uint8_t *iph, int v6, uint32_t l4len)
 	return (uint16_t)sum;
 }
 
-/* A recorded packet @p as one span again, its offload state as delivered. */
-static void pkt_of(const struct h_pkt *p, struct gro_pkt *pkt, struct gro_seg *seg)
-{
-	memset(pkt, 0, sizeof(*pkt));
-	*seg = (struct gro_seg){ .data = p->raw, .len = p->len };
-	pkt->data = p->raw;
-	pkt->len = p->len;
-	pkt->segs = seg;
-	pkt->nsegs = 1;
-	pkt->gso_size = p->gso_size;
-	pkt->gso_segs = p->gso_segs;
-	pkt->gso_type = p->gso_type;
-	pkt->hdr_len = p->hdr_len;
-	pkt->csum_partial = p->csum_partial;
-	pkt->csum_start = p->csum_start;
-	pkt->csum_offset = p->csum_offset;
-}
-
 Test(udp, off_passes_datagrams_through)
 {
 	struct h *h = open_udp(GRO_UDP_OFF);
@@ -388,7 +370,7 @@ static void segment_round_trip(uint32_t mode, int v6)
 	h_run(h);
 	h_expect_merged(h, 0, 0, 6, "udp gso: merged");
 	p = h_pkt(h, 0);
-	pkt_of(p, &pkt, &in);
+	h_pkt_gro(p, &pkt, &in);
 	n = gro_segment(&pkt, buf, sizeof(buf), out, 16);
 	cr_assert_eq(n, 6, "udp gso: six datagrams back");
 	for (k = 0; k < 6; k++) {
@@ -418,7 +400,7 @@ Test(udp, vnet_header_udp_l4)
 	add_dgram(h, &d, &pos);
 	h_run(h);
 	p = h_pkt(h, 0);
-	pkt_of(p, &pkt, &s);
+	h_pkt_gro(p, &pkt, &s);
 	cr_assert_eq(gro_vnet_encode(&pkt, v, 10), 10);
 	cr_assert_eq(v[0], GRO_VNET_F_NEEDS_CSUM);
 	cr_assert_eq(v[1], GRO_VNET_GSO_UDP_L4, "vnet: UDP_L4 is type 5");
@@ -525,7 +507,7 @@ Test(bigtcp, ipv4_past_64k_has_tot_len_zero)
 	cr_assert_eq(h_rd16(p->raw + 14 + 2), 0, "big tcp: IPv4 tot_len 0 past 64 KiB");
 	cr_assert(h_ipv4_csum_ok(p->raw + 14), "big tcp: header checksum over tot_len 0");
 	cr_assert(h_tcp_csum_ok(p->fixed, p->len, 14, 34, 0), "big tcp: the finished checksum");
-	pkt_of(p, &pkt, &in);
+	h_pkt_gro(p, &pkt, &in);
 	n = gro_segment(&pkt, buf, sizeof(buf), out, 64);
 	cr_assert_eq(n, 12, "big tcp: segmented back");
 	for (i = 0; i < 12; i++)
