@@ -76,7 +76,7 @@ extern "C" {
 /* The version of this header. The shared library's soname is
  * libgro.so.GRO_VERSION_MAJOR. */
 #define GRO_VERSION_MAJOR 1
-#define GRO_VERSION_MINOR 0
+#define GRO_VERSION_MINOR 1
 #define GRO_VERSION_PATCH 0
 /* The version as one number, as gro_version() returns it. */
 #define GRO_VERSION_NUM(major, minor, patch)	((major) << 16 | (minor) << 8 | (patch))
@@ -150,11 +150,12 @@ struct gro_seg {
 #define GRO_GSO_FRAGLIST	0x80u	/* fraglist GRO: the segments' checksums are
 					 * as they arrived (not a pseudo-header seed),
 					 * see gro_config.udp and .fraglist */
-/* Reserved for the protocols to come, with Linux's meanings: */
+/* Tunnels (the packet's encap, outer_l3_off, outer_l4_off say where the
+ * outer headers are): */
 #define GRO_GSO_UDP_TUNNEL	0x100u	/* inside a UDP tunnel (VXLAN, GENEVE) */
-#define GRO_GSO_UDP_TUNNEL_CSUM	0x200u	/* ... whose outer UDP checksum is set */
-/* Tunnels merged today (the packet's encap, outer_l3_off, outer_l4_off
- * say where the outer headers are): */
+#define GRO_GSO_UDP_TUNNEL_CSUM	0x200u	/* ... whose outer UDP checksum is set; Linux's
+					 * packet socket drops both bits from the
+					 * vnet header it writes, libgro keeps them */
 #define GRO_GSO_GRE		0x400u	/* inside GRE */
 #define GRO_GSO_GRE_CSUM	0x800u	/* ... with the GRE checksum, which the merged
 					 * packet has as its first segment had it;
@@ -168,7 +169,7 @@ struct gro_seg {
 enum gro_reason {
 	/* delivered as is, without being held */
 	GRO_R_UNHANDLED = 0,	/* no layer merges it: not Ethernet/VLAN +
-				 * IPv4/IPv6 (+ one tunnel: IP-in-IP, GRE) + TCP,
+				 * IPv4/IPv6 (+ one tunnel: IP-in-IP, GRE, VXLAN, GENEVE) + TCP,
 				 * or UDP (as configured), or a tunnel inside a
 				 * tunnel; its name stays "not-tcp" */
 	GRO_R_MALFORMED,	/* too short, or a length that does not add up
@@ -275,6 +276,42 @@ enum gro_csum_policy {
 	GRO_CSUM_TRUST = 1,	/* treat every frame as GRO_FRAME_CSUM_OK */
 };
 
+/*
+ * UDP tunnels. Linux merges the packets inside VXLAN and GENEVE when a
+ * tunnel socket listens on the datagram's destination port (a VXLAN or
+ * GENEVE device; `ip link add ... type vxlan external dstport 4789` opens
+ * one for IPv4 and one for IPv6). libgro has no sockets: the ports are
+ * configured, and apply to IPv4 and IPv6 alike, whatever the addresses.
+ *
+ * A datagram to such a port is a tunnel whatever gro_config.udp says:
+ * its outer headers and the tunnel header are part of the flow (the
+ * ports, whether the UDP checksum is set, the VXLAN flags and VNI, the
+ * whole GENEVE header with its options), its inner Ethernet frame (or,
+ * for GENEVE, the packet its protocol type names) is received as at the
+ * top, and the inner packets merge by their own rules. A non-zero outer
+ * checksum must be right; one level of tunnel only (a tunnel inside GRE,
+ * IP-in-IP or another UDP tunnel is delivered as is); GENEVE OAM frames
+ * and versions other than 0 are never merged; VXLAN-GPE is not a tunnel
+ * libgro knows. The merged packet has GRO_GSO_UDP_TUNNEL, or
+ * GRO_GSO_UDP_TUNNEL_CSUM with the outer checksum set to the outer pseudo
+ * header sum (as Linux's udp4/6_gro_complete leaves it), its outer UDP
+ * length rewritten, and csum_start at the inner transport header.
+ */
+enum gro_udp_tunnel_type {
+	GRO_TUNNEL_NONE = 0,	/* an unused entry */
+	GRO_TUNNEL_VXLAN = 1,	/* VXLAN (RFC 7348): 8-byte header, an Ethernet frame */
+	GRO_TUNNEL_GENEVE = 2,	/* GENEVE (RFC 8926): header with options */
+};
+
+#define GRO_UDP_TUNNELS	4	/* entries in gro_config.tunnels */
+#define GRO_VXLAN_PORT	4789	/* IANA ports, for convenience */
+#define GRO_GENEVE_PORT	6081
+
+struct gro_udp_tunnel {
+	uint16_t port;		/* destination port, host byte order; not 0 when used */
+	uint16_t type;		/* enum gro_udp_tunnel_type */
+};
+
 struct gro_config {
 	/* Held super-packets at most. Default 64, as Linux's 8 buckets x 8.
 	 * At most GRO_MAX_FLOWS. */
@@ -330,8 +367,12 @@ struct gro_config {
 	/* Largest merged IPv4 packet: Linux's gro_ipv4_max_size minus one;
 	 * 0 (default): max_size. At most GRO_MAX_SIZE. */
 	uint32_t ipv4_max_size;
+	/* UDP tunnels: datagrams to these ports are decapsulated and their
+	 * inner packets merged, as Linux does for the ports of its tunnel
+	 * sockets (see "UDP tunnels" below). Unused entries are all zero. */
+	struct gro_udp_tunnel tunnels[GRO_UDP_TUNNELS];
 	/* Zero (gro_config_init): room for later settings. */
-	uint32_t reserved[13];
+	uint32_t reserved[9];
 };
 
 /* gro_config.udp: how UDP datagrams are merged. Linux merges UDP only for

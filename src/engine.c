@@ -97,6 +97,17 @@ static int check_config(const struct gro_config *c)
 		return bad_config("udp: must be GRO_UDP_OFF, GRO_UDP_L4 or GRO_UDP_FRAGLIST");
 	if (c->fraglist > 1)
 		return bad_config("fraglist: must be 0 or 1");
+	for (size_t i = 0; i < GRO_UDP_TUNNELS; i++) {
+		const struct gro_udp_tunnel *t = &c->tunnels[i];
+
+		if (t->type > GRO_TUNNEL_GENEVE)
+			return bad_config("tunnels: type must be GRO_TUNNEL_VXLAN or GRO_TUNNEL_GENEVE");
+		if (!t->port != !t->type)
+			return bad_config("tunnels: a used entry needs a port and a type, an unused one neither");
+		for (size_t j = 0; j < i; j++)
+			if (t->port && c->tunnels[j].port == t->port)
+				return bad_config("tunnels: a port can name one tunnel only");
+	}
 	for (size_t i = 0; i < sizeof(c->reserved) / sizeof(c->reserved[0]); i++)
 		if (c->reserved[i])
 			return bad_config("reserved: must be zero (start from gro_config_init)");
@@ -132,6 +143,8 @@ int gro_create(const struct gro_config *cfg, struct gro_ctx **out)
 		return GRO_ENOMEM;
 	ctx->cfg = *cfg;
 	ctx->max_v4 = cfg->ipv4_max_size ? cfg->ipv4_max_size : cfg->max_size;
+	for (unsigned i = 0; i < GRO_UDP_TUNNELS; i++)
+		ctx->ntunnels += cfg->tunnels[i].port != 0;
 	ctx->memory = sizeof(*ctx);
 
 	/* Enough nodes for every flow to reach 64 KiB of 1448-byte segments,
@@ -262,7 +275,7 @@ void gro_complete(struct gro_ctx *ctx, struct gro_flow *f, enum gro_reason r)
 	pkt->reason = (uint8_t)r;
 	if (f->count > 1) {
 		pkt->gso_size = f->gso_size;
-		gro_complete_layers(head, f, pkt);
+		gro_complete_layers(ctx, head, f, pkt);
 	}
 
 	for (n = f->first; n != GRO_NIL; n = next) {

@@ -161,7 +161,8 @@ static bool build_kind(struct gro_fast *k, const struct gro_layer *const *stack,
  * context does not merge it, nor if it merges it as lists. */
 static bool fast_transport(const struct gro_ctx *ctx, const struct gro_layer *l)
 {
-	return l && (!l->active || l->active(ctx)) && (!l->flist || !l->flist(ctx));
+	return l && (!l->active || l->active(ctx)) && (!l->plain || l->plain(ctx)) &&
+	       (!l->flist || !l->flist(ctx));
 }
 
 /* skb_gro_receive's size limit for flows of kind @k, looked up once when
@@ -746,6 +747,10 @@ receive_one(struct gro_ctx *ctx, const struct gro_frame *fr, const struct gro_hi
 	for (j = 0; j < nzero; j++)
 		if (rd16(p + k->zero[j].off) & k->zero[j].mask)
 			return false;
+	/* A datagram to a tunnel port is a tunnel, not a UDP flow. */
+	if (k->l4proto == GRO_IPPROTO_UDP && unlikely(ctx->ntunnels) &&
+	    gro_udp_tunnel_find(ctx, (uint16_t)rd16(p + l4 + 2)))
+		return false;
 	for (j = 0; j < ncsum; j++)
 		if (!hdr_csum_ok(p + k->csum[j].off, clen ? clen : k->csum[j].len))
 			return false;

@@ -52,12 +52,23 @@ static inline uint64_t ld64(const uint8_t *p) { uint64_t v; memcpy(&v, p, 8); re
  * (IPv6 extension headers) is @len bytes taken whole. Two frames are the
  * same flow when every piece is equal, and the flow hash is a hash of the
  * pieces, so the comparison and the hash cover exactly the same bytes.
+ * A piece of length 0 is whether the word under @mask is zero or not (a
+ * UDP tunnel's checksum: set or absent is part of its flow).
  */
 struct gro_keyseg {
 	uint16_t off;
-	uint16_t len;		/* > 8: a whole range, mask unused */
+	uint16_t len;		/* > 8: a whole range, mask unused; 0: zero or not */
 	uint64_t mask;
 };
+
+/* The value a piece of key @k of the frame at @p stands for, if it is a
+ * word (len <= 8). */
+static inline uint64_t gro_key_word(const uint8_t *p, const struct gro_keyseg *k)
+{
+	uint64_t w = ld64(p + k->off) & k->mask;
+
+	return k->len ? w : w != 0;
+}
 
 #define GRO_KEY_MAX	48
 
@@ -183,6 +194,7 @@ struct gro_ctx {
 	uint32_t fast_max_size[16];	/* per kind: gro_size_limit() of its flows */
 
 	uint32_t max_v4;	/* ipv4_max_size, or max_size */
+	uint32_t ntunnels;	/* used entries of cfg.tunnels */
 	uint64_t k0, k1, kmul;	/* flow hash key: start, final xor, odd multiplier */
 	uint64_t now;
 	size_t memory;
@@ -260,7 +272,7 @@ gro_key_hash(const struct gro_ctx *ctx, const uint8_t *p, const struct gro_keyse
 
 	for (i = 0; i < n; i++) {
 		if (likely(k[i].len <= 8))
-			h = gro_hash_step(h, ld64(p + k[i].off) & k[i].mask, m);
+			h = gro_hash_step(h, gro_key_word(p, &k[i]), m);
 		else
 			h = gro_hash_range(h, p + k[i].off, k[i].len, m);
 	}
@@ -292,7 +304,7 @@ static inline bool gro_key_equal(const uint8_t *a, const uint8_t *b, const struc
 
 	for (i = 0; i < n; i++) {
 		if (likely(k[i].len <= 8))
-			d |= (ld64(a + k[i].off) ^ ld64(b + k[i].off)) & k[i].mask;
+			d |= gro_key_word(a, &k[i]) ^ gro_key_word(b, &k[i]);
 		else if (memcmp(a + k[i].off, b + k[i].off, k[i].len))
 			return false;
 	}

@@ -18,9 +18,11 @@
 static int parse_l4(const struct gro_pkt *pkt, const uint8_t *p, uint32_t len, struct gro_walk *w)
 {
 	bool v6, udp;
+	int err = pkt->gso_type & (GRO_GSO_UDP_TUNNEL | GRO_GSO_UDP_TUNNEL_CSUM) ?
+		  gro_walk_udp_tunnel(p, len, pkt->outer_l4_off, pkt->l3_off, w) :
+		  gro_walk(p, len, w);
 
-	if (gro_walk(p, len, w) ||
-	    (w->l4proto != GRO_IPPROTO_TCP && w->l4proto != GRO_IPPROTO_UDP))
+	if (err || (w->l4proto != GRO_IPPROTO_TCP && w->l4proto != GRO_IPPROTO_UDP))
 		return GRO_EPROTO;
 	v6 = w->l3->ipver == 6;
 	udp = w->l4proto == GRO_IPPROTO_UDP;
@@ -123,9 +125,16 @@ int gro_segment(const struct gro_pkt *pkt, uint8_t *buf, size_t cap,
 	g.total = total;
 	g.net = h.l3;
 	g.net_off = h.l3_off;
+	g.l4_off = h.l4_off;
+	g.outer_net = NULL;
+	g.outer_net_off = 0;
 	/* The network level of each header walked: its index among them. */
 	for (i = 0, k = 0; i < h.nfix; i++) {
 		level[i] = k;
+		if (h.fix[i]->class == GRO_LC_NET && !g.outer_net) {
+			g.outer_net = h.fix[i];
+			g.outer_net_off = h.fix_off[i];
+		}
 		k += h.fix[i]->class == GRO_LC_NET;
 	}
 	soff = hl;

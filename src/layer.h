@@ -167,6 +167,9 @@ struct gro_gso {
 	uint32_t total;			/* the packet's length */
 	const struct gro_layer *net;	/* the network layer under the transport */
 	uint32_t net_off;
+	uint32_t l4_off;		/* the (innermost) transport header */
+	const struct gro_layer *outer_net;	/* the outermost network layer */
+	uint32_t outer_net_off;
 };
 
 enum gro_layer_class {
@@ -186,6 +189,10 @@ struct gro_layer {
 	 * below delivers the frame as is, GRO_R_UNHANDLED: UDP with UDP GRO
 	 * off, as Linux with no socket or device that asked for it. */
 	bool (*active)(const struct gro_ctx *ctx);
+	/* Does it make flows of its own in this context (NULL: when active)?
+	 * UDP may be active only to carry tunnels; the fast path builds kinds
+	 * for a transport only if so. */
+	bool (*plain)(const struct gro_ctx *ctx);
 	/* Does this context merge its flows as lists, fraglist GRO (NULL:
 	 * never)? The fast path does not: such a transport has no kinds. */
 	bool (*flist)(const struct gro_ctx *ctx);
@@ -196,8 +203,8 @@ struct gro_layer {
 			      struct gro_flow *f);
 	/* Pseudo-header sum for an L4 length of @len bytes (network layers). */
 	uint64_t (*pseudo)(const uint8_t *nh, uint32_t len, uint8_t proto);
-	void (*complete)(uint8_t *head, uint32_t off, unsigned level, const struct gro_flow *f,
-			 struct gro_pkt *pkt);
+	void (*complete)(const struct gro_ctx *ctx, uint8_t *head, uint32_t off, unsigned level,
+			 const struct gro_flow *f, struct gro_pkt *pkt);
 	/* GSO: rewrite this layer's header, at @off in the copy @o, for
 	 * segment @g->i (NULL: nothing in it changes per segment). */
 	void (*segment)(uint8_t *o, uint32_t off, unsigned level, const struct gro_gso *g);
@@ -236,6 +243,7 @@ extern const struct gro_layer gro_tcp4_layer, gro_tcp6_layer;
 extern const struct gro_layer gro_udp4_layer, gro_udp6_layer;
 extern const struct gro_layer gro_ipip_layer, gro_sit_layer, gro_ip4ip6_layer, gro_ip6ip6_layer;
 extern const struct gro_layer gro_gre_layer;
+extern const struct gro_layer gro_vxlan_layer, gro_geneve_layer;
 
 /* Most segments one packet merges when its transport says so: Linux's
  * UDP_GRO_CNT_MAX, and the same count for TCP fraglist. */
@@ -289,6 +297,19 @@ static inline struct gro_flow *gro_tunnel_receive(struct gro_ctx *ctx, struct gr
 	}
 	cb->encap_mark = 1;
 	return inner->receive(ctx, cb);
+}
+
+/* The UDP tunnel layer of destination port @port in @ctx (udp_sk's
+ * gro_receive, found by the socket lookup), or NULL. */
+static inline const struct gro_layer *gro_udp_tunnel_find(const struct gro_ctx *ctx, uint16_t port)
+{
+	unsigned i;
+
+	for (i = 0; ctx->ntunnels && i < GRO_UDP_TUNNELS; i++)
+		if (ctx->cfg.tunnels[i].port == port)
+			return ctx->cfg.tunnels[i].type == GRO_TUNNEL_VXLAN ? &gro_vxlan_layer
+									    : &gro_geneve_layer;
+	return NULL;
 }
 
 /* A transport layer this context merges, for a network layer's receive:
@@ -410,10 +431,10 @@ static inline void gro_pkt_network(struct gro_pkt *pkt, uint32_t off, unsigned l
 }
 
 /* A merged packet's headers, completed from the outermost layer inwards. */
-static inline void gro_complete_layers(uint8_t *head, const struct gro_flow *f,
-				       struct gro_pkt *pkt)
+static inline void gro_complete_layers(const struct gro_ctx *ctx, uint8_t *head,
+				       const struct gro_flow *f, struct gro_pkt *pkt)
 {
-	gro_eth_layer.complete(head, 0, 0, f, pkt);
+	gro_eth_layer.complete(ctx, head, 0, 0, f, pkt);
 }
 
 /* The checksum to store for @len bytes at @p on top of the sum @sum. */
@@ -456,5 +477,9 @@ int gro_walk(const uint8_t *p, uint32_t len, struct gro_walk *w);
 /* The same, stopping at the first network header, which it does not parse:
  * 0 if it found one. */
 int gro_walk_net(const uint8_t *p, uint32_t len, struct gro_walk *w);
+/* The same for a packet inside a UDP tunnel (GRO_GSO_UDP_TUNNEL), whose
+ * outer UDP header is at @udp_off and inner network header at @inner_off. */
+int gro_walk_udp_tunnel(const uint8_t *p, uint32_t len, uint32_t udp_off, uint32_t inner_off,
+			struct gro_walk *w);
 
 #endif

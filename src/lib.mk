@@ -5,7 +5,7 @@
 LIB_SRCS := src/engine.c src/flowtab.c src/fastpath.c src/walk.c src/csum.c src/pkt.c src/gso.c \
 	    src/vnet.c src/shard.c src/version.c \
 	    src/proto/eth.c src/proto/ipv4.c src/proto/ipv6.c src/proto/tcp.c \
-	    src/proto/udp.c src/proto/gre.c
+	    src/proto/udp.c src/proto/gre.c src/proto/vxlan.c src/proto/geneve.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIB      := $(BUILD)/libgro.a
 

@@ -43,6 +43,27 @@ int gro_vnet_encode(const struct gro_pkt *pkt, void *hdr, size_t hdr_size)
 	return (int)hdr_size;
 }
 
+/* The inner headers of a UDP tunnel's packet whose inner TCP header is at
+ * @l4: the inner network header nearest before it from which the walk
+ * lands there (the tunnel header between is not parsed: the port that
+ * names it is not in the frame's metadata). *@w is replaced only then. */
+static bool udp_tunnel_walk(const uint8_t *p, uint32_t len, uint32_t l4, struct gro_walk *w)
+{
+	struct gro_walk t;
+	uint32_t at;
+
+	for (at = l4 - 20; at >= w->hdr_len && at < l4; at--) {
+		if ((p[at] >> 4) != 4 && (p[at] >> 4) != 6)
+			continue;
+		if (!gro_walk_udp_tunnel(p, len, w->l4_off, at, &t) && t.l4_off == l4 &&
+		    t.l4proto == GRO_IPPROTO_TCP) {
+			*w = t;
+			return true;
+		}
+	}
+	return false;
+}
+
 int gro_vnet_decode(const void *hdr, size_t hdr_size, uint8_t *frame, size_t len,
 		    struct gro_pkt *pkt, struct gro_seg *seg)
 {
@@ -50,7 +71,7 @@ int gro_vnet_decode(const void *hdr, size_t hdr_size, uint8_t *frame, size_t len
 	struct gro_walk hd;
 	uint8_t flags, type, base;
 	uint16_t hdr_len, gso_size, cstart, coff;
-	bool l4, udp;
+	bool l4, udp, tunnel = false;
 
 	if (!h || !frame || !pkt || !seg || len > UINT32_MAX ||
 	    (hdr_size != GRO_VNET_HDR_LEN && hdr_size != GRO_VNET_HDR_V1_LEN))
@@ -81,6 +102,12 @@ int gro_vnet_decode(const void *hdr, size_t hdr_size, uint8_t *frame, size_t len
 		return GRO_EPROTO;
 	l4 = !gro_walk(frame, (uint32_t)len, &hd) &&
 	     (hd.l4proto == GRO_IPPROTO_TCP || hd.l4proto == GRO_IPPROTO_UDP);
+	/* TCP whose checksum starts past a UDP header: a UDP tunnel's (the
+	 * header has no word for it; Linux's packet socket drops the
+	 * tunnel bits and keeps csum_start at the inner TCP header). */
+	if (l4 && hd.l4proto == GRO_IPPROTO_UDP && (flags & GRO_VNET_F_NEEDS_CSUM) &&
+	    (base == GRO_VNET_GSO_TCPV4 || base == GRO_VNET_GSO_TCPV6) && cstart > hd.hdr_len)
+		tunnel = udp_tunnel_walk(frame, (uint32_t)len, cstart, &hd);
 	udp = l4 && hd.l4proto == GRO_IPPROTO_UDP;
 
 	memset(pkt, 0, sizeof(*pkt));
@@ -94,6 +121,11 @@ int gro_vnet_decode(const void *hdr, size_t hdr_size, uint8_t *frame, size_t len
 		pkt->l3_off = hd.l3_off;
 		pkt->l4_off = hd.l4_off;
 		pkt->hdr_len = hd.hdr_len;
+	}
+	if (tunnel) {
+		pkt->encap = 1;
+		pkt->outer_l3_off = hd.fix_off[0];
+		pkt->outer_l4_off = hd.fix_off[1];
 	}
 	if (flags & GRO_VNET_F_NEEDS_CSUM) {
 		pkt->csum_partial = 1;
@@ -116,10 +148,13 @@ int gro_vnet_decode(const void *hdr, size_t hdr_size, uint8_t *frame, size_t len
 	if (pkt->csum_partial && (cstart != hd.l4_off || coff != (udp ? 6 : 16)))
 		return GRO_EPROTO;
 	pkt->gso_size = gso_size;
+	if (tunnel)
+		pkt->gso_type = ld16(frame + pkt->outer_l4_off + 6) ? GRO_GSO_UDP_TUNNEL_CSUM
+								   : GRO_GSO_UDP_TUNNEL;
 	if (udp)
 		pkt->gso_type = GRO_GSO_UDP_L4;
 	else
-		pkt->gso_type = (base == GRO_VNET_GSO_TCPV6 ? GRO_GSO_TCPV6 : GRO_GSO_TCPV4) |
+		pkt->gso_type |= (base == GRO_VNET_GSO_TCPV6 ? GRO_GSO_TCPV6 : GRO_GSO_TCPV4) |
 				(type & GRO_VNET_GSO_ECN ? GRO_GSO_TCP_ECN : 0);
 	/* gso_segs is 16 bits, as in Linux: a count that does not fit is
 	 * held at the most it can say rather than wrapping to 0 (no GSO). */

@@ -11,15 +11,11 @@
 
 /* Up to the transport header, or (@net_only) to the network header, not
  * parsed. */
-static int walk(const uint8_t *p, uint32_t len, struct gro_walk *w, bool net_only)
+static int walk_from(const uint8_t *p, uint32_t len, struct gro_walk *w, bool net_only,
+		     const struct gro_layer *l, uint32_t off)
 {
-	const struct gro_layer *l = &gro_eth_layer;
-	uint32_t off = 0;
 	struct gro_hdr h;
 
-	memset(w, 0, sizeof(*w));
-	if (!p)
-		return -1;
 	for (;;) {
 		if (l->class != GRO_LC_LINK) {
 			if (w->nfix == GRO_WALK_FIX)
@@ -53,9 +49,39 @@ static int walk(const uint8_t *p, uint32_t len, struct gro_walk *w, bool net_onl
 	}
 }
 
+static int walk(const uint8_t *p, uint32_t len, struct gro_walk *w, bool net_only)
+{
+	memset(w, 0, sizeof(*w));
+	if (!p)
+		return -1;
+	return walk_from(p, len, w, net_only, &gro_eth_layer, 0);
+}
+
 int gro_walk(const uint8_t *p, uint32_t len, struct gro_walk *w)
 {
 	return walk(p, len, w, false);
+}
+
+/* A UDP tunnel's packet: the outer headers down to its UDP header, which
+ * must be at @udp_off; then, from the inner network header at @inner_off,
+ * the inner ones. What lies between (the tunnel header, an inner Ethernet
+ * header) is copied as is by segmentation, so it needs no walking, and
+ * the walker needs no port table. */
+int gro_walk_udp_tunnel(const uint8_t *p, uint32_t len, uint32_t udp_off, uint32_t inner_off,
+			struct gro_walk *w)
+{
+	const struct gro_layer *inner;
+
+	if (walk(p, len, w, false) || w->l4proto != GRO_IPPROTO_UDP || w->l4_off != udp_off ||
+	    inner_off < w->hdr_len || inner_off >= len)
+		return -1;
+	inner = (p[inner_off] >> 4) == 4 ? &gro_ipv4_layer :
+		(p[inner_off] >> 4) == 6 ? &gro_ipv6_layer : NULL;
+	if (!inner)
+		return -1;
+	w->l4 = NULL;
+	w->l4_off = w->hdr_len = 0;
+	return walk_from(p, len, w, false, inner, inner_off);
 }
 
 int gro_walk_net(const uint8_t *p, uint32_t len, struct gro_walk *w)

@@ -93,10 +93,10 @@ static struct gro_flow *eth_receive(struct gro_ctx *ctx, struct gro_cb *cb)
 	return gro_enter(ctx, cb, next);
 }
 
-static void eth_complete(uint8_t *head, uint32_t off, unsigned level, const struct gro_flow *f,
-			 struct gro_pkt *pkt)
+static void eth_complete(const struct gro_ctx *ctx, uint8_t *head, uint32_t off,
+			 unsigned level, const struct gro_flow *f, struct gro_pkt *pkt)
 {
-	gro_link_find(rd16(head + off + 12))->complete(head, off + ETH_HLEN, level, f, pkt);
+	gro_link_find(rd16(head + off + 12))->complete(ctx, head, off + ETH_HLEN, level, f, pkt);
 }
 
 static int eth_parse(const uint8_t *p, uint32_t len, uint32_t off, struct gro_hdr *h)
@@ -159,10 +159,10 @@ static struct gro_flow *vlan_receive(struct gro_ctx *ctx, struct gro_cb *cb)
 	return gro_call_receive(ctx, cb, next);
 }
 
-static void vlan_complete(uint8_t *head, uint32_t off, unsigned level, const struct gro_flow *f,
-			  struct gro_pkt *pkt)
+static void vlan_complete(const struct gro_ctx *ctx, uint8_t *head, uint32_t off,
+			 unsigned level, const struct gro_flow *f, struct gro_pkt *pkt)
 {
-	gro_link_find(rd16(head + off + 2))->complete(head, off + 4, level, f, pkt);
+	gro_link_find(rd16(head + off + 2))->complete(ctx, head, off + 4, level, f, pkt);
 }
 
 static int vlan_parse(const uint8_t *p, uint32_t len, uint32_t off, struct gro_hdr *h)

@@ -76,14 +76,14 @@ static struct gro_flow *gre_receive(struct gro_ctx *ctx, struct gro_cb *cb)
 	return gro_call_receive(ctx, cb, next);
 }
 
-static void gre_complete(uint8_t *head, uint32_t off, unsigned level, const struct gro_flow *f,
-			 struct gro_pkt *pkt)
+static void gre_complete(const struct gro_ctx *ctx, uint8_t *head, uint32_t off,
+			 unsigned level, const struct gro_flow *f, struct gro_pkt *pkt)
 {
 	uint16_t flags = (uint16_t)rd16(head + off);
 
 	pkt->gso_type |= GRO_GSO_GRE | (flags & GRE_CSUM ? GRO_GSO_GRE_CSUM : 0);
 	pkt->outer_l4_off = (uint16_t)off;
-	gro_payload_find(NULL, rd16(head + off + 2))->complete(head, off + gre_hlen(flags), level,
+	gro_payload_find(NULL, rd16(head + off + 2))->complete(ctx, head, off + gre_hlen(flags), level,
 							       f, pkt);
 }
 

@@ -140,8 +140,8 @@ static uint64_t ipv4_pseudo(const uint8_t *iph, uint32_t len, uint8_t proto)
 }
 
 /* The length, 0 past 65535 (BIG TCP: the packet's length says it). */
-static void ipv4_complete(uint8_t *head, uint32_t off, unsigned level, const struct gro_flow *f,
-			  struct gro_pkt *pkt)
+static void ipv4_complete(const struct gro_ctx *ctx, uint8_t *head, uint32_t off,
+			 unsigned level, const struct gro_flow *f, struct gro_pkt *pkt)
 {
 	uint8_t *iph = head + off;
 	uint16_t old = rd16(iph + 2), now = f->tot - off > 0xffff ? 0 : (uint16_t)(f->tot - off);
@@ -151,7 +151,7 @@ static void ipv4_complete(uint8_t *head, uint32_t off, unsigned level, const str
 	gro_pkt_network(pkt, off, level);
 	if (f->fixedid & (1u << level))
 		pkt->gso_type |= level ? GRO_GSO_TCP_FIXEDID_INNER : GRO_GSO_TCP_FIXEDID;
-	gro_inet4_find(iph[9])->complete(head, off + 20, level + 1, f, pkt);
+	gro_inet4_find(iph[9])->complete(ctx, head, off + 20, level + 1, f, pkt);
 }
 
 /* inet_gso_segment: each segment's length and header checksum, and its ID
@@ -240,18 +240,18 @@ static struct gro_flow *ipip_receive(struct gro_ctx *ctx, struct gro_cb *cb)
 	return gro_tunnel_receive(ctx, cb, &gro_ipv4_layer);
 }
 
-static void ipip_complete(uint8_t *head, uint32_t off, unsigned level, const struct gro_flow *f,
-			  struct gro_pkt *pkt)
+static void ipip_complete(const struct gro_ctx *ctx, uint8_t *head, uint32_t off,
+			 unsigned level, const struct gro_flow *f, struct gro_pkt *pkt)
 {
 	pkt->gso_type |= GRO_GSO_IPXIP4;
-	ipv4_complete(head, off, level, f, pkt);
+	ipv4_complete(ctx, head, off, level, f, pkt);
 }
 
-static void ip4ip6_complete(uint8_t *head, uint32_t off, unsigned level, const struct gro_flow *f,
-			    struct gro_pkt *pkt)
+static void ip4ip6_complete(const struct gro_ctx *ctx, uint8_t *head, uint32_t off,
+			 unsigned level, const struct gro_flow *f, struct gro_pkt *pkt)
 {
 	pkt->gso_type |= GRO_GSO_IPXIP6;
-	ipv4_complete(head, off, level, f, pkt);
+	ipv4_complete(ctx, head, off, level, f, pkt);
 }
 
 /* Everything but receive and complete is the inner IPv4 header's; no

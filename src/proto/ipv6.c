@@ -131,8 +131,8 @@ static uint64_t ipv6_pseudo(const uint8_t *iph, uint32_t len, uint8_t proto)
 	return gro_csum_partial(iph + 8, 32, (uint64_t)htonl(len) + htonl(proto));
 }
 
-static void ipv6_complete(uint8_t *head, uint32_t off, unsigned level, const struct gro_flow *f,
-			  struct gro_pkt *pkt)
+static void ipv6_complete(const struct gro_ctx *ctx, uint8_t *head, uint32_t off,
+			 unsigned level, const struct gro_flow *f, struct gro_pkt *pkt)
 {
 	uint32_t end;
 	uint8_t proto;
@@ -141,7 +141,7 @@ static void ipv6_complete(uint8_t *head, uint32_t off, unsigned level, const str
 	gro_pkt_network(pkt, off, level);
 	/* The head passed receive: its extension headers are all there. */
 	proto = skip_exthdrs(head, f->tot, off, &end);
-	gro_inet6_find(proto)->complete(head, end, level + 1, f, pkt);
+	gro_inet6_find(proto)->complete(ctx, head, end, level + 1, f, pkt);
 }
 
 /* ipv6_gso_segment: each segment's payload length. */
@@ -219,18 +219,18 @@ static struct gro_flow *ip6_inner_receive(struct gro_ctx *ctx, struct gro_cb *cb
 	return gro_tunnel_receive(ctx, cb, &gro_ipv6_layer);
 }
 
-static void sit_complete(uint8_t *head, uint32_t off, unsigned level, const struct gro_flow *f,
-			 struct gro_pkt *pkt)
+static void sit_complete(const struct gro_ctx *ctx, uint8_t *head, uint32_t off,
+			 unsigned level, const struct gro_flow *f, struct gro_pkt *pkt)
 {
 	pkt->gso_type |= GRO_GSO_IPXIP4;
-	ipv6_complete(head, off, level, f, pkt);
+	ipv6_complete(ctx, head, off, level, f, pkt);
 }
 
-static void ip6ip6_complete(uint8_t *head, uint32_t off, unsigned level, const struct gro_flow *f,
-			    struct gro_pkt *pkt)
+static void ip6ip6_complete(const struct gro_ctx *ctx, uint8_t *head, uint32_t off,
+			 unsigned level, const struct gro_flow *f, struct gro_pkt *pkt)
 {
 	pkt->gso_type |= GRO_GSO_IPXIP6;
-	ipv6_complete(head, off, level, f, pkt);
+	ipv6_complete(ctx, head, off, level, f, pkt);
 }
 
 /* Everything but receive and complete is the inner IPv6 header's; no

@@ -156,16 +156,18 @@ static void tcp_complete(uint8_t *head, uint32_t off, const struct gro_flow *f,
 		pkt->gso_type |= GRO_GSO_TCP_ECN;
 }
 
-static void tcp4_complete(uint8_t *head, uint32_t off, unsigned level, const struct gro_flow *f,
-			  struct gro_pkt *pkt)
+static void tcp4_complete(const struct gro_ctx *ctx, uint8_t *head, uint32_t off,
+			 unsigned level, const struct gro_flow *f, struct gro_pkt *pkt)
 {
+	(void)ctx;
 	(void)level;
 	tcp_complete(head, off, f, pkt, &gro_ipv4_layer, GRO_GSO_TCPV4);
 }
 
-static void tcp6_complete(uint8_t *head, uint32_t off, unsigned level, const struct gro_flow *f,
-			  struct gro_pkt *pkt)
+static void tcp6_complete(const struct gro_ctx *ctx, uint8_t *head, uint32_t off,
+			 unsigned level, const struct gro_flow *f, struct gro_pkt *pkt)
 {
+	(void)ctx;
 	(void)level;
 	tcp_complete(head, off, f, pkt, &gro_ipv6_layer, GRO_GSO_TCPV6);
 }

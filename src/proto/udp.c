@@ -19,7 +19,15 @@
 
 #define UDP_HLEN	8
 
+/* UDP goes through this layer when the context merges datagrams or has
+ * tunnel ports (Linux: a socket or device asked for GRO, or a tunnel
+ * socket listens); only the first makes flows of UDP itself. */
 static bool udp_active(const struct gro_ctx *ctx)
+{
+	return ctx->cfg.udp != GRO_UDP_OFF || ctx->ntunnels;
+}
+
+static bool udp_plain(const struct gro_ctx *ctx)
 {
 	return ctx->cfg.udp != GRO_UDP_OFF;
 }
@@ -29,8 +37,35 @@ static bool udp_flist(const struct gro_ctx *ctx)
 	return ctx->cfg.udp == GRO_UDP_FRAGLIST;
 }
 
+/*
+ * udp_gro_receive for a tunnel port: one level of tunnel only, and a
+ * checksum that is set must have been verified (a frame flushed before it
+ * skipped that, and goes up as is, leaving its flow held). The ports, and
+ * whether the checksum is set, are part of the flow; the tunnel header and
+ * what it carries decide the rest. The UDP length is not checked: Linux
+ * rewrites it on completion, and the inner IP length covers the frame.
+ */
+static struct gro_flow *udp_tunnel_receive(struct gro_ctx *ctx, struct gro_cb *cb,
+					   const struct gro_layer *tun)
+{
+	const uint8_t *uh = cb->data + cb->off;
+
+	if (cb->encap_mark ||
+	    (cb->flush && ld16(uh + 6) && !(cb->fflags & GRO_FRAME_CSUM_OK))) {
+		gro_cb_flush(cb, GRO_R_UNHANDLED);
+		return NULL;
+	}
+	cb->encap_mark = 1;
+	gro_cb_key(cb, cb->stack[cb->nstack - 1], cb->off, cb->off + UDP_HLEN);
+	if (likely(cb->nkey < GRO_KEY_MAX))
+		cb->key[cb->nkey++] = (struct gro_keyseg){ (uint16_t)(cb->off + 6), 0, 0xffff };
+	cb->off += UDP_HLEN;
+	return gro_call_receive(ctx, cb, tun);
+}
+
 static struct gro_flow *udp_receive(struct gro_ctx *ctx, struct gro_cb *cb)
 {
+	const struct gro_layer *tun;
 	struct gro_flow *p;
 	const uint8_t *uh;
 	uint32_t ulen, flush;
@@ -40,6 +75,11 @@ static struct gro_flow *udp_receive(struct gro_ctx *ctx, struct gro_cb *cb)
 		return NULL;
 	}
 	uh = cb->data + cb->off;
+	tun = gro_udp_tunnel_find(ctx, (uint16_t)rd16(uh + 2));
+	if (!tun && !udp_plain(ctx)) {
+		gro_cb_flush(cb, GRO_R_UNHANDLED);
+		return NULL;
+	}
 	/* A zero checksum says there is none: nothing to verify (and the
 	 * datagram is not merged below). Not worth summing a frame that is
 	 * going up unmerged anyway. */
@@ -48,6 +88,8 @@ static struct gro_flow *udp_receive(struct gro_ctx *ctx, struct gro_cb *cb)
 		gro_cb_flush(cb, GRO_R_L4_CSUM);
 		return NULL;
 	}
+	if (tun)
+		return udp_tunnel_receive(ctx, cb, tun);
 	if (!ld16(uh + 6)) {
 		gro_cb_flush(cb, GRO_R_L4_CSUM);
 		return NULL;
@@ -110,14 +152,29 @@ static struct gro_flow *udp_receive(struct gro_ctx *ctx, struct gro_cb *cb)
 /* udp4/6_gro_complete + udp_gro_complete_segment: the UDP length covers
  * the merged packet; the checksum field gets the pseudo-header sum over
  * it (CHECKSUM_PARTIAL). A list keeps its checksums, every one verified
- * (CHECKSUM_UNNECESSARY). */
-static void udp_complete(uint8_t *head, uint32_t off, const struct gro_flow *f,
-			 struct gro_pkt *pkt, const struct gro_layer *net)
+ * (CHECKSUM_UNNECESSARY). A tunnel's UDP header (not the packet's
+ * innermost transport) gets its length, and its checksum, if set, the
+ * pseudo-header sum; the tunnel layer goes on inwards. */
+static void udp_complete(const struct gro_ctx *ctx, uint8_t *head, uint32_t off, unsigned level,
+			 const struct gro_flow *f, struct gro_pkt *pkt, const struct gro_layer *net)
 {
 	uint8_t *uh = head + off;
 	uint32_t len = f->tot - off;
 
 	wr16(uh + 4, (uint16_t)len);
+	if (off != f->l4_off) {
+		if (ld16(uh + 6)) {
+			wr16(uh + 6, gro_csum16_fold(net->pseudo(head + pkt->l3_off, len,
+								 GRO_IPPROTO_UDP)));
+			pkt->gso_type |= GRO_GSO_UDP_TUNNEL_CSUM;
+		} else {
+			pkt->gso_type |= GRO_GSO_UDP_TUNNEL;
+		}
+		pkt->outer_l4_off = (uint16_t)off;
+		gro_udp_tunnel_find(ctx, (uint16_t)rd16(uh + 2))
+			->complete(ctx, head, off + UDP_HLEN, level, f, pkt);
+		return;
+	}
 	pkt->gso_type |= GRO_GSO_UDP_L4;
 	if (f->flist) {
 		pkt->gso_type |= GRO_GSO_FRAGLIST;
@@ -130,18 +187,16 @@ static void udp_complete(uint8_t *head, uint32_t off, const struct gro_flow *f,
 	pkt->csum_offset = 6;
 }
 
-static void udp4_complete(uint8_t *head, uint32_t off, unsigned level, const struct gro_flow *f,
-			  struct gro_pkt *pkt)
+static void udp4_complete(const struct gro_ctx *ctx, uint8_t *head, uint32_t off,
+			  unsigned level, const struct gro_flow *f, struct gro_pkt *pkt)
 {
-	(void)level;
-	udp_complete(head, off, f, pkt, &gro_ipv4_layer);
+	udp_complete(ctx, head, off, level, f, pkt, &gro_ipv4_layer);
 }
 
-static void udp6_complete(uint8_t *head, uint32_t off, unsigned level, const struct gro_flow *f,
-			  struct gro_pkt *pkt)
+static void udp6_complete(const struct gro_ctx *ctx, uint8_t *head, uint32_t off,
+			  unsigned level, const struct gro_flow *f, struct gro_pkt *pkt)
 {
-	(void)level;
-	udp_complete(head, off, f, pkt, &gro_ipv6_layer);
+	udp_complete(ctx, head, off, level, f, pkt, &gro_ipv6_layer);
 }
 
 /* __udp_gso_segment: each segment's UDP length, and its checksum in full
@@ -158,6 +213,19 @@ static void udp_segment(uint8_t *o, uint32_t off, unsigned level, const struct g
 	uint16_t check;
 
 	(void)level;
+	if (off != g->l4_off) {
+		/* A tunnel's: the length, and the checksum if it was set,
+		 * over the segment's inner headers and payload (the inner
+		 * layers have rewritten theirs), as skb_udp_tunnel_segment. */
+		wr16(uh + 4, (uint16_t)l4len);
+		if (!ld16(g->head + off + 6))
+			return;
+		wr16(uh + 6, 0);
+		check = gro_csum_of(uh, l4len, g->outer_net->pseudo(o + g->outer_net_off, l4len,
+								    GRO_IPPROTO_UDP));
+		wr16(uh + 6, check ? check : 0xffff);
+		return;
+	}
 	if (g->pkt->csum_partial)
 		seed = (uint64_t)htons(rd16(g->head + off + 6)) +
 		       htons((uint16_t)~rd16(g->head + off + 4)) + htons((uint16_t)l4len);
@@ -210,6 +278,7 @@ const struct gro_layer gro_udp4_layer = {
 	.proto = GRO_IPPROTO_UDP,
 	.class = GRO_LC_TRANSPORT,
 	.active = udp_active,
+	.plain = udp_plain,
 	.flist = udp_flist,
 	.receive = udp_receive,
 	.complete = udp4_complete,
@@ -224,6 +293,7 @@ const struct gro_layer gro_udp6_layer = {
 	.proto = GRO_IPPROTO_UDP,
 	.class = GRO_LC_TRANSPORT,
 	.active = udp_active,
+	.plain = udp_plain,
 	.flist = udp_flist,
 	.receive = udp_receive,
 	.complete = udp6_complete,

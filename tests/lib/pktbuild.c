@@ -192,6 +192,18 @@ void pb_tun_init(struct pb_tunnel *t, int ipv6)
 	t->df = 1;
 	memcpy(t->eth_dst, dmac, 6);
 	memcpy(t->eth_src, smac, 6);
+	t->vx_flags = 0x08000000;
+	t->udp_sport = 49152;
+	t->udp_csum = 1;
+}
+
+size_t pb_tun_hdr_len(const struct pb_tunnel *t)
+{
+	if (t->udp_tun == PB_TUN_VXLAN)
+		return 8 + 8 + 14;
+	if (t->udp_tun == PB_TUN_GENEVE)
+		return 8 + 8 + (size_t)t->gnv_opts_len + (t->gnv_eth ? 14 : 0);
+	return pb_gre_len(t) + (t->gre && t->gre_eth ? 14 : 0);
 }
 
 struct pb_tunnel *pb_tun_push(struct pb_frame *f, int ipv6, int gre)
@@ -258,7 +270,9 @@ size_t pb_layout(const struct pb_frame *f, struct pb_offsets *o)
 			o->tun_l3[k] = o->l3;
 			o->tun_l4[k] = o->l3 + (t->ipv6 ? 40 + (size_t)t->ext_len
 						       : 20 + (size_t)pad4(t->ip_opts_len));
-			o->l3 = o->tun_l4[k] + pb_gre_len(t) + (t->gre && t->gre_eth ? 14 : 0);
+			if (t->gnv_opts_len < 0 || t->gnv_opts_len > 64 || t->gnv_opts_len % 4)
+				return 0;
+			o->l3 = o->tun_l4[k] + pb_tun_hdr_len(t);
 		}
 	}
 	if (!is_ip(f)) {
@@ -424,7 +438,58 @@ static void build_tunnel(const struct pb_frame *f, int k, const struct pb_offset
 			put16(g + 4, c);
 		}
 	}
-	proto = t->proto ? (uint8_t)t->proto : t->gre ? 47 : next_v6 ? 41 : 4;
+	if (t->udp_tun) {
+		uint8_t *u = buf + o->tun_l4[k], *h = u + 8, *e;
+		size_t ulen = end - o->tun_l4[k];
+		uint16_t dport = t->udp_dport ? t->udp_dport
+					      : t->udp_tun == PB_TUN_VXLAN ? 4789 : 6081;
+
+		put16(u, t->udp_sport);
+		put16(u + 2, dport);
+		put16(u + 4, (uint16_t)ulen);
+		put16(u + 6, 0);
+		if (t->udp_tun == PB_TUN_VXLAN) {
+			put32(h, t->vx_flags);
+			put32(h + 4, t->vni << 8 | t->vni_low);
+			e = h + 8;
+		} else {
+			uint16_t gp = t->gnv_proto;
+
+			if (!gp)
+				gp = t->gnv_eth ? 0x6558 : next_v6 ? ETH_IPV6 : ETH_IPV4;
+			h[0] = (uint8_t)(t->gnv_ver << 6 | t->gnv_opts_len / 4);
+			h[1] = (uint8_t)((t->gnv_oam ? 0x80 : 0) | (t->gnv_crit ? 0x40 : 0));
+			put16(h + 2, gp);
+			put32(h + 4, t->vni << 8 | t->vni_low);
+			memcpy(h + 8, t->gnv_opts, t->gnv_opts_len);
+			e = t->gnv_eth ? h + 8 + t->gnv_opts_len : NULL;
+		}
+		if (e) {
+			memcpy(e, t->eth_dst, 6);
+			memcpy(e + 6, t->eth_src, 6);
+			put16(e + 12, next_v6 ? ETH_IPV6 : ETH_IPV4);
+		}
+		if (t->udp_csum) {
+			int alen = t->ipv6 ? 16 : 4;
+			uint8_t tail[8] = { 0 };
+			uint32_t sum;
+			uint16_t c;
+
+			/* The pseudo header: addresses, then protocol and length. */
+			sum = pb_csum_add(0, t->saddr, alen);
+			sum = pb_csum_add(sum, t->daddr, alen);
+			tail[3] = 17;
+			put32(tail + 4, (uint32_t)ulen);
+			sum = pb_csum_add(sum, tail, 8);
+			c = pb_csum_fold(pb_csum_add(sum, u, ulen));
+			if (!c)
+				c = 0xffff;
+			if (t->bad_udp_csum)
+				c += 1;
+			put16(u + 6, c);
+		}
+	}
+	proto = t->proto ? (uint8_t)t->proto : t->gre ? 47 : t->udp_tun ? 17 : next_v6 ? 41 : 4;
 	tun_ip_header(t, buf + o->tun_l3[k], end - o->tun_l3[k], proto);
 }
 

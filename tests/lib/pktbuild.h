@@ -73,8 +73,27 @@ struct pb_tunnel {
 	uint32_t gre_key, gre_seq;
 	int      bad_gre_csum;              /* store (correct + 1) with PB_GRE_C */
 	int      gre_eth;                   /* an Ethernet header after GRE (TEB) */
-	uint8_t  eth_dst[6], eth_src[6];    /* its MACs */
+	uint8_t  eth_dst[6], eth_src[6];    /* its MACs (GRE TEB, VXLAN, GENEVE) */
+
+	/* UDP tunnel, instead of GRE: a UDP header (protocol 17), then a
+	 * VXLAN header and an Ethernet header, or a GENEVE header and, with
+	 * gnv_eth, an Ethernet header. */
+	int      udp_tun;                   /* PB_TUN_VXLAN, PB_TUN_GENEVE, 0: none */
+	uint16_t udp_sport, udp_dport;      /* dport 0: 4789 / 6081 by kind */
+	int      udp_csum;                  /* fill the outer UDP checksum (0: send 0) */
+	int      bad_udp_csum;              /* store (correct + 1) there */
+	uint32_t vx_flags;                  /* VXLAN's first word; pb_tun_init: 0x08000000 */
+	uint32_t vni;                       /* VXLAN VNI / GENEVE VNI (24 bits) */
+	uint8_t  vni_low;                   /* the byte after the VNI (reserved) */
+	uint8_t  gnv_ver, gnv_oam, gnv_crit;/* GENEVE: version, O and C bits */
+	uint16_t gnv_proto;                 /* 0: 0x6558 with gnv_eth, else by what follows */
+	int      gnv_eth;
+	uint8_t  gnv_opts[64];              /* options, a multiple of 4 bytes */
+	int      gnv_opts_len;
 };
+
+#define PB_TUN_VXLAN  1
+#define PB_TUN_GENEVE 2
 
 /* One frame. pb_init() fills every field with a usable default; change only
  * what a test cares about. All multi-byte values are host order. */
@@ -173,6 +192,10 @@ void pb_tun_ext_add(struct pb_tunnel *t, uint8_t type, const uint8_t *body, int 
 
 /* Length of the GRE header t describes (0 without `gre`). */
 size_t pb_gre_len(const struct pb_tunnel *t);
+
+/* Bytes between tunnel layer t's IP header and the next IP header: GRE,
+ * UDP + VXLAN/GENEVE, and an inner Ethernet header (0 for IP in IP). */
+size_t pb_tun_hdr_len(const struct pb_tunnel *t);
 
 /* Compute the offsets and length pb_build() would produce for *f.
  * Returns the frame length, or 0 if the description is invalid. */

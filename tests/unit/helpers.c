@@ -52,6 +52,9 @@ static void on_deliver(void *arg, const struct gro_pkt *pkts, unsigned n)
 		p->csum_partial = g->csum_partial;
 		p->reason = g->reason;
 		p->gso_type = g->gso_type;
+		p->encap = g->encap;
+		p->outer_l3_off = g->outer_l3_off;
+		p->outer_l4_off = g->outer_l4_off;
 		p->nsegs = g->nsegs;
 		p->call = h->ncalls;
 		p->frames = xrealloc(NULL, (g->nsegs ? g->nsegs : 1) * sizeof(int));
@@ -397,6 +400,11 @@ void h_expect_bytes(const struct h *h, size_t k, const struct pb_frame *expected
 
 uint16_t h_pseudo_seed(const uint8_t *iph, int ipv6, uint32_t l4len)
 {
+	return h_pseudo_seed_proto(iph, ipv6, l4len, 6);
+}
+
+uint16_t h_pseudo_seed_proto(const uint8_t *iph, int ipv6, uint32_t l4len, uint8_t proto)
+{
 	uint8_t tail[8] = { 0 };
 	uint32_t sum;
 
@@ -408,7 +416,7 @@ uint16_t h_pseudo_seed(const uint8_t *iph, int ipv6, uint32_t l4len)
 	tail[1] = (uint8_t)(l4len >> 16);
 	tail[2] = (uint8_t)(l4len >> 8);
 	tail[3] = (uint8_t)l4len;
-	tail[7] = 6;
+	tail[7] = proto;
 	sum = pb_csum_add(sum, tail, 8);
 	return (uint16_t)~pb_csum_fold(sum);
 }
@@ -451,4 +459,7 @@ void h_pkt_gro(const struct h_pkt *p, struct gro_pkt *pkt, struct gro_seg *seg)
 	pkt->csum_partial = p->csum_partial;
 	pkt->csum_start = p->csum_start;
 	pkt->csum_offset = p->csum_offset;
+	pkt->encap = p->encap;
+	pkt->outer_l3_off = p->outer_l3_off;
+	pkt->outer_l4_off = p->outer_l4_off;
 }

@@ -27,6 +27,8 @@ struct h_pkt {
 	uint8_t csum_partial;
 	uint8_t reason;
 	uint32_t gso_type;
+	uint8_t encap;
+	uint16_t outer_l3_off, outer_l4_off;
 	uint32_t nsegs;
 	int *frames;		/* frame index of each span, in order */
 	unsigned call;		/* which deliver call brought it (0-based) */
@@ -127,6 +129,8 @@ void h_check_stats(const struct h *h);
  * @iph (v4 or v6) and an L4 length of @l4len, computed with pktbuild's
  * checksum code. */
 uint16_t h_pseudo_seed(const uint8_t *iph, int ipv6, uint32_t l4len);
+/* The same for protocol @proto (17: UDP). */
+uint16_t h_pseudo_seed_proto(const uint8_t *iph, int ipv6, uint32_t l4len, uint8_t proto);
 
 /* 1 if the TCP checksum of the frame (IP header at l3, TCP at l4, up to len)
  * verifies, computed with pktbuild's checksum code. */

@@ -19,6 +19,8 @@ struct cli_opts {
 	int no_vlan;			/* pass VLAN-tagged frames through */
 	unsigned udp;			/* enum gro_udp_mode */
 	int fraglist;			/* TCP fraglist GRO */
+	struct gro_udp_tunnel tunnels[GRO_UDP_TUNNELS];	/* --vxlan-port, --geneve-port */
+	unsigned ntunnels;
 	const char *meta_path;		/* per-packet offload metadata, text */
 	int format;			/* enum cap_format of OUT: 0 by its name */
 };

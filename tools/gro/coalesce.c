@@ -22,6 +22,9 @@ void cli_usage_common(FILE *f)
 		"                       UDP_GRO socket), l4 (UDP_GRO, rx-udp-gro-forwarding)\n"
 		"                       or fraglist (rx-gro-list)\n"
 		"  --fraglist           merge TCP as a list (rx-gro-list, forwarded TCP)\n"
+		"  --vxlan-port N       UDP port N carries VXLAN: merge the TCP inside (as\n"
+		"                       Linux with a VXLAN device, e.g. 4789); repeatable\n"
+		"  --geneve-port N      the same for GENEVE (e.g. 6081); at most 4 ports in all\n"
 		"  --rx-csum=verify|trust  verify TCP/UDP checksums (default) or trust them\n"
 		"  --csum=full|partial  complete the merged TCP/UDP checksum (default) or keep\n"
 		"                       Linux's pseudo-header seed (CHECKSUM_PARTIAL)\n"
@@ -123,7 +126,8 @@ static int num(const char *s, uint64_t max, uint64_t *v)
 
 enum {
 	OPT_BURST = 256, OPT_FLUSH_TIMEOUT, OPT_MAX_FLOWS, OPT_MAX_SIZE, OPT_MAX_SEGS, OPT_RX_CSUM,
-	OPT_CSUM, OPT_VLAN, OPT_META, OPT_FORMAT, OPT_JSON, OPT_UDP, OPT_FRAGLIST,
+	OPT_CSUM, OPT_VLAN, OPT_META, OPT_FORMAT, OPT_JSON, OPT_UDP, OPT_FRAGLIST, OPT_VXLAN_PORT,
+	OPT_GENEVE_PORT,
 };
 
 static const struct option coalesce_opts[] = {
@@ -134,6 +138,8 @@ static const struct option coalesce_opts[] = {
 	{ "max-segs", required_argument, NULL, OPT_MAX_SEGS },
 	{ "udp", required_argument, NULL, OPT_UDP },
 	{ "fraglist", no_argument, NULL, OPT_FRAGLIST },
+	{ "vxlan-port", required_argument, NULL, OPT_VXLAN_PORT },
+	{ "geneve-port", required_argument, NULL, OPT_GENEVE_PORT },
 	{ "rx-csum", required_argument, NULL, OPT_RX_CSUM },
 	{ "csum", required_argument, NULL, OPT_CSUM },
 	{ "vlan", required_argument, NULL, OPT_VLAN },
@@ -216,6 +222,23 @@ static int set_opt(struct cli_opts *o, int id, const char *val)
 		if (num(val, 65535, &v))
 			break;
 		o->max_segs = (uint32_t)v;
+		return 0;
+	case OPT_VXLAN_PORT:
+	case OPT_GENEVE_PORT:
+		if (num(val, 65535, &v) || !v)
+			break;
+		for (i = 0; i < o->ntunnels; i++)
+			if (o->tunnels[i].port == v) {
+				fprintf(stderr, "gro: --%s: port %s is already a tunnel port\n", name, val);
+				return -1;
+			}
+		if (o->ntunnels == GRO_UDP_TUNNELS) {
+			fprintf(stderr, "gro: --%s: at most %d tunnel ports\n", name, GRO_UDP_TUNNELS);
+			return -1;
+		}
+		o->tunnels[o->ntunnels].port = (uint16_t)v;
+		o->tunnels[o->ntunnels++].type =
+			id == OPT_VXLAN_PORT ? GRO_TUNNEL_VXLAN : GRO_TUNNEL_GENEVE;
 		return 0;
 	}
 	fprintf(stderr, "gro: --%s: invalid value '%s'\n", name ? name : "?", val);

@@ -231,6 +231,7 @@ int cli_coalesce(const char *in, const char *out, const struct cli_opts *o,
 	cfg.max_size = o->max_size;
 	cfg.udp = o->udp;
 	cfg.fraglist = (uint32_t)o->fraglist;
+	memcpy(cfg.tunnels, o->tunnels, sizeof(cfg.tunnels));
 	cfg.max_segs = o->max_segs;
 	cfg.csum = o->rx_trust ? GRO_CSUM_TRUST : GRO_CSUM_VERIFY;
 	cfg.vlan = !o->no_vlan;

@@ -1,0 +1,334 @@
+/* UDP tunnels (VXLAN, GENEVE): datagrams to a configured port are
+ * decapsulated and the inner TCP merges; the outer UDP header is completed
+ * as Linux's udp4/6_gro_complete leaves it; one level of tunnel only; and
+ * segmentation gives back the frames that arrived, byte for byte. */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "helpers.h"
+
+#define MSS 1000
+
+static struct gro_config tun_config(uint16_t port, uint16_t type)
+{
+	struct gro_config c;
+
+	h_config(&c);
+	c.tunnels[0].port = port;
+	c.tunnels[0].type = type;
+	return c;
+}
+
+/* An inner TCP segment inside one UDP tunnel layer of kind @kind. */
+static struct pb_tunnel *udp_tun(struct pb_frame *f, int outer6, int kind, int csum)
+{
+	struct pb_tunnel *t;
+
+	f->ntun = 0;
+	t = pb_tun_push(f, outer6, 0);
+	t->udp_tun = kind;
+	t->udp_csum = csum;
+	t->vni = 0x123456;
+	t->gnv_eth = 1;
+	return t;
+}
+
+/* Segment packet @k of @h and compare with the @n frames from @first. */
+static void expect_segments_back(const struct h *h, size_t k, int first, int n, const char *what)
+{
+	static uint8_t buf[1 << 17];
+	struct gro_seg in, out[64];
+	struct gro_pkt pkt;
+	int i, got;
+
+	h_pkt_gro(h_pkt(h, k), &pkt, &in);
+	got = gro_segment(&pkt, buf, sizeof(buf), out, 64);
+	cr_assert_eq(got, n, "%s: segmented into %d, not %d", what, got, n);
+	for (i = 0; i < n; i++)
+		cr_assert(out[i].len == h_frame_len(h, first + i) &&
+			  !memcmp(out[i].data, h_frame(h, first + i), out[i].len),
+			  "%s: segment %d byte for byte", what, i);
+}
+
+Test(udptun, vxlan_and_geneve_merge_complete_and_segment_back)
+{
+	static const int kinds[] = { PB_TUN_VXLAN, PB_TUN_GENEVE };
+	unsigned kk, o6, i6, cs;
+
+	for (kk = 0; kk < 2; kk++)
+		for (o6 = 0; o6 < 2; o6++)
+			for (i6 = 0; i6 < 2; i6++)
+				for (cs = 0; cs < 2; cs++) {
+					int kind = kinds[kk];
+					struct gro_config c = tun_config(
+						kind == PB_TUN_VXLAN ? 4789 : 6081,
+						kind == PB_TUN_VXLAN ? GRO_TUNNEL_VXLAN
+								     : GRO_TUNNEL_GENEVE);
+					struct h *h = h_open(&c);
+					struct pb_offsets o;
+					const struct h_pkt *p;
+					struct pb_frame f;
+					struct pb_tunnel *t;
+					size_t ul;
+					int i;
+
+					h_seg_init(&f, (int)i6, MSS);
+					t = udp_tun(&f, (int)o6, kind, (int)cs);
+					if (kind == PB_TUN_GENEVE) {
+						t->gnv_opts_len = 8;
+						memset(t->gnv_opts, 0xab, 8);
+					}
+					pb_layout(&f, &o);
+					for (i = 0; i < 4; i++)
+						h_add_seg(h, &f);
+					h_run(h);
+					h_expect_merged(h, 0, 0, 4, "udp tunnel: merged");
+					p = h_pkt(h, 0);
+					cr_assert(p->gso_type & (cs ? GRO_GSO_UDP_TUNNEL_CSUM
+								   : GRO_GSO_UDP_TUNNEL),
+						  "kind %d o6 %u i6 %u cs %u: gso_type %#x", kind, o6,
+						  i6, cs, p->gso_type);
+					cr_assert(p->gso_type & (i6 ? GRO_GSO_TCPV6 : GRO_GSO_TCPV4));
+					cr_assert_eq(p->csum_start, o.l4, "csum_start at the inner TCP");
+					cr_assert_eq(p->l3_off, o.l3);
+					ul = o.tun_l4[0];
+					cr_assert_eq(h_rd16(p->raw + ul + 4), p->len - ul,
+						     "the outer UDP length covers the packet");
+					if (cs)
+						cr_assert_eq(h_rd16(p->raw + ul + 6),
+							     h_pseudo_seed_proto(p->raw + o.tun_l3[0],
+										 (int)o6,
+										 p->len - ul, 17),
+							     "the outer checksum: the pseudo-header sum");
+					else
+						cr_assert_eq(h_rd16(p->raw + ul + 6), 0,
+							     "no outer checksum stays none");
+					expect_segments_back(h, 0, 0, 4, "udp tunnel");
+					h_close(h);
+				}
+}
+
+Test(udptun, without_the_port_it_is_plain_udp)
+{
+	struct h *h = h_open(NULL);
+	struct pb_frame f;
+	int i;
+
+	h_seg_init(&f, 0, MSS);
+	udp_tun(&f, 0, PB_TUN_VXLAN, 1);
+	for (i = 0; i < 3; i++)
+		h_add_seg(h, &f);
+	h_run(h);
+	h_expect_npkt(h, 3, "no tunnel port, no UDP GRO: passed through");
+	h_expect_reason(h, 0, GRO_R_UNHANDLED, "plain UDP, not merged");
+	h_close(h);
+
+	{
+		struct gro_config c;
+
+		h_config(&c);
+		c.udp = GRO_UDP_L4;
+		h = h_open(&c);
+	}
+	h_seg_init(&f, 0, MSS);
+	udp_tun(&f, 0, PB_TUN_VXLAN, 1);
+	for (i = 0; i < 3; i++) {
+		f.seq = 1;	/* equal datagrams: UDP GRO needs no sequence */
+		h_add_seg(h, &f);
+	}
+	h_run(h);
+	h_expect_merged(h, 0, 0, 3, "no tunnel port, UDP GRO: merged as datagrams");
+	cr_assert(h_pkt(h, 0)->gso_type & GRO_GSO_UDP_L4);
+	h_close(h);
+}
+
+Test(udptun, vni_and_checksum_presence_are_part_of_the_flow)
+{
+	struct gro_config c = tun_config(4789, GRO_TUNNEL_VXLAN);
+	struct h *h = h_open(&c);
+	struct pb_frame a, b;
+	int i, ia[3], ib[3];
+
+	/* Two flows that differ only in the outer checksum being set:
+	 * both held, each merged. */
+	h_seg_init(&a, 0, MSS);
+	udp_tun(&a, 0, PB_TUN_VXLAN, 0);
+	b = a;
+	b.tun[0].udp_csum = 1;
+	for (i = 0; i < 3; i++) {
+		ia[i] = h_add_seg(h, &a);
+		ib[i] = h_add_seg(h, &b);
+	}
+	h_run(h);
+	h_expect_npkt(h, 2, "checksum set or not: two flows");
+	h_expect_frames(h, 0, ia, 3, "the flow without a checksum");
+	h_expect_frames(h, 1, ib, 3, "the flow with one");
+	h_close(h);
+
+	h = h_open(&c);
+	h_seg_init(&a, 0, MSS);
+	udp_tun(&a, 0, PB_TUN_VXLAN, 1);
+	b = a;
+	b.tun[0].vni = 7;
+	for (i = 0; i < 3; i++) {
+		ia[i] = h_add_seg(h, &a);
+		ib[i] = h_add_seg(h, &b);
+	}
+	h_run(h);
+	h_expect_npkt(h, 2, "another VNI: another flow");
+	h_expect_frames(h, 0, ia, 3, "VNI 0x123456");
+	h_expect_frames(h, 1, ib, 3, "VNI 7");
+	h_close(h);
+}
+
+Test(udptun, bad_outer_checksum_goes_up_alone)
+{
+	struct gro_config c = tun_config(4789, GRO_TUNNEL_VXLAN);
+	struct h *h = h_open(&c);
+	struct pb_frame f;
+	int bad;
+
+	h_seg_init(&f, 0, MSS);
+	udp_tun(&f, 0, PB_TUN_VXLAN, 1);
+	h_add_seg(h, &f);
+	f.tun[0].bad_udp_csum = 1;
+	bad = h_add(h, &f);
+	f.tun[0].bad_udp_csum = 0;
+	h_add_seg(h, &f);
+	h_add_seg(h, &f);
+	h_run(h);
+	h_expect_npkt(h, 2, "bad outer checksum");
+	h_expect_as_is(h, 0, bad, "it goes up at once");
+	h_expect_reason(h, 0, GRO_R_L4_CSUM, "bad outer checksum");
+	{
+		const int rest[] = { 0, 2, 3 };
+
+		h_expect_frames(h, 1, rest, 3, "the held packet goes on");
+	}
+	h_close(h);
+}
+
+Test(udptun, geneve_rules)
+{
+	struct gro_config c = tun_config(6081, GRO_TUNNEL_GENEVE);
+	struct pb_frame f, g;
+	struct h *h;
+	int i, ia[3], ib[3];
+
+	/* OAM frames and other versions are never merged nor held. */
+	h = h_open(&c);
+	h_seg_init(&f, 0, MSS);
+	udp_tun(&f, 0, PB_TUN_GENEVE, 1)->gnv_oam = 1;
+	h_add_seg(h, &f);
+	h_add_seg(h, &f);
+	f.tun[0].gnv_oam = 0;
+	f.tun[0].gnv_ver = 1;
+	h_add_seg(h, &f);
+	h_receive(h);
+	h_expect_npkt(h, 3, "OAM and version 1: delivered at once");
+	h_expect_reason(h, 0, GRO_R_UNHANDLED, "OAM");
+	h_close(h);
+
+	/* Options are compared whole. */
+	h = h_open(&c);
+	h_seg_init(&f, 1, MSS);
+	udp_tun(&f, 1, PB_TUN_GENEVE, 0);
+	f.tun[0].gnv_opts_len = 4;
+	memcpy(f.tun[0].gnv_opts, "\x01\x02\x03\x04", 4);
+	g = f;
+	g.tun[0].gnv_opts[3] = 5;
+	for (i = 0; i < 3; i++) {
+		ia[i] = h_add_seg(h, &f);
+		ib[i] = h_add_seg(h, &g);
+	}
+	h_run(h);
+	h_expect_npkt(h, 2, "other option bytes: another flow");
+	h_expect_frames(h, 0, ia, 3, "options 01020304");
+	h_expect_frames(h, 1, ib, 3, "options 01020305");
+	h_close(h);
+
+	/* IP right after GENEVE (protocol type 0x0800), no Ethernet. */
+	h = h_open(&c);
+	h_seg_init(&f, 0, MSS);
+	udp_tun(&f, 0, PB_TUN_GENEVE, 1)->gnv_eth = 0;
+	for (i = 0; i < 3; i++)
+		h_add_seg(h, &f);
+	h_run(h);
+	h_expect_merged(h, 0, 0, 3, "GENEVE carrying IPv4");
+	expect_segments_back(h, 0, 0, 3, "GENEVE carrying IPv4");
+	h_close(h);
+}
+
+Test(udptun, one_level_of_tunnel_only)
+{
+	struct gro_config c = tun_config(4789, GRO_TUNNEL_VXLAN);
+	struct h *h = h_open(&c);
+	struct pb_frame f;
+	struct pb_tunnel *t;
+	int i;
+
+	/* VXLAN inside GRE. */
+	h_seg_init(&f, 0, MSS);
+	pb_tun_push(&f, 0, 1);
+	t = pb_tun_push(&f, 0, 0);
+	t->udp_tun = PB_TUN_VXLAN;
+	for (i = 0; i < 3; i++)
+		h_add_seg(h, &f);
+	/* VXLAN inside VXLAN. */
+	h_seg_init(&f, 0, MSS);
+	f.seq = 1 << 20;
+	udp_tun(&f, 0, PB_TUN_VXLAN, 1);
+	t = pb_tun_push(&f, 0, 0);
+	t->udp_tun = PB_TUN_VXLAN;
+	for (i = 0; i < 3; i++)
+		h_add_seg(h, &f);
+	h_receive(h);
+	h_expect_npkt(h, 6, "nested tunnels: neither merged nor held");
+	h_close(h);
+}
+
+Test(udptun, config_is_checked)
+{
+	struct gro_config c = tun_config(4789, GRO_TUNNEL_VXLAN);
+	struct gro_ctx *g;
+
+	c.deliver = (gro_deliver_fn)1;
+	c.tunnels[1] = (struct gro_udp_tunnel){ 4789, GRO_TUNNEL_GENEVE };
+	cr_assert_eq(gro_create(&c, &g), GRO_EINVAL, "one port, two tunnels");
+	c.tunnels[1] = (struct gro_udp_tunnel){ 6081, 3 };
+	cr_assert_eq(gro_create(&c, &g), GRO_EINVAL, "unknown type");
+	c.tunnels[1] = (struct gro_udp_tunnel){ 0, GRO_TUNNEL_GENEVE };
+	cr_assert_eq(gro_create(&c, &g), GRO_EINVAL, "a type without a port");
+	c.tunnels[1] = (struct gro_udp_tunnel){ 6081, GRO_TUNNEL_GENEVE };
+	cr_assert_eq(gro_create(&c, &g), GRO_OK);
+	gro_destroy(g);
+}
+
+Test(udptun, vnet_header_round_trip)
+{
+	struct gro_config c = tun_config(4789, GRO_TUNNEL_VXLAN);
+	struct h *h = h_open(&c);
+	static uint8_t frame[1 << 16];
+	struct gro_pkt pkt, back;
+	struct gro_seg in, seg;
+	uint8_t vh[GRO_VNET_HDR_V1_LEN];
+	struct pb_frame f;
+	int i;
+
+	h_seg_init(&f, 1, MSS);
+	udp_tun(&f, 0, PB_TUN_VXLAN, 1);
+	for (i = 0; i < 3; i++)
+		h_add_seg(h, &f);
+	h_run(h);
+	h_pkt_gro(h_pkt(h, 0), &pkt, &in);
+	cr_assert_eq(gro_vnet_encode(&pkt, vh, sizeof(vh)), (int)sizeof(vh));
+	cr_assert_eq(vh[1], GRO_VNET_GSO_TCPV6, "the inner TCP's type");
+	memcpy(frame, h_pkt(h, 0)->raw, h_pkt(h, 0)->len);
+	cr_assert_eq(gro_vnet_decode(vh, sizeof(vh), frame, h_pkt(h, 0)->len, &back, &seg), GRO_OK);
+	cr_assert(back.gso_type & GRO_GSO_UDP_TUNNEL_CSUM, "the tunnel found again");
+	cr_assert_eq(back.outer_l4_off, pkt.outer_l4_off);
+	cr_assert_eq(back.l3_off, pkt.l3_off);
+	cr_assert_eq(back.l4_off, pkt.l4_off);
+	h_close(h);
+}
