@@ -136,6 +136,27 @@ done
 "$GRO" segment --json "$T/u-l4-full.out" "$T/u.j.pcap" >"$T/u.json"
 check "UDP: segment cuts by the UDP_L4 metadata" grep -q '"frames_in":9,"frames_out":147,.*"segmented_by_metadata":7' "$T/u.json"
 
+# Tunnels: TCP inside VXLAN and GENEVE merges on the configured ports
+# only; GRE and IP-in-IP need no setting. segment gives every frame back.
+"$GEN" tuncap "$T/tun.pcap"
+"$GRO" coalesce --json "$T/tun.pcap" "$T/tun0.pcap" >"$T/tun0.json"
+check "tunnels: without ports, only GRE and IP-in-IP merge" \
+	grep -q '"segments":48,.*"not-tcp":120' "$T/tun0.json"
+for cs in full partial; do
+	"$GRO" coalesce --json --csum=$cs --vxlan-port 4789 --geneve-port=6081 --format=pcapng \
+		"$T/tun.pcap" "$T/tun-$cs.out" >"$T/tun-$cs.json"
+	check "tunnels --csum=$cs: every frame merged" grep -q '"segments":168,"mean_segments"' "$T/tun-$cs.json"
+	"$GRO" segment -q "$T/tun-$cs.out" "$T/tun-$cs.back.pcap"
+	check "tunnels --csum=$cs: coalesce + segment gives back every frame" \
+		"$GEN" same "$T/tun.pcap" "$T/tun-$cs.back.pcap"
+done
+"$GRO" coalesce --json --vxlan-port 4789 "$T/tun.pcap" "$T/tun1.pcap" >"$T/tun1.json"
+check "tunnels: a GENEVE port not configured is plain UDP" grep -q '"segments":120,.*"not-tcp":48' "$T/tun1.json"
+expect_error "tunnel port twice" 2 "already a tunnel port" "" coalesce --vxlan-port 4789 --geneve-port 4789 "$T/tun.pcap" "$T/tun2.pcap"
+expect_error "tunnel port 0" 2 "vxlan-port" "" coalesce --vxlan-port 0 "$T/tun.pcap" "$T/tun2.pcap"
+expect_error "tunnel port too large" 2 "geneve-port" "" coalesce --geneve-port 65536 "$T/tun.pcap" "$T/tun2.pcap"
+expect_error "five tunnel ports" 2 "at most 4" "" coalesce --vxlan-port 1 --vxlan-port 2 --vxlan-port 3 --geneve-port 4 --geneve-port 5 "$T/tun.pcap" "$T/tun2.pcap"
+
 # Metadata written independently (both byte orders), cut as GSO would.
 for order in le be; do
 	"$GEN" metacap $order "$T/m$order.pcapng" "$T/m$order.exp.pcap"

@@ -7,6 +7,8 @@
  *                          checksums, unknown EtherTypes, options, fragments
  *   pcapgen vlanprobe OUT  two segments of one 802.1Q-tagged flow
  *   pcapgen udpcap OUT     UDP flows, one after the other, for --udp
+ *   pcapgen tuncap OUT     TCP flows inside VXLAN, GENEVE, GRE and IPIP,
+ *                          interleaved, for --vxlan-port/--geneve-port
  *
  * For `gro segment` (pcapng is written here byte by byte, independently of
  * the tool's own writer, in either byte order):
@@ -664,6 +666,58 @@ static int udpcap(const char *out)
 	return rc ? 1 : 0;
 }
 
+/* TCP inside every tunnel kind, one flow after the other: VXLAN over IPv4 with
+ * the outer UDP checksum set and over IPv6 (where it must be), VXLAN over
+ * IPv4 without one, GENEVE with options and an IPv6 inner packet, GENEVE
+ * without the inner Ethernet header, GRE with a key and IPIP. Outer IPv4
+ * IDs count up, as a tunnel endpoint's do. With both ports configured,
+ * `gro coalesce` merges every flow; `gro segment` must give back each frame,
+ * in order. */
+static int tuncap(const char *out)
+{
+	static const struct { int kind, oip6, iip6, csum, opts, eth; } fl[] = {
+		{ PB_TUN_VXLAN, 0, 0, 1, 0, 1 },  { PB_TUN_VXLAN, 1, 0, 1, 0, 1 },
+		{ PB_TUN_VXLAN, 0, 1, 0, 0, 1 },  { PB_TUN_GENEVE, 0, 1, 1, 8, 1 },
+		{ PB_TUN_GENEVE, 1, 0, 0, 0, 0 }, { -1, 0, 0, 0, 0, 0 },
+		{ -2, 1, 1, 0, 0, 0 },
+	};
+	static uint8_t buf[9200];
+	struct pb_list l = { 0 };
+	struct pb_frame f;
+	uint32_t i, k;
+	int rc;
+
+	for (i = 0; i < sizeof(fl) / sizeof(fl[0]); i++) {
+		struct pb_tunnel *t;
+
+		pb_init(&f, fl[i].iip6);
+		f.sport = (uint16_t)(30000 + i);
+		f.payload_len = 1400;
+		t = pb_tun_push(&f, fl[i].oip6, fl[i].kind == -1);
+		t->ip_id = (uint16_t)(1000 * i);
+		t->udp_tun = fl[i].kind > 0 ? fl[i].kind : 0;
+		t->udp_csum = fl[i].csum;
+		t->udp_sport = (uint16_t)(50000 + i);
+		t->vni = 42 + i;
+		t->gnv_eth = fl[i].eth;
+		t->gnv_opts_len = fl[i].opts;
+		memset(t->gnv_opts, 0xab, sizeof(t->gnv_opts));
+		if (fl[i].kind == -1) {
+			t->gre_bits = PB_GRE_K;
+			t->gre_key = 7;
+		}
+		for (k = 0; k < 24; k++) {
+			pb_list_add(&l, buf, build(&f, buf, sizeof(buf)));
+			f.seq += f.payload_len;
+			f.ip_id++;
+			f.tun[0].ip_id++;
+		}
+	}
+	rc = pb_pcap_write(out, &l);
+	pb_list_free(&l);
+	return rc ? 1 : 0;
+}
+
 /* Two sections (little-, then big-endian), three interfaces with
  * different timestamp units and an offset, blocks the tool skips, and every
  * kind of packet block. EXPECT: what `gro segment` must write (as pcap,
@@ -1006,6 +1060,8 @@ int main(int argc, char **argv)
 		return linktype(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "udpcap"))
 		return udpcap(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "tuncap"))
+		return tuncap(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "hostile"))
 		return hostile(argv[2]);
 	fprintf(stderr, "usage: pcapgen linktype|hostile|vlanprobe OUT (see pcapgen.c for more)\n");

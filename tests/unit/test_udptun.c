@@ -330,5 +330,21 @@ Test(udptun, vnet_header_round_trip)
 	cr_assert_eq(back.outer_l4_off, pkt.outer_l4_off);
 	cr_assert_eq(back.l3_off, pkt.l3_off);
 	cr_assert_eq(back.l4_off, pkt.l4_off);
+
+	/* With the checksum complete (DATA_VALID) there is no csum_start:
+	 * hdr_len names the inner TCP header's end. */
+	pkt.csum_partial = 0;
+	pkt.csum_valid = 1;
+	cr_assert_eq(gro_vnet_encode(&pkt, vh, sizeof(vh)), (int)sizeof(vh));
+	cr_assert_eq(vh[0], GRO_VNET_F_DATA_VALID);
+	cr_assert_eq(gro_vnet_decode(vh, sizeof(vh), frame, h_pkt(h, 0)->len, &back, &seg), GRO_OK);
+	cr_assert(back.gso_type & GRO_GSO_UDP_TUNNEL_CSUM, "the tunnel found by hdr_len");
+	cr_assert_eq(back.outer_l4_off, pkt.outer_l4_off);
+	cr_assert_eq(back.l4_off, pkt.l4_off);
+	cr_assert_eq(back.hdr_len, pkt.hdr_len);
+
+	/* A hdr_len that ends no inner TCP header is no tunnel. */
+	vh[2] = (uint8_t)(vh[2] + 1);
+	cr_assert_neq(gro_vnet_decode(vh, sizeof(vh), frame, h_pkt(h, 0)->len, &back, &seg), GRO_OK);
 	h_close(h);
 }
