@@ -83,7 +83,19 @@ static void reset_mbufs(struct dp_ctx *c)
 			l3 = (uint16_t)((d[14] & 15) * 4);
 			m->packet_type = RTE_PTYPE_L2_ETHER | RTE_PTYPE_L3_IPV4 | RTE_PTYPE_L4_TCP;
 		}
-		l4 = (uint16_t)((d[l2 + l3 + 12] >> 4) * 4);
+		if (s->kind == K_VXLAN) {
+			/* rte_gro's tunnel convention: outer lengths apart,
+			 * l2_len the outer UDP and VXLAN headers and the inner
+			 * Ethernet header. */
+			m->packet_type = RTE_PTYPE_L2_ETHER | RTE_PTYPE_L3_IPV4 | RTE_PTYPE_L4_UDP |
+					 RTE_PTYPE_TUNNEL_VXLAN | RTE_PTYPE_INNER_L2_ETHER |
+					 RTE_PTYPE_INNER_L3_IPV4 | RTE_PTYPE_INNER_L4_TCP;
+			m->outer_l2_len = 14;
+			m->outer_l3_len = 20;
+			l2 = (uint16_t)(s->in_l3 - 34);
+			l3 = (uint16_t)((d[s->in_l3] & 15) * 4);
+		}
+		l4 = (uint16_t)((d[s->in_l3 + l3 + 12] >> 4) * 4);
 		m->l2_len = l2;
 		m->l3_len = l3;
 		m->l4_len = l4;
@@ -103,11 +115,17 @@ static inline void consume(struct dp_ctx *c, struct rte_mbuf **p, unsigned n)
 		c->nsegs += p[i]->nb_segs;
 }
 
+/* The GRO types a stream needs: VXLAN streams are TCP inside VXLAN. */
+static uint64_t gro_types(const struct stream *s)
+{
+	return s->kind == K_VXLAN ? RTE_GRO_IPV4_VXLAN_TCP_IPV4 : RTE_GRO_TCP_IPV4;
+}
+
 static void run_lw(struct dp_ctx *c)
 {
 	const struct stream *s = c->s;
 	struct rte_gro_param prm = {
-		.gro_types = RTE_GRO_TCP_IPV4,
+		.gro_types = gro_types(s),
 		.max_flow_num = BURST,
 		.max_item_per_flow = BURST,
 	};
@@ -130,7 +148,7 @@ static void flush_hw(struct dp_ctx *c, void *g)
 {
 	uint16_t n;
 
-	while ((n = rte_gro_timeout_flush(g, 0, RTE_GRO_TCP_IPV4, c->out, 256)) > 0)
+	while ((n = rte_gro_timeout_flush(g, 0, gro_types(c->s), c->out, 256)) > 0)
 		consume(c, c->out, n);
 }
 
@@ -156,14 +174,16 @@ static void run_hw(struct dp_ctx *c, void *g)
 int dp_bench(const struct stream *s, int mode, int reps, int instr, struct dp_result *r)
 {
 	struct dp_ctx c = { .s = s };
-	struct rte_gro_param prm = { .gro_types = RTE_GRO_TCP_IPV4 };
+	struct rte_gro_param prm = { .gro_types = gro_types(s) };
 	void *g = NULL;
 	int rep, warm = reps > 1 && !instr;
 
 	memset(r, 0, sizeof(*r));
 	r->bytes_per_flow = -1;
-	if (!eal_ok || s->v6) {
-		snprintf(r->note, sizeof(r->note), "%s", s->v6 ? "no TCP/IPv6 GRO in 22.11" : "EAL not up");
+	if (!eal_ok || s->v6 || s->kind == K_GRE || s->kind == K_UDP) {
+		snprintf(r->note, sizeof(r->note), "%s",
+			 !eal_ok ? "EAL not up" : s->v6 ? "no TCP/IPv6 GRO in 22.11" :
+			 "no GRO of this kind in rte_gro");
 		return -1;
 	}
 	c.mb = aligned_alloc(64, s->npkts * sizeof(*c.mb));

@@ -19,9 +19,12 @@
  * cells (libgro with GRO_UDP_L4) are bulk streams of MTU-sized datagrams
  * (1472 / 1452 payload bytes), plus one of 500-byte datagrams that hits
  * the 64-datagram cap; rte_gro has no UDP GRO (RTE_GRO_UDP_IPV4 joins IPv4
- * fragments), so they have no rte_gro rows. The issue's targets (UDP: at
- * most 1.5x the ns/pkt of the TCP cell of the same shape) are printed
- * after the table, each met or missed.
+ * fragments), so they have no rte_gro rows. Tunnel cells carry the bulk
+ * TCP stream inside VXLAN (beside rte_gro's RTE_GRO_IPV4_VXLAN_TCP_IPV4)
+ * and GRE (which rte_gro does not merge), over IPv4, in MTU-sized frames.
+ * The issue's targets (UDP and tunnels: at most 1.5x the ns/pkt of the
+ * TCP cell of the same shape) are printed after the table, each met or
+ * missed.
  *
  * Before a workload is timed, libgro's output is checked: the same stream
  * through a second engine fed one frame per call and delivering one packet
@@ -79,6 +82,12 @@ static int make_cells(struct cell *c)
 		c[n++] = (struct cell){ K_UDP, v6, O_INTERLEAVED, 1024, 0 };
 	}
 	c[n++] = (struct cell){ K_UDP, 0, O_RUNS, 1, 500 };
+	/* Tunnels: the two target shapes, TCP over IPv4 inside VXLAN and GRE
+	 * over IPv4. */
+	c[n++] = (struct cell){ K_VXLAN, 0, O_RUNS, 1, 0 };
+	c[n++] = (struct cell){ K_VXLAN, 0, O_INTERLEAVED, 1024, 0 };
+	c[n++] = (struct cell){ K_GRE, 0, O_RUNS, 1, 0 };
+	c[n++] = (struct cell){ K_GRE, 0, O_INTERLEAVED, 1024, 0 };
 	return n;
 }
 
@@ -88,12 +97,12 @@ static int cell_engines(const struct cell *c, int *e)
 	int n = 0;
 
 	e[n++] = E_LIB;
-	if ((c->kind == K_BULK || (c->kind == K_UDP && !c->dgram)) &&
+	if ((c->kind != K_UDP || !c->dgram) && kind_bulk(c->kind) &&
 	    (c->flows == 1 || (c->flows == 1024 && c->order == O_INTERLEAVED)))
 		e[n++] = E_LIB_VERIFY;
 	/* rte_gro has no UDP GRO: its RTE_GRO_UDP_IPV4 reassembles IPv4
 	 * fragments (lib/gro/gro_udp4.c passes any non-fragment through). */
-	if (c->kind == K_UDP)
+	if (c->kind == K_UDP || c->kind == K_GRE)
 		return n;
 	if (!c->v6) {
 		e[n++] = E_LW;
@@ -108,6 +117,9 @@ static void cell_id(const struct cell *c, char *b, size_t n)
 {
 	if (c->kind == K_BULK)
 		snprintf(b, n, "%s-bulk-%s-%u", c->v6 ? "v6" : "v4",
+			 c->flows == 1 ? "inorder" : c->order == O_RUNS ? "runs" : "il", c->flows);
+	else if (kind_tunnel(c->kind))
+		snprintf(b, n, "v4-%s-%s-%u", c->kind == K_VXLAN ? "vxlan" : "gre",
 			 c->flows == 1 ? "inorder" : c->order == O_RUNS ? "runs" : "il", c->flows);
 	else if (c->kind == K_UDP)
 		snprintf(b, n, "%s-udp%u-%s-%u", c->v6 ? "v6" : "v4",
@@ -347,8 +359,9 @@ int main(int argc, char **argv)
 			print_row(out, row);
 			fflush(out);
 		}
-		if (c->kind == K_UDP && !c->v6 && dp_ok) {
+		if ((c->kind == K_UDP || c->kind == K_GRE) && !c->v6 && dp_ok) {
 			struct row *row = add_row(&s, E_LW, NULL, 0, 0, -1, -1,
+						  c->kind == K_GRE ? "not run: no GRE GRO in rte_gro" :
 						  "not run: no UDP GRO in rte_gro (its UDP_IPV4 "
 						  "type joins IPv4 fragments)");
 
