@@ -143,43 +143,42 @@ Test(udptun, without_the_port_it_is_plain_udp)
 	h_close(h);
 }
 
+/* Flows @a and @b, three segments each, interleaved: two flows, each
+ * merged whole. */
+static void expect_two_flows(const struct gro_config *c, struct pb_frame a, struct pb_frame b,
+			     const char *what)
+{
+	struct h *h = h_open(c);
+	int i, ia[3], ib[3];
+
+	for (i = 0; i < 3; i++) {
+		ia[i] = h_add_seg(h, &a);
+		ib[i] = h_add_seg(h, &b);
+	}
+	h_run(h);
+	h_expect_npkt(h, 2, what);
+	h_expect_frames(h, 0, ia, 3, what);
+	h_expect_frames(h, 1, ib, 3, what);
+	h_close(h);
+}
+
 Test(udptun, vni_and_checksum_presence_are_part_of_the_flow)
 {
 	struct gro_config c = tun_config(4789, GRO_TUNNEL_VXLAN);
-	struct h *h = h_open(&c);
 	struct pb_frame a, b;
-	int i, ia[3], ib[3];
 
-	/* Two flows that differ only in the outer checksum being set:
-	 * both held, each merged. */
+	/* Two flows that differ only in the outer checksum being set. */
 	h_seg_init(&a, 0, MSS);
 	udp_tun(&a, 0, PB_TUN_VXLAN, 0);
 	b = a;
 	b.tun[0].udp_csum = 1;
-	for (i = 0; i < 3; i++) {
-		ia[i] = h_add_seg(h, &a);
-		ib[i] = h_add_seg(h, &b);
-	}
-	h_run(h);
-	h_expect_npkt(h, 2, "checksum set or not: two flows");
-	h_expect_frames(h, 0, ia, 3, "the flow without a checksum");
-	h_expect_frames(h, 1, ib, 3, "the flow with one");
-	h_close(h);
+	expect_two_flows(&c, a, b, "checksum set or not: two flows");
 
-	h = h_open(&c);
 	h_seg_init(&a, 0, MSS);
 	udp_tun(&a, 0, PB_TUN_VXLAN, 1);
 	b = a;
 	b.tun[0].vni = 7;
-	for (i = 0; i < 3; i++) {
-		ia[i] = h_add_seg(h, &a);
-		ib[i] = h_add_seg(h, &b);
-	}
-	h_run(h);
-	h_expect_npkt(h, 2, "another VNI: another flow");
-	h_expect_frames(h, 0, ia, 3, "VNI 0x123456");
-	h_expect_frames(h, 1, ib, 3, "VNI 7");
-	h_close(h);
+	expect_two_flows(&c, a, b, "another VNI: another flow");
 }
 
 Test(udptun, bad_outer_checksum_goes_up_alone)
