@@ -44,19 +44,23 @@ int gro_vnet_encode(const struct gro_pkt *pkt, void *hdr, size_t hdr_size)
 }
 
 /* The inner headers of a UDP tunnel's packet whose inner TCP header is at
- * @l4: the inner network header nearest before it from which the walk
- * lands there (the tunnel header between is not parsed: the port that
- * names it is not in the frame's metadata). *@w is replaced only then. */
-static bool udp_tunnel_walk(const uint8_t *p, uint32_t len, uint32_t l4, struct gro_walk *w)
+ * @l4, or (@l4 0) whose headers end at @hdr_len: the inner network header
+ * nearest before it from which the walk lands there (the tunnel header
+ * between is not parsed: the port that names it is not in the frame's
+ * metadata). *@w is replaced only then. */
+static bool udp_tunnel_walk(const uint8_t *p, uint32_t len, uint32_t l4, uint32_t hdr_len,
+			    struct gro_walk *w)
 {
+	uint32_t end = l4 ? l4 : hdr_len, at;
 	struct gro_walk t;
-	uint32_t at;
 
-	for (at = l4 - 20; at >= w->hdr_len && at < l4; at--) {
+	if (end < 40)
+		return false;
+	for (at = end - (l4 ? 20 : 40); at >= w->hdr_len && at < end; at--) {
 		if ((p[at] >> 4) != 4 && (p[at] >> 4) != 6)
 			continue;
-		if (!gro_walk_udp_tunnel(p, len, w->l4_off, at, &t) && t.l4_off == l4 &&
-		    t.l4proto == GRO_IPPROTO_TCP) {
+		if (!gro_walk_udp_tunnel(p, len, w->l4_off, at, &t) && t.l4proto == GRO_IPPROTO_TCP &&
+		    (l4 ? t.l4_off == l4 : t.hdr_len == hdr_len)) {
 			*w = t;
 			return true;
 		}
@@ -104,10 +108,19 @@ int gro_vnet_decode(const void *hdr, size_t hdr_size, uint8_t *frame, size_t len
 	     (hd.l4proto == GRO_IPPROTO_TCP || hd.l4proto == GRO_IPPROTO_UDP);
 	/* TCP whose checksum starts past a UDP header: a UDP tunnel's (the
 	 * header has no word for it; Linux's packet socket drops the
-	 * tunnel bits and keeps csum_start at the inner TCP header). */
-	if (l4 && hd.l4proto == GRO_IPPROTO_UDP && (flags & GRO_VNET_F_NEEDS_CSUM) &&
-	    (base == GRO_VNET_GSO_TCPV4 || base == GRO_VNET_GSO_TCPV6) && cstart > hd.hdr_len)
-		tunnel = udp_tunnel_walk(frame, (uint32_t)len, cstart, &hd);
+	 * tunnel bits and keeps csum_start at the inner TCP header). With
+	 * no checksum to finish, TCP headers ending at hdr_len past the
+	 * UDP header say the same (gro_vnet_encode writes the headers'
+	 * length there). */
+	if (l4 && hd.l4proto == GRO_IPPROTO_UDP &&
+	    (base == GRO_VNET_GSO_TCPV4 || base == GRO_VNET_GSO_TCPV6)) {
+		if (flags & GRO_VNET_F_NEEDS_CSUM) {
+			if (cstart > hd.hdr_len)
+				tunnel = udp_tunnel_walk(frame, (uint32_t)len, cstart, 0, &hd);
+		} else if (hdr_len > hd.hdr_len) {
+			tunnel = udp_tunnel_walk(frame, (uint32_t)len, 0, hdr_len, &hd);
+		}
+	}
 	udp = l4 && hd.l4proto == GRO_IPPROTO_UDP;
 
 	memset(pkt, 0, sizeof(*pkt));
