@@ -382,8 +382,11 @@ uint8_t gro_fast_kind_of(const struct gro_ctx *ctx, const struct gro_cb *cb)
 	struct gro_fast *k;
 	uint8_t kind = classify(ctx, cb->data, cb->len);
 
+	/* The outer headers of a UDP tunnel's datagram are those of a UDP
+	 * kind, but its flow is the inner TCP's, which no kind describes:
+	 * a kind is the flow's only if its transport is the flow's. */
 	if (kind)
-		return kind;
+		return ctx->fast[kind].l4_off == cb->l4_off ? kind : 0;
 	if (ctx->nfast == GRO_FAST_KINDS || cb->flist ||
 	    !fast_transport(ctx, cb->stack[cb->nstack - 1]))
 		return 0;

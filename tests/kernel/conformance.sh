@@ -25,9 +25,7 @@
 # fixed suite) and COUNT/10 TCP ones through the fraglist receiver.
 # The tunnel groups (no tunnel device: what the receiver merges anyway)
 # get the tunnel selftest cases and COUNT/5 random scenarios per kind (100
-# in the fixed suite). `gre` is not in the default groups, nor in the
-# recorded digests: run it live with CONF_GROUPS="... gre" (or `make
-# conformance-gre`). The vxlan group (a VXLAN device, `external dstport
+# in the fixed suite). The vxlan group (a VXLAN device, `external dstport
 # 4789`, on the receiver; UDP GRO otherwise off) gets the VXLAN selftest
 # cases and COUNT random VXLAN scenarios.
 # CONF_GROUPS="tcp udpl4" (say) runs only those groups.
@@ -37,7 +35,7 @@ record=0
 B=$(realpath "$1")
 SEED=${2:-1}
 COUNT=${3:-500}
-CONF_GROUPS=${CONF_GROUPS:-tcp udpl4 fl big ipip vxlan}
+CONF_GROUPS=${CONF_GROUPS:-tcp udpl4 fl big ipip gre vxlan}
 UCOUNT=$((COUNT * 2 / 5))
 TCOUNT=$((COUNT / 5))
 HERE=$(cd "$(dirname "$0")" && pwd)
