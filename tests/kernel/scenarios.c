@@ -2773,8 +2773,7 @@ static void tun_setup_flow(struct scen *s, struct flow *fl)
 		pb_tun_push(f, chance(r, 500) ? outer6 : !outer6, tun_mode->gre && chance(r, 500));
 }
 
-static void vx_perturb(struct scen *s, struct pb_frame *f, struct pb_tunnel *t,
-		       struct pb_tunnel *tt, int what);
+static void vx_perturb(struct scen *s, struct pb_tunnel *t, struct pb_tunnel *tt, int what);
 
 /* The outer headers of one segment of a tunnelled flow: its outer ID, and
  * now and then a perturbation. */
@@ -2863,7 +2862,7 @@ static void tun_frame(struct scen *s, struct flow *fl, struct pb_frame *f)
 		break;
 	case 9:                                         /* GRE key */
 		if (t->udp_tun) {
-			vx_perturb(s, f, t, tt, 0);
+			vx_perturb(s, t, tt, 0);
 			break;
 		}
 		if (!t->gre)
@@ -2875,7 +2874,7 @@ static void tun_frame(struct scen *s, struct flow *fl, struct pb_frame *f)
 		break;
 	case 10:                                        /* GRE flags */
 		if (t->udp_tun) {
-			vx_perturb(s, f, t, tt, 1);
+			vx_perturb(s, t, tt, 1);
 			break;
 		}
 		if (!t->gre)
@@ -2891,7 +2890,7 @@ static void tun_frame(struct scen *s, struct flow *fl, struct pb_frame *f)
 		break;
 	case 11:
 		if (t->udp_tun) {
-			vx_perturb(s, f, t, tt, 2);
+			vx_perturb(s, t, tt, 2);
 			break;
 		}
 		if (!t->gre)
@@ -3012,12 +3011,10 @@ static void vx_setup_flow(struct scen *s, struct flow *fl)
 /* A VXLAN perturbation of one segment, @what 0: the VNI, 1: the flags
  * word or the reserved byte, 2: the UDP header. @tt is the flow's
  * template, changed too when the change should last. */
-static void vx_perturb(struct scen *s, struct pb_frame *f, struct pb_tunnel *t,
-		       struct pb_tunnel *tt, int what)
+static void vx_perturb(struct scen *s, struct pb_tunnel *t, struct pb_tunnel *tt, int what)
 {
 	struct rng *r = &s->r;
 
-	(void)f;
 	switch (what * 4 + (int)below(r, 4)) {
 	case 0: case 1: case 2:
 		t->vni ^= 1 + below(r, 3);
