@@ -530,7 +530,11 @@ GRO_API int gro_vnet_encode(const struct gro_pkt *pkt, void *hdr, size_t hdr_siz
  * that does not match the packet (TCPV4/TCPV6: TCP over that IP version;
  * UDP_L4, 5: UDP), a checksum to finish that is not the transport's own
  * field give GRO_EPROTO (or GRO_EINVAL for bad
- * arguments); nothing is read outside [@frame, @frame + @len).
+ * arguments); nothing is read outside [@frame, @frame + @len). A TCP type
+ * on a UDP datagram is a UDP tunnel's packet (VXLAN, GENEVE) when an inner
+ * IP header leads to the TCP header at csum_start (NEEDS_CSUM) or to TCP
+ * headers ending at hdr_len (as gro_vnet_encode() writes it): @pkt then
+ * has GRO_GSO_UDP_TUNNEL or GRO_GSO_UDP_TUNNEL_CSUM and the outer offsets.
  */
 GRO_API int gro_vnet_decode(const void *hdr, size_t hdr_size, uint8_t *frame, size_t len,
 		    struct gro_pkt *pkt, struct gro_seg *seg);

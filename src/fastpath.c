@@ -390,8 +390,20 @@ uint8_t gro_fast_kind_of(const struct gro_ctx *ctx, const struct gro_cb *cb)
 	struct gro_fast *k;
 	uint8_t kind = classify(ctx, cb->data, cb->len);
 
-	if (kind)
+	/* The outer headers of a UDP tunnel's datagram are those of a UDP
+	 * kind, but its flow is the inner TCP's: a kind is the flow's only
+	 * if its transport is the flow's. The tunnel's own kind comes after
+	 * the UDP ones (it is never a built-in one), if it was made. */
+	if (kind && ctx->fast[kind].l4_off == cb->l4_off)
 		return kind;
+	if (kind) {
+		unsigned i;
+
+		for (i = ctx->nbuiltin + 1; i < ctx->nfast; i++)
+			if (ctx->fast[i].l4_off == cb->l4_off && cb->len >= ctx->fast[i].min_len &&
+			    sig_match(cb->data, &ctx->fast[i]))
+				return (uint8_t)i;
+	}
 	if (ctx->nfast == GRO_FAST_KINDS || cb->flist ||
 	    !fast_transport(ctx, cb->stack[cb->nstack - 1]))
 		return 0;

@@ -17,6 +17,7 @@
 #   big     big-*                       --gro-max-size 200000  --max-size 199999
 #   ipip    ipip-* sit-* 4in6-* 6in6-*  (defaults)             (defaults)
 #   gre     gre-*                       (defaults)             (defaults)
+#   vxlan   vxlan-*                     --vxlan-port 4789      --vxlan-port 4789
 #
 # (A kernel gro_max_size G keeps every merged IP packet below G bytes; the
 # library's --max-size is the largest size allowed, so G - 1.) The UDP and
@@ -24,9 +25,9 @@
 # fixed suite) and COUNT/10 TCP ones through the fraglist receiver.
 # The tunnel groups (no tunnel device: what the receiver merges anyway)
 # get the tunnel selftest cases and COUNT/5 random scenarios per kind (100
-# in the fixed suite). `gre` is not in the default groups, nor in the
-# recorded digests: run it live with CONF_GROUPS="... gre" (or `make
-# conformance-gre`).
+# in the fixed suite). The vxlan group (a VXLAN device, `external dstport
+# 4789`, on the receiver; UDP GRO otherwise off) gets the VXLAN selftest
+# cases and COUNT random VXLAN scenarios.
 # CONF_GROUPS="tcp udpl4" (say) runs only those groups.
 set -u
 record=0
@@ -34,7 +35,7 @@ record=0
 B=$(realpath "$1")
 SEED=${2:-1}
 COUNT=${3:-500}
-CONF_GROUPS=${CONF_GROUPS:-tcp udpl4 fl big ipip}
+CONF_GROUPS=${CONF_GROUPS:-tcp udpl4 fl big ipip gre vxlan}
 UCOUNT=$((COUNT * 2 / 5))
 TCOUNT=$((COUNT / 5))
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -49,18 +50,21 @@ trap 'rm -rf "$T"' EXIT
 "$B/scenarios" big "$T" >/dev/null || exit 1
 "$B/scenarios" tun-selftest "$T" >/dev/null || exit 1
 "$B/scenarios" random-tun "$SEED" "$TCOUNT" "$T" >/dev/null || exit 1
+"$B/scenarios" vxlan-selftest "$T" >/dev/null || exit 1
+"$B/scenarios" random-vxlan "$SEED" "$COUNT" "$T" >/dev/null || exit 1
 
 # The inputs of each group, listed once before any output exists.
 (cd "$T" && ls *.pcap) | sed 's/\.pcap$//' >"$T/inputs"
 group_names() {
 	case $1 in
 	tcp) grep -v -e '^udpl4-' -e '^udpfl-' -e '^tcpfl-' -e '^big-' \
-		-e '^ipip-' -e '^sit-' -e '^4in6-' -e '^6in6-' -e '^gre-' "$T/inputs" ;;
+		-e '^ipip-' -e '^sit-' -e '^4in6-' -e '^6in6-' -e '^gre-' -e '^vxlan-' "$T/inputs" ;;
 	udpl4) grep '^udpl4-' "$T/inputs" ;;
 	fl) grep -e '^udpfl-' -e '^tcpfl-' "$T/inputs" ;;
 	big) grep '^big-' "$T/inputs" ;;
 	ipip) grep -e '^ipip-' -e '^sit-' -e '^4in6-' -e '^6in6-' "$T/inputs" ;;
 	gre) grep '^gre-' "$T/inputs" ;;
+	vxlan) grep '^vxlan-' "$T/inputs" ;;
 	esac
 }
 kgro_opts() {
@@ -68,6 +72,7 @@ kgro_opts() {
 	udpl4) echo "--udp=l4" ;;
 	fl) echo "--udp=fraglist" ;;
 	big) echo "--gro-max-size 200000" ;;
+	vxlan) echo "--vxlan-port 4789" ;;
 	esac
 }
 gro_opts() {
@@ -75,6 +80,7 @@ gro_opts() {
 	udpl4) echo "--udp=l4" ;;
 	fl) echo "--udp=fraglist --fraglist" ;;
 	big) echo "--max-size 199999" ;;
+	vxlan) echo "--vxlan-port 4789" ;;
 	esac
 }
 
