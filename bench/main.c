@@ -360,10 +360,16 @@ int main(int argc, char **argv)
 					continue;
 				gd_config(&s, &cfg);
 				dp_bench_gd(&s, e[j] == E_GD_LW ? DP_LW : DP_HW, &cfg, reps, 0, &d);
+				/* The heavyweight form runs libgro's schedule, so
+				 * it must give libgro's packets; the lightweight
+				 * one flushes every burst, as rte_gro's does. */
 				if (!d.ok)
 					snprintf(chk, sizeof(chk), "FAIL: %.80s", d.note);
 				else if (d.out == lib_out)
 					snprintf(chk, sizeof(chk), "ok: out = libgro");
+				else if (e[j] == E_GD_LW)
+					snprintf(chk, sizeof(chk), "ok: out %.2fx libgro's (flushed per burst)",
+						 (double)d.out / lib_out);
 				else
 					snprintf(chk, sizeof(chk), "FAIL: out %.2fx libgro's",
 						 (double)d.out / lib_out);
