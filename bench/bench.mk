@@ -8,7 +8,7 @@ BENCH_BIN  := $(BENCH_OUT)/grobench
 # (all dpdk.c uses besides DPDK); check.c and lib.c run libgro, report.c
 # prints; csum.c and multicore.c are the checksum and cores sections.
 BENCH_SRCS := bench/main.c bench/stream.c bench/util.c bench/check.c bench/lib.c bench/report.c \
-	      bench/csum.c bench/multicore.c bench/dpdk.c
+	      bench/csum.c bench/multicore.c bench/memlimit.c bench/dpdk.c
 BENCH_OBJS := $(BENCH_SRCS:%.c=$(BUILD)/%.o)
 # DPDK's headers are not warning-clean under -Wextra -Wshadow: include them
 # as system headers. Expanded when used, so after the packages are installed.

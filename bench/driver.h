@@ -80,9 +80,17 @@ void print_targets(FILE *f);
 void print_adapter(FILE *f);
 void write_plot_data(const char *path, const uint32_t *flows, int nflows);
 
-/* ---- csum.c, multicore.c */
+/* ---- csum.c, multicore.c, memlimit.c */
 
 void csum_bench(FILE *out, int quick);
+/* The machine's random-access limits (memlimit.c), ns per 64-byte line. */
+struct mem_limit {
+	double latency;		/* a dependent miss */
+	double line;		/* a miss overlapped with others, at best */
+};
+void mem_bench(FILE *out, int quick, struct mem_limit *lim);
+/* Set before print_targets() to compare the 1M-flow cells with it. */
+extern struct mem_limit mem_limit;
 void mc_bench(FILE *out, const struct stream *s, int reps);
 
 #endif

@@ -4,7 +4,7 @@
  * mode) on the same in-memory packet streams, in one process.
  *
  *   grobench [--quick] [--reps N] [--budget PKTS] [--out DIR]
- *            [--instr-file F] [--only CELL-SUBSTRING|cores|csum]
+ *            [--instr-file F] [--only CELL-SUBSTRING|cores|csum|mem]
  *            [--no-cores] [--no-csum]
  *   grobench --instr CELL ENGINE      one run between callgrind markers
  *   grobench --list-instr             the cells and engines to count
@@ -416,6 +416,8 @@ int main(int argc, char **argv)
 		stream_free(&s);
 	}
 
+	if (!only || !strcmp(only, "mem") || strstr("v4-bulk-il-1048576", only))
+		mem_bench(out, quick, &mem_limit);
 	print_targets(out);
 	if (dp_ok)
 		print_adapter(out);

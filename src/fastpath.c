@@ -75,7 +75,8 @@ static uint32_t round16(uint32_t n) { return (n + 15) & ~15u; }
 static bool build_kind(struct gro_fast *k, const struct gro_layer *const *stack,
 		       const uint16_t *soff, unsigned n)
 {
-	uint32_t i, j, last_sig = 0, last_key = 0;
+	struct gro_keyseg piece[GRO_KEYSEG_LAYER];
+	uint32_t i, j, nk, last_sig = 0, last_key = 0;
 
 	memset(k, 0, sizeof(*k));
 	if (n < 2 || n > GRO_FAST_LAYERS || stack[n - 1]->class != GRO_LC_TRANSPORT)
@@ -84,16 +85,23 @@ static bool build_kind(struct gro_fast *k, const struct gro_layer *const *stack,
 		const struct gro_layer *l = stack[i], *next = i + 1 < n ? stack[i + 1] : NULL;
 		uint32_t end = next ? soff[i + 1] : soff[i];
 
+		/* The key first: a layer's fast callback may add to it what
+		 * its receive adds after its key callback's pieces. */
+		memset(piece, 0, sizeof(piece));	/* kinds are compared whole */
+		nk = l->key(piece, soff[i], end);
+		if (k->nkey + nk > sizeof(k->keyseg) / sizeof(k->keyseg[0]))
+			return false;
+		memcpy(k->keyseg + k->nkey, piece, nk * sizeof(piece[0]));
+		k->nkey = (uint8_t)(k->nkey + nk);
 		if (!l->fast || !l->fast(k, soff[i], end, next))
 			return false;
 		k->stack[i] = l;
 		k->soff[i] = soff[i];
-		k->nkey += l->key(k->keyseg + k->nkey, soff[i], end);
 	}
 	k->nstack = (uint8_t)n;
 	k->key_words = 1;
 	for (i = 0; i < k->nkey; i++)
-		k->key_words &= k->keyseg[i].len <= 8;
+		k->key_words &= k->keyseg[i].len && k->keyseg[i].len <= 8;
 	if (!k->net)
 		return false;
 	for (i = 0; i < k->nkey; i++) {
@@ -626,6 +634,12 @@ unsigned gro_fast_continue(struct gro_ctx *ctx, struct gro_frame *frames, unsign
 					  K->nlen, K->ncsum, K->csum[0].nwords);
 		return run_frames(ctx, f, K, frames, n, c, K->nlen, K->ncsum, K->csum[0].nwords))
 	}
+	/* A tunnel over IPv4 (or IPv6) with IPv4 inside: the counts of two
+	 * IPv4 headers (or one) as constants. */
+	if (k->nlen == 2 && k->ncsum == 2 && k->csum[0].nwords == 3)
+		return run_frames(ctx, f, k, frames, n, c, 2, 2, 3);
+	if (k->nlen == 2 && k->ncsum == 1 && k->csum[0].nwords == 3)
+		return run_frames(ctx, f, k, frames, n, c, 2, 1, 3);
 	return run_frames(ctx, f, k, frames, n, c, k->nlen, k->ncsum, k->ncsum ? k->csum[0].nwords : 0);
 }
 
@@ -747,9 +761,13 @@ receive_one(struct gro_ctx *ctx, const struct gro_frame *fr, const struct gro_hi
 	for (j = 0; j < nzero; j++)
 		if (rd16(p + k->zero[j].off) & k->zero[j].mask)
 			return false;
-	/* A datagram to a tunnel port is a tunnel, not a UDP flow. */
+	/* A datagram to a tunnel port is a tunnel, not a UDP flow; a UDP
+	 * tunnel's kind takes only its configured port. */
 	if (k->l4proto == GRO_IPPROTO_UDP && unlikely(ctx->ntunnels) &&
 	    gro_udp_tunnel_find(ctx, (uint16_t)rd16(p + l4 + 2)))
+		return false;
+	if (unlikely(k->tun_port_off) &&
+	    gro_udp_tunnel_find(ctx, (uint16_t)rd16(p + k->tun_port_off)) != k->tun)
 		return false;
 	for (j = 0; j < ncsum; j++)
 		if (!hdr_csum_ok(p + k->csum[j].off, clen ? clen : k->csum[j].len))

@@ -73,7 +73,7 @@ struct gro_hdr {
 #define GRO_FAST_HDR	192	/* header bytes a kind can cover */
 #define GRO_FAST_LAYERS	8
 #define GRO_FAST_CSUM_WORDS 4
-#define GRO_FAST_SIGW	4
+#define GRO_FAST_SIGW	6
 struct gro_fast {
 	/* Bytes a segment must have equal to its flow's head (0xff), from
 	 * the frame's start; the others are checked below or not at all. */
@@ -115,7 +115,7 @@ struct gro_fast {
 	/* Fields that must be zero in a frame starting a flow, under mask
 	 * (the IPv4 fragment offset, MF and reserved bits). */
 	uint8_t nzero;
-	struct { uint16_t off, mask; } zero[GRO_ENCAP_MAX];
+	struct { uint16_t off, mask; } zero[GRO_ENCAP_MAX + 1];
 	/* The transport layer: header length from the 4-bit word count at
 	 * hlen_off (TCP data offset), the 32-bit sequence number at seq_off
 	 * that must continue the flow by the payload length, and its flags
@@ -133,6 +133,11 @@ struct gro_fast {
 	uint16_t nonzero_off;		/* a 16-bit field that may not be 0 (the UDP
 					 * checksum: 0 says there is none), 0: none */
 	const struct gro_layer *net;	/* for the pseudo header */
+	/* A UDP tunnel: its destination port, which must be configured as
+	 * @tun for a frame to start a flow (the port is the context's, not
+	 * the kind's), 0: none. */
+	uint16_t tun_port_off;
+	const struct gro_layer *tun;
 };
 
 /* The transport header's length in a frame @p of kind @k. */
@@ -234,6 +239,13 @@ static inline void gro_fast_sig(struct gro_fast *k, uint32_t off, uint8_t mask, 
 		k->sig_mask[off] |= mask;
 		k->sig_val[off] |= val & mask;
 	}
+}
+
+/* The value a fast kind's signature gives the protocol field before
+ * layer @next: its protocol number, or Ethernet's in a tunnel (TEB). */
+static inline uint16_t gro_fast_proto(const struct gro_layer *next)
+{
+	return next->class == GRO_LC_LINK ? ETH_P_TEB : (uint16_t)next->proto;
 }
 
 /* The layers (src/proto/). */

@@ -120,6 +120,25 @@ static const struct gro_layer *gre_next(uint32_t type)
 	return gro_payload_find(NULL, type);
 }
 
+/* For a fast kind: no checksum (verified over the whole frame: the layered
+ * path does that), so the header's length says whether a key follows;
+ * flags, version and protocol type are the signature, the header equal to
+ * the head's (all flow key). */
+static bool gre_fast(struct gro_fast *k, uint32_t off, uint32_t end, const struct gro_layer *next)
+{
+	uint32_t hlen = end - off;
+	uint16_t proto = gro_fast_proto(next);
+
+	if (hlen != 4 && hlen != 8)
+		return false;
+	gro_fast_mark(k->same, off, hlen, 0xff);
+	gro_fast_sig(k, off, 0xff, hlen == 8 ? GRE_KEY >> 8 : 0);
+	gro_fast_sig(k, off + 1, 0xff, 0);
+	gro_fast_sig(k, off + 2, 0xff, (uint8_t)(proto >> 8));
+	gro_fast_sig(k, off + 3, 0xff, (uint8_t)proto);
+	return true;
+}
+
 const struct gro_layer gro_gre_layer = {
 	.name = "gre",
 	.proto = GRO_IPPROTO_GRE,
@@ -130,4 +149,5 @@ const struct gro_layer gro_gre_layer = {
 	.segment = gre_segment,
 	.parse = gre_parse,
 	.key = gre_key,
+	.fast = gre_fast,
 };

@@ -168,3 +168,46 @@ Test(layers, walker_finds_tcp_behind_tags_options_and_exthdrs)
 	cr_assert_eq(w.l3, &gro_ipv4_layer);
 	cr_assert_eq(w.l4proto, 1);
 }
+
+/* A held tunnelled flow makes a kind of its stack, outer headers, tunnel
+ * header and inner headers: VXLAN with the outer UDP checksum 0 (a set one
+ * is verified over the whole datagram, by the layers), GRE with a key,
+ * IPIP. */
+Test(layers, tunnel_flows_make_kinds)
+{
+	static const struct { int udp_tun, gre; const struct gro_layer *tun; unsigned at; } v[] = {
+		{ PB_TUN_VXLAN, 0, &gro_vxlan_layer, 3 },
+		{ 0, 1, &gro_gre_layer, 2 },
+		{ 0, 0, &gro_ipip_layer, 2 },
+	};
+	unsigned t, i;
+
+	for (t = 0; t < sizeof(v) / sizeof(v[0]); t++) {
+		struct gro_config cfg;
+		struct gro_ctx *ctx;
+		struct gro_frame fr;
+		struct pb_frame f;
+		struct pb_tunnel *tn;
+		static uint8_t buf[2048];
+		bool found = false;
+
+		gro_config_init(&cfg);
+		cfg.deliver = no_deliver;
+		cfg.tunnels[0] = (struct gro_udp_tunnel){ 4789, GRO_TUNNEL_VXLAN };
+		cr_assert_eq(gro_create(&cfg, &ctx), GRO_OK);
+		pb_init(&f, 0);
+		f.payload_len = 1000;
+		tn = pb_tun_push(&f, 0, v[t].gre);
+		tn->udp_tun = v[t].udp_tun;
+		tn->udp_csum = 0;
+		tn->gre_bits = v[t].gre ? PB_GRE_K : 0;
+		fr = (struct gro_frame){ .data = buf, .len = (uint32_t)pb_build(&f, buf, sizeof(buf)) };
+		cr_assert_gt(fr.len, 0);
+		cr_assert_eq(gro_receive(ctx, &fr, 1, 0), GRO_OK);
+		for (i = ctx->nbuiltin + 1; i < ctx->nfast; i++)
+			found |= ctx->fast[i].nstack > v[t].at && ctx->fast[i].stack[v[t].at] == v[t].tun;
+		cr_assert(found, "variant %u: a kind with the tunnel layer", t);
+		gro_flush(ctx, 0, GRO_FLUSH_ALL);
+		gro_destroy(ctx);
+	}
+}

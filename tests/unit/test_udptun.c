@@ -143,43 +143,42 @@ Test(udptun, without_the_port_it_is_plain_udp)
 	h_close(h);
 }
 
+/* Flows @a and @b, three segments each, interleaved: two flows, each
+ * merged whole. */
+static void expect_two_flows(const struct gro_config *c, struct pb_frame a, struct pb_frame b,
+			     const char *what)
+{
+	struct h *h = h_open(c);
+	int i, ia[3], ib[3];
+
+	for (i = 0; i < 3; i++) {
+		ia[i] = h_add_seg(h, &a);
+		ib[i] = h_add_seg(h, &b);
+	}
+	h_run(h);
+	h_expect_npkt(h, 2, what);
+	h_expect_frames(h, 0, ia, 3, what);
+	h_expect_frames(h, 1, ib, 3, what);
+	h_close(h);
+}
+
 Test(udptun, vni_and_checksum_presence_are_part_of_the_flow)
 {
 	struct gro_config c = tun_config(4789, GRO_TUNNEL_VXLAN);
-	struct h *h = h_open(&c);
 	struct pb_frame a, b;
-	int i, ia[3], ib[3];
 
-	/* Two flows that differ only in the outer checksum being set:
-	 * both held, each merged. */
+	/* Two flows that differ only in the outer checksum being set. */
 	h_seg_init(&a, 0, MSS);
 	udp_tun(&a, 0, PB_TUN_VXLAN, 0);
 	b = a;
 	b.tun[0].udp_csum = 1;
-	for (i = 0; i < 3; i++) {
-		ia[i] = h_add_seg(h, &a);
-		ib[i] = h_add_seg(h, &b);
-	}
-	h_run(h);
-	h_expect_npkt(h, 2, "checksum set or not: two flows");
-	h_expect_frames(h, 0, ia, 3, "the flow without a checksum");
-	h_expect_frames(h, 1, ib, 3, "the flow with one");
-	h_close(h);
+	expect_two_flows(&c, a, b, "checksum set or not: two flows");
 
-	h = h_open(&c);
 	h_seg_init(&a, 0, MSS);
 	udp_tun(&a, 0, PB_TUN_VXLAN, 1);
 	b = a;
 	b.tun[0].vni = 7;
-	for (i = 0; i < 3; i++) {
-		ia[i] = h_add_seg(h, &a);
-		ib[i] = h_add_seg(h, &b);
-	}
-	h_run(h);
-	h_expect_npkt(h, 2, "another VNI: another flow");
-	h_expect_frames(h, 0, ia, 3, "VNI 0x123456");
-	h_expect_frames(h, 1, ib, 3, "VNI 7");
-	h_close(h);
+	expect_two_flows(&c, a, b, "another VNI: another flow");
 }
 
 Test(udptun, bad_outer_checksum_goes_up_alone)
@@ -347,4 +346,69 @@ Test(udptun, vnet_header_round_trip)
 	vh[2] = (uint8_t)(vh[2] + 1);
 	cr_assert_neq(gro_vnet_decode(vh, sizeof(vh), frame, h_pkt(h, 0)->len, &back, &seg), GRO_OK);
 	h_close(h);
+}
+
+/* Many flows interleaved in one burst: the first frames of a kind's first
+ * flows take the layered path (the kind is made when the first flow is
+ * held), the rest the fast path, which must find the flows the layered
+ * path holds (the same flow key, piece for piece) and continue them. For
+ * every tunnel the fast path takes, and for the ones it leaves to the
+ * layers (a set outer UDP checksum, a GRE checksum). */
+Test(udptun, fast_path_continues_flows_the_layers_hold)
+{
+	enum { NF = 24, NS = 3 };
+	static const struct { int kind, gre, o6, i6, csum, opts; uint16_t gre_bits; } v[] = {
+		{ PB_TUN_VXLAN, 0, 0, 0, 0, 0, 0 }, { PB_TUN_VXLAN, 0, 0, 1, 1, 0, 0 },
+		{ PB_TUN_VXLAN, 0, 1, 0, 1, 0, 0 }, { PB_TUN_GENEVE, 0, 0, 0, 0, 8, 0 },
+		{ PB_TUN_GENEVE, 0, 1, 1, 1, 0, 0 }, { 0, 1, 0, 0, 0, 0, 0 },
+		{ 0, 1, 0, 1, 0, 0, PB_GRE_K },      { 0, 1, 1, 0, 0, 0, PB_GRE_K | PB_GRE_C },
+		{ 0, 0, 0, 0, 0, 0, 0 },             { 0, 0, 1, 1, 0, 0, 0 },
+		{ 0, 0, 0, 1, 0, 0, 0 },
+	};
+	unsigned t;
+
+	for (t = 0; t < sizeof(v) / sizeof(v[0]); t++) {
+		struct gro_config c = tun_config(4789, GRO_TUNNEL_VXLAN);
+		struct pb_frame f[NF];
+		struct h *h;
+		size_t k;
+		int j, s;
+
+		c.tunnels[1].port = 6081;
+		c.tunnels[1].type = GRO_TUNNEL_GENEVE;
+		c.buckets = 1;		/* every flow held at once (no receive hash) */
+		h = h_open(&c);
+		for (j = 0; j < NF; j++) {
+			struct pb_tunnel *tn;
+
+			h_seg_init(&f[j], v[t].i6, MSS);
+			f[j].sport = (uint16_t)(20000 + j);
+			tn = pb_tun_push(&f[j], v[t].o6, v[t].gre);
+			tn->udp_tun = v[t].kind;
+			tn->udp_csum = v[t].csum;
+			tn->gnv_eth = 1;
+			tn->gnv_opts_len = v[t].opts;
+			tn->gre_bits = v[t].gre_bits;
+			tn->gre_key = 99;
+			tn->ip_id = (uint16_t)(j * 1000);
+		}
+		for (s = 0; s < NS; s++)
+			for (j = 0; j < NF; j++) {
+				h_add_seg(h, &f[j]);
+				f[j].tun[0].ip_id++;
+			}
+		h_run(h);
+		cr_assert_eq(h_npkt(h), NF, "variant %u: %zu packets for %d flows (the first: %s)", t,
+			     h_npkt(h), NF, gro_reason_name(h_pkt(h, 0)->reason));
+		for (k = 0; k < NF; k++) {
+			const struct h_pkt *p = h_pkt(h, k);
+
+			cr_assert_eq(p->gso_segs, NS, "variant %u: packet %zu of %u segments", t, k,
+				     p->gso_segs);
+			j = p->frames[0];
+			cr_assert(j < NF && p->frames[1] == NF + j && p->frames[2] == 2 * NF + j,
+				  "variant %u: packet %zu holds its flow's frames in order", t, k);
+		}
+		h_close(h);
+	}
 }
