@@ -480,8 +480,9 @@ GRO_API size_t gro_memory(const struct gro_ctx *ctx);
  * stay queued in the context, in order (gro_pending() counts them), and
  * the next pull call returns them first, before anything it completes
  * itself. The queue is allocated by gro_create() (max_flows + batch
- * packets, max_held_frames + batch spans: gro_memory() counts it) and
- * never grows. A call that could complete more than the queue has room
+ * packets, and a span for each frame the table can hold plus batch: 56
+ * bytes per flow more than with a deliver hook for small tables, 104 for a
+ * million flows; gro_memory() counts it) and never grows. A call that could complete more than the queue has room
  * for takes nothing and returns GRO_ENOSPC; empty the queue with gro_pull()
  * and call again. That never happens to a caller whose every call offers
  * at most gro_config.batch frames with room in @out for at least as many
@@ -492,16 +493,15 @@ GRO_API size_t gro_memory(const struct gro_ctx *ctx);
  * A typical poll:
  *
  *	n = rx_burst(frames, 32);
- *	got = gro_receive_pull(gro, frames, n, now, pkts, 32);   // <= 32 out
+ *	got = gro_receive_pull(gro, frames, n, now, pkts, 32);   // n <= 32
  *	forward(pkts, got);
- *	if (end_of_poll)
- *		while ((got = gro_flush_pull(gro, now, GRO_FLUSH_ALL, pkts, 32)) > 0) {
- *			forward(pkts, got);
- *			...    // then gro_pull() for what did not fit
- *		}
- *
- * (gro_flush_pull() completes every flow at once, as gro_flush() does;
- * what does not fit in @out is pending, and gro_pull() returns it.)
+ *	if (end_of_poll) {
+ *		// every flow completes here, as with gro_flush()
+ *		got = gro_flush_pull(gro, now, GRO_FLUSH_ALL, pkts, 32);
+ *		forward(pkts, got);
+ *		while (gro_pending(gro))        // what did not fit in pkts
+ *			forward(pkts, gro_pull(gro, pkts, 32));
+ *	}
  */
 
 /* As gro_receive(), on a pull-only context: offer @n frames at @now_ns,
