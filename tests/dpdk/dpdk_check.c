@@ -2,9 +2,9 @@
 /*
  * `make dpdk-check`: include/gro_dpdk.h on mbufs from a mempool (no NIC,
  * no hugepages). A mixed stream (TCP over IPv4, IPv6 and a VLAN, UDP,
- * VXLAN with and without the outer checksum, GRE, IP-in-IP; pure ACKs,
- * PSH, frames that are not IP; a chained, a shared and an indirect mbuf)
- * goes through the adapter in its lightweight and heavyweight forms, and
+ * VXLAN with and without the outer checksum, GRE, IP-in-IP, GENEVE,
+ * VXLAN over IPv6; pure ACKs, PSH, frames that are not IP; a chained, a
+ * shared and an indirect mbuf) goes through the adapter in its lightweight and heavyweight forms, and
  * through libgro's deliver hook on a copy. It checks:
  *
  * - the same packets come out in the same order, each mbuf chain's bytes
@@ -48,7 +48,8 @@ static int failures, checks;
 		}                                                         \
 	} while (0)
 
-enum kind { K_V4, K_V6, K_VLAN, K_UDP, K_VXLAN, K_VXLAN_CSUM, K_GRE, K_IPIP, K_NKINDS };
+enum kind { K_V4, K_V6, K_VLAN, K_UDP, K_VXLAN, K_VXLAN_CSUM, K_GRE, K_IPIP, K_GENEVE, K_VXLAN6,
+	    K_NKINDS };
 
 /* Special frames: handed over in mbufs libgro must leave alone. */
 enum special { S_NONE, S_CHAIN, S_SHARED, S_INDIRECT };
@@ -105,12 +106,14 @@ static void make_stream(void)
 		} else if (kd == K_UDP) {
 			f.udp = 1;
 			f.payload_len = 1000;
-		} else if (kd == K_VXLAN || kd == K_VXLAN_CSUM || kd == K_GRE || kd == K_IPIP) {
-			struct pb_tunnel *t = pb_tun_push(&f, 0, kd == K_GRE);
+		} else if (kd >= K_VXLAN) {
+			struct pb_tunnel *t = pb_tun_push(&f, kd == K_VXLAN6, kd == K_GRE);
 
 			if (kd != K_GRE && kd != K_IPIP) {
-				t->udp_tun = PB_TUN_VXLAN;
-				t->udp_csum = kd == K_VXLAN_CSUM;
+				t->udp_tun = kd == K_GENEVE ? PB_TUN_GENEVE : PB_TUN_VXLAN;
+				t->gnv_eth = 1;
+				/* A UDP checksum is required over IPv6. */
+				t->udp_csum = kd == K_VXLAN_CSUM || kd == K_VXLAN6;
 				t->vni = 0x100 + (uint32_t)k;
 				t->udp_sport = (uint16_t)(50000 + k);
 			}
@@ -281,10 +284,12 @@ static void expect_offload(struct rte_mbuf *m, const struct frame *x, const char
 	want |= x->kind == K_UDP ? RTE_MBUF_F_TX_UDP_SEG | RTE_MBUF_F_TX_UDP_CKSUM : RTE_MBUF_F_TX_TCP_SEG;
 	want |= v6 ? RTE_MBUF_F_TX_IPV6 : RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
 	if (tun) {
-		want |= RTE_MBUF_F_TX_OUTER_IPV4 | RTE_MBUF_F_TX_OUTER_IP_CKSUM;
+		want |= x->kind == K_VXLAN6 ? RTE_MBUF_F_TX_OUTER_IPV6 :
+			RTE_MBUF_F_TX_OUTER_IPV4 | RTE_MBUF_F_TX_OUTER_IP_CKSUM;
 		want |= x->kind == K_GRE ? RTE_MBUF_F_TX_TUNNEL_GRE :
-			x->kind == K_IPIP ? RTE_MBUF_F_TX_TUNNEL_IPIP : RTE_MBUF_F_TX_TUNNEL_VXLAN;
-		if (x->kind == K_VXLAN_CSUM)
+			x->kind == K_IPIP ? RTE_MBUF_F_TX_TUNNEL_IPIP :
+			x->kind == K_GENEVE ? RTE_MBUF_F_TX_TUNNEL_GENEVE : RTE_MBUF_F_TX_TUNNEL_VXLAN;
+		if (x->kind == K_VXLAN_CSUM || x->kind == K_VXLAN6)
 			want |= RTE_MBUF_F_TX_OUTER_UDP_CKSUM;
 		CHECK(m->outer_l2_len == o->tun_l3[0], "%s %zu: outer_l2_len %u, want %zu", what, k,
 		      m->outer_l2_len, o->tun_l3[0]);
@@ -305,11 +310,12 @@ static void expect_offload(struct rte_mbuf *m, const struct frame *x, const char
 	CHECK(rte_validate_tx_offload(m) == 0, "%s %zu: rte_validate_tx_offload refuses it", what, k);
 }
 
-/* Compare @nout chains with the reference, then free them. */
-static void compare(struct rte_mbuf **out, size_t nout, const char *what)
+/* Compare @nout chains with the reference, then free them. With
+ * @all_kinds, every kind of the stream must have merged somewhere. */
+static void compare(struct rte_mbuf **out, size_t nout, const char *what, int all_kinds)
 {
 	static uint8_t buf[1 << 17];
-	size_t merged = 0;
+	size_t merged = 0, kmerged[K_NKINDS] = { 0 };
 
 	CHECK(nout == nref, "%s: %zu packets out, the deliver hook got %zu", what, nout, nref);
 	for (size_t k = 0; k < nout && k < nref; k++) {
@@ -344,6 +350,7 @@ static void compare(struct rte_mbuf **out, size_t nout, const char *what)
 		}
 		if (r->gso_segs > 1) {
 			merged++;
+			kmerged[x->kind]++;
 			expect_offload(m, x, what, k);
 			CHECK(rte_net_intel_cksum_prepare(m) == 0,
 			      "%s %zu: rte_net_intel_cksum_prepare refuses it", what, k);
@@ -353,6 +360,8 @@ static void compare(struct rte_mbuf **out, size_t nout, const char *what)
 		}
 	}
 	CHECK(merged > 100, "%s: only %zu merged packets", what, merged);
+	for (int kd = 0; kd < K_NKINDS && all_kinds; kd++)
+		CHECK(kmerged[kd] > 0, "%s: nothing of kind %d merged", what, kd);
 	printf("dpdk-check: %s: %zu packets out of %zu mbufs, %zu merged\n", what, nout, nfr, merged);
 	for (size_t k = 0; k < nout; k++)
 		rte_pktmbuf_free(out[k]);
@@ -374,7 +383,7 @@ static void expect_pool_full(const char *what)
 }
 
 static void run_adapter(const struct gro_config *base, const struct sched *s, const char *what,
-			void *ctx_from_param)
+			void *ctx_from_param, int all_kinds)
 {
 	static struct rte_mbuf *in[NFR], *out[MAXOUT + 256], *burst[512];
 	struct gro_dpdk *g = ctx_from_param;
@@ -424,7 +433,7 @@ static void run_adapter(const struct gro_config *base, const struct sched *s, co
 		nout += got;
 	}
 	gro_dpdk_ctx_destroy(g);
-	compare(out, nout, what);
+	compare(out, nout, what, all_kinds);
 	free_extra(in);
 	expect_pool_full(what);
 }
@@ -514,20 +523,24 @@ int main(int argc, char **argv)
 	cfg.hash_seed = 99;
 	cfg.udp = GRO_UDP_L4;
 	cfg.tunnels[0] = (struct gro_udp_tunnel){ GRO_VXLAN_PORT, GRO_TUNNEL_VXLAN };
+	cfg.tunnels[1] = (struct gro_udp_tunnel){ GRO_GENEVE_PORT, GRO_TUNNEL_GENEVE };
 	cfg.max_flows = 64;
 	cfg.buckets = 1;
 
 	run_reference(&cfg, &light);
-	run_adapter(&cfg, &light, "lightweight (gro_dpdk_reassemble_burst)", NULL);
+	run_adapter(&cfg, &light, "lightweight (gro_dpdk_reassemble_burst)", NULL, 1);
 	run_reference(&cfg, &heavy);
-	run_adapter(&cfg, &heavy, "heavyweight (gro_dpdk_reassemble, gro_dpdk_timeout_flush)", NULL);
+	run_adapter(&cfg, &heavy, "heavyweight (gro_dpdk_reassemble, gro_dpdk_timeout_flush)", NULL, 1);
 
-	/* gro_dpdk_ctx_create(): rte_gro's parameters; no UDP GRO. */
+	/* gro_dpdk_ctx_create(): rte_gro's parameters; no UDP GRO, VXLAN
+	 * only (GENEVE passes through). */
 	cfg.udp = GRO_UDP_OFF;
+	cfg.tunnels[1] = (struct gro_udp_tunnel){ 0, GRO_TUNNEL_NONE };
 	run_reference(&cfg, &heavy);
-	run_adapter(&cfg, &heavy, "heavyweight from rte_gro_param", gro_dpdk_ctx_create(&prm));
+	run_adapter(&cfg, &heavy, "heavyweight from rte_gro_param", gro_dpdk_ctx_create(&prm), 0);
 
 	cfg.udp = GRO_UDP_L4;
+	cfg.tunnels[1] = (struct gro_udp_tunnel){ GRO_GENEVE_PORT, GRO_TUNNEL_GENEVE };
 	destroy_holding(&cfg);
 	timeout_ages(&cfg);
 
