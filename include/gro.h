@@ -465,7 +465,8 @@ GRO_API size_t gro_memory(const struct gro_ctx *ctx);
  *
  * The engine is the same: given the same frames, flushes and times, the
  * pull calls return the same packets, in the same order, with the same
- * bytes and fields, as the deliver hook would get them.
+ * bytes and fields, as the deliver hook would get them. gro_get_stats()
+ * counts a packet out when it completes, pending or not.
  *
  * Ownership: a packet returned in @out, and every frame it is made of,
  * belongs to the caller once the call returns: the release hook is not
