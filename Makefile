@@ -35,6 +35,7 @@ deps-build:
 -include tests/kernel/scenarios.mk
 -include tests/roundtrip/roundtrip.mk
 -include bench/bench.mk
+-include tests/dpdk/dpdk.mk
 -include tests/fuzz/fuzz.mk
 -include tests/hostile/hostile.mk
 -include tests/tap/tap.mk

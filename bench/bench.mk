@@ -1,5 +1,6 @@
 # Benchmark: `make bench` builds build/bench/grobench and runs it against
-# DPDK's rte_gro (see docs/performance.md). Installs what it needs first
+# DPDK's rte_gro, with libgro also through its DPDK adapter (see
+# docs/performance.md), after the adapter's own check (tests/dpdk). Installs what it needs first
 # (DPDK 22.11, gnuplot for the plot, valgrind for instruction counts).
 BENCH_OUT  := $(BUILD)/bench
 BENCH_BIN  := $(BENCH_OUT)/grobench
@@ -24,6 +25,7 @@ $(BUILD)/bench/csum.o: INCLUDES = -Iinclude -Isrc
 bench:
 	@sh scripts/deps.sh bench build-essential pkg-config libdpdk-dev gnuplot-nox valgrind
 	@$(MAKE) --no-print-directory bench-build
+	@$(MAKE) --no-print-directory dpdk-check-run
 	sh bench/run.sh $(BENCH_BIN) $(BENCH_OUT) $(BENCH_ARGS)
 
 bench-build: $(BENCH_BIN)

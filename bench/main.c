@@ -91,6 +91,18 @@ static int make_cells(struct cell *c)
 	return n;
 }
 
+/* The adapter's configuration: libgro's for the cell, without hooks. */
+static void gd_config(const struct stream *s, struct gro_config *cfg)
+{
+	struct sink k;
+
+	lib_config(s, cfg, 0, &k);
+	cfg->deliver = NULL;
+	cfg->deliver_arg = NULL;
+	cfg->release_batch = NULL;
+	cfg->release_arg = NULL;
+}
+
 /* Which engines run on a cell. */
 static int cell_engines(const struct cell *c, int *e)
 {
@@ -107,6 +119,8 @@ static int cell_engines(const struct cell *c, int *e)
 	if (!c->v6) {
 		e[n++] = E_LW;
 		e[n++] = E_HW;
+		e[n++] = E_GD_LW;
+		e[n++] = E_GD_HW;
 	}
 	if (c->kind != K_BULK)
 		e[n++] = E_NOGRO;
@@ -219,6 +233,13 @@ static int run_instr(const char *id, const char *eng_id)
 		if (e == E_LW || e == E_HW) {
 			if (dp_init("grobench") || dp_bench(&s, e == E_LW ? DP_LW : DP_HW, 1, 1, &d))
 				die("rte_gro not available");
+		} else if (e == E_GD_LW || e == E_GD_HW) {
+			struct gro_config cfg;
+
+			gd_config(&s, &cfg);
+			if (dp_init("grobench") ||
+			    dp_bench_gd(&s, e == E_GD_LW ? DP_LW : DP_HW, &cfg, 1, 1, &d))
+				die("gro_dpdk not available");
 		} else {
 			lib_bench(&s, e, 1, 1, &r);
 		}
@@ -331,6 +352,30 @@ int main(int argc, char **argv)
 				lib_bench(&s, E_NOGRO, reps, 0, &r);
 				row = add_row(&s, E_NOGRO, r.ns, r.nrep, r.out, -1, r.instr, "baseline");
 				break;
+			case E_GD_LW:
+			case E_GD_HW: {
+				struct gro_config cfg;
+
+				if (!dp_ok)
+					continue;
+				gd_config(&s, &cfg);
+				dp_bench_gd(&s, e[j] == E_GD_LW ? DP_LW : DP_HW, &cfg, reps, 0, &d);
+				/* The heavyweight form runs libgro's schedule, so
+				 * it must give libgro's packets; the lightweight
+				 * one flushes every burst, as rte_gro's does. */
+				if (!d.ok)
+					snprintf(chk, sizeof(chk), "FAIL: %.80s", d.note);
+				else if (d.out == lib_out)
+					snprintf(chk, sizeof(chk), "ok: out = libgro");
+				else if (e[j] == E_GD_LW)
+					snprintf(chk, sizeof(chk), "ok: out %.2fx libgro's (flushed per burst)",
+						 (double)d.out / lib_out);
+				else
+					snprintf(chk, sizeof(chk), "FAIL: out %.2fx libgro's",
+						 (double)d.out / lib_out);
+				row = add_row(&s, e[j], d.ns, d.nrep, d.out, d.bytes_per_flow, d.instr, chk);
+				break;
+			}
 			default:
 				if (!dp_ok)
 					continue;
@@ -374,6 +419,8 @@ int main(int argc, char **argv)
 	if (!only || !strcmp(only, "mem") || strstr("v4-bulk-il-1048576", only))
 		mem_bench(out, quick, &mem_limit);
 	print_targets(out);
+	if (dp_ok)
+		print_adapter(out);
 
 	if (!nocsum && (!only || !strcmp(only, "csum")))
 		csum_bench(out, quick);

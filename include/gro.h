@@ -346,7 +346,7 @@ struct gro_config {
 	uint32_t vlan;
 	/* Packets per delivery batch; default 64. */
 	uint32_t batch;
-	gro_deliver_fn deliver;	/* required */
+	gro_deliver_fn deliver;	/* NULL: a pull-only context (see "Pull mode") */
 	void *deliver_arg;
 	gro_release_fn release;	/* optional */
 	void *release_arg;
@@ -451,6 +451,85 @@ GRO_API void gro_get_stats(const struct gro_ctx *ctx, struct gro_stats *st);
 
 /* Bytes of memory the context allocated at creation (it never grows). */
 GRO_API size_t gro_memory(const struct gro_ctx *ctx);
+
+/* ---------------------------------------------------------------- pull mode */
+
+/*
+ * The calls above push packets to the deliver hook. A context created
+ * without one (gro_config.deliver NULL) is pull-only instead: it is driven
+ * by the calls below, which return the packets they complete in the
+ * caller's array, as DPDK's rte_gro_reassemble_burst() and
+ * rte_gro_timeout_flush() do. gro_receive() and gro_flush() refuse such a
+ * context (GRO_EINVAL), and the calls below refuse one with a deliver
+ * hook; gro_shard_create() needs the hook.
+ *
+ * The engine is the same: given the same frames, flushes and times, the
+ * pull calls return the same packets, in the same order, with the same
+ * bytes and fields, as the deliver hook would get them. gro_get_stats()
+ * counts a packet out when it completes, pending or not.
+ *
+ * Ownership: a packet returned in @out, and every frame it is made of,
+ * belongs to the caller once the call returns: the release hook is not
+ * called for it. The packet's segs[] spans are libgro's memory, valid
+ * until the next gro_receive_pull(), gro_flush_pull(), gro_pull() or
+ * gro_destroy() on the context (the frames themselves stay valid as long
+ * as the caller keeps them). Frames still held or pending when the context
+ * is destroyed go back through the release hook (release or
+ * release_batch, optional in pull mode) without being returned.
+ *
+ * Nothing is lost when @out is full: completed packets that do not fit
+ * stay queued in the context, in order (gro_pending() counts them), and
+ * the next pull call returns them first, before anything it completes
+ * itself. The queue is allocated by gro_create() (max_flows + batch
+ * packets, and a span for each frame the table can hold plus batch: 56
+ * bytes per flow more than with a deliver hook for small tables, 104 for a
+ * million flows; gro_memory() counts it) and never grows. A call that could complete more than the queue has room
+ * for takes nothing and returns GRO_ENOSPC; empty the queue with gro_pull()
+ * and call again. That never happens to a caller whose every call offers
+ * at most gro_config.batch frames with room in @out for at least as many
+ * packets as it offers frames (max_out >= n): packets then stay pending
+ * only while as many came out as went in, so the queue never holds more
+ * than the table can.
+ *
+ * A typical poll:
+ *
+ *	n = rx_burst(frames, 32);
+ *	got = gro_receive_pull(gro, frames, n, now, pkts, 32);   // n <= 32
+ *	forward(pkts, got);
+ *	if (end_of_poll) {
+ *		// every flow completes here, as with gro_flush()
+ *		got = gro_flush_pull(gro, now, GRO_FLUSH_ALL, pkts, 32);
+ *		forward(pkts, got);
+ *		while (gro_pending(gro))        // what did not fit in pkts
+ *			forward(pkts, gro_pull(gro, pkts, 32));
+ *	}
+ */
+
+/* As gro_receive(), on a pull-only context: offer @n frames at @now_ns,
+ * then write up to @max_out completed packets into @out: first those
+ * pending from before, then those this call completed, in completion
+ * order. Returns the number written (the rest stays pending), GRO_ENOSPC
+ * (no frame taken: see above), or GRO_EINVAL (a NULL or not pull-only
+ * @ctx, NULL @frames with n > 0, NULL @out with max_out > 0, max_out above
+ * INT_MAX). */
+GRO_API int gro_receive_pull(struct gro_ctx *ctx, struct gro_frame *frames, unsigned n,
+			     uint64_t now_ns, struct gro_pkt *out, unsigned max_out);
+
+/* As gro_flush(@now_ns, @mode), on a pull-only context: complete the held
+ * flows the mode says, all of them at once, then write up to @max_out
+ * packets into @out as gro_receive_pull() does. Returns the number written
+ * (not the number of flows completed), GRO_ENOSPC or GRO_EINVAL (also for
+ * an unknown @mode). */
+GRO_API int gro_flush_pull(struct gro_ctx *ctx, uint64_t now_ns, int mode, struct gro_pkt *out,
+			   unsigned max_out);
+
+/* Write up to @max_out pending packets into @out, without receiving or
+ * completing anything. Returns the number written, or GRO_EINVAL. */
+GRO_API int gro_pull(struct gro_ctx *ctx, struct gro_pkt *out, unsigned max_out);
+
+/* Completed packets waiting for a pull call; 0 for NULL or a context with
+ * a deliver hook. */
+GRO_API unsigned gro_pending(const struct gro_ctx *ctx);
 
 /* ---------------------------------------------------------------- packets */
 

@@ -183,10 +183,15 @@ struct gro_ctx {
 	uint32_t nnodes;
 	uint32_t free_node;
 
-	struct gro_pkt *out;	/* the batch being built */
-	uint32_t nout;
+	struct gro_pkt *out;	/* the batch being built (pull mode: the queue) */
+	uint32_t nout, out_cap;
 	struct gro_seg *oseg;
 	uint32_t noseg, oseg_cap;
+	/* Pull mode (no deliver hook): out[] is a queue whose first npulled
+	 * packets were handed to the caller by the last pull call; their
+	 * spans stay in oseg[] until the next one. */
+	bool pull;
+	uint32_t npulled;
 
 	const struct gro_fast *fast;	/* fast-path kinds; [0] unused */
 	uint32_t nfast;

@@ -312,6 +312,9 @@ int gro_shard_create(const struct gro_shard_config *cfg, struct gro_shard **out)
 		return GRO_EINVAL;
 	*out = NULL;
 	n = cfg->nshards;
+	/* The shards deliver on their own threads: no pull mode. */
+	if (!cfg->engine.deliver)
+		return GRO_EINVAL;
 	if (n < 1 || n > GRO_SHARD_MAX ||
 	    (cfg->ring_size && (cfg->ring_size < CHUNK || (cfg->ring_size & (cfg->ring_size - 1)))))
 		return GRO_EINVAL;

@@ -16,7 +16,9 @@
  *   [4] max_segs: < 128 means none, else [4] - 127
  *   [5] bit 0: csum TRUST; bit 1: vlan off; bits 2-7: batch (0 = 64)
  *   [6] flush_timeout_ns = [6] * 4000
- *   [7] bit 0: flush everything before gro_destroy; bits 1-7: hash seed
+ *   [7] bit 0: flush everything before gro_destroy; bits 1-7: hash seed;
+ *       bits 1 and 2 both set: a pull-only engine, driven by the pull
+ *       calls with max_out = bits 3-7 (0-31)
  *
  * Operations (the low 4 bits of the op byte pick one):
  *   RAW     0-4, 15   fl [rx...] [exp: p16 r8 k16] len16 bytes...

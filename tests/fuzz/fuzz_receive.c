@@ -418,7 +418,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	s.tmpl = tmpl;
 	s.buf = buf;
 	s.now = 1000000;
-	s.ck = gck_open(&cfg, NULL, NULL);
+	/* Hash seeds with bits 1 and 2 set run the pull calls instead. */
+	if ((hdr[7] & 6) == 6)
+		s.ck = gck_open_pull(&cfg, hdr[7] >> 3, NULL, NULL);
+	else
+		s.ck = gck_open(&cfg, NULL, NULL);
 	if (!s.ck)
 		return 0;
 	while (in.n && s.frames < MAX_FRAMES) {

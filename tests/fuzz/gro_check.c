@@ -66,6 +66,13 @@ struct gck {
 
 	struct gck_keyslot *keys;
 	uint32_t keycap, nkeys;
+
+	/* Pull mode: the engine has no deliver hook; packets come back from
+	 * the pull calls, pull_max at most per call, and are taken as the
+	 * deliver hook takes them, their frames given back at once. */
+	int pull;
+	unsigned pull_max, pull_taken;
+	struct gro_pkt *pout;
 };
 
 static inline uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
@@ -888,19 +895,11 @@ static void on_deliver(void *arg, const struct gro_pkt *pkts, unsigned n)
 	ck->in_deliver = 0;
 }
 
-static void on_release(void *arg, void *cookie)
+/* Frame @f comes back from the engine (release hook, or a pulled packet). */
+static void give_back(struct gck *ck, struct gck_fr *f)
 {
-	struct gck *ck = arg;
-	struct gck_fr *f = frame_of(ck, cookie, "release");
-	uint32_t idx;
+	uint32_t idx = (uint32_t)(f - ck->fr);
 
-	if (!f)
-		return;
-	idx = (uint32_t)(f - ck->fr);
-	if (ck->in_deliver)
-		fail(ck, "frame %u released inside the deliver hook", idx);
-	if (!ck->in_call)
-		fail(ck, "frame %u released outside an engine call", idx);
 	if (f->state != F_DELIVERED) {
 		fail(ck, "frame %u released %s", idx,
 		     f->state == F_RELEASED ? "twice" : "before its packet was delivered");
@@ -916,9 +915,64 @@ static void on_release(void *arg, void *cookie)
 	ck->outstanding--;
 }
 
+static void on_release(void *arg, void *cookie)
+{
+	struct gck *ck = arg;
+	struct gck_fr *f = frame_of(ck, cookie, "release");
+	uint32_t idx;
+
+	if (!f)
+		return;
+	idx = (uint32_t)(f - ck->fr);
+	if (ck->in_deliver)
+		fail(ck, "frame %u released inside the deliver hook", idx);
+	if (!ck->in_call)
+		fail(ck, "frame %u released outside an engine call", idx);
+	give_back(ck, f);
+}
+
+/* Pull mode: @got packets a pull call wrote into ck->pout, checked as the
+ * deliver hook checks them; the caller owns their frames from now on. */
+static void take_pulled(struct gck *ck, int got, unsigned max, const char *what)
+{
+	if (got < 0 || (unsigned)got > max) {
+		fail(ck, "%s returned %d (max_out %u)", what, got, max);
+		return;
+	}
+	ck->in_deliver = 1;
+	for (int i = 0; i < got; i++)
+		check_pkt(ck, &ck->pout[i]);
+	ck->in_deliver = 0;
+	for (int i = 0; i < got; i++)
+		for (uint32_t k = 0; k < ck->pout[i].nsegs; k++) {
+			struct gck_fr *f = frame_of(ck, ck->pout[i].segs[k].cookie, "pull");
+
+			if (f && f->state == F_DELIVERED)
+				give_back(ck, f);
+		}
+	ck->pull_taken += (unsigned)got;
+}
+
+/* Pull mode: take everything still pending, with gro_pull(). */
+static void drain_pulled(struct gck *ck)
+{
+	unsigned max = ck->pull_max ? ck->pull_max : 1;
+
+	while (gro_pending(ck->gro)) {
+		int got = gro_pull(ck->gro, ck->pout, max);
+
+		if (got <= 0) {
+			fail(ck, "gro_pull returned %d with %u pending", got, gro_pending(ck->gro));
+			return;
+		}
+		take_pulled(ck, got, max, "gro_pull");
+	}
+}
+
 /* ------------------------------------------------------------ driving */
 
-struct gck *gck_open(const struct gro_config *cfg, gck_fail_fn failfn, void *fail_arg)
+static struct gck *open_ck(const struct gro_config *cfg, int pull, unsigned pull_max,
+			   gck_fail_fn failfn, void *fail_arg)
 {
 	struct gck *ck = calloc(1, sizeof(*ck));
 	int err;
@@ -930,18 +984,37 @@ struct gck *gck_open(const struct gro_config *cfg, gck_fail_fn failfn, void *fai
 	ck->lin_empty = 1;
 	ck->roundtrip = 1;
 	ck->cfg = *cfg;
-	ck->cfg.deliver = on_deliver;
+	ck->cfg.deliver = pull ? NULL : on_deliver;
 	ck->cfg.deliver_arg = ck;
 	ck->cfg.release = on_release;
 	ck->cfg.release_arg = ck;
+	ck->pull = pull;
+	ck->pull_max = pull_max;
+	if (pull) {
+		ck->pout = calloc(pull_max ? pull_max : 1, sizeof(*ck->pout));
+		if (!ck->pout)
+			abort();
+	}
 	err = gro_create(&ck->cfg, &ck->gro);
 	if (err) {
 		fail(ck, "gro_create refused a configuration: %s (%s)", gro_strerror(err), gro_config_error());
+		free(ck->pout);
 		free(ck);
 		return NULL;
 	}
 	ck->memory = gro_memory(ck->gro);
 	return ck;
+}
+
+struct gck *gck_open(const struct gro_config *cfg, gck_fail_fn failfn, void *fail_arg)
+{
+	return open_ck(cfg, 0, 0, failfn, fail_arg);
+}
+
+struct gck *gck_open_pull(const struct gro_config *cfg, unsigned max_out, gck_fail_fn failfn,
+			  void *fail_arg)
+{
+	return open_ck(cfg, 1, max_out, failfn, fail_arg);
 }
 
 void gck_set_linearize_empty(struct gck *ck, int on)
@@ -1010,6 +1083,27 @@ static void after_call(struct gck *ck, const char *what)
 		fail(ck, "%s: gro_memory() changed from %zu to %zu", what, ck->memory, gro_memory(ck->gro));
 }
 
+/* Pull mode: gro_receive_pull() of @n frames, everything taken. Nothing is
+ * pending when it is called, so the engine may refuse it only for more
+ * frames than batch; the burst is then offered in two halves. */
+static void receive_pull(struct gck *ck, struct gro_frame *fr, uint32_t n, uint64_t now)
+{
+	int got = gro_receive_pull(ck->gro, fr, n, now, ck->pout, ck->pull_max);
+
+	if (got == GRO_ENOSPC) {
+		if (n <= ck->cfg.batch) {
+			fail(ck, "gro_receive_pull refused %u frames (batch %u) with nothing pending", n,
+			     ck->cfg.batch);
+			return;
+		}
+		receive_pull(ck, fr, n / 2, now);
+		receive_pull(ck, fr + n / 2, n - n / 2, now);
+		return;
+	}
+	take_pulled(ck, got, ck->pull_max, "gro_receive_pull");
+	drain_pulled(ck);
+}
+
 void gck_receive(struct gck *ck, uint64_t now)
 {
 	uint32_t n = ck->nfr - ck->first_queued, i;
@@ -1037,6 +1131,12 @@ void gck_receive(struct gck *ck, uint64_t now)
 	ck->first_queued = ck->nfr;
 	ck->offered += n;
 	ck->in_call = -1;
+	if (ck->pull) {
+		receive_pull(ck, ck->burst, n, now);
+		ck->in_call = 0;
+		after_call(ck, "gro_receive_pull");
+		return;
+	}
 	rc = gro_receive(ck->gro, ck->burst, n, now);
 	ck->in_call = 0;
 	if (rc != GRO_OK)
@@ -1050,7 +1150,20 @@ void gck_flush(struct gck *ck, uint64_t now, int mode)
 
 	ck->flush_done = 0;
 	ck->in_call = 1 + (mode == GRO_FLUSH_ALL ? GRO_R_POLL_END : GRO_R_TIMEOUT);
-	rc = gro_flush(ck->gro, now, mode);
+	if (ck->pull) {
+		/* The count is of packets written; with what gro_pull()
+		 * takes after it, of every flow completed. */
+		ck->pull_taken = 0;
+		rc = gro_flush_pull(ck->gro, now, mode, ck->pout, ck->pull_max);
+		if (rc == GRO_ENOSPC)
+			fail(ck, "gro_flush_pull refused with nothing pending");
+		else
+			take_pulled(ck, rc, ck->pull_max, "gro_flush_pull");
+		drain_pulled(ck);
+		rc = (int)ck->pull_taken;
+	} else {
+		rc = gro_flush(ck->gro, now, mode);
+	}
 	ck->in_call = 0;
 	if (rc != (int)ck->flush_done)
 		fail(ck, "gro_flush returned %d, completed %u packets", rc, ck->flush_done);
@@ -1083,11 +1196,50 @@ static void check_stats(struct gck *ck)
 			     (unsigned long long)ck->reasons[r]);
 }
 
+/* gck_misuse() on a pull-only engine. */
+static void pull_misuse(struct gck *ck, unsigned kind, uint64_t now)
+{
+	struct gro_frame dummy;
+	struct gro_pkt out[1];
+
+	memset(&dummy, 0, sizeof(dummy));
+	switch (kind % 4) {
+	case 0:
+		if (gro_receive_pull(ck->gro, NULL, 0, now, NULL, 0) != 0 || gro_pull(ck->gro, NULL, 0) != 0)
+			fail(ck, "a pull call with no frames and no room is not a harmless 0");
+		after_call(ck, "gro_receive_pull(n=0)");
+		break;
+	case 1:
+		if (gro_receive_pull(ck->gro, NULL, 1 + kind / 4, now, out, 1) != GRO_EINVAL ||
+		    gro_receive_pull(ck->gro, &dummy, 1, now, NULL, 1) != GRO_EINVAL ||
+		    gro_receive_pull(NULL, &dummy, 1, now, out, 1) != GRO_EINVAL)
+			fail(ck, "gro_receive_pull with a NULL array or context is not GRO_EINVAL");
+		if (gro_receive(ck->gro, &dummy, 1, now) != GRO_EINVAL ||
+		    gro_flush(ck->gro, now, GRO_FLUSH_ALL) != GRO_EINVAL)
+			fail(ck, "gro_receive/gro_flush on a pull-only engine is not GRO_EINVAL");
+		after_call(ck, "gro_receive_pull(misuse)");
+		break;
+	case 2:
+		if (gro_flush_pull(ck->gro, now, 2 + (int)(kind / 4), out, 1) != GRO_EINVAL ||
+		    gro_flush_pull(ck->gro, now, -1, out, 1) != GRO_EINVAL)
+			fail(ck, "gro_flush_pull with an unknown mode is not GRO_EINVAL");
+		after_call(ck, "gro_flush_pull(bad mode)");
+		break;
+	default:
+		check_stats(ck);
+		break;
+	}
+}
+
 void gck_misuse(struct gck *ck, unsigned kind, uint64_t now)
 {
 	struct gro_frame dummy;
 	int rc;
 
+	if (ck->pull) {
+		pull_misuse(ck, kind, now);
+		return;
+	}
 	switch (kind % 4) {
 	case 0:
 		ck->in_call = -1;
@@ -1122,6 +1274,10 @@ unsigned gck_close(struct gck *ck)
 	uint64_t failures;
 	uint32_t i;
 
+	/* A pull-only engine gives back what it holds at gro_destroy()
+	 * undelivered: take it first. */
+	if (ck->pull)
+		gck_flush(ck, 0, GRO_FLUSH_ALL);
 	check_stats(ck);
 	ck->in_call = 1 + GRO_R_DESTROY;
 	gro_destroy(ck->gro);
@@ -1147,6 +1303,7 @@ unsigned gck_close(struct gck *ck)
 	free(ck->burst);
 	free(ck->lin);
 	free(ck->keys);
+	free(ck->pout);
 	free(ck);
 	return (unsigned)(failures > 0xffffffffu ? 0xffffffffu : failures);
 }

@@ -56,6 +56,14 @@ typedef void (*gck_fail_fn)(void *arg, const char *msg);
  * failure too). */
 struct gck *gck_open(const struct gro_config *cfg, gck_fail_fn fail, void *fail_arg);
 
+/* The same with a pull-only engine (no deliver hook): every call takes its
+ * packets with the pull calls, @max_out per call (0 too), and what stays
+ * pending with gro_pull(), checked as delivered packets are; a call the
+ * engine may not refuse (at most batch frames, nothing pending) must not
+ * be refused. */
+struct gck *gck_open_pull(const struct gro_config *cfg, unsigned max_out, gck_fail_fn fail,
+			  void *fail_arg);
+
 /* Queue a copy of a frame for the next gck_receive(). @data NULL offers a
  * frame whose data pointer is NULL (with the given length). Returns the
  * frame's index. */

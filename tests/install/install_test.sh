@@ -46,6 +46,7 @@ patch=$(sed -n 's/^#define GRO_VERSION_PATCH[ \t]*\([0-9]*\).*/\1/p' include/gro
 ver=$major.$minor.$patch
 L=$D/usr/lib
 check "installed header is include/gro.h" cmp -s include/gro.h "$D/usr/include/gro.h"
+check "installed DPDK adapter is include/gro_dpdk.h" cmp -s include/gro_dpdk.h "$D/usr/include/gro_dpdk.h"
 check "libgro.a installed" test -f "$L/libgro.a"
 check "libgro.so.$ver installed" test -f "$L/libgro.so.$ver" -a ! -h "$L/libgro.so.$ver"
 check "libgro.so.$major -> libgro.so.$ver" test "$(readlink "$L/libgro.so.$major")" = "libgro.so.$ver"
