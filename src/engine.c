@@ -227,7 +227,8 @@ static inline void count_out(struct gro_ctx *ctx, const struct gro_pkt *pkt)
 
 /* GRO_NORMAL: the frame goes up as it came. */
 void gro_deliver_frame(struct gro_ctx *ctx, uint8_t *data, uint32_t len, uint16_t l3_off,
-		       uint16_t l4_off, uint16_t hdr_len, uint8_t reason, void *cookie)
+		       uint16_t l4_off, uint16_t hdr_len, uint8_t reason, void *cookie,
+		       uint8_t link)
 {
 	struct gro_pkt *pkt;
 	struct gro_seg *s;
@@ -242,6 +243,7 @@ void gro_deliver_frame(struct gro_ctx *ctx, uint8_t *data, uint32_t len, uint16_
 	*pkt = (struct gro_pkt){
 		.data = data, .len = len, .l3_off = l3_off, .l4_off = l4_off, .hdr_len = hdr_len,
 		.gso_segs = 1, .reason = reason, .nsegs = 1, .segs = s,
+		.start = (uint32_t)link << GRO_LINK_SHIFT,
 	};
 	ctx->st.pkts_out++;
 	ctx->st.bytes_out += len;
@@ -251,7 +253,7 @@ void gro_deliver_frame(struct gro_ctx *ctx, uint8_t *data, uint32_t len, uint16_
 static void deliver_as_is(struct gro_ctx *ctx, const struct gro_cb *cb)
 {
 	gro_deliver_frame(ctx, cb->data, cb->len, cb->l3_off, cb->l4_off, cb->hdr_len, cb->reason,
-			  cb->cookie);
+			  cb->cookie, cb->link);
 }
 
 /*
@@ -273,6 +275,7 @@ void gro_complete(struct gro_ctx *ctx, struct gro_flow *f, enum gro_reason r)
 	pkt->hdr_len = f->hdr_len;
 	pkt->gso_segs = f->count;
 	pkt->reason = (uint8_t)r;
+	pkt->start = (uint32_t)f->link << GRO_LINK_SHIFT;
 	if (f->count > 1) {
 		pkt->gso_size = f->gso_size;
 		gro_complete_layers(ctx, head, f, pkt);
@@ -324,6 +327,7 @@ void gro_hold(struct gro_ctx *ctx, const struct gro_cb *cb, uint8_t kind)
 	f->count = 1;
 	f->fixedid = 0;
 	f->flist = cb->flist;
+	f->link = cb->link & 3;
 	f->kind = kind ? kind : gro_fast_kind_of(ctx, cb);
 	f->age = ctx->now;
 }
@@ -331,6 +335,7 @@ void gro_hold(struct gro_ctx *ctx, const struct gro_cb *cb, uint8_t kind)
 static inline void receive_one(struct gro_ctx *ctx, const struct gro_frame *fr,
 			       const struct gro_hint *hint)
 {
+	const struct gro_layer *first;
 	struct gro_cb cb;
 	struct gro_flow *pp;
 
@@ -361,16 +366,26 @@ static inline void receive_one(struct gro_ctx *ctx, const struct gro_frame *fr,
 	cb.merged = false;
 	cb.pp_reason = 0;
 	cb.encap = 0;
+	cb.nnet = 0;
 	cb.encap_mark = 0;
 	cb.nkey = 0;
 	cb.flist = false;
 	cb.nstack = 0;
+	cb.link = gro_link_of(fr->flags, cb.data, cb.len);
 	cb.l4.seg.paylen = 0;
 	cb.l4.seg.next_seq = 0;
 	cb.cookie = fr->cookie;
 
-	/* Down the layers from Ethernet (dev_gro_receive). */
-	pp = gro_enter(ctx, &cb, &gro_eth_layer);
+	/* Down the layers from Ethernet, or from the IP header of a frame
+	 * without one (dev_gro_receive). An IP frame of neither version has
+	 * no layer: Linux's TUN would not even have taken it. */
+	first = gro_link_layer(cb.link);
+	if (unlikely(!first)) {
+		gro_cb_flush(&cb, GRO_R_UNHANDLED);
+		deliver_as_is(ctx, &cb);
+		return;
+	}
+	pp = gro_enter(ctx, &cb, first);
 	if (pp)
 		gro_complete(ctx, pp, cb.pp_reason);
 	if (cb.merged)
