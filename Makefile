@@ -72,7 +72,9 @@ check-run: unit cli-test conformance-check
 cli-test: $(GRO_BIN) $(BUILD)/pcapgen
 	sh tests/cli/cli_test.sh $(GRO_BIN) $(BUILD)/pcapgen
 
-$(BUILD)/pcapgen: $(BUILD)/tests/cli/pcapgen.o $(PKTBUILD_OBJ)
+# pcapgen reads pcapng through the tool's reader (tools/gro/pcapng.c).
+$(BUILD)/tests/cli/pcapgen.o: INCLUDES = -Iinclude -Itests/lib -Itools/gro
+$(BUILD)/pcapgen: $(BUILD)/tests/cli/pcapgen.o $(PKTBUILD_OBJ) $(BUILD)/tools/gro/pcapng.o
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 clean:

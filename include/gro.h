@@ -462,6 +462,21 @@ GRO_API int gro_receive(struct gro_ctx *ctx, struct gro_frame *frames, unsigned 
 #define GRO_FLUSH_ALL		0	/* complete everything (napi_complete_done) */
 #define GRO_FLUSH_TIMEOUT	1	/* only flows held longer than flush_timeout_ns */
 
+/*
+ * The deferred flush (since 1.2). With gro_flush_timeout and
+ * napi_defer_hard_irqs set, Linux's napi_complete_done does not complete
+ * everything at the end of a poll: it completes only the packets first
+ * held in an earlier jiffy (gro_flush_normal(..., flush_old): a held
+ * packet's age is the value of jiffies when it was first held, and the
+ * walk of each bucket, oldest first, stops at the first whose age equals
+ * jiffies), and leaves the rest to a poll the timer brings; a poll that
+ * exhausts its budget does the same when HZ >= 1000. GRO_FLUSH_OLD is that
+ * flush: pass the tick count (jiffies, floor(time * HZ)) as now_ns to
+ * gro_receive() and gro_flush() alike, and the flows held at another
+ * value of it than @now_ns are completed (reason GRO_R_POLL_END).
+ */
+#define GRO_FLUSH_OLD		2
+
 /* Complete held packets, bucket by bucket, oldest first, and deliver them.
  * Returns the number of packets completed, or GRO_EINVAL. */
 GRO_API int gro_flush(struct gro_ctx *ctx, uint64_t now_ns, int mode);

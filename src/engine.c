@@ -517,6 +517,10 @@ static int flush_all(struct gro_ctx *ctx, uint64_t now_ns, int mode, enum gro_re
 			if (mode == GRO_FLUSH_TIMEOUT &&
 			    now_ns - f->age < ctx->cfg.flush_timeout_ns)
 				break;
+			/* __gro_flush_chain with flush_old: the age is the
+			 * jiffy it was first held in, compared for equality. */
+			if (mode == GRO_FLUSH_OLD && f->age == now_ns)
+				break;
 			if (ahead != GRO_NIL) {
 				prefetch_completion(ctx, &ctx->flows[ahead]);
 				ahead = ctx->flows[ahead].newer;
@@ -531,10 +535,10 @@ static int flush_all(struct gro_ctx *ctx, uint64_t now_ns, int mode, enum gro_re
 
 int gro_flush(struct gro_ctx *ctx, uint64_t now_ns, int mode)
 {
-	if (!ctx || (mode != GRO_FLUSH_ALL && mode != GRO_FLUSH_TIMEOUT))
+	if (!ctx || (mode != GRO_FLUSH_ALL && mode != GRO_FLUSH_TIMEOUT && mode != GRO_FLUSH_OLD))
 		return GRO_EINVAL;
 	ctx->now = now_ns;
-	return flush_all(ctx, now_ns, mode, mode == GRO_FLUSH_ALL ? GRO_R_POLL_END : GRO_R_TIMEOUT);
+	return flush_all(ctx, now_ns, mode, mode == GRO_FLUSH_TIMEOUT ? GRO_R_TIMEOUT : GRO_R_POLL_END);
 }
 
 void gro_destroy(struct gro_ctx *ctx)

@@ -439,7 +439,7 @@ int gro_shard_flush(struct gro_shard *g, uint64_t now, int mode)
 {
 	uint32_t i;
 
-	if (!g || (mode != GRO_FLUSH_ALL && mode != GRO_FLUSH_TIMEOUT))
+	if (!g || (mode != GRO_FLUSH_ALL && mode != GRO_FLUSH_TIMEOUT && mode != GRO_FLUSH_OLD))
 		return GRO_EINVAL;
 	for (i = 0; i < g->nshards; i++) {
 		struct shard *s = &g->sh[i];

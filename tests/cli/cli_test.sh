@@ -417,6 +417,43 @@ if command -v strace >/dev/null 2>&1 && strace -o /dev/null true 2>/dev/null; th
 	done
 fi
 
+# Link types: each capture of a link type the tool reads, coalesced,
+# gives what the same frames behind Ethernet give (the pseudo-header of
+# each record kept, the packet after it merged), and segmenting that back
+# gives the input, each flow in order; both read it through the one reader.
+L="$T/link"
+mkdir "$L"
+for lt in raw ipv4 ipv6 sll sll2 null null-be loop; do
+	"$GEN" linkcap $lt "$L/$lt.pcap" "$L/$lt-eth.pcap"
+	"$GRO" coalesce -q "$L/$lt-eth.pcap" "$L/$lt-eth-out.pcap"
+	check "link $lt: coalesce" "$GRO" coalesce -q "$L/$lt.pcap" "$L/$lt-out.pcap"
+	check "link $lt: merged as behind Ethernet, pseudo-headers kept" \
+		sh -c '"$1" toeth $2 "$3/$2-out.pcap" "$3/$2-back.pcap" && "$1" same-ts "$3/$2-eth-out.pcap" "$3/$2-back.pcap"' \
+		- "$GEN" $lt "$L"
+	check "link $lt: something merged" [ "$(records "$L/$lt-out.pcap" | wc -c)" -lt "$(records "$L/$lt.pcap" | wc -c)" ]
+	check "link $lt: coalesce to pcapng" "$GRO" coalesce -q "$L/$lt.pcap" "$L/$lt-out.pcapng"
+	check "link $lt: segment" "$GRO" segment -q "$L/$lt-out.pcapng" "$L/$lt-seg.pcap"
+	check "link $lt: segmented back to the input" \
+		sh -c '"$1" toeth $2 "$3/$2-seg.pcap" "$3/$2-seg-eth.pcap" && "$1" flowcmp "$3/$2-eth.pcap" "$3/$2-seg-eth.pcap"' \
+		- "$GEN" $lt "$L"
+done
+# --mss cuts raw TCP frames too: a merged capture written as pcap (no
+# metadata) cut at the segment size gives the input back.
+check "link raw: segment --mss" "$GRO" segment -q --mss 1400 "$L/raw-out.pcap" "$L/raw-mss.pcap"
+check "link raw: --mss gives the frames back" \
+	sh -c '"$1" toeth raw "$2/raw-mss.pcap" "$2/raw-mss-eth.pcap" && "$1" flowcmp "$2/raw-eth.pcap" "$2/raw-mss-eth.pcap"' - "$GEN" "$L"
+# A pcapng whose interfaces differ in link type and snapshot length: an
+# interface per link type out, no flow merged across interfaces, and the
+# round trip exact; pcap cannot hold several link types.
+"$GEN" linkmix "$L/mix.pcapng"
+check "link mix: coalesce" "$GRO" coalesce --json "$L/mix.pcapng" "$L/mix-out.pcapng" >"$L/mix.json"
+check "link mix: merged" grep -q '"super_packets":[1-9]' "$L/mix.json"
+check "link mix: segment" "$GRO" segment -q "$L/mix-out.pcapng" "$L/mix-seg.pcapng"
+check "link mix: round trip" sh -c '"$1" toeth any "$2/mix.pcapng" "$2/mix-eth.pcap" &&
+	"$1" toeth any "$2/mix-seg.pcapng" "$2/mix-seg-eth.pcap" && "$1" flowcmp "$2/mix-eth.pcap" "$2/mix-seg-eth.pcap"' - "$GEN" "$L"
+expect_error "link mix: to pcap" 1 "mix-out.pcap: packets of link types .* which one pcap file cannot hold" "$L/mix-out.pcap" coalesce "$L/mix.pcapng" "$L/mix-out.pcap"
+expect_error "link mix: segment to pcap" 1 "mix-seg.pcap: packets of link types" "$L/mix-seg.pcap" segment "$L/mix-out.pcapng" "$L/mix-seg.pcap"
+
 # A signal while OUT is being written: the temporary file goes, an
 # existing OUT stays as it was, the exit status is 128 + the signal. The
 # input is a FIFO that delivers a few MB and then stalls, so the signal
