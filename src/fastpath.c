@@ -354,8 +354,8 @@ static inline bool sig_match(const uint8_t *p, const struct gro_fast *k)
 
 /* A frame's kind, or 0: one of the kinds of its link. The built-in ones
  * first, as constants. */
-#define TRY_BUILTIN(n)								\
-	if ((n) < ctx->nbuiltin && BUILTIN_KIND(n)->link == link &&		\
+#define TRY_BUILTIN(n, L)							\
+	if ((n) < ctx->nbuiltin && BUILTIN_KIND(n)->link == (L) &&		\
 	    len >= BUILTIN_KIND(n)->min_len && sig_match(p, BUILTIN_KIND(n)))	\
 		return (n) + 1;
 
@@ -378,10 +378,22 @@ static __attribute__((noinline)) uint8_t classify_other(const struct gro_ctx *ct
 static inline __attribute__((always_inline)) uint8_t
 classify(const struct gro_ctx *ctx, const uint8_t *p, uint32_t len, unsigned link)
 {
+#define TRY_ALL_BUILTIN(L)							\
+	TRY_BUILTIN(0, L) TRY_BUILTIN(1, L) TRY_BUILTIN(2, L) TRY_BUILTIN(3, L)	\
+	TRY_BUILTIN(4, L) TRY_BUILTIN(5, L) TRY_BUILTIN(6, L) TRY_BUILTIN(7, L)
 	if (!p)
 		return 0;
-	TRY_BUILTIN(0) TRY_BUILTIN(1) TRY_BUILTIN(2) TRY_BUILTIN(3)
-	TRY_BUILTIN(4) TRY_BUILTIN(5) TRY_BUILTIN(6) TRY_BUILTIN(7)
+	/* With the link a constant in each branch, only the built-in kinds
+	 * of that link are tried: Ethernet frames pay nothing for the
+	 * others. */
+	if (likely(link == GRO_LINK_ETH)) {
+		TRY_ALL_BUILTIN(GRO_LINK_ETH)
+	} else if (link == GRO_LINK_IPV4) {
+		TRY_ALL_BUILTIN(GRO_LINK_IPV4)
+	} else if (link == GRO_LINK_IPV6) {
+		TRY_ALL_BUILTIN(GRO_LINK_IPV6)
+	}
+#undef TRY_ALL_BUILTIN
 	return ctx->nfast > ctx->nbuiltin + 1 ? classify_other(ctx, p, len, link) : 0;
 }
 
