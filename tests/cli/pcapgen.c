@@ -10,6 +10,7 @@
  *                          frame linkcap made it from (pseudo-headers checked)
  *   pcapgen linkmix OUT    a pcapng whose interfaces differ in link type and
  *                          snapshot length
+ *   pcapgen paced OUT GAP N  one TCP flow, N segments GAP us apart
  *   pcapgen hostile OUT    Ethernet frames GRO must pass through unchanged:
  *                          truncated headers, impossible lengths, bad
  *                          checksums, unknown EtherTypes, options, fragments
@@ -1175,6 +1176,31 @@ static int linkmix(const char *out)
 	return png_save(&p, out);
 }
 
+/* paced OUT GAP N: one TCP flow of N segments, one every GAP microseconds
+ * from 1 s (a jiffy boundary for any HZ dividing 10^6), for the deferred
+ * poll model of `gro coalesce --napi-defer`. */
+static int paced(const char *out, const char *gap, const char *count)
+{
+	static uint8_t buf[2048];
+	struct pb_list l = { 0 };
+	struct pb_frame f;
+	long g = atol(gap), n = atol(count), k;
+	int rc;
+
+	pb_init(&f, 0);
+	f.payload_len = 1000;
+	l.next_ts_us = 1000000;
+	for (k = 0; k < n; k++) {
+		pb_list_add(&l, buf, build(&f, buf, sizeof(buf)));
+		l.ts_us[l.n - 1] = 1000000 + (uint64_t)(k * g);
+		f.seq += f.payload_len;
+		f.ip_id++;
+	}
+	rc = pb_pcap_write(out, &l);
+	pb_list_free(&l);
+	return rc ? 1 : 0;
+}
+
 struct cap {
 	uint8_t **d;
 	uint32_t *len, *wire;
@@ -1436,6 +1462,8 @@ int main(int argc, char **argv)
 		return linkcap(argv[2], argv[3], argv[4]);
 	if (argc == 5 && !strcmp(argv[1], "toeth"))
 		return toeth(argv[2], argv[3], argv[4]);
+	if (argc == 5 && !strcmp(argv[1], "paced"))
+		return paced(argv[2], argv[3], argv[4]);
 	if (argc == 3 && !strcmp(argv[1], "linkmix"))
 		return linkmix(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "hostile"))
