@@ -115,14 +115,15 @@ GRO_API const char *gro_config_error(void);
  * CHECKSUM_UNNECESSARY. libgro then skips its own verification. */
 #define GRO_FRAME_CSUM_OK	0x1u
 
-/* One received Ethernet frame, starting at the destination MAC address. */
+/* One received Ethernet frame, starting at the destination MAC address
+ * (or an IP packet, see "Frames without a MAC header" below). */
 struct gro_frame {
 	uint8_t *data;		/* the frame; see "Buffer ownership" above */
 	uint32_t len;		/* bytes in the frame (no FCS) */
 	uint32_t rxhash;	/* the NIC's receive hash, or 0: Linux only merges
 				 * frames with equal hashes, and picks the bucket
 				 * from its low bits (see gro_config.buckets) */
-	uint32_t flags;		/* GRO_FRAME_* */
+	uint32_t flags;		/* GRO_FRAME_*, GRO_FRAME_L3_* */
 	void *cookie;		/* handed back to the release hook */
 };
 
@@ -526,7 +527,8 @@ GRO_API long gro_pkt_linearize(const struct gro_pkt *pkt, uint8_t *buf, size_t c
  * way: GRO only merged segments these rules give back exactly.
  *
  * @pkt describes the packet: a delivered super-packet as is, or any packet
- * whose headers (Ethernet, VLAN tags, IPv4 or IPv6 with extension headers,
+ * whose headers (Ethernet, VLAN tags, or none when pkt->start says so,
+ * IPv4 or IPv6 with extension headers,
  * one level of IP-in-IP or GRE around them, TCP or UDP) lie in segs[0] and
  * whose gso_size and gso_type are set
  * (gso_type 0: taken from the packet). gso_size 0, or a payload of at most

@@ -307,7 +307,9 @@ static void usage(FILE *f)
 		   "with --udp) exactly as Linux's GRO would on receive, and write the delivered frames to OUT in delivery\n"
 		   "order: pcap, or pcapng (OUT ending in .pcapng, or --format=pcapng) with\n"
 		   "each merged packet's GSO metadata, which 'gro segment' reads to restore\n"
-		   "the original frames. A summary goes to stderr.\n\noptions:\n");
+		   "the original frames. Link types: Ethernet, RAW, IPV4, IPV6, LINUX_SLL,\n"
+		   "LINUX_SLL2 (tcpdump -i any), NULL, LOOP; each record keeps its\n"
+		   "pseudo-header. A summary goes to stderr.\n\noptions:\n");
 	cli_usage_common(f);
 	fprintf(f, "\nThe summary counts the packets out by reason. Passed as they came:\n");
 	for (i = 0; i < GRO_R_COUNT; i++) {
