@@ -146,6 +146,7 @@ int cap_writer_open(struct cap_writer *w, const char *path, enum cap_format fmt,
 	w->fmt = fmt;
 	w->nano = nano;
 	w->linktype = -1;
+	w->empty_lt = LT_ETHERNET;
 	if (sout_open(&w->out, path, in_path, in))
 		return 1;
 	w->f = w->out.f;
@@ -244,8 +245,9 @@ int cap_writer_commit(struct cap_writer *w)
 		cap_writer_abort(w);
 		return 1;
 	}
-	/* No packet: an Ethernet capture with nothing in it. */
-	if (w->fmt != CAP_PCAPNG && w->linktype < 0 && !e && pcap_start(w, LT_ETHERNET)) {
+	/* No packet: a capture of the input's link type with nothing in it. */
+	if (w->fmt != CAP_PCAPNG && w->linktype < 0 && !e &&
+	    pcap_start(w, w->empty_lt)) {
 		cap_writer_abort(w);
 		return 1;
 	}
@@ -447,6 +449,11 @@ int cap_reader_next(struct cap_reader *r, struct cap_pkt *p)
 		p->linktype = lt_of_dlt(pcap_datalink(r->pc));
 		return 1;
 	}
+}
+
+int cap_reader_linktype(const struct cap_reader *r)
+{
+	return r->pc ? lt_of_dlt(pcap_datalink(r->pc)) : LT_ETHERNET;
 }
 
 void cap_reader_close(struct cap_reader *r)

@@ -65,6 +65,7 @@ struct cap_writer {
 	pcap_t *dead;
 	pcap_dumper_t *dumper;
 	int linktype;		/* pcap: the file's (set by the first packet), or -1 */
+	int empty_lt;		/* pcap: the file's if no packet comes (default Ethernet) */
 	int mixed;		/* pcap: 1 + the link type of a packet of another */
 	int ifs[16];		/* pcapng: the link type of each interface written */
 	unsigned nif;
@@ -119,6 +120,9 @@ struct cap_reader {
 int cap_reader_open(struct cap_reader *r, const char *path);
 /* 1: a packet, 0: the end, -1: an error (printed). */
 int cap_reader_next(struct cap_reader *r, struct cap_pkt *p);
+/* A pcap file's link type (LT_*), or Ethernet for pcapng, whose
+ * interfaces each have their own. */
+int cap_reader_linktype(const struct cap_reader *r);
 void cap_reader_close(struct cap_reader *r);
 
 #endif

@@ -453,6 +453,7 @@ int cli_coalesce(const char *in, const char *out, const struct cli_opts *o,
 		return 1;
 	if (cap_writer_open(&r.out, out, res->format, 0, in, &r.in.in.st))
 		goto out;
+	r.out.empty_lt = cap_reader_linktype(&r.in);
 	if (o->meta_path) {
 		if (sout_open(&r.meta_out, o->meta_path, in, &r.in.in.st))
 			goto out;
@@ -522,6 +523,9 @@ int cli_coalesce(const char *in, const char *out, const struct cli_opts *o,
 	rc = 0;
 out:
 	gro_destroy(r.gro);
+	/* Frames gathered but never received (an error stopped the run). */
+	while (r.n)
+		free(r.frames[--r.n].cookie);
 	cap_writer_abort(&r.out);
 	sout_abort(&r.meta_out);
 	cap_reader_close(&r.in);

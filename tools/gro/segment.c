@@ -245,6 +245,7 @@ int cli_segment(const char *in, const char *out, const struct seg_opts *o, struc
 			if (cap_writer_open(&s.out, out, res->format, s.in.nano, in,
 					    &s.in.in.st))
 				goto done;
+			s.out.empty_lt = cap_reader_linktype(&s.in);
 			s.out_open = 1;
 		}
 		if (k == 0 || s.out.err)	/* the end, or a full disk */
