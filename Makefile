@@ -33,6 +33,7 @@ deps-build:
 -include tests/kernel/harness.mk
 -include tests/kernel/kernel.mk
 -include tests/kernel/scenarios.mk
+-include tests/kernel/tungro.mk
 -include tests/roundtrip/roundtrip.mk
 -include bench/bench.mk
 -include tests/fuzz/fuzz.mk
