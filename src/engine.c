@@ -237,7 +237,8 @@ static inline void count_out(struct gro_ctx *ctx, const struct gro_pkt *pkt)
 
 /* GRO_NORMAL: the frame goes up as it came. */
 void gro_deliver_frame(struct gro_ctx *ctx, uint8_t *data, uint32_t len, uint16_t l3_off,
-		       uint16_t l4_off, uint16_t hdr_len, uint8_t reason, void *cookie)
+		       uint16_t l4_off, uint16_t hdr_len, uint8_t reason, void *cookie,
+		       uint8_t link)
 {
 	struct gro_pkt *pkt;
 	struct gro_seg *s;
@@ -252,6 +253,7 @@ void gro_deliver_frame(struct gro_ctx *ctx, uint8_t *data, uint32_t len, uint16_
 	*pkt = (struct gro_pkt){
 		.data = data, .len = len, .l3_off = l3_off, .l4_off = l4_off, .hdr_len = hdr_len,
 		.gso_segs = 1, .reason = reason, .nsegs = 1, .segs = s,
+		.start = (uint32_t)link << GRO_LINK_SHIFT,
 	};
 	ctx->st.pkts_out++;
 	ctx->st.bytes_out += len;
@@ -261,7 +263,7 @@ void gro_deliver_frame(struct gro_ctx *ctx, uint8_t *data, uint32_t len, uint16_
 static void deliver_as_is(struct gro_ctx *ctx, const struct gro_cb *cb)
 {
 	gro_deliver_frame(ctx, cb->data, cb->len, cb->l3_off, cb->l4_off, cb->hdr_len, cb->reason,
-			  cb->cookie);
+			  cb->cookie, cb->link);
 }
 
 /*
@@ -283,6 +285,7 @@ void gro_complete(struct gro_ctx *ctx, struct gro_flow *f, enum gro_reason r)
 	pkt->hdr_len = f->hdr_len;
 	pkt->gso_segs = f->count;
 	pkt->reason = (uint8_t)r;
+	pkt->start = (uint32_t)f->link << GRO_LINK_SHIFT;
 	if (f->count > 1) {
 		pkt->gso_size = f->gso_size;
 		gro_complete_layers(ctx, head, f, pkt);
@@ -334,6 +337,7 @@ void gro_hold(struct gro_ctx *ctx, const struct gro_cb *cb, uint8_t kind)
 	f->count = 1;
 	f->fixedid = 0;
 	f->flist = cb->flist;
+	f->link = cb->link & 3;
 	f->kind = kind ? kind : gro_fast_kind_of(ctx, cb);
 	f->age = ctx->now;
 }
@@ -341,6 +345,7 @@ void gro_hold(struct gro_ctx *ctx, const struct gro_cb *cb, uint8_t kind)
 static inline void receive_one(struct gro_ctx *ctx, const struct gro_frame *fr,
 			       const struct gro_hint *hint)
 {
+	const struct gro_layer *first;
 	struct gro_cb cb;
 	struct gro_flow *pp;
 
@@ -371,16 +376,26 @@ static inline void receive_one(struct gro_ctx *ctx, const struct gro_frame *fr,
 	cb.merged = false;
 	cb.pp_reason = 0;
 	cb.encap = 0;
+	cb.nnet = 0;
 	cb.encap_mark = 0;
 	cb.nkey = 0;
 	cb.flist = false;
 	cb.nstack = 0;
+	cb.link = gro_link_of(fr->flags, cb.data, cb.len);
 	cb.l4.seg.paylen = 0;
 	cb.l4.seg.next_seq = 0;
 	cb.cookie = fr->cookie;
 
-	/* Down the layers from Ethernet (dev_gro_receive). */
-	pp = gro_enter(ctx, &cb, &gro_eth_layer);
+	/* Down the layers from Ethernet, or from the IP header of a frame
+	 * without one (dev_gro_receive). An IP frame of neither version has
+	 * no layer: Linux's TUN would not even have taken it. */
+	first = gro_link_layer(cb.link);
+	if (unlikely(!first)) {
+		gro_cb_flush(&cb, GRO_R_UNHANDLED);
+		deliver_as_is(ctx, &cb);
+		return;
+	}
+	pp = gro_enter(ctx, &cb, first);
 	if (pp)
 		gro_complete(ctx, pp, cb.pp_reason);
 	if (cb.merged)
@@ -518,6 +533,10 @@ static int flush_all(struct gro_ctx *ctx, uint64_t now_ns, int mode, enum gro_re
 			if (mode == GRO_FLUSH_TIMEOUT &&
 			    now_ns - f->age < ctx->cfg.flush_timeout_ns)
 				break;
+			/* __gro_flush_chain with flush_old: the age is the
+			 * jiffy it was first held in, compared for equality. */
+			if (mode == GRO_FLUSH_OLD && f->age == now_ns)
+				break;
 			if (ahead != GRO_NIL) {
 				prefetch_completion(ctx, &ctx->flows[ahead]);
 				ahead = ctx->flows[ahead].newer;
@@ -532,10 +551,11 @@ static int flush_all(struct gro_ctx *ctx, uint64_t now_ns, int mode, enum gro_re
 
 int gro_flush(struct gro_ctx *ctx, uint64_t now_ns, int mode)
 {
-	if (!ctx || ctx->pull || (mode != GRO_FLUSH_ALL && mode != GRO_FLUSH_TIMEOUT))
+	if (!ctx || ctx->pull ||
+	    (mode != GRO_FLUSH_ALL && mode != GRO_FLUSH_TIMEOUT && mode != GRO_FLUSH_OLD))
 		return GRO_EINVAL;
 	ctx->now = now_ns;
-	return flush_all(ctx, now_ns, mode, mode == GRO_FLUSH_ALL ? GRO_R_POLL_END : GRO_R_TIMEOUT);
+	return flush_all(ctx, now_ns, mode, mode == GRO_FLUSH_TIMEOUT ? GRO_R_TIMEOUT : GRO_R_POLL_END);
 }
 
 /* ---- pull mode ---- */
@@ -619,13 +639,14 @@ int gro_receive_pull(struct gro_ctx *ctx, struct gro_frame *frames, unsigned n, 
 int gro_flush_pull(struct gro_ctx *ctx, uint64_t now_ns, int mode, struct gro_pkt *out,
 		   unsigned max_out)
 {
-	if (!pull_args_ok(ctx, out, max_out) || (mode != GRO_FLUSH_ALL && mode != GRO_FLUSH_TIMEOUT))
+	if (!pull_args_ok(ctx, out, max_out) ||
+	    (mode != GRO_FLUSH_ALL && mode != GRO_FLUSH_TIMEOUT && mode != GRO_FLUSH_OLD))
 		return GRO_EINVAL;
 	pull_settle(ctx);
 	if (!pull_room(ctx, 0))
 		return GRO_ENOSPC;
 	ctx->now = now_ns;
-	flush_all(ctx, now_ns, mode, mode == GRO_FLUSH_ALL ? GRO_R_POLL_END : GRO_R_TIMEOUT);
+	flush_all(ctx, now_ns, mode, mode == GRO_FLUSH_TIMEOUT ? GRO_R_TIMEOUT : GRO_R_POLL_END);
 	return pull_out(ctx, out, max_out);
 }
 

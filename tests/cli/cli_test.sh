@@ -417,6 +417,68 @@ if command -v strace >/dev/null 2>&1 && strace -o /dev/null true 2>/dev/null; th
 	done
 fi
 
+# Link types: each capture of a link type the tool reads, coalesced,
+# gives what the same frames behind Ethernet give (the pseudo-header of
+# each record kept, the packet after it merged), and segmenting that back
+# gives the input, each flow in order; both read it through the one reader.
+L="$T/link"
+mkdir "$L"
+for lt in raw ipv4 ipv6 sll sll2 null null-be loop; do
+	"$GEN" linkcap $lt "$L/$lt.pcap" "$L/$lt-eth.pcap"
+	"$GRO" coalesce -q "$L/$lt-eth.pcap" "$L/$lt-eth-out.pcap"
+	check "link $lt: coalesce" "$GRO" coalesce -q "$L/$lt.pcap" "$L/$lt-out.pcap"
+	check "link $lt: merged as behind Ethernet, pseudo-headers kept" \
+		sh -c '"$1" toeth $2 "$3/$2-out.pcap" "$3/$2-back.pcap" && "$1" same-ts "$3/$2-eth-out.pcap" "$3/$2-back.pcap"' \
+		- "$GEN" $lt "$L"
+	check "link $lt: something merged" [ "$(records "$L/$lt-out.pcap" | wc -c)" -lt "$(records "$L/$lt.pcap" | wc -c)" ]
+	check "link $lt: coalesce to pcapng" "$GRO" coalesce -q "$L/$lt.pcap" "$L/$lt-out.pcapng"
+	check "link $lt: segment" "$GRO" segment -q "$L/$lt-out.pcapng" "$L/$lt-seg.pcap"
+	check "link $lt: segmented back to the input" \
+		sh -c '"$1" toeth $2 "$3/$2-seg.pcap" "$3/$2-seg-eth.pcap" && "$1" flowcmp "$3/$2-eth.pcap" "$3/$2-seg-eth.pcap"' \
+		- "$GEN" $lt "$L"
+done
+# --mss cuts raw TCP frames too: a merged capture written as pcap (no
+# metadata) cut at the segment size gives the input back.
+check "link raw: segment --mss" "$GRO" segment -q --mss 1400 "$L/raw-out.pcap" "$L/raw-mss.pcap"
+check "link raw: --mss gives the frames back" \
+	sh -c '"$1" toeth raw "$2/raw-mss.pcap" "$2/raw-mss-eth.pcap" && "$1" flowcmp "$2/raw-eth.pcap" "$2/raw-mss-eth.pcap"' - "$GEN" "$L"
+# A pcapng whose interfaces differ in link type and snapshot length: an
+# interface per link type out, no flow merged across interfaces, and the
+# round trip exact; pcap cannot hold several link types.
+"$GEN" linkmix "$L/mix.pcapng"
+check "link mix: coalesce" "$GRO" coalesce --json "$L/mix.pcapng" "$L/mix-out.pcapng" >"$L/mix.json"
+check "link mix: merged" grep -q '"super_packets":[1-9]' "$L/mix.json"
+check "link mix: segment" "$GRO" segment -q "$L/mix-out.pcapng" "$L/mix-seg.pcapng"
+check "link mix: round trip" sh -c '"$1" toeth any "$2/mix.pcapng" "$2/mix-eth.pcap" &&
+	"$1" toeth any "$2/mix-seg.pcapng" "$2/mix-seg-eth.pcap" && "$1" flowcmp "$2/mix-eth.pcap" "$2/mix-seg-eth.pcap"' - "$GEN" "$L"
+expect_error "link mix: to pcap" 1 "mix-out.pcap: packets of link types .* which one pcap file cannot hold" "$L/mix-out.pcap" coalesce "$L/mix.pcapng" "$L/mix-out.pcap"
+expect_error "link mix: segment to pcap" 1 "mix-seg.pcap: packets of link types" "$L/mix-seg.pcap" segment "$L/mix-out.pcapng" "$L/mix-seg.pcap"
+
+# --napi-defer: Linux's deferred poll model. One flow, a segment every
+# 300 us from a jiffy boundary; the segment counts of the packets out,
+# worked out by hand from the rule (see run_defer() in tools/gro/run.c):
+# - the usual model, polls of 1 ms from their first frame: 4 4 2;
+# - gro_flush_timeout 20 ms, no deferred IRQs, HZ 1000: a poll per
+#   segment, each ending with the flows of earlier jiffies completed:
+#   the segment at 1.2 ms completes 0-4, at 2.1 ms 5-7, the timer the rest;
+# - gro_flush_timeout 1 ms, 2 deferred IRQs: timer polls at 1, 2, 3 ms:
+#   4 (age jiffy 1000, flushed at 1001), then 6 (held at 1002, flushed at 1003);
+# - HZ 250: one jiffy for all of it: 10.
+"$GEN" paced "$T/paced.pcap" 300 10
+segs() { awk '{ if ($4 > 0) print int(($2 - $5 + $4 - 1) / $4); else print 1 }' "$1" | tr '\n' ' '; }
+napi() { # napi EXPECTED OPTIONS...
+	want=$1; shift
+	"$GRO" coalesce -q --meta "$T/paced.meta" "$@" "$T/paced.pcap" "$T/paced-out.pcap" &&
+		[ "$(segs "$T/paced.meta")" = "$want" ] || { echo "got $(segs "$T/paced.meta")"; return 1; }
+}
+check "poll model: usual" napi "4 4 2 "
+check "poll model: deferred, HZ 1000" napi "5 3 2 " --napi-defer 20000 --hz 1000
+check "poll model: deferred IRQs" napi "4 6 " --napi-defer 1000 --defer-hard-irqs 2 --hz 1000
+check "poll model: deferred, HZ 250" napi "10 " --napi-defer 20000 --hz 250
+check "poll model: deferred, default HZ 250" napi "10 " --napi-defer 20000
+expect_error "bad --hz" 2 "hz" "" coalesce --hz 0 "$T/paced.pcap" "$T/p0.pcap"
+expect_error "bad --napi-defer" 2 "napi-defer" "" coalesce --napi-defer x "$T/paced.pcap" "$T/p0.pcap"
+
 # A signal while OUT is being written: the temporary file goes, an
 # existing OUT stays as it was, the exit status is 128 + the signal. The
 # input is a FIFO that delivers a few MB and then stalls, so the signal

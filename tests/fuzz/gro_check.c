@@ -1258,7 +1258,7 @@ void gck_misuse(struct gck *ck, unsigned kind, uint64_t now)
 		after_call(ck, "gro_receive(misuse)");
 		break;
 	case 2:
-		if (gro_flush(ck->gro, now, 2 + (int)(kind / 4)) != GRO_EINVAL ||
+		if (gro_flush(ck->gro, now, 3 + (int)(kind / 4)) != GRO_EINVAL ||
 		    gro_flush(ck->gro, now, -1) != GRO_EINVAL)
 			fail(ck, "gro_flush with an unknown mode is not GRO_EINVAL");
 		after_call(ck, "gro_flush(bad mode)");

@@ -29,12 +29,21 @@ Test(layers, kinds_for_every_untagged_stack_and_all_built_in)
 	struct gro_ctx *ctx = make_ctx();
 	unsigned i;
 
-	/* Ethernet + IPv4 + TCP and Ethernet + IPv6 + TCP, in table order. */
-	cr_assert_eq(ctx->nfast, 3, "two kinds made at creation, got %u", ctx->nfast - 1);
+	/* Ethernet + IPv4 + TCP and Ethernet + IPv6 + TCP, in table order,
+	 * then the same without a MAC header (raw IP frames). */
+	cr_assert_eq(ctx->nfast, 5, "four kinds made at creation, got %u", ctx->nfast - 1);
 	cr_assert_eq(ctx->fast[1].stack[1], &gro_ipv4_layer);
 	cr_assert_eq(ctx->fast[1].stack[2], &gro_tcp4_layer);
 	cr_assert_eq(ctx->fast[2].stack[1], &gro_ipv6_layer);
 	cr_assert_eq(ctx->fast[2].stack[2], &gro_tcp6_layer);
+	cr_assert_eq(ctx->fast[3].stack[0], &gro_ipv4_layer);
+	cr_assert_eq(ctx->fast[3].stack[1], &gro_tcp4_layer);
+	cr_assert_eq(ctx->fast[3].link, GRO_LINK_IPV4);
+	cr_assert_eq(ctx->fast[3].l4_off, 20);
+	cr_assert_eq(ctx->fast[4].stack[0], &gro_ipv6_layer);
+	cr_assert_eq(ctx->fast[4].link, GRO_LINK_IPV6);
+	cr_assert_eq(ctx->fast[4].l4_off, 40);
+	cr_assert_eq(ctx->fast[1].link, GRO_LINK_ETH);
 	/* The library was built with them printed as constants: a kind the
 	 * constants do not match byte for byte (a field the generator does
 	 * not print, say) would silently take the slower generic loops. */
@@ -57,24 +66,26 @@ Test(layers, udp_kinds_follow_tcp_and_lists_have_none)
 	cfg.deliver = no_deliver;
 	cfg.udp = GRO_UDP_L4;
 	cr_assert_eq(gro_create(&cfg, &ctx), GRO_OK);
-	cr_assert_eq(ctx->nfast, 5, "four kinds, got %u", ctx->nfast - 1);
-	cr_assert_eq(ctx->fast[3].stack[2], &gro_udp4_layer);
-	cr_assert_eq(ctx->fast[4].stack[2], &gro_udp6_layer);
-	cr_assert_eq(ctx->nbuiltin, 4, "built-in kinds matched: %u of 4", ctx->nbuiltin);
+	cr_assert_eq(ctx->nfast, 9, "eight kinds, got %u", ctx->nfast - 1);
+	cr_assert_eq(ctx->fast[5].stack[2], &gro_udp4_layer);
+	cr_assert_eq(ctx->fast[6].stack[2], &gro_udp6_layer);
+	cr_assert_eq(ctx->fast[7].stack[1], &gro_udp4_layer);
+	cr_assert_eq(ctx->fast[8].stack[1], &gro_udp6_layer);
+	cr_assert_eq(ctx->nbuiltin, 8, "built-in kinds matched: %u of 8", ctx->nbuiltin);
 	for (i = 1; i < ctx->nfast; i++)
 		cr_assert_eq(ctx->fast[i].builtin, i);
 	gro_destroy(ctx);
 
 	cfg.udp = GRO_UDP_FRAGLIST;
 	cr_assert_eq(gro_create(&cfg, &ctx), GRO_OK);
-	cr_assert_eq(ctx->nfast, 3, "UDP lists: TCP's kinds only");
-	cr_assert_eq(ctx->nbuiltin, 2);
+	cr_assert_eq(ctx->nfast, 5, "UDP lists: TCP's kinds only");
+	cr_assert_eq(ctx->nbuiltin, 4);
 	gro_destroy(ctx);
 
 	cfg.udp = GRO_UDP_L4;
 	cfg.fraglist = 1;
 	cr_assert_eq(gro_create(&cfg, &ctx), GRO_OK);
-	cr_assert_eq(ctx->nfast, 3, "TCP lists: UDP's kinds only");
+	cr_assert_eq(ctx->nfast, 5, "TCP lists: UDP's kinds only");
 	cr_assert_eq(ctx->fast[1].stack[2], &gro_udp4_layer);
 	gro_destroy(ctx);
 }

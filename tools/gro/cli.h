@@ -23,6 +23,10 @@ struct cli_opts {
 	unsigned ntunnels;
 	const char *meta_path;		/* per-packet offload metadata, text */
 	int format;			/* enum cap_format of OUT: 0 by its name */
+	int napi_defer;			/* Linux's deferred poll model (run.c) */
+	uint64_t napi_defer_us;		/* its gro_flush_timeout */
+	unsigned defer_irqs;		/* its napi_defer_hard_irqs */
+	unsigned hz;			/* the kernel's HZ: jiffies */
 };
 
 /* Observers the demo uses to tabulate flows; NULL when unused. */
