@@ -89,7 +89,10 @@ check "pkg-config: static libs" test "$(echo $(pkg-config --static --libs libgro
 # tree): examples/Makefile, which uses pkg-config as a user's build would.
 if $MAKE --no-print-directory -s -C examples O="$T" CC="$CC" CFLAGS="$CFLAGS" >"$T/build.log" 2>&1; then ok
 else cat "$T/build.log"; bad "examples build through pkg-config"; fi
-for p in roundtrip tapfwd; do
+progs="roundtrip tapfwd"
+if pkg-config --exists libxdp libbpf; then progs="$progs xdprecv"
+else echo "examples: xdprecv skipped: libxdp and libbpf are not installed"; fi
+for p in $progs; do
 	check "$p built" test -x "$T/$p"
 	check "$p needs libgro.so.$major" sh -c "readelf -d '$T/$p' | grep -q 'NEEDED.*\[libgro.so.$major\]'"
 done
