@@ -1,29 +1,37 @@
 #!/bin/sh
 # gro relay against no GRO and against the kernel's own GRO, live, with
-# iperf3 (see docs/performance.md, "Live: gro relay"):
+# iperf3 (see docs/performance.md, "Live: gro relay"). One path per mode,
+# all built at once, so that the modes of a cell run back to back:
 #
-#   S (iperf3 -c) s0 ==veth== r0  R (gro relay r0 tap:rb0)  rb0 -> D (iperf3 -s)
-#   S (iperf3 -c) s0 ==veth== d0  D                       (the kernel anchor)
+#   S s1 ==veth== r1  R  gro relay r1 tap:rb1            rb1 -> D  relay-gro
+#   S s2 ==veth== r2  R  gro relay --gro=off r2 tap:rb2  rb2 -> D  relay-off
+#   S s3 ==veth== d3                                         D  kernel-gro
+#   S s4 ==veth== r4  R  gro relay --input=xdp r4 tap:rb4 rb4 -> D relay-xdp
 #
-# s0 has TSO, GSO and checksum offload off, so the wire carries MTU-sized
-# frames with complete checksums, as from a NIC. For every cell (parallel
-# TCP streams x IPv4/IPv6 x MTU) and mode:
-#   relay-gro   gro relay, GRO on
-#   relay-off   gro relay --gro=off: every frame written into the TAP
-#   kernel-gro  no relay: D's end of the veth with GRO on (NAPI)
-# it reports the throughput iperf3's receiver saw, the packets per second
-# D's IP layer received (/proc/net/snmp InReceives, snmp6 Ip6InReceives),
-# and the relay's CPU time per GB received (utime + stime of its process).
+# iperf3 -c runs in S, iperf3 -s in D. The s* ends have TSO, GSO and
+# checksum offload off, so the wire carries MTU-sized frames with complete
+# checksums, as from a NIC. kernel-gro is D's end of a veth with GRO on
+# (NAPI), no relay: the kernel's own GRO on the same traffic. relay-xdp
+# (not in the default MODES) needs an MTU up to 3500.
+#
+# For every cell (parallel TCP streams x IPv4/IPv6 x MTU) and mode: the
+# throughput iperf3's receiver saw, the packets per second D's IP layer
+# received (/proc/net/snmp InReceives, /proc/net/snmp6 Ip6InReceives), and
+# the relay's CPU time per GB received (utime + stime from /proc/PID/stat;
+# the TAP write runs D's receive path in the relay's system time).
+# With ROUNDS > 1 every cell runs that many times, round after round, and
+# the table gives the median of each figure.
 #
 #   sh bench/relay_bench.sh GRO [OUT.md]
 #
-# Environment: DURATION (seconds per cell, 5), STREAMS ("1 4 16"),
-# FAMILIES ("4 6"), MTUS ("1500 9000"), MODES ("relay-gro relay-off
-# kernel-gro"), RELAY_OPTS (more options for gro relay).
+# Environment: DURATION (seconds per run, 5), ROUNDS (1), STREAMS ("1 4
+# 16"), FAMILIES ("4 6"), MTUS ("1500 9000"), MODES ("relay-gro relay-off
+# kernel-gro"), RELAY_OPTS (more options for every relay).
 set -u
 GRO=$1
 OUT=${2:-}
 DURATION=${DURATION:-5}
+ROUNDS=${ROUNDS:-1}
 STREAMS=${STREAMS:-"1 4 16"}
 FAMILIES=${FAMILIES:-"4 6"}
 MTUS=${MTUS:-"1500 9000"}
@@ -32,11 +40,11 @@ RELAY_OPTS=${RELAY_OPTS:-}
 tag=grb$$
 S=$tag-s R=$tag-r D=$tag-d
 tmp=
-relay_pid=
+pids=
 srv_pid=
 
 cleanup() {
-	[ -n "$relay_pid" ] && kill -TERM "$relay_pid" 2>/dev/null && wait "$relay_pid" 2>/dev/null
+	for p in $pids; do kill -TERM $p 2>/dev/null && wait $p 2>/dev/null; done
 	[ -n "$srv_pid" ] && kill "$srv_pid" 2>/dev/null
 	for n in $S $R $D; do ip netns del "$n" 2>/dev/null; done
 	[ -n "$tmp" ] && rm -rf "$tmp"
@@ -55,54 +63,63 @@ for n in $S $R $D; do ip netns add "$n" || die "cannot make namespace $n"; done
 ip netns exec $R sysctl -qw net.ipv6.conf.all.disable_ipv6=1
 ip netns exec $R sysctl -qw net.ipv6.conf.default.disable_ipv6=1
 
-# One path at a time: the relay's (s0 - r0, TAP in D) or the kernel's (s0 - d0).
-setup_relay_path() {
-	ip -n $S link del s0 2>/dev/null
-	ip -n $S link add s0 type veth peer name r0 netns $R
-	ip -n $R link set r0 up
+# path N PEER-NS PEER: veth sN in S, its peer in PEER-NS; 10.202.N.0/24.
+path() {
+	ip -n $S link add s$1 type veth peer name $3 netns $2
+	ip netns exec $S ethtool -K s$1 tso off gso off tx off >/dev/null
+	ip -n $S addr add 10.202.$1.1/24 dev s$1
+	ip -n $S addr add fd00:202:$1::1/64 dev s$1 nodad
+	ip -n $S link set s$1 up
+	ip -n $2 link set $3 up
 }
-setup_kernel_path() {
-	ip -n $S link del s0 2>/dev/null
-	ip -n $S link add s0 type veth peer name d0 netns $D
-	ip netns exec $D ethtool -K d0 gro on >/dev/null
-	ip -n $D addr add 10.202.0.2/24 dev d0
-	ip -n $D addr add fd00:202::2/64 dev d0 nodad
-	ip -n $D link set d0 up
-}
-sender_up() {
-	ip netns exec $S ethtool -K s0 tso off gso off tx off >/dev/null
-	ip -n $S addr add 10.202.0.1/24 dev s0
-	ip -n $S addr add fd00:202::1/64 dev s0 nodad
-	ip -n $S link set s0 up
+d_addr() {
+	ip -n $D addr add 10.202.$1.2/24 dev $2
+	ip -n $D addr add fd00:202:$1::2/64 dev $2 nodad
+	ip -n $D link set $2 up
 }
 
-# start_relay OPTS...: the relay in R, rb0 in D with the addresses.
-start_relay() {
-	ip netns exec $R "$GRO" relay --interval 0 --json "$@" $RELAY_OPTS r0 tap:rb0 \
-		>"$tmp/relay.json" 2>"$tmp/relay.err" &
-	relay_pid=$!
+# relay N OPTS...: gro relay rN tap:rbN in R, the TAP moved to D.
+relay() {
+	n=$1
+	shift
+	ip netns exec $R "$GRO" relay --interval 0 --json "$@" $RELAY_OPTS r$n tap:rb$n \
+		>"$tmp/relay$n.json" 2>"$tmp/relay$n.err" &
+	eval relay_pid_$n=$!
+	pids="$pids $!"
 	i=0
-	until ip -n $R link show rb0 >/dev/null 2>&1; do
+	until ip -n $R link show rb$n >/dev/null 2>&1; do
 		i=$((i + 1))
-		[ $i -gt 50 ] && die "the relay did not start: $(cat "$tmp/relay.err")"
+		[ $i -gt 50 ] && die "the relay did not start: $(cat "$tmp/relay$n.err")"
 		sleep 0.1
 	done
-	ip -n $R link set rb0 netns $D
-	ip -n $D addr add 10.202.0.2/24 dev rb0
-	ip -n $D addr add fd00:202::2/64 dev rb0 nodad
-	ip -n $D link set rb0 up
-}
-stop_relay() {
-	kill -INT $relay_pid
-	wait $relay_pid
-	relay_pid=
+	ip -n $R link set rb$n netns $D
+	d_addr $n rb$n
 }
 
+for mode in $MODES; do
+	case $mode in
+	relay-gro) path 1 $R r1; relay 1 ;;
+	relay-off) path 2 $R r2; relay 2 --gro=off ;;
+	kernel-gro) path 3 $D d3; ip netns exec $D ethtool -K d3 gro on >/dev/null; d_addr 3 d3 ;;
+	relay-xdp) path 4 $R r4; relay 4 --input=xdp ;;
+	*) die "unknown mode $mode" ;;
+	esac
+done
+ip netns exec $D iperf3 -s >/dev/null 2>&1 &
+srv_pid=$!
+sleep 0.5
+
+num() { case $1 in relay-gro) echo 1 ;; relay-off) echo 2 ;; kernel-gro) echo 3 ;; relay-xdp) echo 4 ;; esac; }
+
+# Every interface of the cell's path gets the MTU; 1 if one refuses it.
 set_mtu() {
-	for dev in s0; do ip -n $S link set $dev mtu $1; done
-	ip -n $R link set r0 mtu $1 2>/dev/null
-	ip -n $D link set rb0 mtu $1 2>/dev/null
-	ip -n $D link set d0 mtu $1 2>/dev/null
+	n=$(num $1)
+	ip -n $S link set s$n mtu $2 2>/dev/null || return 1
+	if [ $n = 3 ]; then
+		ip -n $D link set d3 mtu $2 2>/dev/null || return 1
+	else
+		ip -n $R link set r$n mtu $2 2>/dev/null && ip -n $D link set rb$n mtu $2 2>/dev/null || return 1
+	fi
 }
 
 # The packets D's IP layer has received so far.
@@ -115,68 +132,81 @@ ip_in() {
 }
 
 cpu_ticks() {
-	[ -n "$relay_pid" ] || { echo 0; return; }
+	eval pid=\${relay_pid_$1:-}
+	[ -n "$pid" ] || { echo 0; return; }
 	# utime and stime, after the command name (which may hold spaces).
-	sed 's/.*) //' /proc/$relay_pid/stat | awk '{ print $12 + $13 }'
+	sed 's/.*) //' /proc/$pid/stat | awk '{ print $12 + $13 }'
 }
 
-# cell MODE FAMILY MTU STREAMS: one iperf3 run, one result line.
-cell() {
-	addr=10.202.0.2
-	[ "$2" = 6 ] && addr=fd00:202::2
+# run MODE FAMILY MTU STREAMS: one iperf3 run, one raw line:
+# mode family mtu streams Mbit/s kpps cpu-s/GB (- for none)
+run() {
+	n=$(num $1)
+	addr=10.202.$n.2
+	[ "$2" = 6 ] && addr=fd00:202:$n::2
 	pkts0=$(ip_in $2)
-	cpu0=$(cpu_ticks)
+	cpu0=$(cpu_ticks $n)
 	ip netns exec $S iperf3 -c $addr -t $DURATION -P $4 -f m >"$tmp/iperf" 2>&1 ||
-		{ echo "relay-bench: iperf3 failed: $(tail -1 "$tmp/iperf")" >&2; return; }
-	cpu1=$(cpu_ticks)
+		{ echo "relay-bench: $*: iperf3 failed: $(tail -1 "$tmp/iperf")" >&2; return; }
+	cpu1=$(cpu_ticks $n)
 	pkts1=$(ip_in $2)
 	awk -v mode=$1 -v fam=$2 -v mtu=$3 -v p=$4 -v d=$DURATION -v pk=$((pkts1 - pkts0)) \
 	    -v cpu=$((cpu1 - cpu0)) -v hz=$hz '
-		/receiver/ { for (i = 1; i < NF; i++) if ($(i + 1) == "Mbits/sec") mbps = $i
-			     for (i = 1; i < NF; i++) if ($(i + 1) ~ /Bytes$/) { b = $i; u = $(i + 1) } }
+		/receiver/ { for (i = 1; i < NF; i++) {
+				if ($(i + 1) == "Mbits/sec") mbps = $i
+				if ($(i + 1) ~ /Bytes$/) { b = $i; u = $(i + 1) } } }
 		END {
-			gb = b * (u == "GBytes" ? 1 : u == "MBytes" ? 1 / 1024 : u == "KBytes" ? 1 / 1048576 : 0)
-			gb = gb * 1.073741824	# GiB to GB
+			gib = b * (u == "GBytes" ? 1 : u == "MBytes" ? 1 / 1024 : u == "KBytes" ? 1 / 1048576 : 0)
+			gb = gib * 1.073741824
 			cpugb = mode ~ /^relay/ && gb > 0 ? sprintf("%.2f", cpu / hz / gb) : "-"
-			printf "| %s | IPv%s | %s | %s | %.0f | %.1f | %s |\n", mode, fam, mtu, p, mbps,
-				pk / d / 1000, cpugb
+			printf "%s %s %s %s %.0f %.1f %s\n", mode, fam, mtu, p, mbps, pk / d / 1000, cpugb
 		}' "$tmp/iperf"
 }
 
-{
-echo "| mode | IP | MTU | streams | Mbit/s | receiver kpps | relay CPU s/GB |"
-echo "| --- | --- | --- | --- | ---: | ---: | ---: |"
-} | tee "$tmp/table"
-
-for mode in $MODES; do
-	case $mode in
-	relay-gro) setup_relay_path; sender_up; start_relay ;;
-	relay-off) setup_relay_path; sender_up; start_relay --gro=off ;;
-	kernel-gro) setup_kernel_path; sender_up ;;
-	*) die "unknown mode $mode" ;;
-	esac
-	ip netns exec $D iperf3 -s >/dev/null 2>&1 &
-	srv_pid=$!
-	sleep 0.5
+: >"$tmp/raw"
+round=1
+while [ $round -le $ROUNDS ]; do
 	for mtu in $MTUS; do
-		set_mtu $mtu
+		for mode in $MODES; do
+			set_mtu $mode $mtu || echo "$mode $mtu refused" >>"$tmp/refused"
+		done
 		for fam in $FAMILIES; do
 			for p in $STREAMS; do
-				cell $mode $fam $mtu $p | tee -a "$tmp/table"
+				for mode in $MODES; do
+					grep -qx "$mode $mtu refused" "$tmp/refused" 2>/dev/null && continue
+					run $mode $fam $mtu $p | tee -a "$tmp/raw" >&2
+				done
 			done
 		done
 	done
-	kill $srv_pid 2>/dev/null
-	wait $srv_pid 2>/dev/null
-	srv_pid=
-	if [ -n "$relay_pid" ]; then
-		stop_relay
-		grep '"event":"final"' "$tmp/relay.json" | awk '{
-			n = split($0, kv, /[,{}]/)
-			for (i = 1; i <= n; i++) { split(kv[i], q, ":"); gsub(/"/, "", q[1]); v[q[1]] = q[2] }
-			printf "relay-bench: %s: %d frames in, %d packets out, %.2f segments per super-packet\n",
-				m, v["frames_in"], v["frames_out"], v["mean_segments"] }' m=$mode >&2
-	fi
+	round=$((round + 1))
 done
+
+# The table: the median of each figure over the rounds, cells in run order.
+{
+echo "| mode | IP | MTU | streams | Mbit/s | receiver kpps | relay CPU s/GB |"
+echo "| --- | --- | --- | --- | ---: | ---: | ---: |"
+awk '
+	function median(list,   a, n, i, j, t) {
+		n = split(list, a, " ")
+		for (i = 2; i <= n; i++)
+			for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+		if (a[1] == "-") return "-"
+		return n % 2 ? a[(n + 1) / 2] : sprintf("%.2f", (a[n / 2] + a[n / 2 + 1]) / 2)
+	}
+	{
+		k = $1 " " $2 " " $3 " " $4
+		if (!(k in seen)) { seen[k] = 1; order[++nk] = k }
+		mb[k] = mb[k] " " $5; kp[k] = kp[k] " " $6; cp[k] = cp[k] " " $7
+	}
+	END {
+		for (i = 1; i <= nk; i++) {
+			split(order[i], f, " ")
+			printf "| %s | IPv%s | %s | %s | %.0f | %.1f | %s |\n", f[1], f[2], f[3], f[4],
+				median(mb[order[i]]), median(kp[order[i]]), median(cp[order[i]])
+		}
+	}' "$tmp/raw"
+} >"$tmp/table"
+cat "$tmp/table"
 [ -n "$OUT" ] && cp "$tmp/table" "$OUT"
 exit 0

@@ -5,8 +5,9 @@
 #                                   rl0, moved to  D (receiver)
 #
 # TCP transfers of seeded bytes from S to D, over IPv4 and IPv6 through a
-# TAP, and over IPv4 through a TUN, each checked byte for byte by the
-# receiver; the relay's final statistics must show merged super-packets.
+# TAP, and over IPv4 through a TUN, a veth (AF_PACKET output) and from an
+# AF_XDP input, each checked byte for byte by the receiver; the relay's
+# final statistics must show merged super-packets.
 # s0 sends MTU-sized frames with complete checksums (TSO, GSO and checksum
 # offload off), as a wire would carry them.
 #
@@ -146,6 +147,21 @@ if start_relay tun:rl1 rl1; then
 	stop_relay rl1
 	merged tun
 fi
+
+# Another interface through AF_PACKET: r1 in R, its veth peer d1 in D.
+ip -n $R link add r1 type veth peer name d1 netns $D
+ip -n $R link set r1 up
+ip -n $S addr add 10.201.3.1/24 dev s0
+ip -n $D addr add 10.201.3.2/24 dev d1
+ip -n $D link set d1 up
+ip netns exec $R "$GRO" relay --json --interval 0 r0 r1 >"$tmp/json" 2>"$tmp/err" &
+relay_pid=$!
+sleep 0.3
+xfer "interface ipv4" 10.201.3.2 5205 5
+kill -INT $relay_pid
+wait $relay_pid || fail "the relay to r1 exited with status $?: $(head -1 "$tmp/err")"
+relay_pid=
+merged interface
 
 # AF_XDP on r0 (native XDP on veth, copy mode), into a TAP again.
 if "$GRO" relay --help | grep -q "xdp: not in this build"; then

@@ -39,7 +39,7 @@ struct relay_opts {
 	double duration;		/* stop after this many seconds; 0: never */
 };
 
-/* What one loop counted. Written by its thread, read by the main one. */
+/* What one loop counted. */
 struct relay_count {
 	uint64_t frames_in, bytes_in;
 	uint64_t pkts_out, bytes_out;
@@ -54,9 +54,10 @@ struct relay_q {
 	struct relay_in in;
 	struct relay_out out;
 	struct gro_ctx *gro;
-	struct relay_count c;
+	struct relay_count c;		/* the loop's own, written by its thread only */
+	struct relay_count pub;		/* c as of the last snapshot(), under lock */
 	pthread_t thread;
-	pthread_mutex_t lock;		/* c, while the reporter copies it */
+	pthread_mutex_t lock;
 	uint8_t *flat;			/* a super-packet of more than MAX_IOV spans */
 	size_t flat_len;
 	struct gro_frame *frames;
@@ -143,11 +144,14 @@ static void forward_plain(struct relay_q *q, struct gro_frame *f, unsigned n)
 	}
 }
 
+/* Publish the loop's counters for the reporter (its own thread, or the
+ * main one): called by the thread that runs the loop. */
 static void snapshot(struct relay_q *q)
 {
-	pthread_mutex_lock(&q->lock);
 	if (q->gro)
 		gro_get_stats(q->gro, &q->c.st);
+	pthread_mutex_lock(&q->lock);
+	q->pub = q->c;
 	pthread_mutex_unlock(&q->lock);
 }
 
@@ -213,7 +217,7 @@ static void sum_counts(struct relay_q *qs, unsigned nq, struct relay_count *t)
 		struct relay_count c;
 
 		pthread_mutex_lock(&qs[i].lock);
-		c = qs[i].c;
+		c = qs[i].pub;
 		pthread_mutex_unlock(&qs[i].lock);
 		t->frames_in += c.frames_in;
 		t->bytes_in += c.bytes_in;
@@ -478,8 +482,8 @@ int cmd_relay(int argc, char **argv)
 	struct sigaction sa;
 	uint64_t t0, tprev, tnext;
 	const char *in, *out;
-	unsigned i, started = 0;
-	int c, rc = 1, fanout = getpid() & 0xffff;
+	unsigned i, nopen = 0, started = 0;
+	int c, rc = 1, thread_failed = 0, fanout = getpid() & 0xffff;
 	double v;
 
 	cli_opts_init(&o.eng);
@@ -565,9 +569,11 @@ bad_value:
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	for (i = 0; i < o.threads; i++)
-		if (queue_open(&qs[i], &o, in, out, i, fanout))
+	for (nopen = 0; nopen < o.threads; nopen++)
+		if (queue_open(&qs[nopen], &o, in, out, nopen, fanout)) {
+			nopen++;	/* closed below, as far as it got */
 			goto out;
+		}
 	/* Messages for people go to stderr; the device is ready now. */
 	if (!o.eng.quiet) {
 		fprintf(stderr, "gro relay: %s (%s", in, o.input == RELAY_IN_XDP ? "AF_XDP" : "TPACKET_V3");
@@ -581,13 +587,14 @@ bad_value:
 		if (pthread_create(&qs[i].thread, NULL, relay_loop, &qs[i])) {
 			fprintf(stderr, "gro: relay: cannot start a thread\n");
 			stop = 1;
+			thread_failed = 1;
 			break;
 		}
 		started = i;
 	}
 
-	/* The reporter: the last loop runs on this thread, waking up for
-	 * the lines; the others run on their own. */
+	/* Queue 0's loop runs on this thread, which also writes the lines;
+	 * the others run on their own. */
 	t0 = tprev = now_ns();
 	tnext = o.interval > 0 ? t0 + (uint64_t)(o.interval * 1e9) : UINT64_MAX;
 	memset(&prev, 0, sizeof(prev));
@@ -619,14 +626,14 @@ bad_value:
 	stop = 1;
 	for (i = 1; i <= started; i++)
 		pthread_join(qs[i].thread, NULL);
-	rc = 0;
+	rc = thread_failed;
 out:
-	for (i = 0; i < o.threads; i++) {
-		if (qs[i].gro) {
-			/* What is still held goes out now, then is counted. */
+	/* The loops have stopped: what is still held goes out now, and
+	 * every queue's counters are taken from here. */
+	for (i = 0; i < nopen; i++) {
+		if (qs[i].gro)
 			gro_flush(qs[i].gro, now_ns(), GRO_FLUSH_ALL);
-			snapshot(&qs[i]);
-		}
+		snapshot(&qs[i]);
 	}
 	if (!rc) {
 		double secs = (now_ns() - t0) / 1e9;
@@ -637,7 +644,7 @@ out:
 		if (!o.eng.quiet)
 			print_final(stderr, in, out, &cur, secs);
 	}
-	for (i = 0; i < o.threads; i++)
+	for (i = 0; i < nopen; i++)
 		queue_close(&qs[i]);
 	return rc;
 }
