@@ -148,6 +148,7 @@ static void forward_plain(struct relay_q *q, struct gro_frame *f, unsigned n)
  * main one): called by the thread that runs the loop. */
 static void snapshot(struct relay_q *q)
 {
+	relay_in_drops(&q->in, &q->c.drops);
 	if (q->gro)
 		gro_get_stats(q->gro, &q->c.st);
 	pthread_mutex_lock(&q->lock);
@@ -231,6 +232,7 @@ static void sum_counts(struct relay_q *qs, unsigned nq, struct relay_count *t)
 		t->drops.write_err += c.drops.write_err;
 		t->drops.encode += c.drops.encode;
 		t->drops.reverse_err += c.drops.reverse_err;
+		t->drops.ring += c.drops.ring;
 		t->st.super_pkts += c.st.super_pkts;
 		t->st.segs_merged += c.st.segs_merged;
 		for (r = 0; r < GRO_R_COUNT; r++)
@@ -245,8 +247,9 @@ static double ratio(uint64_t a, uint64_t b)
 
 static void print_drops(FILE *f, const struct relay_drops *d)
 {
-	if (d->truncated || d->not_ip || d->write_err || d->encode || d->reverse_err)
-		fprintf(f, " dropped: truncated=%llu not-ip=%llu write=%llu encode=%llu reverse=%llu;",
+	if (d->truncated || d->not_ip || d->write_err || d->encode || d->reverse_err || d->ring)
+		fprintf(f, " dropped: ring=%llu truncated=%llu not-ip=%llu write=%llu encode=%llu "
+			"reverse=%llu;", (unsigned long long)d->ring,
 			(unsigned long long)d->truncated, (unsigned long long)d->not_ip,
 			(unsigned long long)d->write_err, (unsigned long long)d->encode,
 			(unsigned long long)d->reverse_err);
@@ -283,14 +286,14 @@ static void print_json(FILE *f, const char *event, const struct relay_count *t, 
 		"\"frames_in\":%llu,\"bytes_in\":%llu,\"frames_out\":%llu,\"bytes_out\":%llu,"
 		"\"super_packets\":%llu,\"segments\":%llu,\"mean_segments\":%.4f,"
 		"\"frames_back\":%llu,\"bytes_back\":%llu,\"polls\":%llu,"
-		"\"dropped\":{\"truncated\":%llu,\"not_ip\":%llu,\"write\":%llu,\"encode\":%llu,"
+		"\"dropped\":{\"ring\":%llu,\"truncated\":%llu,\"not_ip\":%llu,\"write\":%llu,\"encode\":%llu,"
 		"\"reverse\":%llu},\"reasons\":{",
 		event, secs, (unsigned long long)t->frames_in, (unsigned long long)t->bytes_in,
 		(unsigned long long)t->pkts_out, (unsigned long long)t->bytes_out,
 		(unsigned long long)t->st.super_pkts, (unsigned long long)t->st.segs_merged,
 		ratio(t->st.segs_merged, t->st.super_pkts), (unsigned long long)t->back,
 		(unsigned long long)t->back_bytes, (unsigned long long)t->polls,
-		(unsigned long long)t->drops.truncated, (unsigned long long)t->drops.not_ip,
+		(unsigned long long)t->drops.ring, (unsigned long long)t->drops.truncated, (unsigned long long)t->drops.not_ip,
 		(unsigned long long)t->drops.write_err, (unsigned long long)t->drops.encode,
 		(unsigned long long)t->drops.reverse_err);
 	for (r = 0; r < GRO_R_COUNT; r++)
@@ -318,7 +321,7 @@ static void print_final(FILE *f, const char *in, const char *out, const struct r
 			fprintf(f, " %s=%llu", gro_reason_name(r), (unsigned long long)t->st.reasons[r]);
 	fputc('\n', f);
 	if (t->drops.truncated || t->drops.not_ip || t->drops.write_err || t->drops.encode ||
-	    t->drops.reverse_err) {
+	    t->drops.reverse_err || t->drops.ring) {
 		fprintf(f, " ");
 		print_drops(f, &t->drops);
 		fputc('\n', f);

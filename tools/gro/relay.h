@@ -25,6 +25,7 @@ struct relay_drops {
 	uint64_t write_err;	/* the output refused it (down, no buffer) */
 	uint64_t encode;	/* no virtio_net_hdr describes it */
 	uint64_t reverse_err;	/* reverse direction: refused or malformed */
+	uint64_t ring;		/* the kernel found IN's ring full */
 };
 
 struct relay_in {
@@ -58,7 +59,12 @@ struct relay_out {
 	 * learnt from the frames coming from it. */
 	uint8_t peer_mac[6], own_mac[6];
 	int learnt;
+	uint8_t *rbuf;		/* the reverse direction's packet */
 };
+
+/* A GSO packet the kernel hands over in the reverse direction, with its
+ * virtio_net_hdr and, for a TUN, room for an Ethernet header. */
+#define RELAY_REVERSE_BUF	(GRO_VNET_HDR_V1_LEN + 14 + 65536 + 256)
 
 /* Each returns 0, or -1 after printing one line saying why not. */
 int relay_in_open(struct relay_in *in, const char *name, enum relay_input kind,
@@ -72,6 +78,8 @@ void relay_out_close(struct relay_out *out);
 unsigned relay_in_poll(struct relay_in *in, struct gro_frame *frames, unsigned max,
 		       struct relay_drops *d);
 void relay_in_release(struct relay_in *in, void *cookie);
+/* Add the frames the kernel dropped because IN's ring was full. */
+void relay_in_drops(struct relay_in *in, struct relay_drops *d);
 /* Wait until IN or @extra_fd (may be -1) has something, at most @ms
  * (-1: no limit). */
 void relay_wait(struct relay_in *in, int extra_fd, int ms);

@@ -42,7 +42,6 @@
 #define RING_BLOCK	(256u << 10)	/* bytes per block: 4 jumbo frames at least */
 #define RING_BLOCKS	64u
 #define BLOCK_TOV_MS	1		/* a partly filled block is handed over after this */
-#define REVERSE_MAX	(65536 + 256)	/* a GSO packet the kernel hands to the TAP */
 
 static int sys_err(const char *what, const char *name, int err)
 {
@@ -207,9 +206,10 @@ static void block_return(struct relay_in *in, uint32_t i)
  * (CHECKSUM_PARTIAL, a sender in this host): complete it here, as the
  * driver would have, so that the engine and the far side see a frame as
  * it would be on a wire. Only plain TCP and UDP in IPv4 or IPv6, after up
- * to two VLAN tags; anything else is left alone.
+ * to two VLAN tags; anything else is left alone. Returns 1 if the checksum
+ * is now complete.
  */
-static void csum_finish(uint8_t *f, uint32_t len)
+static int csum_finish(uint8_t *f, uint32_t len)
 {
 	uint32_t l3 = 14, l4, field;
 	uint16_t type = (uint16_t)(f[12] << 8 | f[13]);
@@ -227,17 +227,18 @@ static void csum_finish(uint8_t *f, uint32_t len)
 		l4 = l3 + 40;
 		proto = f[l3 + 6];
 	} else {
-		return;
+		return 0;
 	}
 	field = l4 + (proto == IPPROTO_TCP ? 16 : proto == IPPROTO_UDP ? 6 : 0);
 	if (field == l4 || len < field + 2)
-		return;
+		return 0;
 	/* The field holds the pseudo-header sum: fold in everything from
 	 * the transport header on, as skb_checksum_help() does. */
 	c = (uint16_t)~gro_csum_fold(gro_csum_add(0, f + l4, len - l4));
 	if (proto == IPPROTO_UDP && !c)
 		c = 0xffff;
 	memcpy(f + field, &c, 2);
+	return 1;
 }
 
 unsigned relay_in_poll(struct relay_in *in, struct gro_frame *frames, unsigned max,
@@ -274,14 +275,17 @@ unsigned relay_in_poll(struct relay_in *in, struct gro_frame *frames, unsigned m
 		if (h->tp_snaplen < h->tp_len) {
 			d->truncated++;
 		} else {
-			if (h->tp_status & TP_STATUS_CSUMNOTREADY)
-				csum_finish(data, h->tp_snaplen);
+			/* Verified by the NIC, or completed here: the engine
+			 * need not sum it again. */
+			int ok = h->tp_status & TP_STATUS_CSUM_VALID ||
+				 (h->tp_status & TP_STATUS_CSUMNOTREADY &&
+				  csum_finish(data, h->tp_snaplen));
+
 			frames[n++] = (struct gro_frame){
 				.data = data,
 				.len = h->tp_snaplen,
 				.rxhash = h->hv1.tp_rxhash,
-				.flags = h->tp_status & (TP_STATUS_CSUM_VALID | TP_STATUS_CSUMNOTREADY) ?
-					 GRO_FRAME_CSUM_OK : 0,
+				.flags = ok ? GRO_FRAME_CSUM_OK : 0,
 				.cookie = (void *)(uintptr_t)in->cur,
 			};
 			in->refs[in->cur]++;
@@ -308,6 +312,17 @@ void relay_in_release(struct relay_in *in, void *cookie)
 #endif
 	if (!--in->refs[b])
 		block_return(in, b);
+}
+
+void relay_in_drops(struct relay_in *in, struct relay_drops *d)
+{
+	struct tpacket_stats_v3 st;
+	socklen_t len = sizeof(st);
+
+	/* The kernel's counters start again from zero at each read. */
+	if (in->kind == RELAY_IN_PACKET &&
+	    !getsockopt(in->fd, SOL_PACKET, PACKET_STATISTICS, &st, &len))
+		d->ring += st.tp_drops;
 }
 
 void relay_wait(struct relay_in *in, int extra_fd, int ms)
@@ -383,6 +398,9 @@ int relay_out_open(struct relay_out *out, const char *spec, int queues)
 		return -1;
 	}
 	strcpy(out->name, name);
+	out->rbuf = malloc(RELAY_REVERSE_BUF);
+	if (!out->rbuf)
+		return sys_err("reverse buffer", name, ENOMEM);
 	if (out->kind != RELAY_OUT_PACKET)
 		return tun_open(out, out->kind == RELAY_OUT_TAP, queues);
 	if (if_lookup(name, &ifindex))
@@ -399,6 +417,8 @@ void relay_out_close(struct relay_out *out)
 	if (out->fd >= 0)
 		close(out->fd);
 	out->fd = -1;
+	free(out->rbuf);
+	out->rbuf = NULL;
 }
 
 static void put_le16(uint8_t *p, unsigned v)
@@ -466,7 +486,7 @@ int relay_out_write(struct relay_out *out, uint8_t *hdr, struct iovec *iov, unsi
 unsigned relay_reverse(struct relay_out *out, struct relay_in *in, unsigned max,
 		       uint64_t *bytes, struct relay_drops *d)
 {
-	static uint8_t buf[GRO_VNET_HDR_V1_LEN + 14 + REVERSE_MAX];
+	uint8_t *buf = out->rbuf;
 	unsigned i, done = 0;
 
 	for (i = 0; i < max; i++) {
@@ -475,7 +495,7 @@ unsigned relay_reverse(struct relay_out *out, struct relay_in *in, unsigned max,
 		unsigned l2 = out->kind == RELAY_OUT_TUN ? 14 : 0;
 		unsigned hs = (unsigned)out->vnet_hdr_sz;
 		uint8_t *p = buf + l2;
-		ssize_t len = read(out->fd, p, sizeof(buf) - l2);
+		ssize_t len = read(out->fd, p, RELAY_REVERSE_BUF - l2);
 
 		if (len < 0)
 			break;
