@@ -95,7 +95,7 @@ xfer() {
 	ip netns exec $D "$XFER" server "$2" "$3" $BYTES "$4" >"$tmp/srv" 2>&1 &
 	srv_pid=$!
 	if ! ip netns exec $S "$XFER" client "$2" "$3" $BYTES "$4" 2>"$tmp/cli"; then
-		fail "$1: client: $(head -1 "$tmp/cli")"
+		fail "$1: client: $(grep -m1 . "$tmp/cli")"
 	fi
 	wait $srv_pid
 	rc=$?
@@ -103,7 +103,7 @@ xfer() {
 	if [ $rc = 0 ] && grep -q "^ok $BYTES\$" "$tmp/srv"; then
 		echo "relay: $1: $BYTES bytes arrived intact"
 	else
-		fail "$1: $(grep -v listening "$tmp/srv" | head -1)"
+		fail "$1: server: $(grep -v listening "$tmp/srv" | grep -m1 .)"
 	fi
 }
 

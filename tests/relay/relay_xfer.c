@@ -159,6 +159,7 @@ int main(int argc, char **argv)
 	struct stream s = { .used = 8 };
 	struct addrinfo *ai;
 	uint64_t bytes;
+	int rc;
 
 	if (argc != 6 || (strcmp(argv[1], "server") && strcmp(argv[1], "client"))) {
 		fprintf(stderr, "usage: relay_xfer server|client ADDR PORT BYTES SEED\n");
@@ -169,5 +170,7 @@ int main(int argc, char **argv)
 	alarm(60);
 	if (resolve(argv[2], argv[3], &ai, argv[1][0] == 's'))
 		return 1;
-	return argv[1][0] == 's' ? server(ai, bytes, &s) : client(ai, bytes, &s);
+	rc = argv[1][0] == 's' ? server(ai, bytes, &s) : client(ai, bytes, &s);
+	freeaddrinfo(ai);
+	return rc;
 }
