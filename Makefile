@@ -40,6 +40,7 @@ deps-build:
 -include tests/fuzz/fuzz.mk
 -include tests/hostile/hostile.mk
 -include tests/tap/tap.mk
+-include tests/relay/relay.mk
 -include tests/abi/abi.mk
 -include packaging.mk
 -include examples/examples.mk

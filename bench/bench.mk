@@ -36,3 +36,13 @@ $(BUILD)/bench/dpdk.o: bench/dpdk.c bench/dpdk.h bench/bench.h
 
 $(BENCH_BIN): $(BENCH_OBJS) $(LIB)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(BENCH_OBJS) $(LIB) $(DPDK_LIBS) -lpthread -lm
+
+# gro relay live, with iperf3 between network namespaces, against no GRO
+# and the kernel's GRO (bench/relay_bench.sh; root). RELAY_BENCH_ENV passes
+# DURATION=, STREAMS=, FAMILIES=, MTUS=, MODES=, RELAY_OPTS=.
+.PHONY: relay-bench
+relay-bench:
+	@sh scripts/deps.sh relay-bench iperf3 iproute2 ethtool
+	@$(MAKE) --no-print-directory $(GRO_BIN)
+	@mkdir -p $(BENCH_OUT)
+	$(RELAY_BENCH_ENV) sh bench/relay_bench.sh $(GRO_BIN) $(BENCH_OUT)/relay-bench.md

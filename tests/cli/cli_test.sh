@@ -236,7 +236,7 @@ check "coalesce and segment JSON share their keys" python3 "$T/jsoncheck.py" "$T
 # ---------------------------------------------------------------- conventions
 # getopt_long per subcommand: --, -h/--help, -V/--version, -q, options
 # after the files, extra arguments refused with a one-line error + usage.
-for c in coalesce segment demo; do
+for c in coalesce segment demo relay; do
 	"$GRO" $c --help >"$T/help" 2>&1
 	check "$c --help: exit 0, usage on stdout" grep -q "^usage: gro $c" "$T/help"
 	check "$c --help lists -V, --version" grep -q -- "-V, --version" "$T/help"
@@ -503,6 +503,19 @@ if command -v timeout >/dev/null 2>&1; then
 		check "SIG$sn ($cmd${extra:+ --meta}): the existing --meta file is unchanged" [ "$(cat "$D/sig.meta")" = old ]
 	done
 fi
+
+# gro relay: usage errors before any device is touched, and one line for a
+# missing interface (the live runs are tests/relay).
+expect_error "relay: OUT missing" 2 "OUT is missing" "" relay lo
+expect_error "relay: unknown --input" 2 "invalid value 'dpdk'" "" relay --input=dpdk lo tap:x
+expect_error "relay: bad --gro" 2 "invalid value 'maybe'" "" relay --gro=maybe lo tap:x
+expect_error "relay: --udp=fraglist refused" 2 "fraglist" "" relay --udp=fraglist lo tap:x
+expect_error "relay: bad --threads" 2 "invalid value '0'" "" relay --threads 0 lo tap:x
+expect_error "relay: --threads needs a TAP or TUN" 2 "TAP or TUN" "" relay --threads 2 lo lo
+expect_error "relay: engine options checked" 2 "max-flows" "" relay --max-flows=0 lo tap:x
+expect_error "relay: no such interface" 1 "no-such-if0: no such interface" "" relay no-such-if0 tap:x
+check "relay --help lists --input and --gro" sh -c "'$GRO' relay --help | grep -q -- '--input=packet|xdp' && '$GRO' relay --help | grep -q -- '--gro=on|off'"
+check "gro --help lists relay" sh -c "'$GRO' --help | grep -q '^  relay IN OUT'"
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -54,6 +54,9 @@ void cli_print_version(void);
 /* After getopt_long() returned @c ('?' or ':'): a one-line error about the
  * option, a usage line; returns 2, the exit status. */
 int cli_bad_option(const char *cmd, int c, int optopt_, char **argv, int optind_);
+/* Set the engine option --@name (one of coalesce's, with a value) to
+ * @val: 0, or -1 after printing why not. */
+int cli_engine_opt(struct cli_opts *o, const char *name, const char *val);
 /* @npos positional arguments where @want are needed: 0, or 2 after an
  * error and a usage line. */
 int cli_check_args(const char *cmd, int npos, int want);
@@ -104,5 +107,6 @@ void cli_json_str(FILE *f, const char *s);
 int cmd_coalesce(int argc, char **argv);
 int cmd_segment(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_relay(int argc, char **argv);
 
 #endif

@@ -269,6 +269,17 @@ static int set_opt(struct cli_opts *o, int id, const char *val)
 	return -1;
 }
 
+int cli_engine_opt(struct cli_opts *o, const char *name, const char *val)
+{
+	unsigned i;
+
+	for (i = 0; coalesce_opts[i].name; i++)
+		if (!strcmp(coalesce_opts[i].name, name))
+			return set_opt(o, coalesce_opts[i].val, val);
+	fprintf(stderr, "gro: --%s: not an engine option\n", name);
+	return -1;
+}
+
 /*
  * What each reason of the summary's table means, in the words of
  * enum gro_reason (gro.h); the names come from gro_reason_name().
