@@ -4,8 +4,12 @@
  *
  * Version 0 with the K (key) and C (checksum) flags only: a sequence
  * number, the routing bit or another version cannot be cut back by GSO, so
- * such packets go up as they came. The flags, the protocol type and the
- * key are part of the flow (one tunnel); what follows is an IPv4 or IPv6
+ * such packets go up as they came. The flags, the protocol type and, with
+ * K, the word after the base header are part of the flow (one tunnel):
+ * the key, or with C as well the checksum word, which is what Linux
+ * compares (segments of one stream have equal GRE checksums while their
+ * sizes and pseudo headers are equal, so a shorter last one starts a new
+ * flow). What follows is an IPv4 or IPv6
  * header, or an Ethernet frame (0x6558), received as at the top, one level
  * of tunnel in. A checksum is verified before anything merges; a frame
  * with a bad one goes up at once and leaves the held packet alone. The
@@ -24,16 +28,15 @@ static uint32_t gre_hlen(uint16_t flags)
 	return 4 + (flags & GRE_KEY ? 4 : 0) + (flags & GRE_CSUM ? 4 : 0);
 }
 
-/* Flags, version and protocol type; the key, which follows the checksum. */
+/* Flags, version and protocol type; with K, the first optional word. */
 static unsigned gre_key(struct gro_keyseg *k, uint32_t off, uint32_t end)
 {
 	unsigned n = 1;
 
 	k[0] = (struct gro_keyseg){ (uint16_t)off, 4, 0xffffffffull };
 	if (end >= off + 8) {
-		/* The key is the last word before @end when K is set;
-		 * receive passes @end accordingly (see gre_receive). */
-		k[1] = (struct gro_keyseg){ (uint16_t)(end - 4), 4, 0xffffffffull };
+		/* Receive passes @end past that word when K is set. */
+		k[1] = (struct gro_keyseg){ (uint16_t)(off + 4), 4, 0xffffffffull };
 		n = 2;
 	}
 	return n;
@@ -69,9 +72,10 @@ static struct gro_flow *gre_receive(struct gro_ctx *ctx, struct gro_cb *cb)
 		gro_cb_flush(cb, GRO_R_L4_CSUM);
 		return NULL;
 	}
-	/* The key word sits last when K is set: hand the key callback an
-	 * end that says where it is (the checksum word is not in the key). */
-	gro_cb_key(cb, &gro_gre_layer, off, flags & GRE_KEY ? off + hlen : off + 4);
+	/* gre_gro_receive compares the word after the base header when K
+	 * is set: the key, or with C the checksum and reserved word in its
+	 * place (the key is then not compared). */
+	gro_cb_key(cb, &gro_gre_layer, off, flags & GRE_KEY ? off + 8 : off + 4);
 	cb->off = off + hlen;
 	return gro_call_receive(ctx, cb, next);
 }

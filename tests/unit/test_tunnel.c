@@ -379,6 +379,43 @@ Test(tunnel, gre_key_change_is_another_flow_and_seq_never_merges)
 	h_close(h);
 }
 
+/*
+ * With K, Linux's gre_gro_receive compares the word after the base
+ * header: with C too, that is the checksum word, not the key. Equal-sized
+ * segments of one stream have equal GRE checksums (the inner headers sum
+ * to the same), so they merge; a shorter last one has another checksum:
+ * it starts a flow of its own, and the held packet stays held. Without C
+ * the key decides, and the short segment joins.
+ */
+Test(tunnel, gre_csum_and_key_compare_the_checksum_word)
+{
+	unsigned c;
+
+	for (c = 0; c < 2; c++) {
+		struct outer o = { 0, 7, 64, 1 };
+		struct h *h = h_open(NULL);
+		struct pb_frame f;
+		int i;
+
+		h_seg_init(&f, 0, MSS);
+		for (i = 0; i < 3; i++)
+			add_gre(h, &f, &o, GRE_K | (c ? GRE_C : 0), 42, 0);
+		f.payload_len = MSS / 2;
+		add_gre(h, &f, &o, GRE_K | (c ? GRE_C : 0), 42, 0);
+		h_run(h);
+		if (c) {
+			h_expect_npkt(h, 2, "gre C+K: the short segment's checksum word differs");
+			h_expect_merged(h, 0, 0, 3, "gre C+K: equal segments merge");
+			h_expect_as_is(h, 1, 3, "gre C+K: the short one is its own flow");
+			h_expect_reason(h, 1, GRO_R_POLL_END, "gre C+K: held, flushed");
+		} else {
+			h_expect_npkt(h, 1, "gre K: the short segment joins");
+			h_expect_merged(h, 0, 0, 4, "gre K: merged");
+		}
+		h_close(h);
+	}
+}
+
 Test(tunnel, gre_bad_checksum_goes_up_alone)
 {
 	struct outer o = { 0, 1, 64, 1 };
