@@ -375,6 +375,22 @@ const struct gro_fast *gro_fast_builtin_of(const uint8_t *p, uint32_t len)
 	return NULL;
 }
 
+/* Did @cb go down the stack of kind @k? A frame can have a kind's
+ * signature and be something more: a UDP tunnel's datagram looks like a
+ * plain UDP one to the UDP kinds, whose runs compare only its outer
+ * headers. */
+static bool kind_is_stack(const struct gro_fast *k, const struct gro_cb *cb)
+{
+	unsigned i;
+
+	if (k->nstack != cb->nstack)
+		return false;
+	for (i = 0; i < cb->nstack; i++)
+		if (k->stack[i] != cb->stack[i] || k->soff[i] != cb->soff[i])
+			return false;
+	return true;
+}
+
 /* A held flow's kind, found or made from the stack its head went down. */
 uint8_t gro_fast_kind_of(const struct gro_ctx *ctx, const struct gro_cb *cb)
 {
@@ -383,7 +399,7 @@ uint8_t gro_fast_kind_of(const struct gro_ctx *ctx, const struct gro_cb *cb)
 	uint8_t kind = classify(ctx, cb->data, cb->len);
 
 	if (kind)
-		return kind;
+		return kind_is_stack(&ctx->fast[kind], cb) ? kind : 0;
 	if (ctx->nfast == GRO_FAST_KINDS || cb->flist ||
 	    !fast_transport(ctx, cb->stack[cb->nstack - 1]))
 		return 0;

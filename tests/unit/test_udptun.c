@@ -109,6 +109,44 @@ Test(udptun, vxlan_and_geneve_merge_complete_and_segment_back)
 				}
 }
 
+/*
+ * With UDP GRO on, a tunnel datagram's outer headers look like a plain
+ * UDP datagram's: the held tunnel flow must not take the plain UDP fast
+ * kind, whose run compares only the outer headers. Inner segments out of
+ * sequence, with a wrong inner IPv4 ID or another TCP flag word must not
+ * join.
+ */
+Test(udptun, udp_gro_on_does_not_hide_the_inner_headers)
+{
+	unsigned how, mode;
+
+	for (mode = 0; mode < 2; mode++)
+		for (how = 0; how < 3; how++) {
+			struct gro_config c = tun_config(4789, GRO_TUNNEL_VXLAN);
+			struct pb_frame f;
+			struct h *h;
+			int i;
+
+			c.udp = mode ? GRO_UDP_L4 : GRO_UDP_OFF;
+			h = h_open(&c);
+			h_seg_init(&f, 0, MSS);
+			udp_tun(&f, 0, PB_TUN_VXLAN, 1);
+			for (i = 0; i < 3; i++)
+				h_add_seg(h, &f);
+			switch (how) {
+			case 0: f.seq += 1; break;		/* a gap */
+			case 1: f.ip_id += 5; break;		/* inner ID off */
+			default: f.window ^= 1; break;		/* flag word */
+			}
+			h_add_seg(h, &f);
+			h_run(h);
+			cr_assert_eq(h_npkt(h), 2, "udp %u, change %u: the fourth segment must not join", mode, how);
+			h_expect_merged(h, 0, 0, 3, "the first three merge");
+			h_expect_as_is(h, 1, 3, "the fourth is its own");
+			h_close(h);
+		}
+}
+
 Test(udptun, without_the_port_it_is_plain_udp)
 {
 	struct h *h = h_open(NULL);
