@@ -499,6 +499,28 @@ static void fix_udp(uint8_t *d, uint32_t len, uint32_t l3, uint32_t l4, int v6)
 	wr16(d + l4 + 6, c ? c : 0xffff);
 }
 
+void gck_fixup_outer(const struct gro_config *cfg, uint8_t *d, uint32_t len)
+{
+	struct gck_parse p;
+
+	gck_parse(cfg, d, len, 1, &p);
+	if (!p.tun || (!p.tcp && !p.udp))
+		return;
+	/* Innermost first: every outer checksum covers what is inside. */
+	if (p.tun == GCK_TUN_GRE && p.ocsum) {
+		wr16(d + p.tun_off + 4, 0);
+		wr16(d + p.tun_off + 4, (uint16_t)~gck_csum_fold(gck_csum_add(0, d + p.tun_off, len - p.tun_off)));
+	}
+	if (p.tun >= GCK_TUN_VXLAN) {
+		/* The outer UDP header: its checksum only if it has one. */
+		if (p.ocsum)
+			fix_udp(d, len, p.outer_l3, p.outer_l4, p.outer_v6);
+		else
+			wr16(d + p.outer_l4 + 4, (uint16_t)(len - p.outer_l4));
+	}
+	fix_net(d, len, p.outer_l3, p.outer_v6);
+}
+
 void gck_fixup_cfg(const struct gro_config *cfg, uint8_t *d, uint32_t len, int tcp_csum)
 {
 	struct gck_parse p;
@@ -508,7 +530,6 @@ void gck_fixup_cfg(const struct gro_config *cfg, uint8_t *d, uint32_t len, int t
 		gck_fixup(d, len, cfg->vlan, 1, tcp_csum);
 		return;
 	}
-	/* Innermost first: every outer checksum covers what is inside. */
 	fix_net(d, len, p.l3, p.v6);
 	if (p.udp) {
 		if (tcp_csum)
@@ -520,18 +541,7 @@ void gck_fixup_cfg(const struct gro_config *cfg, uint8_t *d, uint32_t len, int t
 		wr16(d + p.l4 + 16, (uint16_t)~gck_csum_fold(gck_csum_add(pseudo_sum(d + p.l3, p.v6, len - p.l4),
 									  d + p.l4, len - p.l4)));
 	}
-	if (p.tun == GCK_TUN_GRE && p.ocsum) {
-		wr16(d + p.tun_off + 4, 0);
-		wr16(d + p.tun_off + 4, (uint16_t)~gck_csum_fold(gck_csum_add(0, d + p.tun_off, len - p.tun_off)));
-	}
-	if (p.outer_l4 && p.tun != GCK_TUN_GRE) {
-		/* The outer UDP header: its checksum only if it has one. */
-		if (p.ocsum)
-			fix_udp(d, len, p.outer_l3, p.outer_l4, p.outer_v6);
-		else
-			wr16(d + p.outer_l4 + 4, (uint16_t)(len - p.outer_l4));
-	}
-	fix_net(d, len, p.outer_l3, p.outer_v6);
+	gck_fixup_outer(cfg, d, len);
 }
 
 /* ------------------------------------------------------------ hooks */

@@ -147,6 +147,11 @@ void gck_fixup(uint8_t *data, uint32_t len, int vlan, int lengths, int tcp_csum)
  * checksum. Without a tunnel, gck_fixup(lengths 1). */
 void gck_fixup_cfg(const struct gro_config *cfg, uint8_t *data, uint32_t len, int tcp_csum);
 
+/* Only a tunnel's part of that (nothing without one): after changing
+ * what is inside, the GRE checksum, the outer UDP length and checksum,
+ * the outer IP length and checksum. */
+void gck_fixup_outer(const struct gro_config *cfg, uint8_t *data, uint32_t len);
+
 /* Internet checksum: running sum of big-endian 16-bit words (an odd
  * trailing byte padded with zero), and its fold to 16 bits (not inverted). */
 uint64_t gck_csum_add(uint64_t sum, const uint8_t *p, size_t len);

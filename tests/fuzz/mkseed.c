@@ -188,6 +188,61 @@ static void op_new_udp(unsigned d0, unsigned flow, unsigned how, unsigned pay, u
 	put8(d6);
 }
 
+/* A fresh segment inside tunnel @tk (NEW's op bits 4-6; see
+ * fuzz_receive.c new_tunnel for @t0 and @t1), TCP or (@udp) UDP. */
+static void op_new_tun(unsigned tk, int udp, unsigned d0, unsigned flow, unsigned pay, unsigned t0, unsigned t1)
+{
+	put8(FZ_OP_NEW | (udp ? 0x80 : 0) | tk << 4);
+	put8(d0);
+	put8(flow);
+	put8(0);
+	put16le(pay);
+	put8(0);
+	put8(0);
+	put8(t0);
+	put8(t1);
+}
+
+/* Every tunnel, inner IPv4 and IPv6, outer IPv4 and IPv6: runs of
+ * segments ended by a short one; the outer ID stepping and fixed, the
+ * inner one fixed; outer checksums set, absent and bad; GRE checksums
+ * bad; VXLAN flags and GENEVE's critical bit; a changed VNI or key
+ * mid-run; PSH; interleaved tunnelled flows; UDP inside. */
+static void tunnel_program(void)
+{
+	unsigned tk, k, i;
+
+	for (tk = 1; tk <= 7; tk++) {
+		for (k = 0; k < 4; k++) {
+			unsigned t0 = (k & 2 ? 1 : 0) | (k == 3 ? 0x22 : 0x20), flow = tk * 8 + k;
+
+			op_new_tun(tk, 0, (k & 1) | (k == 3 ? 2 : 0), flow, 1000, t0, 5);
+			for (i = 0; i < 6; i++)
+				op_seg(i == 3 ? 0x08 : 0, 1000);
+			op_seg(0, 300);			/* short: ends the run */
+			op_new_tun(tk, 0, k & 1, flow + 100, 500, t0 ^ 0x80, 6);
+			op_seg(0x10, 500);		/* bad inner checksum */
+			op_seg(0, 500);
+			op_seg(1, 500);			/* PSH */
+			op_recv(0);
+		}
+		/* outer checksums: none, bad; a bad GRE checksum; a second
+		 * tunnel (another VNI or key) interleaved */
+		op_new_tun(tk, 0, 0, 1, 800, 0x00, 9);
+		op_seg(0, 800);
+		op_new_tun(tk, 0, 0, 2, 800, 0x40, 10);
+		op_seg(0, 800);
+		op_new_tun(tk, 0, 1, 3, 800, 0x60, 11);
+		op_seg(0, 800);
+		op_seg(0, 800);
+		op_new_tun(tk, 1, 0, 4, 600, 0x20, 12);	/* UDP inside */
+		op_seg(0, 0);
+		op_seg(0, 0);
+		op_recv(0);
+	}
+	put8(FZ_OP_FLUSH);
+}
+
 /* The UDP seeds' program, for either UDP mode: runs of equal datagrams
  * ended by a shorter or a longer one, fixed IDs, datagrams that never
  * merge (no checksum, a bad one, a lying length, empty), 8-byte ones,
@@ -514,6 +569,17 @@ static int synth(const char *dir)
 			op_seg(0, 8900);
 		op_recv(0);
 	}
+	/* Tunnels (always configured: VXLAN 4789, GENEVE 6081): Linux's
+	 * defaults; UDP GRO on, checksums trusted; TCP fraglist; VLAN
+	 * off, 2 flows, max_segs 4, batch 3. */
+	open_seed(dir, "synth-tunnels", "0000000000000001");
+	tunnel_program();
+	open_seed(dir, "synth-tunnels-udp-trust", "1000000000010001");
+	tunnel_program();
+	open_seed(dir, "synth-tunnels-fraglist", "6000000000000001");
+	tunnel_program();
+	open_seed(dir, "synth-tunnels-small", "02000000830e0003");
+	tunnel_program();
 	/* Misuse between real work, NULL and empty frames, a 2-byte flag mix. */
 	open_seed(dir, "synth-misuse", "0500000000000000");
 	op_new(0, 1, 0, 100, 0, 0);
