@@ -203,6 +203,14 @@ static void op_new_tun(unsigned tk, int udp, unsigned d0, unsigned flow, unsigne
 	put8(t1);
 }
 
+/* SEG with byte @xo of the frame xored with @xv (before the fix-ups). */
+static void op_seg_xor(unsigned m, unsigned pay, unsigned xo, unsigned xv)
+{
+	op_seg(m | 0x40, pay);
+	put8(xo);
+	put8(xv);
+}
+
 /* Every tunnel, inner IPv4 and IPv6, outer IPv4 and IPv6: runs of
  * segments ended by a short one; the outer ID stepping and fixed, the
  * inner one fixed; outer checksums set, absent and bad; GRE checksums
@@ -235,6 +243,13 @@ static void tunnel_program(void)
 		op_new_tun(tk, 0, 1, 3, 800, 0x60, 11);
 		op_seg(0, 800);
 		op_seg(0, 800);
+		/* a byte of the tunnel's headers changed mid-run (outer
+		 * IPv4: the VNI of VXLAN and GENEVE, GRE's key or inner
+		 * MAC, IP in IP's inner source address): a new flow */
+		op_new_tun(tk, 0, 0, 5, 700, 0x20, 13);
+		op_seg(0, 700);
+		op_seg_xor(0, 700, tk <= 2 ? 47 : tk == 3 ? 40 : 47, 1);
+		op_seg(0, 700);
 		op_new_tun(tk, 1, 0, 4, 600, 0x20, 12);	/* UDP inside */
 		op_seg(0, 0);
 		op_seg(0, 0);
