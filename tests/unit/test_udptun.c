@@ -147,6 +147,57 @@ Test(udptun, udp_gro_on_does_not_hide_the_inner_headers)
 		}
 }
 
+/* Unused entries of gro_config.tunnels are all zero: a datagram to port
+ * 0 is not a tunnel (Linux has no socket there), whatever it carries. */
+Test(udptun, port_zero_is_no_tunnel)
+{
+	unsigned mode;
+
+	for (mode = 0; mode < 2; mode++) {
+		struct gro_config c = tun_config(4789, GRO_TUNNEL_VXLAN);
+		struct pb_offsets o;
+		struct pb_frame f;
+		struct h *h;
+		size_t k;
+		int i;
+
+		c.udp = mode ? GRO_UDP_L4 : GRO_UDP_OFF;
+		h = h_open(&c);
+		h_seg_init(&f, 0, MSS);
+		udp_tun(&f, 0, PB_TUN_GENEVE, 1);
+		pb_layout(&f, &o);
+		for (i = 0; i < 4; i++) {
+			uint8_t b[4096], ph[4] = { 0, 17, 0, 0 };
+			size_t n = pb_build(&f, b, sizeof(b)), ul = o.tun_l4[0];
+			uint32_t sum;
+			uint16_t ck;
+
+			cr_assert(n);
+			b[ul + 2] = b[ul + 3] = 0;		/* destination port 0 */
+			b[ul + 6] = b[ul + 7] = 0;
+			ph[2] = (uint8_t)((n - ul) >> 8);
+			ph[3] = (uint8_t)(n - ul);
+			sum = pb_csum_add(0, b + o.tun_l3[0] + 12, 8);
+			sum = pb_csum_add(sum, ph, 4);
+			ck = pb_csum_fold(pb_csum_add(sum, b + ul, n - ul));
+			b[ul + 6] = (uint8_t)((ck ? ck : 0xffff) >> 8);
+			b[ul + 7] = (uint8_t)(ck ? ck : 0xffff);
+			h_add_bytes(h, b, n);
+			f.seq += f.payload_len;
+			f.ip_id++;
+		}
+		h_run(h);
+		for (k = 0; k < h_npkt(h); k++)
+			cr_assert(!(h_pkt(h, k)->gso_type & (GRO_GSO_UDP_TUNNEL | GRO_GSO_UDP_TUNNEL_CSUM)),
+				  "udp %u: a datagram to port 0 was taken for a tunnel", mode);
+		if (mode)
+			h_expect_merged(h, 0, 0, 4, "udp l4: plain datagrams of one size merge");
+		else
+			h_expect_npkt(h, 4, "udp off: nothing merges");
+		h_close(h);
+	}
+}
+
 Test(udptun, without_the_port_it_is_plain_udp)
 {
 	struct h *h = h_open(NULL);
