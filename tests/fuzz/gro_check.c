@@ -597,10 +597,12 @@ static void check_as_is(struct gck *ck, const struct gro_pkt *p, struct gck_fr *
 	const struct gro_seg *s = &p->segs[0];
 	long n;
 
-	if (p->nsegs != 1 || p->gso_size || p->gso_type || p->csum_partial)
+	if (p->nsegs != 1 || p->gso_size || p->gso_type || p->csum_partial || p->encap || p->outer_l3_off ||
+	    p->outer_l4_off)
 		fail(ck, "frame %u: a packet with gso_segs 1 must be one untouched frame "
-		     "(nsegs %u gso_size %u gso_type %#x csum_partial %u)",
-		     idx, p->nsegs, p->gso_size, p->gso_type, p->csum_partial);
+		     "(nsegs %u gso_size %u gso_type %#x csum_partial %u encap %u outer_l3 %u outer_l4 %u)",
+		     idx, p->nsegs, p->gso_size, p->gso_type, p->csum_partial, p->encap, p->outer_l3_off,
+		     p->outer_l4_off);
 	if (f->isnull) {
 		if (p->data || p->len || s->data || s->len)
 			fail(ck, "frame %u (data NULL): delivered as data %p len %u", idx, (void *)p->data, p->len);
