@@ -2189,7 +2189,8 @@ static void t_tun_vxlan_flags(void)
 }
 
 /* Outer fragments: IPv4 MF, an offset, both, the reserved bit; IPv6 with
- * a Fragment header; never merged. DF clear on every segment merges. */
+ * a Fragment header; never merged. DF clear on every segment merges, and
+ * so do outer IPv6 Hop-by-Hop and Destination Options headers. */
 static void t_tun_outer_frag(void)
 {
 	unsigned tk, v;
@@ -2197,7 +2198,7 @@ static void t_tun_outer_frag(void)
 	static uint8_t b[4096];
 
 	for (tk = 0; tk < TK_COUNT; tk++)
-		for (v = 0; v < 6; v++) {
+		for (v = 0; v < 7; v++) {
 			struct gck *ck = tun_open(0, 0);
 			struct gck_counts cnt;
 			struct pb_frame f;
@@ -2205,10 +2206,10 @@ static void t_tun_outer_frag(void)
 
 			if (!ck)
 				return;
-			tun_seg_init(&f, tk, 0, v == 4, 500);
+			tun_seg_init(&f, tk, 0, v == 4 || v == 6, 500);
 			/* IPv4 fragment fields on an IPv4 outer header, a
 			 * Fragment header on an IPv6 one */
-			if (f.tun[0].ipv6 ? v < 4 : v == 4) {
+			if (f.tun[0].ipv6 ? v < 4 : v == 4 || v == 6) {
 				gck_close(ck);
 				continue;
 			}
@@ -2223,6 +2224,13 @@ static void t_tun_outer_frag(void)
 				pb_tun_ext_add(&f.tun[0], PB_EXT_FRAG, fb, 6);
 				break;
 			}
+			case 6: {
+				uint8_t ob[6] = { 1, 2, 0, 0, 0, 0 };
+
+				pb_tun_ext_add(&f.tun[0], PB_EXT_HOP, ob, 6);
+				pb_tun_ext_add(&f.tun[0], PB_EXT_DEST, ob, 6);
+				break;
+			}
 			default: f.tun[0].df = 0; break;
 			}
 			for (i = 0; i < 4; i++) {
@@ -2233,13 +2241,13 @@ static void t_tun_outer_frag(void)
 			gck_receive(ck, 0);
 			gck_flush(ck, 0, GRO_FLUSH_ALL);
 			gck_counts(ck, &cnt);
-			CHECK(v == 5 ? cnt.super_pkts == 1 : cnt.super_pkts == 0, "%s, outer fragment case %u: %" PRIu64
+			CHECK(v >= 5 ? cnt.super_pkts == 1 : cnt.super_pkts == 0, "%s, outer fragment case %u: %" PRIu64
 			      " super-packets", tk_names[tk], v, cnt.super_pkts);
 			frames += cnt.frames;
 			gck_close(ck);
 		}
 	figure("%" PRIu64 " tunnelled frames with outer fragments (MF, offsets, reserved bit, IPv6 Fragment "
-	       "header): none merged; DF clear merges", frames);
+	       "header): none merged; DF clear, outer Hop-by-Hop and Destination Options merge", frames);
 }
 
 /* A tunnel's UDP checksum of 0xffff (a computed 0, sent as all ones: set)
