@@ -10,12 +10,14 @@
  *                                         SEL (8 hex digits) in sigfigs
  *   mkseed pcapng IN.pcap OUT             the same frames as pcapng
  *   mkseed synth DIR                      hand-written fuzz_receive seeds
+ *   mkseed synthpcap DIR                  fuzz_pcap seeds with tunnels
  *
  * A poll is up to 64 frames within 1000 us of its first, as in the CLI.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fuzz_format.h"
 #include "pktbuild.h"
@@ -618,12 +620,102 @@ static int synth(const char *dir)
 	return 0;
 }
 
+/* fuzz_pcap seeds with tunnels (the harness always configures VXLAN 4789
+ * and GENEVE 6081): IP in IPv4 and IPv6, GRE with key and checksum, GRE
+ * TEB, VXLAN and GENEVE, inner IPv4 and IPv6, runs ended short, two
+ * flows interleaved; as pcap under two selectors (the first writes
+ * pcapng, which segment cuts back) and as pcapng. */
+static int synth_pcap(const char *dir)
+{
+	static const char *const sels[2] = { "00400000", "08250a00" };
+	struct pb_list l;
+	char path[4096];
+	unsigned tk, k, i;
+	int rc = 0;
+
+	memset(&l, 0, sizeof(l));
+	for (tk = 0; tk < 6; tk++)
+		for (k = 0; k < 2; k++) {
+			struct pb_frame f[2];
+			unsigned j;
+
+			for (j = 0; j < 2; j++) {
+				struct pb_tunnel *t;
+
+				pb_init(&f[j], (int)k);
+				f[j].sport = (uint16_t)(3000 + tk * 4 + k * 2 + j);
+				f[j].payload_len = 100;
+				t = pb_tun_push(&f[j], tk == 1 || (tk >= 2 && (int)j), tk == 2 || tk == 3);
+				if (!t)
+					return 1;
+				if (tk == 2)
+					t->gre_bits = 0xa000;	/* checksum and key */
+				if (tk == 3) {
+					t->gre_bits = 0x2000;
+					t->gre_eth = 1;
+				}
+				if (tk == 4 || tk == 5) {
+					t->udp_tun = tk == 4 ? PB_TUN_VXLAN : PB_TUN_GENEVE;
+					t->udp_csum = (int)j;
+					t->gnv_eth = 1;
+					t->gnv_opts_len = 4;
+					t->gnv_opts[2] = 0x80;
+				}
+			}
+			for (i = 0; i < 5; i++)
+				for (j = 0; j < 2; j++) {
+					if (i == 4)
+						f[j].payload_len = 40;
+					pb_list_add_frame(&l, &f[j]);
+					f[j].seq += f[j].payload_len;
+					f[j].ip_id++;
+					f[j].tun[0].ip_id++;
+				}
+		}
+	snprintf(path, sizeof(path), "%s/synth-tunnels.tmp", dir);
+	if (pb_pcap_write(path, &l))
+		return 1;
+	for (k = 0; k < 2 && !rc; k++) {
+		FILE *in = fopen(path, "rb");
+		uint8_t buf[65536], sel[4];
+		size_t n, first = 1;
+		char name[4096];
+
+		snprintf(name, sizeof(name), "%s/synth-tunnels-%s.pcap", dir, sels[k]);
+		out = fopen(name, "wb");
+		if (!in || !out || hexbytes(sels[k], sel, sizeof(sel))) {
+			perror(name);
+			return 1;
+		}
+		while ((n = fread(buf, 1, sizeof(buf), in)) > 0) {
+			if (first && n >= 16)
+				memcpy(buf + 12, sel, 4);
+			first = 0;
+			put(buf, n);
+		}
+		fclose(in);
+		rc = fclose(out) != 0;
+	}
+	snprintf(path, sizeof(path), "%s/synth-tunnels.pcapng", dir);
+	out = fopen(path, "wb");
+	if (!out)
+		return 1;
+	rc |= to_pcapng(&l);
+	rc |= fclose(out) != 0;
+	out = NULL;
+	snprintf(path, sizeof(path), "%s/synth-tunnels.tmp", dir);
+	unlink(path);
+	pb_list_free(&l);
+	return rc;
+}
+
 static int usage(void)
 {
 	fprintf(stderr, "usage: mkseed receive IN.pcap OUT [HEADER16HEX]\n"
 			"       mkseed pcap IN.pcap OUT [SEL8HEX]\n"
 			"       mkseed pcapng IN.pcap OUT\n"
-			"       mkseed synth DIR\n");
+			"       mkseed synth DIR\n"
+			"       mkseed synthpcap DIR\n");
 	return 2;
 }
 
@@ -634,6 +726,8 @@ int main(int argc, char **argv)
 
 	if (argc == 3 && !strcmp(argv[1], "synth"))
 		return synth(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "synthpcap"))
+		return synth_pcap(argv[2]);
 	if (argc < 4 || argc > 5)
 		return usage();
 	memset(&l, 0, sizeof(l));
