@@ -324,15 +324,6 @@ static void op_seg(struct state *s, struct in *in)
 }
 
 /*
- * A fresh segment: d0 bit 0 IPv6, bits 1-2 VLAN tags, bit 3 timestamp
- * option, bit 4 DF clear, bit 5 GRO_FRAME_CSUM_OK, bits 6-7 rxhash
- * (0, flow id, last, ~0); d1 flow id; d2 TCP flags (0: ACK; UDP, op bit 7: see below); d3-d4 payload
- * length; d5 bits 0-1 IPv6 extension headers, 2 IPv4 options, 3 bad IPv4
- * checksum, 4 four bytes of padding, 5 CWR, 6-7 TTL/TOS variant; d6 parts
- * of the flow key outside the 5-tuple: bits 0-2 VLAN ID, 3-4 source MAC,
- * 5-7 IPv6 flow label or extension header byte.
- */
-/*
  * The tunnel around a fresh segment (NEW's op bits 4-6, @tk: 1 IP in IPv4,
  * 2 IP in IPv6, 3 GRE, 4 GRE with key and checksum, 5 GRE TEB with a key,
  * 6 VXLAN, 7 GENEVE with options), described by two more bytes: t0 bit 0
@@ -398,6 +389,16 @@ static void new_tunnel(struct pb_frame *f, unsigned tk, uint8_t t0, uint8_t t1, 
 	}
 }
 
+/*
+ * A fresh segment: d0 bit 0 IPv6, bits 1-2 VLAN tags, bit 3 timestamp
+ * option, bit 4 DF clear, bit 5 GRO_FRAME_CSUM_OK, bits 6-7 rxhash
+ * (0, flow id, last, ~0); d1 flow id; d2 TCP flags (0: ACK; UDP, op bit 7: see below); d3-d4 payload
+ * length; d5 bits 0-1 IPv6 extension headers, 2 IPv4 options, 3 bad IPv4
+ * checksum, 4 four bytes of padding, 5 CWR, 6-7 TTL/TOS variant; d6 parts
+ * of the flow key outside the 5-tuple: bits 0-2 VLAN ID, 3-4 source MAC,
+ * 5-7 IPv6 flow label or extension header byte; @tk: a tunnel around it
+ * (new_tunnel), whose two bytes follow d6.
+ */
 static void op_new(struct state *s, struct in *in, int udp, unsigned tk)
 {
 	uint8_t d0 = u8(in), d1 = u8(in), d2 = u8(in), d5, d6;
