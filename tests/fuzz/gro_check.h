@@ -28,6 +28,11 @@
  *    for a list (GRO_GSO_FRAGLIST), is untouched with csum_valid set;
  *    gso_type has exactly the bits of its kind; cut back with
  *    gro_segment(), it gives the frames that arrived (checksums aside);
+ *  - the same through one level of tunnel (IP in IP, GRE, VXLAN and GENEVE
+ *    on the configured ports), for every header: outer IP lengths, IDs
+ *    and checksums, the outer UDP length and seed, a GRE header as it
+ *    came, the tunnel's gso_type bits, encap and the outer offsets, and
+ *    Linux's limit of 15 nested receive calls;
  *  - held frames of one flow (its key: MAC header, VLAN tags, addresses,
  *    ports, IPv6 flow label and extension headers, receive hash) come out
  *    in the order they arrived;
