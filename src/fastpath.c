@@ -422,6 +422,22 @@ const struct gro_fast *gro_fast_builtin_of(const uint8_t *p, uint32_t len, unsig
 	return NULL;
 }
 
+/* Did @cb go down the stack of kind @k? A frame can have a kind's
+ * signature and be something more: a UDP tunnel's datagram looks like a
+ * plain UDP one to the UDP kinds, whose runs compare only its outer
+ * headers. */
+static bool kind_is_stack(const struct gro_fast *k, const struct gro_cb *cb)
+{
+	unsigned i;
+
+	if (k->nstack != cb->nstack)
+		return false;
+	for (i = 0; i < cb->nstack; i++)
+		if (k->stack[i] != cb->stack[i] || k->soff[i] != cb->soff[i])
+			return false;
+	return true;
+}
+
 /* A held flow's kind, found or made from the stack its head went down. */
 uint8_t gro_fast_kind_of(const struct gro_ctx *ctx, const struct gro_cb *cb)
 {
@@ -429,17 +445,17 @@ uint8_t gro_fast_kind_of(const struct gro_ctx *ctx, const struct gro_cb *cb)
 	struct gro_fast *k;
 	uint8_t kind = classify(ctx, cb->data, cb->len, cb->link);
 
-	/* The outer headers of a UDP tunnel's datagram are those of a UDP
-	 * kind, but its flow is the inner TCP's: a kind is the flow's only
-	 * if its transport is the flow's. The tunnel's own kind comes after
-	 * the UDP ones (it is never a built-in one), if it was made. */
-	if (kind && ctx->fast[kind].l4_off == cb->l4_off)
+	/* A kind is the flow's only if the flow went down its stack: the
+	 * outer headers of a UDP tunnel's datagram are those of a UDP kind,
+	 * but its flow is the inner TCP's. The tunnel's own kind comes
+	 * after the built-in ones, if it was made. */
+	if (kind && kind_is_stack(&ctx->fast[kind], cb))
 		return kind;
 	if (kind) {
 		unsigned i;
 
 		for (i = ctx->nbuiltin + 1; i < ctx->nfast; i++)
-			if (ctx->fast[i].l4_off == cb->l4_off && cb->len >= ctx->fast[i].min_len &&
+			if (kind_is_stack(&ctx->fast[i], cb) && cb->len >= ctx->fast[i].min_len &&
 			    sig_match(cb->data, &ctx->fast[i]))
 				return (uint8_t)i;
 	}

@@ -136,7 +136,11 @@ struct gro_cb {
 		} seg;
 	} l4;
 	void *cookie;
-	uint8_t nstack;		/* the layers passed, with their offsets */
+	/* The layers passed, with their offsets: the outer Ethernet header
+	 * and the layer it hands on to (not counted), then at most
+	 * GRO_RECURSION_LIMIT - 1 counted calls (the one that reaches the
+	 * limit gives up before it enters). */
+	uint8_t nstack;
 	const struct gro_layer *stack[GRO_RECURSION_LIMIT + 1];
 	uint16_t soff[GRO_RECURSION_LIMIT + 1];
 	struct gro_keyseg key[GRO_KEY_MAX];

@@ -313,12 +313,13 @@ static inline struct gro_flow *gro_tunnel_receive(struct gro_ctx *ctx, struct gr
 }
 
 /* The UDP tunnel layer of destination port @port in @ctx (udp_sk's
- * gro_receive, found by the socket lookup), or NULL. */
+ * gro_receive, found by the socket lookup), or NULL. Unused entries are
+ * all zero: port 0 names none. */
 static inline const struct gro_layer *gro_udp_tunnel_find(const struct gro_ctx *ctx, uint16_t port)
 {
 	unsigned i;
 
-	for (i = 0; ctx->ntunnels && i < GRO_UDP_TUNNELS; i++)
+	for (i = 0; ctx->ntunnels && port && i < GRO_UDP_TUNNELS; i++)
 		if (ctx->cfg.tunnels[i].port == port)
 			return ctx->cfg.tunnels[i].type == GRO_TUNNEL_VXLAN ? &gro_vxlan_layer
 									    : &gro_geneve_layer;

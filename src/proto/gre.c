@@ -4,14 +4,14 @@
  *
  * Version 0 with the K (key) and C (checksum) flags only: a sequence
  * number, the routing bit or another version cannot be cut back by GSO, so
- * such packets go up as they came. The flags, the protocol type and the
- * key are part of the flow (one tunnel); what follows is an IPv4 or IPv6
- * header, or an Ethernet frame (0x6558), received as at the top, one level
- * of tunnel in. With K, Linux compares the first word after the base
- * header, which is the key only without C: with C and K it is the checksum
- * word, so the key is never compared and segments whose checksums differ
- * (another length) are other flows. libgro compares what Linux compares.
- * A checksum is verified before anything merges; a frame
+ * such packets go up as they came. The flags, the protocol type and, with
+ * K, the word after the base header are part of the flow (one tunnel):
+ * the key, or with C as well the checksum word, which is what Linux
+ * compares (segments of one stream have equal GRE checksums while their
+ * sizes and pseudo headers are equal, so a shorter last one starts a new
+ * flow, and the key itself is not compared). What follows is an IPv4 or
+ * IPv6 header, or an Ethernet frame (0x6558), received as at the top, one
+ * level of tunnel in. A checksum is verified before anything merges; a frame
  * with a bad one goes up at once and leaves the held packet alone. The
  * merged packet keeps the first segment's GRE checksum, as Linux leaves
  * it; libgro records GRO_GSO_GRE_CSUM so that segmentation can give every

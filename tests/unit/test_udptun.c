@@ -109,6 +109,157 @@ Test(udptun, vxlan_and_geneve_merge_complete_and_segment_back)
 				}
 }
 
+/*
+ * With UDP GRO on, a tunnel datagram's outer headers look like a plain
+ * UDP datagram's: the held tunnel flow must not take the plain UDP fast
+ * kind, whose run compares only the outer headers. Inner segments out of
+ * sequence, with a wrong inner IPv4 ID or another TCP flag word must not
+ * join.
+ */
+Test(udptun, udp_gro_on_does_not_hide_the_inner_headers)
+{
+	unsigned how, mode;
+
+	for (mode = 0; mode < 2; mode++)
+		for (how = 0; how < 3; how++) {
+			struct gro_config c = tun_config(4789, GRO_TUNNEL_VXLAN);
+			struct pb_frame f;
+			struct h *h;
+			int i;
+
+			c.udp = mode ? GRO_UDP_L4 : GRO_UDP_OFF;
+			h = h_open(&c);
+			h_seg_init(&f, 0, MSS);
+			udp_tun(&f, 0, PB_TUN_VXLAN, 1);
+			for (i = 0; i < 3; i++)
+				h_add_seg(h, &f);
+			switch (how) {
+			case 0: f.seq += 1; break;		/* a gap */
+			case 1: f.ip_id += 5; break;		/* inner ID off */
+			default: f.window ^= 1; break;		/* flag word */
+			}
+			h_add_seg(h, &f);
+			h_run(h);
+			cr_assert_eq(h_npkt(h), 2, "udp %u, change %u: the fourth segment must not join", mode, how);
+			h_expect_merged(h, 0, 0, 3, "the first three merge");
+			h_expect_as_is(h, 1, 3, "the fourth is its own");
+			h_close(h);
+		}
+}
+
+/* Unused entries of gro_config.tunnels are all zero: a datagram to port
+ * 0 is not a tunnel (Linux has no socket there), whatever it carries. */
+Test(udptun, port_zero_is_no_tunnel)
+{
+	unsigned mode;
+
+	for (mode = 0; mode < 2; mode++) {
+		struct gro_config c = tun_config(4789, GRO_TUNNEL_VXLAN);
+		struct pb_offsets o;
+		struct pb_frame f;
+		struct h *h;
+		size_t k;
+		int i;
+
+		c.udp = mode ? GRO_UDP_L4 : GRO_UDP_OFF;
+		h = h_open(&c);
+		h_seg_init(&f, 0, MSS);
+		udp_tun(&f, 0, PB_TUN_GENEVE, 1);
+		pb_layout(&f, &o);
+		for (i = 0; i < 4; i++) {
+			uint8_t b[4096], ph[4] = { 0, 17, 0, 0 };
+			size_t n = pb_build(&f, b, sizeof(b)), ul = o.tun_l4[0];
+			uint32_t sum;
+			uint16_t ck;
+
+			cr_assert(n);
+			b[ul + 2] = b[ul + 3] = 0;		/* destination port 0 */
+			b[ul + 6] = b[ul + 7] = 0;
+			ph[2] = (uint8_t)((n - ul) >> 8);
+			ph[3] = (uint8_t)(n - ul);
+			sum = pb_csum_add(0, b + o.tun_l3[0] + 12, 8);
+			sum = pb_csum_add(sum, ph, 4);
+			ck = pb_csum_fold(pb_csum_add(sum, b + ul, n - ul));
+			b[ul + 6] = (uint8_t)((ck ? ck : 0xffff) >> 8);
+			b[ul + 7] = (uint8_t)(ck ? ck : 0xffff);
+			h_add_bytes(h, b, n);
+			f.seq += f.payload_len;
+			f.ip_id++;
+		}
+		h_run(h);
+		for (k = 0; k < h_npkt(h); k++)
+			cr_assert(!(h_pkt(h, k)->gso_type & (GRO_GSO_UDP_TUNNEL | GRO_GSO_UDP_TUNNEL_CSUM)),
+				  "udp %u: a datagram to port 0 was taken for a tunnel", mode);
+		if (mode)
+			h_expect_merged(h, 0, 0, 4, "udp l4: plain datagrams of one size merge");
+		else
+			h_expect_npkt(h, 4, "udp off: nothing merges");
+		h_close(h);
+	}
+}
+
+/*
+ * Linux gives up after 15 nested receive calls, and an Ethernet header
+ * inside a tunnel hands on with a counted call (eth_gro_receive), unlike
+ * the outer one: behind VXLAN (IP, UDP, VXLAN, inner Ethernet, the tags,
+ * inner IP) 9 inner VLAN tags still merge, 10 do not. The layers passed
+ * must fit the engine's stack either way (the sanitizer pass sees any
+ * write past it).
+ */
+Test(udptun, inner_ethernet_counts_as_a_nested_call)
+{
+	unsigned ntags;
+
+	for (ntags = 8; ntags <= 11; ntags++) {
+		struct gro_config c = tun_config(4789, GRO_TUNNEL_VXLAN);
+		struct pb_offsets o;
+		struct pb_frame f;
+		struct h *h = h_open(&c);
+		int i;
+
+		h_seg_init(&f, 0, MSS);
+		udp_tun(&f, 0, PB_TUN_VXLAN, 0);
+		pb_layout(&f, &o);
+		for (i = 0; i < 3; i++) {
+			uint8_t b[4096], t[4096];
+			size_t n = pb_build(&f, b, sizeof(b)), at = o.l3 - 2, k;
+
+			cr_assert(n && n + 4 * ntags <= sizeof(t));
+			/* tags after the inner MAC addresses, then the lengths */
+			memcpy(t, b, at);
+			for (k = 0; k < ntags; k++) {
+				t[at + 4 * k] = 0x81;
+				t[at + 4 * k + 1] = 0;
+				t[at + 4 * k + 2] = 0;
+				t[at + 4 * k + 3] = (uint8_t)(10 + k);
+			}
+			memcpy(t + at + 4 * ntags, b + at, n - at);
+			n += 4 * ntags;
+			t[o.tun_l3[0] + 2] = (uint8_t)((n - o.tun_l3[0]) >> 8);
+			t[o.tun_l3[0] + 3] = (uint8_t)(n - o.tun_l3[0]);
+			t[o.tun_l3[0] + 10] = t[o.tun_l3[0] + 11] = 0;
+			{
+				uint32_t sum = pb_csum_add(0, t + o.tun_l3[0], 20);
+				uint16_t ck = pb_csum_fold(sum);
+
+				t[o.tun_l3[0] + 10] = (uint8_t)(ck >> 8);
+				t[o.tun_l3[0] + 11] = (uint8_t)ck;
+			}
+			t[o.tun_l4[0] + 4] = (uint8_t)((n - o.tun_l4[0]) >> 8);
+			t[o.tun_l4[0] + 5] = (uint8_t)(n - o.tun_l4[0]);
+			h_add_bytes(h, t, n);
+			f.seq += f.payload_len;
+			f.ip_id++;
+		}
+		h_run(h);
+		if (ntags <= 9)
+			h_expect_merged(h, 0, 0, 3, "inner tags within Linux's nesting limit merge");
+		else
+			h_expect_npkt(h, 3, "past Linux's nesting limit nothing merges");
+		h_close(h);
+	}
+}
+
 Test(udptun, without_the_port_it_is_plain_udp)
 {
 	struct h *h = h_open(NULL);
