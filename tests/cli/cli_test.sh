@@ -202,6 +202,73 @@ if [ -e "$T/bad-truncated.pcapng" ]; then
 	expect_error "coalesce: truncated pcapng" 1 "bad-truncated.pcapng: truncated" "$T/s15.pcap" coalesce "$T/bad-truncated.pcapng" "$T/s15.pcap"
 fi
 
+# ---------------------------------------------------------------- help for the user
+# Variants of the demo capture: every TCP checksum wrong (a capture taken
+# on a checksum-offloading host), every frame cut to 100 bytes (a short
+# snapshot length), and nanosecond timestamps.
+cat >"$T/variants.py" <<'PY'
+import struct, sys
+src, kind, out = sys.argv[1:4]
+d = open(src, 'rb').read()
+hdr, recs, o = bytearray(d[:24]), [], 24
+while o < len(d):
+    sec, usec, cap, wire = struct.unpack('<IIII', d[o:o + 16])
+    recs.append([sec, usec, cap, wire, bytearray(d[o + 16:o + 16 + cap])])
+    o += 16 + cap
+for i, r in enumerate(recs):
+    if kind == 'badcsum' and r[2] >= 52 and r[4][23] == 6:
+        r[4][50] ^= 0x5a
+    if kind == 'snap':
+        r[4] = r[4][:100]
+        r[2] = len(r[4])
+    if kind == 'nano':
+        r[1] = r[1] * 1000 + (i % 1000)
+if kind == 'nano':
+    hdr[0:4] = struct.pack('<I', 0xa1b23c4d)
+with open(out, 'wb') as f:
+    f.write(hdr)
+    for sec, usec, cap, wire, b in recs:
+        f.write(struct.pack('<IIII', sec, usec, cap, wire) + b)
+PY
+for v in badcsum snap nano; do
+	python3 "$T/variants.py" "$T/demo/demo-in.pcap" $v "$T/v-$v.pcap"
+done
+"$GRO" coalesce "$T/v-badcsum.pcap" "$T/v1.pcap" 2>"$T/v1.txt"
+check "wrong checksums: the summary says what to try" grep -q "hint: .*checksums are wrong.*--rx-csum=trust" "$T/v1.txt"
+"$GRO" coalesce "$T/v-snap.pcap" "$T/v2.pcap" 2>"$T/v2.txt"
+check "short snapshot length: the summary says so" grep -q "hint: .*cut short by the capture's snapshot length" "$T/v2.txt"
+"$GRO" coalesce --json "$T/v-snap.pcap" "$T/v2.pcap" >"$T/v2.json"
+check "short snapshot length: counted in the JSON" grep -q '"truncated":901,' "$T/v2.json"
+"$GRO" coalesce "$T/demo/demo-in.pcap" "$T/v3.pcap" 2>"$T/v3.txt"
+check "a good capture: no hint" sh -c "! grep -q hint '$T/v3.txt'"
+"$GRO" coalesce -q --rx-csum=trust "$T/v-badcsum.pcap" "$T/v4.pcap"
+"$GRO" coalesce -q "$T/v-nano.pcap" "$T/v5.pcap"
+cat >"$T/nanocheck.py" <<'PY'
+import struct, sys
+def recs(path):
+    d = open(path, 'rb').read()
+    magic, o, out = struct.unpack('<I', d[:4])[0], 24, []
+    while o < len(d):
+        sec, frac, cap, wire = struct.unpack('<IIII', d[o:o + 16])
+        out.append((sec, frac, d[o + 16:o + 16 + cap]))
+        o += 16 + cap
+    return magic, out
+mi, a = recs(sys.argv[1])
+mo, b = recs(sys.argv[2])
+assert mi == mo == 0xa1b23c4d, (hex(mi), hex(mo))
+# Every frame passed through keeps its timestamp to the nanosecond.
+ts = {bytes(x[2]): (x[0], x[1]) for x in a}
+kept = [p for p in b if bytes(p[2]) in ts]
+assert kept and all(ts[bytes(p[2])] == (p[0], p[1]) for p in kept), "timestamps"
+assert any(p[1] % 1000 for p in b), "sub-microsecond digits"
+PY
+check "nanosecond timestamps stay nanoseconds" python3 "$T/nanocheck.py" "$T/v-nano.pcap" "$T/v5.pcap"
+# Comments of the input go out with their packets (pcapng-mixed's first
+# packet has the comment "first").
+"$GEN" pcapng-mixed "$T/cm.pcapng" "$T/cm.exp.pcap"
+"$GRO" coalesce -q --format=pcapng "$T/cm.pcapng" "$T/cm.out.pcapng"
+check "input comments are kept" grep -q "first" "$T/cm.out.pcapng"
+
 # ---------------------------------------------------------------- JSON
 # coalesce and segment share their keys for the same things (README.md,
 # "JSON statistics"), the common ones first and in the same order; a

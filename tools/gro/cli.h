@@ -42,6 +42,7 @@ struct cli_result {
 	double secs_engine;		/* time inside gro_receive/gro_flush */
 	uint64_t polls;
 	int format;			/* enum cap_format of OUT */
+	uint64_t truncated;		/* records the capture cut short (snapshot length) */
 };
 
 void cli_opts_init(struct cli_opts *o);
@@ -70,6 +71,9 @@ int cli_coalesce(const char *in, const char *out, const struct cli_opts *o,
 		 const struct cli_watch *w, struct cli_result *res);
 
 void cli_print_summary(FILE *f, const char *in, const struct cli_result *r);
+/* The hint lines of the summary (one at most), when most frames fail one
+ * check for a reason the user can change. */
+void cli_print_hints(FILE *f, const struct cli_result *r);
 void cli_print_json(FILE *f, const char *in, const char *out, const struct cli_result *r);
 
 /* The value of --format, pcap or pcapng, into *fmt (an enum cap_format):

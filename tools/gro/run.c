@@ -39,8 +39,16 @@ struct rec {
 	int linktype;
 	int ip;			/* 0: the pseudo-header names no IP packet */
 	uint16_t hdr;		/* pseudo-header bytes */
+	char *comment;		/* the record's pcapng comment, or NULL */
 	uint8_t data[];
 };
+
+static void rec_free(struct rec *rec)
+{
+	if (rec)
+		free(rec->comment);
+	free(rec);
+}
 
 struct run {
 	const struct cli_opts *o;
@@ -63,6 +71,10 @@ struct run {
 	uint64_t polls;
 	int show_progress;
 	uint64_t nread;
+	double t0;		/* when the run started, for the progress line */
+	uint64_t truncated;	/* records the capture cut short */
+	struct png_opt *opts;	/* a packet's pcapng options (comments, metadata) */
+	unsigned opts_cap;
 };
 
 void cli_opts_init(struct cli_opts *o)
@@ -104,48 +116,79 @@ static void write_meta(FILE *f, uint64_t idx, const struct gro_pkt *p)
 		p->csum_partial ? 1u : p->csum_valid ? 2u : 0u);
 }
 
-/* The GSO metadata of a super-packet as pcapng options: a comment for
- * people, libgro's custom option (see pcapng.h) for `gro segment`. The
- * virtio_net_hdr describes the bytes written: NEEDS_CSUM with the
- * pseudo-header seed (--csum=partial), or DATA_VALID with the checksum
- * complete. */
-static void write_pkt(struct run *r, int lt, const struct gro_pkt *p, const struct pcap_pkthdr *h)
+/* Room for @n pcapng options of a packet: 0, or -1 (out of memory). */
+static int opts_room(struct run *r, unsigned n)
 {
-	uint64_t ts = (uint64_t)h->ts.tv_sec * 1000000000u + (uint64_t)h->ts.tv_usec * 1000u;
-	struct png_opt opts[2];
+	struct png_opt *o;
+
+	if (n <= r->opts_cap)
+		return 0;
+	o = realloc(r->opts, n * sizeof(*o));
+	if (!o)
+		return -1;
+	r->opts = o;
+	r->opts_cap = n;
+	return 0;
+}
+
+/* A packet out, stamped @ts_ns, with its pcapng options: the comments of
+ * the records it was made of, in order (pcapng allows several), and for a
+ * super-packet its GSO metadata: a comment for people, libgro's custom
+ * option (see pcapng.h) for `gro segment`. The virtio_net_hdr describes
+ * the bytes written: NEEDS_CSUM with the pseudo-header seed
+ * (--csum=partial), or DATA_VALID with the checksum complete. */
+static void write_pkt(struct run *r, int lt, const struct gro_pkt *p, uint64_t ts_ns,
+		      uint32_t caplen, uint32_t len)
+{
 	struct gro_meta m;
 	struct gro_pkt q;
 	uint8_t val[GRO_META_LEN];
-	char comment[160];
+	char comment[192];
 	int partial = r->o->csum_partial && p->csum_partial;
+	unsigned nopts = 0, k;
 
-	if (r->out.fmt != CAP_PCAPNG || p->gso_segs < 2) {
-		cap_writer_put(&r->out, lt, ts, r->obuf, h->caplen, h->len, NULL, 0);
+	if (r->out.fmt != CAP_PCAPNG) {
+		cap_writer_put(&r->out, lt, ts_ns, r->obuf, caplen, len, NULL, 0);
 		return;
+	}
+	if (opts_room(r, p->nsegs + 2)) {
+		r->werr = 1;
+		return;
+	}
+	for (k = 0; k < p->nsegs; k++) {
+		const struct rec *seg = p->segs[k].cookie;
+
+		if (seg->comment)
+			r->opts[nopts++] = (struct png_opt){ PNG_OPT_COMMENT,
+							     (uint16_t)strlen(seg->comment),
+							     seg->comment };
 	}
 	q = *p;
 	q.csum_partial = (uint8_t)partial;
-	if (gro_vnet_encode(&q, m.vnet, sizeof(m.vnet)) != (int)sizeof(m.vnet)) {
-		/* Not describable (never for what the engine delivers). */
-		cap_writer_put(&r->out, lt, ts, r->obuf, h->caplen, h->len, NULL, 0);
-		return;
+	/* (Not describable never happens for what the engine delivers.) */
+	if (p->gso_segs >= 2 && gro_vnet_encode(&q, m.vnet, sizeof(m.vnet)) == (int)sizeof(m.vnet)) {
+		if (!partial)
+			m.vnet[0] = GRO_VNET_F_DATA_VALID;
+		m.gso_type = p->gso_type;
+		m.gso_segs = p->gso_segs;
+		gro_meta_pack(&m, val);
+		snprintf(comment, sizeof(comment),
+			 "gro: gso_size=%u gso_segs=%u %s%s%s%s%s%s%s hdr_len=%u csum=%s",
+			 p->gso_size, p->gso_segs,
+			 p->gso_type & GRO_GSO_UDP_L4 ? "udp" :
+			 p->gso_type & GRO_GSO_TCPV6 ? "tcpv6" : "tcpv4",
+			 p->gso_type & GRO_GSO_FRAGLIST ? "+fraglist" : "",
+			 p->gso_type & GRO_GSO_TCP_ECN ? "+ecn" : "",
+			 p->gso_type & GRO_GSO_TCP_FIXEDID ? "+fixedid" : "",
+			 p->gso_type & GRO_GSO_TCP_ACCECN ? "+accecn" : "",
+			 p->gso_type & (GRO_GSO_UDP_TUNNEL | GRO_GSO_UDP_TUNNEL_CSUM) ? "+udp_tunnel" :
+			 p->gso_type & GRO_GSO_GRE ? "+gre" : "",
+			 p->gso_type & (GRO_GSO_IPXIP4 | GRO_GSO_IPXIP6) ? "+ipxip" : "", p->hdr_len,
+			 partial ? "partial" : "full");
+		r->opts[nopts++] = (struct png_opt){ PNG_OPT_COMMENT, (uint16_t)strlen(comment), comment };
+		r->opts[nopts++] = (struct png_opt){ PNG_OPT_CUSTOM_BIN, GRO_META_LEN, val };
 	}
-	if (!partial)
-		m.vnet[0] = GRO_VNET_F_DATA_VALID;
-	m.gso_type = p->gso_type;
-	m.gso_segs = p->gso_segs;
-	gro_meta_pack(&m, val);
-	snprintf(comment, sizeof(comment), "gro: gso_size=%u gso_segs=%u %s%s%s%s%s hdr_len=%u csum=%s",
-		 p->gso_size, p->gso_segs,
-		 p->gso_type & GRO_GSO_UDP_L4 ? "udp" : p->gso_type & GRO_GSO_TCPV6 ? "tcpv6" : "tcpv4",
-		 p->gso_type & GRO_GSO_FRAGLIST ? "+fraglist" : "",
-		 p->gso_type & GRO_GSO_TCP_ECN ? "+ecn" : "",
-		 p->gso_type & GRO_GSO_TCP_FIXEDID ? "+fixedid" : "",
-		 p->gso_type & GRO_GSO_TCP_ACCECN ? "+accecn" : "", p->hdr_len,
-		 partial ? "partial" : "full");
-	opts[0] = (struct png_opt){ PNG_OPT_COMMENT, (uint16_t)strlen(comment), comment };
-	opts[1] = (struct png_opt){ PNG_OPT_CUSTOM_BIN, GRO_META_LEN, val };
-	cap_writer_put(&r->out, lt, ts, r->obuf, h->caplen, h->len, opts, 2);
+	cap_writer_put(&r->out, lt, ts_ns, r->obuf, caplen, len, r->opts, nopts);
 }
 
 static void on_deliver(void *arg, const struct gro_pkt *pkts, unsigned n)
@@ -156,7 +199,7 @@ static void on_deliver(void *arg, const struct gro_pkt *pkts, unsigned n)
 	for (i = 0; i < n; i++) {
 		const struct gro_pkt *p = &pkts[i];
 		const struct rec *head = p->segs[0].cookie;
-		struct pcap_pkthdr h;
+		uint64_t ts;
 		uint32_t k;
 		long len;
 
@@ -171,18 +214,17 @@ static void on_deliver(void *arg, const struct gro_pkt *pkts, unsigned n)
 			continue;
 		}
 		/* A packet is stamped with the arrival of its last segment. */
-		h.ts = head->ts;
+		ts = head->ts_ns;
 		for (k = 1; k < p->nsegs; k++) {
 			const struct rec *seg = p->segs[k].cookie;
 
-			if (timercmp(&seg->ts, &h.ts, >))
-				h.ts = seg->ts;
+			if (seg->ts_ns > ts)
+				ts = seg->ts_ns;
 		}
-		h.caplen = (uint32_t)len + head->hdr;
 		/* A frame passed through keeps its wire length, even if the
 		 * capture had cut it short. */
-		h.len = p->gso_segs == 1 ? head->orig_len : h.caplen;
-		write_pkt(r, head->linktype, p, &h);
+		write_pkt(r, head->linktype, p, ts, (uint32_t)len + head->hdr,
+			  p->gso_segs == 1 ? head->orig_len : (uint32_t)len + head->hdr);
 		if (r->meta)
 			write_meta(r->meta, r->nout, p);
 		r->nout++;
@@ -192,20 +234,30 @@ static void on_deliver(void *arg, const struct gro_pkt *pkts, unsigned n)
 static void on_release(void *arg, void *cookie)
 {
 	(void)arg;
-	free(cookie);
+	rec_free(cookie);
 }
 
-static void progress(const char *in, FILE *f, off_t size, uint64_t frames, int done)
+/* The progress line: how far into the input, frames, the rate of reading
+ * and the time left at that rate. */
+static void progress(const struct run *r, FILE *f, int done)
 {
+	off_t size = r->in.in.st.st_size;
 	long pos = f ? ftell(f) : -1;
+	double secs = mono() - r->t0, mbs = secs > 0 && pos > 0 ? pos / secs / 1e6 : 0;
 	int pct = done ? 100 : (pos > 0 && size > 0 ? (int)(pos * 100 / size) : 0), i;
-	char bar[31];
+	char bar[31], eta[32] = "";
 
 	for (i = 0; i < 30; i++)
 		bar[i] = i < pct * 30 / 100 ? '#' : '.';
 	bar[30] = 0;
-	fprintf(stderr, "\r%s [%s] %3d%% %llu frames%s", in, bar, pct,
-		(unsigned long long)frames, done ? "\n" : "");
+	if (!done && mbs > 0 && size > pos) {
+		double left = (double)(size - pos) / (mbs * 1e6);
+
+		snprintf(eta, sizeof(eta), ", %d:%02d left", (int)left / 60, (int)left % 60);
+	}
+	fprintf(stderr, "\r%s [%s] %3d%% %llu frames, %.0f MB/s%s%s", r->in_path, bar, pct,
+		(unsigned long long)r->nread, done ? (double)size / (secs > 0 ? secs : 1) / 1e6 : mbs,
+		eta, done ? "\n" : "   ");
 }
 
 /* Read the next record into r->next (NULL at the end): 0, or -1 after
@@ -236,6 +288,17 @@ static int read_ahead(struct run *r)
 		fprintf(stderr, "gro: out of memory\n");
 		return -1;
 	}
+	rec->comment = p.comment ? strdup(p.comment) : NULL;
+	if (p.comment && !rec->comment) {
+		free(rec);
+		fprintf(stderr, "gro: out of memory\n");
+		return -1;
+	}
+	r->truncated += p.caplen < p.len;
+	/* Nanoseconds out if they came in, as long as nothing has been
+	 * written in microseconds yet. */
+	if (r->in.nano && r->out.linktype < 0 && !r->out.nif)
+		r->out.nano = 1;
 	rec->ts_ns = p.ts_ns;
 	rec->ts.tv_sec = (time_t)(p.ts_ns / 1000000000u);
 	rec->ts.tv_usec = (suseconds_t)(p.ts_ns % 1000000000u / 1000);
@@ -301,8 +364,13 @@ static void take(struct run *r, uint64_t now)
 		return;
 	}
 	receive_pending(r, now);
-	cap_writer_put(&r->out, rec->linktype, rec->ts_ns / 1000 * 1000, rec->data, rec->len,
-		       rec->orig_len, NULL, 0);
+	{
+		struct png_opt c = { PNG_OPT_COMMENT, 0, rec->comment };
+
+		c.len = rec->comment ? (uint16_t)strlen(rec->comment) : 0;
+		cap_writer_put(&r->out, rec->linktype, rec->ts_ns, rec->data, rec->len, rec->orig_len,
+			       &c, rec->comment ? 1 : 0);
+	}
 	if (r->meta)
 		fprintf(r->meta, "%llu %u 0 0 0 0 0 0\n", (unsigned long long)r->nout,
 			rec->len - rec->hdr);
@@ -312,7 +380,7 @@ static void take(struct run *r, uint64_t now)
 	r->extra.pkts_out++;
 	r->extra.bytes_out += rec->len - rec->hdr;
 	r->extra.reasons[GRO_R_UNHANDLED]++;
-	free(rec);
+	rec_free(rec);
 }
 
 /* The usual model: a poll is up to --burst records within
@@ -345,8 +413,7 @@ static int run_polls(struct run *r)
 		take(r, first_us * 1000);
 		inpoll++;
 		if (r->show_progress && !(++r->nread & 0xffff))
-			progress(r->in_path, r->in.pc ? pcap_file(r->in.pc) : r->in.f,
-				 r->in.in.st.st_size, r->nread, 0);
+			progress(r, r->in.pc ? pcap_file(r->in.pc) : r->in.f, 0);
 		/* A full disk: stop rather than read the rest for nothing
 		 * (cap_writer_commit() reports it). */
 		if (r->out.err)
@@ -442,7 +509,7 @@ static int run_defer(struct run *r)
 int cli_coalesce(const char *in, const char *out, const struct cli_opts *o,
 		 const struct cli_watch *w, struct cli_result *res)
 {
-	struct run r = { .o = o, .w = w, .in_path = in, .out_path = out };
+	struct run r = { .o = o, .w = w, .in_path = in, .out_path = out, .t0 = mono() };
 	struct gro_config cfg;
 	int rc = 1, err, i;
 	double t0 = mono();
@@ -502,8 +569,11 @@ int cli_coalesce(const char *in, const char *out, const struct cli_opts *o,
 	for (i = 0; i < GRO_R_SLOTS; i++)
 		res->st.reasons[i] += r.extra.reasons[i];
 	res->polls = r.polls;
-	if (r.show_progress)
-		progress(in, NULL, r.in.in.st.st_size, res->st.frames_in, 1);
+	if (r.show_progress) {
+		r.nread = res->st.frames_in;
+		progress(&r, NULL, 1);
+	}
+	res->truncated = r.truncated;
 	if (r.werr) {
 		fprintf(stderr, "gro: %s: write failed: %s\n", out, strerror(errno ? errno : EIO));
 		goto out;
@@ -525,12 +595,13 @@ out:
 	gro_destroy(r.gro);
 	/* Frames gathered but never received (an error stopped the run). */
 	while (r.n)
-		free(r.frames[--r.n].cookie);
+		rec_free(r.frames[--r.n].cookie);
 	cap_writer_abort(&r.out);
 	sout_abort(&r.meta_out);
 	cap_reader_close(&r.in);
-	free(r.next);
+	rec_free(r.next);
 	free(r.frames);
 	free(r.obuf);
+	free(r.opts);
 	return rc;
 }
