@@ -24,6 +24,7 @@ struct cli_opts {
 	const char *meta_path;		/* per-packet offload metadata, text */
 	int format;			/* enum cap_format of OUT: 0 by its name */
 	int napi_defer;			/* Linux's deferred poll model (run.c) */
+	int order_capture;		/* write in capture order, not delivery order */
 	uint64_t napi_defer_us;		/* its gro_flush_timeout */
 	unsigned defer_irqs;		/* its napi_defer_hard_irqs */
 	unsigned hz;			/* the kernel's HZ: jiffies */

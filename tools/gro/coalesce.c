@@ -30,6 +30,10 @@ void cli_usage_common(FILE *f)
 		"                       Linux's pseudo-header seed (CHECKSUM_PARTIAL)\n"
 		"  --vlan=on|off        merge VLAN-tagged frames (default on; off is a kernel\n"
 		"                       built without CONFIG_VLAN_8021Q)\n"
+		"  --order=delivery|capture  write packets as the engine delivers them\n"
+		"                       (default: a held flow comes out after frames that\n"
+		"                       overtook it) or in capture order, each super-packet\n"
+		"                       at its first frame's place\n"
 		"  --napi-defer US      Linux's deferred poll model with gro_flush_timeout US:\n"
 		"                       polls when the kernel would poll, each ending with\n"
 		"                       only the flows of earlier jiffies completed\n"
@@ -132,7 +136,7 @@ static int num(const char *s, uint64_t max, uint64_t *v)
 enum {
 	OPT_BURST = 256, OPT_FLUSH_TIMEOUT, OPT_MAX_FLOWS, OPT_MAX_SIZE, OPT_MAX_SEGS, OPT_RX_CSUM,
 	OPT_CSUM, OPT_VLAN, OPT_META, OPT_FORMAT, OPT_JSON, OPT_UDP, OPT_FRAGLIST, OPT_VXLAN_PORT,
-	OPT_GENEVE_PORT, OPT_NAPI_DEFER, OPT_DEFER_IRQS, OPT_HZ,
+	OPT_GENEVE_PORT, OPT_NAPI_DEFER, OPT_DEFER_IRQS, OPT_HZ, OPT_ORDER,
 };
 
 static const struct option coalesce_opts[] = {
@@ -152,6 +156,7 @@ static const struct option coalesce_opts[] = {
 	{ "csum", required_argument, NULL, OPT_CSUM },
 	{ "vlan", required_argument, NULL, OPT_VLAN },
 	{ "meta", required_argument, NULL, OPT_META },
+	{ "order", required_argument, NULL, OPT_ORDER },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -178,6 +183,11 @@ static int set_opt(struct cli_opts *o, int id, const char *val)
 		return 0;
 	case OPT_META:
 		o->meta_path = val;
+		return 0;
+	case OPT_ORDER:
+		if (strcmp(val, "delivery") && strcmp(val, "capture"))
+			break;
+		o->order_capture = !strcmp(val, "capture");
 		return 0;
 	case OPT_UDP:
 		if (!strcmp(val, "off"))

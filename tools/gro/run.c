@@ -40,6 +40,7 @@ struct rec {
 	int ip;			/* 0: the pseudo-header names no IP packet */
 	uint16_t hdr;		/* pseudo-header bytes */
 	char *comment;		/* the record's pcapng comment, or NULL */
+	uint64_t seq;		/* its place in the capture (0, 1, ...) */
 	uint8_t data[];
 };
 
@@ -75,7 +76,30 @@ struct run {
 	uint64_t truncated;	/* records the capture cut short */
 	struct png_opt *opts;	/* a packet's pcapng options (comments, metadata) */
 	unsigned opts_cap;
+	uint64_t nrec;		/* records read */
+	/* --order=capture: packets out held back, written in the order of
+	 * their first frames once nothing older can still come out. */
+	struct held_out *pend;
+	size_t npend, pend_cap;
 };
+
+/* A packet out whose writing waits (--order=capture): everything it needs,
+ * copied, since its frames go back to the engine's caller at once. */
+struct held_out {
+	uint64_t seq, ts_ns;
+	int lt;
+	uint32_t caplen, len;
+	uint8_t *mem;		/* one allocation: the options, the frame, their values */
+	const uint8_t *data;
+	unsigned nopts;
+	struct png_opt *opts;
+	char meta[96];		/* the --meta line after its index */
+};
+
+/* Hold back so many packets at most: past it they are written in order
+ * as far as they go (only the deferred poll model can hold flows that
+ * long). */
+#define PEND_MAX 65536
 
 void cli_opts_init(struct cli_opts *o)
 {
@@ -98,10 +122,18 @@ static double mono(void)
  * terms (gso_type 1 TCPV4, 4 TCPV6, 5 UDP_L4, +0x80 ECN; flags 1
  * NEEDS_CSUM, 2 DATA_VALID):
  * index len gso_type gso_size hdr_len csum_start csum_offset flags */
-static void write_meta(FILE *f, uint64_t idx, const struct gro_pkt *p)
+/* The --meta line of a packet after its index: length, virtio_net_hdr
+ * gso_type, gso_size, hdr_len, csum_start, csum_offset, and 1 for a
+ * partial checksum, 2 for a complete one (0 for a record that never went
+ * to the engine: @p NULL, @len its length). */
+static void meta_line(char *b, size_t n, const struct gro_pkt *p, uint32_t len)
 {
 	unsigned type = 0;
 
+	if (!p) {
+		snprintf(b, n, "%u 0 0 0 0 0 0", len);
+		return;
+	}
 	if (p->gso_type & GRO_GSO_TCPV4)
 		type = 1;
 	else if (p->gso_type & GRO_GSO_TCPV6)
@@ -110,10 +142,97 @@ static void write_meta(FILE *f, uint64_t idx, const struct gro_pkt *p)
 		type = 5;
 	if (p->gso_type & GRO_GSO_TCP_ECN)
 		type |= 0x80;
-	fprintf(f, "%llu %u %u %u %u %u %u %u\n", (unsigned long long)idx, p->len, type,
-		p->gso_size, p->hdr_len, p->csum_partial ? p->csum_start : 0,
-		p->csum_partial ? p->csum_offset : 0,
-		p->csum_partial ? 1u : p->csum_valid ? 2u : 0u);
+	snprintf(b, n, "%u %u %u %u %u %u %u", p->len, type, p->gso_size, p->hdr_len,
+		 p->csum_partial ? p->csum_start : 0, p->csum_partial ? p->csum_offset : 0,
+		 p->csum_partial ? 1u : p->csum_valid ? 2u : 0u);
+}
+
+/* Write one packet out (and its --meta line) now. */
+static void put_now(struct run *r, int lt, uint64_t ts_ns, const uint8_t *data, uint32_t caplen,
+		    uint32_t len, const struct png_opt *opts, unsigned nopts, const char *meta)
+{
+	cap_writer_put(&r->out, lt, ts_ns, data, caplen, len, opts, nopts);
+	if (r->meta)
+		fprintf(r->meta, "%llu %s\n", (unsigned long long)r->nout, meta);
+	r->nout++;
+}
+
+static int held_cmp(const void *a, const void *b)
+{
+	const struct held_out *x = a, *y = b;
+
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* --order=capture: write what was held back, in capture order. */
+static void drain(struct run *r)
+{
+	size_t i;
+
+	qsort(r->pend, r->npend, sizeof(*r->pend), held_cmp);
+	for (i = 0; i < r->npend; i++) {
+		struct held_out *h = &r->pend[i];
+
+		put_now(r, h->lt, h->ts_ns, h->data, h->caplen, h->len, h->opts, h->nopts, h->meta);
+		free(h->mem);
+	}
+	r->npend = 0;
+}
+
+/* A packet out whose first frame is record @seq: written now, or, with
+ * --order=capture, copied and held back until drain(). */
+static void emit(struct run *r, uint64_t seq, int lt, uint64_t ts_ns, const uint8_t *data,
+		 uint32_t caplen, uint32_t len, const struct png_opt *opts, unsigned nopts,
+		 const char *meta)
+{
+	struct held_out *h;
+	size_t need = nopts * sizeof(*opts) + caplen, at;
+	unsigned k;
+
+	if (!r->o->order_capture) {
+		put_now(r, lt, ts_ns, data, caplen, len, opts, nopts, meta);
+		return;
+	}
+	if (r->npend == r->pend_cap) {
+		size_t cap = r->pend_cap ? r->pend_cap * 2 : 256;
+		struct held_out *p = realloc(r->pend, cap * sizeof(*p));
+
+		if (!p) {
+			r->werr = 1;
+			return;
+		}
+		r->pend = p;
+		r->pend_cap = cap;
+	}
+	for (k = 0; k < nopts; k++)
+		need += opts[k].len;
+	h = &r->pend[r->npend];
+	h->mem = malloc(need ? need : 1);
+	if (!h->mem) {
+		r->werr = 1;
+		return;
+	}
+	/* The options first (malloc's alignment is theirs), the frame, the
+	 * options' values. */
+	h->opts = (struct png_opt *)(void *)h->mem;
+	at = nopts * sizeof(*opts);
+	memcpy(h->mem + at, data, caplen);
+	h->data = h->mem + at;
+	at += caplen;
+	for (k = 0; k < nopts; k++) {
+		memcpy(h->mem + at, opts[k].val, opts[k].len);
+		h->opts[k] = (struct png_opt){ opts[k].code, opts[k].len, h->mem + at };
+		at += opts[k].len;
+	}
+	h->nopts = nopts;
+	h->seq = seq;
+	h->ts_ns = ts_ns;
+	h->lt = lt;
+	h->caplen = caplen;
+	h->len = len;
+	snprintf(h->meta, sizeof(h->meta), "%s", meta);
+	if (++r->npend >= PEND_MAX)
+		drain(r);
 }
 
 /* Room for @n pcapng options of a packet: 0, or -1 (out of memory). */
@@ -137,9 +256,10 @@ static int opts_room(struct run *r, unsigned n)
  * option (see pcapng.h) for `gro segment`. The virtio_net_hdr describes
  * the bytes written: NEEDS_CSUM with the pseudo-header seed
  * (--csum=partial), or DATA_VALID with the checksum complete. */
-static void write_pkt(struct run *r, int lt, const struct gro_pkt *p, uint64_t ts_ns,
+static void write_pkt(struct run *r, uint64_t seq, int lt, const struct gro_pkt *p, uint64_t ts_ns,
 		      uint32_t caplen, uint32_t len)
 {
+	char meta[96];
 	struct gro_meta m;
 	struct gro_pkt q;
 	uint8_t val[GRO_META_LEN];
@@ -147,8 +267,9 @@ static void write_pkt(struct run *r, int lt, const struct gro_pkt *p, uint64_t t
 	int partial = r->o->csum_partial && p->csum_partial;
 	unsigned nopts = 0, k;
 
+	meta_line(meta, sizeof(meta), p, 0);
 	if (r->out.fmt != CAP_PCAPNG) {
-		cap_writer_put(&r->out, lt, ts_ns, r->obuf, caplen, len, NULL, 0);
+		emit(r, seq, lt, ts_ns, r->obuf, caplen, len, NULL, 0, meta);
 		return;
 	}
 	if (opts_room(r, p->nsegs + 2)) {
@@ -188,7 +309,7 @@ static void write_pkt(struct run *r, int lt, const struct gro_pkt *p, uint64_t t
 		r->opts[nopts++] = (struct png_opt){ PNG_OPT_COMMENT, (uint16_t)strlen(comment), comment };
 		r->opts[nopts++] = (struct png_opt){ PNG_OPT_CUSTOM_BIN, GRO_META_LEN, val };
 	}
-	cap_writer_put(&r->out, lt, ts_ns, r->obuf, caplen, len, r->opts, nopts);
+	emit(r, seq, lt, ts_ns, r->obuf, caplen, len, r->opts, nopts, meta);
 }
 
 static void on_deliver(void *arg, const struct gro_pkt *pkts, unsigned n)
@@ -213,9 +334,10 @@ static void on_deliver(void *arg, const struct gro_pkt *pkts, unsigned n)
 			r->werr = 1;
 			continue;
 		}
-		/* A packet is stamped with the arrival of its last segment. */
+		/* A packet is stamped with the arrival of its last segment
+		 * or, written in capture order, of its first. */
 		ts = head->ts_ns;
-		for (k = 1; k < p->nsegs; k++) {
+		for (k = 1; k < p->nsegs && !r->o->order_capture; k++) {
 			const struct rec *seg = p->segs[k].cookie;
 
 			if (seg->ts_ns > ts)
@@ -223,11 +345,8 @@ static void on_deliver(void *arg, const struct gro_pkt *pkts, unsigned n)
 		}
 		/* A frame passed through keeps its wire length, even if the
 		 * capture had cut it short. */
-		write_pkt(r, head->linktype, p, ts, (uint32_t)len + head->hdr,
+		write_pkt(r, head->seq, head->linktype, p, ts, (uint32_t)len + head->hdr,
 			  p->gso_segs == 1 ? head->orig_len : (uint32_t)len + head->hdr);
-		if (r->meta)
-			write_meta(r->meta, r->nout, p);
-		r->nout++;
 	}
 }
 
@@ -295,6 +414,7 @@ static int read_ahead(struct run *r)
 		return -1;
 	}
 	r->truncated += p.caplen < p.len;
+	rec->seq = r->nrec++;
 	/* Nanoseconds out if they came in, as long as nothing has been
 	 * written in microseconds yet. */
 	if (r->in.nano && r->out.linktype < 0 && !r->out.nif)
@@ -366,15 +486,13 @@ static void take(struct run *r, uint64_t now)
 	receive_pending(r, now);
 	{
 		struct png_opt c = { PNG_OPT_COMMENT, 0, rec->comment };
+		char meta[96];
 
 		c.len = rec->comment ? (uint16_t)strlen(rec->comment) : 0;
-		cap_writer_put(&r->out, rec->linktype, rec->ts_ns, rec->data, rec->len, rec->orig_len,
-			       &c, rec->comment ? 1 : 0);
+		meta_line(meta, sizeof(meta), NULL, rec->len - rec->hdr);
+		emit(r, rec->seq, rec->linktype, rec->ts_ns, rec->data, rec->len, rec->orig_len, &c,
+		     rec->comment ? 1 : 0, meta);
 	}
-	if (r->meta)
-		fprintf(r->meta, "%llu %u 0 0 0 0 0 0\n", (unsigned long long)r->nout,
-			rec->len - rec->hdr);
-	r->nout++;
 	r->extra.frames_in++;
 	r->extra.bytes_in += rec->len - rec->hdr;
 	r->extra.pkts_out++;
@@ -403,6 +521,7 @@ static int run_polls(struct run *r)
 		if (inpoll && (!r->next || inpoll == o->burst || us - first_us > o->flush_timeout_us)) {
 			receive_pending(r, first_us * 1000);
 			flush(r, first_us * 1000, GRO_FLUSH_ALL);
+			drain(r);	/* nothing is held: nothing older can come */
 			r->polls++;
 			inpoll = 0;
 		}
@@ -501,6 +620,8 @@ static int run_defer(struct run *r)
 			irq = !timeout;
 		}
 		flush(r, now, timeout ? GRO_FLUSH_OLD : GRO_FLUSH_ALL);
+		if (!gro_held(r->gro))
+			drain(r);
 		armed = timeout != 0;
 		timer = P + timeout;
 	}
@@ -562,6 +683,7 @@ int cli_coalesce(const char *in, const char *out, const struct cli_opts *o,
 	gro_get_stats(r.gro, &res->st);
 	gro_destroy(r.gro);
 	r.gro = NULL;
+	drain(&r);
 	res->st.frames_in += r.extra.frames_in;
 	res->st.bytes_in += r.extra.bytes_in;
 	res->st.pkts_out += r.extra.pkts_out;
@@ -603,5 +725,8 @@ out:
 	free(r.frames);
 	free(r.obuf);
 	free(r.opts);
+	while (r.npend)
+		free(r.pend[--r.npend].mem);
+	free(r.pend);
 	return rc;
 }
