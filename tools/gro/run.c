@@ -169,6 +169,8 @@ static void drain(struct run *r)
 {
 	size_t i;
 
+	if (!r->npend)
+		return;
 	qsort(r->pend, r->npend, sizeof(*r->pend), held_cmp);
 	for (i = 0; i < r->npend; i++) {
 		struct held_out *h = &r->pend[i];
