@@ -268,6 +268,7 @@ check "nanosecond timestamps stay nanoseconds" python3 "$T/nanocheck.py" "$T/v-n
 "$GEN" pcapng-mixed "$T/cm.pcapng" "$T/cm.exp.pcap"
 "$GRO" coalesce -q --format=pcapng "$T/cm.pcapng" "$T/cm.out.pcapng"
 check "input comments are kept" grep -q "first" "$T/cm.out.pcapng"
+check "pcapng output interfaces have names" grep -q "gro-EN10MB" "$T/cm.out.pcapng"
 
 # --order=capture: the same packets, written at their first frames' places
 # and times, so timestamps never go back (in delivery order, packets a

@@ -190,8 +190,14 @@ static int png_if(struct cap_writer *w, int lt, uint32_t *ifidx)
 		}
 	if (w->nif == sizeof(w->ifs) / sizeof(w->ifs[0]))
 		return -1;
-	if (png_write_idb(w->f, (uint16_t)lt, CAP_SNAPLEN, w->nano ? 9 : 6))
-		return -1;
+	{
+		/* Named after what it carries: "gro-EN10MB", "gro-LINUX_SLL2". */
+		char name[48];
+
+		snprintf(name, sizeof(name), "gro-%s", cap_link_name(lt));
+		if (png_write_idb(w->f, (uint16_t)lt, CAP_SNAPLEN, w->nano ? 9 : 6, name))
+			return -1;
+	}
 	w->ifs[w->nif] = lt;
 	*ifidx = w->nif++;
 	return 0;

@@ -80,11 +80,12 @@ int png_write_head(FILE *f, const char *appl)
 	return e;
 }
 
-int png_write_idb(FILE *f, uint16_t linktype, uint32_t snaplen, int tsresol)
+int png_write_idb(FILE *f, uint16_t linktype, uint32_t snaplen, int tsresol, const char *name)
 {
 	uint8_t res = (uint8_t)tsresol;
-	struct png_opt idb_o[1] = { { PNG_IF_TSRESOL, 1, &res } };
-	uint32_t len = (uint32_t)(12 + 8 + opts_len(idb_o, 1));
+	struct png_opt idb_o[2] = { { PNG_IF_NAME, (uint16_t)strlen(name), name },
+				    { PNG_IF_TSRESOL, 1, &res } };
+	uint32_t len = (uint32_t)(12 + 8 + opts_len(idb_o, 2));
 	int e = 0;
 
 	e |= put32(f, PNG_BT_IDB);
@@ -92,7 +93,7 @@ int png_write_idb(FILE *f, uint16_t linktype, uint32_t snaplen, int tsresol)
 	e |= put16(f, linktype);
 	e |= put16(f, 0);
 	e |= put32(f, snaplen);
-	e |= put_opts(f, idb_o, 1);
+	e |= put_opts(f, idb_o, 2);
 	e |= put32(f, len);
 	return e;
 }

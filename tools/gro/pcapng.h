@@ -83,7 +83,9 @@ int png_write_head(FILE *f, const char *appl);
 /* An Interface Description Block: LINKTYPE @linktype, @snaplen,
  * timestamps in units of 10^-@tsresol s. The section's interfaces are
  * numbered from 0 in the order of these. */
-int png_write_idb(FILE *f, uint16_t linktype, uint32_t snaplen, int tsresol);
+/* An interface of @linktype named @name (if_name: what capture tools show
+ * for it, "unknown" without one). */
+int png_write_idb(FILE *f, uint16_t linktype, uint32_t snaplen, int tsresol, const char *name);
 
 /* An Enhanced Packet Block on interface @ifidx; @ts in its units. */
 int png_write_epb(FILE *f, uint32_t ifidx, uint64_t ts, const uint8_t *data, uint32_t caplen,
