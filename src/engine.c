@@ -569,26 +569,37 @@ static uint64_t held_frames(const struct gro_ctx *ctx)
 	return st->frames_in - (st->segs_merged + st->pkts_out - st->super_pkts);
 }
 
-/* Forget what the last pull call handed out (its spans are the caller's
- * no longer), moving what is still pending to the front of the queue. */
-static void pull_settle(struct gro_ctx *ctx)
+/* Move the queue to the front of out[] and oseg[], over what the caller
+ * took already. */
+static void pull_compact(struct gro_ctx *ctx)
 {
-	uint32_t keep = ctx->nout - ctx->npulled, first, i;
+	uint32_t keep = ctx->nout - ctx->pull_head, first, i;
 
-	if (!ctx->npulled)
+	if (!ctx->pull_head)
 		return;
 	if (!keep) {
-		ctx->nout = ctx->noseg = ctx->npulled = 0;
+		ctx->nout = ctx->noseg = ctx->pull_head = 0;
 		return;
 	}
-	first = (uint32_t)(ctx->out[ctx->npulled].segs - ctx->oseg);
+	first = (uint32_t)(ctx->out[ctx->pull_head].segs - ctx->oseg);
 	memmove(ctx->oseg, ctx->oseg + first, (size_t)(ctx->noseg - first) * sizeof(*ctx->oseg));
-	memmove(ctx->out, ctx->out + ctx->npulled, (size_t)keep * sizeof(*ctx->out));
+	memmove(ctx->out, ctx->out + ctx->pull_head, (size_t)keep * sizeof(*ctx->out));
 	for (i = 0; i < keep; i++)
 		ctx->out[i].segs -= first;
 	ctx->noseg -= first;
 	ctx->nout = keep;
+	ctx->pull_head = 0;
+}
+
+/* Forget what the last pull call handed out (its spans are the caller's
+ * no longer). The queue moves to the front once what lies before it is
+ * as long as it: each move costs at most what was taken since the last. */
+static void pull_settle(struct gro_ctx *ctx)
+{
+	ctx->pull_head += ctx->npulled;
 	ctx->npulled = 0;
+	if (ctx->pull_head >= ctx->nout - ctx->pull_head)
+		pull_compact(ctx);
 }
 
 /*
@@ -601,19 +612,28 @@ static void pull_settle(struct gro_ctx *ctx)
  * call took out at least n of them, so pending + held (packets to come)
  * and pending spans + held frames never grow beyond max_flows and nnodes.
  */
-static bool pull_room(const struct gro_ctx *ctx, unsigned n)
+static bool pull_fits(const struct gro_ctx *ctx, unsigned n)
 {
 	return (uint64_t)ctx->nout + ctx->held + n <= ctx->out_cap &&
 	       (uint64_t)ctx->noseg + held_frames(ctx) + n <= ctx->oseg_cap;
 }
 
+/* The same, after moving the queue to the front if that is what it takes. */
+static bool pull_room(struct gro_ctx *ctx, unsigned n)
+{
+	if (pull_fits(ctx, n))
+		return true;
+	pull_compact(ctx);
+	return pull_fits(ctx, n);
+}
+
 /* Hand up to @max_out queued packets to the caller, oldest first. */
 static int pull_out(struct gro_ctx *ctx, struct gro_pkt *out, unsigned max_out)
 {
-	uint32_t w = ctx->nout < max_out ? ctx->nout : max_out;
+	uint32_t left = ctx->nout - ctx->pull_head, w = left < max_out ? left : max_out;
 
 	if (w)
-		memcpy(out, ctx->out, (size_t)w * sizeof(*out));
+		memcpy(out, ctx->out + ctx->pull_head, (size_t)w * sizeof(*out));
 	ctx->npulled = w;
 	return (int)w;
 }
@@ -660,7 +680,7 @@ int gro_pull(struct gro_ctx *ctx, struct gro_pkt *out, unsigned max_out)
 
 unsigned gro_pending(const struct gro_ctx *ctx)
 {
-	return ctx && ctx->pull ? ctx->nout - ctx->npulled : 0;
+	return ctx && ctx->pull ? ctx->nout - ctx->pull_head - ctx->npulled : 0;
 }
 
 /* Pull mode: the frames of every queued packet go back through the
@@ -687,6 +707,7 @@ void gro_destroy(struct gro_ctx *ctx)
 		/* What the last call handed out is the caller's; what is
 		 * pending goes back first, then what is held. */
 		pull_settle(ctx);
+		pull_compact(ctx);
 		pull_release_queue(ctx);
 	}
 	flush_all(ctx, ctx->now, GRO_FLUSH_ALL, GRO_R_DESTROY);

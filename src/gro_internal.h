@@ -220,11 +220,15 @@ struct gro_ctx {
 	uint32_t nout, out_cap;
 	struct gro_seg *oseg;
 	uint32_t noseg, oseg_cap;
-	/* Pull mode (no deliver hook): out[] is a queue whose first npulled
-	 * packets were handed to the caller by the last pull call; their
-	 * spans stay in oseg[] until the next one. */
+	/* Pull mode (no deliver hook): out[pull_head, nout) is a queue whose
+	 * first npulled packets were handed to the caller by the last pull
+	 * call; their spans stay in oseg[] until the next one. What lies
+	 * before pull_head is the caller's already, and is dropped (moved
+	 * over) only once it is at least as long as the queue, so that a
+	 * long queue drained in small arrays costs no more per packet than
+	 * a short one. */
 	bool pull;
-	uint32_t npulled;
+	uint32_t npulled, pull_head;
 
 	const struct gro_fast *fast;	/* fast-path kinds; [0] unused */
 	uint32_t nfast;
