@@ -172,6 +172,47 @@ static void run_hw(struct dp_ctx *c, void *g)
 	}
 }
 
+/* rte_gro's lightweight mode needs no context: the same shape as the rest. */
+static void run_lw_any(struct dp_ctx *c, void *g)
+{
+	(void)g;
+	run_lw(c);
+}
+
+/* @reps timed passes of @run over the stream (after one warm-up pass
+ * unless @reps is 1); with @instr, one pass between the callgrind
+ * markers. Fills the times, instructions and counts of @r. */
+static void timed_reps(struct dp_ctx *c, void *g, void (*run)(struct dp_ctx *, void *), int reps,
+		       int instr, struct dp_result *r)
+{
+	const struct stream *s = c->s;
+	int rep, warm = reps > 1 && !instr;
+
+	r->instr = -1;
+	for (rep = -warm; rep < (instr ? 1 : reps); rep++) {
+		double t0, t1;
+		uint64_t i0;
+
+		stream_restore(s);
+		reset_mbufs(c);
+		c->nout = c->nsegs = 0;
+		if (instr)
+			CALLGRIND_START_INSTRUMENTATION;
+		i0 = instr_read();
+		t0 = now_ns();
+		run(c, g);
+		t1 = now_ns();
+		if (i0)
+			r->instr = (double)(instr_read() - i0) / (double)s->npkts;
+		if (instr)
+			CALLGRIND_STOP_INSTRUMENTATION;
+		if (rep >= 0)
+			r->ns[r->nrep++] = t1 - t0;
+		r->out = c->nout;
+		r->segs = c->nsegs;
+	}
+}
+
 /* ---- libgro through gro_dpdk.h, on the same mbufs ---- */
 
 static void run_gd_lw(struct dp_ctx *c, void *g)
@@ -219,8 +260,6 @@ int dp_bench_gd(const struct stream *s, int mode, const struct gro_config *cfg, 
 {
 	struct dp_ctx c = { .s = s };
 	struct gro_dpdk *g;
-	int rep, warm = reps > 1 && !instr;
-
 	memset(r, 0, sizeof(*r));
 	r->bytes_per_flow = -1;
 	if (!eal_ok) {
@@ -236,32 +275,7 @@ int dp_bench_gd(const struct stream *s, int mode, const struct gro_config *cfg, 
 		return -1;
 	}
 	r->bytes_per_flow = (double)gro_memory(g->gro) / (double)s->nflows;
-	r->instr = -1;
-	for (rep = -warm; rep < (instr ? 1 : reps); rep++) {
-		double t0, t1;
-		uint64_t i0;
-
-		stream_restore(s);
-		reset_mbufs(&c);
-		c.nout = c.nsegs = 0;
-		if (instr)
-			CALLGRIND_START_INSTRUMENTATION;
-		i0 = instr_read();
-		t0 = now_ns();
-		if (mode == DP_LW)
-			run_gd_lw(&c, g);
-		else
-			run_gd_hw(&c, g);
-		t1 = now_ns();
-		if (i0)
-			r->instr = (double)(instr_read() - i0) / (double)s->npkts;
-		if (instr)
-			CALLGRIND_STOP_INSTRUMENTATION;
-		if (rep >= 0)
-			r->ns[r->nrep++] = t1 - t0;
-		r->out = c.nout;
-		r->segs = c.nsegs;
-	}
+	timed_reps(&c, g, mode == DP_LW ? run_gd_lw : run_gd_hw, reps, instr, r);
 	r->ok = r->segs == s->npkts && !gro_dpdk_get_pkt_count(g);
 	if (!r->ok)
 		snprintf(r->note, sizeof(r->note), "segments out %llu != in %zu, or packets left",
@@ -279,8 +293,6 @@ int dp_bench(const struct stream *s, int mode, int reps, int instr, struct dp_re
 	struct dp_ctx c = { .s = s };
 	struct rte_gro_param prm = { .gro_types = gro_types(s) };
 	void *g = NULL;
-	int rep, warm = reps > 1 && !instr;
-
 	memset(r, 0, sizeof(*r));
 	r->bytes_per_flow = -1;
 	if (!eal_ok || s->v6 || s->kind == K_GRE || s->kind == K_UDP) {
@@ -330,32 +342,7 @@ int dp_bench(const struct stream *s, int mode, int reps, int instr, struct dp_re
 					    (double)(entries < s->nflows ? entries : s->nflows);
 		}
 	}
-	r->instr = -1;
-	for (rep = -warm; rep < (instr ? 1 : reps); rep++) {
-		double t0, t1;
-		uint64_t i0;
-
-		stream_restore(s);
-		reset_mbufs(&c);
-		c.nout = c.nsegs = 0;
-		if (instr)
-			CALLGRIND_START_INSTRUMENTATION;
-		i0 = instr_read();
-		t0 = now_ns();
-		if (mode == DP_LW)
-			run_lw(&c);
-		else
-			run_hw(&c, g);
-		t1 = now_ns();
-		if (i0)
-			r->instr = (double)(instr_read() - i0) / (double)s->npkts;
-		if (instr)
-			CALLGRIND_STOP_INSTRUMENTATION;
-		if (rep >= 0)
-			r->ns[r->nrep++] = t1 - t0;
-		r->out = c.nout;
-		r->segs = c.nsegs;
-	}
+	timed_reps(&c, g, mode == DP_LW ? run_lw_any : run_hw, reps, instr, r);
 	r->ok = r->segs == s->npkts;
 	if (!r->ok)
 		snprintf(r->note, sizeof(r->note), "segments out %llu != in %zu",
