@@ -60,6 +60,7 @@ struct kgro_opts {
 	enum kgro_udp_mode udp;
 	bool udp_set;			/* --udp/--fraglist given: set both features */
 	long gro_max_size;		/* 0: the device's default (65536) */
+	int geneve_port;		/* >0: a GENEVE device listens there */
 };
 
 struct kgro_env {

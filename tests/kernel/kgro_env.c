@@ -502,6 +502,27 @@ static int bring_up(struct kgro_env *env)
 	return 0;
 }
 
+/* A GENEVE device in collect-metadata mode opens a UDP tunnel socket on
+ * the port (IPv4 and IPv6) when it goes up; GRO finds that socket and
+ * merges inside GENEVE. It lives in the receiver's namespace and goes with
+ * it. */
+static int create_geneve(struct kgro_env *env)
+{
+	char msg[256], port[16];
+
+	if (!env->opts->geneve_port)
+		return 0;
+	snprintf(port, sizeof(port), "%d", env->opts->geneve_port);
+	if (RUN(-1, msg, ip_path, "-n", env->ns[KGRO_RX], "link", "add",
+		"kgro-gnv", "type", "geneve", "external", "dstport", port) < 0)
+		return fail(KGRO_EXIT_SKIP, "cannot create a GENEVE device (%s)",
+			    msg);
+	if (RUN(-1, msg, ip_path, "-n", env->ns[KGRO_RX], "link", "set",
+		"kgro-gnv", "up") < 0)
+		return fail(1, "cannot bring up the GENEVE device: %s", msg);
+	return 0;
+}
+
 /* The receiver must hold flows across the whole replay: a flush timeout
  * makes NAPI completion flush only flows older than a jiffy, and deferring
  * hard interrupts keeps the NAPI instance asleep until the timer fires, so
@@ -671,6 +692,7 @@ int kgro_env_setup(struct kgro_env *env, const struct kgro_opts *o)
 	    (err = configure_offloads(env)) ||
 	    (err = configure_gro_max_size(env)) ||
 	    (err = bring_up(env)) ||
+	    (err = create_geneve(env)) ||
 	    (err = configure_receiver(env)) ||
 	    (err = open_sockets(env)))
 		return err;
