@@ -382,6 +382,11 @@ uint8_t gro_fast_kind_of(const struct gro_ctx *ctx, const struct gro_cb *cb)
 	struct gro_fast *k;
 	uint8_t kind = classify(ctx, cb->data, cb->len);
 
+#ifdef GRO_LINUX_612_RULES
+	/* The fast path knows only the current rules: every frame takes the
+	 * layered path. */
+	return 0;
+#endif
 	if (kind)
 		return kind;
 	if (ctx->nfast == GRO_FAST_KINDS || cb->flist ||
@@ -665,6 +670,9 @@ static __attribute__((noinline)) uint32_t hint_hash(const struct gro_ctx *ctx, u
 void gro_fast_hint(const struct gro_ctx *ctx, const struct gro_frame *fr, struct gro_hint *h)
 {
 	h->kind = classify(ctx, fr->data, fr->len);
+#ifdef GRO_LINUX_612_RULES
+	h->kind = 0;
+#endif
 	/* With nothing held there is nothing to look up: the hash waits
 	 * until the frame turns out to need it (it starts a flow, or one
 	 * was started in between). Unmergeable traffic never pays for it. */
