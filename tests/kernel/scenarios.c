@@ -490,7 +490,9 @@ static void case_ip_v6ext(struct st *c, int arg)
  * (non-contiguous) segment of the same length follows. */
 static void case_large(struct st *c, int arg)
 {
-	int hdr = (c->v6 ? 60 : 40) + tun_overhead(c);
+	/* The 64 KiB limit counts from the first VLAN tag on (skb->len after
+	 * the Ethernet header). */
+	int hdr = (c->v6 ? 60 : 40) + tun_overhead(c) + (c->vlan == VT_QQ ? 8 : c->vlan ? 4 : 0);
 	int mss = 4096 - hdr, maxp = 65535 - hdr;
 	int n = maxp / mss, rem = maxp % mss, last = rem + arg, i;
 
@@ -2103,7 +2105,9 @@ static void vcase_two(struct st *c, int arg)
 
 	for (i = 0; i < 2; i++) {
 		for (fl = 0; fl < 2; fl++) {
-			st_pkt(c, &f, (uint32_t)i * ST_PAYLOAD / 2, ST_PAYLOAD / 2);
+			/* (3: one flow, four segments in a row) */
+			st_pkt(c, &f, (uint32_t)(arg == 3 ? 2 * i + fl : i) * ST_PAYLOAD / 2,
+			       ST_PAYLOAD / 2);
 			if (arg == 3)
 				f.vlan_tci[0] |= 0xd000;
 			else if (fl && arg == 0)
