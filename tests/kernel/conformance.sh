@@ -49,7 +49,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 GOLDEN=$HERE/../golden/kernel/digests.txt
 T=$(mktemp -d)
 # CONF_KEEP=DIR keeps the inputs and both sides' outputs there.
-trap '[ -n "${CONF_KEEP:-}" ] && mkdir -p "$CONF_KEEP" && cp -a "$T/." "$CONF_KEEP/"; rm -rf "$T"' EXIT
+trap '[ -n "${CONF_KEEP:-}" ] && mkdir -p "$CONF_KEEP" && cp -a "$T/." "$CONF_KEEP/"; rm -rf "$T" "$T.qemu.log"' EXIT
 
 "$B/scenarios" selftest "$T" >/dev/null || exit 1
 "$B/scenarios" random "$SEED" "$COUNT" "$T" >/dev/null || exit 1
@@ -123,9 +123,11 @@ if [ "${CONF_QEMU:-0}" = 1 ]; then
 		echo 'echo "kgro runs took $(( $(date +%s) - start )) s"'
 	} >"$T/run.sh"
 	qstart=$(date +%s)
-	sh "$HERE/qemu-run.sh" "$B" "$T" "${CONF_QEMU_CACHE:-$B/qemu}" >"$T/qemu.log" 2>&1
+	# (its log outside $T: the guest's copy of $T comes back over it)
+	sh "$HERE/qemu-run.sh" "$B" "$T" "${CONF_QEMU_CACHE:-$B/qemu}" >"$T.qemu.log" 2>&1
 	rc=$?
-	cat "$T/qemu.log"
+	cat "$T.qemu.log"
+	rm -f "$T.qemu.log"
 	[ $rc = 0 ] || { echo "conformance: the QEMU guest failed ($rc)"; exit 1; }
 	echo "conformance: boot and kgro runs took $(( $(date +%s) - qstart )) s ($(tail -n 1 "$T/run.log"))"
 	rc=$(cat "$T/probe.rc")

@@ -11,7 +11,9 @@
 #
 #   QEMU_KERNEL   kernel package (default linux-image-6.12-cloud-amd64; the
 #                 meta-package is resolved to its image package)
-#   QEMU_MEM      guest memory in MiB (default 2048)
+#   QEMU_MEM      guest memory in MiB (default: 2048, or 1024 + 5 x the size
+#                 of WORKDIR if more: the initramfs holds it, the outputs
+#                 are made next to it)
 #   QEMU_TIMEOUT  seconds before the guest is killed (default 5400)
 #
 # Exit: the guest script's status, 1 on a set-up error, 124 on time-out.
@@ -20,7 +22,8 @@ B=$(realpath "$1")
 W=$(realpath "$2")
 CACHE=${3:-$B/qemu}
 PKG=${QEMU_KERNEL:-linux-image-6.12-cloud-amd64}
-MEM=${QEMU_MEM:-2048}
+wsize=$(du -sm "$W" | cut -f1)
+MEM=${QEMU_MEM:-$(( wsize * 5 + 1024 > 2048 ? wsize * 5 + 1024 : 2048 ))}
 TMO=${QEMU_TIMEOUT:-5400}
 HERE=$(cd "$(dirname "$0")" && pwd)
 
@@ -136,7 +139,7 @@ chmod +x "$R/init"
 
 # The disk the guest writes its WORKDIR to: large enough for a copy of it
 # and what it adds (kgro's outputs are a few times the inputs).
-size=$(( $(du -sm "$W" | cut -f1) * 8 + 256 ))
+size=$(( wsize * 8 + 256 ))
 truncate -s "${size}M" "$T/out.img"
 
 echo "qemu-run: booting $KVER (TCG, ${MEM} MiB)"
@@ -163,5 +166,7 @@ tar -xf "$T/out.img" -C "$W" 2>/dev/null || {
 	exit 1
 }
 cp "$T/console.log" "$W/console.log"
-grep -v '^\s*$' "$T/console.log" | grep -e 'qemu-run' -e failed | tail -n 5 || true
+# (the console's escape sequences left out)
+tr -cd '\11\12\40-\176' <"$T/console.log" | sed 's/\[[0-9;?]*[a-zA-Z]//g' |
+	grep -e 'qemu-run' -e failed | tail -n 5 || true
 exit "$(cat "$W/run.rc" 2>/dev/null || echo 1)"
