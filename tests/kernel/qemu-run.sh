@@ -167,6 +167,6 @@ tar -xf "$T/out.img" -C "$W" 2>/dev/null || {
 }
 cp "$T/console.log" "$W/console.log"
 # (the console's escape sequences left out)
-tr -cd '\11\12\40-\176' <"$T/console.log" | sed 's/\[[0-9;?]*[a-zA-Z]//g' |
+tr -cd '\11\12\40-\176' <"$T/console.log" | sed -e 's/\[[0-9;?]*[a-zA-Z]//g' -e 's/^c\(qemu-run\)/\1/' |
 	grep -e 'qemu-run' -e failed | tail -n 5 || true
 exit "$(cat "$W/run.rc" 2>/dev/null || echo 1)"
