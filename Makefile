@@ -33,11 +33,14 @@ deps-build:
 -include tests/kernel/harness.mk
 -include tests/kernel/kernel.mk
 -include tests/kernel/scenarios.mk
+-include tests/kernel/tungro.mk
 -include tests/roundtrip/roundtrip.mk
 -include bench/bench.mk
+-include tests/dpdk/dpdk.mk
 -include tests/fuzz/fuzz.mk
 -include tests/hostile/hostile.mk
 -include tests/tap/tap.mk
+-include tests/relay/relay.mk
 -include tests/abi/abi.mk
 -include packaging.mk
 -include examples/examples.mk
@@ -72,7 +75,9 @@ check-run: unit cli-test conformance-check
 cli-test: $(GRO_BIN) $(BUILD)/pcapgen
 	sh tests/cli/cli_test.sh $(GRO_BIN) $(BUILD)/pcapgen
 
-$(BUILD)/pcapgen: $(BUILD)/tests/cli/pcapgen.o $(PKTBUILD_OBJ)
+# pcapgen reads pcapng through the tool's reader (tools/gro/pcapng.c).
+$(BUILD)/tests/cli/pcapgen.o: INCLUDES = -Iinclude -Itests/lib -Itools/gro
+$(BUILD)/pcapgen: $(BUILD)/tests/cli/pcapgen.o $(PKTBUILD_OBJ) $(BUILD)/tools/gro/pcapng.o
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 clean:

@@ -53,6 +53,7 @@ install: install-lib install-bin install-man
 install-lib: $(LIB) $(SHLIB) $(PC)
 	$(INSTALL) -d $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PKGCONFIGDIR)
 	$(INSTALL) -m 644 include/gro.h $(DESTDIR)$(INCLUDEDIR)/gro.h
+	$(INSTALL) -m 644 include/gro_dpdk.h $(DESTDIR)$(INCLUDEDIR)/gro_dpdk.h
 	$(INSTALL) -m 644 $(LIB) $(DESTDIR)$(LIBDIR)/libgro.a
 	$(INSTALL) -m 644 $(SHLIB) $(DESTDIR)$(LIBDIR)/$(notdir $(SHLIB))
 	ln -sf $(notdir $(SHLIB)) $(DESTDIR)$(LIBDIR)/$(SO_NAME)
@@ -77,7 +78,7 @@ install-man: $(MAN1) $(MAN3)
 
 # Removes the files install put there, never a directory (they are shared).
 uninstall:
-	rm -f $(DESTDIR)$(INCLUDEDIR)/gro.h \
+	rm -f $(DESTDIR)$(INCLUDEDIR)/gro.h $(DESTDIR)$(INCLUDEDIR)/gro_dpdk.h \
 	      $(DESTDIR)$(LIBDIR)/libgro.a $(DESTDIR)$(LIBDIR)/$(notdir $(SHLIB)) \
 	      $(DESTDIR)$(LIBDIR)/$(SO_NAME) $(DESTDIR)$(LIBDIR)/libgro.so \
 	      $(DESTDIR)$(PKGCONFIGDIR)/libgro.pc $(DESTDIR)$(BINDIR)/gro \

@@ -15,15 +15,19 @@
 #define BURST		32
 #define MAX_REPS	15
 
-/* K_UDP: bulk UDP datagrams (gro_config.udp = GRO_UDP_L4), shaped as K_BULK. */
-enum { K_BULK, K_ACKS, K_MIXED, K_UDP };
+/* K_UDP: bulk UDP datagrams (gro_config.udp = GRO_UDP_L4), shaped as K_BULK.
+ * K_VXLAN, K_GRE: the bulk TCP stream inside a tunnel (outer IPv4). */
+enum { K_BULK, K_ACKS, K_MIXED, K_UDP, K_VXLAN, K_GRE };
+/* Kinds whose streams are bulk: k segments (datagrams) per flow and poll. */
+static inline int kind_bulk(int kind) { return kind == K_BULK || kind >= K_UDP; }
+static inline int kind_tunnel(int kind) { return kind == K_VXLAN || kind == K_GRE; }
 enum { O_RUNS, O_INTERLEAVED };
 
 /* An in-memory packet stream: frames laid out at a fixed stride in one big
  * buffer, built once. Engines rewrite the headers of merged heads (and
  * rte_gro the mbufs), so the first SAVE_LEN bytes of every frame are kept
  * aside and put back before each run. */
-#define SAVE_LEN	96
+#define SAVE_LEN	128
 
 struct stream {
 	char name[64];		/* e.g. "v4 bulk interleaved 1024" */
@@ -36,7 +40,8 @@ struct stream {
 	size_t npkts;
 	size_t stride;
 	uint32_t mss;		/* TCP: segment size; UDP: datagram payload size */
-	uint32_t hdr;		/* bytes of headers per frame (bulk, UDP) */
+	uint32_t hdr;		/* bytes of headers per frame (bulk, UDP, tunnels) */
+	uint32_t in_l3;		/* the (inner) IP header's offset: 14, or past a tunnel */
 	uint32_t seg_max;	/* most segments (datagrams) per packet out */
 	int with_payload;	/* payload bytes written (checksums hold) */
 	uint8_t *buf;
@@ -59,6 +64,17 @@ struct stream {
 #define UDPHDR6		62
 #define UDP_SEGS_MAX	64	/* datagrams per packet (Linux's UDP_GRO_CNT_MAX) */
 /* The datagram carries its flow and its index in its first 8 payload bytes. */
+
+/* Tunnels over IPv4 on a 1500-byte path (1514-byte frames): the inner
+ * MTU is 1450 under VXLAN (outer Ethernet, IPv4, UDP and VXLAN, then the
+ * inner Ethernet header) and 1476 under GRE (outer IPv4 and a 4-byte GRE
+ * header), the defaults Linux gives such devices; the inner TCP segment
+ * has the timestamp option. */
+#define VXLAN_L3	64	/* 14 + 20 + 8 + 8 + 14 */
+#define GRE_L3		38	/* 14 + 20 + 4 */
+#define VXLAN_MSS	1398
+#define GRE_MSS		1424
+#define VXLAN_PORT	4789
 
 /* ---- stream.c */
 

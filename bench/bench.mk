@@ -1,5 +1,6 @@
 # Benchmark: `make bench` builds build/bench/grobench and runs it against
-# DPDK's rte_gro (see docs/performance.md). Installs what it needs first
+# DPDK's rte_gro, with libgro also through its DPDK adapter (see
+# docs/performance.md), after the adapter's own check (tests/dpdk). Installs what it needs first
 # (DPDK 22.11, gnuplot for the plot, valgrind for instruction counts).
 BENCH_OUT  := $(BUILD)/bench
 BENCH_BIN  := $(BENCH_OUT)/grobench
@@ -7,7 +8,7 @@ BENCH_BIN  := $(BENCH_OUT)/grobench
 # (all dpdk.c uses besides DPDK); check.c and lib.c run libgro, report.c
 # prints; csum.c and multicore.c are the checksum and cores sections.
 BENCH_SRCS := bench/main.c bench/stream.c bench/util.c bench/check.c bench/lib.c bench/report.c \
-	      bench/csum.c bench/multicore.c bench/dpdk.c
+	      bench/csum.c bench/multicore.c bench/memlimit.c bench/dpdk.c
 BENCH_OBJS := $(BENCH_SRCS:%.c=$(BUILD)/%.o)
 # DPDK's headers are not warning-clean under -Wextra -Wshadow: include them
 # as system headers. Expanded when used, so after the packages are installed.
@@ -24,6 +25,7 @@ $(BUILD)/bench/csum.o: INCLUDES = -Iinclude -Isrc
 bench:
 	@sh scripts/deps.sh bench build-essential pkg-config libdpdk-dev gnuplot-nox valgrind
 	@$(MAKE) --no-print-directory bench-build
+	@$(MAKE) --no-print-directory dpdk-check-run
 	sh bench/run.sh $(BENCH_BIN) $(BENCH_OUT) $(BENCH_ARGS)
 
 bench-build: $(BENCH_BIN)
@@ -34,3 +36,13 @@ $(BUILD)/bench/dpdk.o: bench/dpdk.c bench/dpdk.h bench/bench.h
 
 $(BENCH_BIN): $(BENCH_OBJS) $(LIB)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(BENCH_OBJS) $(LIB) $(DPDK_LIBS) -lpthread -lm
+
+# gro relay live, with iperf3 between network namespaces, against no GRO
+# and the kernel's GRO (bench/relay_bench.sh; root). RELAY_BENCH_ENV passes
+# DURATION=, STREAMS=, FAMILIES=, MTUS=, MODES=, RELAY_OPTS=.
+.PHONY: relay-bench
+relay-bench:
+	@sh scripts/deps.sh relay-bench iperf3 iproute2 ethtool
+	@$(MAKE) --no-print-directory $(GRO_BIN)
+	@mkdir -p $(BENCH_OUT)
+	$(RELAY_BENCH_ENV) sh bench/relay_bench.sh $(GRO_BIN) $(BENCH_OUT)/relay-bench.md

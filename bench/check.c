@@ -71,17 +71,33 @@ static void check_pkt(struct check *c, const struct gro_pkt *p)
 		check_fail(c, "length %ld/%ld vs %u", n, n2, p->len);
 		return;
 	}
-	ip = c->fix + 14;
+	ip = c->fix + s->in_l3;
 	th = ip + (s->v6 ? 40 : 20);
 	l4len = (uint32_t)n - (uint32_t)(th - c->fix);
+	if (kind_tunnel(s->kind)) {
+		/* The outer headers: IPv4 length and checksum; the UDP
+		 * length, and the checksum left 0 as it came. */
+		const uint8_t *oip = c->fix + 14, *uh = oip + 20;
+
+		if (sum16(oip, 20, 0) != 0xffff)
+			check_fail(c, "bad outer IPv4 header checksum");
+		if (get16(oip + 2) != n - 14)
+			check_fail(c, "outer IPv4 tot_len %u, packet %ld", get16(oip + 2), n);
+		if (s->kind == K_VXLAN && (get16(uh + 4) != n - 34 || get16(uh + 6)))
+			check_fail(c, "outer UDP length %u checksum %#x, packet %ld", get16(uh + 4),
+				   get16(uh + 6), n);
+		if (p->gso_segs > 1 && !(p->gso_type & (s->kind == K_VXLAN ? GRO_GSO_UDP_TUNNEL
+									: GRO_GSO_GRE)))
+			check_fail(c, "gso_type %#x lacks the tunnel", p->gso_type);
+	}
 	if (!s->v6) {
 		if (sum16(ip, 20, 0) != 0xffff)
 			check_fail(c, "bad IPv4 header checksum");
-		if (get16(ip + 2) != n - 14)
+		if (get16(ip + 2) != n - s->in_l3)
 			check_fail(c, "IPv4 tot_len %u, packet %ld", get16(ip + 2), n);
 		sum = sum16(ip + 12, 8, proto + l4len);
 	} else {
-		if (get16(ip + 4) != n - 54)
+		if (get16(ip + 4) != n - s->in_l3 - 40)
 			check_fail(c, "IPv6 payload_len %u, packet %ld", get16(ip + 4), n);
 		sum = sum16(ip + 8, 32, proto + l4len);
 	}
@@ -116,7 +132,7 @@ static void check_pkt(struct check *c, const struct gro_pkt *p)
 					   get32(d + 4), get32(d), c->next[f]);
 			c->next[f] = get32(d + 4) + 1;
 		}
-	} else if (s->kind == K_BULK) {
+	} else if (kind_bulk(s->kind)) {
 		uint32_t f = s->v6 ? get32(ip + 20) :
 			     (uint32_t)(ip[13] - 16) << 16 | (uint32_t)ip[14] << 8 | ip[15];
 
@@ -167,6 +183,8 @@ void lib_config(const struct stream *s, struct gro_config *c, int verify, struct
 	c->csum = verify ? GRO_CSUM_VERIFY : GRO_CSUM_TRUST;
 	if (s->kind == K_UDP)
 		c->udp = GRO_UDP_L4;
+	if (s->kind == K_VXLAN)
+		c->tunnels[0] = (struct gro_udp_tunnel){ VXLAN_PORT, GRO_TUNNEL_VXLAN };
 	/* The default segment pool (see gro_create) holds about two frames
 	 * per flow for big tables; streams that hold more get more. */
 	dflt = full < lean ? full : lean;
@@ -243,7 +261,7 @@ static unsigned lib_checked_pass(const struct stream *s, int verify, unsigned bu
 					   s->npolls * s->k);
 				break;
 			}
-	if (s->kind == K_BULK)
+	if (kind_bulk(s->kind) && s->kind != K_UDP)
 		for (i = 0; i < s->nflows; i++)
 			if (c->next[i] != flow_of((uint32_t)i).isn + s->npolls * s->k * s->mss) {
 				check_fail(c, "flow %zu: stream incomplete", i);

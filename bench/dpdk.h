@@ -27,4 +27,11 @@ const char *dp_version(void);
  * @reps is 1); with @instr, once, between the callgrind markers. */
 int dp_bench(const struct stream *s, int mode, int reps, int instr, struct dp_result *r);
 
+/* The same through libgro's DPDK adapter (include/gro_dpdk.h) on the same
+ * mbufs, @mode DP_LW (gro_dpdk_reassemble_burst) or DP_HW
+ * (gro_dpdk_reassemble + gro_dpdk_timeout_flush), with libgro's
+ * configuration @cfg (its hooks unset). */
+int dp_bench_gd(const struct stream *s, int mode, const struct gro_config *cfg, int reps,
+		int instr, struct dp_result *r);
+
 #endif

@@ -13,7 +13,7 @@
 #include "bench.h"
 
 /* Engines of a cell. */
-enum { E_LIB, E_LIB_VERIFY, E_LW, E_HW, E_NOGRO, E_COUNT };
+enum { E_LIB, E_LIB_VERIFY, E_LW, E_HW, E_NOGRO, E_GD_LW, E_GD_HW, E_COUNT };
 extern const char *const engine_names[E_COUNT];
 extern const char *const engine_ids[E_COUNT];
 
@@ -76,11 +76,21 @@ void print_row(FILE *f, const struct row *r);
 void write_csv(const char *path);
 /* The targets that this run's rows measure, each met or missed. */
 void print_targets(FILE *f);
+/* libgro through gro_dpdk.h beside rte_gro and libgro's own calls. */
+void print_adapter(FILE *f);
 void write_plot_data(const char *path, const uint32_t *flows, int nflows);
 
-/* ---- csum.c, multicore.c */
+/* ---- csum.c, multicore.c, memlimit.c */
 
 void csum_bench(FILE *out, int quick);
+/* The machine's random-access limits (memlimit.c), ns per 64-byte line. */
+struct mem_limit {
+	double latency;		/* a dependent miss */
+	double line;		/* a miss overlapped with others, at best */
+};
+void mem_bench(FILE *out, int quick, struct mem_limit *lim);
+/* Set before print_targets() to compare the 1M-flow cells with it. */
+extern struct mem_limit mem_limit;
 void mc_bench(FILE *out, const struct stream *s, int reps);
 
 #endif

@@ -93,7 +93,7 @@ static uint32_t build_tcp(const struct stream *s, uint8_t *p, uint32_t f, uint8_
 	else
 		sum = sum16(ip + 8, 32, 6 + 32 + plen);
 	sum = sum16(th, 32, sum);
-	if (plen == s->mss && s->mss)
+	if (plen == (s->v6 ? MSS6 : MSS4))
 		sum += s->v6 ? payload_sum6 : payload_sum;
 	else
 		sum = sum16(payload_block, plen, sum);
@@ -102,6 +102,49 @@ static uint32_t build_tcp(const struct stream *s, uint8_t *p, uint32_t f, uint8_
 	put16(th + 16, (uint16_t)~sum);
 	if (plen && s->with_payload)
 		memcpy(th + 32, payload_block, plen);
+	return len;
+}
+
+/* The frame of segment @seg of flow @f inside the stream's tunnel: the
+ * inner frame is built at in_l3 - 14 (for GRE its Ethernet header is then
+ * written over), the outer headers in front. Outer IPv4 with DF, its ID
+ * counting up per flow as a tunnel endpoint's does; VXLAN's outer UDP
+ * checksum 0 (Linux's default over IPv4) and source port from the inner
+ * flow, as Linux picks it; one outer address pair for every flow. */
+static uint32_t build_tunnel(const struct stream *s, uint8_t *p, uint32_t f, uint32_t seg,
+			     const struct flowinfo *fi, uint32_t tsval)
+{
+	uint32_t len = s->in_l3 - 14;
+	uint8_t *ip = p + 14, *h = ip + 20;
+
+	static const uint8_t mac[12] = { 2, 0, 0, 0, 1, 1, 2, 0, 0, 0, 1, 2 };
+
+	len += build_tcp(s, p + len, f, 0x10, fi->isn + seg * s->mss, fi->ack,
+			 (uint16_t)((fi->isn >> 16) + seg), tsval, s->mss);
+	memcpy(p, mac, 12);
+	put16(p + 12, 0x0800);
+	ip[0] = 0x45;
+	ip[1] = 0;
+	put16(ip + 2, (uint16_t)(len - 14));
+	put16(ip + 4, (uint16_t)((fi->ack >> 16) + seg));
+	put16(ip + 6, 0x4000);
+	ip[8] = 64;
+	ip[9] = s->kind == K_VXLAN ? 17 : 47;
+	put16(ip + 10, 0);
+	put32(ip + 12, 0xac100001);
+	put32(ip + 16, 0xac100002);
+	put16(ip + 10, (uint16_t)~sum16(ip, 20, 0));
+	if (s->kind == K_VXLAN) {
+		put16(h, (uint16_t)(49152 + mix32(f) % 16384));
+		put16(h + 2, VXLAN_PORT);
+		put16(h + 4, (uint16_t)(len - 34));
+		put16(h + 6, 0);
+		put32(h + 8, 0x08000000);
+		put32(h + 12, 100 << 8);
+	} else {
+		put16(h, 0);
+		put16(h + 2, 0x0800);
+	}
 	return len;
 }
 
@@ -219,7 +262,7 @@ static void stream_shape(struct stream *s, int quick)
 {
 	uint32_t n = s->nflows;
 
-	if (s->kind != K_BULK && s->kind != K_UDP) {
+	if (!kind_bulk(s->kind)) {
 		s->k = 1;
 		s->poll_len = 1024;
 		s->npolls = (uint32_t)(budget / quick_div(quick) / s->poll_len);
@@ -330,7 +373,17 @@ void stream_build(struct stream *s, int kind, int v6, int order, uint32_t nflows
 	s->with_payload = with_payload;
 	s->mss = kind == K_BULK ? (v6 ? MSS6 : MSS4) : 0;
 	s->hdr = v6 ? HDR6 : HDR4;
+	s->in_l3 = 14;
 	s->seg_max = MAX_SEGS;
+	if (kind_tunnel(kind)) {
+		if (v6)
+			die("tunnel streams are IPv4 in IPv4");
+		s->in_l3 = kind == K_VXLAN ? VXLAN_L3 : GRE_L3;
+		s->mss = kind == K_VXLAN ? VXLAN_MSS : GRE_MSS;
+		s->hdr = s->in_l3 + 20 + 32;
+		/* Linux's 64 KiB: everything after the outer Ethernet header. */
+		s->seg_max = (65535 - (s->hdr - 14)) / s->mss;
+	}
 	if (kind == K_UDP) {
 		s->mss = dgram ? dgram : v6 ? UDP_PAY6 : UDP_PAY4;
 		s->hdr = v6 ? UDPHDR6 : UDPHDR4;
@@ -338,7 +391,7 @@ void stream_build(struct stream *s, int kind, int v6, int order, uint32_t nflows
 			die("UDP datagram size %u: 8 to %u", s->mss, 1536 - s->hdr);
 	}
 	stream_shape(s, quick);
-	s->stride = kind == K_BULK || kind == K_UDP ? 1536 : kind == K_ACKS ? 128 : 256;
+	s->stride = kind_bulk(kind) ? 1536 : kind == K_ACKS ? 128 : 256;
 	s->buf = xmap(s->npkts * s->stride);
 	s->save = xmap(s->npkts * SAVE_LEN);
 	s->fr = xcalloc(s->npkts, sizeof(*s->fr));
@@ -346,7 +399,10 @@ void stream_build(struct stream *s, int kind, int v6, int order, uint32_t nflows
 	fmt_flows(fl, sizeof(fl), nflows);
 	if (kind == K_UDP) {
 		build_udp_stream(s, fl);
-	} else if (kind == K_BULK) {
+	} else if (kind_bulk(kind)) {
+		const char *what = kind == K_VXLAN ? "VXLAN" : kind == K_GRE ? "GRE" : "bulk";
+		const char *wid = kind == K_VXLAN ? "vxlan" : kind == K_GRE ? "gre" : "bulk";
+
 		for (p = 0; p < s->npolls; p++) {
 			uint32_t outer = order == O_RUNS ? nflows : s->k;
 			uint32_t inner = order == O_RUNS ? s->k : nflows;
@@ -358,20 +414,25 @@ void stream_build(struct stream *s, int kind, int v6, int order, uint32_t nflows
 					struct flowinfo fi = flow_of(fid);
 					uint32_t len;
 
-					len = build_tcp(s, s->buf + idx * s->stride, fid, 0x10,
-							fi.isn + seg * s->mss, fi.ack,
-							(uint16_t)((fi.isn >> 16) + seg), fi.ts + p, s->mss);
+					if (kind_tunnel(kind))
+						len = build_tunnel(s, s->buf + idx * s->stride, fid, seg,
+								   &fi, fi.ts + p);
+					else
+						len = build_tcp(s, s->buf + idx * s->stride, fid, 0x10,
+								fi.isn + seg * s->mss, fi.ack,
+								(uint16_t)((fi.isn >> 16) + seg), fi.ts + p,
+								s->mss);
 					put_frame(s, idx++, len);
 				}
 		}
-		s->expect_out = (uint64_t)s->npolls * nflows * ((s->k + MAX_SEGS - 1) / MAX_SEGS);
+		s->expect_out = (uint64_t)s->npolls * nflows * ((s->k + s->seg_max - 1) / s->seg_max);
 		s->payload_bytes = (uint64_t)s->npkts * s->mss;
 		if (nflows == 1)
-			snprintf(s->name, sizeof(s->name), "%s bulk, 1 flow in order", v6 ? "v6" : "v4");
+			snprintf(s->name, sizeof(s->name), "%s %s, 1 flow in order", v6 ? "v6" : "v4", what);
 		else
-			snprintf(s->name, sizeof(s->name), "%s bulk, %s flows %s", v6 ? "v6" : "v4", fl,
+			snprintf(s->name, sizeof(s->name), "%s %s, %s flows %s", v6 ? "v6" : "v4", what, fl,
 				 order_name(order));
-		snprintf(s->id, sizeof(s->id), "%s-bulk-%s-%u", v6 ? "v6" : "v4",
+		snprintf(s->id, sizeof(s->id), "%s-%s-%s-%u", v6 ? "v6" : "v4", wid,
 			 nflows == 1 ? "inorder" : order == O_RUNS ? "runs" : "il", nflows);
 	} else {
 		uint32_t *nsent = xcalloc(nflows, sizeof(*nsent));

@@ -76,7 +76,7 @@ extern "C" {
 /* The version of this header. The shared library's soname is
  * libgro.so.GRO_VERSION_MAJOR. */
 #define GRO_VERSION_MAJOR 1
-#define GRO_VERSION_MINOR 1
+#define GRO_VERSION_MINOR 2
 #define GRO_VERSION_PATCH 0
 /* The version as one number, as gro_version() returns it. */
 #define GRO_VERSION_NUM(major, minor, patch)	((major) << 16 | (minor) << 8 | (patch))
@@ -115,16 +115,46 @@ GRO_API const char *gro_config_error(void);
  * CHECKSUM_UNNECESSARY. libgro then skips its own verification. */
 #define GRO_FRAME_CSUM_OK	0x1u
 
-/* One received Ethernet frame, starting at the destination MAC address. */
+/* One received Ethernet frame, starting at the destination MAC address
+ * (or an IP packet, see "Frames without a MAC header" below). */
 struct gro_frame {
 	uint8_t *data;		/* the frame; see "Buffer ownership" above */
 	uint32_t len;		/* bytes in the frame (no FCS) */
 	uint32_t rxhash;	/* the NIC's receive hash, or 0: Linux only merges
 				 * frames with equal hashes, and picks the bucket
 				 * from its low bits (see gro_config.buckets) */
-	uint32_t flags;		/* GRO_FRAME_* */
+	uint32_t flags;		/* GRO_FRAME_*, GRO_FRAME_L3_* */
 	void *cookie;		/* handed back to the release hook */
 };
+
+/*
+ * Frames without a MAC header (since 1.2). A TUN device, a WireGuard-style
+ * VPN or a LINKTYPE_RAW capture carries IP packets that start at their IP
+ * header. Two bits of gro_frame.flags say where a frame's packet starts;
+ * 0, what every earlier caller passes, is Ethernet:
+ *
+ *   GRO_FRAME_L3_IPV4  an IPv4 header (Linux: skb->protocol ETH_P_IP, no MAC header)
+ *   GRO_FRAME_L3_IPV6  an IPv6 header (ETH_P_IPV6)
+ *   GRO_FRAME_L3_IP    either, by the version nibble of its first byte, as a
+ *                      TUN device without packet information decides (any
+ *                      other nibble: delivered as is, GRO_R_UNHANDLED)
+ *
+ * Such a packet is merged by the same rules as one behind Ethernet, as
+ * Linux merges a TUN's or a WireGuard peer's packets (no MAC header in the
+ * flow key: its mac_len is 0), and it never joins a flow of frames that
+ * start elsewhere. Offsets in the delivered packet (l3_off, l4_off,
+ * csum_start, hdr_len) count from its first byte, the IP header, which is
+ * what a TUN device's virtio_net_hdr wants; gro_config.max_size counts
+ * from there too (there is no Ethernet header to leave out). The
+ * delivered packet says where it starts in gro_pkt.start (the L3_IP value
+ * resolved to L3_IPV4 or L3_IPV6 when the nibble said 4 or 6), which
+ * gro_segment() reads, and gro_vnet_decode_start() decodes the
+ * virtio_net_hdr of such a frame.
+ */
+#define GRO_FRAME_L3_IPV4	0x100u
+#define GRO_FRAME_L3_IPV6	0x200u
+#define GRO_FRAME_L3_IP		0x300u
+#define GRO_FRAME_START_MASK	0x300u	/* the bits above; 0: Ethernet */
 
 /* ---------------------------------------------------------------- output */
 
@@ -249,6 +279,10 @@ struct gro_pkt {
 	uint16_t outer_l4_off;	/* with encap: the outer transport (or tunnel) header, 0 if none */
 	uint32_t gso_type;	/* GRO_GSO_* bits; 0 if not merged */
 	uint32_t nsegs;
+	/* Where the packet starts: 0 Ethernet, or GRO_FRAME_L3_IPV4/IPV6/IP
+	 * (see "Frames without a MAC header"). Padding before 1.2: a packet
+	 * built for gro_segment() must have it zeroed (or set). */
+	uint32_t start;
 	const struct gro_seg *segs;
 };
 
@@ -346,7 +380,7 @@ struct gro_config {
 	uint32_t vlan;
 	/* Packets per delivery batch; default 64. */
 	uint32_t batch;
-	gro_deliver_fn deliver;	/* required */
+	gro_deliver_fn deliver;	/* NULL: a pull-only context (see "Pull mode") */
 	void *deliver_arg;
 	gro_release_fn release;	/* optional */
 	void *release_arg;
@@ -429,6 +463,21 @@ GRO_API int gro_receive(struct gro_ctx *ctx, struct gro_frame *frames, unsigned 
 #define GRO_FLUSH_ALL		0	/* complete everything (napi_complete_done) */
 #define GRO_FLUSH_TIMEOUT	1	/* only flows held longer than flush_timeout_ns */
 
+/*
+ * The deferred flush (since 1.2). With gro_flush_timeout and
+ * napi_defer_hard_irqs set, Linux's napi_complete_done does not complete
+ * everything at the end of a poll: it completes only the packets first
+ * held in an earlier jiffy (gro_flush_normal(..., flush_old): a held
+ * packet's age is the value of jiffies when it was first held, and the
+ * walk of each bucket, oldest first, stops at the first whose age equals
+ * jiffies), and leaves the rest to a poll the timer brings; a poll that
+ * exhausts its budget does the same when HZ >= 1000. GRO_FLUSH_OLD is that
+ * flush: pass the tick count (jiffies, floor(time * HZ)) as now_ns to
+ * gro_receive() and gro_flush() alike, and the flows held at another
+ * value of it than @now_ns are completed (reason GRO_R_POLL_END).
+ */
+#define GRO_FLUSH_OLD		2
+
 /* Complete held packets, bucket by bucket, oldest first, and deliver them.
  * Returns the number of packets completed, or GRO_EINVAL. */
 GRO_API int gro_flush(struct gro_ctx *ctx, uint64_t now_ns, int mode);
@@ -451,6 +500,85 @@ GRO_API void gro_get_stats(const struct gro_ctx *ctx, struct gro_stats *st);
 
 /* Bytes of memory the context allocated at creation (it never grows). */
 GRO_API size_t gro_memory(const struct gro_ctx *ctx);
+
+/* ---------------------------------------------------------------- pull mode */
+
+/*
+ * The calls above push packets to the deliver hook. A context created
+ * without one (gro_config.deliver NULL) is pull-only instead: it is driven
+ * by the calls below, which return the packets they complete in the
+ * caller's array, as DPDK's rte_gro_reassemble_burst() and
+ * rte_gro_timeout_flush() do. gro_receive() and gro_flush() refuse such a
+ * context (GRO_EINVAL), and the calls below refuse one with a deliver
+ * hook; gro_shard_create() needs the hook.
+ *
+ * The engine is the same: given the same frames, flushes and times, the
+ * pull calls return the same packets, in the same order, with the same
+ * bytes and fields, as the deliver hook would get them. gro_get_stats()
+ * counts a packet out when it completes, pending or not.
+ *
+ * Ownership: a packet returned in @out, and every frame it is made of,
+ * belongs to the caller once the call returns: the release hook is not
+ * called for it. The packet's segs[] spans are libgro's memory, valid
+ * until the next gro_receive_pull(), gro_flush_pull(), gro_pull() or
+ * gro_destroy() on the context (the frames themselves stay valid as long
+ * as the caller keeps them). Frames still held or pending when the context
+ * is destroyed go back through the release hook (release or
+ * release_batch, optional in pull mode) without being returned.
+ *
+ * Nothing is lost when @out is full: completed packets that do not fit
+ * stay queued in the context, in order (gro_pending() counts them), and
+ * the next pull call returns them first, before anything it completes
+ * itself. The queue is allocated by gro_create() (max_flows + batch
+ * packets, and a span for each frame the table can hold plus batch: 56
+ * bytes per flow more than with a deliver hook for small tables, 104 for a
+ * million flows; gro_memory() counts it) and never grows. A call that could complete more than the queue has room
+ * for takes nothing and returns GRO_ENOSPC; empty the queue with gro_pull()
+ * and call again. That never happens to a caller whose every call offers
+ * at most gro_config.batch frames with room in @out for at least as many
+ * packets as it offers frames (max_out >= n): packets then stay pending
+ * only while as many came out as went in, so the queue never holds more
+ * than the table can.
+ *
+ * A typical poll:
+ *
+ *	n = rx_burst(frames, 32);
+ *	got = gro_receive_pull(gro, frames, n, now, pkts, 32);   // n <= 32
+ *	forward(pkts, got);
+ *	if (end_of_poll) {
+ *		// every flow completes here, as with gro_flush()
+ *		got = gro_flush_pull(gro, now, GRO_FLUSH_ALL, pkts, 32);
+ *		forward(pkts, got);
+ *		while (gro_pending(gro))        // what did not fit in pkts
+ *			forward(pkts, gro_pull(gro, pkts, 32));
+ *	}
+ */
+
+/* As gro_receive(), on a pull-only context: offer @n frames at @now_ns,
+ * then write up to @max_out completed packets into @out: first those
+ * pending from before, then those this call completed, in completion
+ * order. Returns the number written (the rest stays pending), GRO_ENOSPC
+ * (no frame taken: see above), or GRO_EINVAL (a NULL or not pull-only
+ * @ctx, NULL @frames with n > 0, NULL @out with max_out > 0, max_out above
+ * INT_MAX). */
+GRO_API int gro_receive_pull(struct gro_ctx *ctx, struct gro_frame *frames, unsigned n,
+			     uint64_t now_ns, struct gro_pkt *out, unsigned max_out);
+
+/* As gro_flush(@now_ns, @mode), on a pull-only context: complete the held
+ * flows the mode says, all of them at once, then write up to @max_out
+ * packets into @out as gro_receive_pull() does. Returns the number written
+ * (not the number of flows completed), GRO_ENOSPC or GRO_EINVAL (also for
+ * an unknown @mode). */
+GRO_API int gro_flush_pull(struct gro_ctx *ctx, uint64_t now_ns, int mode, struct gro_pkt *out,
+			   unsigned max_out);
+
+/* Write up to @max_out pending packets into @out, without receiving or
+ * completing anything. Returns the number written, or GRO_EINVAL. */
+GRO_API int gro_pull(struct gro_ctx *ctx, struct gro_pkt *out, unsigned max_out);
+
+/* Completed packets waiting for a pull call; 0 for NULL or a context with
+ * a deliver hook. */
+GRO_API unsigned gro_pending(const struct gro_ctx *ctx);
 
 /* ---------------------------------------------------------------- packets */
 
@@ -478,7 +606,8 @@ GRO_API long gro_pkt_linearize(const struct gro_pkt *pkt, uint8_t *buf, size_t c
  * way: GRO only merged segments these rules give back exactly.
  *
  * @pkt describes the packet: a delivered super-packet as is, or any packet
- * whose headers (Ethernet, VLAN tags, IPv4 or IPv6 with extension headers,
+ * whose headers (Ethernet, VLAN tags, or none when pkt->start says so,
+ * IPv4 or IPv6 with extension headers,
  * one level of IP-in-IP or GRE around them, TCP or UDP) lie in segs[0] and
  * whose gso_size and gso_type are set
  * (gso_type 0: taken from the packet). gso_size 0, or a payload of at most
@@ -530,10 +659,22 @@ GRO_API int gro_vnet_encode(const struct gro_pkt *pkt, void *hdr, size_t hdr_siz
  * that does not match the packet (TCPV4/TCPV6: TCP over that IP version;
  * UDP_L4, 5: UDP), a checksum to finish that is not the transport's own
  * field give GRO_EPROTO (or GRO_EINVAL for bad
- * arguments); nothing is read outside [@frame, @frame + @len).
+ * arguments); nothing is read outside [@frame, @frame + @len). A TCP type
+ * on a UDP datagram is a UDP tunnel's packet (VXLAN, GENEVE) when an inner
+ * IP header leads to the TCP header at csum_start (NEEDS_CSUM) or to TCP
+ * headers ending at hdr_len (as gro_vnet_encode() writes it): @pkt then
+ * has GRO_GSO_UDP_TUNNEL or GRO_GSO_UDP_TUNNEL_CSUM and the outer offsets.
  */
 GRO_API int gro_vnet_decode(const void *hdr, size_t hdr_size, uint8_t *frame, size_t len,
 		    struct gro_pkt *pkt, struct gro_seg *seg);
+
+/* The same for a frame whose packet starts where @start says (a
+ * GRO_FRAME_START_MASK value: 0 Ethernet, GRO_FRAME_L3_IPV4/IPV6/IP), such
+ * as one read from a TUN device with IFF_VNET_HDR; pkt->start is set to
+ * it (L3_IP resolved by the version nibble). GRO_EINVAL for other bits in
+ * @start. (Since 1.2.) */
+GRO_API int gro_vnet_decode_start(const void *hdr, size_t hdr_size, uint8_t *frame, size_t len,
+				  uint32_t start, struct gro_pkt *pkt, struct gro_seg *seg);
 
 /* Ones'-complement sum of @len bytes at @data, added to @sum (not folded). */
 GRO_API uint64_t gro_csum_add(uint64_t sum, const void *data, size_t len);

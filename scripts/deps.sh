@@ -10,8 +10,9 @@ set -e
 # Building the library and the tool, and running them.
 BUILD_PKGS="build-essential libpcap-dev pkg-config"
 # Only the tests: Criterion (unit tests), clang (libFuzzer), valgrind, and
-# the tools that set up the kernel conformance and TAP namespaces.
-TEST_PKGS="libcriterion-dev iproute2 ethtool clang valgrind"
+# the tools that set up the kernel conformance and TAP namespaces, and
+# libxdp + libbpf for `gro relay --input=xdp` (built only where they are).
+TEST_PKGS="libcriterion-dev iproute2 ethtool clang valgrind libxdp-dev libbpf-dev"
 WHO=deps
 PKGS="$BUILD_PKGS $TEST_PKGS"
 if [ $# = 1 ] && [ "$1" = build ]; then

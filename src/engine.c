@@ -7,6 +7,7 @@
  * out here, in the same order as Linux: the completed flow first, then the
  * frame itself (merged, delivered as is, or held as a new flow).
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -79,8 +80,6 @@ static int bad_config(const char *what)
 static int check_config(const struct gro_config *c)
 {
 	cfg_err.msg[0] = 0;
-	if (!c->deliver)
-		return bad_config("deliver: a delivery hook is required");
 	if (c->release && c->release_batch)
 		return bad_config("release, release_batch: set one or the other");
 	if (c->max_flows < 1 || c->max_flows > GRO_MAX_FLOWS)
@@ -161,11 +160,20 @@ int gro_create(const struct gro_config *cfg, struct gro_ctx **out)
 	}
 	ctx->nnodes = (uint32_t)n;
 
-	/* One delivered packet can hold at most one node per segment. */
-	ctx->oseg_cap = (ctx->nnodes < 65536 ? ctx->nnodes : 65536) + cfg->batch;
-	ctx->out = calloc(cfg->batch, sizeof(*ctx->out));
+	if (cfg->deliver) {
+		/* One delivered packet can hold at most one node per segment. */
+		ctx->out_cap = cfg->batch;
+		ctx->oseg_cap = (ctx->nnodes < 65536 ? ctx->nnodes : 65536) + cfg->batch;
+	} else {
+		/* Pull mode: the queue holds every packet a call may leave
+		 * behind plus what the next one makes (see pull_room()). */
+		ctx->pull = true;
+		ctx->out_cap = cfg->max_flows + cfg->batch;
+		ctx->oseg_cap = ctx->nnodes + cfg->batch;
+	}
+	ctx->out = calloc(ctx->out_cap, sizeof(*ctx->out));
 	ctx->oseg = calloc(ctx->oseg_cap, sizeof(*ctx->oseg));
-	ctx->memory += (size_t)cfg->batch * sizeof(*ctx->out) +
+	ctx->memory += (size_t)ctx->out_cap * sizeof(*ctx->out) +
 		       (size_t)ctx->oseg_cap * sizeof(*ctx->oseg);
 	err = ctx->out && ctx->oseg ? gro_flowtab_init(ctx) : GRO_ENOMEM;
 	if (!err)
@@ -188,7 +196,9 @@ static void deliver_batch(struct gro_ctx *ctx)
 	const struct gro_config *c = &ctx->cfg;
 	uint32_t i;
 
-	if (!ctx->nout)
+	/* In pull mode the queue is drained by the caller, and pull_room()
+	 * made sure it cannot fill up during a call. */
+	if (!ctx->nout || ctx->pull)
 		return;
 	c->deliver(c->deliver_arg, ctx->out, ctx->nout);
 	if (c->release_batch)
@@ -206,7 +216,7 @@ static inline struct gro_pkt *out_slot(struct gro_ctx *ctx, uint32_t nsegs)
 {
 	struct gro_pkt *pkt;
 
-	if (ctx->nout == ctx->cfg.batch || ctx->noseg + nsegs > ctx->oseg_cap)
+	if (ctx->nout == ctx->out_cap || ctx->noseg + nsegs > ctx->oseg_cap)
 		deliver_batch(ctx);
 	pkt = &ctx->out[ctx->nout++];
 	*pkt = (struct gro_pkt){ .segs = &ctx->oseg[ctx->noseg], .nsegs = nsegs };
@@ -227,12 +237,13 @@ static inline void count_out(struct gro_ctx *ctx, const struct gro_pkt *pkt)
 
 /* GRO_NORMAL: the frame goes up as it came. */
 void gro_deliver_frame(struct gro_ctx *ctx, uint8_t *data, uint32_t len, uint16_t l3_off,
-		       uint16_t l4_off, uint16_t hdr_len, uint8_t reason, void *cookie)
+		       uint16_t l4_off, uint16_t hdr_len, uint8_t reason, void *cookie,
+		       uint8_t link)
 {
 	struct gro_pkt *pkt;
 	struct gro_seg *s;
 
-	if (ctx->nout == ctx->cfg.batch || ctx->noseg + 1 > ctx->oseg_cap)
+	if (ctx->nout == ctx->out_cap || ctx->noseg + 1 > ctx->oseg_cap)
 		deliver_batch(ctx);
 	s = &ctx->oseg[ctx->noseg++];
 	s->data = data;
@@ -242,6 +253,7 @@ void gro_deliver_frame(struct gro_ctx *ctx, uint8_t *data, uint32_t len, uint16_
 	*pkt = (struct gro_pkt){
 		.data = data, .len = len, .l3_off = l3_off, .l4_off = l4_off, .hdr_len = hdr_len,
 		.gso_segs = 1, .reason = reason, .nsegs = 1, .segs = s,
+		.start = (uint32_t)link << GRO_LINK_SHIFT,
 	};
 	ctx->st.pkts_out++;
 	ctx->st.bytes_out += len;
@@ -251,7 +263,7 @@ void gro_deliver_frame(struct gro_ctx *ctx, uint8_t *data, uint32_t len, uint16_
 static void deliver_as_is(struct gro_ctx *ctx, const struct gro_cb *cb)
 {
 	gro_deliver_frame(ctx, cb->data, cb->len, cb->l3_off, cb->l4_off, cb->hdr_len, cb->reason,
-			  cb->cookie);
+			  cb->cookie, cb->link);
 }
 
 /*
@@ -273,6 +285,7 @@ void gro_complete(struct gro_ctx *ctx, struct gro_flow *f, enum gro_reason r)
 	pkt->hdr_len = f->hdr_len;
 	pkt->gso_segs = f->count;
 	pkt->reason = (uint8_t)r;
+	pkt->start = (uint32_t)f->link << GRO_LINK_SHIFT;
 	if (f->count > 1) {
 		pkt->gso_size = f->gso_size;
 		gro_complete_layers(ctx, head, f, pkt);
@@ -324,6 +337,7 @@ void gro_hold(struct gro_ctx *ctx, const struct gro_cb *cb, uint8_t kind)
 	f->count = 1;
 	f->fixedid = 0;
 	f->flist = cb->flist;
+	f->link = cb->link & 3;
 	f->kind = kind ? kind : gro_fast_kind_of(ctx, cb);
 	f->age = ctx->now;
 }
@@ -331,6 +345,7 @@ void gro_hold(struct gro_ctx *ctx, const struct gro_cb *cb, uint8_t kind)
 static inline void receive_one(struct gro_ctx *ctx, const struct gro_frame *fr,
 			       const struct gro_hint *hint)
 {
+	const struct gro_layer *first;
 	struct gro_cb cb;
 	struct gro_flow *pp;
 
@@ -361,16 +376,26 @@ static inline void receive_one(struct gro_ctx *ctx, const struct gro_frame *fr,
 	cb.merged = false;
 	cb.pp_reason = 0;
 	cb.encap = 0;
+	cb.nnet = 0;
 	cb.encap_mark = 0;
 	cb.nkey = 0;
 	cb.flist = false;
 	cb.nstack = 0;
+	cb.link = gro_link_of(fr->flags, cb.data, cb.len);
 	cb.l4.seg.paylen = 0;
 	cb.l4.seg.next_seq = 0;
 	cb.cookie = fr->cookie;
 
-	/* Down the layers from Ethernet (dev_gro_receive). */
-	pp = gro_enter(ctx, &cb, &gro_eth_layer);
+	/* Down the layers from Ethernet, or from the IP header of a frame
+	 * without one (dev_gro_receive). An IP frame of neither version has
+	 * no layer: Linux's TUN would not even have taken it. */
+	first = gro_link_layer(cb.link);
+	if (unlikely(!first)) {
+		gro_cb_flush(&cb, GRO_R_UNHANDLED);
+		deliver_as_is(ctx, &cb);
+		return;
+	}
+	pp = gro_enter(ctx, &cb, first);
 	if (pp)
 		gro_complete(ctx, pp, cb.pp_reason);
 	if (cb.merged)
@@ -388,13 +413,12 @@ static inline void receive_one(struct gro_ctx *ctx, const struct gro_frame *fr,
 #define FLOW_AHEAD	5
 #define HEAD_AHEAD	2
 
-int gro_receive(struct gro_ctx *ctx, struct gro_frame *frames, unsigned n, uint64_t now_ns)
+static void receive_burst(struct gro_ctx *ctx, struct gro_frame *frames, unsigned n,
+			  uint64_t now_ns)
 {
 	struct gro_hint hint[GRO_PREFETCH_MAX];
 	unsigned i = 0, ahead = HINT_AHEAD;
 
-	if (!ctx || (!frames && n))
-		return GRO_EINVAL;
 	ctx->now = now_ns;
 	while (i < n) {
 		unsigned base = i, end = n - i > GRO_PREFETCH_MAX ? i + GRO_PREFETCH_MAX : n;
@@ -464,6 +488,13 @@ int gro_receive(struct gro_ctx *ctx, struct gro_frame *frames, unsigned n, uint6
 		}
 	}
 	deliver_batch(ctx);
+}
+
+int gro_receive(struct gro_ctx *ctx, struct gro_frame *frames, unsigned n, uint64_t now_ns)
+{
+	if (!ctx || ctx->pull || (!frames && n))
+		return GRO_EINVAL;
+	receive_burst(ctx, frames, n, now_ns);
 	return GRO_OK;
 }
 
@@ -502,6 +533,10 @@ static int flush_all(struct gro_ctx *ctx, uint64_t now_ns, int mode, enum gro_re
 			if (mode == GRO_FLUSH_TIMEOUT &&
 			    now_ns - f->age < ctx->cfg.flush_timeout_ns)
 				break;
+			/* __gro_flush_chain with flush_old: the age is the
+			 * jiffy it was first held in, compared for equality. */
+			if (mode == GRO_FLUSH_OLD && f->age == now_ns)
+				break;
 			if (ahead != GRO_NIL) {
 				prefetch_completion(ctx, &ctx->flows[ahead]);
 				ahead = ctx->flows[ahead].newer;
@@ -516,17 +551,147 @@ static int flush_all(struct gro_ctx *ctx, uint64_t now_ns, int mode, enum gro_re
 
 int gro_flush(struct gro_ctx *ctx, uint64_t now_ns, int mode)
 {
-	if (!ctx || (mode != GRO_FLUSH_ALL && mode != GRO_FLUSH_TIMEOUT))
+	if (!ctx || ctx->pull ||
+	    (mode != GRO_FLUSH_ALL && mode != GRO_FLUSH_TIMEOUT && mode != GRO_FLUSH_OLD))
 		return GRO_EINVAL;
 	ctx->now = now_ns;
-	return flush_all(ctx, now_ns, mode, mode == GRO_FLUSH_ALL ? GRO_R_POLL_END : GRO_R_TIMEOUT);
+	return flush_all(ctx, now_ns, mode, mode == GRO_FLUSH_TIMEOUT ? GRO_R_TIMEOUT : GRO_R_POLL_END);
+}
+
+/* ---- pull mode ---- */
+
+/* Frames held in flows right now: every frame taken that no packet out
+ * has carried yet. */
+static uint64_t held_frames(const struct gro_ctx *ctx)
+{
+	const struct gro_stats *st = &ctx->st;
+
+	return st->frames_in - (st->segs_merged + st->pkts_out - st->super_pkts);
+}
+
+/* Forget what the last pull call handed out (its spans are the caller's
+ * no longer), moving what is still pending to the front of the queue. */
+static void pull_settle(struct gro_ctx *ctx)
+{
+	uint32_t keep = ctx->nout - ctx->npulled, first, i;
+
+	if (!ctx->npulled)
+		return;
+	if (!keep) {
+		ctx->nout = ctx->noseg = ctx->npulled = 0;
+		return;
+	}
+	first = (uint32_t)(ctx->out[ctx->npulled].segs - ctx->oseg);
+	memmove(ctx->oseg, ctx->oseg + first, (size_t)(ctx->noseg - first) * sizeof(*ctx->oseg));
+	memmove(ctx->out, ctx->out + ctx->npulled, (size_t)keep * sizeof(*ctx->out));
+	for (i = 0; i < keep; i++)
+		ctx->out[i].segs -= first;
+	ctx->noseg -= first;
+	ctx->nout = keep;
+	ctx->npulled = 0;
+}
+
+/*
+ * Can the queue take whatever a call offering @n frames completes? Each
+ * packet out carries at least one frame that was held or is new, so the
+ * call adds at most held + n packets and held_frames + n spans. The
+ * queue holds max_flows + batch packets and nnodes + batch spans, which is
+ * always enough when every call offers at most batch frames and has room
+ * for as many packets out as frames in: whenever packets stay pending, the
+ * call took out at least n of them, so pending + held (packets to come)
+ * and pending spans + held frames never grow beyond max_flows and nnodes.
+ */
+static bool pull_room(const struct gro_ctx *ctx, unsigned n)
+{
+	return (uint64_t)ctx->nout + ctx->held + n <= ctx->out_cap &&
+	       (uint64_t)ctx->noseg + held_frames(ctx) + n <= ctx->oseg_cap;
+}
+
+/* Hand up to @max_out queued packets to the caller, oldest first. */
+static int pull_out(struct gro_ctx *ctx, struct gro_pkt *out, unsigned max_out)
+{
+	uint32_t w = ctx->nout < max_out ? ctx->nout : max_out;
+
+	if (w)
+		memcpy(out, ctx->out, (size_t)w * sizeof(*out));
+	ctx->npulled = w;
+	return (int)w;
+}
+
+static inline bool pull_args_ok(const struct gro_ctx *ctx, const struct gro_pkt *out,
+				unsigned max_out)
+{
+	return ctx && ctx->pull && (out || !max_out) && max_out <= INT_MAX;
+}
+
+int gro_receive_pull(struct gro_ctx *ctx, struct gro_frame *frames, unsigned n, uint64_t now_ns,
+		     struct gro_pkt *out, unsigned max_out)
+{
+	if (!pull_args_ok(ctx, out, max_out) || (!frames && n))
+		return GRO_EINVAL;
+	pull_settle(ctx);
+	if (!pull_room(ctx, n))
+		return GRO_ENOSPC;
+	receive_burst(ctx, frames, n, now_ns);
+	return pull_out(ctx, out, max_out);
+}
+
+int gro_flush_pull(struct gro_ctx *ctx, uint64_t now_ns, int mode, struct gro_pkt *out,
+		   unsigned max_out)
+{
+	if (!pull_args_ok(ctx, out, max_out) ||
+	    (mode != GRO_FLUSH_ALL && mode != GRO_FLUSH_TIMEOUT && mode != GRO_FLUSH_OLD))
+		return GRO_EINVAL;
+	pull_settle(ctx);
+	if (!pull_room(ctx, 0))
+		return GRO_ENOSPC;
+	ctx->now = now_ns;
+	flush_all(ctx, now_ns, mode, mode == GRO_FLUSH_TIMEOUT ? GRO_R_TIMEOUT : GRO_R_POLL_END);
+	return pull_out(ctx, out, max_out);
+}
+
+int gro_pull(struct gro_ctx *ctx, struct gro_pkt *out, unsigned max_out)
+{
+	if (!pull_args_ok(ctx, out, max_out))
+		return GRO_EINVAL;
+	pull_settle(ctx);
+	return pull_out(ctx, out, max_out);
+}
+
+unsigned gro_pending(const struct gro_ctx *ctx)
+{
+	return ctx && ctx->pull ? ctx->nout - ctx->npulled : 0;
+}
+
+/* Pull mode: the frames of every queued packet go back through the
+ * release hook, undelivered (a pull-only context has no one to deliver
+ * to), as gro_destroy() gives back the frames it completes. */
+static void pull_release_queue(struct gro_ctx *ctx)
+{
+	const struct gro_config *c = &ctx->cfg;
+	uint32_t i;
+
+	if (c->release_batch && ctx->noseg)
+		c->release_batch(c->release_arg, ctx->oseg, ctx->noseg);
+	else if (c->release)
+		for (i = 0; i < ctx->noseg; i++)
+			c->release(c->release_arg, ctx->oseg[i].cookie);
+	ctx->nout = ctx->noseg = 0;
 }
 
 void gro_destroy(struct gro_ctx *ctx)
 {
 	if (!ctx)
 		return;
+	if (ctx->pull) {
+		/* What the last call handed out is the caller's; what is
+		 * pending goes back first, then what is held. */
+		pull_settle(ctx);
+		pull_release_queue(ctx);
+	}
 	flush_all(ctx, ctx->now, GRO_FLUSH_ALL, GRO_R_DESTROY);
+	if (ctx->pull)
+		pull_release_queue(ctx);
 	gro_fast_free(ctx);
 	gro_flowtab_free(ctx);
 	free(ctx->out);

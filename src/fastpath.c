@@ -45,7 +45,7 @@ _Static_assert(GRO_FAST_KINDS == sizeof(((struct gro_ctx *)0)->fast_max_size) / 
 #define GRO_FAST_NBUILTIN 0
 static const struct gro_fast gro_fast_builtin[1];
 #endif
-#define GRO_FAST_BUILTIN_MAX 4
+#define GRO_FAST_BUILTIN_MAX 8
 _Static_assert(GRO_FAST_NBUILTIN <= GRO_FAST_BUILTIN_MAX, "more built-in kinds than cases");
 
 /* Built-in kind @n, or the first if there is no such one (dead code). */
@@ -61,7 +61,8 @@ _Static_assert(GRO_FAST_NBUILTIN <= GRO_FAST_BUILTIN_MAX, "more built-in kinds t
 		}							\
 		break;
 #define BUILTIN_CASES(stmt)						\
-	BUILTIN_CASE(0, stmt) BUILTIN_CASE(1, stmt) BUILTIN_CASE(2, stmt) BUILTIN_CASE(3, stmt)
+	BUILTIN_CASE(0, stmt) BUILTIN_CASE(1, stmt) BUILTIN_CASE(2, stmt) BUILTIN_CASE(3, stmt) \
+	BUILTIN_CASE(4, stmt) BUILTIN_CASE(5, stmt) BUILTIN_CASE(6, stmt) BUILTIN_CASE(7, stmt)
 
 /* ---------------------------------------------------------------- kinds */
 
@@ -75,7 +76,8 @@ static uint32_t round16(uint32_t n) { return (n + 15) & ~15u; }
 static bool build_kind(struct gro_fast *k, const struct gro_layer *const *stack,
 		       const uint16_t *soff, unsigned n)
 {
-	uint32_t i, j, last_sig = 0, last_key = 0;
+	struct gro_keyseg piece[GRO_KEYSEG_LAYER];
+	uint32_t i, j, nk, last_sig = 0, last_key = 0;
 
 	memset(k, 0, sizeof(*k));
 	if (n < 2 || n > GRO_FAST_LAYERS || stack[n - 1]->class != GRO_LC_TRANSPORT)
@@ -84,16 +86,27 @@ static bool build_kind(struct gro_fast *k, const struct gro_layer *const *stack,
 		const struct gro_layer *l = stack[i], *next = i + 1 < n ? stack[i + 1] : NULL;
 		uint32_t end = next ? soff[i + 1] : soff[i];
 
+		/* The key first: a layer's fast callback may add to it what
+		 * its receive adds after its key callback's pieces. */
+		memset(piece, 0, sizeof(piece));	/* kinds are compared whole */
+		nk = l->key(piece, soff[i], end);
+		if (k->nkey + nk > sizeof(k->keyseg) / sizeof(k->keyseg[0]))
+			return false;
+		memcpy(k->keyseg + k->nkey, piece, nk * sizeof(piece[0]));
+		k->nkey = (uint8_t)(k->nkey + nk);
 		if (!l->fast || !l->fast(k, soff[i], end, next))
 			return false;
 		k->stack[i] = l;
 		k->soff[i] = soff[i];
-		k->nkey += l->key(k->keyseg + k->nkey, soff[i], end);
 	}
 	k->nstack = (uint8_t)n;
+	/* A stack that starts at its network layer is a frame without a
+	 * MAC header, of that layer's IP version. */
+	k->link = stack[0]->class == GRO_LC_LINK ? GRO_LINK_ETH :
+		  stack[0]->ipver == 4 ? GRO_LINK_IPV4 : GRO_LINK_IPV6;
 	k->key_words = 1;
 	for (i = 0; i < k->nkey; i++)
-		k->key_words &= k->keyseg[i].len <= 8;
+		k->key_words &= k->keyseg[i].len && k->keyseg[i].len <= 8;
 	if (!k->net)
 		return false;
 	for (i = 0; i < k->nkey; i++) {
@@ -126,6 +139,10 @@ static bool build_kind(struct gro_fast *k, const struct gro_layer *const *stack,
 		k->sigw[k->nsigw].mask = ld64(k->sig_mask + i);
 		k->sigw[k->nsigw++].val = ld64(k->sig_val + i) & ld64(k->sig_mask + i);
 	}
+	/* sig_match() reads two words: a kind without a link layer (IPv6
+	 * and its transport: one word) gets a second that takes anything. */
+	if (k->nsigw == 1)
+		k->sigw[k->nsigw++] = (typeof(k->sigw[0])){ 0, 0, 0 };
 	/* A segment's header equals its head's but for the words the same
 	 * mask leaves out, and the head's checksum held: so the segment's
 	 * holds exactly when those words sum as the head's do. */
@@ -154,7 +171,7 @@ static bool build_kind(struct gro_fast *k, const struct gro_layer *const *stack,
 		k->min_len = k->key_span;
 	if (k->min_len < k->sig_span)
 		k->min_len = k->sig_span;
-	return k->nsigw >= 2;
+	return k->nsigw >= 2 && k->sigw[0].mask;
 }
 
 /* Does the fast path take flows of transport layer @l in @ctx? Not if the
@@ -169,13 +186,25 @@ static bool fast_transport(const struct gro_ctx *ctx, const struct gro_layer *l)
  * the kind is made: the run loops read it from ctx->fast_max_size. */
 static uint32_t kind_max_size(const struct gro_ctx *ctx, const struct gro_fast *k)
 {
-	return gro_size_limit(ctx, k->stack[1], k->l4proto == GRO_IPPROTO_TCP);
+	return gro_size_limit(ctx, k->stack[k->link == GRO_LINK_ETH], k->l4proto == GRO_IPPROTO_TCP) +
+	       gro_mac_len(k->link);
 }
 
 /* The kinds of every untagged stack: Ethernet, a network layer it carries,
- * a transport layer that one carries, in the order of the transports'
- * protocol numbers (so that the TCP kinds come first whatever else the
- * context merges, and match the built-in ones). */
+ * a transport layer that one carries; then the same network and transport
+ * layers with no MAC header (a TUN's packets); in the order of the
+ * transports' protocol numbers (so that the TCP kinds come first whatever
+ * else the context merges, and match the built-in ones). */
+static void add_kind(struct gro_ctx *ctx, struct gro_fast *kinds,
+		     const struct gro_layer *const *stack, const uint16_t *soff, unsigned n)
+{
+	if (ctx->nfast < GRO_FAST_KINDS && fast_transport(ctx, stack[n - 1]) &&
+	    build_kind(&kinds[ctx->nfast], stack, soff, n)) {
+		ctx->fast_max_size[ctx->nfast] = kind_max_size(ctx, &kinds[ctx->nfast]);
+		ctx->nfast++;
+	}
+}
+
 int gro_fast_init(struct gro_ctx *ctx)
 {
 	struct gro_fast *kinds = aligned_alloc(64, GRO_FAST_KINDS * sizeof(*kinds));
@@ -188,18 +217,19 @@ int gro_fast_init(struct gro_ctx *ctx)
 		return GRO_ENOMEM;
 	ctx->memory += GRO_FAST_KINDS * sizeof(*kinds);
 	for (p = 0; p < 256; p++) {
-		for (i = 0; (net = gro_link_at(i)) && ctx->nfast < GRO_FAST_KINDS; i++) {
-			const struct gro_layer *stack[3] = { &gro_eth_layer, net, NULL };
+		for (i = 0; (net = gro_link_at(i)); i++) {
+			const struct gro_layer *stack[3] = { &gro_eth_layer, net, net->next(p) };
 			uint16_t soff[3] = { 0, ETH_HLEN, (uint16_t)(ETH_HLEN + net->fast_len) };
 
-			if (net->class != GRO_LC_NET)
-				continue;
-			stack[2] = net->next(p);
-			if (fast_transport(ctx, stack[2]) &&
-			    build_kind(&kinds[ctx->nfast], stack, soff, 3)) {
-				ctx->fast_max_size[ctx->nfast] = kind_max_size(ctx, &kinds[ctx->nfast]);
-				ctx->nfast++;
-			}
+			if (net->class == GRO_LC_NET && stack[2])
+				add_kind(ctx, kinds, stack, soff, 3);
+		}
+		for (i = 0; (net = gro_link_at(i)); i++) {
+			const struct gro_layer *stack[2] = { net, net->next(p) };
+			uint16_t soff[2] = { 0, net->fast_len };
+
+			if (net->class == GRO_LC_NET && stack[1])
+				add_kind(ctx, kinds, stack, soff, 2);
 		}
 	}
 	/* The built-in kinds are these, in this order, unless the layers
@@ -330,49 +360,82 @@ static inline bool sig_match(const uint8_t *p, const struct gro_fast *k)
 	return !d;
 }
 
-/* A frame's kind, or 0. The built-in ones first, as constants. */
-#define TRY_BUILTIN(n)								\
-	if ((n) < ctx->nbuiltin && len >= BUILTIN_KIND(n)->min_len &&		\
-	    sig_match(p, BUILTIN_KIND(n)))					\
+/* A frame's kind, or 0: one of the kinds of its link. The built-in ones
+ * first, as constants. */
+#define TRY_BUILTIN(n, L)							\
+	if ((n) < ctx->nbuiltin && BUILTIN_KIND(n)->link == (L) &&		\
+	    len >= BUILTIN_KIND(n)->min_len && sig_match(p, BUILTIN_KIND(n)))	\
 		return (n) + 1;
 
 /* The kinds after the built-in ones (held flows' stacks), out of line. */
 static __attribute__((noinline)) uint8_t classify_other(const struct gro_ctx *ctx,
-							const uint8_t *p, uint32_t len)
+							const uint8_t *p, uint32_t len,
+							unsigned link)
 {
 	uint32_t i;
 
 	for (i = ctx->nbuiltin + 1; i < ctx->nfast; i++) {
 		const struct gro_fast *k = &ctx->fast[i];
 
-		if (len >= k->min_len && sig_match(p, k))
+		if (k->link == link && len >= k->min_len && sig_match(p, k))
 			return (uint8_t)i;
 	}
 	return 0;
 }
 
 static inline __attribute__((always_inline)) uint8_t
-classify(const struct gro_ctx *ctx, const uint8_t *p, uint32_t len)
+classify(const struct gro_ctx *ctx, const uint8_t *p, uint32_t len, unsigned link)
 {
+#define TRY_ALL_BUILTIN(L)							\
+	TRY_BUILTIN(0, L) TRY_BUILTIN(1, L) TRY_BUILTIN(2, L) TRY_BUILTIN(3, L)	\
+	TRY_BUILTIN(4, L) TRY_BUILTIN(5, L) TRY_BUILTIN(6, L) TRY_BUILTIN(7, L)
 	if (!p)
 		return 0;
-	TRY_BUILTIN(0) TRY_BUILTIN(1) TRY_BUILTIN(2) TRY_BUILTIN(3)
-	return ctx->nfast > ctx->nbuiltin + 1 ? classify_other(ctx, p, len) : 0;
+	/* With the link a constant in each branch, only the built-in kinds
+	 * of that link are tried: Ethernet frames pay nothing for the
+	 * others. */
+	if (likely(link == GRO_LINK_ETH)) {
+		TRY_ALL_BUILTIN(GRO_LINK_ETH)
+	} else if (link == GRO_LINK_IPV4) {
+		TRY_ALL_BUILTIN(GRO_LINK_IPV4)
+	} else if (link == GRO_LINK_IPV6) {
+		TRY_ALL_BUILTIN(GRO_LINK_IPV6)
+	}
+#undef TRY_ALL_BUILTIN
+	return ctx->nfast > ctx->nbuiltin + 1 ? classify_other(ctx, p, len, link) : 0;
 }
 
 /* The built-in kind of the frame @p, or NULL: where its headers are, for
  * the header walker, without a walk. */
 #define BUILTIN_OF(n)								\
-	if ((n) < GRO_FAST_NBUILTIN && len >= BUILTIN_KIND(n)->min_len &&	\
-	    sig_match(p, BUILTIN_KIND(n)))					\
+	if ((n) < GRO_FAST_NBUILTIN && BUILTIN_KIND(n)->link == link &&	\
+	    len >= BUILTIN_KIND(n)->min_len && sig_match(p, BUILTIN_KIND(n)))	\
 		return BUILTIN_KIND(n);
 
-const struct gro_fast *gro_fast_builtin_of(const uint8_t *p, uint32_t len)
+const struct gro_fast *gro_fast_builtin_of(const uint8_t *p, uint32_t len, unsigned link)
 {
 	if (!p)
 		return NULL;
+	link = gro_link_of(link << GRO_LINK_SHIFT, p, len);
 	BUILTIN_OF(0) BUILTIN_OF(1) BUILTIN_OF(2) BUILTIN_OF(3)
+	BUILTIN_OF(4) BUILTIN_OF(5) BUILTIN_OF(6) BUILTIN_OF(7)
 	return NULL;
+}
+
+/* Did @cb go down the stack of kind @k? A frame can have a kind's
+ * signature and be something more: a UDP tunnel's datagram looks like a
+ * plain UDP one to the UDP kinds, whose runs compare only its outer
+ * headers. */
+static bool kind_is_stack(const struct gro_fast *k, const struct gro_cb *cb)
+{
+	unsigned i;
+
+	if (k->nstack != cb->nstack)
+		return false;
+	for (i = 0; i < cb->nstack; i++)
+		if (k->stack[i] != cb->stack[i] || k->soff[i] != cb->soff[i])
+			return false;
+	return true;
 }
 
 /* A held flow's kind, found or made from the stack its head went down. */
@@ -380,15 +443,27 @@ uint8_t gro_fast_kind_of(const struct gro_ctx *ctx, const struct gro_cb *cb)
 {
 	struct gro_ctx *w = (struct gro_ctx *)ctx;
 	struct gro_fast *k;
-	uint8_t kind = classify(ctx, cb->data, cb->len);
+	uint8_t kind = classify(ctx, cb->data, cb->len, cb->link);
 
 #ifdef GRO_LINUX_612_RULES
 	/* The fast path knows only the current rules: every frame takes the
 	 * layered path. */
 	return 0;
 #endif
-	if (kind)
+	/* A kind is the flow's only if the flow went down its stack: the
+	 * outer headers of a UDP tunnel's datagram are those of a UDP kind,
+	 * but its flow is the inner TCP's. The tunnel's own kind comes
+	 * after the built-in ones, if it was made. */
+	if (kind && kind_is_stack(&ctx->fast[kind], cb))
 		return kind;
+	if (kind) {
+		unsigned i;
+
+		for (i = ctx->nbuiltin + 1; i < ctx->nfast; i++)
+			if (kind_is_stack(&ctx->fast[i], cb) && cb->len >= ctx->fast[i].min_len &&
+			    sig_match(cb->data, &ctx->fast[i]))
+				return (uint8_t)i;
+	}
 	if (ctx->nfast == GRO_FAST_KINDS || cb->flist ||
 	    !fast_transport(ctx, cb->stack[cb->nstack - 1]))
 		return 0;
@@ -456,6 +531,8 @@ static inline uint32_t words_sum(const uint8_t *p, const uint16_t *w, unsigned n
 struct run {
 	uint32_t tot, next_seq, count, last;
 	uint32_t hdr_len, gso_size, max_size, max_segs, verify;
+	uint32_t start_a, start_b;	/* the gro_frame.flags start bits a frame
+					 * of the flow may have */
 	uint8_t fixedid;
 	uint16_t head_id[GRO_ENCAP_MAX];
 	uint32_t head_sum[GRO_ENCAP_MAX];
@@ -472,6 +549,10 @@ run_load(struct run *r, const struct gro_ctx *ctx, const struct gro_flow *f,
 	r->max_size = ctx->fast_max_size[f->kind];
 	r->max_segs = ctx->cfg.max_segs;
 	r->verify = ctx->cfg.csum != GRO_CSUM_TRUST;
+	/* Said as the flow's link, or as "IP" (the version nibble, which
+	 * the same mask holds equal to the head's, said the same). */
+	r->start_a = (uint32_t)f->link << GRO_LINK_SHIFT;
+	r->start_b = f->link == GRO_LINK_ETH ? 0 : GRO_FRAME_L3_IP;
 	for (j = 0; j < ncsum; j++) {
 		r->head_id[j] = (uint16_t)rd16(f->head + k->csum[j].id);
 		r->head_sum[j] = fold16(words_sum(f->head, k->csum[j].word, nwords));
@@ -591,8 +672,11 @@ run_frames(struct gro_ctx *ctx, struct gro_flow *f, const struct gro_fast *k,
 		uint32_t paylen;
 
 		/* A dry node pool is the engine's to handle (it evicts). */
+		uint32_t start = fr->flags & GRO_FRAME_START_MASK;
+
 		if (ctx->free_node == GRO_NIL || !fr->data || fr->len < c.span ||
-		    fr->rxhash != f->rxhash || !hdr_equal(fr->data, f->head, k->same, &c) ||
+		    fr->rxhash != f->rxhash || (start != r.start_a && start != r.start_b) ||
+		    !hdr_equal(fr->data, f->head, k->same, &c) ||
 		    !(paylen = continues(k, &r, fr->data, fr->len, fr->flags, ipid, nlen, ncsum,
 					 nwords)))
 			break;
@@ -631,6 +715,12 @@ unsigned gro_fast_continue(struct gro_ctx *ctx, struct gro_frame *frames, unsign
 					  K->nlen, K->ncsum, K->csum[0].nwords);
 		return run_frames(ctx, f, K, frames, n, c, K->nlen, K->ncsum, K->csum[0].nwords))
 	}
+	/* A tunnel over IPv4 (or IPv6) with IPv4 inside: the counts of two
+	 * IPv4 headers (or one) as constants. */
+	if (k->nlen == 2 && k->ncsum == 2 && k->csum[0].nwords == 3)
+		return run_frames(ctx, f, k, frames, n, c, 2, 2, 3);
+	if (k->nlen == 2 && k->ncsum == 1 && k->csum[0].nwords == 3)
+		return run_frames(ctx, f, k, frames, n, c, 2, 1, 3);
 	return run_frames(ctx, f, k, frames, n, c, k->nlen, k->ncsum, k->ncsum ? k->csum[0].nwords : 0);
 }
 
@@ -669,7 +759,7 @@ static __attribute__((noinline)) uint32_t hint_hash(const struct gro_ctx *ctx, u
 
 void gro_fast_hint(const struct gro_ctx *ctx, const struct gro_frame *fr, struct gro_hint *h)
 {
-	h->kind = classify(ctx, fr->data, fr->len);
+	h->kind = classify(ctx, fr->data, fr->len, gro_link_of(fr->flags, fr->data, fr->len));
 #ifdef GRO_LINUX_612_RULES
 	h->kind = 0;
 #endif
@@ -755,9 +845,13 @@ receive_one(struct gro_ctx *ctx, const struct gro_frame *fr, const struct gro_hi
 	for (j = 0; j < nzero; j++)
 		if (rd16(p + k->zero[j].off) & k->zero[j].mask)
 			return false;
-	/* A datagram to a tunnel port is a tunnel, not a UDP flow. */
+	/* A datagram to a tunnel port is a tunnel, not a UDP flow; a UDP
+	 * tunnel's kind takes only its configured port. */
 	if (k->l4proto == GRO_IPPROTO_UDP && unlikely(ctx->ntunnels) &&
 	    gro_udp_tunnel_find(ctx, (uint16_t)rd16(p + l4 + 2)))
+		return false;
+	if (unlikely(k->tun_port_off) &&
+	    gro_udp_tunnel_find(ctx, (uint16_t)rd16(p + k->tun_port_off)) != k->tun)
 		return false;
 	for (j = 0; j < ncsum; j++)
 		if (!hdr_csum_ok(p + k->csum[j].off, clen ? clen : k->csum[j].len))
@@ -774,7 +868,7 @@ receive_one(struct gro_ctx *ctx, const struct gro_frame *fr, const struct gro_hi
 	if (len == hdr_len || (p[k->flags_off] & k->flags_nostart)) {
 		/* Nothing to join, and nothing can join it. */
 		gro_deliver_frame(ctx, p, len, k->l3_off, (uint16_t)l4, (uint16_t)hdr_len,
-				  len == hdr_len ? GRO_R_NO_PAYLOAD : GRO_R_FLAGS, fr->cookie);
+				  len == hdr_len ? GRO_R_NO_PAYLOAD : GRO_R_FLAGS, fr->cookie, k->link);
 		return true;
 	}
 	cb.data = p;
@@ -787,6 +881,7 @@ receive_one(struct gro_ctx *ctx, const struct gro_frame *fr, const struct gro_hi
 	cb.l4.seg.paylen = len - hdr_len;
 	cb.l4.seg.next_seq = (k->seq_off ? rd32(p + k->seq_off) : 0) + cb.l4.seg.paylen;
 	cb.flist = false;
+	cb.link = k->link;
 	cb.cookie = fr->cookie;
 	gro_hold(ctx, &cb, h->kind);
 	return true;

@@ -94,14 +94,15 @@ void gro_flowtab_free(struct gro_ctx *ctx)
 	free(ctx->nodes);
 }
 
-/* Does held flow @f have @cb's key? The receive hash and the transport
- * header's offset first, which are in @f itself and differ most often;
+/* Does held flow @f have @cb's key? The receive hash, the transport
+ * header's offset and where the frames start (no MAC header is a key
+ * piece of its own) first, which are in @f itself and differ most often;
  * then every piece the layers put in the key. (With the offsets equal, the
  * pieces lie inside the head's headers: the frame's lie before its
  * transport header, and the head's is at the same place.) */
 static inline bool flow_matches(const struct gro_cb *cb, const struct gro_flow *f)
 {
-	return f->rxhash == cb->rxhash && f->l4_off == cb->l4_off &&
+	return f->rxhash == cb->rxhash && f->l4_off == cb->l4_off && f->link == cb->link &&
 	       gro_key_equal(f->head, cb->data, cb->key, cb->nkey);
 }
 

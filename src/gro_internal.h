@@ -37,6 +37,31 @@ static inline uint64_t ld64(const uint8_t *p) { uint64_t v; memcpy(&v, p, 8); re
 #define GRO_BE32(x) (x)
 #endif
 
+/* Where a frame's packet starts, gro_frame.flags >> 8 (GRO_FRAME_L3_*),
+ * once GRO_LINK_IP is resolved by the version nibble: Ethernet, or an IP
+ * header with no MAC header before it (mac_len 0). */
+#define GRO_LINK_ETH	0
+#define GRO_LINK_IPV4	1
+#define GRO_LINK_IPV6	2
+#define GRO_LINK_IP	3	/* unresolved: neither version */
+#define GRO_LINK_SHIFT	8
+
+/* The link of the @len-byte frame @p whose flags are @flags. */
+static inline uint8_t gro_link_of(uint32_t flags, const uint8_t *p, uint32_t len)
+{
+	uint8_t link = (uint8_t)((flags & GRO_FRAME_START_MASK) >> GRO_LINK_SHIFT);
+
+	if (link == GRO_LINK_IP && p && len)
+		link = (p[0] >> 4) == 4 ? GRO_LINK_IPV4 : (p[0] >> 4) == 6 ? GRO_LINK_IPV6 : GRO_LINK_IP;
+	return link;
+}
+
+/* Bytes of MAC header Linux leaves out of p->len: Ethernet's 14, or none. */
+static inline uint32_t gro_mac_len(unsigned link)
+{
+	return link == GRO_LINK_ETH ? 14 : 0;
+}
+
 /* Network layers a frame may stack (outer, inner): Linux's
  * network_offsets[] indexed by encap_mark. */
 #define GRO_ENCAP_MAX	2
@@ -99,6 +124,9 @@ struct gro_cb {
 				 * which allows one level of tunnel */
 	uint8_t nkey;
 	bool flist;		/* is_flist: a flow it starts merges as a list */
+	uint8_t link;		/* where the packet starts: GRO_LINK_* */
+	uint8_t nnet;		/* network layers passed (a raw IP frame's
+				 * first is at offset 0) */
 	uint16_t nhoff[GRO_ENCAP_MAX];			/* network_offsets[] */
 	const struct gro_layer *nh[GRO_ENCAP_MAX];	/* their layers */
 	union {			/* the transport layer's per-frame state */
@@ -108,7 +136,11 @@ struct gro_cb {
 		} seg;
 	} l4;
 	void *cookie;
-	uint8_t nstack;		/* the layers passed, with their offsets */
+	/* The layers passed, with their offsets: the outer Ethernet header
+	 * and the layer it hands on to (not counted), then at most
+	 * GRO_RECURSION_LIMIT - 1 counted calls (the one that reaches the
+	 * limit gives up before it enters). */
+	uint8_t nstack;
 	const struct gro_layer *stack[GRO_RECURSION_LIMIT + 1];
 	uint16_t soff[GRO_RECURSION_LIMIT + 1];
 	struct gro_keyseg key[GRO_KEY_MAX];
@@ -152,8 +184,9 @@ struct gro_flow {
 						 * transport headers */
 	uint16_t gso_size;	/* payload of the head segment: the mss */
 	uint16_t count;		/* segments merged */
-	uint8_t fixedid : 7;	/* bit n: network layer n keeps a fixed IPv4 ID
+	uint8_t fixedid : 5;	/* bit n: network layer n keeps a fixed IPv4 ID
 				 * (decided on the 2nd segment): ip_fixedid */
+	uint8_t link : 2;	/* where its packets start: GRO_LINK_* */
 	uint8_t flist : 1;	/* merged as a list (fraglist GRO): is_flist */
 	uint8_t kind;		/* fast-path kind (fastpath.c), 0: none */
 };
@@ -183,10 +216,15 @@ struct gro_ctx {
 	uint32_t nnodes;
 	uint32_t free_node;
 
-	struct gro_pkt *out;	/* the batch being built */
-	uint32_t nout;
+	struct gro_pkt *out;	/* the batch being built (pull mode: the queue) */
+	uint32_t nout, out_cap;
 	struct gro_seg *oseg;
 	uint32_t noseg, oseg_cap;
+	/* Pull mode (no deliver hook): out[] is a queue whose first npulled
+	 * packets were handed to the caller by the last pull call; their
+	 * spans stay in oseg[] until the next one. */
+	bool pull;
+	uint32_t npulled;
 
 	const struct gro_fast *fast;	/* fast-path kinds; [0] unused */
 	uint32_t nfast;
@@ -333,16 +371,18 @@ static inline uint32_t gro_node_alloc(struct gro_ctx *ctx)
 /* ---- engine.c: what the layers ask of the engine ---- */
 void gro_complete(struct gro_ctx *ctx, struct gro_flow *f, enum gro_reason r);
 void gro_deliver_frame(struct gro_ctx *ctx, uint8_t *data, uint32_t len, uint16_t l3_off,
-		       uint16_t l4_off, uint16_t hdr_len, uint8_t reason, void *cookie);
+		       uint16_t l4_off, uint16_t hdr_len, uint8_t reason, void *cookie,
+		       uint8_t link);
 void gro_hold(struct gro_ctx *ctx, const struct gro_cb *cb, uint8_t kind);
 
 /* skb_gro_receive's limits: would @len more bytes overfill a packet of
  * @tot bytes (MAC header included) and @count segments? Linux's p->len
- * counts from the end of the 14-byte Ethernet header. */
+ * counts from the end of the MAC header, so @max_size here is the limit
+ * plus the MAC header's length (gro_mac_len). */
 static inline bool gro_too_big(uint32_t tot, uint32_t count, uint32_t len, uint32_t max_size,
 			       uint32_t max_segs)
 {
-	return tot - 14 + len > max_size || (max_segs && count >= max_segs);
+	return tot + len > max_size || (max_segs && count >= max_segs);
 }
 
 /* skb_gro_receive: @len bytes at @data join the flow, no copy. */
@@ -390,7 +430,7 @@ unsigned gro_fast_continue(struct gro_ctx *ctx, struct gro_frame *frames, unsign
 void gro_fast_hint(const struct gro_ctx *ctx, const struct gro_frame *fr, struct gro_hint *h);
 bool gro_fast_receive(struct gro_ctx *ctx, const struct gro_frame *fr, const struct gro_hint *h);
 uint8_t gro_fast_kind_of(const struct gro_ctx *ctx, const struct gro_cb *cb);
-const struct gro_fast *gro_fast_builtin_of(const uint8_t *p, uint32_t len);
+const struct gro_fast *gro_fast_builtin_of(const uint8_t *p, uint32_t len, unsigned link);
 
 /* ---- csum.c ---- */
 uint64_t gro_csum_partial(const void *data, size_t len, uint64_t sum);

@@ -17,10 +17,11 @@
  * UDP one. */
 static int parse_l4(const struct gro_pkt *pkt, const uint8_t *p, uint32_t len, struct gro_walk *w)
 {
+	unsigned link = (pkt->start & GRO_FRAME_START_MASK) >> GRO_LINK_SHIFT;
 	bool v6, udp;
 	int err = pkt->gso_type & (GRO_GSO_UDP_TUNNEL | GRO_GSO_UDP_TUNNEL_CSUM) ?
-		  gro_walk_udp_tunnel(p, len, pkt->outer_l4_off, pkt->l3_off, w) :
-		  gro_walk(p, len, w);
+		  gro_walk_udp_tunnel(p, len, link, pkt->outer_l4_off, pkt->l3_off, w) :
+		  gro_walk_link(p, len, link, w);
 
 	if (err || (w->l4proto != GRO_IPPROTO_TCP && w->l4proto != GRO_IPPROTO_UDP))
 		return GRO_EPROTO;

@@ -73,7 +73,7 @@ struct gro_hdr {
 #define GRO_FAST_HDR	192	/* header bytes a kind can cover */
 #define GRO_FAST_LAYERS	8
 #define GRO_FAST_CSUM_WORDS 4
-#define GRO_FAST_SIGW	4
+#define GRO_FAST_SIGW	6
 struct gro_fast {
 	/* Bytes a segment must have equal to its flow's head (0xff), from
 	 * the frame's start; the others are checked below or not at all. */
@@ -86,6 +86,7 @@ struct gro_fast {
 	uint16_t sig_span, key_span;	/* bytes compared, whole 16-byte blocks */
 	uint16_t min_len;		/* the shortest frame of the kind */
 	uint8_t builtin;		/* n: it is built-in kind n (fastpath.c), 0: not */
+	uint8_t link;			/* where its frames start: GRO_LINK_* */
 	uint8_t nsigw;			/* the signature as 64-bit words */
 	struct { uint16_t off; uint64_t mask, val; } sigw[GRO_FAST_SIGW];
 	struct gro_keyseg keyseg[16];	/* the flow key, for the hash */
@@ -115,7 +116,7 @@ struct gro_fast {
 	/* Fields that must be zero in a frame starting a flow, under mask
 	 * (the IPv4 fragment offset, MF and reserved bits). */
 	uint8_t nzero;
-	struct { uint16_t off, mask; } zero[GRO_ENCAP_MAX];
+	struct { uint16_t off, mask; } zero[GRO_ENCAP_MAX + 1];
 	/* The transport layer: header length from the 4-bit word count at
 	 * hlen_off (TCP data offset), the 32-bit sequence number at seq_off
 	 * that must continue the flow by the payload length, and its flags
@@ -133,6 +134,11 @@ struct gro_fast {
 	uint16_t nonzero_off;		/* a 16-bit field that may not be 0 (the UDP
 					 * checksum: 0 says there is none), 0: none */
 	const struct gro_layer *net;	/* for the pseudo header */
+	/* A UDP tunnel: its destination port, which must be configured as
+	 * @tun for a frame to start a flow (the port is the context's, not
+	 * the kind's), 0: none. */
+	uint16_t tun_port_off;
+	const struct gro_layer *tun;
 };
 
 /* The transport header's length in a frame @p of kind @k. */
@@ -236,6 +242,13 @@ static inline void gro_fast_sig(struct gro_fast *k, uint32_t off, uint8_t mask, 
 	}
 }
 
+/* The value a fast kind's signature gives the protocol field before
+ * layer @next: its protocol number, or Ethernet's in a tunnel (TEB). */
+static inline uint16_t gro_fast_proto(const struct gro_layer *next)
+{
+	return next->class == GRO_LC_LINK ? ETH_P_TEB : (uint16_t)next->proto;
+}
+
 /* The layers (src/proto/). */
 extern const struct gro_layer gro_eth_layer, gro_ctag_layer, gro_stag_layer;
 extern const struct gro_layer gro_ipv4_layer, gro_ipv6_layer;
@@ -300,12 +313,13 @@ static inline struct gro_flow *gro_tunnel_receive(struct gro_ctx *ctx, struct gr
 }
 
 /* The UDP tunnel layer of destination port @port in @ctx (udp_sk's
- * gro_receive, found by the socket lookup), or NULL. */
+ * gro_receive, found by the socket lookup), or NULL. Unused entries are
+ * all zero: port 0 names none. */
 static inline const struct gro_layer *gro_udp_tunnel_find(const struct gro_ctx *ctx, uint16_t port)
 {
 	unsigned i;
 
-	for (i = 0; ctx->ntunnels && i < GRO_UDP_TUNNELS; i++)
+	for (i = 0; ctx->ntunnels && port && i < GRO_UDP_TUNNELS; i++)
 		if (ctx->cfg.tunnels[i].port == port)
 			return ctx->cfg.tunnels[i].type == GRO_TUNNEL_VXLAN ? &gro_vxlan_layer
 									    : &gro_geneve_layer;
@@ -363,20 +377,25 @@ static inline uint32_t gro_size_limit(const struct gro_ctx *ctx, const struct gr
 	return m;
 }
 
-/* The same for @cb (the layer after Ethernet is the second it passed). */
+/* The same for @cb, plus its MAC header, as gro_too_big() takes it. The
+ * layer after Ethernet is the second it passed; a frame without a MAC
+ * header starts at its network layer, which names its protocol. */
 static inline uint32_t gro_cb_size_limit(const struct gro_ctx *ctx, const struct gro_cb *cb,
 					 bool tcp)
 {
-	return gro_size_limit(ctx, cb->stack[1], tcp && !cb->encap);
+	return gro_size_limit(ctx, cb->stack[cb->link == GRO_LINK_ETH], tcp && !cb->encap) +
+	       gro_mac_len(cb->link);
 }
 
 /* skb_gro_receive_list's limit: a fraglist packet stays below 64 KiB
- * after the Ethernet header, counting the whole of the frame that would
- * join it (whatever gro_max_size says); and max_segs, libgro's own. */
+ * after the MAC header, counting the whole of the frame that would join
+ * it (whatever gro_max_size says); and max_segs, libgro's own. */
 static inline bool gro_list_full(const struct gro_ctx *ctx, const struct gro_flow *f,
 				 const struct gro_cb *cb)
 {
-	return gro_too_big(f->tot, f->count, cb->len - ETH_HLEN, 65535, ctx->cfg.max_segs) ||
+	uint32_t mac = gro_mac_len(cb->link);
+
+	return gro_too_big(f->tot, f->count, cb->len - mac, 65535 + mac, ctx->cfg.max_segs) ||
 	       f->count >= GRO_LIST_SEGS_MAX;
 }
 
@@ -394,7 +413,7 @@ static inline void gro_cb_key(struct gro_cb *cb, const struct gro_layer *l, uint
 /* A network layer records itself: Linux's network_offsets[encap_mark]. */
 static inline void gro_cb_network(struct gro_cb *cb, const struct gro_layer *l, uint32_t off)
 {
-	if (cb->l3_off)
+	if (cb->nnet++)
 		cb->encap = 1;
 	cb->nhoff[cb->encap] = (uint16_t)off;
 	cb->nh[cb->encap] = l;
@@ -430,11 +449,21 @@ static inline void gro_pkt_network(struct gro_pkt *pkt, uint32_t off, unsigned l
 	pkt->l3_off = (uint16_t)off;
 }
 
+/* The first layer of a frame that starts at @link: dev_gro_receive's
+ * gro_find_receive_by_type(skb->protocol), Ethernet for a frame with a
+ * MAC header; NULL for an IP frame of neither version. */
+static inline const struct gro_layer *gro_link_layer(unsigned link)
+{
+	return link == GRO_LINK_ETH ? &gro_eth_layer :
+	       link == GRO_LINK_IPV4 ? &gro_ipv4_layer :
+	       link == GRO_LINK_IPV6 ? &gro_ipv6_layer : NULL;
+}
+
 /* A merged packet's headers, completed from the outermost layer inwards. */
 static inline void gro_complete_layers(const struct gro_ctx *ctx, uint8_t *head,
 				       const struct gro_flow *f, struct gro_pkt *pkt)
 {
-	gro_eth_layer.complete(ctx, head, 0, 0, f, pkt);
+	gro_link_layer(f->link)->complete(ctx, head, 0, 0, f, pkt);
 }
 
 /* The checksum to store for @len bytes at @p on top of the sum @sum. */
@@ -474,12 +503,15 @@ struct gro_walk {
  * them. Returns 0 with a transport header found, -1 otherwise (@w then says
  * how far it got). Nothing outside [p, p + len) is read. */
 int gro_walk(const uint8_t *p, uint32_t len, struct gro_walk *w);
+/* The same for a frame that starts at @link (GRO_LINK_*). */
+int gro_walk_link(const uint8_t *p, uint32_t len, unsigned link, struct gro_walk *w);
 /* The same, stopping at the first network header, which it does not parse:
  * 0 if it found one. */
 int gro_walk_net(const uint8_t *p, uint32_t len, struct gro_walk *w);
+int gro_walk_net_link(const uint8_t *p, uint32_t len, unsigned link, struct gro_walk *w);
 /* The same for a packet inside a UDP tunnel (GRO_GSO_UDP_TUNNEL), whose
  * outer UDP header is at @udp_off and inner network header at @inner_off. */
-int gro_walk_udp_tunnel(const uint8_t *p, uint32_t len, uint32_t udp_off, uint32_t inner_off,
-			struct gro_walk *w);
+int gro_walk_udp_tunnel(const uint8_t *p, uint32_t len, unsigned link, uint32_t udp_off,
+			uint32_t inner_off, struct gro_walk *w);
 
 #endif

@@ -115,14 +115,14 @@ uint32_t gro_rss_hash(const struct gro_rss *rss, const uint8_t *in, uint32_t len
  * the addresses, and the ports of TCP and UDP where they are plainly there
  * (IPv4: not a fragment; IPv6: right after the fixed header).
  */
-uint32_t gro_rss_frame(const struct gro_rss *rss, const uint8_t *f, uint32_t len)
+static uint32_t rss_frame(const struct gro_rss *rss, const uint8_t *f, uint32_t len, unsigned link)
 {
 	struct gro_walk w;
 	const uint8_t *ip;
 	uint8_t in[36];
 	uint32_t off, n;
 
-	gro_walk_net(f, len, &w);
+	gro_walk_net_link(f, len, link, &w);
 	if (!w.l3 || w.ntags > 2)
 		return 0;
 	off = w.l3_off;
@@ -312,6 +312,9 @@ int gro_shard_create(const struct gro_shard_config *cfg, struct gro_shard **out)
 		return GRO_EINVAL;
 	*out = NULL;
 	n = cfg->nshards;
+	/* The shards deliver on their own threads: no pull mode. */
+	if (!cfg->engine.deliver)
+		return GRO_EINVAL;
 	if (n < 1 || n > GRO_SHARD_MAX ||
 	    (cfg->ring_size && (cfg->ring_size < CHUNK || (cfg->ring_size & (cfg->ring_size - 1)))))
 		return GRO_EINVAL;
@@ -369,6 +372,11 @@ int gro_shard_create(const struct gro_shard_config *cfg, struct gro_shard **out)
 	return GRO_OK;
 }
 
+uint32_t gro_rss_frame(const struct gro_rss *rss, const uint8_t *f, uint32_t len)
+{
+	return rss_frame(rss, f, len, GRO_LINK_ETH);
+}
+
 unsigned gro_shard_of(const struct gro_shard *g, const struct gro_frame *fr)
 {
 	uint32_t h;
@@ -376,7 +384,8 @@ unsigned gro_shard_of(const struct gro_shard *g, const struct gro_frame *fr)
 	if (g->cfg.use_rxhash && fr->rxhash)
 		h = fr->rxhash;
 	else
-		h = gro_rss_frame(&g->rss, fr->data, fr->len);
+		h = rss_frame(&g->rss, fr->data, fr->len,
+			      (fr->flags & GRO_FRAME_START_MASK) >> GRO_LINK_SHIFT);
 	return g->reta[h % RETA_SIZE];
 }
 
@@ -433,7 +442,7 @@ int gro_shard_flush(struct gro_shard *g, uint64_t now, int mode)
 {
 	uint32_t i;
 
-	if (!g || (mode != GRO_FLUSH_ALL && mode != GRO_FLUSH_TIMEOUT))
+	if (!g || (mode != GRO_FLUSH_ALL && mode != GRO_FLUSH_TIMEOUT && mode != GRO_FLUSH_OLD))
 		return GRO_EINVAL;
 	for (i = 0; i < g->nshards; i++) {
 		struct shard *s = &g->sh[i];

@@ -44,19 +44,25 @@ int gro_vnet_encode(const struct gro_pkt *pkt, void *hdr, size_t hdr_size)
 }
 
 /* The inner headers of a UDP tunnel's packet whose inner TCP header is at
- * @l4: the inner network header nearest before it from which the walk
- * lands there (the tunnel header between is not parsed: the port that
- * names it is not in the frame's metadata). *@w is replaced only then. */
-static bool udp_tunnel_walk(const uint8_t *p, uint32_t len, uint32_t l4, struct gro_walk *w)
+ * @l4 (from csum_start) or, with @l4 0, whose headers end at @end (from
+ * hdr_len, when no checksum is left to finish): the inner network header
+ * nearest before it from which the walk lands there (the tunnel header
+ * between is not parsed: the port that names it is not in the frame's
+ * metadata). *@w is replaced only then. */
+static bool udp_tunnel_walk(const uint8_t *p, uint32_t len, unsigned link, uint32_t l4,
+			    uint32_t end, struct gro_walk *w)
 {
+	uint32_t top = l4 ? l4 - 20 : end - 40;
 	struct gro_walk t;
 	uint32_t at;
 
-	for (at = l4 - 20; at >= w->hdr_len && at < l4; at--) {
+	if (l4 ? l4 < (uint32_t)w->hdr_len + 20 : end < (uint32_t)w->hdr_len + 40)
+		return false;
+	for (at = top; at >= w->hdr_len; at--) {
 		if ((p[at] >> 4) != 4 && (p[at] >> 4) != 6)
 			continue;
-		if (!gro_walk_udp_tunnel(p, len, w->l4_off, at, &t) && t.l4_off == l4 &&
-		    t.l4proto == GRO_IPPROTO_TCP) {
+		if (!gro_walk_udp_tunnel(p, len, link, w->l4_off, at, &t) && t.l4proto == GRO_IPPROTO_TCP &&
+		    (l4 ? t.l4_off == l4 : t.hdr_len == end)) {
 			*w = t;
 			return true;
 		}
@@ -67,6 +73,13 @@ static bool udp_tunnel_walk(const uint8_t *p, uint32_t len, uint32_t l4, struct 
 int gro_vnet_decode(const void *hdr, size_t hdr_size, uint8_t *frame, size_t len,
 		    struct gro_pkt *pkt, struct gro_seg *seg)
 {
+	return gro_vnet_decode_start(hdr, hdr_size, frame, len, 0, pkt, seg);
+}
+
+int gro_vnet_decode_start(const void *hdr, size_t hdr_size, uint8_t *frame, size_t len,
+			  uint32_t start, struct gro_pkt *pkt, struct gro_seg *seg)
+{
+	unsigned link;
 	const uint8_t *h = hdr;
 	struct gro_walk hd;
 	uint8_t flags, type, base;
@@ -74,8 +87,12 @@ int gro_vnet_decode(const void *hdr, size_t hdr_size, uint8_t *frame, size_t len
 	bool l4, udp, tunnel = false;
 
 	if (!h || !frame || !pkt || !seg || len > UINT32_MAX ||
-	    (hdr_size != GRO_VNET_HDR_LEN && hdr_size != GRO_VNET_HDR_V1_LEN))
+	    (hdr_size != GRO_VNET_HDR_LEN && hdr_size != GRO_VNET_HDR_V1_LEN) ||
+	    (start & ~GRO_FRAME_START_MASK))
 		return GRO_EINVAL;
+	/* A TUN device's frames start at their IP header: every offset
+	 * counts from there. */
+	link = gro_link_of(start, frame, (uint32_t)len);
 	flags = h[0];
 	type = h[1];
 	hdr_len = le16r(h + 2);
@@ -100,14 +117,17 @@ int gro_vnet_decode(const void *hdr, size_t hdr_size, uint8_t *frame, size_t len
 		return GRO_EPROTO;
 	if (hdr_len > len)
 		return GRO_EPROTO;
-	l4 = !gro_walk(frame, (uint32_t)len, &hd) &&
+	l4 = !gro_walk_link(frame, (uint32_t)len, link, &hd) &&
 	     (hd.l4proto == GRO_IPPROTO_TCP || hd.l4proto == GRO_IPPROTO_UDP);
-	/* TCP whose checksum starts past a UDP header: a UDP tunnel's (the
-	 * header has no word for it; Linux's packet socket drops the
-	 * tunnel bits and keeps csum_start at the inner TCP header). */
-	if (l4 && hd.l4proto == GRO_IPPROTO_UDP && (flags & GRO_VNET_F_NEEDS_CSUM) &&
-	    (base == GRO_VNET_GSO_TCPV4 || base == GRO_VNET_GSO_TCPV6) && cstart > hd.hdr_len)
-		tunnel = udp_tunnel_walk(frame, (uint32_t)len, cstart, &hd);
+	/* TCP segmentation of a UDP datagram: a UDP tunnel's (the header
+	 * has no word for it; Linux's packet socket drops the tunnel bits
+	 * and keeps csum_start at the inner TCP header). The inner TCP
+	 * header is where the checksum starts or, with none to finish,
+	 * the one whose header ends at hdr_len. */
+	if (l4 && hd.l4proto == GRO_IPPROTO_UDP &&
+	    (base == GRO_VNET_GSO_TCPV4 || base == GRO_VNET_GSO_TCPV6))
+		tunnel = udp_tunnel_walk(frame, (uint32_t)len, link,
+					 flags & GRO_VNET_F_NEEDS_CSUM ? cstart : 0, hdr_len, &hd);
 	udp = l4 && hd.l4proto == GRO_IPPROTO_UDP;
 
 	memset(pkt, 0, sizeof(*pkt));
@@ -117,6 +137,7 @@ int gro_vnet_decode(const void *hdr, size_t hdr_size, uint8_t *frame, size_t len
 	pkt->segs = seg;
 	pkt->nsegs = 1;
 	pkt->gso_segs = 1;
+	pkt->start = (uint32_t)link << GRO_LINK_SHIFT;
 	if (l4) {
 		pkt->l3_off = hd.l3_off;
 		pkt->l4_off = hd.l4_off;

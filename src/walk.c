@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * The one header walker: from Ethernet down to the transport header, each
+ * The one header walker: from Ethernet (or, for a frame without a MAC
+ * header, its IP header) down to the transport header, each
  * layer's parse callback saying where its header ends and what follows,
  * each layer's table saying which layer that is. Segmentation, the
  * virtio_net_hdr codec and the RSS hash read packets through it; unlike
@@ -49,17 +50,29 @@ static int walk_from(const uint8_t *p, uint32_t len, struct gro_walk *w, bool ne
 	}
 }
 
-static int walk(const uint8_t *p, uint32_t len, struct gro_walk *w, bool net_only)
+/* From the frame's first layer: Ethernet, or the IP header of a frame
+ * without a MAC header (GRO_LINK_*). */
+static int walk(const uint8_t *p, uint32_t len, unsigned link, struct gro_walk *w, bool net_only)
 {
+	const struct gro_layer *first;
+
 	memset(w, 0, sizeof(*w));
 	if (!p)
 		return -1;
-	return walk_from(p, len, w, net_only, &gro_eth_layer, 0);
+	first = gro_link_layer(gro_link_of((uint32_t)link << GRO_LINK_SHIFT, p, len));
+	if (!first)
+		return -1;
+	return walk_from(p, len, w, net_only, first, 0);
 }
 
 int gro_walk(const uint8_t *p, uint32_t len, struct gro_walk *w)
 {
-	return walk(p, len, w, false);
+	return walk(p, len, GRO_LINK_ETH, w, false);
+}
+
+int gro_walk_link(const uint8_t *p, uint32_t len, unsigned link, struct gro_walk *w)
+{
+	return walk(p, len, link, w, false);
 }
 
 /* A UDP tunnel's packet: the outer headers down to its UDP header, which
@@ -67,12 +80,12 @@ int gro_walk(const uint8_t *p, uint32_t len, struct gro_walk *w)
  * the inner ones. What lies between (the tunnel header, an inner Ethernet
  * header) is copied as is by segmentation, so it needs no walking, and
  * the walker needs no port table. */
-int gro_walk_udp_tunnel(const uint8_t *p, uint32_t len, uint32_t udp_off, uint32_t inner_off,
-			struct gro_walk *w)
+int gro_walk_udp_tunnel(const uint8_t *p, uint32_t len, unsigned link, uint32_t udp_off,
+			uint32_t inner_off, struct gro_walk *w)
 {
 	const struct gro_layer *inner;
 
-	if (walk(p, len, w, false) || w->l4proto != GRO_IPPROTO_UDP || w->l4_off != udp_off ||
+	if (walk(p, len, link, w, false) || w->l4proto != GRO_IPPROTO_UDP || w->l4_off != udp_off ||
 	    inner_off < w->hdr_len || inner_off >= len)
 		return -1;
 	inner = (p[inner_off] >> 4) == 4 ? &gro_ipv4_layer :
@@ -84,11 +97,11 @@ int gro_walk_udp_tunnel(const uint8_t *p, uint32_t len, uint32_t udp_off, uint32
 	return walk_from(p, len, w, false, inner, inner_off);
 }
 
-int gro_walk_net(const uint8_t *p, uint32_t len, struct gro_walk *w)
+int gro_walk_net_link(const uint8_t *p, uint32_t len, unsigned link, struct gro_walk *w)
 {
 	/* A frame of a built-in fast-path kind has its network header where
 	 * the kind says (RSS asks this of every frame a shard receives). */
-	const struct gro_fast *k = gro_fast_builtin_of(p, len);
+	const struct gro_fast *k = gro_fast_builtin_of(p, len, link);
 
 	if (k) {
 		memset(w, 0, sizeof(*w));
@@ -96,5 +109,10 @@ int gro_walk_net(const uint8_t *p, uint32_t len, struct gro_walk *w)
 		w->l3_off = k->l3_off;
 		return 0;
 	}
-	return walk(p, len, w, true);
+	return walk(p, len, link, w, true);
+}
+
+int gro_walk_net(const uint8_t *p, uint32_t len, struct gro_walk *w)
+{
+	return gro_walk_net_link(p, len, GRO_LINK_ETH, w);
 }

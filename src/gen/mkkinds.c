@@ -61,8 +61,8 @@ static void print_kind(const struct gro_fast *k)
 	bytes("key", k->key, GRO_FAST_HDR);
 	bytes("sig_mask", k->sig_mask, GRO_FAST_HDR);
 	bytes("sig_val", k->sig_val, GRO_FAST_HDR);
-	printf("\t\t.sig_span = %u, .key_span = %u, .min_len = %u, .builtin = %u,\n", k->sig_span,
-	       k->key_span, k->min_len, k->builtin);
+	printf("\t\t.sig_span = %u, .key_span = %u, .min_len = %u, .builtin = %u, .link = %u,\n",
+	       k->sig_span, k->key_span, k->min_len, k->builtin, k->link);
 	printf("\t\t.nsigw = %u, .sigw = {", k->nsigw);
 	for (i = 0; i < k->nsigw; i++)
 		printf(" { %u, 0x%016llxull, 0x%016llxull },", k->sigw[i].off,

@@ -89,7 +89,11 @@ static struct gro_flow *eth_receive(struct gro_ctx *ctx, struct gro_cb *cb)
 	}
 	gro_cb_key(cb, &gro_eth_layer, cb->off, cb->off + ETH_HLEN);
 	cb->off += ETH_HLEN;
-	/* dev_gro_receive calls the first layer itself: not counted. */
+	/* dev_gro_receive calls the first layer itself: not counted. An
+	 * Ethernet header inside a tunnel is eth_gro_receive's, whose call
+	 * is (indirect_call_gro_receive_inet). */
+	if (cb->nstack > 1)
+		return gro_call_receive(ctx, cb, next);
 	return gro_enter(ctx, cb, next);
 }
 

@@ -79,6 +79,24 @@ static const struct gro_layer *geneve_next(uint32_t type)
 	return gro_payload_find(NULL, type);
 }
 
+/* For a fast kind: the header equal to the head's (all flow key), its
+ * first bytes the signature: version 0 and this options length, not OAM,
+ * the protocol type of what follows. */
+static bool geneve_fast(struct gro_fast *k, uint32_t off, uint32_t end, const struct gro_layer *next)
+{
+	uint32_t hlen = end - off;
+	uint16_t proto = gro_fast_proto(next);
+
+	if (hlen < GENEVE_HLEN || (hlen - GENEVE_HLEN) / 4 > 0x3f || hlen % 4)
+		return false;
+	gro_fast_mark(k->same, off, hlen, 0xff);
+	gro_fast_sig(k, off, 0xff, (uint8_t)((hlen - GENEVE_HLEN) / 4));
+	gro_fast_sig(k, off + 1, GENEVE_OAM, 0);
+	gro_fast_sig(k, off + 2, 0xff, (uint8_t)(proto >> 8));
+	gro_fast_sig(k, off + 3, 0xff, (uint8_t)proto);
+	return true;
+}
+
 const struct gro_layer gro_geneve_layer = {
 	.name = "geneve",
 	.proto = GRO_TUNNEL_GENEVE,
@@ -88,4 +106,5 @@ const struct gro_layer gro_geneve_layer = {
 	.complete = geneve_complete,
 	.parse = geneve_parse,
 	.key = geneve_key,
+	.fast = geneve_fast,
 };

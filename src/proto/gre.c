@@ -4,10 +4,14 @@
  *
  * Version 0 with the K (key) and C (checksum) flags only: a sequence
  * number, the routing bit or another version cannot be cut back by GSO, so
- * such packets go up as they came. The flags, the protocol type and the
- * key are part of the flow (one tunnel); what follows is an IPv4 or IPv6
- * header, or an Ethernet frame (0x6558), received as at the top, one level
- * of tunnel in. A checksum is verified before anything merges; a frame
+ * such packets go up as they came. The flags, the protocol type and, with
+ * K, the word after the base header are part of the flow (one tunnel):
+ * the key, or with C as well the checksum word, which is what Linux
+ * compares (segments of one stream have equal GRE checksums while their
+ * sizes and pseudo headers are equal, so a shorter last one starts a new
+ * flow, and the key itself is not compared). What follows is an IPv4 or
+ * IPv6 header, or an Ethernet frame (0x6558), received as at the top, one
+ * level of tunnel in. A checksum is verified before anything merges; a frame
  * with a bad one goes up at once and leaves the held packet alone. The
  * merged packet keeps the first segment's GRE checksum, as Linux leaves
  * it; libgro records GRO_GSO_GRE_CSUM so that segmentation can give every
@@ -24,15 +28,14 @@ static uint32_t gre_hlen(uint16_t flags)
 	return 4 + (flags & GRE_KEY ? 4 : 0) + (flags & GRE_CSUM ? 4 : 0);
 }
 
-/* Flags, version and protocol type; the key, which follows the checksum. */
+/* Flags, version and protocol type; with K, the word after them. */
 static unsigned gre_key(struct gro_keyseg *k, uint32_t off, uint32_t end)
 {
 	unsigned n = 1;
 
 	k[0] = (struct gro_keyseg){ (uint16_t)off, 4, 0xffffffffull };
 	if (end >= off + 8) {
-		/* The key is the last word before @end when K is set;
-		 * receive passes @end accordingly (see gre_receive). */
+		/* @end is off + 8 when K is set (see gre_receive). */
 		k[1] = (struct gro_keyseg){ (uint16_t)(end - 4), 4, 0xffffffffull };
 		n = 2;
 	}
@@ -69,9 +72,10 @@ static struct gro_flow *gre_receive(struct gro_ctx *ctx, struct gro_cb *cb)
 		gro_cb_flush(cb, GRO_R_L4_CSUM);
 		return NULL;
 	}
-	/* The key word sits last when K is set: hand the key callback an
-	 * end that says where it is (the checksum word is not in the key). */
-	gro_cb_key(cb, &gro_gre_layer, off, flags & GRE_KEY ? off + hlen : off + 4);
+	/* gre_gro_receive compares, when K is set, the 32 bits after the
+	 * base header "as the key": with C too, that is the checksum and
+	 * the reserved half-word, and the key itself is not compared. */
+	gro_cb_key(cb, &gro_gre_layer, off, flags & GRE_KEY ? off + 8 : off + 4);
 	cb->off = off + hlen;
 	return gro_call_receive(ctx, cb, next);
 }
@@ -120,6 +124,25 @@ static const struct gro_layer *gre_next(uint32_t type)
 	return gro_payload_find(NULL, type);
 }
 
+/* For a fast kind: no checksum (verified over the whole frame: the layered
+ * path does that), so the header's length says whether a key follows;
+ * flags, version and protocol type are the signature, the header equal to
+ * the head's (all flow key). */
+static bool gre_fast(struct gro_fast *k, uint32_t off, uint32_t end, const struct gro_layer *next)
+{
+	uint32_t hlen = end - off;
+	uint16_t proto = gro_fast_proto(next);
+
+	if (hlen != 4 && hlen != 8)
+		return false;
+	gro_fast_mark(k->same, off, hlen, 0xff);
+	gro_fast_sig(k, off, 0xff, hlen == 8 ? GRE_KEY >> 8 : 0);
+	gro_fast_sig(k, off + 1, 0xff, 0);
+	gro_fast_sig(k, off + 2, 0xff, (uint8_t)(proto >> 8));
+	gro_fast_sig(k, off + 3, 0xff, (uint8_t)proto);
+	return true;
+}
+
 const struct gro_layer gro_gre_layer = {
 	.name = "gre",
 	.proto = GRO_IPPROTO_GRE,
@@ -130,4 +153,5 @@ const struct gro_layer gro_gre_layer = {
 	.segment = gre_segment,
 	.parse = gre_parse,
 	.key = gre_key,
+	.fast = gre_fast,
 };

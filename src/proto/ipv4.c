@@ -219,7 +219,7 @@ static int ipv4_parse(const uint8_t *p, uint32_t len, uint32_t off, struct gro_h
 static bool ipv4_fast(struct gro_fast *k, uint32_t off, uint32_t end, const struct gro_layer *next)
 {
 	if (end != off + 20 || off + 20 > GRO_FAST_HDR || k->nlen == GRO_ENCAP_MAX ||
-	    k->ncsum == GRO_ENCAP_MAX || k->nzero == GRO_ENCAP_MAX)
+	    k->ncsum == GRO_ENCAP_MAX || k->nzero > GRO_ENCAP_MAX)
 		return false;
 	gro_fast_mark(k->same, off, 2, 0xff);		/* version, IHL, TOS */
 	gro_fast_mark(k->same, off + 6, 14, 0xff);	/* fragment field, TTL, protocol, addresses */
@@ -284,8 +284,8 @@ static void ip4ip6_complete(const struct gro_ctx *ctx, uint8_t *head, uint32_t o
 	ipv4_complete(ctx, head, off, level, f, pkt);
 }
 
-/* Everything but receive and complete is the inner IPv4 header's; no
- * fast kinds (the fast path takes no tunnels). */
+/* Everything but receive and complete is the inner IPv4 header's, fast
+ * kinds included. */
 #define IPV4_INNER(sym, nm, cmpl)					\
 	const struct gro_layer sym = {					\
 		.name = nm,						\
@@ -300,6 +300,7 @@ static void ip4ip6_complete(const struct gro_ctx *ctx, uint8_t *head, uint32_t o
 		.segment = ipv4_segment,				\
 		.parse = ipv4_parse,					\
 		.key = ipv4_key,					\
+		.fast = ipv4_fast,					\
 	}
 
 IPV4_INNER(gro_ipip_layer, "ipip", ipip_complete);

@@ -233,8 +233,8 @@ static void ip6ip6_complete(const struct gro_ctx *ctx, uint8_t *head, uint32_t o
 	ipv6_complete(ctx, head, off, level, f, pkt);
 }
 
-/* Everything but receive and complete is the inner IPv6 header's; no
- * fast kinds (the fast path takes no tunnels). */
+/* Everything but receive and complete is the inner IPv6 header's, fast
+ * kinds included. */
 #define IPV6_INNER(sym, nm, cmpl)					\
 	const struct gro_layer sym = {					\
 		.name = nm,						\
@@ -249,6 +249,7 @@ static void ip6ip6_complete(const struct gro_ctx *ctx, uint8_t *head, uint32_t o
 		.segment = ipv6_segment,				\
 		.parse = ipv6_parse,					\
 		.key = ipv6_key,					\
+		.fast = ipv6_fast,					\
 	}
 
 IPV6_INNER(gro_sit_layer, "sit", sit_complete);

@@ -37,6 +37,14 @@ static bool udp_flist(const struct gro_ctx *ctx)
 	return ctx->cfg.udp == GRO_UDP_FRAGLIST;
 }
 
+/* The piece of a tunnel's flow key after its ports: whether the checksum
+ * of the UDP header at @off is set (a key piece of length 0 is a word
+ * compared as zero or not). */
+static inline struct gro_keyseg udp_csum_set_key(uint32_t off)
+{
+	return (struct gro_keyseg){ (uint16_t)(off + 6), 0, 0xffff };
+}
+
 /*
  * udp_gro_receive for a tunnel port: one level of tunnel only, and a
  * checksum that is set must have been verified (a frame flushed before it
@@ -58,7 +66,7 @@ static struct gro_flow *udp_tunnel_receive(struct gro_ctx *ctx, struct gro_cb *c
 	cb->encap_mark = 1;
 	gro_cb_key(cb, cb->stack[cb->nstack - 1], cb->off, cb->off + UDP_HLEN);
 	if (likely(cb->nkey < GRO_KEY_MAX))
-		cb->key[cb->nkey++] = (struct gro_keyseg){ (uint16_t)(cb->off + 6), 0, 0xffff };
+		cb->key[cb->nkey++] = udp_csum_set_key(cb->off);
 	cb->off += UDP_HLEN;
 	return gro_call_receive(ctx, cb, tun);
 }
@@ -257,7 +265,24 @@ static int udp_parse(const uint8_t *p, uint32_t len, uint32_t off, struct gro_hd
 static bool udp_fast(struct gro_fast *k, uint32_t off, uint32_t end, const struct gro_layer *next)
 {
 	(void)end;
-	(void)next;
+	if (next && next->class == GRO_LC_TUNNEL) {
+		/* A tunnel's UDP header: the ports and the checksum equal to
+		 * the head's, and the checksum 0 in a frame that starts a
+		 * flow (a set one is verified over the whole datagram: the
+		 * layered path does that); the length unchecked, as above;
+		 * the port a tunnel of the context's, checked on a start. */
+		if (k->nzero > GRO_ENCAP_MAX || k->tun_port_off || off + UDP_HLEN > GRO_FAST_HDR ||
+		    k->nkey == sizeof(k->keyseg) / sizeof(k->keyseg[0]))
+			return false;
+		k->keyseg[k->nkey++] = udp_csum_set_key(off);
+		gro_fast_mark(k->same, off, 4, 0xff);
+		gro_fast_mark(k->same, off + 6, 2, 0xff);
+		k->zero[k->nzero].off = (uint16_t)(off + 6);
+		k->zero[k->nzero++].mask = 0xffff;
+		k->tun_port_off = (uint16_t)(off + 2);
+		k->tun = next;
+		return true;
+	}
 	if (k->nlen == GRO_ENCAP_MAX || off + UDP_HLEN > GRO_FAST_HDR)
 		return false;
 	gro_fast_mark(k->same, off, 4, 0xff);			/* ports */

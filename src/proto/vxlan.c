@@ -53,6 +53,16 @@ static const struct gro_layer *vxlan_next(uint32_t type)
 	return gro_payload_find(NULL, type);
 }
 
+/* For a fast kind: the header equal to the head's (it is all flow key). */
+static bool vxlan_fast(struct gro_fast *k, uint32_t off, uint32_t end, const struct gro_layer *next)
+{
+	(void)next;
+	if (end != off + VXLAN_HLEN)
+		return false;
+	gro_fast_mark(k->same, off, VXLAN_HLEN, 0xff);
+	return true;
+}
+
 const struct gro_layer gro_vxlan_layer = {
 	.name = "vxlan",
 	.proto = GRO_TUNNEL_VXLAN,
@@ -62,4 +72,5 @@ const struct gro_layer gro_vxlan_layer = {
 	.complete = vxlan_complete,
 	.parse = vxlan_parse,
 	.key = vxlan_key,
+	.fast = vxlan_fast,
 };

@@ -1,7 +1,9 @@
 #!/bin/sh
 # The shared library's ABI: it exports exactly the names include/gro.h
-# declares with GRO_API, each with the symbol version of src/libgro.map, its
-# soname is libgro.so.MAJOR, and a program linked against it runs.
+# declares with GRO_API, each with the symbol version of the node of
+# src/libgro.map that lists it (names added since the last release in its
+# newest node), its soname is libgro.so.MAJOR, and a program linked against
+# it runs.
 # Usage: abi_test.sh HEADER MAP BUILDDIR [LINKED_PROGRAM]
 HDR=$1
 MAP=$2
@@ -19,7 +21,25 @@ ver() { sed -n "s/^#define GRO_VERSION_$1[ 	]*\([0-9]*\).*/\1/p" "$HDR"; }
 MAJOR=$(ver MAJOR)
 VERSION=$MAJOR.$(ver MINOR).$(ver PATCH)
 SO=$B/libgro.so.$VERSION
-NODE=$(sed -n 's/^\([A-Z0-9_.]*\) *{.*/\1/p' "$MAP" | head -1)
+# The map's nodes, oldest first, and the newest one.
+sed -n 's/^\([A-Z0-9_.]*\) *{.*/\1/p' "$MAP" >"$T/nodes"
+NEWEST=$(tail -1 "$T/nodes")
+# Each name of the map with its node: "name node".
+awk '/^[A-Z0-9_.]* *{/ { node = $1 } /^[ \t]*[A-Za-z_][A-Za-z0-9_]*;/ { sub(/;.*/, ""); print $1, node }' \
+	"$MAP" | sort >"$T/map_nodes"
+# A release adds its names to the newest node; the names of this header's
+# minor version that are new are those not in an older node, and they must
+# sit in the newest one. A node inherits the one before it.
+prev=""
+while read -r n; do
+	if [ -n "$prev" ]; then
+		if grep -q "^} *$prev *;" "$MAP" && awk -v n="$n" -v p="$prev" '
+			$0 ~ "^"n" *{" { inside = 1 } inside && /^}/ { found = ($0 ~ "} *"p" *;"); exit }
+			END { exit !found }' "$MAP"; then ok
+		else bad "node $n of $MAP does not inherit $prev"; fi
+	fi
+	prev=$n
+done <"$T/nodes"
 
 # Names declared with GRO_API: a function's name is the last word before
 # its '(', an object's the last word before its '[' or ';'. Declarations
@@ -51,9 +71,32 @@ else
 	[ -z "$missing" ] || bad "declared with GRO_API in $HDR but not exported by $SO: $missing"
 	[ -n "$extra$missing" ] || ok
 
-	# Every export carries the version of the map.
-	unversioned=$(awk '$2 != "A" && $3 !~ /@@'"$NODE"'$/ { print $3 }' "$T/nm" | tr '\n' ' ')
-	if [ -n "$unversioned" ]; then bad "exported without version $NODE: $unversioned"; else ok; fi
+	# Every export carries the version of the map's node that lists it,
+	# and every node of the map is defined.
+	awk '$2 != "A" { split($3, a, "@@"); print a[1], (a[2] == "" ? "-" : a[2]) }' "$T/nm" |
+		sort >"$T/exp_nodes"
+	wrong=$(join -a 1 -e none -o 0,1.2,2.2 "$T/exp_nodes" "$T/map_nodes" |
+		awk '$2 != $3 { printf "%s@%s (map: %s) ", $1, $2, $3 }')
+	if [ -n "$wrong" ]; then bad "exported with a version other than its node's: $wrong"; else ok; fi
+	for n in $(cat "$T/nodes"); do
+		if awk -v n="$n" '$2 == "A" && $3 == n { f = 1 } END { exit !f }' "$T/nm"; then ok
+		else bad "version node $n is not defined by $SO"; fi
+	done
+	# A released node never changes: its names are frozen in
+	# tests/abi/released/NODE, so a name added since can only be in the
+	# newest node, which is still open. That one is named after a version
+	# no later than the header's.
+	for n in $(sed '$d' "$T/nodes"); do
+		frozen=$(dirname "$0")/released/$n
+		if [ ! -f "$frozen" ]; then bad "node $n is not the newest but $frozen is missing"; continue; fi
+		awk -v n="$n" '$2 == n { print $1 }' "$T/map_nodes" >"$T/node_names"
+		if sort "$frozen" | cmp -s - "$T/node_names"; then ok
+		else bad "released node $n of $MAP differs from $frozen: $(sort "$frozen" | comm -3 - "$T/node_names" | tr -d '\t' | tr '\n' ' ')"; fi
+	done
+	newest_ver=$(echo "$NEWEST" | sed -n 's/^LIBGRO_\([0-9]*\)\.*\([0-9]*\)$/\1 \2/p')
+	if [ -n "$newest_ver" ] && echo "$newest_ver" | awk -v M="$MAJOR" -v m="$(ver MINOR)" \
+		'{ exit !($1 < M || ($1 == M && ($2 == "" ? 0 : $2) <= m)) }'; then ok
+	else bad "the newest node $NEWEST of $MAP is not a version up to $MAJOR.$(ver MINOR)"; fi
 
 	# The soname is the major version.
 	soname=$(readelf -d "$SO" | sed -n 's/.*(SONAME).*\[\(.*\)\].*/\1/p')

@@ -136,6 +136,27 @@ done
 "$GRO" segment --json "$T/u-l4-full.out" "$T/u.j.pcap" >"$T/u.json"
 check "UDP: segment cuts by the UDP_L4 metadata" grep -q '"frames_in":9,"frames_out":147,.*"segmented_by_metadata":7' "$T/u.json"
 
+# Tunnels: TCP inside VXLAN and GENEVE merges on the configured ports
+# only; GRE and IP-in-IP need no setting. segment gives every frame back.
+"$GEN" tuncap "$T/tun.pcap"
+"$GRO" coalesce --json "$T/tun.pcap" "$T/tun0.pcap" >"$T/tun0.json"
+check "tunnels: without ports, only GRE and IP-in-IP merge" \
+	grep -q '"segments":48,.*"not-tcp":120' "$T/tun0.json"
+for cs in full partial; do
+	"$GRO" coalesce --json --csum=$cs --vxlan-port 4789 --geneve-port=6081 --format=pcapng \
+		"$T/tun.pcap" "$T/tun-$cs.out" >"$T/tun-$cs.json"
+	check "tunnels --csum=$cs: every frame merged" grep -q '"segments":168,"mean_segments"' "$T/tun-$cs.json"
+	"$GRO" segment -q "$T/tun-$cs.out" "$T/tun-$cs.back.pcap"
+	check "tunnels --csum=$cs: coalesce + segment gives back every frame" \
+		"$GEN" same "$T/tun.pcap" "$T/tun-$cs.back.pcap"
+done
+"$GRO" coalesce --json --vxlan-port 4789 "$T/tun.pcap" "$T/tun1.pcap" >"$T/tun1.json"
+check "tunnels: a GENEVE port not configured is plain UDP" grep -q '"segments":120,.*"not-tcp":48' "$T/tun1.json"
+expect_error "tunnel port twice" 2 "already a tunnel port" "" coalesce --vxlan-port 4789 --geneve-port 4789 "$T/tun.pcap" "$T/tun2.pcap"
+expect_error "tunnel port 0" 2 "vxlan-port" "" coalesce --vxlan-port 0 "$T/tun.pcap" "$T/tun2.pcap"
+expect_error "tunnel port too large" 2 "geneve-port" "" coalesce --geneve-port 65536 "$T/tun.pcap" "$T/tun2.pcap"
+expect_error "five tunnel ports" 2 "at most 4" "" coalesce --vxlan-port 1 --vxlan-port 2 --vxlan-port 3 --geneve-port 4 --geneve-port 5 "$T/tun.pcap" "$T/tun2.pcap"
+
 # Metadata written independently (both byte orders), cut as GSO would.
 for order in le be; do
 	"$GEN" metacap $order "$T/m$order.pcapng" "$T/m$order.exp.pcap"
@@ -181,6 +202,73 @@ if [ -e "$T/bad-truncated.pcapng" ]; then
 	expect_error "coalesce: truncated pcapng" 1 "bad-truncated.pcapng: truncated" "$T/s15.pcap" coalesce "$T/bad-truncated.pcapng" "$T/s15.pcap"
 fi
 
+# ---------------------------------------------------------------- help for the user
+# Variants of the demo capture: every TCP checksum wrong (a capture taken
+# on a checksum-offloading host), every frame cut to 100 bytes (a short
+# snapshot length), and nanosecond timestamps.
+cat >"$T/variants.py" <<'PY'
+import struct, sys
+src, kind, out = sys.argv[1:4]
+d = open(src, 'rb').read()
+hdr, recs, o = bytearray(d[:24]), [], 24
+while o < len(d):
+    sec, usec, cap, wire = struct.unpack('<IIII', d[o:o + 16])
+    recs.append([sec, usec, cap, wire, bytearray(d[o + 16:o + 16 + cap])])
+    o += 16 + cap
+for i, r in enumerate(recs):
+    if kind == 'badcsum' and r[2] >= 52 and r[4][23] == 6:
+        r[4][50] ^= 0x5a
+    if kind == 'snap':
+        r[4] = r[4][:100]
+        r[2] = len(r[4])
+    if kind == 'nano':
+        r[1] = r[1] * 1000 + (i % 1000)
+if kind == 'nano':
+    hdr[0:4] = struct.pack('<I', 0xa1b23c4d)
+with open(out, 'wb') as f:
+    f.write(hdr)
+    for sec, usec, cap, wire, b in recs:
+        f.write(struct.pack('<IIII', sec, usec, cap, wire) + b)
+PY
+for v in badcsum snap nano; do
+	python3 "$T/variants.py" "$T/demo/demo-in.pcap" $v "$T/v-$v.pcap"
+done
+"$GRO" coalesce "$T/v-badcsum.pcap" "$T/v1.pcap" 2>"$T/v1.txt"
+check "wrong checksums: the summary says what to try" grep -q "hint: .*checksums are wrong.*--rx-csum=trust" "$T/v1.txt"
+"$GRO" coalesce "$T/v-snap.pcap" "$T/v2.pcap" 2>"$T/v2.txt"
+check "short snapshot length: the summary says so" grep -q "hint: .*cut short by the capture's snapshot length" "$T/v2.txt"
+"$GRO" coalesce --json "$T/v-snap.pcap" "$T/v2.pcap" >"$T/v2.json"
+check "short snapshot length: counted in the JSON" grep -q '"truncated":901,' "$T/v2.json"
+"$GRO" coalesce "$T/demo/demo-in.pcap" "$T/v3.pcap" 2>"$T/v3.txt"
+check "a good capture: no hint" sh -c "! grep -q hint '$T/v3.txt'"
+"$GRO" coalesce -q --rx-csum=trust "$T/v-badcsum.pcap" "$T/v4.pcap"
+"$GRO" coalesce -q "$T/v-nano.pcap" "$T/v5.pcap"
+cat >"$T/nanocheck.py" <<'PY'
+import struct, sys
+def recs(path):
+    d = open(path, 'rb').read()
+    magic, o, out = struct.unpack('<I', d[:4])[0], 24, []
+    while o < len(d):
+        sec, frac, cap, wire = struct.unpack('<IIII', d[o:o + 16])
+        out.append((sec, frac, d[o + 16:o + 16 + cap]))
+        o += 16 + cap
+    return magic, out
+mi, a = recs(sys.argv[1])
+mo, b = recs(sys.argv[2])
+assert mi == mo == 0xa1b23c4d, (hex(mi), hex(mo))
+# Every frame passed through keeps its timestamp to the nanosecond.
+ts = {bytes(x[2]): (x[0], x[1]) for x in a}
+kept = [p for p in b if bytes(p[2]) in ts]
+assert kept and all(ts[bytes(p[2])] == (p[0], p[1]) for p in kept), "timestamps"
+assert any(p[1] % 1000 for p in b), "sub-microsecond digits"
+PY
+check "nanosecond timestamps stay nanoseconds" python3 "$T/nanocheck.py" "$T/v-nano.pcap" "$T/v5.pcap"
+# Comments of the input go out with their packets (pcapng-mixed's first
+# packet has the comment "first").
+"$GEN" pcapng-mixed "$T/cm.pcapng" "$T/cm.exp.pcap"
+"$GRO" coalesce -q --format=pcapng "$T/cm.pcapng" "$T/cm.out.pcapng"
+check "input comments are kept" grep -q "first" "$T/cm.out.pcapng"
+
 # ---------------------------------------------------------------- JSON
 # coalesce and segment share their keys for the same things (README.md,
 # "JSON statistics"), the common ones first and in the same order; a
@@ -215,7 +303,7 @@ check "coalesce and segment JSON share their keys" python3 "$T/jsoncheck.py" "$T
 # ---------------------------------------------------------------- conventions
 # getopt_long per subcommand: --, -h/--help, -V/--version, -q, options
 # after the files, extra arguments refused with a one-line error + usage.
-for c in coalesce segment demo; do
+for c in coalesce segment demo relay; do
 	"$GRO" $c --help >"$T/help" 2>&1
 	check "$c --help: exit 0, usage on stdout" grep -q "^usage: gro $c" "$T/help"
 	check "$c --help lists -V, --version" grep -q -- "-V, --version" "$T/help"
@@ -396,6 +484,68 @@ if command -v strace >/dev/null 2>&1 && strace -o /dev/null true 2>/dev/null; th
 	done
 fi
 
+# Link types: each capture of a link type the tool reads, coalesced,
+# gives what the same frames behind Ethernet give (the pseudo-header of
+# each record kept, the packet after it merged), and segmenting that back
+# gives the input, each flow in order; both read it through the one reader.
+L="$T/link"
+mkdir "$L"
+for lt in raw ipv4 ipv6 sll sll2 null null-be loop; do
+	"$GEN" linkcap $lt "$L/$lt.pcap" "$L/$lt-eth.pcap"
+	"$GRO" coalesce -q "$L/$lt-eth.pcap" "$L/$lt-eth-out.pcap"
+	check "link $lt: coalesce" "$GRO" coalesce -q "$L/$lt.pcap" "$L/$lt-out.pcap"
+	check "link $lt: merged as behind Ethernet, pseudo-headers kept" \
+		sh -c '"$1" toeth $2 "$3/$2-out.pcap" "$3/$2-back.pcap" && "$1" same-ts "$3/$2-eth-out.pcap" "$3/$2-back.pcap"' \
+		- "$GEN" $lt "$L"
+	check "link $lt: something merged" [ "$(records "$L/$lt-out.pcap" | wc -c)" -lt "$(records "$L/$lt.pcap" | wc -c)" ]
+	check "link $lt: coalesce to pcapng" "$GRO" coalesce -q "$L/$lt.pcap" "$L/$lt-out.pcapng"
+	check "link $lt: segment" "$GRO" segment -q "$L/$lt-out.pcapng" "$L/$lt-seg.pcap"
+	check "link $lt: segmented back to the input" \
+		sh -c '"$1" toeth $2 "$3/$2-seg.pcap" "$3/$2-seg-eth.pcap" && "$1" flowcmp "$3/$2-eth.pcap" "$3/$2-seg-eth.pcap"' \
+		- "$GEN" $lt "$L"
+done
+# --mss cuts raw TCP frames too: a merged capture written as pcap (no
+# metadata) cut at the segment size gives the input back.
+check "link raw: segment --mss" "$GRO" segment -q --mss 1400 "$L/raw-out.pcap" "$L/raw-mss.pcap"
+check "link raw: --mss gives the frames back" \
+	sh -c '"$1" toeth raw "$2/raw-mss.pcap" "$2/raw-mss-eth.pcap" && "$1" flowcmp "$2/raw-eth.pcap" "$2/raw-mss-eth.pcap"' - "$GEN" "$L"
+# A pcapng whose interfaces differ in link type and snapshot length: an
+# interface per link type out, no flow merged across interfaces, and the
+# round trip exact; pcap cannot hold several link types.
+"$GEN" linkmix "$L/mix.pcapng"
+check "link mix: coalesce" "$GRO" coalesce --json "$L/mix.pcapng" "$L/mix-out.pcapng" >"$L/mix.json"
+check "link mix: merged" grep -q '"super_packets":[1-9]' "$L/mix.json"
+check "link mix: segment" "$GRO" segment -q "$L/mix-out.pcapng" "$L/mix-seg.pcapng"
+check "link mix: round trip" sh -c '"$1" toeth any "$2/mix.pcapng" "$2/mix-eth.pcap" &&
+	"$1" toeth any "$2/mix-seg.pcapng" "$2/mix-seg-eth.pcap" && "$1" flowcmp "$2/mix-eth.pcap" "$2/mix-seg-eth.pcap"' - "$GEN" "$L"
+expect_error "link mix: to pcap" 1 "mix-out.pcap: packets of link types .* which one pcap file cannot hold" "$L/mix-out.pcap" coalesce "$L/mix.pcapng" "$L/mix-out.pcap"
+expect_error "link mix: segment to pcap" 1 "mix-seg.pcap: packets of link types" "$L/mix-seg.pcap" segment "$L/mix-out.pcapng" "$L/mix-seg.pcap"
+
+# --napi-defer: Linux's deferred poll model. One flow, a segment every
+# 300 us from a jiffy boundary; the segment counts of the packets out,
+# worked out by hand from the rule (see run_defer() in tools/gro/run.c):
+# - the usual model, polls of 1 ms from their first frame: 4 4 2;
+# - gro_flush_timeout 20 ms, no deferred IRQs, HZ 1000: a poll per
+#   segment, each ending with the flows of earlier jiffies completed:
+#   the segment at 1.2 ms completes 0-4, at 2.1 ms 5-7, the timer the rest;
+# - gro_flush_timeout 1 ms, 2 deferred IRQs: timer polls at 1, 2, 3 ms:
+#   4 (age jiffy 1000, flushed at 1001), then 6 (held at 1002, flushed at 1003);
+# - HZ 250: one jiffy for all of it: 10.
+"$GEN" paced "$T/paced.pcap" 300 10
+segs() { awk '{ if ($4 > 0) print int(($2 - $5 + $4 - 1) / $4); else print 1 }' "$1" | tr '\n' ' '; }
+napi() { # napi EXPECTED OPTIONS...
+	want=$1; shift
+	"$GRO" coalesce -q --meta "$T/paced.meta" "$@" "$T/paced.pcap" "$T/paced-out.pcap" &&
+		[ "$(segs "$T/paced.meta")" = "$want" ] || { echo "got $(segs "$T/paced.meta")"; return 1; }
+}
+check "poll model: usual" napi "4 4 2 "
+check "poll model: deferred, HZ 1000" napi "5 3 2 " --napi-defer 20000 --hz 1000
+check "poll model: deferred IRQs" napi "4 6 " --napi-defer 1000 --defer-hard-irqs 2 --hz 1000
+check "poll model: deferred, HZ 250" napi "10 " --napi-defer 20000 --hz 250
+check "poll model: deferred, default HZ 250" napi "10 " --napi-defer 20000
+expect_error "bad --hz" 2 "hz" "" coalesce --hz 0 "$T/paced.pcap" "$T/p0.pcap"
+expect_error "bad --napi-defer" 2 "napi-defer" "" coalesce --napi-defer x "$T/paced.pcap" "$T/p0.pcap"
+
 # A signal while OUT is being written: the temporary file goes, an
 # existing OUT stays as it was, the exit status is 128 + the signal. The
 # input is a FIFO that delivers a few MB and then stalls, so the signal
@@ -420,6 +570,19 @@ if command -v timeout >/dev/null 2>&1; then
 		check "SIG$sn ($cmd${extra:+ --meta}): the existing --meta file is unchanged" [ "$(cat "$D/sig.meta")" = old ]
 	done
 fi
+
+# gro relay: usage errors before any device is touched, and one line for a
+# missing interface (the live runs are tests/relay).
+expect_error "relay: OUT missing" 2 "OUT is missing" "" relay lo
+expect_error "relay: unknown --input" 2 "invalid value 'dpdk'" "" relay --input=dpdk lo tap:x
+expect_error "relay: bad --gro" 2 "invalid value 'maybe'" "" relay --gro=maybe lo tap:x
+expect_error "relay: --udp=fraglist refused" 2 "fraglist" "" relay --udp=fraglist lo tap:x
+expect_error "relay: bad --threads" 2 "invalid value '0'" "" relay --threads 0 lo tap:x
+expect_error "relay: --threads needs a TAP or TUN" 2 "TAP or TUN" "" relay --threads 2 lo lo
+expect_error "relay: engine options checked" 2 "max-flows" "" relay --max-flows=0 lo tap:x
+expect_error "relay: no such interface" 1 "no-such-if0: no such interface" "" relay no-such-if0 tap:x
+check "relay --help lists --input and --gro" sh -c "'$GRO' relay --help | grep -q -- '--input=packet|xdp' && '$GRO' relay --help | grep -q -- '--gro=on|off'"
+check "gro --help lists relay" sh -c "'$GRO' --help | grep -q '^  relay IN OUT'"
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -1,12 +1,23 @@
 // SPDX-License-Identifier: MIT
 /*
  * Captures for the CLI tests.
- *   pcapgen linktype OUT   a valid pcap whose link type is not Ethernet
+ *   pcapgen linktype OUT   a valid pcap of a link type the tool does not read
+ *   pcapgen linkcap LT OUT ETH  TCP flows (and an ARP frame)
+ *                          as records of link type LT (eth, raw, ipv4, ipv6,
+ *                          sll, sll2, null, null-be, loop), and the same
+ *                          records as Ethernet frames into ETH
+ *   pcapgen toeth LT|any IN OUT  every record of IN back as the Ethernet
+ *                          frame linkcap made it from (pseudo-headers checked)
+ *   pcapgen linkmix OUT    a pcapng whose interfaces differ in link type and
+ *                          snapshot length
+ *   pcapgen paced OUT GAP N  one TCP flow, N segments GAP us apart
  *   pcapgen hostile OUT    Ethernet frames GRO must pass through unchanged:
  *                          truncated headers, impossible lengths, bad
  *                          checksums, unknown EtherTypes, options, fragments
  *   pcapgen vlanprobe OUT  two segments of one 802.1Q-tagged flow
  *   pcapgen udpcap OUT     UDP flows, one after the other, for --udp
+ *   pcapgen tuncap OUT     TCP flows inside VXLAN, GENEVE, GRE and IPIP,
+ *                          interleaved, for --vxlan-port/--geneve-port
  *
  * For `gro segment` (pcapng is written here byte by byte, independently of
  * the tool's own writer, in either byte order):
@@ -35,11 +46,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pcapng.h"
 #include "pktbuild.h"
 
 static int linktype(const char *out)
 {
-	pcap_t *p = pcap_open_dead(DLT_RAW, 65535);
+	pcap_t *p = pcap_open_dead(DLT_IEEE802_11, 65535);
 	pcap_dumper_t *d = p ? pcap_dump_open(p, out) : NULL;
 	struct pcap_pkthdr h = { .caplen = 20, .len = 20 };
 	uint8_t ip[20] = { 0x45 };
@@ -664,6 +676,58 @@ static int udpcap(const char *out)
 	return rc ? 1 : 0;
 }
 
+/* TCP inside every tunnel kind, one flow after the other: VXLAN over IPv4 with
+ * the outer UDP checksum set and over IPv6 (where it must be), VXLAN over
+ * IPv4 without one, GENEVE with options and an IPv6 inner packet, GENEVE
+ * without the inner Ethernet header, GRE with a key and IPIP. Outer IPv4
+ * IDs count up, as a tunnel endpoint's do. With both ports configured,
+ * `gro coalesce` merges every flow; `gro segment` must give back each frame,
+ * in order. */
+static int tuncap(const char *out)
+{
+	static const struct { int kind, oip6, iip6, csum, opts, eth; } fl[] = {
+		{ PB_TUN_VXLAN, 0, 0, 1, 0, 1 },  { PB_TUN_VXLAN, 1, 0, 1, 0, 1 },
+		{ PB_TUN_VXLAN, 0, 1, 0, 0, 1 },  { PB_TUN_GENEVE, 0, 1, 1, 8, 1 },
+		{ PB_TUN_GENEVE, 1, 0, 0, 0, 0 }, { -1, 0, 0, 0, 0, 0 },
+		{ -2, 1, 1, 0, 0, 0 },
+	};
+	static uint8_t buf[9200];
+	struct pb_list l = { 0 };
+	struct pb_frame f;
+	uint32_t i, k;
+	int rc;
+
+	for (i = 0; i < sizeof(fl) / sizeof(fl[0]); i++) {
+		struct pb_tunnel *t;
+
+		pb_init(&f, fl[i].iip6);
+		f.sport = (uint16_t)(30000 + i);
+		f.payload_len = 1400;
+		t = pb_tun_push(&f, fl[i].oip6, fl[i].kind == -1);
+		t->ip_id = (uint16_t)(1000 * i);
+		t->udp_tun = fl[i].kind > 0 ? fl[i].kind : 0;
+		t->udp_csum = fl[i].csum;
+		t->udp_sport = (uint16_t)(50000 + i);
+		t->vni = 42 + i;
+		t->gnv_eth = fl[i].eth;
+		t->gnv_opts_len = fl[i].opts;
+		memset(t->gnv_opts, 0xab, sizeof(t->gnv_opts));
+		if (fl[i].kind == -1) {
+			t->gre_bits = PB_GRE_K;
+			t->gre_key = 7;
+		}
+		for (k = 0; k < 24; k++) {
+			pb_list_add(&l, buf, build(&f, buf, sizeof(buf)));
+			f.seq += f.payload_len;
+			f.ip_id++;
+			f.tun[0].ip_id++;
+		}
+	}
+	rc = pb_pcap_write(out, &l);
+	pb_list_free(&l);
+	return rc ? 1 : 0;
+}
+
 /* Two sections (little-, then big-endian), three interfaces with
  * different timestamp units and an offset, blocks the tool skips, and every
  * kind of packet block. EXPECT: what `gro segment` must write (as pcap,
@@ -750,6 +814,392 @@ static int mixed(const char *out, const char *exp)
 }
 
 /* ------------------------------------------------------------ comparing */
+
+/* ------------------------------------------------------------ link types */
+
+/* The link types of `linkcap`, with the pseudo-header each record gets:
+ * LINKTYPE_ value, libpcap's DLT_ to write it, what AF_INET6 is (NULL,
+ * LOOP), whether the 4-byte AF_ is big-endian. */
+static const struct lt {
+	const char *name;
+	int lt, dlt;
+	uint32_t af6;
+	int be;
+} lts[] = {
+	{ "eth", 1, DLT_EN10MB, 0, 0 },
+	{ "raw", 101, DLT_RAW, 0, 0 },
+	{ "ipv4", 228, 228, 0, 0 },
+	{ "ipv6", 229, 229, 0, 0 },
+	{ "sll", 113, DLT_LINUX_SLL, 0, 0 },
+	{ "sll2", 276, 276, 0, 0 },
+	{ "null", 0, DLT_NULL, 30, 0 },		/* macOS, written little-endian */
+	{ "null-be", 0, DLT_NULL, 28, 1 },	/* FreeBSD, written big-endian */
+	{ "loop", 108, 108, 24, 1 },		/* OpenBSD */
+};
+
+static const struct lt *lt_named(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(lts) / sizeof(lts[0]); i++)
+		if (!strcmp(lts[i].name, name))
+			return &lts[i];
+	fprintf(stderr, "pcapgen: unknown link type %s\n", name);
+	return NULL;
+}
+
+static void put32(uint8_t *p, uint32_t v, int be)
+{
+	int i;
+
+	for (i = 0; i < 4; i++)
+		p[i] = (uint8_t)(be ? v >> (24 - 8 * i) : v >> (8 * i));
+}
+
+/* The pseudo-header of @t for a packet of EtherType @type into @h: its
+ * length, or -1 if the link type cannot carry it. The test's own mapping
+ * for ARP under NULL and LOOP: AF 7, which names nothing the tool knows. */
+static int lt_hdr(const struct lt *t, uint16_t type, uint8_t *h)
+{
+	static const uint8_t addr[8] = { 0x02, 0, 0, 0, 0, 0x02, 0, 0 };
+
+	switch (t->lt) {
+	case 1:
+		return 14;
+	case 101:
+		return type == 0x0800 || type == 0x86dd ? 0 : -1;
+	case 228:
+		return type == 0x0800 ? 0 : -1;
+	case 229:
+		return type == 0x86dd ? 0 : -1;
+	case 113:
+		memset(h, 0, 16);
+		h[3] = 1;			/* ARPHRD_ETHER */
+		h[5] = 6;
+		memcpy(h + 6, addr, 8);
+		h[14] = (uint8_t)(type >> 8);
+		h[15] = (uint8_t)type;
+		return 16;
+	case 276:
+		memset(h, 0, 20);
+		h[0] = (uint8_t)(type >> 8);
+		h[1] = (uint8_t)type;
+		h[7] = 3;			/* ifindex */
+		h[9] = 1;			/* ARPHRD_ETHER */
+		h[11] = 6;
+		memcpy(h + 12, addr, 8);
+		return 20;
+	case 0:
+	case 108:
+		put32(h, type == 0x0800 ? 2 : type == 0x86dd ? t->af6 : 7, t->be);
+		return 4;
+	}
+	return -1;
+}
+
+/* The EtherType a record's pseudo-header says, or -1 if it is not one
+ * lt_hdr() writes. */
+static int lt_type(const struct lt *t, const uint8_t *d, uint32_t len, int *hl)
+{
+	static const uint16_t types[] = { 0x0800, 0x86dd, 0x0806 };
+	uint8_t h[20];
+	size_t i;
+
+	if (t->lt == 1) {
+		*hl = 14;
+		return len >= 14 ? d[12] << 8 | d[13] : -1;
+	}
+	if (t->lt == 101 || t->lt == 228 || t->lt == 229) {
+		*hl = 0;
+		if (!len || ((d[0] >> 4) != 4 && (d[0] >> 4) != 6))
+			return -1;
+		return (d[0] >> 4) == 4 ? 0x0800 : 0x86dd;
+	}
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		int n = lt_hdr(t, types[i], h);
+
+		if (n >= 0 && (uint32_t)n <= len && !memcmp(h, d, (size_t)n)) {
+			*hl = n;
+			return types[i];
+		}
+	}
+	return -1;
+}
+
+/* The frames of `linkcap`, as Ethernet frames: an IPv4 and an IPv6 TCP
+ * flow interleaved, with timestamps, a pure ACK, a bad checksum, a PSH
+ * and an ARP frame. */
+static void link_frames(struct pb_list *l, uint16_t sport)
+{
+	static uint8_t buf[2048];
+	struct pb_frame a, b, x;
+	uint8_t arp[42] = { 0 };
+	int k;
+
+	pb_init(&a, 0);
+	pb_init(&b, 1);
+	if (sport)
+		a.sport = sport;
+	a.payload_len = b.payload_len = 1400;
+	pb_tcp_opt_timestamp(&a, 100, 200);
+	pb_tcp_opt_timestamp(&b, 300, 400);
+	b.sport = (uint16_t)(a.sport + 1);
+	for (k = 0; k < 14; k++) {
+		if (k == 9)
+			a.flags |= PB_PSH;
+		pb_list_add(l, buf, build(&a, buf, sizeof(buf)));
+		a.flags &= (uint8_t)~PB_PSH;
+		a.seq += a.payload_len;
+		a.ip_id++;
+		pb_list_add(l, buf, build(&b, buf, sizeof(buf)));
+		b.seq += b.payload_len;
+		if (k == 4) {
+			x = a;
+			x.payload_len = 0;
+			pb_list_add(l, buf, build(&x, buf, sizeof(buf)));
+			memcpy(arp, buf, 12);
+			arp[12] = 0x08;
+			arp[13] = 0x06;
+			arp[15] = 1;
+			pb_list_add(l, arp, sizeof(arp));
+		}
+		if (k == 6) {
+			x = b;
+			x.bad_tcp_csum = 1;
+			pb_list_add(l, buf, build(&x, buf, sizeof(buf)));
+		}
+	}
+}
+
+/* linkcap LT OUT ETH: the frames above as records of link type LT (those
+ * it can carry), and the same records as Ethernet frames into ETH. */
+static int linkcap(const char *name, const char *out, const char *eth)
+{
+	const struct lt *t = lt_named(name);
+	struct pb_list l = { 0 };
+	pcap_t *p, *pe;
+	pcap_dumper_t *d, *de;
+	static uint8_t rec[2048];
+	size_t i;
+
+	if (!t)
+		return 2;
+	link_frames(&l, 0);
+	p = pcap_open_dead(t->dlt, 65535);
+	pe = pcap_open_dead(DLT_EN10MB, 65535);
+	d = p ? pcap_dump_open(p, out) : NULL;
+	de = pe ? pcap_dump_open(pe, eth) : NULL;
+	if (!d || !de)
+		return 1;
+	for (i = 0; i < l.n; i++) {
+		const uint8_t *f = l.data[i];
+		uint32_t len = l.len[i];
+		struct pcap_pkthdr h = { .ts = { .tv_sec = 1, .tv_usec = (suseconds_t)(i * 10) } };
+		int n = lt_hdr(t, (uint16_t)(f[12] << 8 | f[13]), rec);
+
+		if (n < 0)
+			continue;
+		if (t->lt != 1) {
+			memcpy(rec + n, f + 14, len - 14);
+			h.caplen = h.len = (uint32_t)n + len - 14;
+		} else {
+			memcpy(rec, f, len);
+			h.caplen = h.len = len;
+		}
+		pcap_dump((u_char *)d, &h, rec);
+		h.caplen = h.len = len;
+		pcap_dump((u_char *)de, &h, f);
+	}
+	pcap_dump_close(d);
+	pcap_dump_close(de);
+	pcap_close(p);
+	pcap_close(pe);
+	pb_list_free(&l);
+	return 0;
+}
+
+/* toeth LT|any IN OUT: every record of IN (pcap, or pcapng through the
+ * tool's reader) as the Ethernet frame `linkcap` made it from; with a link
+ * type named, every record must be of that type; its pseudo-header must
+ * be the one `linkcap` writes. */
+static int toeth(const char *name, const char *in, const char *out)
+{
+	const struct lt *want = strcmp(name, "any") ? lt_named(name) : NULL;
+	struct pb_frame mac;
+	pcap_t *pe = pcap_open_dead(DLT_EN10MB, 262144);
+	pcap_dumper_t *de = pe ? pcap_dump_open(pe, out) : NULL;
+	static uint8_t eth[262144 + 14];
+	struct png_reader r;
+	struct png_pkt q;
+	FILE *f = fopen(in, "rb");
+	uint64_t nrec = 0;
+	int rc = 0, k;
+
+	if ((strcmp(name, "any") && !want) || !de || !f)
+		return 2;
+	pb_init(&mac, 0);
+	if (png_open(&r, f, in)) {
+		/* Not pcapng: a pcap, through libpcap. */
+		char err[PCAP_ERRBUF_SIZE];
+		struct pcap_pkthdr *h;
+		const u_char *d;
+		pcap_t *pc = pcap_open_offline(in, err);
+
+		fclose(f);
+		f = NULL;
+		if (!pc) {
+			fprintf(stderr, "pcapgen: %s: %s\n", in, err);
+			return 2;
+		}
+		k = pcap_datalink(pc);
+		if (want && k != want->dlt) {
+			fprintf(stderr, "pcapgen: %s: link type %d, not %s\n", in, k, name);
+			return 1;
+		}
+		while (!rc && pcap_next_ex(pc, &h, &d) == 1) {
+			const struct lt *t = want;
+			int hl, type;
+
+			if (!t) {
+				fprintf(stderr, "pcapgen: %s: name the link type of a pcap\n", in);
+				return 2;
+			}
+			type = lt_type(t, d, h->caplen, &hl);
+			if (type < 0) {
+				fprintf(stderr, "pcapgen: %s: record %llu: not a pseudo-header of %s\n",
+					in, (unsigned long long)nrec, name);
+				rc = 1;
+				break;
+			}
+			memcpy(eth, mac.dst_mac, 6);
+			memcpy(eth + 6, mac.src_mac, 6);
+			eth[12] = (uint8_t)(type >> 8);
+			eth[13] = (uint8_t)type;
+			memcpy(eth + 14, d + hl, h->caplen - (uint32_t)hl);
+			h->caplen = h->caplen - (uint32_t)hl + 14;
+			h->len = h->len - (uint32_t)hl + 14;
+			pcap_dump((u_char *)de, h, t->lt == 1 ? d : eth);
+			nrec++;
+		}
+		pcap_close(pc);
+	} else {
+		while (!rc && (k = png_next(&r, &q)) == 1) {
+			const struct lt *t = NULL;
+			struct pcap_pkthdr h;
+			size_t i;
+			int hl = 0, type = -1;
+
+			for (i = 0; i < sizeof(lts) / sizeof(lts[0]) && type < 0; i++)
+				if (lts[i].lt == q.linktype && (!want || want == &lts[i])) {
+					t = &lts[i];
+					type = lt_type(t, q.data, q.caplen, &hl);
+				}
+			if (type < 0) {
+				fprintf(stderr, "pcapgen: %s: record %llu: link type %u, pseudo-header not "
+					"one linkcap writes\n", in, (unsigned long long)nrec, q.linktype);
+				rc = 1;
+				break;
+			}
+			memcpy(eth, mac.dst_mac, 6);
+			memcpy(eth + 6, mac.src_mac, 6);
+			eth[12] = (uint8_t)(type >> 8);
+			eth[13] = (uint8_t)type;
+			memcpy(eth + 14, q.data + hl, q.caplen - (uint32_t)hl);
+			h.ts.tv_sec = (time_t)(q.ts_ns / 1000000000u);
+			h.ts.tv_usec = (suseconds_t)(q.ts_ns % 1000000000u / 1000);
+			h.caplen = q.caplen - (uint32_t)hl + 14;
+			h.len = q.origlen - (uint32_t)hl + 14;
+			pcap_dump((u_char *)de, &h, t->lt == 1 ? q.data : eth);
+			nrec++;
+		}
+		if (k < 0) {
+			fprintf(stderr, "pcapgen: %s: %s\n", in, r.err);
+			rc = 2;
+		}
+		png_close(&r);
+		fclose(f);
+	}
+	pcap_dump_close(de);
+	pcap_close(pe);
+	return rc;
+}
+
+/* linkmix OUT: a pcapng whose interfaces differ in link type and snapshot
+ * length (Ethernet with none, LINUX_SLL2 65535, RAW 9000, NULL 4096), each
+ * with its own flows, their records interleaved. */
+static int linkmix(const char *out)
+{
+	static const struct { const char *lt; uint32_t snap; } ifs[] = {
+		{ "eth", 0 }, { "sll2", 65535 }, { "raw", 9000 }, { "null", 4096 },
+	};
+	struct png p = { 0 };
+	struct pb_list ls[4] = { { 0 } };
+	static uint8_t rec[2048];
+	size_t i, k;
+
+	png_shb(&p);
+	for (i = 0; i < 4; i++) {
+		size_t at = png_begin(&p, 1);
+		uint8_t r = 6;
+
+		p16(&p, (uint16_t)lt_named(ifs[i].lt)->lt);
+		p16(&p, 0);
+		p32(&p, ifs[i].snap);
+		png_opt(&p, 9, &r, 1);
+		png_opt(&p, 0, NULL, 0);
+		png_end(&p, at);
+	}
+	/* Each interface its own flows (ports), records taking turns. */
+	for (i = 0; i < 4; i++)
+		link_frames(&ls[i], (uint16_t)(4000 + 10 * i));
+	for (k = 0; k < ls[0].n; k++) {
+		for (i = 0; i < 4; i++) {
+			const struct lt *t = lt_named(ifs[i].lt);
+			const uint8_t *f = ls[i].data[k];
+			uint32_t len = ls[i].len[k];
+			int n = lt_hdr(t, (uint16_t)(f[12] << 8 | f[13]), rec);
+
+			if (n < 0)
+				continue;
+			if (t->lt != 1) {
+				memcpy(rec + n, f + 14, len - 14);
+				n += (int)len - 14;
+			} else {
+				memcpy(rec, f, len);
+				n = (int)len;
+			}
+			png_epb(&p, (uint32_t)i, 1000000 + k * 40 + i, rec, (uint32_t)n, NULL, NULL);
+		}
+	}
+	for (i = 0; i < 4; i++)
+		pb_list_free(&ls[i]);
+	return png_save(&p, out);
+}
+
+/* paced OUT GAP N: one TCP flow of N segments, one every GAP microseconds
+ * from 1 s (a jiffy boundary for any HZ dividing 10^6), for the deferred
+ * poll model of `gro coalesce --napi-defer`. */
+static int paced(const char *out, const char *gap, const char *count)
+{
+	static uint8_t buf[2048];
+	struct pb_list l = { 0 };
+	struct pb_frame f;
+	long g = atol(gap), n = atol(count), k;
+	int rc;
+
+	pb_init(&f, 0);
+	f.payload_len = 1000;
+	l.next_ts_us = 1000000;
+	for (k = 0; k < n; k++) {
+		pb_list_add(&l, buf, build(&f, buf, sizeof(buf)));
+		l.ts_us[l.n - 1] = 1000000 + (uint64_t)(k * g);
+		f.seq += f.payload_len;
+		f.ip_id++;
+	}
+	rc = pb_pcap_write(out, &l);
+	pb_list_free(&l);
+	return rc ? 1 : 0;
+}
 
 struct cap {
 	uint8_t **d;
@@ -1006,6 +1456,16 @@ int main(int argc, char **argv)
 		return linktype(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "udpcap"))
 		return udpcap(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "tuncap"))
+		return tuncap(argv[2]);
+	if (argc == 5 && !strcmp(argv[1], "linkcap"))
+		return linkcap(argv[2], argv[3], argv[4]);
+	if (argc == 5 && !strcmp(argv[1], "toeth"))
+		return toeth(argv[2], argv[3], argv[4]);
+	if (argc == 5 && !strcmp(argv[1], "paced"))
+		return paced(argv[2], argv[3], argv[4]);
+	if (argc == 3 && !strcmp(argv[1], "linkmix"))
+		return linkmix(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "hostile"))
 		return hostile(argv[2]);
 	fprintf(stderr, "usage: pcapgen linktype|hostile|vlanprobe OUT (see pcapgen.c for more)\n");

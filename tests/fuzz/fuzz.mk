@@ -28,8 +28,9 @@ FUZZ_PROBE          = printf 'int LLVMFuzzerTestOneInput(const unsigned char *d,
 {(void)d;(void)n;return 0;}\n' | $(FUZZ_CC) -fsanitize=fuzzer -x c - -o $(FUZZ_OUT)/.probe >/dev/null 2>&1
 
 # The sources each harness needs besides the library. fuzz_pcap links the
-# gro tool without its main() (run.c, report.c and what they call).
-FUZZ_CLI_SRCS       = $(filter-out tools/gro/main.c,$(GRO_SRCS))
+# gro tool without its main() (run.c, report.c and what they call) and
+# without gro relay, which reads no capture (and may need libxdp).
+FUZZ_CLI_SRCS       = $(filter-out tools/gro/main.c tools/gro/relay%,$(GRO_SRCS))
 FUZZ_receive_SRCS  := tests/fuzz/fuzz_receive.c tests/fuzz/gro_check.c tests/lib/pktbuild.c
 FUZZ_pcap_SRCS      = tests/fuzz/fuzz_pcap.c $(FUZZ_CLI_SRCS) tests/lib/pktbuild.c
 

@@ -19,7 +19,8 @@
  * 1, 7, 1000), bit 2 --rx-csum=trust, bit 3 --csum=partial, bit 4
  * --vlan=off, bit 5 --meta, bit 6 OUT named .pcapng, bit 7 --max-segs 3; [14] flush timeout
  * (0: 1000 us, else 10 us units), and segment's --mss (0: none, else
- * 40 + 4 n); [15] max_size (0: 65535, else 64 + 200 n).
+ * 40 + 4 n); [15] max_size (0: 65535, else 64 + 200 n). Always:
+ * --vxlan-port 4789 --geneve-port 6081.
  */
 #include <dirent.h>
 #include <pcap/pcap.h>
@@ -190,6 +191,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	cli_opts_init(&o);
 	o.quiet = 1;
+	/* Always, as --vxlan-port 4789 --geneve-port 6081. */
+	o.tunnels[0] = (struct gro_udp_tunnel){ GRO_VXLAN_PORT, GRO_TUNNEL_VXLAN };
+	o.tunnels[1] = (struct gro_udp_tunnel){ GRO_GENEVE_PORT, GRO_TUNNEL_GENEVE };
+	o.ntunnels = 2;
 	if (size >= 16 && (!memcmp(data, "\xd4\xc3\xb2\xa1", 4) || !memcmp(data, "\xa1\xb2\xc3\xd4", 4) ||
 			   !memcmp(data, "\x4d\x3c\xb2\xa1", 4) || !memcmp(data, "\xa1\xb2\x3c\x4d", 4))) {
 		static const uint32_t flows[4] = { 0, 1, 7, 1000 };

@@ -59,6 +59,10 @@ static void decode_config(const uint8_t *h, struct gro_config *c)
 	uint16_t ms = (uint16_t)(h[2] | h[3] << 8), v = ms >> 2;
 
 	gro_config_init(c);
+	/* Always: VXLAN and GENEVE on their IANA ports (what NEW's tunnels
+	 * use; any UDP frame to these ports is a tunnel). */
+	c->tunnels[0] = (struct gro_udp_tunnel){ GRO_VXLAN_PORT, GRO_TUNNEL_VXLAN };
+	c->tunnels[1] = (struct gro_udp_tunnel){ GRO_GENEVE_PORT, GRO_TUNNEL_GENEVE };
 	c->max_flows = shapes[h[0] & 15].flows;
 	c->buckets = shapes[h[0] & 15].buckets;
 	/* The automatic pool has at least 65536 nodes, slow to set up for
@@ -93,6 +97,8 @@ static void decode_config(const uint8_t *h, struct gro_config *c)
 struct state {
 	struct gck *ck;
 	const struct gro_config *cfg;
+	struct gro_config pcfg;	/* how templates are parsed: cfg's tunnels, VLAN tags always */
+	int tun_idfixed;	/* the last NEW tunnel keeps its outer IPv4 ID */
 	uint64_t now;
 	uint32_t frames, bytes;
 	uint32_t rxhash;
@@ -148,6 +154,7 @@ static void op_raw(struct state *s, struct in *in)
 		k = u16(in);
 	}
 	len = u16(in);
+	s->tun_idfixed = 0;
 	if (fl & FZ_RAW_NULL) {
 		add(s, NULL, len, rx, flags);
 		return;
@@ -179,6 +186,37 @@ static void op_raw(struct state *s, struct in *in)
 	add(s, s->buf, len, rx, flags);
 }
 
+/* A template's headers: through a configured tunnel if it has one, else
+ * as before tunnels were known (a UDP datagram to a tunnel port that
+ * carries nothing mergeable is a datagram). */
+static void parse_tmpl(struct state *s, struct gck_parse *ps)
+{
+	gck_parse(&s->pcfg, s->tmpl, s->tmpl_len, 1, ps);
+	if (!ps->tcp && !ps->udp)
+		gck_parse_frame(s->tmpl, s->tmpl_len, 1, 1, ps);
+}
+
+/* A tunnel's outer IPv4 ID steps once per segment, as a tunnel endpoint's
+ * does, unless the NEW that made the flow asked for a fixed one. */
+static void step_outer(struct state *s, uint8_t *b, const struct gck_parse *ps)
+{
+	if (ps->tun && !ps->outer_v6 && !s->tun_idfixed) {
+		uint16_t id = (uint16_t)((b[ps->outer_l3 + 4] << 8 | b[ps->outer_l3 + 5]) + 1);
+
+		b[ps->outer_l3 + 4] = (uint8_t)(id >> 8);
+		b[ps->outer_l3 + 5] = (uint8_t)id;
+	}
+}
+
+/* Lengths and checksums of a built segment, through its tunnel if any. */
+static void fixup(struct state *s, uint8_t *b, uint32_t len, const struct gck_parse *ps)
+{
+	if (ps->tun)
+		gck_fixup_cfg(&s->pcfg, b, len, 1);
+	else
+		gck_fixup(b, len, 1, 1, 1);
+}
+
 /* The next datagram of a UDP template's flow (see op_seg for @m). */
 static void seg_udp(struct state *s, uint8_t m, uint32_t pay, uint8_t xo, uint8_t xv, uint32_t rx,
 		    const struct gck_parse *ps)
@@ -204,13 +242,16 @@ static void seg_udp(struct state *s, uint8_t m, uint32_t pay, uint8_t xo, uint8_
 		b[xo % len] ^= xv;
 	if (m & 0x20)
 		flags |= GRO_FRAME_CSUM_OK;
-	gck_fixup(b, len, 1, 1, 1);
+	step_outer(s, b, ps);
+	fixup(s, b, len, ps);
 	if (m & 0x01)			/* no checksum */
 		b[ps->l4 + 6] = b[ps->l4 + 7] = 0;
 	if (m & 0x02)			/* a UDP length that lies */
 		b[ps->l4 + 5] ^= 1;
 	if (m & 0x10)
 		b[ps->l4 + 7] ^= 0x5a;
+	if (ps->tun)
+		gck_fixup_outer(&s->pcfg, b, len);
 	add(s, b, len, rx, flags);
 }
 
@@ -229,7 +270,7 @@ static void op_seg(struct state *s, struct in *in)
 	}
 	if (m & 0x80)
 		rx = u8(in) * 0x01010101u;
-	gck_parse_frame(s->tmpl, s->tmpl_len, 1, 1, &ps);
+	parse_tmpl(s, &ps);
 	if (ps.udp) {
 		seg_udp(s, m, pay, xo, xv, rx, &ps);
 		return;
@@ -240,7 +281,7 @@ static void op_seg(struct state *s, struct in *in)
 		pb_init(&f, 0);
 		f.payload_len = 100;
 		s->tmpl_len = (uint32_t)pb_build(&f, s->tmpl, MAX_FRAME);
-		gck_parse_frame(s->tmpl, s->tmpl_len, 1, 1, &ps);
+		parse_tmpl(s, &ps);
 	}
 	len = ps.hdr + pay;
 	if (len > FRAME_CAP)
@@ -273,10 +314,79 @@ static void op_seg(struct state *s, struct in *in)
 		b[xo % len] ^= xv;
 	if (m & 0x20)
 		flags |= GRO_FRAME_CSUM_OK;
-	gck_fixup(b, len, 1, 1, 1);
+	step_outer(s, b, &ps);
+	fixup(s, b, len, &ps);
 	if (m & 0x10)
 		b[ps.l4 + 17] ^= 0x5a;
+	if (ps.tun)
+		gck_fixup_outer(&s->pcfg, b, len);
 	add(s, b, len, rx, flags);
+}
+
+/*
+ * The tunnel around a fresh segment (NEW's op bits 4-6, @tk: 1 IP in IPv4,
+ * 2 IP in IPv6, 3 GRE, 4 GRE with key and checksum, 5 GRE TEB with a key,
+ * 6 VXLAN, 7 GENEVE with options), described by two more bytes: t0 bit 0
+ * outer IPv6 (GRE, VXLAN, GENEVE), 1 the outer IPv4 ID stays fixed in the
+ * segments SEG adds, 2 outer DF clear, 3-4 outer TTL/TOS (hop limit,
+ * traffic class) variant; UDP tunnels: 5-6 outer checksum (0 none, 1 set,
+ * 2 bad, 3 set), 7 a second VXLAN flag bit, or GENEVE's critical bit;
+ * GRE: 5 the C flag toggled, 6 a bad GRE checksum, 7 the K flag toggled.
+ * t1: the VNI, or the GRE key; GENEVE also takes 4 to 16 bytes of
+ * options from its low 2 bits.
+ */
+static void new_tunnel(struct pb_frame *f, unsigned tk, uint8_t t0, uint8_t t1, uint8_t d1)
+{
+	int v6 = tk == 2 || (tk >= 3 && (t0 & 1));
+	struct pb_tunnel *t = pb_tun_push(f, v6, tk >= 3 && tk <= 5);
+	uint8_t var = (t0 >> 3) & 3;
+
+	if (!t)
+		return;
+	t->ip_id = (uint16_t)(d1 * 257u);
+	t->df = !(t0 & 4);
+	t->ttl = t->hop_limit = (uint8_t)(64 - var);
+	t->tos = t->tclass = (uint8_t)(var << 5);
+	switch (tk) {
+	case 3:
+	case 4:
+	case 5:
+		t->gre_bits = tk == 4 ? PB_GRE_C | PB_GRE_K : tk == 5 ? PB_GRE_K : 0;
+		if (t0 & 0x20)
+			t->gre_bits ^= PB_GRE_C;
+		if (t0 & 0x80)
+			t->gre_bits ^= PB_GRE_K;
+		t->bad_gre_csum = !!(t0 & 0x40);
+		t->gre_key = 0x10000u + t1;
+		t->gre_eth = tk == 5;
+		break;
+	case 6:
+	case 7:
+		t->udp_tun = tk == 6 ? PB_TUN_VXLAN : PB_TUN_GENEVE;
+		/* The source port follows the inner flow, as endpoints do. */
+		t->udp_sport = (uint16_t)(49152 + d1);
+		t->udp_csum = ((t0 >> 5) & 3) != 0;
+		t->bad_udp_csum = ((t0 >> 5) & 3) == 2;
+		t->vni = t1;
+		if (tk == 6) {
+			if (t0 & 0x80)
+				t->vx_flags |= 0x04000000;
+		} else {
+			int i;
+
+			t->vni = t1 >> 2;
+			t->gnv_crit = !!(t0 & 0x80);
+			t->gnv_eth = 1;
+			t->gnv_opts_len = 4 * (1 + (t1 & 3));
+			t->gnv_opts[0] = 0x01;		/* class 0x0102, type 0x80 */
+			t->gnv_opts[1] = 0x02;
+			t->gnv_opts[2] = 0x80;
+			t->gnv_opts[3] = (uint8_t)(t1 & 3);	/* its length in words */
+			for (i = 4; i < t->gnv_opts_len; i++)
+				t->gnv_opts[i] = (uint8_t)(t1 + i);
+		}
+		break;
+	}
 }
 
 /*
@@ -286,19 +396,26 @@ static void op_seg(struct state *s, struct in *in)
  * length; d5 bits 0-1 IPv6 extension headers, 2 IPv4 options, 3 bad IPv4
  * checksum, 4 four bytes of padding, 5 CWR, 6-7 TTL/TOS variant; d6 parts
  * of the flow key outside the 5-tuple: bits 0-2 VLAN ID, 3-4 source MAC,
- * 5-7 IPv6 flow label or extension header byte.
+ * 5-7 IPv6 flow label or extension header byte; @tk: a tunnel around it
+ * (new_tunnel), whose two bytes follow d6.
  */
-static void op_new(struct state *s, struct in *in, int udp)
+static void op_new(struct state *s, struct in *in, int udp, unsigned tk)
 {
 	uint8_t d0 = u8(in), d1 = u8(in), d2 = u8(in), d5, d6;
 	uint32_t pay = u16(in) % 9001u, rx, i, flags = 0;
 	struct pb_frame f;
 	size_t len;
-	uint8_t *ub = NULL;
+	uint8_t *ub = NULL, t0 = 0, t1 = 0;
 
 	d5 = u8(in);
 	d6 = u8(in);
+	if (tk) {
+		t0 = u8(in);
+		t1 = u8(in);
+	}
 	pb_init(&f, d0 & 1);
+	if (tk)
+		new_tunnel(&f, tk, t0, t1, d1);
 	f.nvlan = (d0 >> 1) & 3;
 	for (i = 0; i < (uint32_t)f.nvlan; i++) {
 		f.vlan_tpid[i] = i ? 0x8100 : 0x88a8;
@@ -369,8 +486,11 @@ static void op_new(struct state *s, struct in *in, int udp)
 
 		pb_layout(&f, &o);
 		s->buf[o.l4 + 6] = s->buf[o.l4 + 7] = 0;
+		if (tk)
+			gck_fixup_outer(&s->pcfg, s->buf, (uint32_t)len);
 	}
 	free(ub);
+	s->tun_idfixed = tk && (t0 & 2);
 	if (len)
 		add(s, s->buf, (uint32_t)len, rx, flags);
 }
@@ -415,10 +535,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	memset(&s, 0, sizeof(s));
 	s.cfg = &cfg;
+	s.pcfg = cfg;
+	s.pcfg.vlan = 1;
 	s.tmpl = tmpl;
 	s.buf = buf;
 	s.now = 1000000;
-	s.ck = gck_open(&cfg, NULL, NULL);
+	/* Hash seeds with bits 1 and 2 set run the pull calls instead. */
+	if ((hdr[7] & 6) == 6)
+		s.ck = gck_open_pull(&cfg, hdr[7] >> 3, NULL, NULL);
+	else
+		s.ck = gck_open(&cfg, NULL, NULL);
 	if (!s.ck)
 		return 0;
 	while (in.n && s.frames < MAX_FRAMES) {
@@ -432,7 +558,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			op_seg(&s, &in);
 			break;
 		case 8:
-			op_new(&s, &in, !!(op & 0x80));
+			op_new(&s, &in, !!(op & 0x80), (op >> 4) & 7u);
 			break;
 		case 9: case 10: {
 			uint8_t dt = u8(&in);

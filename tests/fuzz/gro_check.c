@@ -66,6 +66,13 @@ struct gck {
 
 	struct gck_keyslot *keys;
 	uint32_t keycap, nkeys;
+
+	/* Pull mode: the engine has no deliver hook; packets come back from
+	 * the pull calls, pull_max at most per call, and are taken as the
+	 * deliver hook takes them, their frames given back at once. */
+	int pull;
+	unsigned pull_max, pull_taken;
+	struct gro_pkt *pout;
 };
 
 static inline uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
@@ -173,52 +180,200 @@ static uint32_t ipv6_l4_off(const uint8_t *d, uint32_t len, uint32_t off, uint8_
 	return nh == 6 || nh == 17 ? l4 : 0;
 }
 
-void gck_parse_frame(const uint8_t *d, uint32_t len, int vlan, int trust, struct gck_parse *p)
+/* The UDP tunnel kind configured for destination @port, or 0. */
+static int tun_port(const struct gro_config *cfg, uint16_t port)
+{
+	unsigned i;
+
+	for (i = 0; port && i < GRO_UDP_TUNNELS; i++)
+		if (cfg->tunnels[i].port == port && cfg->tunnels[i].type)
+			return cfg->tunnels[i].type == GRO_TUNNEL_VXLAN ? GCK_TUN_VXLAN : GCK_TUN_GENEVE;
+	return 0;
+}
+
+static int is_tag(uint16_t type)
+{
+	return type == 0x8100 || type == 0x88a8;
+}
+
+/* Step over VLAN tags at *@off while @type names one (and VLAN is on):
+ * each tag hands the next layer on, one nested call. 0 if cut short. */
+static int walk_tags(const uint8_t *d, uint32_t len, int vlan, uint32_t *off, uint16_t *type, int *ntags,
+		     int *depth)
+{
+	while (vlan && is_tag(*type)) {
+		if (*off + 4 > len)
+			return 0;
+		*type = rd16(d + *off + 2);
+		*off += 4;
+		++*ntags;
+		++*depth;
+	}
+	return 1;
+}
+
+/* One IPv4 or IPv6 header at @off: where what it carries starts (0 if the
+ * frame is neither or is cut short), its protocol, and whether GRO may
+ * merge it (plain IPv4 header with a good checksum, no fragment; lengths
+ * that match the frame). */
+static uint32_t parse_net(const uint8_t *d, uint32_t len, uint32_t off, uint16_t type, uint8_t *proto,
+			  int *v6, int *ip_ok)
+{
+	const uint8_t *iph = d + off;
+
+	if (type == 0x0800) {
+		uint32_t ihl;
+		uint16_t frag;
+
+		if (off + 20 > len)
+			return 0;
+		ihl = (iph[0] & 15) * 4u;
+		if ((iph[0] >> 4) != 4 || ihl < 20 || off + ihl > len)
+			return 0;
+		*proto = iph[9];
+		frag = rd16(iph + 6);
+		*v6 = 0;
+		*ip_ok = iph[0] == 0x45 && !(frag & 0xbfff) &&
+			 gck_csum_fold(gck_csum_add(0, iph, 20)) == 0xffff && rd16(iph + 2) == len - off;
+		return off + ihl;
+	}
+	if (type == 0x86dd) {
+		uint8_t nh;
+		uint32_t l4 = off + 40;
+
+		if (off + 40 > len)
+			return 0;
+		nh = iph[6];
+		while (skippable6(nh)) {
+			uint32_t hl;
+
+			if (l4 + 2 > len)
+				return 0;
+			hl = (d[l4 + 1] + 1u) * 8;
+			if (l4 + hl > len)
+				return 0;
+			nh = d[l4];
+			l4 += hl;
+		}
+		*proto = nh;
+		*v6 = 1;
+		*ip_ok = rd16(iph + 4) == len - off - 40;
+		return l4;
+	}
+	return 0;
+}
+
+/*
+ * The walk Linux's GRO makes through a frame: Ethernet, VLAN tags, IPv4 or
+ * IPv6, then at most one tunnel (IP in IP; GRE version 0 with only K and C;
+ * VXLAN or GENEVE on a configured UDP port) and what it carries (IPv4,
+ * IPv6, VLAN tags, or Ethernet for GRE 0x6558, VXLAN and GENEVE 0x6558),
+ * then TCP or UDP. A tunnel inside a tunnel is not parsed (GRO delivers it
+ * as is). Linux gives up past 15 nested receive calls: every layer that
+ * hands the frame on counts one (a tag, an IP header, GRE, a tunnel's UDP
+ * header, VXLAN, GENEVE, an inner Ethernet header), except the outer
+ * Ethernet header and IP in IP.
+ */
+void gck_parse(const struct gro_config *cfg, const uint8_t *d, uint32_t len, int trust, struct gck_parse *p)
 {
 	uint32_t off = 14, l4, thlen;
 	uint16_t type;
 	uint8_t proto = 0;
-	int ip_ok;
+	int ok = 1, ip_ok, v6, first = 1;
 
 	memset(p, 0, sizeof(*p));
 	if (!d || len < 14)
 		return;
 	type = rd16(d + 12);
-	while (vlan && (type == 0x8100 || type == 0x88a8)) {
-		if (off + 4 > len)
-			return;
-		type = rd16(d + off + 2);
-		off += 4;
-		p->ntags++;
-	}
-	if (type == 0x0800) {
-		const uint8_t *iph = d + off;
-		uint32_t ihl;
-		uint16_t frag;
-
-		if (off + 20 > len)
-			return;
-		ihl = (iph[0] & 15) * 4u;
-		if ((iph[0] >> 4) != 4 || ihl < 20 || off + ihl > len || (iph[9] != 6 && iph[9] != 17))
-			return;
-		proto = iph[9];
-		frag = rd16(iph + 6);
-		ip_ok = iph[0] == 0x45 && !(frag & 0xbfff) &&
-			gck_csum_fold(gck_csum_add(0, iph, 20)) == 0xffff &&
-			rd16(iph + 2) == len - off;
-		l4 = off + ihl;
-	} else if (type == 0x86dd) {
-		const uint8_t *iph = d + off;
-
-		if (off + 40 > len)
-			return;
-		l4 = ipv6_l4_off(d, len, off, &proto);
+	if (!walk_tags(d, len, cfg->vlan, &off, &type, &p->ntags, &p->depth))
+		return;
+	for (;;) {
+		l4 = parse_net(d, len, off, type, &proto, &v6, &ip_ok);
 		if (!l4)
 			return;
-		p->v6 = 1;
-		ip_ok = rd16(iph + 4) == len - off - 40;
-	} else {
-		return;
+		if (first) {
+			p->outer_l3 = off;
+			p->outer_v6 = v6;
+			first = 0;
+		}
+		p->l3 = off;
+		p->v6 = v6;
+		ok &= ip_ok;
+		p->depth++;			/* IP hands on to what it carries */
+		if (proto == 4 || proto == 41) {
+			if (p->tun)
+				return;
+			p->tun = GCK_TUN_IPIP;
+			off = l4;
+			type = proto == 4 ? 0x0800 : 0x86dd;
+			continue;
+		}
+		if (proto == 47) {
+			uint16_t fl;
+
+			if (p->tun || l4 + 4 > len)
+				return;
+			fl = rd16(d + l4);
+			if ((fl & ~(GCK_GRE_C | GCK_GRE_K)) != 0)
+				return;
+			p->tun = GCK_TUN_GRE;
+			p->outer_l4 = p->tun_off = l4;
+			p->tun_len = 4 + (fl & GCK_GRE_C ? 4 : 0) + (fl & GCK_GRE_K ? 4 : 0);
+			p->ocsum = !!(fl & GCK_GRE_C);
+			if (l4 + p->tun_len > len)
+				return;
+			if (p->ocsum && !trust && gck_csum_fold(gck_csum_add(0, d + l4, len - l4)) != 0xffff)
+				ok = 0;
+			type = rd16(d + l4 + 2);
+			off = l4 + p->tun_len;
+			p->depth++;
+		} else if (proto == 17 && l4 + 8 <= len && tun_port(cfg, rd16(d + l4 + 2))) {
+			uint16_t csum = rd16(d + l4 + 6);
+
+			if (p->tun)
+				return;
+			p->tun = tun_port(cfg, rd16(d + l4 + 2));
+			p->outer_l4 = l4;
+			p->tun_off = l4 + 8;
+			p->ocsum = !!csum;
+			/* A checksum that is set must be right; the UDP length
+			 * is not looked at (the IP lengths cover the frame). */
+			if (csum && !trust && !udp_csum_valid(d, len, p->l3, l4, v6))
+				ok = 0;
+			p->depth += 2;		/* UDP to the tunnel, the tunnel onwards */
+			if (p->tun == GCK_TUN_VXLAN) {
+				p->tun_len = 8;
+				type = 0x6558;
+			} else {
+				const uint8_t *gh = d + p->tun_off;
+
+				if (p->tun_off + 8 > len || (gh[0] >> 6) || (gh[1] & 0x80))
+					return;
+				p->tun_len = 8 + (gh[0] & 0x3f) * 4u;
+				if (p->tun_off + p->tun_len > len)
+					return;
+				type = rd16(gh + 2);
+			}
+			off = p->tun_off + p->tun_len;
+		} else {
+			break;
+		}
+		/* What GRE or a UDP tunnel carries: Ethernet (0x6558),
+		 * VLAN tags or an IP header. */
+		if (type == 0x6558) {
+			if (off + 14 > len)
+				return;
+			p->inner_eth = off;
+			type = rd16(d + off + 12);
+			off += 14;
+			p->depth++;
+		}
+		{
+			int itags = 0;
+
+			if (!walk_tags(d, len, cfg->vlan, &off, &type, &itags, &p->depth))
+				return;
+		}
 	}
 	if (proto == 17) {
 		/* UDP: a datagram merges when its length is its IP payload's,
@@ -227,31 +382,36 @@ void gck_parse_frame(const uint8_t *d, uint32_t len, int vlan, int trust, struct
 		if (l4 + 8 > len)
 			return;
 		p->udp = 1;
-		p->l3 = off;
 		p->l4 = l4;
 		p->hdr = l4 + 8;
 		p->pay = len - p->hdr;
-		p->mergeable = ip_ok && p->ntags <= 13 && p->pay > 0 && rd16(d + l4 + 4) == len - l4 &&
-			       rd16(d + l4 + 6) && (trust || udp_csum_valid(d, len, off, l4, p->v6));
+		p->mergeable = ok && p->depth < 15 && p->pay > 0 && rd16(d + l4 + 4) == len - l4 &&
+			       rd16(d + l4 + 6) && (trust || udp_csum_valid(d, len, p->l3, l4, p->v6));
 		return;
 	}
-	if (l4 + 20 > len)
+	if (proto != 6 || l4 + 20 > len)
 		return;
 	thlen = (d[l4 + 12] >> 4) * 4u;
 	if (thlen < 20 || l4 + thlen > len)
 		return;
 	p->tcp = 1;
-	p->l3 = off;
 	p->l4 = l4;
 	p->hdr = l4 + thlen;
 	p->pay = len - p->hdr;
 	p->seq = rd32(d + l4 + 4);
 	p->tcpflags = d[l4 + 13];
-	/* Linux gives up after 15 nested receive callbacks: the tags and the
-	 * IP layer each count one. */
-	p->mergeable = ip_ok && p->ntags <= 13 && p->pay > 0 &&
+	p->mergeable = ok && p->depth < 15 && p->pay > 0 &&
 		       !(p->tcpflags & (T_SYN | T_RST | T_URG | T_CWR)) &&
-		       (trust || tcp_csum_valid(d, len, off, l4, p->v6));
+		       (trust || tcp_csum_valid(d, len, p->l3, l4, p->v6));
+}
+
+void gck_parse_frame(const uint8_t *d, uint32_t len, int vlan, int trust, struct gck_parse *p)
+{
+	struct gro_config c;
+
+	memset(&c, 0, sizeof(c));
+	c.vlan = vlan;
+	gck_parse(&c, d, len, trust, p);
 }
 
 void gck_fixup(uint8_t *d, uint32_t len, int vlan, int lengths, int tcp_csum)
@@ -323,6 +483,74 @@ void gck_fixup(uint8_t *d, uint32_t len, int vlan, int lengths, int tcp_csum)
 								 d + l4, len - l4)));
 }
 
+/* An IP header's length field to match @len, and its checksum. */
+static void fix_net(uint8_t *d, uint32_t len, uint32_t l3, int v6)
+{
+	if (v6) {
+		wr16(d + l3 + 4, (uint16_t)(len - l3 - 40));
+		return;
+	}
+	wr16(d + l3 + 2, (uint16_t)(len - l3));
+	wr16(d + l3 + 10, 0);
+	wr16(d + l3 + 10, (uint16_t)~gck_csum_fold(gck_csum_add(0, d + l3, (d[l3] & 15) * 4u)));
+}
+
+/* A UDP header's length and checksum (0 comes out as 0xffff). */
+static void fix_udp(uint8_t *d, uint32_t len, uint32_t l3, uint32_t l4, int v6)
+{
+	uint16_t c;
+
+	wr16(d + l4 + 4, (uint16_t)(len - l4));
+	wr16(d + l4 + 6, 0);
+	c = (uint16_t)~gck_csum_fold(gck_csum_add(pseudo_sum_proto(d + l3, v6, len - l4, 17), d + l4, len - l4));
+	wr16(d + l4 + 6, c ? c : 0xffff);
+}
+
+void gck_fixup_outer(const struct gro_config *cfg, uint8_t *d, uint32_t len)
+{
+	struct gck_parse p;
+
+	gck_parse(cfg, d, len, 1, &p);
+	if (!p.tun || (!p.tcp && !p.udp))
+		return;
+	/* Innermost first: every outer checksum covers what is inside. */
+	if (p.tun == GCK_TUN_GRE && p.ocsum) {
+		wr16(d + p.tun_off + 4, 0);
+		wr16(d + p.tun_off + 4, (uint16_t)~gck_csum_fold(gck_csum_add(0, d + p.tun_off, len - p.tun_off)));
+	}
+	if (p.tun >= GCK_TUN_VXLAN) {
+		/* The outer UDP header: its checksum only if it has one. */
+		if (p.ocsum)
+			fix_udp(d, len, p.outer_l3, p.outer_l4, p.outer_v6);
+		else
+			wr16(d + p.outer_l4 + 4, (uint16_t)(len - p.outer_l4));
+	}
+	fix_net(d, len, p.outer_l3, p.outer_v6);
+}
+
+void gck_fixup_cfg(const struct gro_config *cfg, uint8_t *d, uint32_t len, int tcp_csum)
+{
+	struct gck_parse p;
+
+	gck_parse(cfg, d, len, 1, &p);
+	if (!p.tun || (!p.tcp && !p.udp)) {
+		gck_fixup(d, len, cfg->vlan, 1, tcp_csum);
+		return;
+	}
+	fix_net(d, len, p.l3, p.v6);
+	if (p.udp) {
+		if (tcp_csum)
+			fix_udp(d, len, p.l3, p.l4, p.v6);
+		else
+			wr16(d + p.l4 + 4, (uint16_t)(len - p.l4));
+	} else if (tcp_csum) {
+		wr16(d + p.l4 + 16, 0);
+		wr16(d + p.l4 + 16, (uint16_t)~gck_csum_fold(gck_csum_add(pseudo_sum(d + p.l3, p.v6, len - p.l4),
+									  d + p.l4, len - p.l4)));
+	}
+	gck_fixup_outer(cfg, d, len);
+}
+
 /* ------------------------------------------------------------ hooks */
 
 static struct gck_fr *frame_of(struct gck *ck, void *cookie, const char *what)
@@ -365,7 +593,7 @@ static void check_offsets(struct gck *ck, const struct gro_pkt *p, const struct 
 		     idx, p->len, p->l3_off, p->l4_off, p->hdr_len);
 		return;
 	}
-	gck_parse_frame(f->orig, f->len, ck->cfg.vlan, 1, &ps);
+	gck_parse(&ck->cfg, f->orig, f->len, 1, &ps);
 	if (p->l4_off && (ps.tcp || ps.udp) && (p->l3_off != ps.l3 || p->l4_off != ps.l4 || p->hdr_len != ps.hdr))
 		fail(ck, "frame %u (len %u): engine offsets l3 %u l4 %u hdr %u, frame has %u %u %u",
 		     idx, f->len, p->l3_off, p->l4_off, p->hdr_len, ps.l3, ps.l4, ps.hdr);
@@ -376,10 +604,12 @@ static void check_as_is(struct gck *ck, const struct gro_pkt *p, struct gck_fr *
 	const struct gro_seg *s = &p->segs[0];
 	long n;
 
-	if (p->nsegs != 1 || p->gso_size || p->gso_type || p->csum_partial)
+	if (p->nsegs != 1 || p->gso_size || p->gso_type || p->csum_partial || p->encap || p->outer_l3_off ||
+	    p->outer_l4_off)
 		fail(ck, "frame %u: a packet with gso_segs 1 must be one untouched frame "
-		     "(nsegs %u gso_size %u gso_type %#x csum_partial %u)",
-		     idx, p->nsegs, p->gso_size, p->gso_type, p->csum_partial);
+		     "(nsegs %u gso_size %u gso_type %#x csum_partial %u encap %u outer_l3 %u outer_l4 %u)",
+		     idx, p->nsegs, p->gso_size, p->gso_type, p->csum_partial, p->encap, p->outer_l3_off,
+		     p->outer_l4_off);
 	if (f->isnull) {
 		if (p->data || p->len || s->data || s->len)
 			fail(ck, "frame %u (data NULL): delivered as data %p len %u", idx, (void *)p->data, p->len);
@@ -400,11 +630,34 @@ static void check_as_is(struct gck *ck, const struct gro_pkt *p, struct gck_fr *
 		fail(ck, "frame %u: linearize into a buffer one byte short is not GRO_ENOSPC", idx);
 }
 
+/* May byte @off of the IP header at @l3 differ between segments? */
+static int net_may_differ(uint32_t l3, int v6, const uint8_t *head, uint32_t off, uint8_t a, uint8_t b)
+{
+	if (!v6)
+		return (off >= l3 + 2 && off < l3 + 6) || off == l3 + 10 || off == l3 + 11;
+	if (off == l3 + 4 || off == l3 + 5)
+		return 1;
+	/* An IPv6 EtherType whose version nibble is not 6 gets IPv4's
+	 * checks (Linux picks them by the nibble): hop limit and the high
+	 * half of the traffic class are not compared. */
+	if ((head[l3] >> 4) != 6)
+		return off == l3 + 7 || (off == l3 && !((a ^ b) & 0xf0));
+	return 0;
+}
+
+/* GRE with C and without K: its checksum word (checksum and reserved1)
+ * is not compared (Linux compares the first word after the base header
+ * only when K is set: the key, or with C the checksum word). */
+static int gre_csum_free(const struct gck_parse *h, const uint8_t *head)
+{
+	return h->tun == GCK_TUN_GRE && (rd16(head + h->tun_off) & (GCK_GRE_C | GCK_GRE_K)) == GCK_GRE_C;
+}
+
 /* May byte @off of a later segment's headers differ from the head's? */
 static int may_differ(const struct gck_parse *h, const uint8_t *head, uint32_t off, uint8_t a, uint8_t b,
 		      int flist)
 {
-	uint32_t l3 = h->l3, l4 = h->l4;
+	uint32_t l4 = h->l4;
 
 	if (off >= l4) {
 		/* UDP: the length (a shorter last datagram) and the checksum */
@@ -417,16 +670,20 @@ static int may_differ(const struct gck_parse *h, const uint8_t *head, uint32_t o
 		/* FIN/PSH may differ, except in a list (every flag equal) */
 		return off == l4 + 13 && !flist && !((a ^ b) & ~(T_FIN | T_PSH));
 	}
-	if (!h->v6)
-		return (off >= l3 + 2 && off < l3 + 6) || off == l3 + 10 || off == l3 + 11;
-	if (off == l3 + 4 || off == l3 + 5)
+	if (off >= h->l3)
+		return net_may_differ(h->l3, h->v6, head, off, a, b);
+	if (!h->tun)
+		return 0;
+	/* The tunnel's headers: the outer IP header's lengths, ID and
+	 * checksum; the outer UDP length and checksum (whether it is set is
+	 * part of the flow, checked apart); an unkeyed GRE checksum word.
+	 * Everything else (extension headers, GRE flags and key, the VXLAN
+	 * and GENEVE headers, an inner Ethernet header) is the flow's. */
+	if (off >= h->outer_l3 && off < h->outer_l3 + (h->outer_v6 ? 40u : 20u))
+		return net_may_differ(h->outer_l3, h->outer_v6, head, off, a, b);
+	if (h->tun >= GCK_TUN_VXLAN && off >= h->outer_l4 + 4 && off < h->outer_l4 + 8)
 		return 1;
-	/* An IPv6 EtherType whose version nibble is not 6 gets IPv4's
-	 * checks (Linux picks them by the nibble): hop limit and the high
-	 * half of the traffic class are not compared. */
-	if ((head[l3] >> 4) != 6)
-		return off == l3 + 7 || (off == l3 && !((a ^ b) & 0xf0));
-	return 0;
+	return gre_csum_free(h, head) && off >= h->tun_off + 4 && off < h->tun_off + 8;
 }
 
 /* Where the transport checksum is: TCP 16, UDP 6. */
@@ -438,33 +695,63 @@ static uint32_t csum_field(const struct gck_parse *h)
 /*
  * The largest merged packet, after the Ethernet header (docs/rules.md,
  * "Size"): max_size for untagged IPv6, ipv4_max_size (or max_size) for
- * anything else; past 64 KiB only TCP over untagged IPv4 (BIG TCP); a
- * list stays within 64 KiB whatever max_size says.
+ * anything else (by the outermost header); past 64 KiB only TCP over
+ * untagged IPv4, not in a tunnel (BIG TCP); a list stays within 64 KiB
+ * whatever max_size says.
  */
 static uint32_t size_limit(const struct gck *ck, const struct gck_parse *h, int flist)
 {
 	uint32_t v4 = ck->cfg.ipv4_max_size ? ck->cfg.ipv4_max_size : ck->cfg.max_size;
-	uint32_t m = h->v6 && !h->ntags ? ck->cfg.max_size : v4;
+	uint32_t m = h->outer_v6 && !h->ntags ? ck->cfg.max_size : v4;
 
 	if (flist)
 		return 65535;
-	if (m > 65535 && (h->udp || h->v6 || h->ntags))
+	if (m > 65535 && (h->udp || h->outer_v6 || h->ntags || h->tun))
 		m = 65535;
 	return m;
 }
 
 /*
+ * May byte @i of a segment gro_segment() gives back differ from the frame
+ * that arrived (@o)? Only what it recomputes: the IPv4 header checksums,
+ * the transport checksum, a set outer UDP checksum and a GRE checksum
+ * (each must then be valid); and what GRO does not compare, which comes
+ * back as the head's: the urgent pointer of a segment without URG, the
+ * reserved word after an unkeyed GRE checksum; and a tunnel's UDP length
+ * that lied (Linux does not look at it: GSO writes the true one).
+ */
+static int seg_may_differ(const struct gck_parse *h, const uint8_t *o, uint32_t len, uint32_t i)
+{
+	uint32_t l3 = h->l3, l4 = h->l4, cf = l4 + csum_field(h);
+
+	if ((!h->v6 && (i == l3 + 10 || i == l3 + 11)) || i == cf || i == cf + 1 ||
+	    (!h->udp && (i == l4 + 18 || i == l4 + 19) && !(o[l4 + 13] & T_URG)))
+		return 1;
+	if (!h->tun)
+		return 0;
+	if (!h->outer_v6 && (i == h->outer_l3 + 10 || i == h->outer_l3 + 11))
+		return 1;
+	if (h->tun >= GCK_TUN_VXLAN)
+		return (h->ocsum && (i == h->outer_l4 + 6 || i == h->outer_l4 + 7)) ||
+		       ((i == h->outer_l4 + 4 || i == h->outer_l4 + 5) &&
+			rd16(o + h->outer_l4 + 4) != len - h->outer_l4);
+	if (h->tun == GCK_TUN_GRE && h->ocsum)
+		return (i == h->tun_off + 4 || i == h->tun_off + 5) ||
+		       (gre_csum_free(h, o) && (i == h->tun_off + 6 || i == h->tun_off + 7));
+	return 0;
+}
+
+/*
  * GSO, GRO's inverse: gro_segment() of a delivered super-packet must give
  * back the frames that arrived, with only what it recomputes allowed to
- * differ: checksums (which must then be valid) and the urgent pointer of a
- * segment without URG (Linux merges regardless of it; it means nothing).
- * UDP datagrams come back with their own UDP length; fraglist packets are
- * cut the same way.
+ * differ (seg_may_differ). UDP datagrams come back with their own UDP
+ * length, tunnelled segments with their own outer lengths and IDs;
+ * fraglist packets are cut the same way.
  */
 static void check_roundtrip(struct gck *ck, const struct gro_pkt *p, struct gck_fr **fs,
 			    const struct gck_parse *h, uint32_t idx0)
 {
-	uint32_t n = p->nsegs, k, i, cf = h->l4 + csum_field(h);
+	uint32_t n = p->nsegs, k, i;
 	size_t cap = (size_t)p->len + (size_t)(n - 1) * h->hdr;
 	uint8_t *buf = malloc(cap);
 	struct gro_seg *out = malloc(n * sizeof(*out));
@@ -495,9 +782,7 @@ static void check_roundtrip(struct gck *ck, const struct gro_pkt *p, struct gck_
 			continue;
 		}
 		for (i = 0; i < f->len; i++) {
-			if (g[i] == o[i] || (!h->v6 && (i == l3 + 10 || i == l3 + 11)) || i == cf ||
-			    i == cf + 1 ||
-			    (!h->udp && (i == l4 + 18 || i == l4 + 19) && !(o[l4 + 13] & T_URG)))
+			if (g[i] == o[i] || seg_may_differ(h, o, f->len, i))
 				continue;
 			fail(ck, "frame %u: segment %u of its super-packet differs from the frame that arrived at "
 			     "byte %u (%#x, was %#x)", idx0, k, i, g[i], o[i]);
@@ -507,10 +792,60 @@ static void check_roundtrip(struct gck *ck, const struct gro_pkt *p, struct gck_
 			fail(ck, "frame %u: segment %u has a bad IPv4 header checksum", idx0, k);
 		if (h->udp ? !udp_csum_valid(g, f->len, l3, l4, h->v6) : !tcp_csum_valid(g, f->len, l3, l4, h->v6))
 			fail(ck, "frame %u: segment %u has a bad %s checksum", idx0, k, h->udp ? "UDP" : "TCP");
+		if (h->tun && !h->outer_v6 && gck_csum_fold(gck_csum_add(0, g + h->outer_l3, 20)) != 0xffff)
+			fail(ck, "frame %u: segment %u has a bad outer IPv4 header checksum", idx0, k);
+		if (h->tun >= GCK_TUN_VXLAN && h->ocsum &&
+		    !udp_csum_valid(g, f->len, h->outer_l3, h->outer_l4, h->outer_v6))
+			fail(ck, "frame %u: segment %u has a bad outer UDP checksum", idx0, k);
+		if (h->tun >= GCK_TUN_VXLAN && rd16(g + h->outer_l4 + 4) != f->len - h->outer_l4)
+			fail(ck, "frame %u: segment %u has outer UDP length %u, not %u", idx0, k,
+			     rd16(g + h->outer_l4 + 4), f->len - h->outer_l4);
+		if (h->tun == GCK_TUN_GRE && h->ocsum &&
+		    gck_csum_fold(gck_csum_add(0, g + h->tun_off, f->len - h->tun_off)) != 0xffff)
+			fail(ck, "frame %u: segment %u has a bad GRE checksum", idx0, k);
 	}
 out:
 	free(buf);
 	free(out);
+}
+
+/* Does gro_complete rewrite byte @i of the IP header at @l3 (its length,
+ * and the IPv4 header checksum)? */
+static int net_rewritten(uint32_t l3, int v6, uint32_t i)
+{
+	return v6 ? i == l3 + 4 || i == l3 + 5 : i == l3 + 2 || i == l3 + 3 || i == l3 + 10 || i == l3 + 11;
+}
+
+/* A completed IP header at @l3 of a packet of @len bytes: its length
+ * (IPv4 past 64 KiB, BIG TCP: 0, as iph_set_totlen leaves it) and IPv4
+ * header checksum. */
+static void check_net_completed(struct gck *ck, const uint8_t *out, uint32_t len, uint32_t l3, int v6,
+				uint32_t idx0, const char *which)
+{
+	if (!v6) {
+		uint32_t want = len - l3 > 65535 ? 0 : len - l3;
+
+		if (rd16(out + l3 + 2) != want)
+			fail(ck, "frame %u: %sIPv4 tot_len %u, packet has %u bytes of IP (expected %u)", idx0,
+			     which, rd16(out + l3 + 2), len - l3, want);
+		if (gck_csum_fold(gck_csum_add(0, out + l3, 20)) != 0xffff)
+			fail(ck, "frame %u: completed %sIPv4 header checksum is wrong", idx0, which);
+	} else if (rd16(out + l3 + 4) != len - l3 - 40) {
+		fail(ck, "frame %u: %sIPv6 payload_len %u, packet has %u", idx0, which, rd16(out + l3 + 4),
+		     len - l3 - 40);
+	}
+}
+
+/* The checksum field of the transport header at @l4 holds the folded
+ * pseudo-header sum over the packet from @l4 (CHECKSUM_PARTIAL's seed). */
+static void check_seed(struct gck *ck, const uint8_t *out, uint32_t len, uint32_t l3, int v6, uint32_t l4,
+		       uint8_t proto, uint32_t idx0, const char *what)
+{
+	uint32_t cf = l4 + (proto == 17 ? 6 : 16);
+	uint16_t seed = gck_csum_fold(pseudo_sum_proto(out + l3, v6, len - l4, proto));
+
+	if (rd16(out + cf) != seed && !(seed == 0xffff && !rd16(out + cf)))
+		fail(ck, "frame %u: %s checksum field %#x, pseudo-header seed %#x", idx0, what, rd16(out + cf), seed);
 }
 
 static void check_super(struct gck *ck, const struct gro_pkt *p, struct gck_fr **fs)
@@ -521,9 +856,8 @@ static void check_super(struct gck *ck, const struct gro_pkt *p, struct gck_fr *
 	const struct gck_fr *f0 = fs[0];
 	const uint8_t *o0 = f0->orig, *out = f0->buf;
 	uint8_t fin_psh = 0;
-	int fixed = 0, udp, flist;
+	int fixed[2] = { 0, 0 }, udp, flist, lv;
 	uint32_t want_type;
-	uint16_t seed;
 	long ln;
 
 	if (p->gso_segs != n) {
@@ -534,7 +868,7 @@ static void check_super(struct gck *ck, const struct gro_pkt *p, struct gck_fr *
 		fail(ck, "frame %u: a NULL frame heads a super-packet", idx0);
 		return;
 	}
-	gck_parse_frame(o0, f0->len, ck->cfg.vlan, trust || (f0->flags & GRO_FRAME_CSUM_OK), &h);
+	gck_parse(&ck->cfg, o0, f0->len, trust || (f0->flags & GRO_FRAME_CSUM_OK), &h);
 	if (!h.mergeable || (h.udp && ck->cfg.udp == GRO_UDP_OFF)) {
 		fail(ck, "frame %u heads a super-packet but is not a mergeable %s", idx0,
 		     h.udp ? "UDP datagram (or UDP GRO is off)" : "TCP segment");
@@ -548,6 +882,11 @@ static void check_super(struct gck *ck, const struct gro_pkt *p, struct gck_fr *
 	if (p->l3_off != h.l3 || p->l4_off != h.l4 || p->hdr_len != h.hdr || p->gso_size != h.pay)
 		fail(ck, "frame %u: super-packet metadata l3 %u l4 %u hdr %u gso_size %u, head has %u %u %u %u",
 		     idx0, p->l3_off, p->l4_off, p->hdr_len, p->gso_size, h.l3, h.l4, h.hdr, h.pay);
+	if (p->encap != !!h.tun || p->outer_l3_off != (h.tun ? h.outer_l3 : 0) ||
+	    p->outer_l4_off != (h.tun ? h.outer_l4 : 0))
+		fail(ck, "frame %u: super-packet encap %u outer_l3 %u outer_l4 %u, head has %u %u %u", idx0,
+		     p->encap, p->outer_l3_off, p->outer_l4_off, !!h.tun, h.tun ? h.outer_l3 : 0,
+		     h.tun ? h.outer_l4 : 0);
 	if (!ck->cfg.vlan && h.ntags)
 		fail(ck, "frame %u: a VLAN-tagged super-packet with vlan off", idx0);
 	if (flist ? p->csum_partial != 0 || p->csum_valid != 1 :
@@ -570,13 +909,15 @@ static void check_super(struct gck *ck, const struct gro_pkt *p, struct gck_fr *
 			fail(ck, "frame %u (NULL) merged into a super-packet", idx);
 			return;
 		}
-		gck_parse_frame(f->orig, f->len, ck->cfg.vlan, trust || (f->flags & GRO_FRAME_CSUM_OK), &ps);
+		gck_parse(&ck->cfg, f->orig, f->len, trust || (f->flags & GRO_FRAME_CSUM_OK), &ps);
 		if (!ps.mergeable) {
 			fail(ck, "frame %u merged (segment %u of frame %u's packet) but is not a mergeable "
 			     "%s", idx, k, idx0, ps.udp ? "UDP datagram" : "TCP segment");
 			return;
 		}
-		if (ps.l3 != h.l3 || ps.l4 != h.l4 || ps.hdr != h.hdr || ps.v6 != h.v6 || ps.udp != h.udp) {
+		if (ps.l3 != h.l3 || ps.l4 != h.l4 || ps.hdr != h.hdr || ps.v6 != h.v6 || ps.udp != h.udp ||
+		    ps.tun != h.tun || ps.outer_l3 != h.outer_l3 || ps.outer_v6 != h.outer_v6 ||
+		    ps.outer_l4 != h.outer_l4 || ps.tun_len != h.tun_len || ps.ocsum != h.ocsum) {
 			fail(ck, "frame %u merged with frame %u but their header layouts differ", idx, idx0);
 			return;
 		}
@@ -601,14 +942,23 @@ static void check_super(struct gck *ck, const struct gro_pkt *p, struct gck_fr *
 				     "(%#x vs %#x)", idx, idx0, i, f->orig[i], o0[i]);
 				break;
 			}
-		if (!h.v6) {
-			uint16_t id0 = rd16(o0 + h.l3 + 4), id = rd16(f->orig + h.l3 + 4);
+		/* Each IPv4 header's ID (outer, then inner: Linux's levels)
+		 * counts up from the head's, or stays fixed from the second
+		 * segment on. */
+		for (lv = 0; lv <= !!h.tun; lv++) {
+			uint32_t l3 = lv ? h.l3 : h.outer_l3;
+			uint16_t id0, id;
 
+			if (lv ? h.v6 : h.outer_v6)
+				continue;
+			id0 = rd16(o0 + l3 + 4);
+			id = rd16(f->orig + l3 + 4);
 			if (k == 1)
-				fixed = id == id0;
-			if (id != (uint16_t)(id0 + (fixed ? 0 : k)))
-				fail(ck, "frame %u: IPv4 ID %u in segment %u after %u (%s)", idx, id, k, id0,
-				     fixed ? "fixed" : "incrementing");
+				fixed[lv] = id == id0;
+			if (id != (uint16_t)(id0 + (fixed[lv] ? 0 : k)))
+				fail(ck, "frame %u: %s ID %u in segment %u after %u (%s)", idx,
+				     h.tun && !lv ? "outer IPv4" : "IPv4", id, k, id0,
+				     fixed[lv] ? "fixed" : "incrementing");
 		}
 		fin_psh |= ps.tcpflags & (T_FIN | T_PSH);
 		tot += ps.pay;
@@ -623,24 +973,42 @@ static void check_super(struct gck *ck, const struct gro_pkt *p, struct gck_fr *
 		fail(ck, "frame %u: %s%s super-packet of %u bytes after Ethernet, limit %u (max_size %u, "
 		     "ipv4_max_size %u)", idx0, udp ? "UDP" : "TCP", flist ? " list" : "", p->len - 14, limit,
 		     ck->cfg.max_size, ck->cfg.ipv4_max_size);
-	if (udp)
-		want_type = GRO_GSO_UDP_L4 | (!h.v6 && fixed ? GRO_GSO_TCP_FIXEDID : 0);
-	else
-		want_type = h.v6 ? GRO_GSO_TCPV6 : GRO_GSO_TCPV4 | (fixed ? GRO_GSO_TCP_FIXEDID : 0);
+	/* The transport's type; FIXEDID by level: a tunnel's outer IPv4
+	 * header is level 0, the inner one level 1 (_INNER). */
+	want_type = udp ? GRO_GSO_UDP_L4 : h.v6 ? GRO_GSO_TCPV6 : GRO_GSO_TCPV4;
+	if (!h.outer_v6 && fixed[0])
+		want_type |= GRO_GSO_TCP_FIXEDID;
+	if (h.tun && !h.v6 && fixed[1])
+		want_type |= GRO_GSO_TCP_FIXEDID_INNER;
+	switch (h.tun) {
+	case GCK_TUN_IPIP:
+		want_type |= h.outer_v6 ? GRO_GSO_IPXIP6 : GRO_GSO_IPXIP4;
+		break;
+	case GCK_TUN_GRE:
+		want_type |= GRO_GSO_GRE | (h.ocsum ? GRO_GSO_GRE_CSUM : 0);
+		break;
+	case GCK_TUN_VXLAN:
+	case GCK_TUN_GENEVE:
+		want_type |= h.ocsum ? GRO_GSO_UDP_TUNNEL_CSUM : GRO_GSO_UDP_TUNNEL;
+		break;
+	}
 	if (flist)
 		want_type |= GRO_GSO_FRAGLIST;
 	if (p->gso_type != want_type)
 		fail(ck, "frame %u: gso_type %#x, expected %#x", idx0, p->gso_type, want_type);
 
-	/* The head: only what gro_complete rewrites may have changed. */
+	/* The head: only what gro_complete rewrites may have changed: the
+	 * lengths (and IPv4 checksums) of every IP header, a tunnel's UDP
+	 * length and set checksum; a GRE header stays as it came. */
 	for (i = 0; i < f0->len; i++) {
-		uint32_t l3 = h.l3, l4 = h.l4;
+		uint32_t l4 = h.l4;
 
 		if (out[i] == o0[i])
 			continue;
-		if (!h.v6 && (i == l3 + 2 || i == l3 + 3 || i == l3 + 10 || i == l3 + 11))
+		if (net_rewritten(h.l3, h.v6, i) || (h.tun && net_rewritten(h.outer_l3, h.outer_v6, i)))
 			continue;
-		if (h.v6 && (i == l3 + 4 || i == l3 + 5))
+		if (h.tun >= GCK_TUN_VXLAN && (i == h.outer_l4 + 4 || i == h.outer_l4 + 5 ||
+					       (h.ocsum && (i == h.outer_l4 + 6 || i == h.outer_l4 + 7))))
 			continue;
 		if (!flist && (i == cf || i == cf + 1))
 			continue;
@@ -654,27 +1022,23 @@ static void check_super(struct gck *ck, const struct gro_pkt *p, struct gck_fr *
 	}
 	if (!udp && out[h.l4 + 13] != (o0[h.l4 + 13] | fin_psh))
 		fail(ck, "frame %u: head TCP flags %#x, expected %#x", idx0, out[h.l4 + 13], o0[h.l4 + 13] | fin_psh);
-	if (!h.v6) {
-		/* Past 64 KiB (BIG TCP), tot_len is 0, as iph_set_totlen leaves it. */
-		uint32_t want = p->len - h.l3 > 65535 ? 0 : p->len - h.l3;
-
-		if (rd16(out + h.l3 + 2) != want)
-			fail(ck, "frame %u: IPv4 tot_len %u, packet has %u bytes of IP (expected %u)", idx0,
-			     rd16(out + h.l3 + 2), p->len - h.l3, want);
-		if (gck_csum_fold(gck_csum_add(0, out + h.l3, 20)) != 0xffff)
-			fail(ck, "frame %u: completed IPv4 header checksum is wrong", idx0);
-	} else if (rd16(out + h.l3 + 4) != p->len - h.l3 - 40) {
-		fail(ck, "frame %u: IPv6 payload_len %u, packet has %u", idx0, rd16(out + h.l3 + 4),
-		     p->len - h.l3 - 40);
-	}
+	check_net_completed(ck, out, p->len, h.l3, h.v6, idx0, "");
+	if (h.tun)
+		check_net_completed(ck, out, p->len, h.outer_l3, h.outer_v6, idx0, "outer ");
 	if (udp && rd16(out + h.l4 + 4) != p->len - h.l4)
 		fail(ck, "frame %u: UDP length %u, packet has %u bytes of UDP", idx0, rd16(out + h.l4 + 4),
 		     p->len - h.l4);
-	if (!flist) {
-		seed = gck_csum_fold(pseudo_sum_proto(out + h.l3, h.v6, p->len - h.l4, udp ? 17 : 6));
-		if (rd16(out + cf) != seed && !(seed == 0xffff && !rd16(out + cf)))
-			fail(ck, "frame %u: %s checksum field %#x, pseudo-header seed %#x", idx0, udp ? "UDP" : "TCP",
-			     rd16(out + cf), seed);
+	if (!flist)
+		check_seed(ck, out, p->len, h.l3, h.v6, h.l4, udp ? 17 : 6, idx0, udp ? "UDP" : "TCP");
+	if (h.tun >= GCK_TUN_VXLAN) {
+		if (rd16(out + h.outer_l4 + 4) != p->len - h.outer_l4)
+			fail(ck, "frame %u: outer UDP length %u, packet has %u bytes of UDP", idx0,
+			     rd16(out + h.outer_l4 + 4), p->len - h.outer_l4);
+		if (h.ocsum)
+			check_seed(ck, out, p->len, h.outer_l3, h.outer_v6, h.outer_l4, 17, idx0, "outer UDP");
+		else if (rd16(out + h.outer_l4 + 6))
+			fail(ck, "frame %u: outer UDP checksum set to %#x, the head had none", idx0,
+			     rd16(out + h.outer_l4 + 6));
 	}
 
 	/* Linearized (and completed, unless a list, whose checksums are the
@@ -706,14 +1070,32 @@ static void check_super(struct gck *ck, const struct gro_pkt *p, struct gck_fr *
  * The flow key of a TCP or UDP frame, refined: everything Linux compares
  * to tell flows apart (receive hash, MAC header and VLAN tags, IP
  * addresses and protocol, the IPv6 version, traffic class and flow label
- * word and extension headers, ports), and a little more (the IPv4 header
- * length). Frames with equal keys are in one GRO flow.
+ * word and extension headers, ports; a tunnel's outer headers likewise,
+ * and its GRE, VXLAN or GENEVE header and inner Ethernet header), and a
+ * little more (the IPv4 header length, an outer IPv4 header's, bytes of
+ * a tunnel's headers that Linux compares only as a flush). Frames with
+ * equal keys are in one GRO flow.
  */
 static uint64_t fnv(uint64_t h, const uint8_t *p, size_t n)
 {
 	while (n--)
 		h = (h ^ *p++) * 0x100000001b3ull;
 	return h;
+}
+
+/* An IP header's part of the key, its header at @l3 and what it carries
+ * at @end: IPv6 version, traffic class and flow label word, addresses and
+ * extension headers; IPv4 version and header length, protocol, addresses. */
+static uint64_t net_key(uint64_t h, const uint8_t *d, uint32_t l3, int v6, uint32_t end)
+{
+	if (v6) {
+		h = fnv(h, d + l3, 4);
+		h = fnv(h, d + l3 + 6, 1);
+		return fnv(h, d + l3 + 8, end - l3 - 8);
+	}
+	h = fnv(h, d + l3, 1);
+	h = fnv(h, d + l3 + 9, 1);
+	return fnv(h, d + l3 + 12, 8);
 }
 
 static int frame_key(const struct gck *ck, const uint8_t *d, uint32_t len, uint32_t rxhash, uint64_t *key)
@@ -723,24 +1105,36 @@ static int frame_key(const struct gck *ck, const uint8_t *d, uint32_t len, uint3
 			  (uint8_t)rxhash };
 	uint64_t h = 0xcbf29ce484222325ull;
 
-	gck_parse_frame(d, len, ck->cfg.vlan, 1, &ps);
+	gck_parse(&ck->cfg, d, len, 1, &ps);
 	if (!ps.tcp && !ps.udp)
 		return 0;
 	h = fnv(h, rx, 4);
-	h = fnv(h, d, ps.l3);
-	if (ps.v6) {
-		h = fnv(h, d + ps.l3, 4);
-		h = fnv(h, d + ps.l3 + 6, 1);
-		h = fnv(h, d + ps.l3 + 8, ps.l4 - ps.l3 - 8);	/* addresses, extension headers */
+	if (ps.tun) {
+		/* The outer headers as the inner ones below; then every byte
+		 * up to the inner IP header but the outer UDP length and
+		 * checksum (whether it is set is kept) and an unkeyed GRE
+		 * checksum word. */
+		uint32_t i, o = ps.outer_l3 + (ps.outer_v6 ? 40 : 20);
+
+		h = fnv(h, d, ps.outer_l3);
+		h = net_key(h, d, ps.outer_l3, ps.outer_v6, ps.outer_l4 ? ps.outer_l4 : ps.l3);
+		for (i = o; i < ps.l3; i++) {
+			if (ps.tun >= GCK_TUN_VXLAN && i >= ps.outer_l4 + 4 && i < ps.outer_l4 + 8)
+				continue;
+			if (gre_csum_free(&ps, d) && i >= ps.tun_off + 4 && i < ps.tun_off + 8)
+				continue;
+			h = fnv(h, d + i, 1);
+		}
+		h ^= (uint64_t)ps.ocsum << 1;
 	} else {
-		h = fnv(h, d + ps.l3, 1);
-		h = fnv(h, d + ps.l3 + 9, 1);
-		h = fnv(h, d + ps.l3 + 12, 8);
+		h = fnv(h, d, ps.l3);
 	}
+	h = net_key(h, d, ps.l3, ps.v6, ps.l4);
 	h = fnv(h, d + ps.l4, 4);
 	*key = h ^ (uint64_t)ps.udp;
 	return 1;
 }
+
 
 static struct gck_keyslot *key_slot(struct gck *ck, uint64_t key)
 {
@@ -888,19 +1282,11 @@ static void on_deliver(void *arg, const struct gro_pkt *pkts, unsigned n)
 	ck->in_deliver = 0;
 }
 
-static void on_release(void *arg, void *cookie)
+/* Frame @f comes back from the engine (release hook, or a pulled packet). */
+static void give_back(struct gck *ck, struct gck_fr *f)
 {
-	struct gck *ck = arg;
-	struct gck_fr *f = frame_of(ck, cookie, "release");
-	uint32_t idx;
+	uint32_t idx = (uint32_t)(f - ck->fr);
 
-	if (!f)
-		return;
-	idx = (uint32_t)(f - ck->fr);
-	if (ck->in_deliver)
-		fail(ck, "frame %u released inside the deliver hook", idx);
-	if (!ck->in_call)
-		fail(ck, "frame %u released outside an engine call", idx);
 	if (f->state != F_DELIVERED) {
 		fail(ck, "frame %u released %s", idx,
 		     f->state == F_RELEASED ? "twice" : "before its packet was delivered");
@@ -916,9 +1302,64 @@ static void on_release(void *arg, void *cookie)
 	ck->outstanding--;
 }
 
+static void on_release(void *arg, void *cookie)
+{
+	struct gck *ck = arg;
+	struct gck_fr *f = frame_of(ck, cookie, "release");
+	uint32_t idx;
+
+	if (!f)
+		return;
+	idx = (uint32_t)(f - ck->fr);
+	if (ck->in_deliver)
+		fail(ck, "frame %u released inside the deliver hook", idx);
+	if (!ck->in_call)
+		fail(ck, "frame %u released outside an engine call", idx);
+	give_back(ck, f);
+}
+
+/* Pull mode: @got packets a pull call wrote into ck->pout, checked as the
+ * deliver hook checks them; the caller owns their frames from now on. */
+static void take_pulled(struct gck *ck, int got, unsigned max, const char *what)
+{
+	if (got < 0 || (unsigned)got > max) {
+		fail(ck, "%s returned %d (max_out %u)", what, got, max);
+		return;
+	}
+	ck->in_deliver = 1;
+	for (int i = 0; i < got; i++)
+		check_pkt(ck, &ck->pout[i]);
+	ck->in_deliver = 0;
+	for (int i = 0; i < got; i++)
+		for (uint32_t k = 0; k < ck->pout[i].nsegs; k++) {
+			struct gck_fr *f = frame_of(ck, ck->pout[i].segs[k].cookie, "pull");
+
+			if (f && f->state == F_DELIVERED)
+				give_back(ck, f);
+		}
+	ck->pull_taken += (unsigned)got;
+}
+
+/* Pull mode: take everything still pending, with gro_pull(). */
+static void drain_pulled(struct gck *ck)
+{
+	unsigned max = ck->pull_max ? ck->pull_max : 1;
+
+	while (gro_pending(ck->gro)) {
+		int got = gro_pull(ck->gro, ck->pout, max);
+
+		if (got <= 0) {
+			fail(ck, "gro_pull returned %d with %u pending", got, gro_pending(ck->gro));
+			return;
+		}
+		take_pulled(ck, got, max, "gro_pull");
+	}
+}
+
 /* ------------------------------------------------------------ driving */
 
-struct gck *gck_open(const struct gro_config *cfg, gck_fail_fn failfn, void *fail_arg)
+static struct gck *open_ck(const struct gro_config *cfg, int pull, unsigned pull_max,
+			   gck_fail_fn failfn, void *fail_arg)
 {
 	struct gck *ck = calloc(1, sizeof(*ck));
 	int err;
@@ -930,18 +1371,37 @@ struct gck *gck_open(const struct gro_config *cfg, gck_fail_fn failfn, void *fai
 	ck->lin_empty = 1;
 	ck->roundtrip = 1;
 	ck->cfg = *cfg;
-	ck->cfg.deliver = on_deliver;
+	ck->cfg.deliver = pull ? NULL : on_deliver;
 	ck->cfg.deliver_arg = ck;
 	ck->cfg.release = on_release;
 	ck->cfg.release_arg = ck;
+	ck->pull = pull;
+	ck->pull_max = pull_max;
+	if (pull) {
+		ck->pout = calloc(pull_max ? pull_max : 1, sizeof(*ck->pout));
+		if (!ck->pout)
+			abort();
+	}
 	err = gro_create(&ck->cfg, &ck->gro);
 	if (err) {
 		fail(ck, "gro_create refused a configuration: %s (%s)", gro_strerror(err), gro_config_error());
+		free(ck->pout);
 		free(ck);
 		return NULL;
 	}
 	ck->memory = gro_memory(ck->gro);
 	return ck;
+}
+
+struct gck *gck_open(const struct gro_config *cfg, gck_fail_fn failfn, void *fail_arg)
+{
+	return open_ck(cfg, 0, 0, failfn, fail_arg);
+}
+
+struct gck *gck_open_pull(const struct gro_config *cfg, unsigned max_out, gck_fail_fn failfn,
+			  void *fail_arg)
+{
+	return open_ck(cfg, 1, max_out, failfn, fail_arg);
 }
 
 void gck_set_linearize_empty(struct gck *ck, int on)
@@ -1010,6 +1470,27 @@ static void after_call(struct gck *ck, const char *what)
 		fail(ck, "%s: gro_memory() changed from %zu to %zu", what, ck->memory, gro_memory(ck->gro));
 }
 
+/* Pull mode: gro_receive_pull() of @n frames, everything taken. Nothing is
+ * pending when it is called, so the engine may refuse it only for more
+ * frames than batch; the burst is then offered in two halves. */
+static void receive_pull(struct gck *ck, struct gro_frame *fr, uint32_t n, uint64_t now)
+{
+	int got = gro_receive_pull(ck->gro, fr, n, now, ck->pout, ck->pull_max);
+
+	if (got == GRO_ENOSPC) {
+		if (n <= ck->cfg.batch) {
+			fail(ck, "gro_receive_pull refused %u frames (batch %u) with nothing pending", n,
+			     ck->cfg.batch);
+			return;
+		}
+		receive_pull(ck, fr, n / 2, now);
+		receive_pull(ck, fr + n / 2, n - n / 2, now);
+		return;
+	}
+	take_pulled(ck, got, ck->pull_max, "gro_receive_pull");
+	drain_pulled(ck);
+}
+
 void gck_receive(struct gck *ck, uint64_t now)
 {
 	uint32_t n = ck->nfr - ck->first_queued, i;
@@ -1037,6 +1518,12 @@ void gck_receive(struct gck *ck, uint64_t now)
 	ck->first_queued = ck->nfr;
 	ck->offered += n;
 	ck->in_call = -1;
+	if (ck->pull) {
+		receive_pull(ck, ck->burst, n, now);
+		ck->in_call = 0;
+		after_call(ck, "gro_receive_pull");
+		return;
+	}
 	rc = gro_receive(ck->gro, ck->burst, n, now);
 	ck->in_call = 0;
 	if (rc != GRO_OK)
@@ -1050,7 +1537,20 @@ void gck_flush(struct gck *ck, uint64_t now, int mode)
 
 	ck->flush_done = 0;
 	ck->in_call = 1 + (mode == GRO_FLUSH_ALL ? GRO_R_POLL_END : GRO_R_TIMEOUT);
-	rc = gro_flush(ck->gro, now, mode);
+	if (ck->pull) {
+		/* The count is of packets written; with what gro_pull()
+		 * takes after it, of every flow completed. */
+		ck->pull_taken = 0;
+		rc = gro_flush_pull(ck->gro, now, mode, ck->pout, ck->pull_max);
+		if (rc == GRO_ENOSPC)
+			fail(ck, "gro_flush_pull refused with nothing pending");
+		else
+			take_pulled(ck, rc, ck->pull_max, "gro_flush_pull");
+		drain_pulled(ck);
+		rc = (int)ck->pull_taken;
+	} else {
+		rc = gro_flush(ck->gro, now, mode);
+	}
 	ck->in_call = 0;
 	if (rc != (int)ck->flush_done)
 		fail(ck, "gro_flush returned %d, completed %u packets", rc, ck->flush_done);
@@ -1083,11 +1583,50 @@ static void check_stats(struct gck *ck)
 			     (unsigned long long)ck->reasons[r]);
 }
 
+/* gck_misuse() on a pull-only engine. */
+static void pull_misuse(struct gck *ck, unsigned kind, uint64_t now)
+{
+	struct gro_frame dummy;
+	struct gro_pkt out[1];
+
+	memset(&dummy, 0, sizeof(dummy));
+	switch (kind % 4) {
+	case 0:
+		if (gro_receive_pull(ck->gro, NULL, 0, now, NULL, 0) != 0 || gro_pull(ck->gro, NULL, 0) != 0)
+			fail(ck, "a pull call with no frames and no room is not a harmless 0");
+		after_call(ck, "gro_receive_pull(n=0)");
+		break;
+	case 1:
+		if (gro_receive_pull(ck->gro, NULL, 1 + kind / 4, now, out, 1) != GRO_EINVAL ||
+		    gro_receive_pull(ck->gro, &dummy, 1, now, NULL, 1) != GRO_EINVAL ||
+		    gro_receive_pull(NULL, &dummy, 1, now, out, 1) != GRO_EINVAL)
+			fail(ck, "gro_receive_pull with a NULL array or context is not GRO_EINVAL");
+		if (gro_receive(ck->gro, &dummy, 1, now) != GRO_EINVAL ||
+		    gro_flush(ck->gro, now, GRO_FLUSH_ALL) != GRO_EINVAL)
+			fail(ck, "gro_receive/gro_flush on a pull-only engine is not GRO_EINVAL");
+		after_call(ck, "gro_receive_pull(misuse)");
+		break;
+	case 2:
+		if (gro_flush_pull(ck->gro, now, 2 + (int)(kind / 4), out, 1) != GRO_EINVAL ||
+		    gro_flush_pull(ck->gro, now, -1, out, 1) != GRO_EINVAL)
+			fail(ck, "gro_flush_pull with an unknown mode is not GRO_EINVAL");
+		after_call(ck, "gro_flush_pull(bad mode)");
+		break;
+	default:
+		check_stats(ck);
+		break;
+	}
+}
+
 void gck_misuse(struct gck *ck, unsigned kind, uint64_t now)
 {
 	struct gro_frame dummy;
 	int rc;
 
+	if (ck->pull) {
+		pull_misuse(ck, kind, now);
+		return;
+	}
 	switch (kind % 4) {
 	case 0:
 		ck->in_call = -1;
@@ -1106,7 +1645,7 @@ void gck_misuse(struct gck *ck, unsigned kind, uint64_t now)
 		after_call(ck, "gro_receive(misuse)");
 		break;
 	case 2:
-		if (gro_flush(ck->gro, now, 2 + (int)(kind / 4)) != GRO_EINVAL ||
+		if (gro_flush(ck->gro, now, 3 + (int)(kind / 4)) != GRO_EINVAL ||
 		    gro_flush(ck->gro, now, -1) != GRO_EINVAL)
 			fail(ck, "gro_flush with an unknown mode is not GRO_EINVAL");
 		after_call(ck, "gro_flush(bad mode)");
@@ -1122,6 +1661,10 @@ unsigned gck_close(struct gck *ck)
 	uint64_t failures;
 	uint32_t i;
 
+	/* A pull-only engine gives back what it holds at gro_destroy()
+	 * undelivered: take it first. */
+	if (ck->pull)
+		gck_flush(ck, 0, GRO_FLUSH_ALL);
 	check_stats(ck);
 	ck->in_call = 1 + GRO_R_DESTROY;
 	gro_destroy(ck->gro);
@@ -1147,6 +1690,7 @@ unsigned gck_close(struct gck *ck)
 	free(ck->burst);
 	free(ck->lin);
 	free(ck->keys);
+	free(ck->pout);
 	free(ck);
 	return (unsigned)(failures > 0xffffffffu ? 0xffffffffu : failures);
 }

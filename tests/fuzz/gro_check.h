@@ -28,6 +28,11 @@
  *    for a list (GRO_GSO_FRAGLIST), is untouched with csum_valid set;
  *    gso_type has exactly the bits of its kind; cut back with
  *    gro_segment(), it gives the frames that arrived (checksums aside);
+ *  - the same through one level of tunnel (IP in IP, GRE, VXLAN and GENEVE
+ *    on the configured ports), for every header: outer IP lengths, IDs
+ *    and checksums, the outer UDP length and seed, a GRE header as it
+ *    came, the tunnel's gso_type bits, encap and the outer offsets, and
+ *    Linux's limit of 15 nested receive calls;
  *  - held frames of one flow (its key: MAC header, VLAN tags, addresses,
  *    ports, IPv6 flow label and extension headers, receive hash) come out
  *    in the order they arrived;
@@ -55,6 +60,14 @@ typedef void (*gck_fail_fn)(void *arg, const char *msg);
  * Returns NULL if gro_create() refuses the configuration (reported as a
  * failure too). */
 struct gck *gck_open(const struct gro_config *cfg, gck_fail_fn fail, void *fail_arg);
+
+/* The same with a pull-only engine (no deliver hook): every call takes its
+ * packets with the pull calls, @max_out per call (0 too), and what stays
+ * pending with gro_pull(), checked as delivered packets are; a call the
+ * engine may not refuse (at most batch frames, nothing pending) must not
+ * be refused. */
+struct gck *gck_open_pull(const struct gro_config *cfg, unsigned max_out, gck_fail_fn fail,
+			  void *fail_arg);
 
 /* Queue a copy of a frame for the next gck_receive(). @data NULL offers a
  * frame whose data pointer is NULL (with the given length). Returns the
@@ -98,28 +111,59 @@ void gck_counts(const struct gck *ck, struct gck_counts *c);
 
 /* ---- shared with the harnesses: an independent header parser ---- */
 
+/* Tunnels the parser knows: one level, as Linux's encap_mark. */
+enum { GCK_TUN_NONE, GCK_TUN_IPIP, GCK_TUN_GRE, GCK_TUN_VXLAN, GCK_TUN_GENEVE };
+#define GCK_GRE_C	0x8000
+#define GCK_GRE_K	0x2000
+
 struct gck_parse {
 	int tcp;		/* found a TCP header inside the frame */
 	int udp;		/* found a UDP header instead (hdr = l4 + 8) */
 	int mergeable;		/* well-formed enough that GRO may merge it */
-	int v6;			/* IPv6 EtherType */
-	int ntags;		/* VLAN tags walked */
-	uint32_t l3, l4, hdr, pay;
+	int v6;			/* the innermost IP header is IPv6 */
+	int ntags;		/* VLAN tags walked before the outermost IP header */
+	uint32_t l3, l4, hdr, pay;	/* the innermost IP and transport headers */
 	uint32_t seq;
 	uint8_t tcpflags;
+	/* A tunnel (GCK_TUN_*; NONE: outer_l3 = l3, outer_v6 = v6): */
+	int tun;
+	int outer_v6;		/* the outermost IP header is IPv6 */
+	int ocsum;		/* the outer UDP checksum is set, or GRE has C */
+	uint32_t outer_l3;	/* the outermost IP header */
+	uint32_t outer_l4;	/* the outer UDP or GRE header (0: IP in IP) */
+	uint32_t tun_off, tun_len;	/* the GRE, VXLAN or GENEVE header */
+	uint32_t inner_eth;	/* an Ethernet header inside the tunnel (0: none) */
+	int depth;		/* Linux's nested receive calls (at most 14 merge) */
 };
 
-/* Parse @data: Ethernet, VLAN tags (when @vlan), IPv4 or IPv6 with
- * Hop-by-Hop, Routing and Destination Options headers, TCP or UDP. @trust:
- * do not require a valid TCP or UDP checksum for "mergeable" (a UDP
- * datagram without one, checksum 0, never is). */
+/* Parse @data as GRO walks it under @cfg (its VLAN switch and UDP tunnel
+ * ports): Ethernet, VLAN tags, IPv4 or IPv6 with Hop-by-Hop, Routing and
+ * Destination Options headers, one tunnel (IP in IP, GRE, VXLAN, GENEVE)
+ * with what it carries, TCP or UDP. @trust: do not require valid TCP, UDP
+ * or GRE checksums for "mergeable" (a UDP datagram without one, checksum
+ * 0, never is). */
+void gck_parse(const struct gro_config *cfg, const uint8_t *data, uint32_t len, int trust, struct gck_parse *p);
+
+/* The same with VLAN tags walked when @vlan and no UDP tunnel port. */
 void gck_parse_frame(const uint8_t *data, uint32_t len, int vlan, int trust, struct gck_parse *p);
 
 /* Rewrite IPv4 tot_len / IPv6 payload_len (and a UDP length) to match
  * @len, then recompute the IPv4 header checksum and the TCP or UDP
- * checksum, as far as the frame's headers can be found. Used to build
- * frames a fuzzer can merge. */
+ * checksum, as far as the frame's headers can be found (no tunnel is
+ * looked into). Used to build frames a fuzzer can merge. */
 void gck_fixup(uint8_t *data, uint32_t len, int vlan, int lengths, int tcp_csum);
+
+/* The same through a tunnel (@cfg's VLAN switch and ports) when the frame
+ * has one: every length of the inner and outer headers, the inner
+ * checksums (the transport's with @tcp_csum), a GRE checksum when present,
+ * the outer UDP checksum when set (0 stays 0), the outer IPv4 header
+ * checksum. Without a tunnel, gck_fixup(lengths 1). */
+void gck_fixup_cfg(const struct gro_config *cfg, uint8_t *data, uint32_t len, int tcp_csum);
+
+/* Only a tunnel's part of that (nothing without one): after changing
+ * what is inside, the GRE checksum, the outer UDP length and checksum,
+ * the outer IP length and checksum. */
+void gck_fixup_outer(const struct gro_config *cfg, uint8_t *data, uint32_t len);
 
 /* Internet checksum: running sum of big-endian 16-bit words (an odd
  * trailing byte padded with zero), and its fold to 16 bits (not inverted). */

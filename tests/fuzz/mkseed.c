@@ -10,12 +10,14 @@
  *                                         SEL (8 hex digits) in sigfigs
  *   mkseed pcapng IN.pcap OUT             the same frames as pcapng
  *   mkseed synth DIR                      hand-written fuzz_receive seeds
+ *   mkseed synthpcap DIR                  fuzz_pcap seeds with tunnels
  *
  * A poll is up to 64 frames within 1000 us of its first, as in the CLI.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fuzz_format.h"
 #include "pktbuild.h"
@@ -186,6 +188,76 @@ static void op_new_udp(unsigned d0, unsigned flow, unsigned how, unsigned pay, u
 	put16le(pay);
 	put8(d5);
 	put8(d6);
+}
+
+/* A fresh segment inside tunnel @tk (NEW's op bits 4-6; see
+ * fuzz_receive.c new_tunnel for @t0 and @t1), TCP or (@udp) UDP. */
+static void op_new_tun(unsigned tk, int udp, unsigned d0, unsigned flow, unsigned pay, unsigned t0, unsigned t1)
+{
+	put8(FZ_OP_NEW | (udp ? 0x80 : 0) | tk << 4);
+	put8(d0);
+	put8(flow);
+	put8(0);
+	put16le(pay);
+	put8(0);
+	put8(0);
+	put8(t0);
+	put8(t1);
+}
+
+/* SEG with byte @xo of the frame xored with @xv (before the fix-ups). */
+static void op_seg_xor(unsigned m, unsigned pay, unsigned xo, unsigned xv)
+{
+	op_seg(m | 0x40, pay);
+	put8(xo);
+	put8(xv);
+}
+
+/* Every tunnel, inner IPv4 and IPv6, outer IPv4 and IPv6: runs of
+ * segments ended by a short one; the outer ID stepping and fixed, the
+ * inner one fixed; outer checksums set, absent and bad; GRE checksums
+ * bad; VXLAN flags and GENEVE's critical bit; a changed VNI or key
+ * mid-run; PSH; interleaved tunnelled flows; UDP inside. */
+static void tunnel_program(void)
+{
+	unsigned tk, k, i;
+
+	for (tk = 1; tk <= 7; tk++) {
+		for (k = 0; k < 4; k++) {
+			unsigned t0 = (k & 2 ? 1 : 0) | (k == 3 ? 0x22 : 0x20), flow = tk * 8 + k;
+
+			op_new_tun(tk, 0, (k & 1) | (k == 3 ? 2 : 0), flow, 1000, t0, 5);
+			for (i = 0; i < 6; i++)
+				op_seg(i == 3 ? 0x08 : 0, 1000);
+			op_seg(0, 300);			/* short: ends the run */
+			op_new_tun(tk, 0, k & 1, flow + 100, 500, t0 ^ 0x80, 6);
+			op_seg(0x10, 500);		/* bad inner checksum */
+			op_seg(0, 500);
+			op_seg(1, 500);			/* PSH */
+			op_recv(0);
+		}
+		/* outer checksums: none, bad; a bad GRE checksum; a second
+		 * tunnel (another VNI or key) interleaved */
+		op_new_tun(tk, 0, 0, 1, 800, 0x00, 9);
+		op_seg(0, 800);
+		op_new_tun(tk, 0, 0, 2, 800, 0x40, 10);
+		op_seg(0, 800);
+		op_new_tun(tk, 0, 1, 3, 800, 0x60, 11);
+		op_seg(0, 800);
+		op_seg(0, 800);
+		/* a byte of the tunnel's headers changed mid-run (outer
+		 * IPv4: the VNI of VXLAN and GENEVE, GRE's key or inner
+		 * MAC, IP in IP's inner source address): a new flow */
+		op_new_tun(tk, 0, 0, 5, 700, 0x20, 13);
+		op_seg(0, 700);
+		op_seg_xor(0, 700, tk <= 2 ? 47 : tk == 3 ? 40 : 47, 1);
+		op_seg(0, 700);
+		op_new_tun(tk, 1, 0, 4, 600, 0x20, 12);	/* UDP inside */
+		op_seg(0, 0);
+		op_seg(0, 0);
+		op_recv(0);
+	}
+	put8(FZ_OP_FLUSH);
 }
 
 /* The UDP seeds' program, for either UDP mode: runs of equal datagrams
@@ -514,6 +586,17 @@ static int synth(const char *dir)
 			op_seg(0, 8900);
 		op_recv(0);
 	}
+	/* Tunnels (always configured: VXLAN 4789, GENEVE 6081): Linux's
+	 * defaults; UDP GRO on, checksums trusted; TCP fraglist; VLAN
+	 * off, 2 flows, max_segs 4, batch 3. */
+	open_seed(dir, "synth-tunnels", "0000000000000001");
+	tunnel_program();
+	open_seed(dir, "synth-tunnels-udp-trust", "1000000000010001");
+	tunnel_program();
+	open_seed(dir, "synth-tunnels-fraglist", "6000000000000001");
+	tunnel_program();
+	open_seed(dir, "synth-tunnels-small", "02000000830e0003");
+	tunnel_program();
 	/* Misuse between real work, NULL and empty frames, a 2-byte flag mix. */
 	open_seed(dir, "synth-misuse", "0500000000000000");
 	op_new(0, 1, 0, 100, 0, 0);
@@ -537,12 +620,102 @@ static int synth(const char *dir)
 	return 0;
 }
 
+/* fuzz_pcap seeds with tunnels (the harness always configures VXLAN 4789
+ * and GENEVE 6081): IP in IPv4 and IPv6, GRE with key and checksum, GRE
+ * TEB, VXLAN and GENEVE, inner IPv4 and IPv6, runs ended short, two
+ * flows interleaved; as pcap under two selectors (the first writes
+ * pcapng, which segment cuts back) and as pcapng. */
+static int synth_pcap(const char *dir)
+{
+	static const char *const sels[2] = { "00400000", "08250a00" };
+	struct pb_list l;
+	char path[4096];
+	unsigned tk, k, i;
+	int rc = 0;
+
+	memset(&l, 0, sizeof(l));
+	for (tk = 0; tk < 6; tk++)
+		for (k = 0; k < 2; k++) {
+			struct pb_frame f[2];
+			unsigned j;
+
+			for (j = 0; j < 2; j++) {
+				struct pb_tunnel *t;
+
+				pb_init(&f[j], (int)k);
+				f[j].sport = (uint16_t)(3000 + tk * 4 + k * 2 + j);
+				f[j].payload_len = 100;
+				t = pb_tun_push(&f[j], tk == 1 || (tk >= 2 && (int)j), tk == 2 || tk == 3);
+				if (!t)
+					return 1;
+				if (tk == 2)
+					t->gre_bits = 0xa000;	/* checksum and key */
+				if (tk == 3) {
+					t->gre_bits = 0x2000;
+					t->gre_eth = 1;
+				}
+				if (tk == 4 || tk == 5) {
+					t->udp_tun = tk == 4 ? PB_TUN_VXLAN : PB_TUN_GENEVE;
+					t->udp_csum = (int)j;
+					t->gnv_eth = 1;
+					t->gnv_opts_len = 4;
+					t->gnv_opts[2] = 0x80;
+				}
+			}
+			for (i = 0; i < 5; i++)
+				for (j = 0; j < 2; j++) {
+					if (i == 4)
+						f[j].payload_len = 40;
+					pb_list_add_frame(&l, &f[j]);
+					f[j].seq += f[j].payload_len;
+					f[j].ip_id++;
+					f[j].tun[0].ip_id++;
+				}
+		}
+	snprintf(path, sizeof(path), "%s/synth-tunnels.tmp", dir);
+	if (pb_pcap_write(path, &l))
+		return 1;
+	for (k = 0; k < 2 && !rc; k++) {
+		FILE *in = fopen(path, "rb");
+		uint8_t buf[65536], sel[4];
+		size_t n, first = 1;
+		char name[4096];
+
+		snprintf(name, sizeof(name), "%s/synth-tunnels-%s.pcap", dir, sels[k]);
+		out = fopen(name, "wb");
+		if (!in || !out || hexbytes(sels[k], sel, sizeof(sel))) {
+			perror(name);
+			return 1;
+		}
+		while ((n = fread(buf, 1, sizeof(buf), in)) > 0) {
+			if (first && n >= 16)
+				memcpy(buf + 12, sel, 4);
+			first = 0;
+			put(buf, n);
+		}
+		fclose(in);
+		rc = fclose(out) != 0;
+	}
+	snprintf(path, sizeof(path), "%s/synth-tunnels.pcapng", dir);
+	out = fopen(path, "wb");
+	if (!out)
+		return 1;
+	rc |= to_pcapng(&l);
+	rc |= fclose(out) != 0;
+	out = NULL;
+	snprintf(path, sizeof(path), "%s/synth-tunnels.tmp", dir);
+	unlink(path);
+	pb_list_free(&l);
+	return rc;
+}
+
 static int usage(void)
 {
 	fprintf(stderr, "usage: mkseed receive IN.pcap OUT [HEADER16HEX]\n"
 			"       mkseed pcap IN.pcap OUT [SEL8HEX]\n"
 			"       mkseed pcapng IN.pcap OUT\n"
-			"       mkseed synth DIR\n");
+			"       mkseed synth DIR\n"
+			"       mkseed synthpcap DIR\n");
 	return 2;
 }
 
@@ -553,6 +726,8 @@ int main(int argc, char **argv)
 
 	if (argc == 3 && !strcmp(argv[1], "synth"))
 		return synth(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "synthpcap"))
+		return synth_pcap(argv[2]);
 	if (argc < 4 || argc > 5)
 		return usage();
 	memset(&l, 0, sizeof(l));

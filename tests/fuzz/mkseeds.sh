@@ -37,4 +37,7 @@ for p in "$out"/pcaps/selftest/*.pcap "$out"/pcaps/random/*.pcap; do
 	fi
 done
 rm -rf "$out/pcaps"
+# The hand-written sequences (VLAN keys, limits, UDP, tunnels, misuse).
+"$build/mkseed" synth "$out/fuzz_receive"
+"$build/mkseed" synthpcap "$out/fuzz_pcap"
 echo "mkseeds: $(ls "$out/fuzz_receive" | wc -l) fuzz_receive and $(ls "$out/fuzz_pcap" | wc -l) fuzz_pcap candidates in $out"

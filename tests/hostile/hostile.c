@@ -1193,8 +1193,8 @@ static void t_misuse(void)
 	CHECK(gro_receive(g, NULL, 0, 0) == GRO_OK, "gro_receive(ctx, NULL, 0) must be a no-op");
 	CHECK(gro_receive(g, fr, 0, 0) == GRO_OK, "gro_receive(ctx, frames, 0) must be a no-op");
 	CHECK(gro_receive(g, NULL, 5, 0) == GRO_EINVAL, "gro_receive(ctx, NULL, 5)");
-	rc = gro_flush(g, 0, 2);
-	CHECK(rc == GRO_EINVAL, "gro_flush mode 2 gave %d", rc);
+	rc = gro_flush(g, 0, 3);
+	CHECK(rc == GRO_EINVAL, "gro_flush mode 3 gave %d", rc);
 	rc = gro_flush(g, 0, -1);
 	CHECK(rc == GRO_EINVAL, "gro_flush mode -1 gave %d", rc);
 	rc = gro_flush(g, 0, 0x7fffffff);
@@ -1820,6 +1820,591 @@ static void t_udp_tiny_then_longer(void)
 	figure("tiny datagrams (1-5 bytes) then longer ones, 3 modes, IPv4/IPv6: two packets in order");
 }
 
+/* ------------------------------------------------------------ tunnels */
+
+/*
+ * Tunnelled TCP (IP in IP, GRE, VXLAN and GENEVE on their ports) made
+ * hostile: every frame goes through the invariant checker, which parses
+ * tunnels as GRO does and checks every tunnelled super-packet (outer
+ * headers, tunnel bits, the round trip through gro_segment()).
+ */
+enum { TK_IPIP4, TK_IPIP6, TK_GRE, TK_GRE_CK, TK_GRE_TEB, TK_VXLAN, TK_VXLAN_NOCSUM, TK_GENEVE, TK_COUNT };
+
+static const char *const tk_names[TK_COUNT] = {
+	"ipip", "ip6ip", "gre", "gre-csum-key", "gre-teb", "vxlan", "vxlan-nocsum", "geneve",
+};
+
+static struct gck *tun_open(int udp, int trust)
+{
+	struct gro_config c;
+
+	gro_config_init(&c);
+	c.udp = udp ? GRO_UDP_L4 : GRO_UDP_OFF;
+	c.csum = trust ? GRO_CSUM_TRUST : GRO_CSUM_VERIFY;
+	c.tunnels[0] = (struct gro_udp_tunnel){ GRO_VXLAN_PORT, GRO_TUNNEL_VXLAN };
+	c.tunnels[1] = (struct gro_udp_tunnel){ GRO_GENEVE_PORT, GRO_TUNNEL_GENEVE };
+	return gck_open(&c, ck_fail, NULL);
+}
+
+/* Tunnel @tk (outer IPv6 for @outer6, where the kind allows) around the
+ * TCP segment @f, appended as a new layer. */
+static struct pb_tunnel *tun_push(struct pb_frame *f, unsigned tk, int outer6)
+{
+	struct pb_tunnel *t = pb_tun_push(f, tk == TK_IPIP6 || (tk >= TK_GRE && outer6),
+					  tk >= TK_GRE && tk <= TK_GRE_TEB);
+
+	if (!t)
+		return NULL;
+	switch (tk) {
+	case TK_GRE_CK:
+		t->gre_bits = PB_GRE_C | PB_GRE_K;
+		t->gre_key = 77;
+		break;
+	case TK_GRE_TEB:
+		t->gre_bits = PB_GRE_K;
+		t->gre_eth = 1;
+		break;
+	case TK_VXLAN:
+	case TK_VXLAN_NOCSUM:
+		t->udp_tun = PB_TUN_VXLAN;
+		t->udp_csum = tk == TK_VXLAN;
+		t->vni = 0x4242;
+		break;
+	case TK_GENEVE:
+		t->udp_tun = PB_TUN_GENEVE;
+		t->gnv_eth = 1;
+		t->gnv_opts_len = 8;
+		t->gnv_opts[0] = 0x01;
+		t->gnv_opts[2] = 0x80;
+		t->gnv_opts[3] = 1;
+		t->vni = 0x99;
+		break;
+	}
+	return t;
+}
+
+static void tun_seg_init(struct pb_frame *f, unsigned tk, int inner6, int outer6, uint32_t pay)
+{
+	pb_init(f, inner6);
+	f->payload_len = pay;
+	f->seq = 5000;
+	tun_push(f, tk, outer6);
+}
+
+/* The next segment of @f's stream: sequence, inner and outer IDs. */
+static void tun_next(struct pb_frame *f)
+{
+	int i;
+
+	f->seq += f->payload_len;
+	f->ip_id++;
+	for (i = 0; i < f->ntun; i++)
+		f->tun[i].ip_id++;
+}
+
+static uint32_t tun_build(const struct pb_frame *f, uint8_t *b, size_t cap)
+{
+	uint32_t n = (uint32_t)pb_build(f, b, cap);
+
+	if (!n)
+		failf("pb_build failed on a tunnelled frame (test bug)");
+	return n;
+}
+
+/* A UDP checksum over [l4, len) with the outer pseudo header at @l3 (the
+ * length in it the frame's, whatever the UDP length field says); 0 comes
+ * out as 0xffff. */
+static void outer_udp_csum(uint8_t *b, uint32_t len, uint32_t l3, uint32_t l4, int v6)
+{
+	uint64_t s = 17 + (len - l4);
+	uint16_t c;
+
+	w16(b + l4 + 6, 0);
+	s = gck_csum_add(s, b + l3 + (v6 ? 8 : 12), v6 ? 32 : 8);
+	s = gck_csum_add(s, b + l4, len - l4);
+	c = (uint16_t)~gck_csum_fold(s);
+	w16(b + l4 + 6, c ? c : 0xffff);
+}
+
+/* A held flow of each tunnel, then its next segment cut at every length
+ * up to 16 bytes into the payload (every header boundary on the way), as
+ * is and with every length and checksum made consistent (so that the cut
+ * reaches as deep as it can), with checksums verified and trusted. */
+static void t_tun_truncated(void)
+{
+	unsigned tk, in6, trust;
+	uint64_t frames = 0, supers = 0;
+	static uint8_t b[4096], c[4096];
+
+	for (tk = 0; tk < TK_COUNT; tk++)
+		for (in6 = 0; in6 < 2; in6++)
+			for (trust = 0; trust < 2; trust++) {
+				struct gck *ck = tun_open(0, (int)trust);
+				struct gck_counts cnt;
+				struct pb_offsets o;
+				struct pb_frame f;
+				uint32_t i, n, cut;
+
+				if (!ck)
+					return;
+				tun_seg_init(&f, tk, (int)in6, (int)in6, 600);
+				for (i = 0; i < 3; i++) {
+					n = tun_build(&f, b, sizeof(b));
+					gck_add(ck, b, n, 0, 0);
+					tun_next(&f);
+				}
+				pb_layout(&f, &o);
+				n = tun_build(&f, b, sizeof(b));
+				for (cut = 0; cut <= o.payload + 16 && cut < n; cut++) {
+					gck_add(ck, b, cut, 0, 0);
+					memcpy(c, b, cut);
+					gck_fixup_cfg(&(struct gro_config){ .vlan = 1,
+						.tunnels = { { GRO_VXLAN_PORT, GRO_TUNNEL_VXLAN },
+							     { GRO_GENEVE_PORT, GRO_TUNNEL_GENEVE } } }, c, cut, 1);
+					gck_add(ck, c, cut, 0, cut & 1 ? GRO_FRAME_CSUM_OK : 0);
+				}
+				gck_receive(ck, 0);
+				gck_flush(ck, 0, GRO_FLUSH_ALL);
+				gck_counts(ck, &cnt);
+				CHECK(cnt.super_pkts >= 1, "%s, inner IPv%c: the held flow was not merged", tk_names[tk],
+				      in6 ? '6' : '4');
+				frames += cnt.frames;
+				supers += cnt.super_pkts;
+				gck_close(ck);
+			}
+	figure("%" PRIu64 " frames (8 tunnels, IPv4/IPv6, checksums verified/trusted), next segments cut at "
+	       "every length: %" PRIu64 " super-packets, every cut frame unchanged or merged as checked",
+	       frames, supers);
+}
+
+/* Lengths that lie: the outer IP length off by one, by 100, 0; the inner
+ * one off by one; a tunnel's UDP length 0, 7, 8, one off, 0xffff (with a
+ * checksum that covers the lie). On every segment of a flow, or on the
+ * third only. Outer and inner IP lies are never merged; a UDP length is
+ * not looked at (as in Linux): merged, and given back true by GSO. */
+static void t_tun_length_lies(void)
+{
+	static const int ip_lies[] = { 1, -1, 100, 0x10000 };
+	static const uint16_t udp_lies[] = { 0, 7, 8, 1, 2, 0xffff };
+	unsigned tk, lie, where;
+	uint64_t frames = 0, supers = 0, udp_supers = 0;
+	static uint8_t b[4096];
+
+	for (tk = 0; tk < TK_COUNT; tk++)
+		for (lie = 0; lie < 4 + 2 + 6; lie++)
+			for (where = 0; where < 2; where++) {
+				int udp = tk >= TK_VXLAN;
+				struct gck *ck;
+				struct gck_counts cnt;
+				struct pb_offsets o;
+				struct pb_frame f;
+				uint32_t i, n;
+
+				if (lie >= 6 && !udp)
+					continue;
+				ck = tun_open(0, 0);
+				if (!ck)
+					return;
+				tun_seg_init(&f, tk, (int)(lie & 1), (int)(where ^ (lie & 1)), 400);
+				for (i = 0; i < 5; i++) {
+					int here = where ? i == 2 : 1;
+
+					pb_layout(&f, &o);
+					if (here && lie < 4)
+						f.tun[0].tot_len_delta = ip_lies[lie] == 0x10000 ? -(int)(o.len - o.outer) :
+									 ip_lies[lie];
+					else if (here && lie < 6)
+						f.tot_len_delta = lie == 4 ? 1 : -1;
+					n = tun_build(&f, b, sizeof(b));
+					f.tun[0].tot_len_delta = f.tot_len_delta = 0;
+					if (here && lie >= 6) {
+						uint32_t ul = (uint32_t)o.tun_l4[0];
+						uint16_t v = udp_lies[lie - 6];
+
+						if (v == 1 || v == 2)
+							v = (uint16_t)(n - ul + (v == 1 ? -1 : 1));
+						w16(b + ul + 4, v);
+						if (tk == TK_VXLAN || tk == TK_GENEVE)
+							outer_udp_csum(b, n, (uint32_t)o.tun_l3[0], ul, f.tun[0].ipv6);
+					}
+					gck_add(ck, b, n, 0, 0);
+					tun_next(&f);
+				}
+				gck_receive(ck, 0);
+				gck_flush(ck, 0, GRO_FLUSH_ALL);
+				gck_counts(ck, &cnt);
+				if (lie < 6 && !where)
+					CHECK(cnt.super_pkts == 0, "%s, IP length lie %u on every segment: %" PRIu64
+					      " super-packets", tk_names[tk], lie, cnt.super_pkts);
+				if (lie >= 6 && !where) {
+					CHECK(cnt.super_pkts == 1 && cnt.max_segs == 5, "%s, UDP length %u on every segment: "
+					      "%" PRIu64 " super-packets, largest %" PRIu64, tk_names[tk],
+					      udp_lies[lie - 6], cnt.super_pkts, cnt.max_segs);
+					udp_supers += cnt.super_pkts;
+				}
+				frames += cnt.frames;
+				supers += cnt.super_pkts;
+				gck_close(ck);
+			}
+	figure("%" PRIu64 " tunnelled frames with lying outer IP, inner IP or tunnel UDP lengths: %" PRIu64
+	       " super-packets (%" PRIu64 " of flows whose UDP length lies on every segment), none of a lying IP length",
+	       frames, supers, udp_supers);
+}
+
+/* A tunnel inside a tunnel, every pair: delivered as it came (one level
+ * of tunnel, as Linux's encap_mark), never held. */
+static void t_tun_in_tun(void)
+{
+	unsigned a, z, in6;
+	uint64_t frames = 0;
+	static uint8_t b[4096];
+
+	for (a = 0; a < TK_COUNT; a++)
+		for (z = 0; z < TK_COUNT; z++)
+			for (in6 = 0; in6 < 2; in6++) {
+				struct gck *ck = tun_open((int)in6, 0);
+				struct gck_counts cnt;
+				struct pb_frame f;
+				uint32_t i, n;
+
+				if (!ck)
+					return;
+				tun_seg_init(&f, a, (int)in6, 0, 300);
+				tun_push(&f, z, 1);
+				for (i = 0; i < 4; i++) {
+					n = tun_build(&f, b, sizeof(b));
+					gck_add(ck, b, n, 0, 0);
+					tun_next(&f);
+				}
+				gck_receive(ck, 0);
+				gck_flush(ck, 0, GRO_FLUSH_ALL);
+				gck_counts(ck, &cnt);
+				CHECK(cnt.super_pkts == 0, "%s inside %s: %" PRIu64 " super-packets", tk_names[z], tk_names[a],
+				      cnt.super_pkts);
+				frames += cnt.frames;
+				gck_close(ck);
+			}
+	figure("%" PRIu64 " frames, every tunnel inside every tunnel (64 pairs, inner IPv4/IPv6): none merged",
+	       frames);
+}
+
+/* GENEVE headers: option lengths 0 to 8 words and the critical bit
+ * (merged); an option length past the end of the frame, OAM, versions 1
+ * to 3, an unknown protocol type (never merged). */
+static void t_tun_geneve(void)
+{
+	unsigned v;
+	uint64_t frames = 0, supers = 0;
+	static uint8_t b[4096];
+
+	for (v = 0; v < 16; v++) {
+		struct gck *ck = tun_open(0, 0);
+		struct gck_counts cnt;
+		struct pb_offsets o;
+		struct pb_frame f;
+		uint32_t i, n;
+		int good = v <= 9;
+
+		if (!ck)
+			return;
+		tun_seg_init(&f, TK_GENEVE, 0, (int)(v & 1), v == 10 ? 40 : 500);
+		if (v <= 8) {
+			f.tun[0].gnv_opts_len = (int)(4 * v);
+			memset(f.tun[0].gnv_opts, (int)v, sizeof(f.tun[0].gnv_opts));
+		}
+		f.tun[0].gnv_crit = v == 9;
+		f.tun[0].gnv_oam = v == 11;
+		f.tun[0].gnv_ver = (uint8_t)(v >= 12 && v <= 14 ? v - 11 : 0);
+		if (v == 15)
+			f.tun[0].gnv_proto = 0x88b5;
+		for (i = 0; i < 4; i++) {
+			pb_layout(&f, &o);
+			n = tun_build(&f, b, sizeof(b));
+			if (v == 10) {
+				/* 63 words of options: past the end of a short frame */
+				b[o.tun_l4[0] + 8] = (uint8_t)((b[o.tun_l4[0] + 8] & 0xc0) | 63);
+				outer_udp_csum(b, n, (uint32_t)o.tun_l3[0], (uint32_t)o.tun_l4[0], f.tun[0].ipv6);
+			}
+			gck_add(ck, b, n, 0, 0);
+			tun_next(&f);
+		}
+		gck_receive(ck, 0);
+		gck_flush(ck, 0, GRO_FLUSH_ALL);
+		gck_counts(ck, &cnt);
+		CHECK(good ? cnt.super_pkts == 1 : cnt.super_pkts == 0, "geneve case %u: %" PRIu64 " super-packets", v,
+		      cnt.super_pkts);
+		frames += cnt.frames;
+		supers += cnt.super_pkts;
+		gck_close(ck);
+	}
+	figure("%" PRIu64 " GENEVE frames (options 0-32 bytes, critical bit, options past the end, OAM, "
+	       "versions 1-3, unknown protocol): %" PRIu64 " super-packets, all of the valid kinds", frames, supers);
+}
+
+/* VXLAN flags and reserved bytes as they come (Linux compares them, and
+ * leaves the rest to the device): equal ones merge; a change on the third
+ * segment ends the packet. */
+static void t_tun_vxlan_flags(void)
+{
+	static const uint32_t flags[] = { 0x08000000, 0, 0xff000000, 0x08000001, 0x0c000000, 0xffffffff };
+	unsigned v, change;
+	uint64_t frames = 0, supers = 0;
+	static uint8_t b[4096];
+
+	for (v = 0; v < 6; v++)
+		for (change = 0; change < 3; change++) {
+			struct gck *ck = tun_open(0, 0);
+			struct gck_counts cnt;
+			struct pb_frame f;
+			uint32_t i, n;
+
+			if (!ck)
+				return;
+			tun_seg_init(&f, TK_VXLAN, 0, 0, 500);
+			f.tun[0].vx_flags = flags[v];
+			f.tun[0].vni_low = v == 5 ? 0xff : 0;
+			for (i = 0; i < 4; i++) {
+				struct pb_frame g = f;
+
+				if (i == 2 && change == 1)
+					g.tun[0].vx_flags ^= 0x00800000;
+				if (i == 2 && change == 2)
+					g.tun[0].vni_low ^= 1;
+				n = tun_build(&g, b, sizeof(b));
+				gck_add(ck, b, n, 0, 0);
+				tun_next(&f);
+			}
+			gck_receive(ck, 0);
+			gck_flush(ck, 0, GRO_FLUSH_ALL);
+			gck_counts(ck, &cnt);
+			CHECK(change ? cnt.max_segs == 2 : cnt.super_pkts == 1 && cnt.max_segs == 4,
+			      "vxlan flags %#x, change %u: %" PRIu64 " super-packets, largest %" PRIu64, flags[v], change,
+			      cnt.super_pkts, cnt.max_segs);
+			frames += cnt.frames;
+			supers += cnt.super_pkts;
+			gck_close(ck);
+		}
+	figure("%" PRIu64 " VXLAN frames with odd flags and reserved bytes: %" PRIu64 " super-packets, none "
+	       "across a change", frames, supers);
+}
+
+/* Outer fragments: IPv4 MF, an offset, both, the reserved bit; IPv6 with
+ * a Fragment header; never merged. DF clear on every segment merges, and
+ * so do outer IPv6 Hop-by-Hop and Destination Options headers. */
+static void t_tun_outer_frag(void)
+{
+	unsigned tk, v;
+	uint64_t frames = 0;
+	static uint8_t b[4096];
+
+	for (tk = 0; tk < TK_COUNT; tk++)
+		for (v = 0; v < 7; v++) {
+			struct gck *ck = tun_open(0, 0);
+			struct gck_counts cnt;
+			struct pb_frame f;
+			uint32_t i, n;
+
+			if (!ck)
+				return;
+			tun_seg_init(&f, tk, 0, v == 4 || v == 6, 500);
+			/* IPv4 fragment fields on an IPv4 outer header, a
+			 * Fragment header on an IPv6 one */
+			if (f.tun[0].ipv6 ? v < 4 : v == 4 || v == 6) {
+				gck_close(ck);
+				continue;
+			}
+			switch (v) {
+			case 0: f.tun[0].frag = 0x2000; break;
+			case 1: f.tun[0].frag = 0x0010; break;
+			case 2: f.tun[0].frag = 0x2010; break;
+			case 3: f.tun[0].frag = 0x8000; break;
+			case 4: {
+				uint8_t fb[6] = { 0, 0, 0, 0, 0, 1 };
+
+				pb_tun_ext_add(&f.tun[0], PB_EXT_FRAG, fb, 6);
+				break;
+			}
+			case 6: {
+				uint8_t ob[6] = { 1, 2, 0, 0, 0, 0 };
+
+				pb_tun_ext_add(&f.tun[0], PB_EXT_HOP, ob, 6);
+				pb_tun_ext_add(&f.tun[0], PB_EXT_DEST, ob, 6);
+				break;
+			}
+			default: f.tun[0].df = 0; break;
+			}
+			for (i = 0; i < 4; i++) {
+				n = tun_build(&f, b, sizeof(b));
+				gck_add(ck, b, n, 0, 0);
+				tun_next(&f);
+			}
+			gck_receive(ck, 0);
+			gck_flush(ck, 0, GRO_FLUSH_ALL);
+			gck_counts(ck, &cnt);
+			CHECK(v >= 5 ? cnt.super_pkts == 1 : cnt.super_pkts == 0, "%s, outer fragment case %u: %" PRIu64
+			      " super-packets", tk_names[tk], v, cnt.super_pkts);
+			frames += cnt.frames;
+			gck_close(ck);
+		}
+	figure("%" PRIu64 " tunnelled frames with outer fragments (MF, offsets, reserved bit, IPv6 Fragment "
+	       "header): none merged; DF clear, outer Hop-by-Hop and Destination Options merge", frames);
+}
+
+/* A tunnel's UDP checksum of 0xffff (a computed 0, sent as all ones: set)
+ * against 0 (none): both merge, as separate flows, and come back as they
+ * were (the VNI is chosen so that the checksum computes to 0). */
+static void t_tun_csum_ffff(void)
+{
+	unsigned kind, v6;
+	uint64_t supers = 0;
+	static uint8_t b[4096];
+
+	for (kind = 0; kind < 2; kind++)
+		for (v6 = 0; v6 < 2; v6++) {
+			unsigned tk = kind ? TK_GENEVE : TK_VXLAN;
+			struct gck *ck = tun_open(0, 0);
+			struct gck_counts cnt;
+			struct pb_offsets o;
+			struct pb_frame f;
+			uint32_t vni, i, n = 0;
+			int found = 0;
+
+			if (!ck)
+				return;
+			tun_seg_init(&f, tk, (int)v6, (int)v6, 500);
+			pb_layout(&f, &o);
+			for (vni = 0; vni < (1u << 22) && !found; vni++) {
+				f.tun[0].vni = vni;
+				n = tun_build(&f, b, sizeof(b));
+				found = (b[o.tun_l4[0] + 6] << 8 | b[o.tun_l4[0] + 7]) == 0xffff;
+			}
+			CHECK(found, "no VNI gives a checksum of 0xffff (test bug)");
+			for (i = 0; i < 8; i++) {
+				struct pb_frame g = f;
+
+				g.tun[0].udp_csum = i >= 4;	/* 0, then 0xffff */
+				n = tun_build(&g, b, sizeof(b));
+				CHECK(i < 4 || (b[o.tun_l4[0] + 6] << 8 | b[o.tun_l4[0] + 7]) == 0xffff,
+				      "segment %u: outer checksum not 0xffff (test bug)", i);
+				gck_add(ck, b, n, 0, 0);
+				tun_next(&f);
+			}
+			gck_receive(ck, 0);
+			gck_flush(ck, 0, GRO_FLUSH_ALL);
+			gck_counts(ck, &cnt);
+			CHECK(cnt.super_pkts == 2 && cnt.max_segs == 4, "%s, IPv%c: %" PRIu64 " super-packets, largest %"
+			      PRIu64 " (expected 2 of 4: none, then 0xffff)", tk_names[tk], v6 ? '6' : '4',
+			      cnt.super_pkts, cnt.max_segs);
+			supers += cnt.super_pkts;
+			gck_close(ck);
+		}
+	figure("outer UDP checksums 0 and 0xffff, VXLAN and GENEVE, IPv4/IPv6: %" PRIu64 " super-packets, two "
+	       "flows each", supers);
+}
+
+/* Outer IPv4 IDs: counting up, fixed, counting down, random, with the
+ * inner one counting up or fixed: merged only as Linux's levels allow
+ * (the checker checks each header's ID and FIXEDID / FIXEDID_INNER). */
+static void t_tun_outer_ids(void)
+{
+	unsigned tk, pat, inner;
+	uint64_t frames = 0, supers = 0;
+	static uint8_t b[4096];
+
+	for (tk = 0; tk < TK_COUNT; tk++)
+		for (pat = 0; pat < 4; pat++)
+			for (inner = 0; inner < 2; inner++) {
+				struct gck *ck = tun_open(0, 0);
+				struct gck_counts cnt;
+				struct pb_frame f;
+				uint32_t i, n;
+
+				if (!ck || tk == TK_IPIP6) {
+					if (ck)
+						gck_close(ck);
+					continue;
+				}
+				tun_seg_init(&f, tk, 0, 0, 500);
+				for (i = 0; i < 6; i++) {
+					uint16_t oid = pat == 0 ? (uint16_t)(100 + i) : pat == 1 ? 100 :
+						       pat == 2 ? (uint16_t)(100 - i) : (uint16_t)rnd();
+
+					f.tun[0].ip_id = oid;
+					f.ip_id = (uint16_t)(inner ? 7 : 7 + i);
+					n = tun_build(&f, b, sizeof(b));
+					gck_add(ck, b, n, 0, 0);
+					f.seq += f.payload_len;
+				}
+				gck_receive(ck, 0);
+				gck_flush(ck, 0, GRO_FLUSH_ALL);
+				gck_counts(ck, &cnt);
+				if (pat <= 1)
+					CHECK(cnt.super_pkts == 1 && cnt.max_segs == 6, "%s, outer ID pattern %u, inner %s: "
+					      "%" PRIu64 " super-packets, largest %" PRIu64, tk_names[tk], pat,
+					      inner ? "fixed" : "counting", cnt.super_pkts, cnt.max_segs);
+				frames += cnt.frames;
+				supers += cnt.super_pkts;
+				gck_close(ck);
+			}
+	figure("%" PRIu64 " tunnelled frames, outer IDs counting up, fixed, down, random: %" PRIu64
+	       " super-packets", frames, supers);
+}
+
+/* VLAN tags outside and inside a tunnel that carries Ethernet: Linux
+ * counts every nested receive call, the inner Ethernet header's too, and
+ * gives up at 15; the checker knows where. Tags are inserted after the
+ * inner Ethernet header. */
+static void t_tun_depth(void)
+{
+	unsigned tk, outer, inner;
+	uint64_t frames = 0, supers = 0;
+	static uint8_t b[8192], c[8192];
+
+	for (tk = TK_GRE_TEB; tk <= TK_GENEVE; tk++)
+		for (outer = 0; outer <= 4; outer++)
+			for (inner = 0; inner <= 12; inner++) {
+				struct gck *ck = tun_open(0, 0);
+				struct gck_counts cnt;
+				struct pb_offsets o;
+				struct pb_frame f;
+				uint32_t i, n, k, at;
+
+				if (!ck)
+					return;
+				tun_seg_init(&f, tk, 0, 0, 300);
+				f.nvlan = (int)outer;
+				for (k = 0; k < outer; k++) {
+					f.vlan_tpid[k] = 0x8100;
+					f.vlan_tci[k] = (uint16_t)(5 + k);
+				}
+				for (i = 0; i < 4; i++) {
+					pb_layout(&f, &o);
+					n = tun_build(&f, b, sizeof(b));
+					at = (uint32_t)o.l3 - 2;	/* the inner EtherType */
+					memcpy(c, b, at);
+					for (k = 0; k < inner; k++) {
+						w16(c + at + 4 * k, 0x8100);
+						w16(c + at + 4 * k + 2, (uint16_t)(20 + k));
+					}
+					memcpy(c + at + 4 * inner, b + at, n - at);
+					gck_fixup_cfg(&(struct gro_config){ .vlan = 1,
+						.tunnels = { { GRO_VXLAN_PORT, GRO_TUNNEL_VXLAN },
+							     { GRO_GENEVE_PORT, GRO_TUNNEL_GENEVE } } },
+						      c, n + 4 * inner, 1);
+					gck_add(ck, c, n + 4 * inner, 0, 0);
+					tun_next(&f);
+				}
+				gck_receive(ck, 0);
+				gck_flush(ck, 0, GRO_FLUSH_ALL);
+				gck_counts(ck, &cnt);
+				frames += cnt.frames;
+				supers += cnt.super_pkts;
+				gck_close(ck);
+			}
+	figure("%" PRIu64 " frames with 0-4 tags outside and 0-12 inside GRE TEB, VXLAN and GENEVE: %" PRIu64
+	       " super-packets, none past Linux's 15 nested calls", frames, supers);
+}
+
 /* ------------------------------------------------------------ main */
 
 struct test {
@@ -1859,6 +2444,15 @@ static const struct test tests[] = {
 	{ "udp-header-cut", t_udp_header_cut, NULL, 0 },
 	{ "udp-ipv6-exthdr", t_udp_ipv6_exthdr, NULL, 0 },
 	{ "udp-tiny-then-longer", t_udp_tiny_then_longer, NULL, 0 },
+	{ "tunnel-truncated", t_tun_truncated, NULL, 0 },
+	{ "tunnel-length-lies", t_tun_length_lies, NULL, 0 },
+	{ "tunnel-in-tunnel", t_tun_in_tun, NULL, 0 },
+	{ "tunnel-geneve-options", t_tun_geneve, NULL, 0 },
+	{ "tunnel-vxlan-flags", t_tun_vxlan_flags, NULL, 0 },
+	{ "tunnel-outer-fragments", t_tun_outer_frag, NULL, 0 },
+	{ "tunnel-udp-checksum-ffff", t_tun_csum_ffff, NULL, 0 },
+	{ "tunnel-outer-ids", t_tun_outer_ids, NULL, 0 },
+	{ "tunnel-depth", t_tun_depth, NULL, 0 },
 };
 
 int main(int argc, char **argv)

@@ -46,6 +46,7 @@ patch=$(sed -n 's/^#define GRO_VERSION_PATCH[ \t]*\([0-9]*\).*/\1/p' include/gro
 ver=$major.$minor.$patch
 L=$D/usr/lib
 check "installed header is include/gro.h" cmp -s include/gro.h "$D/usr/include/gro.h"
+check "installed DPDK adapter is include/gro_dpdk.h" cmp -s include/gro_dpdk.h "$D/usr/include/gro_dpdk.h"
 check "libgro.a installed" test -f "$L/libgro.a"
 check "libgro.so.$ver installed" test -f "$L/libgro.so.$ver" -a ! -h "$L/libgro.so.$ver"
 check "libgro.so.$major -> libgro.so.$ver" test "$(readlink "$L/libgro.so.$major")" = "libgro.so.$ver"
@@ -78,6 +79,9 @@ fi
 # libgro.pc: the version from the header, the directories of this install.
 pc=$L/pkgconfig/libgro.pc
 check "libgro.pc installed" test -f "$pc"
+# libxdp and libbpf (xdprecv) come from the system, asked before pkg-config
+# is confined to the scratch tree.
+xdp_libs=$(pkg-config --libs libxdp libbpf 2>/dev/null)
 export PKG_CONFIG_SYSROOT_DIR="$D" PKG_CONFIG_LIBDIR="$L/pkgconfig"
 unset PKG_CONFIG_PATH
 check "pkg-config: version $ver" test "$(pkg-config --modversion libgro)" = "$ver"
@@ -87,9 +91,13 @@ check "pkg-config: static libs" test "$(echo $(pkg-config --static --libs libgro
 
 # The examples from the installed tree alone (no -I or -L into the source
 # tree): examples/Makefile, which uses pkg-config as a user's build would.
-if $MAKE --no-print-directory -s -C examples O="$T" CC="$CC" CFLAGS="$CFLAGS" >"$T/build.log" 2>&1; then ok
+if $MAKE --no-print-directory -s -C examples O="$T" CC="$CC" CFLAGS="$CFLAGS" \
+	${xdp_libs:+XDP_LIBS="$xdp_libs"} >"$T/build.log" 2>&1; then ok
 else cat "$T/build.log"; bad "examples build through pkg-config"; fi
-for p in roundtrip tapfwd; do
+progs="roundtrip tapfwd"
+if [ -n "$xdp_libs" ]; then progs="$progs xdprecv"
+else echo "examples: xdprecv skipped: libxdp and libbpf are not installed"; fi
+for p in $progs; do
 	check "$p built" test -x "$T/$p"
 	check "$p needs libgro.so.$major" sh -c "readelf -d '$T/$p' | grep -q 'NEEDED.*\[libgro.so.$major\]'"
 done

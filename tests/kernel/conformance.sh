@@ -17,6 +17,7 @@
 #   big     big-*                       --gro-max-size 200000  --max-size 199999
 #   ipip    ipip-* sit-* 4in6-* 6in6-*  (defaults)             (defaults)
 #   gre     gre-*                       (defaults)             (defaults)
+#   vxlan   vxlan-*                     --vxlan-port 4789      --vxlan-port 4789
 #   geneve  gnv-*                       --geneve-port 6081     --geneve-port 6081
 #   vlan    vlan-*                      (defaults)             (defaults)
 #
@@ -26,9 +27,9 @@
 # fixed suite) and COUNT/10 TCP ones through the fraglist receiver.
 # The tunnel groups (no tunnel device: what the receiver merges anyway)
 # get the tunnel selftest cases and COUNT/5 random scenarios per kind (100
-# in the fixed suite). `gre` is not in the default groups, nor in the
-# recorded digests: run it live with CONF_GROUPS="... gre" (or `make
-# conformance-gre`).
+# in the fixed suite). The vxlan group (a VXLAN device, `external dstport
+# 4789`, on the receiver; UDP GRO otherwise off) gets the VXLAN selftest
+# cases and COUNT random VXLAN scenarios.
 # CONF_GROUPS="tcp udpl4" (say) runs only those groups.
 # `geneve` (GENEVE selftest cases and COUNT random scenarios) and `vlan`
 # (the TCP selftest cases under 802.1Q, 802.1ad and QinQ tags, tag cases,
@@ -42,7 +43,7 @@ record=0
 B=$(realpath "$1")
 SEED=${2:-1}
 COUNT=${3:-500}
-CONF_GROUPS=${CONF_GROUPS:-tcp udpl4 fl big ipip}
+CONF_GROUPS=${CONF_GROUPS:-tcp udpl4 fl big ipip gre vxlan}
 UCOUNT=$((COUNT * 2 / 5))
 TCOUNT=$((COUNT / 5))
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -58,6 +59,8 @@ trap '[ -n "${CONF_KEEP:-}" ] && mkdir -p "$CONF_KEEP" && cp -a "$T/." "$CONF_KE
 "$B/scenarios" big "$T" >/dev/null || exit 1
 "$B/scenarios" tun-selftest "$T" >/dev/null || exit 1
 "$B/scenarios" random-tun "$SEED" "$TCOUNT" "$T" >/dev/null || exit 1
+"$B/scenarios" vxlan-selftest "$T" >/dev/null || exit 1
+"$B/scenarios" random-vxlan "$SEED" "$COUNT" "$T" >/dev/null || exit 1
 case " $CONF_GROUPS " in *" geneve "*)
 	"$B/scenarios" geneve-selftest "$T" >/dev/null || exit 1
 	"$B/scenarios" random-geneve "$SEED" "$COUNT" "$T" >/dev/null || exit 1
@@ -72,13 +75,14 @@ esac
 group_names() {
 	case $1 in
 	tcp) grep -v -e '^udpl4-' -e '^udpfl-' -e '^tcpfl-' -e '^big-' \
-		-e '^ipip-' -e '^sit-' -e '^4in6-' -e '^6in6-' -e '^gre-' \
+		-e '^ipip-' -e '^sit-' -e '^4in6-' -e '^6in6-' -e '^gre-' -e '^vxlan-' \
 		-e '^gnv-' -e '^vlan-' "$T/inputs" ;;
 	udpl4) grep '^udpl4-' "$T/inputs" ;;
 	fl) grep -e '^udpfl-' -e '^tcpfl-' "$T/inputs" ;;
 	big) grep '^big-' "$T/inputs" ;;
 	ipip) grep -e '^ipip-' -e '^sit-' -e '^4in6-' -e '^6in6-' "$T/inputs" ;;
 	gre) grep '^gre-' "$T/inputs" ;;
+	vxlan) grep '^vxlan-' "$T/inputs" ;;
 	geneve) grep '^gnv-' "$T/inputs" ;;
 	vlan) grep '^vlan-' "$T/inputs" ;;
 	esac
@@ -88,6 +92,7 @@ kgro_opts() {
 	udpl4) echo "--udp=l4" ;;
 	fl) echo "--udp=fraglist" ;;
 	big) echo "--gro-max-size 200000" ;;
+	vxlan) echo "--vxlan-port 4789" ;;
 	geneve) echo "--geneve-port 6081" ;;
 	esac
 }
@@ -96,6 +101,7 @@ gro_opts() {
 	udpl4) echo "--udp=l4" ;;
 	fl) echo "--udp=fraglist --fraglist" ;;
 	big) echo "--max-size 199999" ;;
+	vxlan) echo "--vxlan-port 4789" ;;
 	geneve) echo "--geneve-port 6081" ;;
 	esac
 }

@@ -15,9 +15,17 @@
  * byte for byte. Flows are TCP and UDP 4-tuples. Where the global
  * order differs, the outputs are compared flow by flow too, and the first
  * differing frame is decoded field by field. Tunnelled frames (IP in IP,
- * GRE) are keyed by their outer addresses (and GRE key) and inner flow,
- * and decoded header by header. The last line is
- * "conformance: N passed, M failed".
+ * GRE, VXLAN to port 4789) are keyed by their outer addresses (and GRE
+ * key, or UDP ports and VNI) and inner flow, and decoded header by header.
+ * The last line is "conformance: N passed, M failed".
+ *
+ * The offload metadata is what a packet socket shows of the kernel's
+ * (virtio_net_hdr): gso_type 1 TCPV4, 4 TCPV6, 5 UDP_L4, +0x80 ECN. The
+ * kernel writes no more, so `gro coalesce --meta` writes libgro's gso_type
+ * in the same terms, and the bits a packet socket drops are not compared:
+ * GRO_GSO_UDP_TUNNEL and _CSUM, GRO_GSO_GRE and _CSUM, GRO_GSO_IPXIP4/6,
+ * GRO_GSO_TCP_FIXEDID and _FIXEDID_INNER, GRO_GSO_FRAGLIST. What they
+ * describe is checked in the bytes (outer lengths and checksums).
  */
 #include <arpa/inet.h>
 #include <pcap/pcap.h>
@@ -48,8 +56,11 @@ struct layer {
 	int v6;
 	uint8_t proto;
 	uint32_t gre;           /* offset of a GRE header after this layer, else 0 */
-	uint32_t inner_eth;     /* offset of an Ethernet header after the GRE header, else 0 */
+	uint32_t inner_eth;     /* offset of an Ethernet header after the GRE or VXLAN header, else 0 */
+	uint32_t vxlan;         /* offset of a UDP header to port 4789 after this layer, else 0 */
 };
+
+#define VXLAN_PORT 4789
 struct walk {
 	int n;
 	struct layer lay[MAX_LAYERS];
@@ -120,6 +131,14 @@ static void walk_frame(const uint8_t *p, uint32_t len, struct walk *w)
 			type = (uint16_t)gp;
 			continue;
 		}
+		/* VXLAN: UDP, 8 bytes of VXLAN, an Ethernet header. */
+		if (y->proto == 17 && y->l4 + 30 <= len && be16(p + y->l4 + 2) == VXLAN_PORT) {
+			y->vxlan = y->l4;
+			y->inner_eth = y->l4 + 16;
+			type = (uint16_t)be16(p + y->l4 + 28);
+			off = y->l4 + 30;
+			continue;
+		}
 		return;
 	}
 }
@@ -159,6 +178,8 @@ static void flow_key(struct frame *fr)
 
 	walk_frame(p, len, &w);
 	for (k = 0; k + 1 < w.n && at < sizeof(fr->flow); k++) {
+		const uint8_t *u;
+
 		y = &w.lay[k];
 		inet_ntop(y->v6 ? AF_INET6 : AF_INET, p + y->l3 + (y->v6 ? 8 : 12), a, sizeof(a));
 		inet_ntop(y->v6 ? AF_INET6 : AF_INET, p + y->l3 + (y->v6 ? 24 : 16), b, sizeof(b));
@@ -172,6 +193,11 @@ static void flow_key(struct frame *fr)
 						       (unsigned)(be16(p + y->gre + (gf & 0x8000 ? 8 : 4)) << 16 |
 								  be16(p + y->gre + (gf & 0x8000 ? 10 : 6))));
 		}
+		u = p + y->vxlan;
+		if (y->vxlan && at < sizeof(fr->flow))
+			at += (size_t)snprintf(fr->flow + at, sizeof(fr->flow) - at, " udp %u>%u vxlan %u",
+					       be16(u), be16(u + 2),
+					       (unsigned)(u[12] << 16 | u[13] << 8 | u[14]));
 		if (at < sizeof(fr->flow))
 			at += (size_t)snprintf(fr->flow + at, sizeof(fr->flow) - at, " | ");
 	}
@@ -327,6 +353,16 @@ static void decode_ip(const uint8_t *p, uint32_t len, const struct layer *y)
 			       p[y->inner_eth], p[y->inner_eth + 1], p[y->inner_eth + 2],
 			       p[y->inner_eth + 3], p[y->inner_eth + 4], p[y->inner_eth + 5]);
 		printf("\n");
+	}
+	if (y->vxlan) {
+		const uint8_t *u = p + y->vxlan, *e = p + y->inner_eth;
+
+		printf("      udp %u>%u len %u csum 0x%04x | vxlan flags 0x%08x vni 0x%06x reserved 0x%02x"
+		       " | eth %02x:%02x:%02x:%02x:%02x:%02x > %02x:%02x:%02x:%02x:%02x:%02x\n",
+		       be16(u), be16(u + 2), be16(u + 4), be16(u + 6),
+		       (unsigned)(be16(u + 8) << 16 | be16(u + 10)),
+		       (unsigned)(u[12] << 16 | u[13] << 8 | u[14]), u[15],
+		       e[6], e[7], e[8], e[9], e[10], e[11], e[0], e[1], e[2], e[3], e[4], e[5]);
 	}
 }
 

@@ -803,9 +803,10 @@ static void usage(FILE *f)
 		"  --gro-max-size N   receiver's gro_max_size and gro_ipv4_max_size\n"
 		"                     (BIG TCP; 65536 is the kernel's default, at most\n"
 		"                     %d)\n"
-		"  --geneve-port N    a GENEVE device (external, dstport N) on the\n"
-		"                     receiver: its UDP tunnel socket makes GRO merge\n"
-		"                     inside GENEVE (skipped, 77, without the module)\n"
+		"  --vxlan-port N     a VXLAN device in the receiver's namespace,\n"
+		"                     'external dstport N': its sockets on 0.0.0.0:N\n"
+		"                     and [::]:N make GRO merge inside VXLAN\n"
+		"  --geneve-port N    the same with a GENEVE device\n"
 		"  --selftest         build synthetic inputs in OUTDIR and check\n"
 		"  -v, --verbose      timing and marker details on stderr\n"
 		"Exit: 0 ok, 1 error, 2 results differed between repeats,\n"
@@ -838,7 +839,8 @@ int main(int argc, char **argv)
 		{ "udp", required_argument, NULL, 'U' },
 		{ "fraglist", no_argument, NULL, 'F' },
 		{ "gro-max-size", required_argument, NULL, 'G' },
-		{ "geneve-port", required_argument, NULL, 'g' },
+		{ "vxlan-port", required_argument, NULL, 'X' },
+		{ "geneve-port", required_argument, NULL, 'E' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -884,7 +886,8 @@ int main(int argc, char **argv)
 		case 'G':
 			o.gro_max_size = parse_num(optarg, 1, KGRO_GRO_MAX_SIZE);
 			break;
-		case 'g': o.geneve_port = (int)parse_num(optarg, 1, 65535); break;
+		case 'X': o.vxlan_port = (int)parse_num(optarg, 1, 65535); break;
+		case 'E': o.geneve_port = (int)parse_num(optarg, 1, 65535); break;
 		case 'v': o.verbose = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 1;

@@ -60,7 +60,8 @@ struct kgro_opts {
 	enum kgro_udp_mode udp;
 	bool udp_set;			/* --udp/--fraglist given: set both features */
 	long gro_max_size;		/* 0: the device's default (65536) */
-	int geneve_port;		/* >0: a GENEVE device listens there */
+	int vxlan_port;			/* 0: none; else an external VXLAN device */
+	int geneve_port;		/* 0: none; else an external GENEVE device */
 };
 
 struct kgro_env {
@@ -84,6 +85,8 @@ struct kgro_env {
 /* Interface names; they live in our private namespaces only. */
 #define KGRO_TX_DEV "kgro-tx"
 #define KGRO_RX_DEV "kgro-rx"
+#define KGRO_VXLAN_DEV "kgro-vx"
+#define KGRO_GENEVE_DEV "kgro-gnv"
 
 /* What one replay observed besides the frames. */
 struct kgro_stats {

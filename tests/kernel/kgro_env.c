@@ -485,6 +485,39 @@ static int configure_gro_max_size(struct kgro_env *env)
 	return 0;
 }
 
+/* --vxlan-port, --geneve-port: a tunnel device in collect-metadata mode
+ * ("external"), up, in the receiver's namespace. Up, it opens a UDP
+ * tunnel socket on the port for IPv4 and IPv6 with any address and VNI,
+ * and udp_gro_receive hands datagrams to that port to the tunnel's GRO.
+ * Nothing else is configured: decapsulated frames have nowhere to go. */
+static int add_tunnel_dev(struct kgro_env *env, char *name, char *type, int port)
+{
+	char msg[256], ports[16];
+
+	if (!port)
+		return 0;
+	snprintf(ports, sizeof(ports), "%d", port);
+	if (RUN(-1, msg, ip_path, "-n", env->ns[KGRO_RX], "link", "add", name,
+		"type", type, "external", "dstport", ports) < 0)
+		return fail(KGRO_EXIT_SKIP, "cannot create a %s device (%s)", type, msg);
+	if (RUN(-1, msg, ip_path, "-n", env->ns[KGRO_RX], "link", "set", name, "up") < 0)
+		return fail(1, "cannot bring up %s: %s", name, msg);
+	return 0;
+}
+
+static int add_tunnels(struct kgro_env *env)
+{
+	int err;
+
+	char vx[] = KGRO_VXLAN_DEV, gnv[] = KGRO_GENEVE_DEV;
+	char vxt[] = "vxlan", gnvt[] = "geneve";
+
+	if ((err = add_tunnel_dev(env, vx, vxt, env->opts->vxlan_port)) ||
+	    (err = add_tunnel_dev(env, gnv, gnvt, env->opts->geneve_port)))
+		return err;
+	return 0;
+}
+
 static int bring_up(struct kgro_env *env)
 {
 	char *const dev[2] = { KGRO_TX_DEV, KGRO_RX_DEV };
@@ -499,27 +532,6 @@ static int bring_up(struct kgro_env *env)
 			return fail(1, "cannot bring up links in %s: %s",
 				    env->ns[i], msg);
 	}
-	return 0;
-}
-
-/* A GENEVE device in collect-metadata mode opens a UDP tunnel socket on
- * the port (IPv4 and IPv6) when it goes up; GRO finds that socket and
- * merges inside GENEVE. It lives in the receiver's namespace and goes with
- * it. */
-static int create_geneve(struct kgro_env *env)
-{
-	char msg[256], port[16];
-
-	if (!env->opts->geneve_port)
-		return 0;
-	snprintf(port, sizeof(port), "%d", env->opts->geneve_port);
-	if (RUN(-1, msg, ip_path, "-n", env->ns[KGRO_RX], "link", "add",
-		"kgro-gnv", "type", "geneve", "external", "dstport", port) < 0)
-		return fail(KGRO_EXIT_SKIP, "cannot create a GENEVE device (%s)",
-			    msg);
-	if (RUN(-1, msg, ip_path, "-n", env->ns[KGRO_RX], "link", "set",
-		"kgro-gnv", "up") < 0)
-		return fail(1, "cannot bring up the GENEVE device: %s", msg);
 	return 0;
 }
 
@@ -692,7 +704,7 @@ int kgro_env_setup(struct kgro_env *env, const struct kgro_opts *o)
 	    (err = configure_offloads(env)) ||
 	    (err = configure_gro_max_size(env)) ||
 	    (err = bring_up(env)) ||
-	    (err = create_geneve(env)) ||
+	    (err = add_tunnels(env)) ||
 	    (err = configure_receiver(env)) ||
 	    (err = open_sockets(env)))
 		return err;

@@ -1,11 +1,12 @@
 #!/bin/sh
 # Run a script inside a second, stock Linux kernel booted under QEMU: the
 # kernel oracle for what the machine's own kernel cannot do (GENEVE, VLAN
-# GRO). Nothing is installed on the machine: Debian's kernel package is
-# downloaded and unpacked under CACHE, the guest boots from an initramfs
-# built here (busybox, ip, ethtool, kgro and the modules), runs
-# WORKDIR/run.sh with WORKDIR as its working directory, and its WORKDIR is
-# copied back (through a raw disk image holding a tar archive).
+# GRO), or a second opinion on what it does (VXLAN). Nothing is installed
+# on the machine: Debian's kernel package is downloaded and unpacked under
+# CACHE, the guest boots from an initramfs built here (busybox, ip,
+# ethtool, kgro and the modules), runs WORKDIR/run.sh with WORKDIR as its
+# working directory, and its WORKDIR is copied back (through a raw disk
+# image holding a tar archive).
 #
 # usage: qemu-run.sh BUILD WORKDIR [CACHE]
 #
@@ -85,7 +86,7 @@ copy_bin "$(command -v ethtool)" /usr/sbin/ethtool
 copy_bin "$B/kgro" /usr/bin/kgro
 
 # Modules and what they need, in modules.dep order (dependencies first).
-want="veth geneve 8021q virtio_blk"
+want="veth geneve vxlan 8021q virtio_blk"
 order=
 add_mod() {
 	local p d n

@@ -8,7 +8,8 @@
  * For every capture in DIR (as `scenarios random SEED COUNT DIR` writes
  * them), in name order, then for COUNT captures of its own (--gen: UDP in
  * GRO_UDP_L4 and GRO_UDP_FRAGLIST mode mixed with TCP, TCP fraglist, BIG
- * TCP over IPv4 with max_size 200000; see "generated captures" below;
+ * TCP over IPv4 with max_size 200000, TCP inside VXLAN and GENEVE; see
+ * "generated captures" below;
  * --save writes them to DIR as pcap), each with VLAN merging on and off,
  * with the engine configured for its kind: run the engine
  * over the frames exactly as `gro coalesce` does (polls of at most 64 frames
@@ -329,11 +330,13 @@ static int via_file(struct run *r, const struct gro_pkt *p, uint32_t cap)
 		return -102;
 	if (d.gso_size != p->gso_size || d.gso_segs != p->gso_segs || d.hdr_len != p->hdr_len ||
 	    d.l3_off != p->l3_off || d.l4_off != p->l4_off ||
-	    (d.gso_type | GRO_GSO_TCP_FIXEDID | GRO_GSO_TCP_ACCECN | GRO_GSO_FRAGLIST) !=
-		    (p->gso_type | GRO_GSO_TCP_FIXEDID | GRO_GSO_TCP_ACCECN | GRO_GSO_FRAGLIST))
+	    (d.gso_type | GRO_GSO_TCP_FIXEDID | GRO_GSO_TCP_FIXEDID_INNER | GRO_GSO_TCP_ACCECN |
+	     GRO_GSO_FRAGLIST) !=
+		    (p->gso_type | GRO_GSO_TCP_FIXEDID | GRO_GSO_TCP_FIXEDID_INNER | GRO_GSO_TCP_ACCECN |
+		     GRO_GSO_FRAGLIST))
 		return -103;
-	/* virtio_net_hdr has no FIXEDID (nor a list): the file keeps
-	 * libgro's gso_type. */
+	/* virtio_net_hdr has no FIXEDID (inner or outer, nor a list): the
+	 * file keeps libgro's gso_type. */
 	d.gso_type = p->gso_type;
 	return gro_segment(&d, r->seg + cap, cap, r->segs + p->gso_segs, p->gso_segs);
 }
@@ -415,10 +418,11 @@ static void on_deliver(void *arg, const struct gro_pkt *pkts, unsigned n)
 /* The kinds of capture: those of the scenario generator (TCP, engine as
  * `gro coalesce` configures it by default), and the generated ones below
  * (UDP GRO in either mode with TCP alongside, TCP fraglist, BIG TCP). */
-enum kind { K_SCEN, K_UDP_L4, K_UDP_LIST, K_TCP_LIST, K_BIGTCP, K_COUNT };
+enum kind { K_SCEN, K_UDP_L4, K_UDP_LIST, K_TCP_LIST, K_BIGTCP, K_VXLAN, K_GENEVE, K_COUNT };
 
 static const char *const kind_name[K_COUNT] = {
 	"scenarios (TCP)", "UDP GRO_UDP_L4", "UDP GRO_UDP_FRAGLIST", "TCP fraglist", "BIG TCP IPv4",
+	"TCP in VXLAN", "TCP in GENEVE",
 };
 
 #define BIG_MAX_SIZE	200000
@@ -449,6 +453,12 @@ static struct gro_ctx *engine(int vlan, enum kind k)
 	case K_BIGTCP:
 		cfg.max_size = BIG_MAX_SIZE;
 		cfg.udp = GRO_UDP_L4;
+		break;
+	case K_VXLAN:
+		cfg.tunnels[0] = (struct gro_udp_tunnel){ GRO_VXLAN_PORT, GRO_TUNNEL_VXLAN };
+		break;
+	case K_GENEVE:
+		cfg.tunnels[0] = (struct gro_udp_tunnel){ GRO_GENEVE_PORT, GRO_TUNNEL_GENEVE };
 		break;
 	default:
 		break;
@@ -765,6 +775,12 @@ static int via_cli(struct run *r, const char *gro, const char *tmp, const char *
 		a1[na++] = "--udp=l4";
 		a1[na++] = big;
 		break;
+	case K_VXLAN:
+		a1[na++] = "--vxlan-port=4789";
+		break;
+	case K_GENEVE:
+		a1[na++] = "--geneve-port=6081";
+		break;
 	default:
 		break;
 	}
@@ -812,6 +828,11 @@ out:
  * one, an empty datagram, a UDP length that lies. A TCP flow sends
  * segments of its mss with short ones and PSH now and then, and a bad
  * checksum sometimes. BIG TCP captures send jumbo segments (mss 8948).
+ * VXLAN (port 4789) and GENEVE (6081) captures send TCP flows in the
+ * tunnel, each with its own outer source port, over IPv4 or IPv6, the
+ * outer UDP checksum set or zero (and now and then wrong), an outer IPv4
+ * ID incrementing or fixed; GENEVE carries Ethernet or IP, with or
+ * without an option. A few flows are plain TCP or UDP.
  */
 struct rng {
 	uint64_t s;
@@ -842,10 +863,15 @@ struct gflow {
 	int udp, v6, ntags, fixed_id, ts;
 	uint16_t sport, id;
 	uint32_t size, maxpay, seq, left;
+	/* Tunnelled flows (K_VXLAN, K_GENEVE): the outer headers. */
+	int tun, outer6, ucsum, fixed_oid, gnv_eth, gnv_opts;
+	uint16_t osport, oid;
+	uint32_t vni;
 };
 
 static struct {
 	unsigned long cases[K_COUNT], frames[K_COUNT], udp4[K_COUNT], udp6[K_COUNT], tcp[K_COUNT];
+	unsigned long tun4[K_COUNT], tun6[K_COUNT];
 	unsigned long supers[K_COUNT], segs[K_COUNT], biggest[K_COUNT], over64k[K_COUNT];
 } gk;
 
@@ -903,6 +929,31 @@ static void gen_frame(struct rng *r, struct gflow *f, struct pb_list *l, enum ki
 		pf.bad_tcp_csum = how >= 985;
 		f->seq += pay;
 	}
+	if (f->tun) {
+		struct pb_tunnel *t = pb_tun_push(&pf, f->outer6, 0);
+
+		t->udp_tun = kd == K_VXLAN ? PB_TUN_VXLAN : PB_TUN_GENEVE;
+		t->udp_sport = f->osport;
+		t->udp_csum = f->ucsum;
+		t->vni = f->vni;
+		t->ip_id = f->oid;
+		if (!f->fixed_oid)
+			f->oid++;
+		t->gnv_eth = f->gnv_eth;
+		if (f->gnv_opts) {
+			/* One option: class 0x0102, type 0x80, 4 bytes of data. */
+			static const uint8_t opt[8] = { 0x01, 0x02, 0x80, 0x01, 0xde, 0xad, 0xbe, 0xef };
+
+			memcpy(t->gnv_opts, opt, sizeof(opt));
+			t->gnv_opts_len = sizeof(opt);
+		}
+		if (how >= 970 && how < 985 && f->ucsum)
+			t->bad_udp_csum = 1;
+		if (f->outer6)
+			gk.tun6[kd]++;
+		else
+			gk.tun4[kd]++;
+	}
 	len = pb_build(&pf, buf, sizeof(buf));
 	if (!len || !pb_layout(&pf, &o)) {
 		fprintf(stderr, "roundtrip: internal error: cannot build a generated frame\n");
@@ -945,6 +996,12 @@ static void gen_capture(uint64_t seed, unsigned long idx, enum kind kd, struct p
 		case K_TCP_LIST:
 			f->udp = i && chance(&r, 200);
 			break;
+		case K_VXLAN:
+		case K_GENEVE:
+			/* TCP in the tunnel, a few plain flows (UDP too) */
+			f->tun = !i || chance(&r, 850);
+			f->udp = !f->tun && chance(&r, 500);
+			break;
 		default:
 			f->udp = i && chance(&r, 150);
 			break;
@@ -959,6 +1016,19 @@ static void gen_capture(uint64_t seed, unsigned long idx, enum kind kd, struct p
 		jumbo = kd == K_BIGTCP || chance(&r, 120);
 		mtu = jumbo ? 9000 : 1500;
 		f->maxpay = (uint32_t)mtu - (f->v6 ? 40 : 20) - (f->udp ? 8 : 20 + (f->ts ? 12 : 0));
+		if (f->tun) {
+			/* Each flow its own source port, as a sender hashing the
+			 * inner flow would pick. */
+			f->outer6 = chance(&r, 400);
+			f->ucsum = chance(&r, f->outer6 ? 800 : 400);
+			f->fixed_oid = chance(&r, 300);
+			f->oid = (uint16_t)rnd(&r);
+			f->osport = (uint16_t)(40000 + i);
+			f->vni = 1 + below(&r, 3);
+			f->gnv_eth = kd == K_VXLAN || chance(&r, 500);
+			f->gnv_opts = kd == K_GENEVE && chance(&r, 300);
+			f->maxpay -= (f->outer6 ? 40 : 20) + 16 + (f->gnv_eth ? 14 : 0) + (f->gnv_opts ? 8 : 0);
+		}
 		if (f->udp) {
 			unsigned c = below(&r, 1000);
 
@@ -1066,13 +1136,14 @@ static void usage(void)
 	exit(2);
 }
 
-/* The kind of generated capture @i: of every 6, two of each UDP mode,
- * one TCP fraglist, one BIG TCP. */
+/* The kind of generated capture @i: of every 8, two of each UDP mode,
+ * one TCP fraglist, one BIG TCP, one VXLAN, one GENEVE. */
 static enum kind gen_kind(unsigned long i)
 {
-	static const enum kind cycle[6] = { K_UDP_L4, K_UDP_LIST, K_TCP_LIST, K_UDP_L4, K_UDP_LIST, K_BIGTCP };
+	static const enum kind cycle[8] = { K_UDP_L4, K_UDP_LIST, K_TCP_LIST, K_UDP_L4, K_UDP_LIST, K_BIGTCP,
+					    K_VXLAN, K_GENEVE };
 
-	return cycle[i % 6];
+	return cycle[i % 8];
 }
 
 int main(int argc, char **argv)
@@ -1194,7 +1265,11 @@ int main(int argc, char **argv)
 		if (!gk.cases[k])
 			continue;
 		printf("  %-22s %5lu captures, %7lu frames", kind_name[k], gk.cases[k], gk.frames[k]);
-		if (k != K_SCEN)
+		if (k == K_VXLAN || k == K_GENEVE)
+			printf(" (tunnelled over IPv4 %lu, over IPv6 %lu, plain UDP %lu, plain TCP %lu)",
+			       gk.tun4[k], gk.tun6[k], gk.udp4[k] + gk.udp6[k],
+			       gk.tcp[k] - gk.tun4[k] - gk.tun6[k]);
+		else if (k != K_SCEN)
 			printf(" (UDP/IPv4 %lu, UDP/IPv6 %lu, TCP %lu)", gk.udp4[k], gk.udp6[k], gk.tcp[k]);
 		printf(", %lu super-packets of %lu segments, longest packet %lu bytes", gk.supers[k], gk.segs[k],
 		       gk.biggest[k]);

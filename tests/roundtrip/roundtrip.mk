@@ -3,21 +3,21 @@
 # again, must give back every flow's frames. `make check` runs RT_COUNT
 # captures (the first RT_CLI of them also through `gro coalesce` + `gro
 # segment`), then RT_GEN captures roundtrip generates itself: UDP in
-# GRO_UDP_L4 and GRO_UDP_FRAGLIST mode with TCP alongside, TCP fraglist
-# and BIG TCP over IPv4 (the first RT_GEN_CLI through the command line
-# too). `make roundtrip COUNT=n GEN=m SEED=s` explores more.
+# GRO_UDP_L4 and GRO_UDP_FRAGLIST mode with TCP alongside, TCP fraglist,
+# BIG TCP over IPv4, TCP inside VXLAN and inside GENEVE (the first
+# RT_GEN_CLI through the command line too). `make roundtrip COUNT=n GEN=m SEED=s` explores more.
 PKTBUILD_OBJ ?= $(BUILD)/tests/lib/pktbuild.o
 LIB          ?= $(BUILD)/libgro.a
 RT_SEED  ?= 1
 RT_COUNT ?= 2000
-RT_GEN   ?= 480
+RT_GEN   ?= 640
 # A sanitized `gro` starts slowly: fewer captures through the command line.
 ifneq ($(findstring -fsanitize,$(CFLAGS)),)
 RT_CLI   ?= 40
-RT_GEN_CLI ?= 12
+RT_GEN_CLI ?= 16
 endif
 RT_CLI   ?= 300
-RT_GEN_CLI ?= 60
+RT_GEN_CLI ?= 80
 RT_DIR    = $(BUILD)/roundtrip-data
 
 $(BUILD)/roundtrip: $(BUILD)/tests/roundtrip/roundtrip.o $(LIB) $(PKTBUILD_OBJ)

@@ -55,6 +55,7 @@ static void on_deliver(void *arg, const struct gro_pkt *pkts, unsigned n)
 		p->encap = g->encap;
 		p->outer_l3_off = g->outer_l3_off;
 		p->outer_l4_off = g->outer_l4_off;
+		p->start = g->start;
 		p->nsegs = g->nsegs;
 		p->call = h->ncalls;
 		p->frames = xrealloc(NULL, (g->nsegs ? g->nsegs : 1) * sizeof(int));
@@ -462,4 +463,5 @@ void h_pkt_gro(const struct h_pkt *p, struct gro_pkt *pkt, struct gro_seg *seg)
 	pkt->encap = p->encap;
 	pkt->outer_l3_off = p->outer_l3_off;
 	pkt->outer_l4_off = p->outer_l4_off;
+	pkt->start = p->start;
 }

@@ -29,6 +29,7 @@ struct h_pkt {
 	uint32_t gso_type;
 	uint8_t encap;
 	uint16_t outer_l3_off, outer_l4_off;
+	uint32_t start;		/* where it starts: 0 or GRO_FRAME_L3_* */
 	uint32_t nsegs;
 	int *frames;		/* frame index of each span, in order */
 	unsigned call;		/* which deliver call brought it (0-based) */

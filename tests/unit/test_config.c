@@ -83,14 +83,6 @@ Test(config, null_out_refused)
 	cr_assert(strlen(gro_config_error()) > 0, "config: and explains itself");
 }
 
-Test(config, missing_deliver_hook_refused)
-{
-	struct gro_config cfg;
-
-	gro_config_init(&cfg);
-	expect_refused(&cfg, "deliver", "config: a deliver hook is required");
-}
-
 Test(config, zero_max_flows_refused)
 {
 	struct gro_config cfg;

@@ -29,12 +29,21 @@ Test(layers, kinds_for_every_untagged_stack_and_all_built_in)
 	struct gro_ctx *ctx = make_ctx();
 	unsigned i;
 
-	/* Ethernet + IPv4 + TCP and Ethernet + IPv6 + TCP, in table order. */
-	cr_assert_eq(ctx->nfast, 3, "two kinds made at creation, got %u", ctx->nfast - 1);
+	/* Ethernet + IPv4 + TCP and Ethernet + IPv6 + TCP, in table order,
+	 * then the same without a MAC header (raw IP frames). */
+	cr_assert_eq(ctx->nfast, 5, "four kinds made at creation, got %u", ctx->nfast - 1);
 	cr_assert_eq(ctx->fast[1].stack[1], &gro_ipv4_layer);
 	cr_assert_eq(ctx->fast[1].stack[2], &gro_tcp4_layer);
 	cr_assert_eq(ctx->fast[2].stack[1], &gro_ipv6_layer);
 	cr_assert_eq(ctx->fast[2].stack[2], &gro_tcp6_layer);
+	cr_assert_eq(ctx->fast[3].stack[0], &gro_ipv4_layer);
+	cr_assert_eq(ctx->fast[3].stack[1], &gro_tcp4_layer);
+	cr_assert_eq(ctx->fast[3].link, GRO_LINK_IPV4);
+	cr_assert_eq(ctx->fast[3].l4_off, 20);
+	cr_assert_eq(ctx->fast[4].stack[0], &gro_ipv6_layer);
+	cr_assert_eq(ctx->fast[4].link, GRO_LINK_IPV6);
+	cr_assert_eq(ctx->fast[4].l4_off, 40);
+	cr_assert_eq(ctx->fast[1].link, GRO_LINK_ETH);
 	/* The library was built with them printed as constants: a kind the
 	 * constants do not match byte for byte (a field the generator does
 	 * not print, say) would silently take the slower generic loops. */
@@ -57,24 +66,26 @@ Test(layers, udp_kinds_follow_tcp_and_lists_have_none)
 	cfg.deliver = no_deliver;
 	cfg.udp = GRO_UDP_L4;
 	cr_assert_eq(gro_create(&cfg, &ctx), GRO_OK);
-	cr_assert_eq(ctx->nfast, 5, "four kinds, got %u", ctx->nfast - 1);
-	cr_assert_eq(ctx->fast[3].stack[2], &gro_udp4_layer);
-	cr_assert_eq(ctx->fast[4].stack[2], &gro_udp6_layer);
-	cr_assert_eq(ctx->nbuiltin, 4, "built-in kinds matched: %u of 4", ctx->nbuiltin);
+	cr_assert_eq(ctx->nfast, 9, "eight kinds, got %u", ctx->nfast - 1);
+	cr_assert_eq(ctx->fast[5].stack[2], &gro_udp4_layer);
+	cr_assert_eq(ctx->fast[6].stack[2], &gro_udp6_layer);
+	cr_assert_eq(ctx->fast[7].stack[1], &gro_udp4_layer);
+	cr_assert_eq(ctx->fast[8].stack[1], &gro_udp6_layer);
+	cr_assert_eq(ctx->nbuiltin, 8, "built-in kinds matched: %u of 8", ctx->nbuiltin);
 	for (i = 1; i < ctx->nfast; i++)
 		cr_assert_eq(ctx->fast[i].builtin, i);
 	gro_destroy(ctx);
 
 	cfg.udp = GRO_UDP_FRAGLIST;
 	cr_assert_eq(gro_create(&cfg, &ctx), GRO_OK);
-	cr_assert_eq(ctx->nfast, 3, "UDP lists: TCP's kinds only");
-	cr_assert_eq(ctx->nbuiltin, 2);
+	cr_assert_eq(ctx->nfast, 5, "UDP lists: TCP's kinds only");
+	cr_assert_eq(ctx->nbuiltin, 4);
 	gro_destroy(ctx);
 
 	cfg.udp = GRO_UDP_L4;
 	cfg.fraglist = 1;
 	cr_assert_eq(gro_create(&cfg, &ctx), GRO_OK);
-	cr_assert_eq(ctx->nfast, 3, "TCP lists: UDP's kinds only");
+	cr_assert_eq(ctx->nfast, 5, "TCP lists: UDP's kinds only");
 	cr_assert_eq(ctx->fast[1].stack[2], &gro_udp4_layer);
 	gro_destroy(ctx);
 }
@@ -167,4 +178,47 @@ Test(layers, walker_finds_tcp_behind_tags_options_and_exthdrs)
 	cr_assert_eq(gro_walk(buf, (uint32_t)len, &w), -1);
 	cr_assert_eq(w.l3, &gro_ipv4_layer);
 	cr_assert_eq(w.l4proto, 1);
+}
+
+/* A held tunnelled flow makes a kind of its stack, outer headers, tunnel
+ * header and inner headers: VXLAN with the outer UDP checksum 0 (a set one
+ * is verified over the whole datagram, by the layers), GRE with a key,
+ * IPIP. */
+Test(layers, tunnel_flows_make_kinds)
+{
+	static const struct { int udp_tun, gre; const struct gro_layer *tun; unsigned at; } v[] = {
+		{ PB_TUN_VXLAN, 0, &gro_vxlan_layer, 3 },
+		{ 0, 1, &gro_gre_layer, 2 },
+		{ 0, 0, &gro_ipip_layer, 2 },
+	};
+	unsigned t, i;
+
+	for (t = 0; t < sizeof(v) / sizeof(v[0]); t++) {
+		struct gro_config cfg;
+		struct gro_ctx *ctx;
+		struct gro_frame fr;
+		struct pb_frame f;
+		struct pb_tunnel *tn;
+		static uint8_t buf[2048];
+		bool found = false;
+
+		gro_config_init(&cfg);
+		cfg.deliver = no_deliver;
+		cfg.tunnels[0] = (struct gro_udp_tunnel){ 4789, GRO_TUNNEL_VXLAN };
+		cr_assert_eq(gro_create(&cfg, &ctx), GRO_OK);
+		pb_init(&f, 0);
+		f.payload_len = 1000;
+		tn = pb_tun_push(&f, 0, v[t].gre);
+		tn->udp_tun = v[t].udp_tun;
+		tn->udp_csum = 0;
+		tn->gre_bits = v[t].gre ? PB_GRE_K : 0;
+		fr = (struct gro_frame){ .data = buf, .len = (uint32_t)pb_build(&f, buf, sizeof(buf)) };
+		cr_assert_gt(fr.len, 0);
+		cr_assert_eq(gro_receive(ctx, &fr, 1, 0), GRO_OK);
+		for (i = ctx->nbuiltin + 1; i < ctx->nfast; i++)
+			found |= ctx->fast[i].nstack > v[t].at && ctx->fast[i].stack[v[t].at] == v[t].tun;
+		cr_assert(found, "variant %u: a kind with the tunnel layer", t);
+		gro_flush(ctx, 0, GRO_FLUSH_ALL);
+		gro_destroy(ctx);
+	}
 }

@@ -379,6 +379,47 @@ Test(tunnel, gre_key_change_is_another_flow_and_seq_never_merges)
 	h_close(h);
 }
 
+/* With C and K, Linux's gre_gro_receive compares the word after the base
+ * header as "the key": it is the checksum word there. Measured on Linux
+ * 6.18: four segments with four keys whose 16-bit halves add up the same
+ * (so their GRE checksums are equal) merge; with one key, a shorter last
+ * segment (another checksum) is not merged into the packet. */
+Test(tunnel, gre_csum_and_key_compare_the_checksum_word)
+{
+	struct outer o = { 0, 1, 64, 1 };
+	struct h *h = h_open(NULL);
+	struct pb_frame f;
+	uint32_t i;
+
+	h_seg_init(&f, 0, MSS);
+	for (i = 0; i < 4; i++)
+		add_gre(h, &f, &o, GRE_C | GRE_K, (1 + i) << 16 | (6 - i), 0);
+	h_run(h);
+	h_expect_npkt(h, 1, "gre C+K: four keys, one checksum: one flow");
+	h_expect_merged(h, 0, 0, 4, "gre C+K: merged");
+	h_close(h);
+
+	h = h_open(NULL);
+	h_seg_init(&f, 0, MSS);
+	for (i = 0; i < 3; i++)
+		add_gre(h, &f, &o, GRE_C | GRE_K, 42, 0);
+	f.payload_len = MSS / 2;
+	add_gre(h, &f, &o, GRE_C | GRE_K, 42, 0);
+	h_run(h);
+	h_expect_npkt(h, 2, "gre C+K: a shorter segment has another checksum, another flow");
+	h_expect_merged(h, 0, 0, 3, "gre C+K: the three of one length");
+	h_close(h);
+
+	/* Without C the key itself is compared. */
+	h = h_open(NULL);
+	h_seg_init(&f, 0, MSS);
+	for (i = 0; i < 2; i++)
+		add_gre(h, &f, &o, GRE_K, (1 + i) << 16 | (6 - i), 0);
+	h_run(h);
+	h_expect_npkt(h, 2, "gre K: two keys, two flows");
+	h_close(h);
+}
+
 Test(tunnel, gre_bad_checksum_goes_up_alone)
 {
 	struct outer o = { 0, 1, 64, 1 };

@@ -109,6 +109,157 @@ Test(udptun, vxlan_and_geneve_merge_complete_and_segment_back)
 				}
 }
 
+/*
+ * With UDP GRO on, a tunnel datagram's outer headers look like a plain
+ * UDP datagram's: the held tunnel flow must not take the plain UDP fast
+ * kind, whose run compares only the outer headers. Inner segments out of
+ * sequence, with a wrong inner IPv4 ID or another TCP flag word must not
+ * join.
+ */
+Test(udptun, udp_gro_on_does_not_hide_the_inner_headers)
+{
+	unsigned how, mode;
+
+	for (mode = 0; mode < 2; mode++)
+		for (how = 0; how < 3; how++) {
+			struct gro_config c = tun_config(4789, GRO_TUNNEL_VXLAN);
+			struct pb_frame f;
+			struct h *h;
+			int i;
+
+			c.udp = mode ? GRO_UDP_L4 : GRO_UDP_OFF;
+			h = h_open(&c);
+			h_seg_init(&f, 0, MSS);
+			udp_tun(&f, 0, PB_TUN_VXLAN, 1);
+			for (i = 0; i < 3; i++)
+				h_add_seg(h, &f);
+			switch (how) {
+			case 0: f.seq += 1; break;		/* a gap */
+			case 1: f.ip_id += 5; break;		/* inner ID off */
+			default: f.window ^= 1; break;		/* flag word */
+			}
+			h_add_seg(h, &f);
+			h_run(h);
+			cr_assert_eq(h_npkt(h), 2, "udp %u, change %u: the fourth segment must not join", mode, how);
+			h_expect_merged(h, 0, 0, 3, "the first three merge");
+			h_expect_as_is(h, 1, 3, "the fourth is its own");
+			h_close(h);
+		}
+}
+
+/* Unused entries of gro_config.tunnels are all zero: a datagram to port
+ * 0 is not a tunnel (Linux has no socket there), whatever it carries. */
+Test(udptun, port_zero_is_no_tunnel)
+{
+	unsigned mode;
+
+	for (mode = 0; mode < 2; mode++) {
+		struct gro_config c = tun_config(4789, GRO_TUNNEL_VXLAN);
+		struct pb_offsets o;
+		struct pb_frame f;
+		struct h *h;
+		size_t k;
+		int i;
+
+		c.udp = mode ? GRO_UDP_L4 : GRO_UDP_OFF;
+		h = h_open(&c);
+		h_seg_init(&f, 0, MSS);
+		udp_tun(&f, 0, PB_TUN_GENEVE, 1);
+		pb_layout(&f, &o);
+		for (i = 0; i < 4; i++) {
+			uint8_t b[4096], ph[4] = { 0, 17, 0, 0 };
+			size_t n = pb_build(&f, b, sizeof(b)), ul = o.tun_l4[0];
+			uint32_t sum;
+			uint16_t ck;
+
+			cr_assert(n);
+			b[ul + 2] = b[ul + 3] = 0;		/* destination port 0 */
+			b[ul + 6] = b[ul + 7] = 0;
+			ph[2] = (uint8_t)((n - ul) >> 8);
+			ph[3] = (uint8_t)(n - ul);
+			sum = pb_csum_add(0, b + o.tun_l3[0] + 12, 8);
+			sum = pb_csum_add(sum, ph, 4);
+			ck = pb_csum_fold(pb_csum_add(sum, b + ul, n - ul));
+			b[ul + 6] = (uint8_t)((ck ? ck : 0xffff) >> 8);
+			b[ul + 7] = (uint8_t)(ck ? ck : 0xffff);
+			h_add_bytes(h, b, n);
+			f.seq += f.payload_len;
+			f.ip_id++;
+		}
+		h_run(h);
+		for (k = 0; k < h_npkt(h); k++)
+			cr_assert(!(h_pkt(h, k)->gso_type & (GRO_GSO_UDP_TUNNEL | GRO_GSO_UDP_TUNNEL_CSUM)),
+				  "udp %u: a datagram to port 0 was taken for a tunnel", mode);
+		if (mode)
+			h_expect_merged(h, 0, 0, 4, "udp l4: plain datagrams of one size merge");
+		else
+			h_expect_npkt(h, 4, "udp off: nothing merges");
+		h_close(h);
+	}
+}
+
+/*
+ * Linux gives up after 15 nested receive calls, and an Ethernet header
+ * inside a tunnel hands on with a counted call (eth_gro_receive), unlike
+ * the outer one: behind VXLAN (IP, UDP, VXLAN, inner Ethernet, the tags,
+ * inner IP) 9 inner VLAN tags still merge, 10 do not. The layers passed
+ * must fit the engine's stack either way (the sanitizer pass sees any
+ * write past it).
+ */
+Test(udptun, inner_ethernet_counts_as_a_nested_call)
+{
+	unsigned ntags;
+
+	for (ntags = 8; ntags <= 11; ntags++) {
+		struct gro_config c = tun_config(4789, GRO_TUNNEL_VXLAN);
+		struct pb_offsets o;
+		struct pb_frame f;
+		struct h *h = h_open(&c);
+		int i;
+
+		h_seg_init(&f, 0, MSS);
+		udp_tun(&f, 0, PB_TUN_VXLAN, 0);
+		pb_layout(&f, &o);
+		for (i = 0; i < 3; i++) {
+			uint8_t b[4096], t[4096];
+			size_t n = pb_build(&f, b, sizeof(b)), at = o.l3 - 2, k;
+
+			cr_assert(n && n + 4 * ntags <= sizeof(t));
+			/* tags after the inner MAC addresses, then the lengths */
+			memcpy(t, b, at);
+			for (k = 0; k < ntags; k++) {
+				t[at + 4 * k] = 0x81;
+				t[at + 4 * k + 1] = 0;
+				t[at + 4 * k + 2] = 0;
+				t[at + 4 * k + 3] = (uint8_t)(10 + k);
+			}
+			memcpy(t + at + 4 * ntags, b + at, n - at);
+			n += 4 * ntags;
+			t[o.tun_l3[0] + 2] = (uint8_t)((n - o.tun_l3[0]) >> 8);
+			t[o.tun_l3[0] + 3] = (uint8_t)(n - o.tun_l3[0]);
+			t[o.tun_l3[0] + 10] = t[o.tun_l3[0] + 11] = 0;
+			{
+				uint32_t sum = pb_csum_add(0, t + o.tun_l3[0], 20);
+				uint16_t ck = pb_csum_fold(sum);
+
+				t[o.tun_l3[0] + 10] = (uint8_t)(ck >> 8);
+				t[o.tun_l3[0] + 11] = (uint8_t)ck;
+			}
+			t[o.tun_l4[0] + 4] = (uint8_t)((n - o.tun_l4[0]) >> 8);
+			t[o.tun_l4[0] + 5] = (uint8_t)(n - o.tun_l4[0]);
+			h_add_bytes(h, t, n);
+			f.seq += f.payload_len;
+			f.ip_id++;
+		}
+		h_run(h);
+		if (ntags <= 9)
+			h_expect_merged(h, 0, 0, 3, "inner tags within Linux's nesting limit merge");
+		else
+			h_expect_npkt(h, 3, "past Linux's nesting limit nothing merges");
+		h_close(h);
+	}
+}
+
 Test(udptun, without_the_port_it_is_plain_udp)
 {
 	struct h *h = h_open(NULL);
@@ -143,43 +294,42 @@ Test(udptun, without_the_port_it_is_plain_udp)
 	h_close(h);
 }
 
+/* Flows @a and @b, three segments each, interleaved: two flows, each
+ * merged whole. */
+static void expect_two_flows(const struct gro_config *c, struct pb_frame a, struct pb_frame b,
+			     const char *what)
+{
+	struct h *h = h_open(c);
+	int i, ia[3], ib[3];
+
+	for (i = 0; i < 3; i++) {
+		ia[i] = h_add_seg(h, &a);
+		ib[i] = h_add_seg(h, &b);
+	}
+	h_run(h);
+	h_expect_npkt(h, 2, what);
+	h_expect_frames(h, 0, ia, 3, what);
+	h_expect_frames(h, 1, ib, 3, what);
+	h_close(h);
+}
+
 Test(udptun, vni_and_checksum_presence_are_part_of_the_flow)
 {
 	struct gro_config c = tun_config(4789, GRO_TUNNEL_VXLAN);
-	struct h *h = h_open(&c);
 	struct pb_frame a, b;
-	int i, ia[3], ib[3];
 
-	/* Two flows that differ only in the outer checksum being set:
-	 * both held, each merged. */
+	/* Two flows that differ only in the outer checksum being set. */
 	h_seg_init(&a, 0, MSS);
 	udp_tun(&a, 0, PB_TUN_VXLAN, 0);
 	b = a;
 	b.tun[0].udp_csum = 1;
-	for (i = 0; i < 3; i++) {
-		ia[i] = h_add_seg(h, &a);
-		ib[i] = h_add_seg(h, &b);
-	}
-	h_run(h);
-	h_expect_npkt(h, 2, "checksum set or not: two flows");
-	h_expect_frames(h, 0, ia, 3, "the flow without a checksum");
-	h_expect_frames(h, 1, ib, 3, "the flow with one");
-	h_close(h);
+	expect_two_flows(&c, a, b, "checksum set or not: two flows");
 
-	h = h_open(&c);
 	h_seg_init(&a, 0, MSS);
 	udp_tun(&a, 0, PB_TUN_VXLAN, 1);
 	b = a;
 	b.tun[0].vni = 7;
-	for (i = 0; i < 3; i++) {
-		ia[i] = h_add_seg(h, &a);
-		ib[i] = h_add_seg(h, &b);
-	}
-	h_run(h);
-	h_expect_npkt(h, 2, "another VNI: another flow");
-	h_expect_frames(h, 0, ia, 3, "VNI 0x123456");
-	h_expect_frames(h, 1, ib, 3, "VNI 7");
-	h_close(h);
+	expect_two_flows(&c, a, b, "another VNI: another flow");
 }
 
 Test(udptun, bad_outer_checksum_goes_up_alone)
@@ -330,5 +480,166 @@ Test(udptun, vnet_header_round_trip)
 	cr_assert_eq(back.outer_l4_off, pkt.outer_l4_off);
 	cr_assert_eq(back.l3_off, pkt.l3_off);
 	cr_assert_eq(back.l4_off, pkt.l4_off);
+
 	h_close(h);
+}
+
+/* Many flows interleaved in one burst: the first frames of a kind's first
+ * flows take the layered path (the kind is made when the first flow is
+ * held), the rest the fast path, which must find the flows the layered
+ * path holds (the same flow key, piece for piece) and continue them. For
+ * every tunnel the fast path takes, and for the ones it leaves to the
+ * layers (a set outer UDP checksum, a GRE checksum). */
+Test(udptun, fast_path_continues_flows_the_layers_hold)
+{
+	enum { NF = 24, NS = 3 };
+	static const struct { int kind, gre, o6, i6, csum, opts; uint16_t gre_bits; } v[] = {
+		{ PB_TUN_VXLAN, 0, 0, 0, 0, 0, 0 }, { PB_TUN_VXLAN, 0, 0, 1, 1, 0, 0 },
+		{ PB_TUN_VXLAN, 0, 1, 0, 1, 0, 0 }, { PB_TUN_GENEVE, 0, 0, 0, 0, 8, 0 },
+		{ PB_TUN_GENEVE, 0, 1, 1, 1, 0, 0 }, { 0, 1, 0, 0, 0, 0, 0 },
+		{ 0, 1, 0, 1, 0, 0, PB_GRE_K },      { 0, 1, 1, 0, 0, 0, PB_GRE_K | PB_GRE_C },
+		{ 0, 0, 0, 0, 0, 0, 0 },             { 0, 0, 1, 1, 0, 0, 0 },
+		{ 0, 0, 0, 1, 0, 0, 0 },
+	};
+	unsigned t;
+
+	for (t = 0; t < sizeof(v) / sizeof(v[0]); t++) {
+		struct gro_config c = tun_config(4789, GRO_TUNNEL_VXLAN);
+		struct pb_frame f[NF];
+		struct h *h;
+		size_t k;
+		int j, s;
+
+		c.tunnels[1].port = 6081;
+		c.tunnels[1].type = GRO_TUNNEL_GENEVE;
+		c.buckets = 1;		/* every flow held at once (no receive hash) */
+		h = h_open(&c);
+		for (j = 0; j < NF; j++) {
+			struct pb_tunnel *tn;
+
+			h_seg_init(&f[j], v[t].i6, MSS);
+			f[j].sport = (uint16_t)(20000 + j);
+			tn = pb_tun_push(&f[j], v[t].o6, v[t].gre);
+			tn->udp_tun = v[t].kind;
+			tn->udp_csum = v[t].csum;
+			tn->gnv_eth = 1;
+			tn->gnv_opts_len = v[t].opts;
+			tn->gre_bits = v[t].gre_bits;
+			tn->gre_key = 99;
+			tn->ip_id = (uint16_t)(j * 1000);
+		}
+		for (s = 0; s < NS; s++)
+			for (j = 0; j < NF; j++) {
+				h_add_seg(h, &f[j]);
+				f[j].tun[0].ip_id++;
+			}
+		h_run(h);
+		cr_assert_eq(h_npkt(h), NF, "variant %u: %zu packets for %d flows (the first: %s)", t,
+			     h_npkt(h), NF, gro_reason_name(h_pkt(h, 0)->reason));
+		for (k = 0; k < NF; k++) {
+			const struct h_pkt *p = h_pkt(h, k);
+
+			cr_assert_eq(p->gso_segs, NS, "variant %u: packet %zu of %u segments", t, k,
+				     p->gso_segs);
+			j = p->frames[0];
+			cr_assert(j < NF && p->frames[1] == NF + j && p->frames[2] == 2 * NF + j,
+				  "variant %u: packet %zu holds its flow's frames in order", t, k);
+		}
+		h_close(h);
+	}
+}
+
+/* Without NEEDS_CSUM (a packet whose checksums were completed, sent with
+ * DATA_VALID) there is no csum_start to point at the inner TCP header:
+ * the headers' length, which gro_vnet_encode writes, finds the tunnel. */
+Test(udptun, vnet_header_round_trip_data_valid)
+{
+	static const int kinds[] = { PB_TUN_VXLAN, PB_TUN_GENEVE };
+	unsigned kk, o6, cs;
+
+	for (kk = 0; kk < 2; kk++)
+		for (o6 = 0; o6 < 2; o6++)
+			for (cs = 0; cs < 2; cs++) {
+				int kind = kinds[kk];
+				struct gro_config c = tun_config(kind == PB_TUN_VXLAN ? 4789 : 6081,
+								 kind == PB_TUN_VXLAN ? GRO_TUNNEL_VXLAN
+										      : GRO_TUNNEL_GENEVE);
+				struct h *h = h_open(&c);
+				static uint8_t frame[1 << 16];
+				struct gro_pkt pkt, back;
+				struct gro_seg in, seg;
+				uint8_t vh[GRO_VNET_HDR_V1_LEN];
+				struct pb_frame f;
+				int i;
+
+				h_seg_init(&f, 0, MSS);
+				udp_tun(&f, (int)o6, kind, (int)cs);
+				for (i = 0; i < 3; i++)
+					h_add_seg(h, &f);
+				h_run(h);
+				h_pkt_gro(h_pkt(h, 0), &pkt, &in);
+				cr_assert_eq(pkt.gso_segs, 3);
+				pkt.csum_partial = 0;
+				pkt.csum_valid = 1;
+				cr_assert_eq(gro_vnet_encode(&pkt, vh, sizeof(vh)), (int)sizeof(vh));
+				cr_assert_eq(vh[0], GRO_VNET_F_DATA_VALID);
+				memcpy(frame, h_pkt(h, 0)->raw, h_pkt(h, 0)->len);
+				cr_assert_eq(gro_vnet_decode(vh, sizeof(vh), frame, h_pkt(h, 0)->len, &back,
+							     &seg), GRO_OK, "kind %d outer6 %u csum %u", kind, o6, cs);
+				cr_assert_eq(back.gso_type & (GRO_GSO_UDP_TUNNEL | GRO_GSO_UDP_TUNNEL_CSUM),
+					     cs ? GRO_GSO_UDP_TUNNEL_CSUM : GRO_GSO_UDP_TUNNEL);
+				cr_assert(back.gso_type & GRO_GSO_TCPV4);
+				cr_assert_eq(back.outer_l4_off, pkt.outer_l4_off);
+				cr_assert_eq(back.l3_off, pkt.l3_off);
+				cr_assert_eq(back.l4_off, pkt.l4_off);
+				cr_assert_eq(back.hdr_len, pkt.hdr_len);
+				cr_assert_eq(back.gso_segs, 3);
+				/* A length that ends inside the inner TCP header is
+				 * no tunnel: the UDP datagram does not match TCPV4. */
+				vh[2] = (uint8_t)(pkt.hdr_len - 4);
+				cr_assert_eq(gro_vnet_decode(vh, sizeof(vh), frame, h_pkt(h, 0)->len, &back,
+							     &seg), GRO_EPROTO);
+				h_close(h);
+			}
+}
+
+/* With UDP GRO on as well, a held tunnel flow is still the inner TCP's:
+ * the outer headers look like a plain UDP flow's to the fast path, which
+ * must not continue the tunnel flow by them. Four inner flows in one
+ * tunnel (same outer headers), interleaved, give four packets; on Linux
+ * 6.18 `rx-udp-gro-forwarding on` changes nothing for the tunnel. */
+Test(udptun, udp_gro_on_keeps_inner_flows_apart)
+{
+	static const int kinds[] = { PB_TUN_VXLAN, PB_TUN_GENEVE };
+	unsigned kk, mode;
+
+	for (kk = 0; kk < 2; kk++)
+		for (mode = 0; mode < 2; mode++) {
+			int kind = kinds[kk];
+			struct gro_config c = tun_config(kind == PB_TUN_VXLAN ? 4789 : 6081,
+							 kind == PB_TUN_VXLAN ? GRO_TUNNEL_VXLAN
+									      : GRO_TUNNEL_GENEVE);
+			struct pb_frame f[4];
+			struct h *h;
+			int k, r;
+
+			c.udp = mode ? GRO_UDP_FRAGLIST : GRO_UDP_L4;
+			h = h_open(&c);
+			for (k = 0; k < 4; k++) {
+				h_seg_init(&f[k], 0, MSS);
+				f[k].sport = (uint16_t)(1000 + k);
+				udp_tun(&f[k], 0, kind, 1);
+			}
+			for (r = 0; r < 3; r++)
+				for (k = 0; k < 4; k++)
+					h_add_seg(h, &f[k]);
+			h_run(h);
+			h_expect_npkt(h, 4, "one packet per inner flow");
+			for (k = 0; k < 4; k++) {
+				int idx[3] = { k, k + 4, k + 8 };
+
+				h_expect_frames(h, (size_t)k, idx, 3, "the inner flow's own segments");
+			}
+			h_close(h);
+		}
 }

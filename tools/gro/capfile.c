@@ -24,6 +24,120 @@ const char *cap_format_name(enum cap_format f)
 	return f == CAP_PCAPNG ? "pcapng" : "pcap";
 }
 
+/* ---------------------------------------------------------------- link types */
+
+static const struct {
+	int lt;
+	const char *name;
+} links[] = {
+	{ LT_NULL, "NULL" }, { LT_ETHERNET, "EN10MB" }, { LT_RAW, "RAW" }, { LT_LOOP, "LOOP" },
+	{ LT_LINUX_SLL, "LINUX_SLL" }, { LT_IPV4, "IPV4" }, { LT_IPV6, "IPV6" },
+	{ LT_LINUX_SLL2, "LINUX_SLL2" },
+};
+
+int cap_link_ok(int lt)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(links) / sizeof(links[0]); i++)
+		if (links[i].lt == lt)
+			return 1;
+	return 0;
+}
+
+const char *cap_link_name(int lt)
+{
+	static char buf[32];
+	const char *n;
+	size_t i;
+
+	for (i = 0; i < sizeof(links) / sizeof(links[0]); i++)
+		if (links[i].lt == lt)
+			return links[i].name;
+	/* libpcap knows more names, by DLT_ value: the same as the link
+	 * type for all but a few old ones. */
+	n = lt != LT_RAW ? pcap_datalink_val_to_name(lt) : NULL;
+	if (n)
+		return n;
+	snprintf(buf, sizeof(buf), "%d", lt);
+	return buf;
+}
+
+/* libpcap's DLT_ for a link type and back: only RAW differs among ours
+ * (DLT_RAW is 12 or 14 depending on the system, LINKTYPE_RAW 101). */
+static int lt_of_dlt(int dlt)
+{
+	return dlt == DLT_RAW ? LT_RAW : dlt;
+}
+
+static int dlt_of_lt(int lt)
+{
+	return lt == LT_RAW ? DLT_RAW : lt;
+}
+
+static uint32_t be16(const uint8_t *p) { return (uint32_t)p[0] << 8 | p[1]; }
+
+/* An EtherType as a start: IPv4 or IPv6, or -1. */
+static int start_of_ethertype(uint32_t type, uint32_t *start)
+{
+	if (type == 0x0800)
+		*start = GRO_FRAME_L3_IPV4;
+	else if (type == 0x86dd)
+		*start = GRO_FRAME_L3_IPV6;
+	else
+		return -1;
+	return 0;
+}
+
+/* A BSD AF_ value: AF_INET is 2 everywhere; AF_INET6 is 10 (Linux), 24
+ * (NetBSD, OpenBSD), 28 (FreeBSD, DragonFly), 30 (macOS). A value that
+ * only makes sense byte-swapped was written in the other byte order. */
+static int start_of_af(uint32_t af, uint32_t *start)
+{
+	if (af & 0xffff0000u)
+		af = __builtin_bswap32(af);
+	if (af == 2)
+		*start = GRO_FRAME_L3_IPV4;
+	else if (af == 10 || af == 24 || af == 28 || af == 30)
+		*start = GRO_FRAME_L3_IPV6;
+	else
+		return -1;
+	return 0;
+}
+
+int cap_link_split(int lt, const uint8_t *d, uint32_t caplen, uint32_t *start)
+{
+	*start = 0;
+	switch (lt) {
+	case LT_ETHERNET:
+		return 0;
+	case LT_RAW:
+		*start = GRO_FRAME_L3_IP;
+		return 0;
+	case LT_IPV4:
+		*start = GRO_FRAME_L3_IPV4;
+		return 0;
+	case LT_IPV6:
+		*start = GRO_FRAME_L3_IPV6;
+		return 0;
+	case LT_LINUX_SLL:
+		/* packet type, ARPHRD, address length, 8 address bytes, protocol */
+		return caplen >= 16 && !start_of_ethertype(be16(d + 14), start) ? 16 : -1;
+	case LT_LINUX_SLL2:
+		/* protocol, reserved, ifindex, ARPHRD, packet type, address length,
+		 * 8 address bytes */
+		return caplen >= 20 && !start_of_ethertype(be16(d), start) ? 20 : -1;
+	case LT_NULL:
+		return caplen >= 4 && !start_of_af((uint32_t)d[0] | (uint32_t)d[1] << 8 |
+						   (uint32_t)d[2] << 16 | (uint32_t)d[3] << 24, start) ? 4 : -1;
+	case LT_LOOP:
+		return caplen >= 4 && !start_of_af(be16(d) << 16 | be16(d + 2), start) ? 4 : -1;
+	}
+	return -1;
+}
+
+/* ---------------------------------------------------------------- writing */
+
 int cap_writer_open(struct cap_writer *w, const char *path, enum cap_format fmt, int nano,
 		    const char *in_path, const struct stat *in)
 {
@@ -31,6 +145,8 @@ int cap_writer_open(struct cap_writer *w, const char *path, enum cap_format fmt,
 	w->path = path;
 	w->fmt = fmt;
 	w->nano = nano;
+	w->linktype = -1;
+	w->empty_lt = LT_ETHERNET;
 	if (sout_open(&w->out, path, in_path, in))
 		return 1;
 	w->f = w->out.f;
@@ -38,33 +154,74 @@ int cap_writer_open(struct cap_writer *w, const char *path, enum cap_format fmt,
 		char appl[64];
 
 		snprintf(appl, sizeof(appl), "gro (libgro) %d.%d", GRO_VERSION_MAJOR, GRO_VERSION_MINOR);
-		if (png_write_head(w->f, appl, CAP_SNAPLEN, nano ? 9 : 6))
+		if (png_write_head(w->f, appl))
 			w->err = errno ? errno : EIO;
-		return 0;
-	}
-	w->dead = nano ? pcap_open_dead_with_tstamp_precision(DLT_EN10MB, CAP_SNAPLEN,
-							       PCAP_TSTAMP_PRECISION_NANO)
-		       : pcap_open_dead(DLT_EN10MB, CAP_SNAPLEN);
-	w->dumper = w->dead ? pcap_dump_fopen(w->dead, w->f) : NULL;
-	if (!w->dumper) {
-		fprintf(stderr, "gro: %s: cannot write a capture\n", path);
-		cap_writer_abort(w);
-		return 1;
 	}
 	return 0;
 }
 
-void cap_writer_put(struct cap_writer *w, uint64_t ts_ns, const uint8_t *data, uint32_t caplen,
-		    uint32_t len, const struct png_opt *opts, unsigned nopts)
+/* The pcap file header, with the first packet's link type: 0, or -1 after
+ * printing an error. */
+static int pcap_start(struct cap_writer *w, int lt)
+{
+	int dlt = dlt_of_lt(lt);
+
+	w->linktype = lt;
+	w->dead = w->nano ? pcap_open_dead_with_tstamp_precision(dlt, CAP_SNAPLEN,
+								 PCAP_TSTAMP_PRECISION_NANO)
+			  : pcap_open_dead(dlt, CAP_SNAPLEN);
+	w->dumper = w->dead ? pcap_dump_fopen(w->dead, w->f) : NULL;
+	if (!w->dumper) {
+		fprintf(stderr, "gro: %s: cannot write a capture\n", w->path);
+		return -1;
+	}
+	return 0;
+}
+
+/* The pcapng interface of link type @lt, described when first used. */
+static int png_if(struct cap_writer *w, int lt, uint32_t *ifidx)
+{
+	unsigned i;
+
+	for (i = 0; i < w->nif; i++)
+		if (w->ifs[i] == lt) {
+			*ifidx = i;
+			return 0;
+		}
+	if (w->nif == sizeof(w->ifs) / sizeof(w->ifs[0]))
+		return -1;
+	if (png_write_idb(w->f, (uint16_t)lt, CAP_SNAPLEN, w->nano ? 9 : 6))
+		return -1;
+	w->ifs[w->nif] = lt;
+	*ifidx = w->nif++;
+	return 0;
+}
+
+void cap_writer_put(struct cap_writer *w, int lt, uint64_t ts_ns, const uint8_t *data,
+		    uint32_t caplen, uint32_t len, const struct png_opt *opts, unsigned nopts)
 {
 	if (w->fmt == CAP_PCAPNG) {
 		uint64_t ts = w->nano ? ts_ns : ts_ns / 1000;
+		uint32_t ifidx;
 
-		if (png_write_epb(w->f, ts, data, caplen, len, opts, nopts) && !w->err)
+		if ((png_if(w, lt, &ifidx) ||
+		     png_write_epb(w->f, ifidx, ts, data, caplen, len, opts, nopts)) && !w->err)
 			w->err = errno ? errno : EIO;
 	} else {
 		struct pcap_pkthdr h;
 
+		if (w->linktype < 0 && pcap_start(w, lt)) {
+			w->err = w->err ? w->err : EIO;
+			return;
+		}
+		if (lt != w->linktype) {
+			/* A pcap file has one link type: say so at the end. */
+			if (!w->err) {
+				w->mixed = lt + 1;
+				w->err = EINVAL;
+			}
+			return;
+		}
 		h.ts.tv_sec = (time_t)(ts_ns / 1000000000u);
 		h.ts.tv_usec = (suseconds_t)(w->nano ? ts_ns % 1000000000u : ts_ns % 1000000000u / 1000);
 		h.caplen = caplen;
@@ -81,6 +238,19 @@ int cap_writer_commit(struct cap_writer *w)
 {
 	int e = w->err;
 
+	if (w->mixed) {
+		fprintf(stderr, "gro: %s: packets of link types %s and %s, which one pcap file cannot "
+			"hold: write pcapng (--format=pcapng)\n", w->path, cap_link_name(w->linktype),
+			cap_link_name(w->mixed - 1));
+		cap_writer_abort(w);
+		return 1;
+	}
+	/* No packet: a capture of the input's link type with nothing in it. */
+	if (w->fmt != CAP_PCAPNG && w->linktype < 0 && !e &&
+	    pcap_start(w, w->empty_lt)) {
+		cap_writer_abort(w);
+		return 1;
+	}
 	if (w->dumper) {
 		/* libpcap's own flush, then ours (the disk), then its close,
 		 * which closes the stream. */
@@ -251,6 +421,7 @@ int cap_reader_next(struct cap_reader *r, struct cap_pkt *p)
 		p->len = q.origlen;
 		p->data = q.data;
 		p->linktype = q.linktype;
+		p->ifidx = q.ifidx;
 		p->comment = q.comment;
 		p->has_meta = q.has_meta;
 		p->bad_meta = q.bad_meta;
@@ -275,9 +446,14 @@ int cap_reader_next(struct cap_reader *r, struct cap_pkt *p)
 		p->caplen = h->caplen;
 		p->len = h->len;
 		p->data = data;
-		p->linktype = pcap_datalink(r->pc);
+		p->linktype = lt_of_dlt(pcap_datalink(r->pc));
 		return 1;
 	}
+}
+
+int cap_reader_linktype(const struct cap_reader *r)
+{
+	return r->pc ? lt_of_dlt(pcap_datalink(r->pc)) : LT_ETHERNET;
 }
 
 void cap_reader_close(struct cap_reader *r)

@@ -29,6 +29,33 @@ enum cap_format cap_format_of(const char *path, enum cap_format forced);
 /* "pcap" or "pcapng". */
 const char *cap_format_name(enum cap_format f);
 
+/*
+ * Link types (LINKTYPE_* values, as pcap and pcapng files store them; the
+ * readers below give these, whatever DLT_* libpcap uses in memory). The
+ * tool reads the packets of these; a record of the pseudo-header kinds
+ * (SLL, SLL2, NULL, LOOP) keeps its pseudo-header, and the packet after it
+ * is what is merged or cut.
+ */
+#define LT_NULL		0	/* BSD loopback: 4-byte AF_ value, the writer's byte order */
+#define LT_ETHERNET	1
+#define LT_RAW		101	/* an IPv4 or IPv6 packet, by its version nibble */
+#define LT_LOOP		108	/* OpenBSD loopback: 4-byte AF_ value, big-endian */
+#define LT_LINUX_SLL	113	/* Linux cooked capture, 16-byte header */
+#define LT_IPV4		228
+#define LT_IPV6		229
+#define LT_LINUX_SLL2	276	/* Linux cooked capture v2, 20 bytes: tcpdump -i any */
+
+/* A link type the tool reads? Its name ("RAW", "LINUX_SLL2"...) either way. */
+int cap_link_ok(int lt);
+const char *cap_link_name(int lt);
+
+/* Where the packet of a record of link type @lt starts: the length of
+ * the pseudo-header before it, and in *@start the gro_frame.flags bits
+ * that say what it starts with (0: Ethernet). -1: the record is shorter
+ * than its pseudo-header, or the pseudo-header names a protocol other
+ * than IPv4 or IPv6 (such a record goes out as it came). */
+int cap_link_split(int lt, const uint8_t *data, uint32_t caplen, uint32_t *start);
+
 struct cap_writer {
 	const char *path;
 	struct sout out;
@@ -37,6 +64,11 @@ struct cap_writer {
 	int nano;
 	pcap_t *dead;
 	pcap_dumper_t *dumper;
+	int linktype;		/* pcap: the file's (set by the first packet), or -1 */
+	int empty_lt;		/* pcap: the file's if no packet comes (default Ethernet) */
+	int mixed;		/* pcap: 1 + the link type of a packet of another */
+	int ifs[16];		/* pcapng: the link type of each interface written */
+	unsigned nif;
 	int err;		/* errno of the first failed write, or 0 */
 };
 
@@ -46,11 +78,13 @@ struct cap_writer {
 int cap_writer_open(struct cap_writer *w, const char *path, enum cap_format fmt, int nano,
 		    const char *in_path, const struct stat *in);
 
-/* One packet; options are written only to pcapng. Errors are remembered
- * in w->err (which a long run may check to stop early) and reported by
- * cap_writer_commit(). */
-void cap_writer_put(struct cap_writer *w, uint64_t ts_ns, const uint8_t *data, uint32_t caplen,
-		    uint32_t len, const struct png_opt *opts, unsigned nopts);
+/* One packet of link type @lt; options are written only to pcapng, which
+ * gets an interface per link type. A pcap file has one link type, the
+ * first packet's (Ethernet if there is none): a packet of another is an
+ * error. Errors are remembered in w->err (which a long run may check to
+ * stop early) and reported by cap_writer_commit(). */
+void cap_writer_put(struct cap_writer *w, int lt, uint64_t ts_ns, const uint8_t *data,
+		    uint32_t caplen, uint32_t len, const struct png_opt *opts, unsigned nopts);
 
 /* Flush and move the file into place: 0, or 1 after printing an error (the
  * temporary file is then removed). */
@@ -64,7 +98,8 @@ struct cap_pkt {
 	uint64_t ts_ns;
 	uint32_t caplen, len;
 	const uint8_t *data;
-	int linktype;		/* DLT_* */
+	int linktype;		/* LT_* (LINKTYPE_* values) */
+	uint32_t ifidx;		/* pcapng interface, 0 for pcap */
 	const char *comment;	/* pcapng opt_comment, or NULL */
 	int has_meta, bad_meta;	/* libgro's metadata option: well-formed / not */
 	struct gro_meta meta;
@@ -85,6 +120,9 @@ struct cap_reader {
 int cap_reader_open(struct cap_reader *r, const char *path);
 /* 1: a packet, 0: the end, -1: an error (printed). */
 int cap_reader_next(struct cap_reader *r, struct cap_pkt *p);
+/* A pcap file's link type (LT_*), or Ethernet for pcapng, whose
+ * interfaces each have their own. */
+int cap_reader_linktype(const struct cap_reader *r);
 void cap_reader_close(struct cap_reader *r);
 
 #endif

@@ -23,6 +23,10 @@ struct cli_opts {
 	unsigned ntunnels;
 	const char *meta_path;		/* per-packet offload metadata, text */
 	int format;			/* enum cap_format of OUT: 0 by its name */
+	int napi_defer;			/* Linux's deferred poll model (run.c) */
+	uint64_t napi_defer_us;		/* its gro_flush_timeout */
+	unsigned defer_irqs;		/* its napi_defer_hard_irqs */
+	unsigned hz;			/* the kernel's HZ: jiffies */
 };
 
 /* Observers the demo uses to tabulate flows; NULL when unused. */
@@ -38,6 +42,7 @@ struct cli_result {
 	double secs_engine;		/* time inside gro_receive/gro_flush */
 	uint64_t polls;
 	int format;			/* enum cap_format of OUT */
+	uint64_t truncated;		/* records the capture cut short (snapshot length) */
 };
 
 void cli_opts_init(struct cli_opts *o);
@@ -50,6 +55,9 @@ void cli_print_version(void);
 /* After getopt_long() returned @c ('?' or ':'): a one-line error about the
  * option, a usage line; returns 2, the exit status. */
 int cli_bad_option(const char *cmd, int c, int optopt_, char **argv, int optind_);
+/* Set the engine option --@name (one of coalesce's, with a value) to
+ * @val: 0, or -1 after printing why not. */
+int cli_engine_opt(struct cli_opts *o, const char *name, const char *val);
 /* @npos positional arguments where @want are needed: 0, or 2 after an
  * error and a usage line. */
 int cli_check_args(const char *cmd, int npos, int want);
@@ -63,6 +71,9 @@ int cli_coalesce(const char *in, const char *out, const struct cli_opts *o,
 		 const struct cli_watch *w, struct cli_result *res);
 
 void cli_print_summary(FILE *f, const char *in, const struct cli_result *r);
+/* The hint lines of the summary (one at most), when most frames fail one
+ * check for a reason the user can change. */
+void cli_print_hints(FILE *f, const struct cli_result *r);
 void cli_print_json(FILE *f, const char *in, const char *out, const struct cli_result *r);
 
 /* The value of --format, pcap or pcapng, into *fmt (an enum cap_format):
@@ -100,5 +111,6 @@ void cli_json_str(FILE *f, const char *s);
 int cmd_coalesce(int argc, char **argv);
 int cmd_segment(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_relay(int argc, char **argv);
 
 #endif

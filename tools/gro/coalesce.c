@@ -30,6 +30,11 @@ void cli_usage_common(FILE *f)
 		"                       Linux's pseudo-header seed (CHECKSUM_PARTIAL)\n"
 		"  --vlan=on|off        merge VLAN-tagged frames (default on; off is a kernel\n"
 		"                       built without CONFIG_VLAN_8021Q)\n"
+		"  --napi-defer US      Linux's deferred poll model with gro_flush_timeout US:\n"
+		"                       polls when the kernel would poll, each ending with\n"
+		"                       only the flows of earlier jiffies completed\n"
+		"  --defer-hard-irqs N  its napi_defer_hard_irqs (default 0, Linux's)\n"
+		"  --hz N               the kernel's HZ, for jiffies (default 250)\n"
 		"  --meta FILE          write each packet's offload metadata (gso_type,\n"
 		"                       gso_size, csum_start, ...) to FILE, one line each\n"
 		"  --format=pcap|pcapng output format (default: pcapng if OUT ends in\n"
@@ -127,7 +132,7 @@ static int num(const char *s, uint64_t max, uint64_t *v)
 enum {
 	OPT_BURST = 256, OPT_FLUSH_TIMEOUT, OPT_MAX_FLOWS, OPT_MAX_SIZE, OPT_MAX_SEGS, OPT_RX_CSUM,
 	OPT_CSUM, OPT_VLAN, OPT_META, OPT_FORMAT, OPT_JSON, OPT_UDP, OPT_FRAGLIST, OPT_VXLAN_PORT,
-	OPT_GENEVE_PORT,
+	OPT_GENEVE_PORT, OPT_NAPI_DEFER, OPT_DEFER_IRQS, OPT_HZ,
 };
 
 static const struct option coalesce_opts[] = {
@@ -140,6 +145,9 @@ static const struct option coalesce_opts[] = {
 	{ "fraglist", no_argument, NULL, OPT_FRAGLIST },
 	{ "vxlan-port", required_argument, NULL, OPT_VXLAN_PORT },
 	{ "geneve-port", required_argument, NULL, OPT_GENEVE_PORT },
+	{ "napi-defer", required_argument, NULL, OPT_NAPI_DEFER },
+	{ "defer-hard-irqs", required_argument, NULL, OPT_DEFER_IRQS },
+	{ "hz", required_argument, NULL, OPT_HZ },
 	{ "rx-csum", required_argument, NULL, OPT_RX_CSUM },
 	{ "csum", required_argument, NULL, OPT_CSUM },
 	{ "vlan", required_argument, NULL, OPT_VLAN },
@@ -208,6 +216,22 @@ static int set_opt(struct cli_opts *o, int id, const char *val)
 			break;
 		o->flush_timeout_us = v;
 		return 0;
+	case OPT_NAPI_DEFER:
+		if (num(val, UINT64_MAX / 1000, &v))
+			break;
+		o->napi_defer = 1;
+		o->napi_defer_us = v;
+		return 0;
+	case OPT_DEFER_IRQS:
+		if (num(val, 1000000, &v))
+			break;
+		o->defer_irqs = (unsigned)v;
+		return 0;
+	case OPT_HZ:
+		if (num(val, 100000, &v) || !v)
+			break;
+		o->hz = (unsigned)v;
+		return 0;
 	case OPT_MAX_FLOWS:
 		if (num(val, GRO_MAX_FLOWS, &v) || !v)
 			break;
@@ -242,6 +266,17 @@ static int set_opt(struct cli_opts *o, int id, const char *val)
 		return 0;
 	}
 	fprintf(stderr, "gro: --%s: invalid value '%s'\n", name ? name : "?", val);
+	return -1;
+}
+
+int cli_engine_opt(struct cli_opts *o, const char *name, const char *val)
+{
+	unsigned i;
+
+	for (i = 0; coalesce_opts[i].name; i++)
+		if (!strcmp(coalesce_opts[i].name, name))
+			return set_opt(o, coalesce_opts[i].val, val);
+	fprintf(stderr, "gro: --%s: not an engine option\n", name);
 	return -1;
 }
 
@@ -283,7 +318,9 @@ static void usage(FILE *f)
 		   "with --udp) exactly as Linux's GRO would on receive, and write the delivered frames to OUT in delivery\n"
 		   "order: pcap, or pcapng (OUT ending in .pcapng, or --format=pcapng) with\n"
 		   "each merged packet's GSO metadata, which 'gro segment' reads to restore\n"
-		   "the original frames. A summary goes to stderr.\n\noptions:\n");
+		   "the original frames. Link types: Ethernet, RAW, IPV4, IPV6, LINUX_SLL,\n"
+		   "LINUX_SLL2 (tcpdump -i any), NULL, LOOP; each record keeps its\n"
+		   "pseudo-header. A summary goes to stderr.\n\noptions:\n");
 	cli_usage_common(f);
 	fprintf(f, "\nThe summary counts the packets out by reason. Passed as they came:\n");
 	for (i = 0; i < GRO_R_COUNT; i++) {

@@ -139,7 +139,7 @@ void dc_list_add(struct dc_list *l, const struct dc_frame *f)
 		return;
 	}
 	dc_build(f, buf);
-	cap_writer_put(&l->w, l->next_ts_us++ * 1000, buf, (uint32_t)len, (uint32_t)len, NULL, 0);
+	cap_writer_put(&l->w, LT_ETHERNET, l->next_ts_us++ * 1000, buf, (uint32_t)len, (uint32_t)len, NULL, 0);
 	l->n++;
 }
 

@@ -13,6 +13,8 @@ static void usage(FILE *f)
 		"commands:\n"
 		"  coalesce IN OUT   merge TCP segments of a capture as Linux's GRO does\n"
 		"  segment IN OUT    cut merged packets back into their segments (GSO)\n"
+		"  relay IN OUT      a live GRO datapath from interface IN to a TAP, TUN\n"
+		"                    or interface OUT\n"
 		"  demo [DIR]        make a sample capture, coalesce it, show what changed\n"
 		"\n"
 		"options:\n"
@@ -32,6 +34,8 @@ int main(int argc, char **argv)
 		return cmd_coalesce(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "segment"))
 		return cmd_segment(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "relay"))
+		return cmd_relay(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "demo"))
 		return cmd_demo(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {

@@ -60,11 +60,9 @@ static int put_opts(FILE *f, const struct png_opt *o, unsigned n)
 	return e;
 }
 
-int png_write_head(FILE *f, const char *appl, uint32_t snaplen, int tsresol)
+int png_write_head(FILE *f, const char *appl)
 {
-	uint8_t res = (uint8_t)tsresol;
 	struct png_opt shb_o[1] = { { PNG_SHB_USERAPPL, (uint16_t)strlen(appl), appl } };
-	struct png_opt idb_o[1] = { { PNG_IF_TSRESOL, 1, &res } };
 	uint32_t len;
 	int e = 0;
 
@@ -79,12 +77,19 @@ int png_write_head(FILE *f, const char *appl, uint32_t snaplen, int tsresol)
 	e |= put32(f, 0xffffffffu);
 	e |= put_opts(f, shb_o, 1);
 	e |= put32(f, len);
+	return e;
+}
 
-	/* IDB: Ethernet (LINKTYPE_ETHERNET 1), snaplen, if_tsresol. */
-	len = (uint32_t)(12 + 8 + opts_len(idb_o, 1));
+int png_write_idb(FILE *f, uint16_t linktype, uint32_t snaplen, int tsresol)
+{
+	uint8_t res = (uint8_t)tsresol;
+	struct png_opt idb_o[1] = { { PNG_IF_TSRESOL, 1, &res } };
+	uint32_t len = (uint32_t)(12 + 8 + opts_len(idb_o, 1));
+	int e = 0;
+
 	e |= put32(f, PNG_BT_IDB);
 	e |= put32(f, len);
-	e |= put16(f, 1);
+	e |= put16(f, linktype);
 	e |= put16(f, 0);
 	e |= put32(f, snaplen);
 	e |= put_opts(f, idb_o, 1);
@@ -92,8 +97,8 @@ int png_write_head(FILE *f, const char *appl, uint32_t snaplen, int tsresol)
 	return e;
 }
 
-int png_write_epb(FILE *f, uint64_t ts, const uint8_t *data, uint32_t caplen, uint32_t origlen,
-		  const struct png_opt *opts, unsigned nopts)
+int png_write_epb(FILE *f, uint32_t ifidx, uint64_t ts, const uint8_t *data, uint32_t caplen,
+		  uint32_t origlen, const struct png_opt *opts, unsigned nopts)
 {
 	size_t total = 12 + 20 + pad4(caplen) + opts_len(opts, nopts);
 	uint32_t len = (uint32_t)total;
@@ -105,7 +110,7 @@ int png_write_epb(FILE *f, uint64_t ts, const uint8_t *data, uint32_t caplen, ui
 	}
 	e |= put32(f, PNG_BT_EPB);
 	e |= put32(f, len);
-	e |= put32(f, 0);			/* interface 0 */
+	e |= put32(f, ifidx);
 	e |= put32(f, (uint32_t)(ts >> 32));
 	e |= put32(f, (uint32_t)ts);
 	e |= put32(f, caplen);

@@ -3,8 +3,8 @@
  * A small pcapng writer and reader, for what libpcap cannot do: write
  * pcapng, and read the options of each packet.
  *
- * The writer produces one section (host byte order) with one Ethernet
- * interface and an Enhanced Packet Block per packet, each with optional
+ * The writer produces one section (host byte order) with an interface per
+ * link type and an Enhanced Packet Block per packet, each with optional
  * options. The reader takes any pcapng file, in either byte order, with any
  * number of sections and interfaces; it returns Enhanced, Simple and
  * obsolete Packet Blocks in file order and skips every other block. It
@@ -76,14 +76,18 @@ struct png_opt {
 	const void *val;
 };
 
-/* Section Header Block (shb_userappl @appl) and one Interface Description
- * Block: Ethernet, @snaplen, timestamps in units of 10^-@tsresol s.
- * Returns 0, or -1 if the stream failed. */
-int png_write_head(FILE *f, const char *appl, uint32_t snaplen, int tsresol);
+/* Section Header Block (shb_userappl @appl). Returns 0, or -1 if the
+ * stream failed. */
+int png_write_head(FILE *f, const char *appl);
 
-/* An Enhanced Packet Block on interface 0; @ts in the interface's units. */
-int png_write_epb(FILE *f, uint64_t ts, const uint8_t *data, uint32_t caplen, uint32_t origlen,
-		  const struct png_opt *opts, unsigned nopts);
+/* An Interface Description Block: LINKTYPE @linktype, @snaplen,
+ * timestamps in units of 10^-@tsresol s. The section's interfaces are
+ * numbered from 0 in the order of these. */
+int png_write_idb(FILE *f, uint16_t linktype, uint32_t snaplen, int tsresol);
+
+/* An Enhanced Packet Block on interface @ifidx; @ts in its units. */
+int png_write_epb(FILE *f, uint32_t ifidx, uint64_t ts, const uint8_t *data, uint32_t caplen,
+		  uint32_t origlen, const struct png_opt *opts, unsigned nopts);
 
 /* The value of libgro's metadata option (GRO_META_LEN bytes) into @buf,
  * PEN in host byte order (the writer's section order). */

@@ -32,6 +32,29 @@ void cli_print_summary(FILE *f, const char *in, const struct cli_result *r)
 			fprintf(f, " %s=%llu", gro_reason_name(i), (unsigned long long)s->reasons[i]);
 	fprintf(f, "\n  time: %.3f s total, %.3f s in the engine (%.2f Mpps), %llu polls\n",
 		r->secs_total, r->secs_engine, mpps(r), (unsigned long long)r->polls);
+	cli_print_hints(f, r);
+}
+
+/* What a user can do when most frames fail one check: half of them or
+ * more, and enough of them that it is not a few odd frames. */
+void cli_print_hints(FILE *f, const struct cli_result *r)
+{
+	const struct gro_stats *s = &r->st;
+	uint64_t n = s->frames_in;
+
+	if (n < 20)
+		return;
+	if (r->truncated * 2 >= n)
+		fprintf(f, "  hint: %.0f%% of the frames were cut short by the capture's snapshot "
+			   "length and cannot merge: capture with -s 0 (the whole frame)\n",
+			100.0 * r->truncated / n);
+	else if (s->reasons[GRO_R_L4_CSUM] * 2 >= n)
+		fprintf(f, "  hint: %.0f%% of the TCP/UDP checksums are wrong: a capture taken on a "
+			   "host whose NIC offloads checksums? try --rx-csum=trust\n",
+			100.0 * s->reasons[GRO_R_L4_CSUM] / n);
+	else if (s->reasons[GRO_R_IP_LEN] * 2 >= n)
+		fprintf(f, "  hint: %.0f%% of the frames have an IP length other than the frame's "
+			   "(padding, or a capture cut short)\n", 100.0 * s->reasons[GRO_R_IP_LEN] / n);
 }
 
 /*
@@ -63,10 +86,10 @@ void cli_print_json(FILE *f, const char *in, const char *out, const struct cli_r
 
 	json_head(f, "coalesce", in, out, r->format, s->frames_in, s->pkts_out, s->bytes_in,
 		  s->bytes_out, s->super_pkts, s->segs_merged);
-	fprintf(f, ",\"passed\":%llu,\"seconds_total\":%.6f,\"polls\":%llu,\"seconds_engine\":%.6f,"
-		"\"mpps\":%.4f,\"reasons\":{",
-		(unsigned long long)(s->pkts_out - s->super_pkts), r->secs_total,
-		(unsigned long long)r->polls, r->secs_engine, mpps(r));
+	fprintf(f, ",\"passed\":%llu,\"truncated\":%llu,\"seconds_total\":%.6f,\"polls\":%llu,"
+		"\"seconds_engine\":%.6f,\"mpps\":%.4f,\"reasons\":{",
+		(unsigned long long)(s->pkts_out - s->super_pkts), (unsigned long long)r->truncated,
+		r->secs_total, (unsigned long long)r->polls, r->secs_engine, mpps(r));
 	for (i = 0; i < GRO_R_COUNT; i++)
 		fprintf(f, "%s\"%s\":%llu", i ? "," : "", gro_reason_name(i),
 			(unsigned long long)s->reasons[i]);

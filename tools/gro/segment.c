@@ -32,6 +32,12 @@ struct seg_run {
 	size_t buf_cap;
 	struct gro_seg *segs;
 	size_t segs_cap;
+	uint8_t *rec;		/* an output record: pseudo-header + segment */
+	size_t rec_cap;
+	/* The current record: its link type, pseudo-header, packet start. */
+	int lt;
+	const uint8_t *lhdr;
+	uint32_t lhdr_len, start;
 };
 
 static double mono(void)
@@ -65,7 +71,7 @@ static void pass(struct seg_run *s, const struct cap_pkt *p)
 		c.len = (uint16_t)strlen(p->comment);
 		nc = 1;
 	}
-	cap_writer_put(&s->out, p->ts_ns, p->data, p->caplen, p->len, &c, nc);
+	cap_writer_put(&s->out, p->linktype, p->ts_ns, p->data, p->caplen, p->len, &c, nc);
 	s->res->passed++;
 	s->res->frames_out++;
 	s->res->bytes_out += p->caplen;
@@ -89,8 +95,22 @@ static int cut(struct seg_run *s, const struct gro_pkt *pkt, uint64_t ts)
 	if (n < 0)
 		return -1;
 	for (i = 0; i < n; i++) {
-		cap_writer_put(&s->out, ts, s->segs[i].data, s->segs[i].len, s->segs[i].len, NULL, 0);
-		s->res->bytes_out += s->segs[i].len;
+		const uint8_t *d = s->segs[i].data;
+		uint32_t len = s->segs[i].len;
+
+		/* Each segment gets the record's pseudo-header back. */
+		if (s->lhdr_len) {
+			if (grow((void **)&s->rec, &s->rec_cap, s->lhdr_len + len, 1)) {
+				s->out.err = s->out.err ? s->out.err : ENOMEM;
+				return 1;
+			}
+			memcpy(s->rec, s->lhdr, s->lhdr_len);
+			memcpy(s->rec + s->lhdr_len, d, len);
+			d = s->rec;
+			len += s->lhdr_len;
+		}
+		cap_writer_put(&s->out, s->lt, ts, d, len, len, NULL, 0);
+		s->res->bytes_out += len;
 	}
 	s->res->segments += (uint64_t)n;
 	s->res->frames_out += (uint64_t)n;
@@ -114,12 +134,24 @@ static void one(struct seg_run *s, const struct cap_pkt *p)
 	const uint32_t l4_bits = GRO_GSO_TCPV4 | GRO_GSO_TCPV6 | GRO_GSO_TCP_ECN | GRO_GSO_UDP_L4;
 	struct gro_pkt pkt;
 	struct gro_seg seg;
-	int k;
+	uint32_t caplen;
+	int k, hdr;
 
 	if (!p->has_meta && !p->bad_meta && !s->o->mss) {
 		pass(s, p);
 		return;
 	}
+	/* The packet after the pseudo-header is what is cut; a record whose
+	 * pseudo-header names no IP packet goes out as it came. */
+	hdr = cap_link_split(p->linktype, p->data, p->caplen, &s->start);
+	if (hdr < 0) {
+		pass(s, p);
+		return;
+	}
+	s->lt = p->linktype;
+	s->lhdr = p->data;
+	s->lhdr_len = (uint32_t)hdr;
+	caplen = p->caplen - (uint32_t)hdr;
 	if (p->caplen < p->len) {
 		/* The capture cut the frame: there is nothing to restore from. */
 		s->res->truncated += p->has_meta || p->bad_meta;
@@ -131,17 +163,18 @@ static void one(struct seg_run *s, const struct cap_pkt *p)
 		pass(s, p);
 		return;
 	}
-	if (grow((void **)&s->frame, &s->frame_cap, p->caplen ? p->caplen : 1, 1)) {
+	if (grow((void **)&s->frame, &s->frame_cap, caplen ? caplen : 1, 1)) {
 		s->res->too_big++;
 		pass(s, p);
 		return;
 	}
-	memcpy(s->frame, p->data, p->caplen);
+	memcpy(s->frame, p->data + hdr, caplen);
 
 	if (p->has_meta) {
 		uint64_t payload, want;
 
-		k = gro_vnet_decode(p->meta.vnet, GRO_VNET_HDR_V1_LEN, s->frame, p->caplen, &pkt, &seg);
+		k = gro_vnet_decode_start(p->meta.vnet, GRO_VNET_HDR_V1_LEN, s->frame, caplen,
+					  s->start, &pkt, &seg);
 		/* The virtio_net_hdr and libgro's own gso_type must tell the
 		 * same story, and the segment count must come out as recorded. */
 		if (k || !pkt.gso_size || (pkt.gso_type & l4_bits) != (p->meta.gso_type & l4_bits)) {
@@ -172,7 +205,8 @@ static void one(struct seg_run *s, const struct cap_pkt *p)
 
 	/* --mss: a TCP frame whose payload exceeds N, with IP lengths that
 	 * match the frame, is cut at N bytes; the IP version gives the type. */
-	if (gro_vnet_decode(none, sizeof(none), s->frame, p->caplen, &pkt, &seg) || !pkt.hdr_len ||
+	if (gro_vnet_decode_start(none, sizeof(none), s->frame, caplen, s->start, &pkt, &seg) ||
+	    !pkt.hdr_len ||
 	    !ip_len_ok(&pkt) || pkt.len - pkt.hdr_len <= s->o->mss) {
 		pass(s, p);
 		return;
@@ -211,13 +245,15 @@ int cli_segment(const char *in, const char *out, const struct seg_opts *o, struc
 			if (cap_writer_open(&s.out, out, res->format, s.in.nano, in,
 					    &s.in.in.st))
 				goto done;
+			s.out.empty_lt = cap_reader_linktype(&s.in);
 			s.out_open = 1;
 		}
 		if (k == 0 || s.out.err)	/* the end, or a full disk */
 			break;
-		if (p.linktype != DLT_EN10MB) {
-			fprintf(stderr, "gro: %s: unsupported link type %s (only Ethernet captures can be segmented)\n",
-				in, pcap_datalink_val_to_name(p.linktype) ?: "unknown");
+		if (!cap_link_ok(p.linktype)) {
+			fprintf(stderr, "gro: %s: unsupported link type %s (Ethernet, RAW, IPV4, IPV6, "
+				"LINUX_SLL, LINUX_SLL2, NULL and LOOP captures can be segmented)\n",
+				in, cap_link_name(p.linktype));
 			goto done;
 		}
 		res->frames_in++;
@@ -236,6 +272,7 @@ done:
 	free(s.frame);
 	free(s.buf);
 	free(s.segs);
+	free(s.rec);
 	return rc;
 }
 
