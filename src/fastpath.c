@@ -445,6 +445,11 @@ uint8_t gro_fast_kind_of(const struct gro_ctx *ctx, const struct gro_cb *cb)
 	struct gro_fast *k;
 	uint8_t kind = classify(ctx, cb->data, cb->len, cb->link);
 
+#ifdef GRO_LINUX_612_RULES
+	/* The fast path knows only the current rules: every frame takes the
+	 * layered path. */
+	return 0;
+#endif
 	/* A kind is the flow's only if the flow went down its stack: the
 	 * outer headers of a UDP tunnel's datagram are those of a UDP kind,
 	 * but its flow is the inner TCP's. The tunnel's own kind comes
@@ -755,6 +760,9 @@ static __attribute__((noinline)) uint32_t hint_hash(const struct gro_ctx *ctx, u
 void gro_fast_hint(const struct gro_ctx *ctx, const struct gro_frame *fr, struct gro_hint *h)
 {
 	h->kind = classify(ctx, fr->data, fr->len, gro_link_of(fr->flags, fr->data, fr->len));
+#ifdef GRO_LINUX_612_RULES
+	h->kind = 0;
+#endif
 	/* With nothing held there is nothing to look up: the hash waits
 	 * until the frame turns out to need it (it starts a flow, or one
 	 * was started in between). Unmergeable traffic never pays for it. */

@@ -118,11 +118,41 @@ static uint32_t inet_flush(const uint8_t *iph, const uint8_t *iph2, unsigned lev
 	return ipid_offset ^ (f->count * !(f->fixedid & bit));
 }
 
+#ifdef GRO_LINUX_612_RULES
+/*
+ * Linux 6.12's rule, for the test build that tells 6.12's differences from
+ * bugs (tests/kernel/conformance.sh): only the outermost and the innermost
+ * header are checked; the outer one of a tunnel with DF set is not judged
+ * by its ID at all; a fixed ID needs DF; and one fixed-ID bit serves both
+ * levels.
+ */
+static uint32_t inet_flush_612(const uint8_t *iph, const uint8_t *iph2, bool outer,
+			       struct gro_flow *f)
+{
+	uint32_t id = rd32(iph + 4), id2 = rd32(iph2 + 4);
+	uint16_t ipid_offset = (uint16_t)((id >> 16) - (id2 >> 16));
+	uint32_t df = id & IP_DF;
+
+	if ((iph[8] ^ iph2[8]) | (iph[1] ^ iph2[1]) | ((id ^ id2) & IP_DF))
+		return 1;
+	if (outer && df)
+		return 0;
+	if (f->count == 1 && df && !ipid_offset)
+		f->fixedid |= 1;
+	return ipid_offset ^ (f->count * !(f->fixedid & 1));
+}
+#endif
+
 static uint32_t ipv4_net_flush(const struct gro_cb *cb, unsigned level, const uint8_t *head,
 			       struct gro_flow *f)
 {
 	uint32_t off = cb->nhoff[level];
 
+#ifdef GRO_LINUX_612_RULES
+	if (level && level != cb->encap)
+		return 0;
+	return inet_flush_612(cb->data + off, head + off, !level && cb->encap, f);
+#endif
 	return inet_flush(cb->data + off, head + off, level, f);
 }
 

@@ -38,7 +38,13 @@ static uint32_t tcp_differs(const struct gro_cb *cb, const uint8_t *th, const ui
 	flush = th[13] & TCP_CWR;
 	/* Data offset, flags and window; FIN and PSH may only appear on the
 	 * last segment. */
+#ifdef GRO_LINUX_612_RULES
+	/* 6.12: CWR ignored in the comparison, so a CWR segment that starts
+	 * a packet is joined by the segments after it. */
+	flush |= (rd32(th + 12) ^ rd32(th2 + 12)) & ~((uint32_t)(TCP_FIN | TCP_PSH | TCP_CWR) << 16);
+#else
 	flush |= (rd32(th + 12) ^ rd32(th2 + 12)) & ~((uint32_t)(TCP_FIN | TCP_PSH) << 16);
+#endif
 	flush |= ld32(th + 8) ^ ld32(th2 + 8);
 	/* Options byte for byte (timestamps included): with the data offsets
 	 * equal, both headers have thlen bytes. */

@@ -21,6 +21,15 @@
  *                                       cases of the VXLAN and UDP headers
  *   scenarios random-vxlan SEED COUNT OUTDIR
  *                                       COUNT random VXLAN scenarios
+ *   scenarios geneve-selftest OUTDIR    the same inside GENEVE (gnv-), and
+ *                                       cases of the GENEVE and UDP headers
+ *   scenarios random-geneve SEED COUNT OUTDIR
+ *                                       COUNT random GENEVE scenarios
+ *   scenarios vlan-selftest OUTDIR      the TCP cases under 802.1Q, 802.1ad
+ *                                       and QinQ tags, and cases of the tags
+ *                                       (vlan-)
+ *   scenarios random-vlan SEED COUNT OUTDIR
+ *                                       COUNT random tagged scenarios
  *   scenarios check DIR NAME...         kernel outputs against .expect
  *   scenarios dump FILE.pcap            one line per frame
  *
@@ -31,7 +40,8 @@
  * replayer should flush everything held when it sees such a gap, as the
  * kernel does when its flush timer fires. The .expect file lists, one per
  * line, the TCP payload lengths the selftest's receiver expects to see
- * before the FIN; the FIN itself is the end marker and is not listed.
+ * before the FIN (-2 for a frame that is not TCP); the FIN itself is the
+ * end marker and is not listed.
  */
 #include "pktbuild.h"
 
@@ -107,7 +117,13 @@ struct st {
 	uint32_t u_off;         /* UDP cases: payload pattern offset (every datagram differs) */
 	uint16_t u_id;          /* UDP cases: IPv4 ID, incrementing as a GSO sender's */
 	const struct tkind *tk; /* tunnel cases: the encapsulation, else NULL */
+	int vlan;               /* VLAN cases: VT_* tags on every frame, else 0 */
 };
+
+/* The tags of the VLAN cases (vlan-selftest): one 802.1Q tag, one 802.1ad
+ * tag, or QinQ (802.1ad outside, 802.1Q inside). */
+enum { VT_NONE, VT_C, VT_AD, VT_QQ };
+static void vlan_tag(const struct st *c, struct pb_frame *f);
 
 static void tun_wrap(const struct st *c, struct pb_frame *f);
 static int tun_overhead(const struct st *c);
@@ -140,6 +156,8 @@ static void st_pkt(const struct st *c, struct pb_frame *f, uint32_t seq_off, uin
 	f->payload_len = len;
 	if (c->tk)
 		tun_wrap(c, f);
+	if (c->vlan)
+		vlan_tag(c, f);
 }
 
 static void st_add(struct st *c, const struct pb_frame *f)
@@ -166,6 +184,10 @@ static void st_fin(struct st *c, int pause)
 	f.flags |= PB_FIN;
 	st_add(c, &f);
 }
+
+/* An expected frame that is not TCP, or not inside a tunnel the check
+ * walks through (-2 in .expect files, "x" in check's lines). */
+#define EXP_NOT_TCP (-2)
 
 static void expect(struct st *c, int n, ...)
 {
@@ -482,7 +504,9 @@ static void case_ip_v6ext(struct st *c, int arg)
  * (non-contiguous) segment of the same length follows. */
 static void case_large(struct st *c, int arg)
 {
-	int hdr = (c->v6 ? 60 : 40) + tun_overhead(c);
+	/* The 64 KiB limit counts from the first VLAN tag on (skb->len after
+	 * the Ethernet header). */
+	int hdr = (c->v6 ? 60 : 40) + tun_overhead(c) + (c->vlan == VT_QQ ? 8 : c->vlan ? 4 : 0);
 	int mss = 4096 - hdr, maxp = 65535 - hdr;
 	int n = maxp / mss, rem = maxp % mss, last = rem + arg, i;
 
@@ -1153,6 +1177,12 @@ static int tun_pick_fam(struct scen *s);
 static void tun_setup_flow(struct scen *s, struct flow *fl);
 static void tun_frame(struct scen *s, struct flow *fl, struct pb_frame *f);
 
+/* VLAN scenarios (random-vlan): set, the flows get tags and the tags
+ * perturbations; unset, nothing draws a number for them. */
+static int vlan_mode;
+static void vlan_setup_flow(struct scen *s, int i);
+static void vlan_perturb(struct scen *s, struct flow *fl, struct pb_frame *f);
+
 static const uint32_t mss_choices[] = { 536, 1000, 1200, 1448, 1460, 4000, 8948 };
 
 static size_t frame_len(const struct pb_frame *f)
@@ -1352,6 +1382,8 @@ static void setup_flows(struct scen *s)
 		set_ts(fl, t);
 		if (tun_mode)
 			tun_setup_flow(s, fl);
+		if (vlan_mode)
+			vlan_setup_flow(s, i);
 
 		fl->mss = mss_choices[below(r, sizeof(mss_choices) / sizeof(mss_choices[0]))];
 		if (v6 && fl->mss > 8928)
@@ -1605,6 +1637,8 @@ static void gen_flow(struct scen *s, struct flow *fl, int quota)
 		}
 		if (tun_mode)
 			tun_frame(s, fl, f);
+		if (vlan_mode && !s->clean && chance(r, s->perm))
+			vlan_perturb(s, fl, f);
 		clamp(f);
 		fl->next_seq = f->seq + f->payload_len;
 		if (reorder && fl->n + 1 < quota)
@@ -2010,6 +2044,264 @@ static int run_random_udp(uint64_t seed, uint64_t count)
 }
 
 /* ------------------------------------------------------------------------ */
+/* VLAN tags                                                                */
+
+/* The TCP selftest cases with tags, and cases about the tags, read by a
+ * kernel with VLAN GRO (CONFIG_VLAN_8021Q; no VLAN device needed):
+ *
+ *   vlan-c-v4_*, -v6_*    one 802.1Q tag, VID 100
+ *   vlan-ad-v4_*, -v6_*   one 802.1ad tag, VID 100
+ *   vlan-qq-v4_*, -v6_*   802.1ad VID 100 outside, 802.1Q VID 200 inside
+ *
+ * The .expect file lists the TCP payload lengths delivered, in order. */
+static const char *const vt_prefix[] = { "", "vlan-c-", "vlan-ad-", "vlan-qq-" };
+
+static void vlan_tag(const struct st *c, struct pb_frame *f)
+{
+	f->nvlan = c->vlan == VT_QQ ? 2 : 1;
+	f->vlan_tpid[0] = c->vlan == VT_C ? 0x8100 : 0x88a8;
+	f->vlan_tci[0] = 100;
+	f->vlan_tpid[1] = 0x8100;
+	f->vlan_tci[1] = 200;
+}
+
+/* A tag differs on the second of three segments: 0 VID, 1 priority
+ * (PCP 5), 2 DEI, 3 TPID (802.1Q <-> 802.1ad), 4 no tag, 5 one more tag
+ * (802.1Q VID 300 inside), 6 the inner tag's VID (QinQ; else the outer),
+ * 7 the inner tag's priority (QinQ; else the outer). */
+static void vcase_change(struct st *c, int arg)
+{
+	struct pb_frame f;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		int k;
+
+		st_pkt(c, &f, (uint32_t)i * ST_PAYLOAD, ST_PAYLOAD);
+		k = (arg >= 6 && f.nvlan > 1) ? 1 : 0;
+		if (i == 1) {
+			switch (arg) {
+			case 0:
+			case 6: f.vlan_tci[k] ^= 0x0010; break;
+			case 1:
+			case 7: f.vlan_tci[k] |= 5 << 13; break;
+			case 2: f.vlan_tci[0] |= 0x1000; break;
+			case 3: f.vlan_tpid[0] = f.vlan_tpid[0] == 0x8100 ? 0x88a8 : 0x8100; break;
+			case 4:
+				memmove(&f.vlan_tpid[0], &f.vlan_tpid[1], sizeof(f.vlan_tpid[0]) * 3);
+				memmove(&f.vlan_tci[0], &f.vlan_tci[1], sizeof(f.vlan_tci[0]) * 3);
+				f.nvlan--;
+				break;
+			case 5:
+				f.vlan_tpid[f.nvlan] = 0x8100;
+				f.vlan_tci[f.nvlan] = 300;
+				f.nvlan++;
+				break;
+			}
+		}
+		st_add(c, &f);
+	}
+	st_fin(c, 1);
+	expect(c, 3, 100, 100, 100);
+}
+
+/* Two flows with the same addresses and ports on different VLANs,
+ * interleaved (arg 0: VIDs 100 and 101; 1: PCP 0 and 3 on VID 100; 2: the
+ * second untagged), two segments each. And 3: PCP 6 and DEI on every
+ * segment of one flow. */
+static void vcase_two(struct st *c, int arg)
+{
+	struct pb_frame f;
+	int i, fl;
+
+	for (i = 0; i < 2; i++) {
+		for (fl = 0; fl < 2; fl++) {
+			/* (3: one flow, four segments in a row) */
+			st_pkt(c, &f, (uint32_t)(arg == 3 ? 2 * i + fl : i) * ST_PAYLOAD / 2,
+			       ST_PAYLOAD / 2);
+			if (arg == 3)
+				f.vlan_tci[0] |= 0xd000;
+			else if (fl && arg == 0)
+				f.vlan_tci[0] ^= 1;
+			else if (fl && arg == 1)
+				f.vlan_tci[0] |= 3 << 13;
+			else if (fl && arg == 2)
+				f.nvlan = 0;
+			if (fl && arg != 3)
+				f.seq = ST_SEQ + 10000 + (uint32_t)i * ST_PAYLOAD / 2;
+			st_add(c, &f);
+		}
+	}
+	st_fin(c, 1);
+	if (arg == 3)
+		expect(c, 1, 200);
+	else
+		expect(c, 2, 100, 100);
+}
+
+static const struct st_case v_cases[] = {
+	{ "vid_diff",        BOTH, vcase_change, 0 },
+	{ "pcp_diff",        BOTH, vcase_change, 1 },
+	{ "dei_diff",        BOTH, vcase_change, 2 },
+	{ "tpid_diff",       BOTH, vcase_change, 3 },
+	{ "tag_dropped",     BOTH, vcase_change, 4 },
+	{ "tag_added",       BOTH, vcase_change, 5 },
+	{ "inner_vid_diff",  BOTH, vcase_change, 6 },
+	{ "inner_pcp_diff",  BOTH, vcase_change, 7 },
+	{ "two_vids",        BOTH, vcase_two, 0 },
+	{ "two_pcps",        BOTH, vcase_two, 1 },
+	{ "tagged_untagged", BOTH, vcase_two, 2 },
+	{ "pcp_dei_all",     BOTH, vcase_two, 3 },
+};
+
+static int write_vcase(int vt, const struct st_case *sc)
+{
+	int v6, files = 0;
+
+	for (v6 = 0; v6 < 2; v6++) {
+		static struct st c;
+		char name[256];
+
+		if (!(sc->fam & (v6 ? V6 : V4)))
+			continue;
+		memset(&c, 0, sizeof(c));
+		c.v6 = v6;
+		c.vlan = vt;
+		sc->fn(&c, sc->arg);
+		snprintf(name, sizeof(name), "%sv%d_%s", vt_prefix[vt], v6 ? 6 : 4, sc->name);
+		write_pcap(&c.l, "%s", name);
+		write_expect(&c, name);
+		pb_list_free(&c.l);
+		files++;
+	}
+	return files;
+}
+
+static int run_vlan_selftest(void)
+{
+	size_t i;
+	int vt, files = 0;
+
+	memset(st_fill, 'a', sizeof(st_fill));
+	for (vt = VT_C; vt <= VT_QQ; vt++) {
+		for (i = 0; i < sizeof(st_cases) / sizeof(st_cases[0]); i++)
+			files += write_vcase(vt, &st_cases[i]);
+		for (i = 0; i < sizeof(v_cases) / sizeof(v_cases[0]); i++)
+			files += write_vcase(vt, &v_cases[i]);
+	}
+	printf("wrote %d VLAN selftest scenarios to %s\n", files, outdir);
+	return 0;
+}
+
+/* Random VLAN scenarios (random-vlan): the TCP generator with tags on
+ * (nearly) every flow, flows that share addresses and ports on other
+ * VLANs, and perturbations of the tags. */
+static uint16_t vlan_tci_pick(struct rng *r)
+{
+	uint16_t vid = chance(r, 700) ? (uint16_t[]){ 1, 2, 100, 4094 }[below(r, 4)]
+				      : (uint16_t)(1 + below(r, 4094));
+
+	return (uint16_t)((chance(r, 300) ? below(r, 8) << 13 : 0) |
+			  (chance(r, 30) ? 0x1000 : 0) | vid);
+}
+
+static void vlan_setup_flow(struct scen *s, int i)
+{
+	struct rng *r = &s->r;
+	struct pb_frame *t = &s->fl[i].tpl;
+	unsigned u = below(r, 100);
+	int k;
+
+	if (u < 5) {
+		t->nvlan = 0;
+	} else if (u < 60) {
+		t->nvlan = 1;
+		t->vlan_tpid[0] = chance(r, 800) ? 0x8100 : 0x88a8;
+	} else {
+		t->nvlan = 2;
+		t->vlan_tpid[1] = 0x8100;
+		u = below(r, 10);
+		t->vlan_tpid[0] = u < 6 ? 0x88a8 : 0x8100;
+		if (u == 9)
+			t->vlan_tpid[1] = 0x88a8;
+	}
+	for (k = 0; k < t->nvlan; k++)
+		t->vlan_tci[k] = vlan_tci_pick(r);
+	/* The same addresses and ports as the first flow, another VLAN. */
+	if (i > 0 && t->ipv6 == s->fl[0].tpl.ipv6 && chance(r, 300)) {
+		memcpy(t->saddr, s->fl[0].tpl.saddr, 16);
+		memcpy(t->daddr, s->fl[0].tpl.daddr, 16);
+		t->sport = s->fl[0].tpl.sport;
+		t->dport = s->fl[0].tpl.dport;
+		if (t->nvlan && t->nvlan == s->fl[0].tpl.nvlan &&
+		    !memcmp(t->vlan_tci, s->fl[0].tpl.vlan_tci, sizeof(t->vlan_tci)))
+			t->vlan_tci[0] ^= 1;
+	}
+}
+
+/* A tag perturbation of one segment (and now and then the flow's rest). */
+static void vlan_perturb(struct scen *s, struct flow *fl, struct pb_frame *f)
+{
+	struct rng *r = &s->r;
+	int k = f->nvlan > 1 && chance(r, 500) ? 1 : 0;
+
+	switch (below(r, 6)) {
+	case 0:
+		if (f->nvlan)
+			f->vlan_tci[k] ^= (uint16_t)(1 + below(r, 7));
+		break;
+	case 1:
+		if (f->nvlan)
+			f->vlan_tci[k] ^= (uint16_t)((1 + below(r, 7)) << 13);
+		break;
+	case 2:
+		if (f->nvlan)
+			f->vlan_tci[k] ^= 0x1000;
+		break;
+	case 3:
+		if (f->nvlan)
+			f->vlan_tpid[k] = f->vlan_tpid[k] == 0x8100 ? 0x88a8 : 0x8100;
+		break;
+	case 4:                                         /* the outer tag dropped */
+		if (f->nvlan) {
+			memmove(&f->vlan_tpid[0], &f->vlan_tpid[1], sizeof(f->vlan_tpid[0]) * 3);
+			memmove(&f->vlan_tci[0], &f->vlan_tci[1], sizeof(f->vlan_tci[0]) * 3);
+			f->nvlan--;
+		}
+		break;
+	default:                                        /* a tag added outside */
+		if (f->nvlan < 3) {
+			memmove(&f->vlan_tpid[1], &f->vlan_tpid[0], sizeof(f->vlan_tpid[0]) * 3);
+			memmove(&f->vlan_tci[1], &f->vlan_tci[0], sizeof(f->vlan_tci[0]) * 3);
+			f->vlan_tpid[0] = chance(r, 500) ? 0x88a8 : 0x8100;
+			f->vlan_tci[0] = vlan_tci_pick(r);
+			f->nvlan++;
+		}
+		break;
+	}
+	if (chance(r, 300)) {
+		fl->tpl.nvlan = f->nvlan;
+		memcpy(fl->tpl.vlan_tpid, f->vlan_tpid, sizeof(f->vlan_tpid));
+		memcpy(fl->tpl.vlan_tci, f->vlan_tci, sizeof(f->vlan_tci));
+	}
+}
+
+static int run_random_vlan(uint64_t seed, uint64_t count)
+{
+	static struct scen s;
+	uint64_t i;
+
+	vlan_mode = 1;
+	for (i = 0; i < count; i++) {
+		gen_scenario(&s, seed ^ 0x5bd1e9955bd1e995ull, i);
+		write_scenario(s.out, s.nout, "vlan-", seed, i);
+	}
+	vlan_mode = 0;
+	printf("wrote %" PRIu64 " random VLAN scenarios (vlan-) to %s\n", count, outdir);
+	return 0;
+}
+
+/* ------------------------------------------------------------------------ */
 /* Tunnelled TCP                                                            */
 
 /* The TCP selftest cases inside a tunnel, and cases about the outer
@@ -2022,7 +2314,12 @@ static int run_random_udp(uint64_t seed, uint64_t count)
  *   6in6-v6_*     IPv6 in IPv6 (next header 41)
  *   gre-v4_*, gre-v6_*          GRE over IPv4, IPv4 or IPv6 inside
  *   gre-o6v4_*, gre-o6v6_*      GRE over IPv6
+ *   gnv-v4_*, gnv-v6_*          GENEVE over IPv4 (UDP port 6081), Ethernet
+ *                               and IPv4 or IPv6 inside (geneve-selftest)
+ *   gnv-o6v4_*, gnv-o6v6_*      GENEVE over IPv6
  *
+ * GENEVE is merged only by a receiver with a GENEVE device on port 6081
+ * (kgro --geneve-port 6081), so its kinds have commands of their own.
  * The outer header defaults to 172.16.0.1 -> 172.16.0.2 (fd00:7::1 ->
  * fd00:7::2), TTL 64, DF, a fixed ID 0; GRE to no flags, version 0. The
  * .expect file lists the inner TCP payload lengths delivered, in order. */
@@ -2033,28 +2330,35 @@ struct tkind {
 	int fam;                /* inner families (V4, V6, BOTH) */
 	int vxlan;              /* VXLAN (UDP port 4789) instead of GRE or IP in IP */
 	int csum;               /* VXLAN: the outer UDP checksum is set */
+	int geneve;             /* GENEVE (UDP port 6081), Ethernet inside */
 };
 
 /* Layer kinds for tun_layer(). */
-enum { TL_IPIP, TL_GRE, TL_VXLAN };
+enum { TL_IPIP, TL_GRE, TL_VXLAN, TL_GENEVE };
 
 static int tk_kind(const struct tkind *tk)
 {
-	return tk->vxlan ? TL_VXLAN : tk->gre ? TL_GRE : TL_IPIP;
+	return tk->vxlan ? TL_VXLAN : tk->geneve ? TL_GENEVE : tk->gre ? TL_GRE : TL_IPIP;
 }
 
 static const struct tkind tkinds[] = {
-	{ "ipip-", 0, 0, V4, 0, 0 },
-	{ "sit-",  0, 0, V6, 0, 0 },
-	{ "4in6-", 1, 0, V4, 0, 0 },
-	{ "6in6-", 1, 0, V6, 0, 0 },
-	{ "gre-",  0, 1, BOTH, 0, 0 },
-	{ "gre-o6", 1, 1, BOTH, 0, 0 },
+	{ "ipip-", 0, 0, V4, 0, 0, 0 },
+	{ "sit-",  0, 0, V6, 0, 0, 0 },
+	{ "4in6-", 1, 0, V4, 0, 0, 0 },
+	{ "6in6-", 1, 0, V6, 0, 0, 0 },
+	{ "gre-",  0, 1, BOTH, 0, 0, 0 },
+	{ "gre-o6", 1, 1, BOTH, 0, 0, 0 },
+	{ "gnv-",  0, 0, BOTH, 0, 0, 1 },
+	{ "gnv-o6", 1, 0, BOTH, 0, 0, 1 },
 };
 #define NTKINDS (sizeof(tkinds) / sizeof(tkinds[0]))
 
+#define GNV_VNI 0x123456
+
 /* One tunnel layer of @kind (TL_*) with the cases' outer addresses;
- * @depth > 0 gives an inner layer its own addresses (and VNI). */
+ * @depth > 0 gives an inner layer its own addresses (and VNI for VXLAN,
+ * UDP source port for GENEVE). GENEVE carries Ethernet, VNI GNV_VNI, no
+ * options, a UDP checksum. */
 static struct pb_tunnel *tun_layer(struct pb_frame *f, int outer6, int kind, int depth)
 {
 	struct pb_tunnel *t = pb_tun_push(f, outer6, kind == TL_GRE);
@@ -2064,6 +2368,11 @@ static struct pb_tunnel *tun_layer(struct pb_frame *f, int outer6, int kind, int
 	if (kind == TL_VXLAN) {
 		t->udp_tun = PB_TUN_VXLAN;
 		t->vni = 0x123456u + (uint32_t)depth;
+	} else if (kind == TL_GENEVE) {
+		t->udp_tun = PB_TUN_GENEVE;
+		t->gnv_eth = 1;
+		t->vni = GNV_VNI;
+		t->udp_sport = (uint16_t)(49152 + depth);
 	}
 	if (outer6) {
 		inet_pton(AF_INET6, "fd00:7::1", t->saddr);
@@ -2225,9 +2534,10 @@ static void tcase_outer_field(struct st *c, int arg)
 	st_fin(c, 1);
 	/* Every change ends the run (a different flow for 4; a segment that
 	 * goes up alone otherwise). IPv6's short payload length cuts a byte;
-	 * with a UDP checksum to verify, that segment is not even looked at
-	 * (udp_gro_receive cannot trust it) and goes up first. */
-	if (arg == 5 && c->tk->outer6 && c->tk->vxlan && c->tk->csum)
+	 * with a UDP checksum to verify (GENEVE's cases always have one), that
+	 * segment is not even looked at (udp_gro_receive cannot trust it) and
+	 * goes up first. */
+	if (arg == 5 && c->tk->outer6 && (c->tk->geneve || (c->tk->vxlan && c->tk->csum)))
 		expect(c, 3, 99, 100, 100);
 	else
 		expect(c, 3, 100, arg == 5 && c->tk->outer6 ? 99 : 100, 100);
@@ -2282,9 +2592,9 @@ static void tcase_nested(struct st *c, int arg)
 		t_seg(c, &f, i);
 		f.ntun = 0;
 		if (arg == 1)
-			tun_layer(&f, c->tk->outer6, 1, 1);
+			tun_layer(&f, c->tk->outer6, TL_GRE, 1);
 		else if (arg == 2)
-			tun_layer(&f, c->tk->outer6, 0, 1);
+			tun_layer(&f, c->tk->outer6, TL_IPIP, 1);
 		tun_layer(&f, c->tk->outer6, arg == 2 ? TL_GRE : tk_kind(c->tk), 0);
 		if (arg == 0)
 			tun_layer(&f, c->tk->outer6, tk_kind(c->tk), 2);
@@ -2500,13 +2810,104 @@ static void tcase_vx_change(struct st *c, int arg)
 	/* A datagram to a port without a tunnel is plain UDP, which this
 	 * receiver does not merge: it goes up at once, not TCP ("x"). */
 	if (arg == 7)
-		expect(c, 3, -2, 100, 100);
+		expect(c, 3, EXP_NOT_TCP, 100, 100);
 	else
 		expect(c, 3, 100, 100, 100);
 }
 
-/* Which kinds a tunnel case is for (TK_VX and up: VXLAN only). */
-enum { TK_ALL = 0, TK_GRE = 1, TK_O4 = 2, TK_V4 = 3, TK_VX = 4, TK_VXCS = 5 };
+/* GENEVE header variants on every segment: 0 outer UDP checksum 0,
+ * 1 IPv4/IPv6 inside (protocol 0x0800/0x86DD, no Ethernet), 2 8 bytes of
+ * options, 3 O (OAM) bit, 4 version 1, 5 C (critical) bit, 6 unknown
+ * protocol 0x88b5, 7 to port 6082 (no tunnel there: plain UDP), 8 the
+ * reserved byte after the VNI set, 9 checksum 0 over options. */
+static void tcase_gnv_hdr(struct st *c, int arg)
+{
+	static const uint8_t opts[8] = { 0x01, 0x02, 0x80, 0x01, 0xde, 0xad, 0xbe, 0xef };
+	struct pb_frame f;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		struct pb_tunnel *t;
+
+		t_seg(c, &f, i);
+		t = &f.tun[0];
+		switch (arg) {
+		case 0: t->udp_csum = 0; break;
+		case 1: t->gnv_eth = 0; break;
+		case 2:
+		case 9:
+			memcpy(t->gnv_opts, opts, sizeof(opts));
+			t->gnv_opts_len = sizeof(opts);
+			t->udp_csum = arg == 2;
+			break;
+		case 3: t->gnv_oam = 1; break;
+		case 4: t->gnv_ver = 1; break;
+		case 5: t->gnv_crit = 1; break;
+		case 6: t->gnv_proto = 0x88b5; break;
+		case 7: t->udp_dport = 6082; break;
+		case 8: t->vni_low = 0x5a; break;
+		}
+		st_add(c, &f);
+	}
+	st_fin(c, 1);
+	/* An unknown protocol or another port: plain UDP, not walked. */
+	if (arg == 6 || arg == 7)
+		expect(c, 2, EXP_NOT_TCP, EXP_NOT_TCP);
+	else if (arg == 3 || arg == 4)
+		expect(c, 2, 100, 100);
+	else
+		expect(c, 1, 200);
+}
+
+/* GENEVE changes on the second of three segments: 0 VNI, 1 options
+ * added, 2 option data, 3 outer UDP source port, 4 checksum 0 (the others
+ * have one), 5 inner source MAC, 6 inner destination MAC, 7 bad outer UDP
+ * checksum, 8 checksum 0 on the first, set on the others. */
+static void tcase_gnv_change(struct st *c, int arg)
+{
+	static const uint8_t opts[4] = { 0x01, 0x02, 0x80, 0x00 };
+	struct pb_frame f;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		struct pb_tunnel *t;
+
+		t_seg(c, &f, i);
+		t = &f.tun[0];
+		if (arg == 2) {
+			memcpy(t->gnv_opts, opts, sizeof(opts));
+			t->gnv_opts_len = sizeof(opts);
+		}
+		if (i == (arg == 8 ? 0 : 1)) {
+			switch (arg) {
+			case 0: t->vni ^= 1; break;
+			case 1:
+				memcpy(t->gnv_opts, opts, sizeof(opts));
+				t->gnv_opts_len = sizeof(opts);
+				break;
+			case 2: t->gnv_opts[3] = 1; break;
+			case 3: t->udp_sport++; break;
+			case 4:
+			case 8: t->udp_csum = 0; break;
+			case 5: t->eth_src[5] ^= 1; break;
+			case 6: t->eth_dst[5] ^= 1; break;
+			case 7: t->bad_udp_csum = 1; break;
+			}
+		}
+		st_add(c, &f);
+	}
+	st_fin(c, 1);
+	/* A zero checksum and a set one are never one flow: the first
+	 * segment alone, held, then the other two merged. */
+	if (arg == 8)
+		expect(c, 2, 100, 200);
+	else
+		expect(c, 3, 100, 100, 100);
+}
+
+/* Which kinds a tunnel case is for (TK_VX and TK_VXCS: VXLAN only; TK_GNV:
+ * GENEVE only). */
+enum { TK_ALL = 0, TK_GRE = 1, TK_O4 = 2, TK_V4 = 3, TK_VX = 4, TK_VXCS = 5, TK_GNV = 6 };
 
 static const struct tcase {
 	const char *name;
@@ -2589,6 +2990,25 @@ static const struct tcase {
 	{ "vx_inner_smac",       TK_VX,  tcase_vx_change, 5 },
 	{ "vx_inner_dmac",       TK_VX,  tcase_vx_change, 6 },
 	{ "vx_other_port",       TK_VX,  tcase_vx_change, 7 },
+	{ "gnv_csum_zero",       TK_GNV, tcase_gnv_hdr, 0 },
+	{ "gnv_ip_inside",       TK_GNV, tcase_gnv_hdr, 1 },
+	{ "gnv_opts",            TK_GNV, tcase_gnv_hdr, 2 },
+	{ "gnv_oam",             TK_GNV, tcase_gnv_hdr, 3 },
+	{ "gnv_ver1",            TK_GNV, tcase_gnv_hdr, 4 },
+	{ "gnv_crit",            TK_GNV, tcase_gnv_hdr, 5 },
+	{ "gnv_proto_unknown",   TK_GNV, tcase_gnv_hdr, 6 },
+	{ "gnv_other_port",      TK_GNV, tcase_gnv_hdr, 7 },
+	{ "gnv_vni_reserved",    TK_GNV, tcase_gnv_hdr, 8 },
+	{ "gnv_opts_csum_zero",  TK_GNV, tcase_gnv_hdr, 9 },
+	{ "gnv_vni_diff",        TK_GNV, tcase_gnv_change, 0 },
+	{ "gnv_opts_added",      TK_GNV, tcase_gnv_change, 1 },
+	{ "gnv_opts_diff",       TK_GNV, tcase_gnv_change, 2 },
+	{ "gnv_sport_diff",      TK_GNV, tcase_gnv_change, 3 },
+	{ "gnv_csum_zero_mid",   TK_GNV, tcase_gnv_change, 4 },
+	{ "gnv_inner_smac",      TK_GNV, tcase_gnv_change, 5 },
+	{ "gnv_inner_dmac",      TK_GNV, tcase_gnv_change, 6 },
+	{ "gnv_bad_csum",        TK_GNV, tcase_gnv_change, 7 },
+	{ "gnv_csum_zero_first", TK_GNV, tcase_gnv_change, 8 },
 };
 
 /* Does tunnel case @tc apply to kind @tk? */
@@ -2599,6 +3019,7 @@ static int tcase_for(const struct tcase *tc, const struct tkind *tk)
 	case TK_O4: return !tk->outer6;
 	case TK_VX: return tk->vxlan;
 	case TK_VXCS: return tk->vxlan && tk->csum;
+	case TK_GNV: return tk->geneve;
 	default: return 1;
 	}
 }
@@ -2629,7 +3050,8 @@ static int write_tcase(const struct tkind *tk, const char *name, void (*fn)(stru
 	return files;
 }
 
-static int run_tun_selftest(void)
+/* The kinds of tun-selftest (@geneve 0) or geneve-selftest (@geneve set). */
+static int run_tun_selftest(int geneve)
 {
 	size_t k, i;
 	int files = 0;
@@ -2638,6 +3060,8 @@ static int run_tun_selftest(void)
 	for (k = 0; k < NTKINDS; k++) {
 		const struct tkind *tk = &tkinds[k];
 
+		if (!tk->geneve != !geneve)
+			continue;
 		for (i = 0; i < sizeof(st_cases) / sizeof(st_cases[0]); i++)
 			files += write_tcase(tk, st_cases[i].name, st_cases[i].fn, st_cases[i].arg,
 					     st_cases[i].fam);
@@ -2649,7 +3073,7 @@ static int run_tun_selftest(void)
 			files += write_tcase(tk, tc->name, tc->fn, tc->arg, tc->only == TK_V4 ? V4 : BOTH);
 		}
 	}
-	printf("wrote %d tunnel selftest scenarios to %s\n", files, outdir);
+	printf("wrote %d %s selftest scenarios to %s\n", files, geneve ? "GENEVE" : "tunnel", outdir);
 	return 0;
 }
 
@@ -2663,9 +3087,9 @@ static int run_tun_selftest(void)
  * The TCP selftest cases, the outer-header cases, and cases of the VXLAN
  * and UDP headers. Outer source port 49152, VNI 0x123456, flags I. */
 static const struct tkind vxkinds[] = {
-	{ "vxlan-",   0, 0, BOTH, 1, 0 },
-	{ "vxlan-cs", 0, 0, BOTH, 1, 1 },
-	{ "vxlan-o6", 1, 0, BOTH, 1, 1 },
+	{ "vxlan-",   0, 0, BOTH, 1, 0, 0 },
+	{ "vxlan-cs", 0, 0, BOTH, 1, 1, 0 },
+	{ "vxlan-o6", 1, 0, BOTH, 1, 1, 0 },
 };
 #define NVXKINDS (sizeof(vxkinds) / sizeof(vxkinds[0]))
 
@@ -2719,6 +3143,69 @@ static int tun_pick_fam(struct scen *s)
 	return (int)below(r, 10);
 }
 
+/* A GENEVE layer of a random flow: a VNI from a few, options now and
+ * then, a UDP checksum or 0, Ethernet inside mostly. */
+static void gnv_setup(struct scen *s, struct pb_tunnel *t)
+{
+	struct rng *r = &s->r;
+	int i;
+
+	t->udp_tun = PB_TUN_GENEVE;
+	t->gnv_eth = chance(r, 750);
+	if (t->gnv_eth) {
+		rand_mac(r, t->eth_dst);
+		rand_mac(r, t->eth_src);
+	}
+	t->vni = chance(r, 600) ? 1 + below(r, 3) : rnd32(r) & 0xffffff;
+	t->udp_csum = chance(r, 650);
+	t->udp_sport = chance(r, 500) ? (uint16_t)(49152 + below(r, 4)) : (uint16_t)rnd32(r);
+	if (chance(r, 250)) {
+		t->gnv_opts_len = 4 * (int)(1 + below(r, 4));
+		for (i = 0; i < t->gnv_opts_len; i++)
+			t->gnv_opts[i] = (uint8_t)rnd32(r);
+		t->gnv_opts[2] &= 0xe0;         /* the first option's length: 0 */
+	}
+	t->gnv_crit = chance(r, 50);
+}
+
+/* A perturbation of a GENEVE layer's header or its UDP header. */
+static void gnv_perturb(struct scen *s, struct pb_tunnel *t, struct pb_tunnel *tt)
+{
+	struct rng *r = &s->r;
+
+	switch (below(r, 11)) {
+	case 0: t->vni ^= 1 + below(r, 3); break;
+	case 1: t->gnv_oam = 1; break;
+	case 2: t->gnv_ver = (uint8_t)(1 + below(r, 3)); break;
+	case 3:                                         /* options change */
+		if (t->gnv_opts_len && chance(r, 500))
+			t->gnv_opts[t->gnv_opts_len - 1] ^= 1;
+		else
+			t->gnv_opts_len = t->gnv_opts_len ? 0 : 4;
+		break;
+	case 4: t->udp_csum = !t->udp_csum; break;
+	case 5: t->gnv_crit = !t->gnv_crit; break;
+	case 6: t->udp_sport++; break;
+	case 7: t->gnv_proto = 0x88b5; break;
+	case 8: t->udp_dport = 6082; break;
+	case 9:
+		if (t->gnv_eth)
+			t->eth_src[5] ^= 1;
+		else
+			t->vni_low = 1;
+		break;
+	default:
+		if (t->udp_csum)
+			t->bad_udp_csum = 1;
+		else
+			t->udp_csum = 1;
+		break;
+	}
+	if (chance(r, 300))
+		*tt = *t;                       /* the flow goes on changed */
+	tt->bad_udp_csum = 0;
+}
+
 static void vx_setup_flow(struct scen *s, struct flow *fl);
 
 static void tun_setup_flow(struct scen *s, struct flow *fl)
@@ -2735,6 +3222,8 @@ static void tun_setup_flow(struct scen *s, struct flow *fl)
 	if (chance(r, 80))
 		return;                                 /* a plain flow among them */
 	t = pb_tun_push(f, outer6, tun_mode->gre);
+	if (tun_mode->geneve)
+		gnv_setup(s, t);
 	if (chance(r, 750)) {
 		memcpy(t->saddr, s->tun_ep[outer6].saddr, 16);
 		memcpy(t->daddr, s->tun_ep[outer6].daddr, 16);
@@ -2769,8 +3258,11 @@ static void tun_setup_flow(struct scen *s, struct flow *fl)
 	}
 	/* (IP in IP takes either inner family: a flow the kind does not fit
 	 * becomes its sibling, 4 <-> 41, under the same outer family.) */
-	if (!s->clean && chance(r, 30))                 /* nested: a second layer inside */
-		pb_tun_push(f, chance(r, 500) ? outer6 : !outer6, tun_mode->gre && chance(r, 500));
+	if (!s->clean && chance(r, 30)) {               /* nested: a second layer inside */
+		t = pb_tun_push(f, chance(r, 500) ? outer6 : !outer6, tun_mode->gre && chance(r, 500));
+		if (tun_mode->geneve && chance(r, 500))
+			gnv_setup(s, t);
+	}
 }
 
 static void vx_perturb(struct scen *s, struct pb_tunnel *t, struct pb_tunnel *tt, int what);
@@ -2862,7 +3354,10 @@ static void tun_frame(struct scen *s, struct flow *fl, struct pb_frame *f)
 		break;
 	case 9:                                         /* GRE key */
 		if (t->udp_tun) {
-			vx_perturb(s, t, tt, 0);
+			if (t->udp_tun == PB_TUN_GENEVE)
+				gnv_perturb(s, t, tt);
+			else
+				vx_perturb(s, t, tt, 0);
 			break;
 		}
 		if (!t->gre)
@@ -2874,7 +3369,10 @@ static void tun_frame(struct scen *s, struct flow *fl, struct pb_frame *f)
 		break;
 	case 10:                                        /* GRE flags */
 		if (t->udp_tun) {
-			vx_perturb(s, t, tt, 1);
+			if (t->udp_tun == PB_TUN_GENEVE)
+				gnv_perturb(s, t, tt);
+			else
+				vx_perturb(s, t, tt, 1);
 			break;
 		}
 		if (!t->gre)
@@ -2890,7 +3388,10 @@ static void tun_frame(struct scen *s, struct flow *fl, struct pb_frame *f)
 		break;
 	case 11:
 		if (t->udp_tun) {
-			vx_perturb(s, t, tt, 2);
+			if (t->udp_tun == PB_TUN_GENEVE)
+				gnv_perturb(s, t, tt);
+			else
+				vx_perturb(s, t, tt, 2);
 			break;
 		}
 		if (!t->gre)
@@ -2907,6 +3408,8 @@ static void tun_frame(struct scen *s, struct flow *fl, struct pb_frame *f)
 			f->tun[0].gre = chance(r, 300);
 			if (tun_mode->vxlan && !f->tun[0].gre && chance(r, 400))
 				f->tun[0].udp_tun = PB_TUN_VXLAN;       /* VXLAN in VXLAN */
+			if (tun_mode->geneve && chance(r, 500))
+				gnv_setup(s, &f->tun[0]);
 		}
 		break;
 	case 13:                                        /* sent without the tunnel */
@@ -2918,7 +3421,17 @@ static void tun_frame(struct scen *s, struct flow *fl, struct pb_frame *f)
 			t->tot_len_delta = (int)f->pad;
 		break;
 	default:                                        /* the other IP version outside */
-		if (t->udp_tun && f->ntun == 1) {
+		if (t->udp_tun == PB_TUN_GENEVE && f->ntun == 1) {
+			struct pb_tunnel g = *t;
+
+			pb_tun_init(t, !g.ipv6);
+			memcpy(g.saddr, s->tun_ep[t->ipv6].saddr, 16);
+			memcpy(g.daddr, s->tun_ep[t->ipv6].daddr, 16);
+			g.ipv6 = t->ipv6;
+			g.ext_len = 0;
+			g.ip_opts_len = 0;
+			*t = g;
+		} else if (t->udp_tun && f->ntun == 1) {
 			struct pb_tunnel keep = *t;
 
 			pb_tun_init(t, !keep.ipv6);
@@ -3073,23 +3586,26 @@ static int run_random_vxlan(uint64_t seed, uint64_t count)
 	return 0;
 }
 
-static int run_random_tun(uint64_t seed, uint64_t count)
+/* random-tun (@geneve 0) or random-geneve (@geneve set). */
+static int run_random_tun(uint64_t seed, uint64_t count, int geneve)
 {
 	static struct scen s;
 	size_t k;
 	uint64_t i;
 
 	for (k = 0; k < NTKINDS; k++) {
-		if (!strcmp(tkinds[k].prefix, "gre-o6"))
-			continue;               /* random GRE picks its outer family itself */
+		if (!strcmp(tkinds[k].prefix, "gre-o6") || !strcmp(tkinds[k].prefix, "gnv-o6") ||
+		    !tkinds[k].geneve != !geneve)
+			continue;               /* random GRE/GENEVE picks its outer family itself */
 		for (i = 0; i < count; i++) {
 			static struct tkind gre_tk;
 
 			tun_mode = &tkinds[k];
-			if (tkinds[k].gre) {
-				/* GRE over IPv6 for a third of the scenarios */
+			if (tkinds[k].gre || tkinds[k].geneve) {
+				/* GRE over IPv6 for a third of the scenarios,
+				 * GENEVE for half */
 				gre_tk = tkinds[k];
-				gre_tk.outer6 = (seed + i) % 3 == 2;
+				gre_tk.outer6 = geneve ? (seed + i) % 2 == 1 : (seed + i) % 3 == 2;
 				tun_mode = &gre_tk;
 			}
 			gen_scenario(&s, seed ^ (0x7a3c5e9f1b2d4c68ull * (k + 1)), i);
@@ -3097,8 +3613,11 @@ static int run_random_tun(uint64_t seed, uint64_t count)
 		}
 	}
 	tun_mode = NULL;
-	printf("wrote %" PRIu64 " random tunnelled scenarios per kind (ipip-, sit-, 4in6-, 6in6-, gre-) to %s\n",
-	       count, outdir);
+	if (geneve)
+		printf("wrote %" PRIu64 " random GENEVE scenarios (gnv-) to %s\n", count, outdir);
+	else
+		printf("wrote %" PRIu64 " random tunnelled scenarios per kind (ipip-, sit-, 4in6-, 6in6-, gre-) to %s\n",
+		       count, outdir);
 	return 0;
 }
 
@@ -3415,6 +3934,19 @@ static long inner_tcp_len(const uint8_t *d, uint32_t len)
 			et = g16(d + off - 2);
 			continue;
 		}
+		/* GENEVE on its port: the options skipped, Ethernet or IP
+		 * inside (other protocols end the walk). */
+		if (proto == 17 && l4 + 16 <= end && g16(d + l4 + 2) == 6081) {
+			const uint8_t *gh = d + l4 + 8;
+
+			et = g16(gh + 2);
+			off = l4 + 16 + (gh[0] & 0x3f) * 4u;
+			if (et == 0x6558 && off + 14 <= end) {
+				et = g16(d + off + 12);
+				off += 14;
+			}
+			continue;
+		}
 		if (proto != 6 || l4 + 20 > end)
 			return -2;
 		if (d[l4 + 13] & PB_FIN)
@@ -3507,6 +4039,10 @@ static void usage(void)
 		"       scenarios random-tun SEED COUNT OUTDIR\n"
 		"       scenarios vxlan-selftest OUTDIR\n"
 		"       scenarios random-vxlan SEED COUNT OUTDIR\n"
+		"       scenarios geneve-selftest OUTDIR\n"
+		"       scenarios random-geneve SEED COUNT OUTDIR\n"
+		"       scenarios vlan-selftest OUTDIR\n"
+		"       scenarios random-vlan SEED COUNT OUTDIR\n"
 		"       scenarios check DIR NAME...\n"
 		"       scenarios dump FILE.pcap\n");
 	exit(2);
@@ -3528,7 +4064,25 @@ int main(int argc, char **argv)
 	if (argc == 3 && !strcmp(argv[1], "tun-selftest")) {
 		outdir = argv[2];
 		make_dir(outdir);
-		return run_tun_selftest();
+		return run_tun_selftest(0);
+	}
+	if (argc == 3 && !strcmp(argv[1], "vlan-selftest")) {
+		outdir = argv[2];
+		make_dir(outdir);
+		return run_vlan_selftest();
+	}
+	if (argc == 5 && !strcmp(argv[1], "random-vlan")) {
+		uint64_t seed = parse_u64(argv[2], "seed");
+		uint64_t count = parse_u64(argv[3], "count");
+
+		outdir = argv[4];
+		make_dir(outdir);
+		return run_random_vlan(seed, count);
+	}
+	if (argc == 3 && !strcmp(argv[1], "geneve-selftest")) {
+		outdir = argv[2];
+		make_dir(outdir);
+		return run_tun_selftest(1);
 	}
 	if (argc == 3 && !strcmp(argv[1], "big")) {
 		outdir = argv[2];
@@ -3559,7 +4113,15 @@ int main(int argc, char **argv)
 
 		outdir = argv[4];
 		make_dir(outdir);
-		return run_random_tun(seed, count);
+		return run_random_tun(seed, count, 0);
+	}
+	if (argc == 5 && !strcmp(argv[1], "random-geneve")) {
+		uint64_t seed = parse_u64(argv[2], "seed");
+		uint64_t count = parse_u64(argv[3], "count");
+
+		outdir = argv[4];
+		make_dir(outdir);
+		return run_random_tun(seed, count, 1);
 	}
 	if (argc == 3 && !strcmp(argv[1], "vxlan-selftest")) {
 		outdir = argv[2];
