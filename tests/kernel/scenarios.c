@@ -49,6 +49,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -3050,17 +3051,17 @@ static int write_tcase(const struct tkind *tk, const char *name, void (*fn)(stru
 	return files;
 }
 
-/* The kinds of tun-selftest (@geneve 0) or geneve-selftest (@geneve set). */
-static int run_tun_selftest(int geneve)
+/* Every case of every kind of @kinds (@n of them) that @want accepts. */
+static int write_kinds(const struct tkind *kinds, size_t n, bool (*want)(const struct tkind *))
 {
 	size_t k, i;
 	int files = 0;
 
 	memset(st_fill, 'a', sizeof(st_fill));
-	for (k = 0; k < NTKINDS; k++) {
-		const struct tkind *tk = &tkinds[k];
+	for (k = 0; k < n; k++) {
+		const struct tkind *tk = &kinds[k];
 
-		if (!tk->geneve != !geneve)
+		if (want && !want(tk))
 			continue;
 		for (i = 0; i < sizeof(st_cases) / sizeof(st_cases[0]); i++)
 			files += write_tcase(tk, st_cases[i].name, st_cases[i].fn, st_cases[i].arg,
@@ -3073,6 +3074,17 @@ static int run_tun_selftest(int geneve)
 			files += write_tcase(tk, tc->name, tc->fn, tc->arg, tc->only == TK_V4 ? V4 : BOTH);
 		}
 	}
+	return files;
+}
+
+static bool is_geneve(const struct tkind *tk) { return tk->geneve; }
+static bool not_geneve(const struct tkind *tk) { return !tk->geneve; }
+
+/* The kinds of tun-selftest (@geneve 0) or geneve-selftest (@geneve set). */
+static int run_tun_selftest(int geneve)
+{
+	int files = write_kinds(tkinds, NTKINDS, geneve ? is_geneve : not_geneve);
+
 	printf("wrote %d %s selftest scenarios to %s\n", files, geneve ? "GENEVE" : "tunnel", outdir);
 	return 0;
 }
@@ -3095,24 +3107,8 @@ static const struct tkind vxkinds[] = {
 
 static int run_vxlan_selftest(void)
 {
-	size_t k, i;
-	int files = 0;
+	int files = write_kinds(vxkinds, NVXKINDS, NULL);
 
-	memset(st_fill, 'a', sizeof(st_fill));
-	for (k = 0; k < NVXKINDS; k++) {
-		const struct tkind *tk = &vxkinds[k];
-
-		for (i = 0; i < sizeof(st_cases) / sizeof(st_cases[0]); i++)
-			files += write_tcase(tk, st_cases[i].name, st_cases[i].fn, st_cases[i].arg,
-					     st_cases[i].fam);
-		for (i = 0; i < sizeof(t_cases) / sizeof(t_cases[0]); i++) {
-			const struct tcase *tc = &t_cases[i];
-
-			if (!tcase_for(tc, tk))
-				continue;
-			files += write_tcase(tk, tc->name, tc->fn, tc->arg, tc->only == TK_V4 ? V4 : BOTH);
-		}
-	}
 	printf("wrote %d VXLAN selftest scenarios to %s\n", files, outdir);
 	return 0;
 }
@@ -3206,6 +3202,32 @@ static void gnv_perturb(struct scen *s, struct pb_tunnel *t, struct pb_tunnel *t
 	tt->bad_udp_csum = 0;
 }
 
+/* A tunnel's outer IP header for flow @fl: mostly the scenario's two
+ * endpoints, a TTL, now and then a TOS or flow label, DF mostly set, an ID
+ * counting up or fixed (now and then random: not an endpoint's). */
+static void rand_outer(struct scen *s, struct flow *fl, struct pb_tunnel *t, int outer6)
+{
+	struct rng *r = &s->r;
+
+	if (chance(r, 750)) {
+		memcpy(t->saddr, s->tun_ep[outer6].saddr, 16);
+		memcpy(t->daddr, s->tun_ep[outer6].daddr, 16);
+	} else {
+		rand_addr(r, outer6, t->saddr);
+		rand_addr(r, outer6, t->daddr);
+	}
+	t->ttl = t->hop_limit = (uint8_t[]){ 64, 64, 255, 128 }[below(r, 4)];
+	if (chance(r, 200))
+		t->tos = t->tclass = (uint8_t[]){ 0x02, 0x01, 0x28, 0xb8 }[below(r, 4)];
+	if (outer6 && chance(r, 500))
+		t->flowlabel = rnd32(r) & 0xfffff;
+	t->df = chance(r, 800);
+	t->ip_id = (uint16_t)rnd32(r);
+	fl->oid_mode = chance(r, 500) ? ID_INC : ID_FIXED;
+	if (!s->clean && chance(r, 80))
+		fl->oid_mode = ID_RANDOM;
+}
+
 static void vx_setup_flow(struct scen *s, struct flow *fl);
 
 static void tun_setup_flow(struct scen *s, struct flow *fl)
@@ -3224,23 +3246,7 @@ static void tun_setup_flow(struct scen *s, struct flow *fl)
 	t = pb_tun_push(f, outer6, tun_mode->gre);
 	if (tun_mode->geneve)
 		gnv_setup(s, t);
-	if (chance(r, 750)) {
-		memcpy(t->saddr, s->tun_ep[outer6].saddr, 16);
-		memcpy(t->daddr, s->tun_ep[outer6].daddr, 16);
-	} else {
-		rand_addr(r, outer6, t->saddr);
-		rand_addr(r, outer6, t->daddr);
-	}
-	t->ttl = t->hop_limit = (uint8_t[]){ 64, 64, 255, 128 }[below(r, 4)];
-	if (chance(r, 200))
-		t->tos = t->tclass = (uint8_t[]){ 0x02, 0x01, 0x28, 0xb8 }[below(r, 4)];
-	if (outer6 && chance(r, 500))
-		t->flowlabel = rnd32(r) & 0xfffff;
-	t->df = chance(r, 800);
-	t->ip_id = (uint16_t)rnd32(r);
-	fl->oid_mode = chance(r, 500) ? ID_INC : ID_FIXED;
-	if (!s->clean && chance(r, 80))
-		fl->oid_mode = ID_RANDOM;
+	rand_outer(s, fl, t, outer6);
 	if (tun_mode->gre) {
 		if (chance(r, 300))
 			t->gre_bits |= PB_GRE_C;
@@ -3477,23 +3483,7 @@ static void vx_setup_flow(struct scen *s, struct flow *fl)
 		return;                                 /* a plain flow among them */
 	t = pb_tun_push(f, outer6, 0);
 	t->udp_tun = PB_TUN_VXLAN;
-	if (chance(r, 750)) {
-		memcpy(t->saddr, s->tun_ep[outer6].saddr, 16);
-		memcpy(t->daddr, s->tun_ep[outer6].daddr, 16);
-	} else {
-		rand_addr(r, outer6, t->saddr);
-		rand_addr(r, outer6, t->daddr);
-	}
-	t->ttl = t->hop_limit = (uint8_t[]){ 64, 64, 255, 128 }[below(r, 4)];
-	if (chance(r, 200))
-		t->tos = t->tclass = (uint8_t[]){ 0x02, 0x01, 0x28, 0xb8 }[below(r, 4)];
-	if (outer6 && chance(r, 500))
-		t->flowlabel = rnd32(r) & 0xfffff;
-	t->df = chance(r, 800);
-	t->ip_id = (uint16_t)rnd32(r);
-	fl->oid_mode = chance(r, 500) ? ID_INC : ID_FIXED;
-	if (!s->clean && chance(r, 80))
-		fl->oid_mode = ID_RANDOM;
+	rand_outer(s, fl, t, outer6);
 	/* Linux picks the source port by the inner flow's hash: one per
 	 * flow, sometimes shared by flows. */
 	t->udp_sport = chance(r, 300) ? (uint16_t)(49152 + below(r, 3))
