@@ -4038,94 +4038,61 @@ static void usage(void)
 	exit(2);
 }
 
+static int cmd_selftest(void) { return run_selftest(""); }
+static int cmd_udp_selftest(void)
+{
+	memset(st_fill, 'a', sizeof(st_fill));
+	return run_udp_selftest() || run_selftest("tcpfl-");
+}
+static int cmd_tun_selftest(void) { return run_tun_selftest(0); }
+static int cmd_geneve_selftest(void) { return run_tun_selftest(1); }
+static int cmd_random_tun(uint64_t seed, uint64_t count) { return run_random_tun(seed, count, 0); }
+static int cmd_random_geneve(uint64_t seed, uint64_t count) { return run_random_tun(seed, count, 1); }
+
+/* The generators: NAME OUTDIR, or NAME SEED COUNT OUTDIR. */
+static const struct {
+	const char *name;
+	int (*fixed)(void);
+	int (*seeded)(uint64_t seed, uint64_t count);
+} generators[] = {
+	{ "selftest", cmd_selftest, NULL },
+	{ "random", NULL, run_random },
+	{ "udp-selftest", cmd_udp_selftest, NULL },
+	{ "random-udp", NULL, run_random_udp },
+	{ "big", run_big, NULL },
+	{ "tun-selftest", cmd_tun_selftest, NULL },
+	{ "random-tun", NULL, cmd_random_tun },
+	{ "vxlan-selftest", run_vxlan_selftest, NULL },
+	{ "random-vxlan", NULL, run_random_vxlan },
+	{ "geneve-selftest", cmd_geneve_selftest, NULL },
+	{ "random-geneve", NULL, cmd_random_geneve },
+	{ "vlan-selftest", run_vlan_selftest, NULL },
+	{ "random-vlan", NULL, run_random_vlan },
+};
+
 int main(int argc, char **argv)
 {
-	if (argc == 3 && !strcmp(argv[1], "selftest")) {
-		outdir = argv[2];
-		make_dir(outdir);
-		return run_selftest("");
-	}
-	if (argc == 3 && !strcmp(argv[1], "udp-selftest")) {
-		outdir = argv[2];
-		make_dir(outdir);
-		memset(st_fill, 'a', sizeof(st_fill));
-		return run_udp_selftest() || run_selftest("tcpfl-");
-	}
-	if (argc == 3 && !strcmp(argv[1], "tun-selftest")) {
-		outdir = argv[2];
-		make_dir(outdir);
-		return run_tun_selftest(0);
-	}
-	if (argc == 3 && !strcmp(argv[1], "vlan-selftest")) {
-		outdir = argv[2];
-		make_dir(outdir);
-		return run_vlan_selftest();
-	}
-	if (argc == 5 && !strcmp(argv[1], "random-vlan")) {
-		uint64_t seed = parse_u64(argv[2], "seed");
-		uint64_t count = parse_u64(argv[3], "count");
+	size_t i;
 
-		outdir = argv[4];
-		make_dir(outdir);
-		return run_random_vlan(seed, count);
-	}
-	if (argc == 3 && !strcmp(argv[1], "geneve-selftest")) {
-		outdir = argv[2];
-		make_dir(outdir);
-		return run_tun_selftest(1);
-	}
-	if (argc == 3 && !strcmp(argv[1], "big")) {
-		outdir = argv[2];
-		make_dir(outdir);
-		return run_big();
-	}
-	if (argc == 5 && !strcmp(argv[1], "random")) {
-		uint64_t seed = parse_u64(argv[2], "seed");
-		uint64_t count = parse_u64(argv[3], "count");
+	for (i = 0; argc >= 3 && i < sizeof(generators) / sizeof(generators[0]); i++) {
+		if (strcmp(argv[1], generators[i].name))
+			continue;
+		if (generators[i].fixed && argc == 3) {
+			outdir = argv[2];
+			make_dir(outdir);
+			return generators[i].fixed();
+		}
+		if (generators[i].seeded && argc == 5) {
+			uint64_t seed = parse_u64(argv[2], "seed");
+			uint64_t count = parse_u64(argv[3], "count");
 
-		outdir = argv[4];
-		make_dir(outdir);
-		return run_random(seed, count);
-	}
-	if (argc == 5 && !strcmp(argv[1], "random-udp")) {
-		uint64_t seed = parse_u64(argv[2], "seed");
-		uint64_t count = parse_u64(argv[3], "count");
-
-		outdir = argv[4];
-		make_dir(outdir);
-		return run_random_udp(seed, count);
+			outdir = argv[4];
+			make_dir(outdir);
+			return generators[i].seeded(seed, count);
+		}
 	}
 	if (argc >= 4 && !strcmp(argv[1], "check"))
 		return run_check(argv[2], argc - 3, argv + 3);
-	if (argc == 5 && !strcmp(argv[1], "random-tun")) {
-		uint64_t seed = parse_u64(argv[2], "seed");
-		uint64_t count = parse_u64(argv[3], "count");
-
-		outdir = argv[4];
-		make_dir(outdir);
-		return run_random_tun(seed, count, 0);
-	}
-	if (argc == 5 && !strcmp(argv[1], "random-geneve")) {
-		uint64_t seed = parse_u64(argv[2], "seed");
-		uint64_t count = parse_u64(argv[3], "count");
-
-		outdir = argv[4];
-		make_dir(outdir);
-		return run_random_tun(seed, count, 1);
-	}
-	if (argc == 3 && !strcmp(argv[1], "vxlan-selftest")) {
-		outdir = argv[2];
-		make_dir(outdir);
-		return run_vxlan_selftest();
-	}
-	if (argc == 5 && !strcmp(argv[1], "random-vxlan")) {
-		uint64_t seed = parse_u64(argv[2], "seed");
-		uint64_t count = parse_u64(argv[3], "count");
-
-		outdir = argv[4];
-		make_dir(outdir);
-		return run_random_vxlan(seed, count);
-	}
 	if (argc == 3 && !strcmp(argv[1], "dump"))
 		return run_dump(argv[2]);
 	usage();
