@@ -422,20 +422,21 @@ const struct gro_fast *gro_fast_builtin_of(const uint8_t *p, uint32_t len, unsig
 	return NULL;
 }
 
-/* Did @cb go down the stack of kind @k? A frame can have a kind's
- * signature and be something more: a UDP tunnel's datagram looks like a
- * plain UDP one to the UDP kinds, whose runs compare only its outer
- * headers. */
-static bool kind_is_stack(const struct gro_fast *k, const struct gro_cb *cb)
+/* Is kind @k the kind of the flow @cb starts? The flow must have gone
+ * down the kind's stack, at its offsets: a UDP tunnel's datagram has the
+ * signature of a plain UDP kind, but its flow is the inner TCP's. And its
+ * head must have the kind's signature, which says more than the offsets
+ * (a GRE header of 8 bytes has a key, or a checksum). */
+static bool kind_fits(const struct gro_fast *k, const struct gro_cb *cb)
 {
 	unsigned i;
 
-	if (k->nstack != cb->nstack)
+	if (k->nstack != cb->nstack || cb->len < k->min_len)
 		return false;
 	for (i = 0; i < cb->nstack; i++)
 		if (k->stack[i] != cb->stack[i] || k->soff[i] != cb->soff[i])
 			return false;
-	return true;
+	return sig_match(cb->data, k);
 }
 
 /* A held flow's kind, found or made from the stack its head went down. */
@@ -443,33 +444,21 @@ uint8_t gro_fast_kind_of(const struct gro_ctx *ctx, const struct gro_cb *cb)
 {
 	struct gro_ctx *w = (struct gro_ctx *)ctx;
 	struct gro_fast *k;
-	uint8_t kind = classify(ctx, cb->data, cb->len, cb->link);
+	unsigned i;
 
 #ifdef GRO_LINUX_612_RULES
 	/* The fast path knows only the current rules: every frame takes the
 	 * layered path. */
 	return 0;
 #endif
-	/* A kind is the flow's only if the flow went down its stack: the
-	 * outer headers of a UDP tunnel's datagram are those of a UDP kind,
-	 * but its flow is the inner TCP's. The tunnel's own kind comes
-	 * after the built-in ones, if it was made. */
-	if (kind && kind_is_stack(&ctx->fast[kind], cb))
-		return kind;
-	if (kind) {
-		unsigned i;
-
-		for (i = ctx->nbuiltin + 1; i < ctx->nfast; i++)
-			if (kind_is_stack(&ctx->fast[i], cb) && cb->len >= ctx->fast[i].min_len &&
-			    sig_match(cb->data, &ctx->fast[i]))
-				return (uint8_t)i;
-	}
+	for (i = 1; i < ctx->nfast; i++)
+		if (kind_fits(&ctx->fast[i], cb))
+			return (uint8_t)i;
 	if (ctx->nfast == GRO_FAST_KINDS || cb->flist ||
 	    !fast_transport(ctx, cb->stack[cb->nstack - 1]))
 		return 0;
 	k = (struct gro_fast *)&ctx->fast[ctx->nfast];
-	if (!build_kind(k, cb->stack, cb->soff, cb->nstack) || cb->len < k->min_len ||
-	    !sig_match(cb->data, k))
+	if (!build_kind(k, cb->stack, cb->soff, cb->nstack) || !kind_fits(k, cb))
 		return 0;
 	w->fast_max_size[w->nfast] = kind_max_size(ctx, k);
 	return (uint8_t)w->nfast++;

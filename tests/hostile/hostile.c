@@ -1911,6 +1911,17 @@ static uint32_t tun_build(const struct pb_frame *f, uint8_t *b, size_t cap)
 	return n;
 }
 
+/* Add @n segments of @f's stream to @ck, each built in @b, and advance @f. */
+static void tun_stream(struct gck *ck, struct pb_frame *f, unsigned n, uint8_t *b, size_t cap)
+{
+	unsigned i;
+
+	for (i = 0; i < n; i++) {
+		gck_add(ck, b, tun_build(f, b, cap), 0, 0);
+		tun_next(f);
+	}
+}
+
 /* A UDP checksum over [l4, len) with the outer pseudo header at @l3 (the
  * length in it the frame's, whatever the UDP length field says); 0 comes
  * out as 0xffff. */
@@ -1943,16 +1954,12 @@ static void t_tun_truncated(void)
 				struct gck_counts cnt;
 				struct pb_offsets o;
 				struct pb_frame f;
-				uint32_t i, n, cut;
+				uint32_t n, cut;
 
 				if (!ck)
 					return;
 				tun_seg_init(&f, tk, (int)in6, (int)in6, 600);
-				for (i = 0; i < 3; i++) {
-					n = tun_build(&f, b, sizeof(b));
-					gck_add(ck, b, n, 0, 0);
-					tun_next(&f);
-				}
+				tun_stream(ck, &f, 3, b, sizeof(b));
 				pb_layout(&f, &o);
 				n = tun_build(&f, b, sizeof(b));
 				for (cut = 0; cut <= o.payload + 16 && cut < n; cut++) {
@@ -2065,17 +2072,12 @@ static void t_tun_in_tun(void)
 				struct gck *ck = tun_open((int)in6, 0);
 				struct gck_counts cnt;
 				struct pb_frame f;
-				uint32_t i, n;
 
 				if (!ck)
 					return;
 				tun_seg_init(&f, a, (int)in6, 0, 300);
 				tun_push(&f, z, 1);
-				for (i = 0; i < 4; i++) {
-					n = tun_build(&f, b, sizeof(b));
-					gck_add(ck, b, n, 0, 0);
-					tun_next(&f);
-				}
+				tun_stream(ck, &f, 4, b, sizeof(b));
 				gck_receive(ck, 0);
 				gck_flush(ck, 0, GRO_FLUSH_ALL);
 				gck_counts(ck, &cnt);
@@ -2202,7 +2204,6 @@ static void t_tun_outer_frag(void)
 			struct gck *ck = tun_open(0, 0);
 			struct gck_counts cnt;
 			struct pb_frame f;
-			uint32_t i, n;
 
 			if (!ck)
 				return;
@@ -2233,11 +2234,7 @@ static void t_tun_outer_frag(void)
 			}
 			default: f.tun[0].df = 0; break;
 			}
-			for (i = 0; i < 4; i++) {
-				n = tun_build(&f, b, sizeof(b));
-				gck_add(ck, b, n, 0, 0);
-				tun_next(&f);
-			}
+			tun_stream(ck, &f, 4, b, sizeof(b));
 			gck_receive(ck, 0);
 			gck_flush(ck, 0, GRO_FLUSH_ALL);
 			gck_counts(ck, &cnt);
