@@ -1607,7 +1607,7 @@ static void pull_misuse(struct gck *ck, unsigned kind, uint64_t now)
 		after_call(ck, "gro_receive_pull(misuse)");
 		break;
 	case 2:
-		if (gro_flush_pull(ck->gro, now, 2 + (int)(kind / 4), out, 1) != GRO_EINVAL ||
+		if (gro_flush_pull(ck->gro, now, 3 + (int)(kind / 4), out, 1) != GRO_EINVAL ||
 		    gro_flush_pull(ck->gro, now, -1, out, 1) != GRO_EINVAL)
 			fail(ck, "gro_flush_pull with an unknown mode is not GRO_EINVAL");
 		after_call(ck, "gro_flush_pull(bad mode)");
