@@ -122,14 +122,18 @@ static double mono(void)
  * terms (gso_type 1 TCPV4, 4 TCPV6, 5 UDP_L4, +0x80 ECN; flags 1
  * NEEDS_CSUM, 2 DATA_VALID):
  * index len gso_type gso_size hdr_len csum_start csum_offset flags */
-/* The --meta line of a packet after its index: length, virtio_net_hdr
+/* The --meta line of a packet after its index (empty without --meta:
+ * nothing to format for every packet then): length, virtio_net_hdr
  * gso_type, gso_size, hdr_len, csum_start, csum_offset, and 1 for a
  * partial checksum, 2 for a complete one (0 for a record that never went
  * to the engine: @p NULL, @len its length). */
-static void meta_line(char *b, size_t n, const struct gro_pkt *p, uint32_t len)
+static void meta_line(const struct run *r, char *b, size_t n, const struct gro_pkt *p, uint32_t len)
 {
 	unsigned type = 0;
 
+	b[0] = 0;
+	if (!r->meta)
+		return;
 	if (!p) {
 		snprintf(b, n, "%u 0 0 0 0 0 0", len);
 		return;
@@ -269,7 +273,7 @@ static void write_pkt(struct run *r, uint64_t seq, int lt, const struct gro_pkt 
 	int partial = r->o->csum_partial && p->csum_partial;
 	unsigned nopts = 0, k;
 
-	meta_line(meta, sizeof(meta), p, 0);
+	meta_line(r, meta, sizeof(meta), p, 0);
 	if (r->out.fmt != CAP_PCAPNG) {
 		emit(r, seq, lt, ts_ns, r->obuf, caplen, len, NULL, 0, meta);
 		return;
@@ -491,7 +495,7 @@ static void take(struct run *r, uint64_t now)
 		char meta[96];
 
 		c.len = rec->comment ? (uint16_t)strlen(rec->comment) : 0;
-		meta_line(meta, sizeof(meta), NULL, rec->len - rec->hdr);
+		meta_line(r, meta, sizeof(meta), NULL, rec->len - rec->hdr);
 		emit(r, rec->seq, rec->linktype, rec->ts_ns, rec->data, rec->len, rec->orig_len, &c,
 		     rec->comment ? 1 : 0, meta);
 	}
