@@ -191,7 +191,7 @@ int gro_create(const struct gro_config *cfg, struct gro_ctx **out)
 }
 
 /* Hand the batch to the caller, then give every frame in it back. */
-static void deliver_batch(struct gro_ctx *ctx)
+void gro_deliver_batch(struct gro_ctx *ctx)
 {
 	const struct gro_config *c = &ctx->cfg;
 	uint32_t i;
@@ -217,7 +217,7 @@ static inline struct gro_pkt *out_slot(struct gro_ctx *ctx, uint32_t nsegs)
 	struct gro_pkt *pkt;
 
 	if (ctx->nout == ctx->out_cap || ctx->noseg + nsegs > ctx->oseg_cap)
-		deliver_batch(ctx);
+		gro_deliver_batch(ctx);
 	pkt = &ctx->out[ctx->nout++];
 	*pkt = (struct gro_pkt){ .segs = &ctx->oseg[ctx->noseg], .nsegs = nsegs };
 	ctx->noseg += nsegs;
@@ -233,31 +233,6 @@ static inline void count_out(struct gro_ctx *ctx, const struct gro_pkt *pkt)
 		ctx->st.super_pkts++;
 		ctx->st.segs_merged += pkt->gso_segs;
 	}
-}
-
-/* GRO_NORMAL: the frame goes up as it came. */
-void gro_deliver_frame(struct gro_ctx *ctx, uint8_t *data, uint32_t len, uint16_t l3_off,
-		       uint16_t l4_off, uint16_t hdr_len, uint8_t reason, void *cookie,
-		       uint8_t link)
-{
-	struct gro_pkt *pkt;
-	struct gro_seg *s;
-
-	if (ctx->nout == ctx->out_cap || ctx->noseg + 1 > ctx->oseg_cap)
-		deliver_batch(ctx);
-	s = &ctx->oseg[ctx->noseg++];
-	s->data = data;
-	s->len = len;
-	s->cookie = cookie;
-	pkt = &ctx->out[ctx->nout++];
-	*pkt = (struct gro_pkt){
-		.data = data, .len = len, .l3_off = l3_off, .l4_off = l4_off, .hdr_len = hdr_len,
-		.gso_segs = 1, .reason = reason, .nsegs = 1, .segs = s,
-		.start = (uint32_t)link << GRO_LINK_SHIFT,
-	};
-	ctx->st.pkts_out++;
-	ctx->st.bytes_out += len;
-	ctx->st.reasons[reason]++;
 }
 
 static void deliver_as_is(struct gro_ctx *ctx, const struct gro_cb *cb)
@@ -438,6 +413,14 @@ static void receive_burst(struct gro_ctx *ctx, struct gro_frame *frames, unsigne
 			gro_prefetch((const void *)(a + 64));
 		}
 		while (i < end) {
+			/* With nothing held, frames that cannot start a flow
+			 * (pure ACKs, SYNs, FINs, pushes) have nothing to look
+			 * up: the fast path checks them and sends them up. */
+			if (!ctx->held) {
+				i += gro_fast_pass(ctx, frames + i, end - i);
+				if (i == end)
+					break;
+			}
 			/* Most frames continue the flow of the frame before
 			 * them: the fast path takes such runs whole. */
 			if (ctx->last_flow != GRO_NIL && gro_fast_may_continue(ctx, &frames[i])) {
@@ -487,7 +470,7 @@ static void receive_burst(struct gro_ctx *ctx, struct gro_frame *frames, unsigne
 			ahead = HINT_AHEAD;
 		}
 	}
-	deliver_batch(ctx);
+	gro_deliver_batch(ctx);
 }
 
 int gro_receive(struct gro_ctx *ctx, struct gro_frame *frames, unsigned n, uint64_t now_ns)
@@ -545,7 +528,7 @@ static int flush_all(struct gro_ctx *ctx, uint64_t now_ns, int mode, enum gro_re
 			done++;
 		}
 	}
-	deliver_batch(ctx);
+	gro_deliver_batch(ctx);
 	return done;
 }
 

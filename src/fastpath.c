@@ -383,14 +383,13 @@ static __attribute__((noinline)) uint8_t classify_other(const struct gro_ctx *ct
 	return 0;
 }
 
+/* A frame's built-in kind, or 0. */
 static inline __attribute__((always_inline)) uint8_t
-classify(const struct gro_ctx *ctx, const uint8_t *p, uint32_t len, unsigned link)
+classify_builtin(const struct gro_ctx *ctx, const uint8_t *p, uint32_t len, unsigned link)
 {
 #define TRY_ALL_BUILTIN(L)							\
 	TRY_BUILTIN(0, L) TRY_BUILTIN(1, L) TRY_BUILTIN(2, L) TRY_BUILTIN(3, L)	\
 	TRY_BUILTIN(4, L) TRY_BUILTIN(5, L) TRY_BUILTIN(6, L) TRY_BUILTIN(7, L)
-	if (!p)
-		return 0;
 	/* With the link a constant in each branch, only the built-in kinds
 	 * of that link are tried: Ethernet frames pay nothing for the
 	 * others. */
@@ -402,7 +401,20 @@ classify(const struct gro_ctx *ctx, const uint8_t *p, uint32_t len, unsigned lin
 		TRY_ALL_BUILTIN(GRO_LINK_IPV6)
 	}
 #undef TRY_ALL_BUILTIN
-	return ctx->nfast > ctx->nbuiltin + 1 ? classify_other(ctx, p, len, link) : 0;
+	return 0;
+}
+
+static inline __attribute__((always_inline)) uint8_t
+classify(const struct gro_ctx *ctx, const uint8_t *p, uint32_t len, unsigned link)
+{
+	uint8_t kind;
+
+	if (!p)
+		return 0;
+	kind = classify_builtin(ctx, p, len, link);
+	if (kind || ctx->nfast <= ctx->nbuiltin + 1)
+		return kind;
+	return classify_other(ctx, p, len, link);
 }
 
 /* The built-in kind of the frame @p, or NULL: where its headers are, for
@@ -760,6 +772,135 @@ void gro_fast_hint(const struct gro_ctx *ctx, const struct gro_frame *fr, struct
 		h->hash = hint_hash(ctx, h->kind, fr);
 }
 
+/* Does the frame @fr of kind @k, @hdr_len bytes of headers, pass every
+ * check the layered path makes of a frame that finds no flow? Its zero
+ * fields, its tunnel port, its IPv4 header checksums and length fields,
+ * its transport header length and checksum. */
+static inline __attribute__((always_inline)) bool
+alone_ok(const struct gro_ctx *ctx, const struct gro_frame *fr, const struct gro_fast *k,
+	 uint32_t hdr_len, const unsigned nlen, const unsigned ncsum, const unsigned clen,
+	 const unsigned nzero)
+{
+	const uint8_t *p = fr->data;
+	const uint32_t len = fr->len;
+	unsigned j;
+
+	for (j = 0; j < nzero; j++)
+		if (rd16(p + k->zero[j].off) & k->zero[j].mask)
+			return false;
+	/* A datagram to a tunnel port is a tunnel, not a UDP flow; a UDP
+	 * tunnel's kind takes only its configured port. */
+	if (k->l4proto == GRO_IPPROTO_UDP && unlikely(ctx->ntunnels) &&
+	    gro_udp_tunnel_find(ctx, (uint16_t)rd16(p + k->l4_off + 2)))
+		return false;
+	if (unlikely(k->tun_port_off) &&
+	    gro_udp_tunnel_find(ctx, (uint16_t)rd16(p + k->tun_port_off)) != k->tun)
+		return false;
+	for (j = 0; j < ncsum; j++)
+		if (!hdr_csum_ok(p + k->csum[j].off, clen ? clen : k->csum[j].len))
+			return false;
+	for (j = 0; j < nlen; j++)
+		if (rd16(p + k->lenf[j].off) != len - k->lenf[j].base)
+			return false;
+	return hdr_len >= k->l4_off + k->min_hlen && hdr_len <= len &&
+	       (!k->nonzero_off || ld16(p + k->nonzero_off)) &&
+	       (ctx->cfg.csum == GRO_CSUM_TRUST || (fr->flags & GRO_FRAME_CSUM_OK) ||
+		l4_csum_ok(k, p, len));
+}
+
+/* A frame that checked out and can neither join nor be joined (no
+ * payload, or a flag that ends a flow) goes up as it came. */
+static inline __attribute__((always_inline)) void
+deliver_alone(struct gro_ctx *ctx, const struct gro_frame *fr, const struct gro_fast *k,
+	      uint32_t hdr_len)
+{
+	gro_deliver_frame(ctx, fr->data, fr->len, k->l3_off, k->l4_off, (uint16_t)hdr_len,
+			  fr->len == hdr_len ? GRO_R_NO_PAYLOAD : GRO_R_FLAGS, fr->cookie, k->link);
+}
+
+/* ---------------------------------------------------------------- nothing held */
+
+/* A frame of built-in kind @k while no flow is held: written into @pkt and
+ * @s as it came if it can neither join nor start a flow; false if it
+ * needs the full path. */
+static inline __attribute__((always_inline)) bool
+pass_one(const struct gro_ctx *ctx, const struct gro_frame *fr, const struct gro_fast *k,
+	 struct gro_pkt *pkt, struct gro_seg *s)
+{
+	uint8_t *p = fr->data;
+	const uint32_t hdr_len = k->l4_off + gro_fast_hlen(k, p);
+
+	if ((fr->len != hdr_len && !(p[k->flags_off] & k->flags_nostart)) ||
+	    !alone_ok(ctx, fr, k, hdr_len, k->nlen, k->ncsum, k->csum[0].len, k->nzero))
+		return false;
+	s->data = p;
+	s->len = fr->len;
+	s->cookie = fr->cookie;
+	*pkt = (struct gro_pkt){
+		.data = p, .len = fr->len, .l3_off = k->l3_off, .l4_off = k->l4_off,
+		.hdr_len = (uint16_t)hdr_len, .gso_segs = 1,
+		.reason = fr->len == hdr_len ? GRO_R_NO_PAYLOAD : GRO_R_FLAGS,
+		.nsegs = 1, .segs = s, .start = (uint32_t)k->link << GRO_LINK_SHIFT,
+	};
+	return true;
+}
+
+/*
+ * While nothing is held, a frame has no flow to find: one that cannot
+ * start one either (a pure ACK, SYN, FIN, RST, a push) is checked and goes
+ * up, with no hint, no hash and no table. Takes frames from @frames while
+ * they are such frames of a built-in kind and says how many it took; the
+ * engine gives the next one the full path (which makes the same decision
+ * for these: with nothing held, it finds no flow). Each frame is one
+ * packet of one span, written straight into the batch; the counts are
+ * added up once.
+ */
+unsigned gro_fast_pass(struct gro_ctx *ctx, struct gro_frame *frames, unsigned n)
+{
+	uint32_t room, i, nopay = 0;
+	uint64_t bytes = 0;
+	struct gro_pkt *pkt;
+	struct gro_seg *s;
+
+#ifdef GRO_LINUX_612_RULES
+	return 0;
+#endif
+	if (ctx->nout == ctx->out_cap || ctx->noseg == ctx->oseg_cap)
+		gro_deliver_batch(ctx);
+	room = ctx->out_cap - ctx->nout;
+	if (room > ctx->oseg_cap - ctx->noseg)
+		room = ctx->oseg_cap - ctx->noseg;
+	if (n > room)
+		n = room;
+	pkt = &ctx->out[ctx->nout];
+	s = &ctx->oseg[ctx->noseg];
+	for (i = 0; i < n; i++) {
+		const struct gro_frame *fr = &frames[i];
+		uint8_t kind;
+
+		if (!fr->data)
+			break;
+		kind = classify_builtin(ctx, fr->data, fr->len,
+					gro_link_of(fr->flags, fr->data, fr->len));
+		switch (kind) {
+		BUILTIN_CASES(if (pass_one(ctx, fr, K, &pkt[i], &s[i])) goto passed)
+		}
+		break;
+passed:
+		bytes += fr->len;
+		nopay += pkt[i].reason == GRO_R_NO_PAYLOAD;
+	}
+	ctx->nout += i;
+	ctx->noseg += i;
+	ctx->st.frames_in += i;
+	ctx->st.bytes_in += bytes;
+	ctx->st.pkts_out += i;
+	ctx->st.bytes_out += bytes;
+	ctx->st.reasons[GRO_R_NO_PAYLOAD] += nopay;
+	ctx->st.reasons[GRO_R_FLAGS] += i - nopay;
+	return i;
+}
+
 /* One frame of kind @k, whose counts are @nlen, @ncsum (each header @clen
  * bytes with @nwords words that may change) and @nzero: constants where
  * the compiler made a copy for a kind. */
@@ -774,7 +915,7 @@ receive_one(struct gro_ctx *ctx, const struct gro_frame *fr, const struct gro_hi
 	const struct cmp key_cmp = cmp_shape(k->key_span);
 	struct gro_flow *f = NULL;
 	struct gro_cb cb;
-	uint32_t i = GRO_NIL, j, hash = 0;
+	uint32_t i = GRO_NIL, hash = 0;
 
 	/* gro_flow_lookup: the flow with this frame's key. (The last flow
 	 * is not tried first: gro_fast_continue did that.) Most frames that
@@ -831,33 +972,11 @@ receive_one(struct gro_ctx *ctx, const struct gro_frame *fr, const struct gro_hi
 	/* No flow: the frame starts one, or goes up as is if it cannot be
 	 * continued (empty, or ending a push), once its headers pass every
 	 * check of the layered path; if not, that path says why. */
-	for (j = 0; j < nzero; j++)
-		if (rd16(p + k->zero[j].off) & k->zero[j].mask)
-			return false;
-	/* A datagram to a tunnel port is a tunnel, not a UDP flow; a UDP
-	 * tunnel's kind takes only its configured port. */
-	if (k->l4proto == GRO_IPPROTO_UDP && unlikely(ctx->ntunnels) &&
-	    gro_udp_tunnel_find(ctx, (uint16_t)rd16(p + l4 + 2)))
+	if (!alone_ok(ctx, fr, k, hdr_len, nlen, ncsum, clen, nzero))
 		return false;
-	if (unlikely(k->tun_port_off) &&
-	    gro_udp_tunnel_find(ctx, (uint16_t)rd16(p + k->tun_port_off)) != k->tun)
-		return false;
-	for (j = 0; j < ncsum; j++)
-		if (!hdr_csum_ok(p + k->csum[j].off, clen ? clen : k->csum[j].len))
-			return false;
-	for (j = 0; j < nlen; j++)
-		if (rd16(p + k->lenf[j].off) != len - k->lenf[j].base)
-			return false;
-	if (hdr_len < l4 + k->min_hlen || hdr_len > len ||
-	    (k->nonzero_off && !ld16(p + k->nonzero_off)) ||
-	    (ctx->cfg.csum != GRO_CSUM_TRUST && !(fr->flags & GRO_FRAME_CSUM_OK) &&
-	     !l4_csum_ok(k, p, len)))
-		return false;
-
 	if (len == hdr_len || (p[k->flags_off] & k->flags_nostart)) {
 		/* Nothing to join, and nothing can join it. */
-		gro_deliver_frame(ctx, p, len, k->l3_off, (uint16_t)l4, (uint16_t)hdr_len,
-				  len == hdr_len ? GRO_R_NO_PAYLOAD : GRO_R_FLAGS, fr->cookie, k->link);
+		deliver_alone(ctx, fr, k, hdr_len);
 		return true;
 	}
 	cb.data = p;

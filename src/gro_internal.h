@@ -374,9 +374,33 @@ static inline uint32_t gro_node_alloc(struct gro_ctx *ctx)
 
 /* ---- engine.c: what the layers ask of the engine ---- */
 void gro_complete(struct gro_ctx *ctx, struct gro_flow *f, enum gro_reason r);
-void gro_deliver_frame(struct gro_ctx *ctx, uint8_t *data, uint32_t len, uint16_t l3_off,
-		       uint16_t l4_off, uint16_t hdr_len, uint8_t reason, void *cookie,
-		       uint8_t link);
+void gro_deliver_batch(struct gro_ctx *ctx);
+
+/* GRO_NORMAL: the frame goes up as it came. Inline: for traffic that
+ * never merges this is most of the work per frame. */
+static inline void gro_deliver_frame(struct gro_ctx *ctx, uint8_t *data, uint32_t len,
+				     uint16_t l3_off, uint16_t l4_off, uint16_t hdr_len,
+				     uint8_t reason, void *cookie, uint8_t link)
+{
+	struct gro_pkt *pkt;
+	struct gro_seg *s;
+
+	if (unlikely(ctx->nout == ctx->out_cap || ctx->noseg + 1 > ctx->oseg_cap))
+		gro_deliver_batch(ctx);
+	s = &ctx->oseg[ctx->noseg++];
+	s->data = data;
+	s->len = len;
+	s->cookie = cookie;
+	pkt = &ctx->out[ctx->nout++];
+	*pkt = (struct gro_pkt){
+		.data = data, .len = len, .l3_off = l3_off, .l4_off = l4_off, .hdr_len = hdr_len,
+		.gso_segs = 1, .reason = reason, .nsegs = 1, .segs = s,
+		.start = (uint32_t)link << GRO_LINK_SHIFT,
+	};
+	ctx->st.pkts_out++;
+	ctx->st.bytes_out += len;
+	ctx->st.reasons[reason]++;
+}
 void gro_hold(struct gro_ctx *ctx, const struct gro_cb *cb, uint8_t kind);
 
 /* skb_gro_receive's limits: would @len more bytes overfill a packet of
@@ -431,6 +455,7 @@ struct gro_hint {
 int gro_fast_init(struct gro_ctx *ctx);
 void gro_fast_free(struct gro_ctx *ctx);
 unsigned gro_fast_continue(struct gro_ctx *ctx, struct gro_frame *frames, unsigned n);
+unsigned gro_fast_pass(struct gro_ctx *ctx, struct gro_frame *frames, unsigned n);
 void gro_fast_hint(const struct gro_ctx *ctx, const struct gro_frame *fr, struct gro_hint *h);
 bool gro_fast_receive(struct gro_ctx *ctx, const struct gro_frame *fr, const struct gro_hint *h);
 uint8_t gro_fast_kind_of(const struct gro_ctx *ctx, const struct gro_cb *cb);

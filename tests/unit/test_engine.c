@@ -5,6 +5,8 @@
 
 #include "helpers.h"
 
+#define MSS 1000
+
 /* One segment of flow @k (source port 1000 + k) at stream position @n. */
 static int add_flow_seg(struct h *h, int k, int n, uint32_t rxhash)
 {
@@ -590,4 +592,132 @@ Test(engine, linearize_checks_spans_not_len)
 	p.nsegs = 1;
 	p.len = 40;
 	cr_assert_eq(gro_pkt_linearize(&p, out, sizeof(out), 0), 40);
+}
+
+/*
+ * With nothing held, frames that can neither join nor start a flow take
+ * a short cut (no flow look-up). Every kind of such frame, and frames the
+ * short cut must leave to the full path (bad checksums, IPv4 options, a
+ * data segment that starts a flow, then frames while it is held), in one
+ * burst and in batches of 3: each goes up as is, in order, for the reason
+ * the full path gives, with its offsets, and the stats add up.
+ */
+static void nothing_held_burst(unsigned batch)
+{
+	static const struct {
+		int ipv6;
+		uint8_t flags;
+		uint32_t payload;
+		int bad_ip, bad_tcp, opts, raw;
+		enum gro_reason reason;	/* GRO_R_COUNT: starts or joins a flow */
+	} in[] = {
+		{ 0, PB_ACK, 0, 0, 0, 0, 0, GRO_R_NO_PAYLOAD },
+		{ 0, PB_SYN, 0, 0, 0, 0, 0, GRO_R_NO_PAYLOAD },
+		{ 0, PB_SYN | PB_ACK, 0, 0, 0, 0, 0, GRO_R_NO_PAYLOAD },
+		{ 0, PB_FIN | PB_ACK, 0, 0, 0, 0, 0, GRO_R_NO_PAYLOAD },
+		{ 0, PB_RST, 0, 0, 0, 0, 0, GRO_R_NO_PAYLOAD },
+		{ 0, PB_PSH | PB_ACK, 100, 0, 0, 0, 0, GRO_R_FLAGS },
+		{ 0, PB_URG | PB_ACK, 100, 0, 0, 0, 0, GRO_R_FLAGS },
+		{ 0, PB_FIN | PB_ACK, 100, 0, 0, 0, 0, GRO_R_FLAGS },
+		{ 1, PB_ACK, 0, 0, 0, 0, 0, GRO_R_NO_PAYLOAD },
+		{ 1, PB_PSH | PB_ACK, 100, 0, 0, 0, 0, GRO_R_FLAGS },
+		{ 0, PB_ACK, 0, 1, 0, 0, 0, GRO_R_IP_CSUM },
+		{ 0, PB_ACK, 0, 0, 0, 1, 0, GRO_R_IP_OPTS },
+		{ 0, PB_ACK, 0, 0, 0, 0, 1, GRO_R_NO_PAYLOAD },
+		{ 1, PB_PSH | PB_ACK, 100, 0, 0, 0, 1, GRO_R_FLAGS },
+		{ 0, PB_ACK, 0, 0, 0, 0, 0, GRO_R_NO_PAYLOAD },
+		{ 0, PB_ACK, MSS, 0, 0, 0, 0, GRO_R_COUNT },	/* starts a flow */
+		{ 1, PB_ACK, 0, 0, 0, 0, 0, GRO_R_NO_PAYLOAD },	/* while it is held */
+		{ 0, PB_SYN, 0, 0, 0, 0, 0, GRO_R_NO_PAYLOAD },
+		{ 0, PB_ACK, MSS, 0, 0, 0, 0, GRO_R_COUNT },	/* joins it */
+	};
+	const size_t n = sizeof(in) / sizeof(in[0]);
+	struct gro_config cfg;
+	struct gro_stats st;
+	struct h *h;
+	uint64_t bytes = 0, want[GRO_R_SLOTS] = { 0 };
+	size_t k, out = 0;
+	int flow[2], nflow = 0;
+
+	h_config(&cfg);
+	cfg.batch = batch;
+	cfg.csum = GRO_CSUM_VERIFY;
+	h = h_open(&cfg);
+	for (k = 0; k < n; k++) {
+		struct pb_frame f;
+
+		h_seg_init(&f, in[k].ipv6, in[k].payload);
+		f.flags = in[k].flags;
+		f.bad_ip_csum = in[k].bad_ip;
+		f.bad_tcp_csum = in[k].bad_tcp;
+		if (in[k].reason != GRO_R_COUNT) {
+			f.sport = (uint16_t)(1000 + k);	/* flows of their own */
+		} else if (nflow) {
+			f.seq += MSS;
+			f.ip_id++;
+		}
+		if (in[k].opts) {
+			f.ip_opts[0] = 1;	/* NOP padding: IHL 6 */
+			f.ip_opts_len = 4;
+		}
+		if (in[k].raw) {
+			/* The same frame without its MAC header. */
+			uint8_t buf[256];
+			size_t len = pb_build(&f, buf, sizeof(buf));
+			int i = h_add_bytes(h, buf + 14, len - 14);
+
+			h_set_flags(h, i, GRO_FRAME_L3_IP);
+		} else {
+			int i = h_add(h, &f);
+
+			if (in[k].reason == GRO_R_COUNT)
+				flow[nflow++] = i;
+		}
+		bytes += h_frame_len(h, (int)k);
+	}
+	h_receive(h);
+	h_flush(h);
+
+	for (k = 0; k < n; k++) {
+		const struct h_pkt *p;
+
+		if (in[k].reason == GRO_R_COUNT)
+			continue;
+		p = h_pkt(h, out);
+		h_expect_as_is(h, out, (int)k, "nothing held: an unmergeable frame goes up as is");
+		h_expect_reason(h, out, in[k].reason, "nothing held: the full path's reason");
+		if (in[k].reason == GRO_R_NO_PAYLOAD || in[k].reason == GRO_R_FLAGS) {
+			uint16_t l3 = in[k].raw ? 0 : 14;
+			uint16_t l4 = (uint16_t)(l3 + (in[k].ipv6 ? 40 : 20));
+
+			cr_assert_eq(p->l3_off, l3, "nothing held: frame %zu: l3_off", k);
+			cr_assert_eq(p->l4_off, l4, "nothing held: frame %zu: l4_off", k);
+			cr_assert_eq(p->hdr_len, p->len - in[k].payload,
+				     "nothing held: frame %zu: hdr_len", k);
+			cr_assert_eq(p->start, in[k].raw ? (in[k].ipv6 ? GRO_FRAME_L3_IPV6 :
+							    GRO_FRAME_L3_IPV4) : 0u,
+				     "nothing held: frame %zu: where it starts", k);
+		}
+		want[in[k].reason]++;
+		out++;
+	}
+	h_expect_frames(h, out, flow, 2, "nothing held: the flow started in the burst merges");
+	h_expect_npkt(h, out + 1, "nothing held: every frame comes out once");
+	want[GRO_R_POLL_END]++;
+	cr_assert_leq(h->max_batch, batch, "nothing held: batches of at most cfg.batch");
+
+	gro_get_stats(h->gro, &st);
+	cr_assert_eq(st.frames_in, n, "nothing held: stats: frames in");
+	cr_assert_eq(st.bytes_in, bytes, "nothing held: stats: bytes in");
+	cr_assert_eq(st.pkts_out, out + 1, "nothing held: stats: packets out");
+	for (k = 0; k < GRO_R_SLOTS; k++)
+		cr_assert_eq(st.reasons[k], want[k], "nothing held: stats: reasons[%zu]", k);
+	h_check_stats(h);
+	h_close(h);
+}
+
+Test(engine, nothing_held_unmergeable_frames_take_the_short_cut)
+{
+	nothing_held_burst(64);
+	nothing_held_burst(3);
 }
