@@ -43,26 +43,38 @@ _Static_assert(GRO_FAST_KINDS == sizeof(((struct gro_ctx *)0)->fast_max_size) / 
 #include "fastkinds.h"
 #else
 #define GRO_FAST_NBUILTIN 0
+#define GRO_FAST_NTEMPLATE 0
 static const struct gro_fast gro_fast_builtin[1];
 #endif
+/*
+ * After them, templates: the kinds of the usual tunnelled flows (TCP over
+ * IPv4 inside IP-in-IP, GRE and VXLAN over IPv4), which a context makes
+ * only when it holds such a flow. A kind made at run time that equals a
+ * template is built-in kind GRO_FAST_NBUILTIN + 1 + t, and takes the same
+ * constant code.
+ */
+#define GRO_FAST_NCONST (GRO_FAST_NBUILTIN + GRO_FAST_NTEMPLATE)
 #define GRO_FAST_BUILTIN_MAX 8
+#define GRO_FAST_CONST_MAX 11
 _Static_assert(GRO_FAST_NBUILTIN <= GRO_FAST_BUILTIN_MAX, "more built-in kinds than cases");
+_Static_assert(GRO_FAST_NCONST <= GRO_FAST_CONST_MAX, "more built-in kinds than cases");
 
 /* Built-in kind @n, or the first if there is no such one (dead code). */
-#define BUILTIN_KIND(n) (&gro_fast_builtin[(n) < GRO_FAST_NBUILTIN ? (n) : 0])
+#define BUILTIN_KIND(n) (&gro_fast_builtin[(n) < GRO_FAST_NCONST ? (n) : 0])
 
 /* Cases of a switch on struct gro_fast.builtin: @stmt with K, the
  * built-in kind, constant. */
 #define BUILTIN_CASE(n, stmt)						\
 	case (n) + 1:							\
-		if ((n) < GRO_FAST_NBUILTIN) {				\
+		if ((n) < GRO_FAST_NCONST) {				\
 			const struct gro_fast *const K = BUILTIN_KIND(n);	\
 			stmt;						\
 		}							\
 		break;
 #define BUILTIN_CASES(stmt)						\
 	BUILTIN_CASE(0, stmt) BUILTIN_CASE(1, stmt) BUILTIN_CASE(2, stmt) BUILTIN_CASE(3, stmt) \
-	BUILTIN_CASE(4, stmt) BUILTIN_CASE(5, stmt) BUILTIN_CASE(6, stmt) BUILTIN_CASE(7, stmt)
+	BUILTIN_CASE(4, stmt) BUILTIN_CASE(5, stmt) BUILTIN_CASE(6, stmt) BUILTIN_CASE(7, stmt) \
+	BUILTIN_CASE(8, stmt) BUILTIN_CASE(9, stmt) BUILTIN_CASE(10, stmt)
 
 /* ---------------------------------------------------------------- kinds */
 
@@ -106,7 +118,7 @@ static bool build_kind(struct gro_fast *k, const struct gro_layer *const *stack,
 		  stack[0]->ipver == 4 ? GRO_LINK_IPV4 : GRO_LINK_IPV6;
 	k->key_words = 1;
 	for (i = 0; i < k->nkey; i++)
-		k->key_words &= k->keyseg[i].len && k->keyseg[i].len <= 8;
+		k->key_words &= k->keyseg[i].len <= 8;
 	if (!k->net)
 		return false;
 	for (i = 0; i < k->nkey; i++) {
@@ -215,6 +227,7 @@ int gro_fast_init(struct gro_ctx *ctx)
 	ctx->nfast = 1;
 	if (!kinds)
 		return GRO_ENOMEM;
+	memset(&kinds[0], 0, sizeof(kinds[0]));	/* kind 0: none, not built in */
 	ctx->memory += GRO_FAST_KINDS * sizeof(*kinds);
 	for (p = 0; p < 256; p++) {
 		for (i = 0; (net = gro_link_at(i)); i++) {
@@ -335,6 +348,7 @@ hdr_equal(const uint8_t *a, const uint8_t *b, const uint8_t *m, const struct cmp
 	d = diff_block(d, a, b, m);
 	d = diff_block(d, a + 16, b + 16, m + 16);
 	d = diff_block(d, a + 32, b + 32, m + 32);
+	#pragma GCC unroll 8
 	for (i = 48; i < 16 * c->full; i += 16)
 		d = diff_block(d, a + i, b + i, m + i);
 	if (c->rest) {
@@ -377,6 +391,12 @@ static __attribute__((noinline)) uint8_t classify_other(const struct gro_ctx *ct
 	for (i = ctx->nbuiltin + 1; i < ctx->nfast; i++) {
 		const struct gro_fast *k = &ctx->fast[i];
 
+		/* A template's signature as constants. */
+		switch (k->builtin) {
+		BUILTIN_CASES(if (K->link == link && len >= K->min_len && sig_match(p, K))
+				      return (uint8_t)i;
+			      continue)
+		}
 		if (k->link == link && len >= k->min_len && sig_match(p, k))
 			return (uint8_t)i;
 	}
@@ -472,6 +492,11 @@ uint8_t gro_fast_kind_of(const struct gro_ctx *ctx, const struct gro_cb *cb)
 	k = (struct gro_fast *)&ctx->fast[ctx->nfast];
 	if (!build_kind(k, cb->stack, cb->soff, cb->nstack) || !kind_fits(k, cb))
 		return 0;
+#if GRO_FAST_NTEMPLATE
+	for (i = GRO_FAST_NBUILTIN; i < GRO_FAST_NCONST; i++)
+		if (!memcmp(k, &gro_fast_builtin[i], sizeof(*k)))
+			k->builtin = (uint8_t)(i + 1);
+#endif
 	w->fast_max_size[w->nfast] = kind_max_size(ctx, k);
 	return (uint8_t)w->nfast++;
 }
@@ -511,11 +536,12 @@ static bool l4_csum_ok(const struct gro_fast *k, const uint8_t *p, uint32_t len)
 }
 
 /* The sum of the 16-bit words @w[0..n) of the frame @p, unfolded. */
-static inline uint32_t words_sum(const uint8_t *p, const uint16_t *w, unsigned n)
+GRO_ALWAYS_INLINE uint32_t words_sum(const uint8_t *p, const uint16_t *w, unsigned n)
 {
 	uint32_t x = 0;
 	unsigned i;
 
+	#pragma GCC unroll 8
 	for (i = 0; i < n; i++)
 		x += ld16(p + w[i]);
 	return x;
@@ -565,7 +591,7 @@ run_load(struct run *r, const struct gro_ctx *ctx, const struct gro_flow *f,
 	r->last = f->last;
 }
 
-static inline void run_store(const struct run *r, struct gro_flow *f)
+GRO_ALWAYS_INLINE void run_store(const struct run *r, struct gro_flow *f)
 {
 	f->tot = r->tot;
 	f->l4.seg.next_seq = r->next_seq;
@@ -590,10 +616,12 @@ continues(const struct gro_fast *k, const struct run *r, const uint8_t *p, uint3
 	 * changed sum as the head's did, modulo 0xffff); IDs counting up
 	 * from the head's by the segments merged, or fixed if the second
 	 * segment repeated the first's. */
-	for (j = 0; j < nlen; j++)
+	#pragma GCC unroll 2
+	for (j = 0; j < nlen && j < GRO_ENCAP_MAX; j++)
 		if (rd16(p + k->lenf[j].off) != len - k->lenf[j].base)
 			return 0;
-	for (j = 0; j < ncsum; j++) {
+	#pragma GCC unroll 2
+	for (j = 0; j < ncsum && j < GRO_ENCAP_MAX; j++) {
 		uint16_t off = (uint16_t)(rd16(p + k->csum[j].id) - r->head_id[j]);
 		bool fixed = (r->fixedid >> k->csum[j].level) & 1;
 
@@ -626,7 +654,8 @@ join(struct gro_ctx *ctx, const struct gro_fast *k, struct gro_flow *f, struct r
 	uint8_t fl = p[k->flags_off];
 
 	if (r->count == 1)
-		for (j = 0; j < ncsum; j++)
+		#pragma GCC unroll 2
+		for (j = 0; j < ncsum && j < GRO_ENCAP_MAX; j++)
 			if (!ipid[j]) {
 				r->fixedid |= (uint8_t)(1u << k->csum[j].level);
 				f->fixedid = r->fixedid;
@@ -709,7 +738,7 @@ unsigned gro_fast_continue(struct gro_ctx *ctx, struct gro_frame *frames, unsign
 		return 0;
 	/* A built-in kind with its usual transport header (TCP with
 	 * timestamps) gets a loop of its own, with everything unrolled. */
-	switch (f->kind <= ctx->nbuiltin ? f->kind : 0) {
+	switch (k->builtin) {
 	BUILTIN_CASES(
 		if (f->hdr_len == K->l4_off + K->usual_hlen)
 			return run_frames(ctx, f, K, frames, n, cmp_shape(K->l4_off + K->usual_hlen),
@@ -740,10 +769,16 @@ static __attribute__((noinline)) uint32_t kind_hash_any(const struct gro_ctx *ct
 static inline __attribute__((always_inline)) uint32_t
 kind_hash(const struct gro_ctx *ctx, const struct gro_fast *k, const struct gro_frame *fr)
 {
+	/* The counts of the built-in kinds: TCP or UDP over IPv4 (5) or
+	 * IPv6 (8), IP-in-IP (7), GRE (8), VXLAN (12). */
 	if (k->key_words && k->nkey == 5)
 		return gro_key_hash_words(ctx, fr->data, k->keyseg, 5, fr->rxhash);
+	if (k->key_words && k->nkey == 7)
+		return gro_key_hash_words(ctx, fr->data, k->keyseg, 7, fr->rxhash);
 	if (k->key_words && k->nkey == 8)
 		return gro_key_hash_words(ctx, fr->data, k->keyseg, 8, fr->rxhash);
+	if (k->key_words && k->nkey == 12)
+		return gro_key_hash_words(ctx, fr->data, k->keyseg, 12, fr->rxhash);
 	return kind_hash_any(ctx, k, fr);
 }
 
@@ -752,7 +787,7 @@ kind_hash(const struct gro_ctx *ctx, const struct gro_fast *k, const struct gro_
 static __attribute__((noinline)) uint32_t hint_hash(const struct gro_ctx *ctx, unsigned kind,
 						    const struct gro_frame *fr)
 {
-	switch (kind <= ctx->nbuiltin ? kind : 0) {
+	switch (ctx->fast[kind].builtin) {
 	BUILTIN_CASES(return kind_hash(ctx, K, fr))
 	}
 	return kind_hash(ctx, &ctx->fast[kind], fr);
@@ -913,6 +948,8 @@ receive_one(struct gro_ctx *ctx, const struct gro_frame *fr, const struct gro_hi
 	const uint32_t len = fr->len, l4 = k->l4_off;
 	const uint32_t hdr_len = l4 + gro_fast_hlen(k, p);
 	const struct cmp key_cmp = cmp_shape(k->key_span);
+	const uint32_t usual = k->usual_hlen ? k->l4_off + k->usual_hlen : 0;
+	const struct cmp usual_cmp = cmp_shape(usual);
 	struct gro_flow *f = NULL;
 	struct gro_cb cb;
 	uint32_t i = GRO_NIL, hash = 0;
@@ -941,11 +978,21 @@ receive_one(struct gro_ctx *ctx, const struct gro_frame *fr, const struct gro_hi
 				return false;
 			continue;
 		}
-		c = cmp_shape(g->hdr_len);
-		if (len >= c.span && g->hdr_len + g->gso_size >= c.span &&
-		    hdr_equal(p, g->head, k->same, &c)) {
-			f = g;
-			break;
+		/* The usual header length of a built-in kind (TCP with
+		 * timestamps) with its shape a constant, unrolled. */
+		if (g->hdr_len == usual) {
+			if (len >= usual_cmp.span && g->hdr_len + g->gso_size >= usual_cmp.span &&
+			    hdr_equal(p, g->head, k->same, &usual_cmp)) {
+				f = g;
+				break;
+			}
+		} else {
+			c = cmp_shape(g->hdr_len);
+			if (len >= c.span && g->hdr_len + g->gso_size >= c.span &&
+			    hdr_equal(p, g->head, k->same, &c)) {
+				f = g;
+				break;
+			}
 		}
 		if (hdr_equal(p, g->head, k->key, &key_cmp))
 			return false;	/* its flow, but not a continuation */
@@ -999,8 +1046,7 @@ bool gro_fast_receive(struct gro_ctx *ctx, const struct gro_frame *fr, const str
 {
 	const struct gro_fast *k;
 
-	/* Kinds 1 to nbuiltin are the built-in ones. */
-	switch (h->kind <= ctx->nbuiltin ? h->kind : 0) {
+	switch (ctx->fast[h->kind].builtin) {
 	BUILTIN_CASES(return receive_one(ctx, fr, h, K, K->nlen, K->ncsum, K->csum[0].len,
 					 K->csum[0].nwords, K->nzero))
 	}

@@ -19,16 +19,20 @@
 
 #define GRO_NIL		UINT32_MAX
 
-/* Byte-order helpers on possibly unaligned header fields. */
-static inline uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
-static inline uint32_t rd32(const uint8_t *p)
+/* Byte-order helpers on possibly unaligned header fields. Always inline:
+ * the fast path instantiates its loops once per built-in kind, and in a
+ * file that large the compiler would otherwise call some of them. */
+#define GRO_ALWAYS_INLINE static inline __attribute__((always_inline))
+
+GRO_ALWAYS_INLINE uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
+GRO_ALWAYS_INLINE uint32_t rd32(const uint8_t *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 static inline void wr16(uint8_t *p, uint16_t v) { p[0] = v >> 8; p[1] = v & 0xff; }
-static inline uint32_t ld16(const uint8_t *p) { uint16_t v; memcpy(&v, p, 2); return v; }
-static inline uint32_t ld32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; }
-static inline uint64_t ld64(const uint8_t *p) { uint64_t v; memcpy(&v, p, 8); return v; }
+GRO_ALWAYS_INLINE uint32_t ld16(const uint8_t *p) { uint16_t v; memcpy(&v, p, 2); return v; }
+GRO_ALWAYS_INLINE uint32_t ld32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; }
+GRO_ALWAYS_INLINE uint64_t ld64(const uint8_t *p) { uint64_t v; memcpy(&v, p, 8); return v; }
 
 /* A 32-bit constant in network byte order, as ld32() of its bytes. */
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
@@ -88,7 +92,8 @@ struct gro_keyseg {
 
 /* The value a piece of key @k of the frame at @p stands for, if it is a
  * word (len <= 8). */
-static inline uint64_t gro_key_word(const uint8_t *p, const struct gro_keyseg *k)
+static inline __attribute__((always_inline)) uint64_t
+gro_key_word(const uint8_t *p, const struct gro_keyseg *k)
 {
 	uint64_t w = ld64(p + k->off) & k->mask;
 
@@ -265,7 +270,7 @@ static inline uint64_t gro_hash_step(uint64_t h, uint64_t w, uint64_t m)
 	return (uint64_t)x ^ (uint64_t)(x >> 64);
 }
 
-static inline uint32_t gro_hash_final(const struct gro_ctx *ctx, uint64_t h)
+GRO_ALWAYS_INLINE uint32_t gro_hash_final(const struct gro_ctx *ctx, uint64_t h)
 {
 	h ^= ctx->k1;
 	h *= 0xbf58476d1ce4e5b9ull;
@@ -321,8 +326,8 @@ gro_key_hash(const struct gro_ctx *ctx, const uint8_t *p, const struct gro_keyse
 	return gro_hash_final(ctx, h ^ rxhash);
 }
 
-/* The same for pieces that are all words (len <= 8), @n of them: a loop
- * the compiler can unroll for a constant @n. */
+/* The same for pieces that are all words (len <= 8, or 0 for a flag), @n
+ * of them: a loop the compiler can unroll for a constant @n. */
 static inline __attribute__((always_inline)) uint32_t
 gro_key_hash_words(const struct gro_ctx *ctx, const uint8_t *p, const struct gro_keyseg *k,
 		   const unsigned n, uint32_t rxhash)
@@ -331,9 +336,9 @@ gro_key_hash_words(const struct gro_ctx *ctx, const uint8_t *p, const struct gro
 	uint64_t h = ctx->k0;
 	unsigned i;
 
-#pragma GCC unroll 8
+#pragma GCC unroll 16
 	for (i = 0; i < n; i++)
-		h = gro_hash_step(h, ld64(p + k[i].off) & k[i].mask, m);
+		h = gro_hash_step(h, gro_key_word(p, &k[i]), m);
 	return gro_hash_final(ctx, h ^ rxhash);
 }
 
@@ -407,8 +412,8 @@ void gro_hold(struct gro_ctx *ctx, const struct gro_cb *cb, uint8_t kind);
  * @tot bytes (MAC header included) and @count segments? Linux's p->len
  * counts from the end of the MAC header, so @max_size here is the limit
  * plus the MAC header's length (gro_mac_len). */
-static inline bool gro_too_big(uint32_t tot, uint32_t count, uint32_t len, uint32_t max_size,
-			       uint32_t max_segs)
+GRO_ALWAYS_INLINE bool gro_too_big(uint32_t tot, uint32_t count, uint32_t len, uint32_t max_size,
+				    uint32_t max_segs)
 {
 	return tot + len > max_size || (max_segs && count >= max_segs);
 }

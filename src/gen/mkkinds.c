@@ -25,6 +25,10 @@ static const struct {
 	{ &gro_tcp6_layer, "gro_tcp6_layer" },
 	{ &gro_udp4_layer, "gro_udp4_layer" },
 	{ &gro_udp6_layer, "gro_udp6_layer" },
+	{ &gro_ipip_layer, "gro_ipip_layer" },
+	{ &gro_gre_layer, "gro_gre_layer" },
+	{ &gro_vxlan_layer, "gro_vxlan_layer" },
+	{ &gro_geneve_layer, "gro_geneve_layer" },
 };
 
 static const char *layer_sym(const struct gro_layer *l)
@@ -103,11 +107,150 @@ static void print_kind(const struct gro_fast *k)
 	       layer_sym(k->net));
 	printf("\t\t.hlen_fixed = %u, .max_count = %u, .nonzero_off = %u,\n", k->hlen_fixed,
 	       k->max_count, k->nonzero_off);
+	printf("\t\t.tun_port_off = %u, .tun = %s%s,\n", k->tun_port_off, k->tun ? "&" : "",
+	       layer_sym(k->tun));
 	printf("\t},\n");
 }
 
+/* ---------------------------------------------------------------- tunnel kinds */
+
+/*
+ * Tunnelled flows get their kinds when they are first held, from the stack
+ * their head went down. The usual ones are built in as well, as templates:
+ * a kind made at run time that equals one takes its constant code. They
+ * are made here the same way, by a context that holds a flow of each.
+ */
+enum { T_IPIP, T_GRE, T_VXLAN };
+
+static uint32_t csum_add(uint32_t s, const uint8_t *p, unsigned n)
+{
+	unsigned i;
+
+	for (i = 0; i + 1 < n; i += 2)
+		s += (uint32_t)p[i] << 8 | p[i + 1];
+	return s;
+}
+
+static void put16(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+/* An IPv4 header at @p carrying @proto, @len bytes with it. */
+static void ipv4(uint8_t *p, uint8_t proto, unsigned len)
+{
+	uint32_t s;
+
+	memset(p, 0, 20);
+	p[0] = 0x45;
+	put16(p + 2, len);
+	p[6] = 0x40;		/* DF */
+	p[8] = 64;
+	p[9] = proto;
+	p[12] = 10, p[15] = 1;
+	p[16] = 10, p[19] = 2;
+	s = csum_add(0, p, 20);
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	put16(p + 10, ~s & 0xffff);
+}
+
+static void eth(uint8_t *p, uint16_t type)
+{
+	memset(p, 0, 14);
+	p[0] = 2, p[6] = 2, p[11] = 1;
+	put16(p + 12, type);
+}
+
+/* A data segment of TCP over IPv4 (with timestamps) inside tunnel @t:
+ * its length. */
+static unsigned tunnel_frame(uint8_t *f, int t)
+{
+	const unsigned tcp = 32, pay = 1000;
+	unsigned o = 0, inner;
+
+	eth(f, 0x0800);
+	o = 14;
+	inner = 20 + tcp + pay;
+	switch (t) {
+	case T_IPIP:
+		ipv4(f + o, 4, 20 + inner);
+		o += 20;
+		break;
+	case T_GRE:
+		ipv4(f + o, 47, 20 + 4 + inner);
+		memset(f + o + 20, 0, 4);
+		put16(f + o + 22, 0x0800);
+		o += 24;
+		break;
+	case T_VXLAN:
+		ipv4(f + o, 17, 20 + 8 + 8 + 14 + inner);
+		put16(f + o + 20, 50000);		/* source port */
+		put16(f + o + 22, 4789);
+		put16(f + o + 24, 8 + 8 + 14 + inner);
+		put16(f + o + 26, 0);			/* no checksum */
+		memset(f + o + 28, 0, 8);
+		f[o + 28] = 0x08;			/* VNI valid */
+		f[o + 34] = 1;				/* VNI 1 */
+		o += 36;
+		eth(f + o, 0x0800);
+		o += 14;
+		break;
+	}
+	ipv4(f + o, 6, inner);
+	o += 20;
+	memset(f + o, 0, tcp + pay);
+	put16(f + o, 40000);
+	put16(f + o + 2, 80);
+	f[o + 7] = 1;				/* seq */
+	f[o + 12] = (tcp / 4) << 4;
+	f[o + 13] = 0x10;			/* ACK */
+	put16(f + o + 14, 512);
+	f[o + 20] = 1, f[o + 21] = 1, f[o + 22] = 8, f[o + 23] = 10;	/* timestamps */
+	return o + tcp + pay;
+}
+
+static void drop(void *arg, const struct gro_pkt *p, unsigned n)
+{
+	(void)arg, (void)p, (void)n;
+}
+
+/* The kind a context makes for a flow inside tunnel @t, into @k. */
+static int tunnel_kind(int t, struct gro_fast *k)
+{
+	static uint8_t buf[2048];
+	struct gro_config cfg;
+	struct gro_ctx *g;
+	struct gro_frame fr;
+	unsigned n;
+
+	gro_config_init(&cfg);
+	cfg.deliver = drop;
+	cfg.csum = GRO_CSUM_TRUST;
+	cfg.tunnels[0].port = 4789;
+	cfg.tunnels[0].type = GRO_TUNNEL_VXLAN;
+	if (gro_create(&cfg, &g) != GRO_OK)
+		return -1;
+	n = g->nfast;
+	memset(&fr, 0, sizeof(fr));
+	fr.data = buf;
+	fr.len = tunnel_frame(buf, t);
+	gro_receive(g, &fr, 1, 0);
+	if (g->nfast != n + 1 || g->held != 1) {
+		gro_destroy(g);
+		return -1;
+	}
+	*k = g->fast[n];
+	gro_destroy(g);
+	return 0;
+}
+
+#define NTUNNEL 3
+
 int main(void)
 {
+	struct gro_fast tun[NTUNNEL];
 	struct gro_ctx ctx;
 	unsigned i;
 
@@ -120,11 +263,21 @@ int main(void)
 		fprintf(stderr, "mkkinds: out of memory\n");
 		return 1;
 	}
+	for (i = 0; i < NTUNNEL; i++)
+		if (tunnel_kind((int)i, &tun[i])) {
+			fprintf(stderr, "mkkinds: no kind for tunnel %u\n", i);
+			return 1;
+		}
 	printf("/* Made by src/gen/mkkinds.c from the layers: do not edit. */\n");
 	printf("#define GRO_FAST_NBUILTIN %u\n", ctx.nfast - 1);
-	printf("static const struct gro_fast gro_fast_builtin[%u] = {\n", ctx.nfast - 1);
+	printf("#define GRO_FAST_NTEMPLATE %u\n", NTUNNEL);
+	printf("static const struct gro_fast gro_fast_builtin[%u] = {\n", ctx.nfast - 1 + NTUNNEL);
 	for (i = 1; i < ctx.nfast; i++)
 		print_kind(&ctx.fast[i]);
+	printf("\t/* Templates: IP-in-IP, GRE, VXLAN (outer checksum 0), TCP over IPv4 "
+	       "in IPv4. */\n");
+	for (i = 0; i < NTUNNEL; i++)
+		print_kind(&tun[i]);
 	printf("};\n");
 	gro_fast_free(&ctx);
 	return fflush(stdout) ? 1 : 0;

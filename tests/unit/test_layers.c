@@ -222,3 +222,58 @@ Test(layers, tunnel_flows_make_kinds)
 		gro_destroy(ctx);
 	}
 }
+
+/* The usual tunnelled flows (TCP over IPv4 in IP-in-IP, in GRE without a
+ * key, in VXLAN with the outer UDP checksum 0) take the built-in templates
+ * of src/gen/mkkinds.c, the others kinds of their own: the kind made at
+ * run time equals the one the build printed, so the constant code runs. */
+Test(layers, usual_tunnel_flows_take_built_in_templates)
+{
+	static const struct { int udp_tun, gre, key, vlan; bool builtin; } v[] = {
+		{ PB_TUN_VXLAN, 0, 0, 0, true },
+		{ 0, 1, 0, 0, true },
+		{ 0, 0, 0, 0, true },
+		{ 0, 1, 1, 0, false },		/* GRE with a key: 8 bytes */
+		{ 0, 0, 0, 1, false },		/* IP-in-IP behind a VLAN tag */
+	};
+	unsigned t;
+
+	for (t = 0; t < sizeof(v) / sizeof(v[0]); t++) {
+		struct gro_config cfg;
+		struct gro_ctx *ctx;
+		struct gro_frame fr;
+		struct pb_frame f;
+		struct pb_tunnel *tn;
+		static uint8_t buf[2048];
+		uint8_t kind;
+
+		gro_config_init(&cfg);
+		cfg.deliver = no_deliver;
+		cfg.tunnels[0] = (struct gro_udp_tunnel){ 4789, GRO_TUNNEL_VXLAN };
+		cr_assert_eq(gro_create(&cfg, &ctx), GRO_OK);
+		pb_init(&f, 0);
+		f.payload_len = 1000;
+		tn = pb_tun_push(&f, 0, v[t].gre);
+		tn->udp_tun = v[t].udp_tun;
+		tn->udp_csum = 0;
+		tn->gre_bits = v[t].key ? PB_GRE_K : 0;
+		if (v[t].vlan) {
+			f.nvlan = 1;
+			f.vlan_tpid[0] = 0x8100;
+			f.vlan_tci[0] = 5;
+		}
+		fr = (struct gro_frame){ .data = buf, .len = (uint32_t)pb_build(&f, buf, sizeof(buf)) };
+		cr_assert_gt(fr.len, 0);
+		cr_assert_eq(gro_receive(ctx, &fr, 1, 0), GRO_OK);
+		cr_assert_eq(gro_held(ctx), 1, "variant %u: the flow is held", t);
+		kind = ctx->flows[ctx->last_flow].kind;
+		cr_assert_gt(kind, ctx->nbuiltin, "variant %u: a kind made for the flow", t);
+		if (v[t].builtin)
+			cr_assert_gt(ctx->fast[kind].builtin, ctx->nbuiltin,
+				     "variant %u: the kind is a built-in template", t);
+		else
+			cr_assert_eq(ctx->fast[kind].builtin, 0, "variant %u: no template", t);
+		gro_flush(ctx, 0, GRO_FLUSH_ALL);
+		gro_destroy(ctx);
+	}
+}
