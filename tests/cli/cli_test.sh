@@ -77,6 +77,25 @@ head -c $((size - 700)) "$T/demo/demo-in.pcap" >"$T/trunc.pcap"
 expect_error "truncated record" 1 "trunc.pcap: truncated" "$T/o3.pcap" coalesce "$T/trunc.pcap" "$T/o3.pcap"
 "$GEN" linktype "$T/raw.pcap"
 expect_error "link type" 1 "raw.pcap: unsupported link type" "$T/o4.pcap" coalesce "$T/raw.pcap" "$T/o4.pcap"
+
+# A capture with no packet: an empty capture of its link type out, which
+# libpcap reads (a pcapng needs an interface for that); a link type that
+# cannot be read is refused even with no packet.
+"$GEN" empty 1 "$T/empty.pcap"
+for ext in pcap pcapng; do
+	for cmd in coalesce segment; do
+		rm -f "$T/e.$ext"
+		check "empty $ext: $cmd succeeds" "$GRO" "$cmd" -q "$T/empty.pcap" "$T/e.$ext"
+		check "empty $ext: $cmd output readable, no record" [ "$("$GEN" count "$T/e.$ext")" = 0 ]
+	done
+done
+"$GEN" empty 101 "$T/emptyraw.pcap"
+check "empty RAW capture coalesced" "$GRO" coalesce -q "$T/emptyraw.pcap" "$T/er.pcapng"
+check "empty RAW capture: readable" [ "$("$GEN" count "$T/er.pcapng")" = 0 ]
+"$GEN" empty 0x2587 "$T/emptybad.pcap"
+expect_error "empty, link type" 1 "emptybad.pcap: unsupported link type" "$T/o5.pcapng" coalesce "$T/emptybad.pcap" "$T/o5.pcapng"
+expect_error "empty, link type, pcap out" 1 "emptybad.pcap: unsupported link type" "$T/o5.pcap" coalesce "$T/emptybad.pcap" "$T/o5.pcap"
+expect_error "segment: empty, link type" 1 "emptybad.pcap: unsupported link type" "$T/o6.pcap" segment "$T/emptybad.pcap" "$T/o6.pcap"
 expect_error "unwritable output" 1 "no/such/dir/o.pcap: cannot write" "" coalesce "$T/demo/demo-in.pcap" "$T/no/such/dir/o.pcap"
 mkdir "$T/isdir"
 expect_error "output is a directory" 1 "isdir: cannot write" "" coalesce "$T/demo/demo-in.pcap" "$T/isdir"

@@ -2,6 +2,9 @@
 /*
  * Captures for the CLI tests.
  *   pcapgen linktype OUT   a valid pcap of a link type the tool does not read
+ *   pcapgen empty LT OUT   a pcap of link type LT (a number) with no packet
+ *   pcapgen count IN       the records of IN (pcap or pcapng) as libpcap
+ *                          reads them, on stdout; exit 1 if it cannot
  *   pcapgen linkcap LT OUT ETH  TCP flows (and an ARP frame)
  *                          as records of link type LT (eth, raw, ipv4, ipv6,
  *                          sll, sll2, null, null-be, loop), and the same
@@ -61,6 +64,40 @@ static int linktype(const char *out)
 	pcap_dump((u_char *)d, &h, ip);
 	pcap_dump_close(d);
 	pcap_close(p);
+	return 0;
+}
+
+static int empty(const char *lt, const char *out)
+{
+	static const uint8_t le[20] = { 0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, [16] = 0xff, 0xff };
+	uint32_t l = (uint32_t)strtoul(lt, NULL, 0);
+	uint8_t lb[4] = { (uint8_t)l, (uint8_t)(l >> 8), (uint8_t)(l >> 16), (uint8_t)(l >> 24) };
+	FILE *f = fopen(out, "wb");
+
+	if (!f || fwrite(le, 1, sizeof(le), f) != sizeof(le) || fwrite(lb, 1, 4, f) != 4)
+		return 1;
+	return fclose(f) ? 1 : 0;
+}
+
+static int count(const char *in)
+{
+	char err[PCAP_ERRBUF_SIZE];
+	pcap_t *p = pcap_open_offline(in, err);
+	struct pcap_pkthdr *h;
+	const u_char *d;
+	long n = 0;
+	int got;
+
+	if (!p) {
+		fprintf(stderr, "pcapgen: %s: %s\n", in, err);
+		return 1;
+	}
+	while ((got = pcap_next_ex(p, &h, &d)) == 1)
+		n++;
+	pcap_close(p);
+	if (got != PCAP_ERROR_BREAK)
+		return 1;
+	printf("%ld\n", n);
 	return 0;
 }
 
@@ -1452,6 +1489,10 @@ int main(int argc, char **argv)
 		return flowcmp(argv[2], argv[3]);
 	if (argc == 3 && !strcmp(argv[1], "vlanprobe"))
 		return vlanprobe(argv[2]);
+	if (argc == 4 && !strcmp(argv[1], "empty"))
+		return empty(argv[2], argv[3]);
+	if (argc == 3 && !strcmp(argv[1], "count"))
+		return count(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "linktype"))
 		return linktype(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "udpcap"))

@@ -251,11 +251,18 @@ int cap_writer_commit(struct cap_writer *w)
 		cap_writer_abort(w);
 		return 1;
 	}
-	/* No packet: a capture of the input's link type with nothing in it. */
+	/* No packet: a capture of the input's link type with nothing in it
+	 * (pcapng: one interface, without which readers refuse the file). */
 	if (w->fmt != CAP_PCAPNG && w->linktype < 0 && !e &&
 	    pcap_start(w, w->empty_lt)) {
 		cap_writer_abort(w);
 		return 1;
+	}
+	if (w->fmt == CAP_PCAPNG && !w->nif && !e) {
+		uint32_t ifidx;
+
+		if (png_if(w, w->empty_lt, &ifidx))
+			e = errno ? errno : EIO;
 	}
 	if (w->dumper) {
 		/* libpcap's own flush, then ours (the disk), then its close,

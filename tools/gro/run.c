@@ -387,6 +387,13 @@ static void progress(const struct run *r, FILE *f, int done)
 
 /* Read the next record into r->next (NULL at the end): 0, or -1 after
  * printing an error. */
+static void bad_link(const char *in, int lt)
+{
+	fprintf(stderr, "gro: %s: unsupported link type %s (Ethernet, RAW, IPV4, IPV6, "
+		"LINUX_SLL, LINUX_SLL2, NULL and LOOP captures can be coalesced)\n",
+		in, cap_link_name(lt));
+}
+
 static int read_ahead(struct run *r)
 {
 	struct cap_pkt p;
@@ -403,9 +410,7 @@ static int read_ahead(struct run *r)
 		return 0;
 	}
 	if (!cap_link_ok(p.linktype)) {
-		fprintf(stderr, "gro: %s: unsupported link type %s (Ethernet, RAW, IPV4, IPV6, "
-			"LINUX_SLL, LINUX_SLL2, NULL and LOOP captures can be coalesced)\n",
-			r->in_path, cap_link_name(p.linktype));
+		bad_link(r->in_path, p.linktype);
 		return -1;
 	}
 	rec = malloc(sizeof(*rec) + (p.caplen ? p.caplen : 1));
@@ -648,6 +653,12 @@ int cli_coalesce(const char *in, const char *out, const struct cli_opts *o,
 	if (cap_writer_open(&r.out, out, res->format, 0, in, &r.in.in.st))
 		goto out;
 	r.out.empty_lt = cap_reader_linktype(&r.in);
+	/* A pcap of a link type that cannot be coalesced, even one with no
+	 * packet (a pcapng says it per packet, below). */
+	if (!cap_link_ok(r.out.empty_lt)) {
+		bad_link(in, r.out.empty_lt);
+		goto out;
+	}
 	if (o->meta_path) {
 		if (sout_open(&r.meta_out, o->meta_path, in, &r.in.in.st))
 			goto out;

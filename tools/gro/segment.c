@@ -223,6 +223,13 @@ static void one(struct seg_run *s, const struct cap_pkt *p)
 	pass(s, p);
 }
 
+static void bad_link(const char *in, int lt)
+{
+	fprintf(stderr, "gro: %s: unsupported link type %s (Ethernet, RAW, IPV4, IPV6, "
+		"LINUX_SLL, LINUX_SLL2, NULL and LOOP captures can be segmented)\n",
+		in, cap_link_name(lt));
+}
+
 int cli_segment(const char *in, const char *out, const struct seg_opts *o, struct seg_result *res)
 {
 	struct seg_run s = { .o = o, .res = res };
@@ -247,13 +254,16 @@ int cli_segment(const char *in, const char *out, const struct seg_opts *o, struc
 				goto done;
 			s.out.empty_lt = cap_reader_linktype(&s.in);
 			s.out_open = 1;
+			/* A pcap's link type, even with no packet. */
+			if (!cap_link_ok(s.out.empty_lt)) {
+				bad_link(in, s.out.empty_lt);
+				goto done;
+			}
 		}
 		if (k == 0 || s.out.err)	/* the end, or a full disk */
 			break;
 		if (!cap_link_ok(p.linktype)) {
-			fprintf(stderr, "gro: %s: unsupported link type %s (Ethernet, RAW, IPV4, IPV6, "
-				"LINUX_SLL, LINUX_SLL2, NULL and LOOP captures can be segmented)\n",
-				in, cap_link_name(p.linktype));
+			bad_link(in, p.linktype);
 			goto done;
 		}
 		res->frames_in++;
