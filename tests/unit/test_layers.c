@@ -180,6 +180,40 @@ Test(layers, walker_finds_tcp_behind_tags_options_and_exthdrs)
 	cr_assert_eq(w.l4proto, 1);
 }
 
+/* A context with the VXLAN port configured, holding one TCP segment over
+ * IPv4 inside a tunnel: VXLAN (@udp_tun, outer checksum 0), GRE (@gre,
+ * with a key if @key) or IP-in-IP, behind @vlan VLAN tags. */
+static struct gro_ctx *hold_tunnelled(int udp_tun, int gre, int key, int vlan)
+{
+	static uint8_t buf[2048];
+	struct gro_config cfg;
+	struct gro_ctx *ctx;
+	struct gro_frame fr;
+	struct pb_frame f;
+	struct pb_tunnel *tn;
+
+	gro_config_init(&cfg);
+	cfg.deliver = no_deliver;
+	cfg.tunnels[0] = (struct gro_udp_tunnel){ 4789, GRO_TUNNEL_VXLAN };
+	cr_assert_eq(gro_create(&cfg, &ctx), GRO_OK);
+	pb_init(&f, 0);
+	f.payload_len = 1000;
+	tn = pb_tun_push(&f, 0, gre);
+	tn->udp_tun = udp_tun;
+	tn->udp_csum = 0;
+	tn->gre_bits = key ? PB_GRE_K : 0;
+	if (vlan) {
+		f.nvlan = 1;
+		f.vlan_tpid[0] = 0x8100;
+		f.vlan_tci[0] = 5;
+	}
+	fr = (struct gro_frame){ .data = buf, .len = (uint32_t)pb_build(&f, buf, sizeof(buf)) };
+	cr_assert_gt(fr.len, 0);
+	cr_assert_eq(gro_receive(ctx, &fr, 1, 0), GRO_OK);
+	cr_assert_eq(gro_held(ctx), 1, "the tunnelled flow is held");
+	return ctx;
+}
+
 /* A held tunnelled flow makes a kind of its stack, outer headers, tunnel
  * header and inner headers: VXLAN with the outer UDP checksum 0 (a set one
  * is verified over the whole datagram, by the layers), GRE with a key,
@@ -194,27 +228,9 @@ Test(layers, tunnel_flows_make_kinds)
 	unsigned t, i;
 
 	for (t = 0; t < sizeof(v) / sizeof(v[0]); t++) {
-		struct gro_config cfg;
-		struct gro_ctx *ctx;
-		struct gro_frame fr;
-		struct pb_frame f;
-		struct pb_tunnel *tn;
-		static uint8_t buf[2048];
+		struct gro_ctx *ctx = hold_tunnelled(v[t].udp_tun, v[t].gre, v[t].gre, 0);
 		bool found = false;
 
-		gro_config_init(&cfg);
-		cfg.deliver = no_deliver;
-		cfg.tunnels[0] = (struct gro_udp_tunnel){ 4789, GRO_TUNNEL_VXLAN };
-		cr_assert_eq(gro_create(&cfg, &ctx), GRO_OK);
-		pb_init(&f, 0);
-		f.payload_len = 1000;
-		tn = pb_tun_push(&f, 0, v[t].gre);
-		tn->udp_tun = v[t].udp_tun;
-		tn->udp_csum = 0;
-		tn->gre_bits = v[t].gre ? PB_GRE_K : 0;
-		fr = (struct gro_frame){ .data = buf, .len = (uint32_t)pb_build(&f, buf, sizeof(buf)) };
-		cr_assert_gt(fr.len, 0);
-		cr_assert_eq(gro_receive(ctx, &fr, 1, 0), GRO_OK);
 		for (i = ctx->nbuiltin + 1; i < ctx->nfast; i++)
 			found |= ctx->fast[i].nstack > v[t].at && ctx->fast[i].stack[v[t].at] == v[t].tun;
 		cr_assert(found, "variant %u: a kind with the tunnel layer", t);
@@ -239,34 +255,9 @@ Test(layers, usual_tunnel_flows_take_built_in_templates)
 	unsigned t;
 
 	for (t = 0; t < sizeof(v) / sizeof(v[0]); t++) {
-		struct gro_config cfg;
-		struct gro_ctx *ctx;
-		struct gro_frame fr;
-		struct pb_frame f;
-		struct pb_tunnel *tn;
-		static uint8_t buf[2048];
-		uint8_t kind;
+		struct gro_ctx *ctx = hold_tunnelled(v[t].udp_tun, v[t].gre, v[t].key, v[t].vlan);
+		uint8_t kind = ctx->flows[ctx->last_flow].kind;
 
-		gro_config_init(&cfg);
-		cfg.deliver = no_deliver;
-		cfg.tunnels[0] = (struct gro_udp_tunnel){ 4789, GRO_TUNNEL_VXLAN };
-		cr_assert_eq(gro_create(&cfg, &ctx), GRO_OK);
-		pb_init(&f, 0);
-		f.payload_len = 1000;
-		tn = pb_tun_push(&f, 0, v[t].gre);
-		tn->udp_tun = v[t].udp_tun;
-		tn->udp_csum = 0;
-		tn->gre_bits = v[t].key ? PB_GRE_K : 0;
-		if (v[t].vlan) {
-			f.nvlan = 1;
-			f.vlan_tpid[0] = 0x8100;
-			f.vlan_tci[0] = 5;
-		}
-		fr = (struct gro_frame){ .data = buf, .len = (uint32_t)pb_build(&f, buf, sizeof(buf)) };
-		cr_assert_gt(fr.len, 0);
-		cr_assert_eq(gro_receive(ctx, &fr, 1, 0), GRO_OK);
-		cr_assert_eq(gro_held(ctx), 1, "variant %u: the flow is held", t);
-		kind = ctx->flows[ctx->last_flow].kind;
 		cr_assert_gt(kind, ctx->nbuiltin, "variant %u: a kind made for the flow", t);
 		if (v[t].builtin)
 			cr_assert_gt(ctx->fast[kind].builtin, ctx->nbuiltin,
