@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Capture files: pcap or pcapng, read and written safely (see capfile.h). */
 #include <errno.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -306,6 +307,7 @@ struct replay {
 	FILE *f;
 	uint8_t head[4];
 	size_t n, pos;
+	char buf[SOUT_BUFSIZE];	/* the stream's own */
 };
 
 static ssize_t replay_read(void *c, char *buf, size_t len)
@@ -348,9 +350,11 @@ static FILE *replay_open(FILE *f, const uint8_t *head, size_t n)
 		free(r);
 		return NULL;
 	}
-	/* Unbuffered: the bytes are already in @f's large buffer, and a
-	 * second copy would only cost time. */
-	setvbuf(s, NULL, _IONBF, 0);
+	/* Buffered: glibc reads an unbuffered cookie stream a byte at a
+	 * time, one call of replay_read() each. A read as large as @f's
+	 * buffer goes straight from the pipe into this one. */
+	setvbuf(s, r->buf, _IOFBF, sizeof(r->buf));
+	__fsetlocking(s, FSETLOCKING_BYCALLER);
 	return s;
 }
 

@@ -5,6 +5,7 @@
 #include <libgen.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -251,6 +252,8 @@ open_stream:
 	}
 	if (o->buf)
 		setvbuf(o->f, o->buf, _IOFBF, SOUT_BUFSIZE);
+	/* One thread writes it: no lock for every fwrite(). */
+	__fsetlocking(o->f, FSETLOCKING_BYCALLER);
 	return 0;
 
 fail_fd:
@@ -374,6 +377,7 @@ int sin_open(struct sin *in, const char *path)
 	in->buf = malloc(SOUT_BUFSIZE);
 	if (in->buf)
 		setvbuf(in->f, in->buf, _IOFBF, SOUT_BUFSIZE);
+	__fsetlocking(in->f, FSETLOCKING_BYCALLER);
 	return 0;
 }
 
