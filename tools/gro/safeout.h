@@ -32,7 +32,9 @@ struct sout {
 	const char *path;	/* as the user gave it, for messages */
 	char *target;		/* @path with symbolic links followed */
 	char *tmp;		/* the temporary file; NULL when writing in place */
-	FILE *f;
+	FILE *f;		/* writes behind, from a thread of its own */
+	int fd;			/* f's descriptor (fileno() does not know it) */
+	struct sout_async *async;	/* f's writer */
 	char *buf;		/* f's buffer, freed once f is closed */
 	int slot;		/* in the signal handler's list, or -1 */
 	int replace;		/* renaming over an existing file: sync first */
