@@ -421,10 +421,10 @@ static void on_release(void *arg, void *cookie)
 
 /* The progress line: how far into the input, frames, the rate of reading
  * and the time left at that rate. */
-static void progress(const struct run *r, FILE *f, int done)
+static void progress(const struct run *r, int done)
 {
 	off_t size = r->in.in.st.st_size;
-	long pos = f ? ftell(f) : -1;
+	long long pos = done ? -1 : cap_reader_pos(&r->in);
 	double secs = mono() - r->t0, mbs = secs > 0 && pos > 0 ? pos / secs / 1e6 : 0;
 	int pct = done ? 100 : (pos > 0 && size > 0 ? (int)(pos * 100 / size) : 0), i;
 	char bar[31], eta[32] = "";
@@ -595,7 +595,7 @@ static int run_polls(struct run *r)
 		take(r, first_us * 1000);
 		inpoll++;
 		if (r->show_progress && !(++r->nread & 0xffff))
-			progress(r, r->in.pc ? pcap_file(r->in.pc) : r->in.f, 0);
+			progress(r, 0);
 		/* A full disk: stop rather than read the rest for nothing
 		 * (cap_writer_commit() reports it). */
 		if (r->out.err)
@@ -757,7 +757,7 @@ int cli_coalesce(const char *in, const char *out, const struct cli_opts *o,
 	res->polls = r.polls;
 	if (r.show_progress) {
 		r.nread = res->st.frames_in;
-		progress(&r, NULL, 1);
+		progress(&r, 1);
 	}
 	res->truncated = r.truncated;
 	if (r.werr) {

@@ -9,6 +9,7 @@
 #include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "safeout.h"
@@ -21,8 +22,9 @@
 #define SOUT_SLOTS 4
 static char *volatile tmp_files[SOUT_SLOTS];
 /* Those that end a process by default and come from outside (SIGPIPE: a
- * reader of --meta - or of OUT - went away). */
-static const int fatal_sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
+ * reader of --meta - or of OUT - went away; SIGBUS: the mapped input was
+ * cut short by another process while we read it). */
+static const int fatal_sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGBUS };
 
 static void on_fatal(int sig)
 {
@@ -257,7 +259,7 @@ static void submit(struct sout_async *a)
 		 * (SIGPIPE is the writer's own, from its write()). */
 		sigemptyset(&all);
 		for (i = 0; i < sizeof(fatal_sigs) / sizeof(fatal_sigs[0]); i++)
-			if (fatal_sigs[i] != SIGPIPE)
+			if (fatal_sigs[i] != SIGPIPE && fatal_sigs[i] != SIGBUS)
 				sigaddset(&all, fatal_sigs[i]);
 		pthread_sigmask(SIG_BLOCK, &all, &old);
 		a->started = !pthread_create(&a->thread, NULL, writer, a);
@@ -587,6 +589,16 @@ int sin_open(struct sin *in, const char *path)
 	if (in->buf)
 		setvbuf(in->f, in->buf, _IOFBF, SOUT_BUFSIZE);
 	__fsetlocking(in->f, FSETLOCKING_BYCALLER);
+	if (S_ISREG(in->st.st_mode) && in->st.st_size > 0 &&
+	    (uintmax_t)in->st.st_size <= SIZE_MAX) {
+		void *m = mmap(NULL, (size_t)in->st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+
+		if (m != MAP_FAILED) {
+			madvise(m, (size_t)in->st.st_size, MADV_SEQUENTIAL);
+			in->map = m;
+			in->map_len = (size_t)in->st.st_size;
+		}
+	}
 	return 0;
 }
 
@@ -594,4 +606,7 @@ void sin_free(struct sin *in)
 {
 	free(in->buf);
 	in->buf = NULL;
+	if (in->map)
+		munmap((void *)(uintptr_t)in->map, in->map_len);
+	in->map = NULL;
 }

@@ -5,7 +5,7 @@
  *
  * - A regular file OUT (or a new one) is written to a temporary file beside
  *   it, which replaces OUT by rename() only once it is complete. A failure,
- *   or SIGINT, SIGTERM, SIGHUP or SIGPIPE on the way, removes the temporary file and
+ *   or SIGINT, SIGTERM, SIGHUP, SIGPIPE or SIGBUS on the way, removes the temporary file and
  *   leaves OUT as it was.
  * - A symbolic link is followed: its target is replaced, the link stays.
  * - Anything else (a character or block device, a FIFO, "-" for standard
@@ -19,6 +19,7 @@
 #ifndef GRO_SAFEOUT_H
 #define GRO_SAFEOUT_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include <sys/stat.h>
 
@@ -64,13 +65,17 @@ struct sin {
 	FILE *f;
 	char *buf;		/* f's buffer */
 	struct stat st;		/* fstat() of the open file */
+	/* A regular file is mapped as well, whole, where it can be: its
+	 * bytes, read in place, then cost no copy and no system call. */
+	const uint8_t *map;
+	size_t map_len;
 };
 
 /* Open @path for reading: 0, or 1 after printing an error. */
 int sin_open(struct sin *in, const char *path);
 
-/* Free the buffer; call after in->f was closed (by fclose() or by the
- * library it was given to). */
+/* Free the buffer and unmap the file; call after in->f was closed (by
+ * fclose() or by the library it was given to). */
 void sin_free(struct sin *in);
 
 #endif
