@@ -467,6 +467,16 @@ int cap_reader_open(struct cap_reader *r, const char *path)
 	r->f = r->in.f;
 	if (!map_open(r))
 		return 0;
+	if (r->in.map && r->in.map_len >= 4 && !memcmp(r->in.map, "\x0a\x0d\x0d\x0a", 4)) {
+		/* pcapng read in place as well. */
+		r->png = 1;
+		if (png_open_mem(&r->pr, r->in.map, r->in.map_len, path)) {
+			fprintf(stderr, "gro: %s: %s\n", path, r->pr.err);
+			cap_reader_close(r);
+			return 1;
+		}
+		return 0;
+	}
 	got = fread(m, 1, 4, r->f);
 	if (ferror(r->f)) {
 		fprintf(stderr, "gro: %s: %s\n", path, strerror(errno ? errno : EIO));
@@ -572,6 +582,8 @@ long long cap_reader_pos(const struct cap_reader *r)
 {
 	if (r->mapped)
 		return (long long)r->off;
+	if (r->png && r->pr.map)
+		return (long long)r->pr.off;
 	return r->pc ? ftell(pcap_file(r->pc)) : r->f ? ftell(r->f) : -1;
 }
 
