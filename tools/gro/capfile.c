@@ -436,17 +436,20 @@ static int map_next(struct cap_reader *r, struct cap_pkt *p)
 				"of %u\n", r->path, caplen, PCAP_MAX_SNAP);
 		return -1;
 	}
-	/* A record longer than the file's snapshot length is cut to it. */
-	if (left < (caplen < r->snap ? caplen : r->snap) || left < caplen) {
+	/* libpcap reads a record longer than the file's snapshot length in
+	 * two steps, the snapshot length then the rest, and names the step
+	 * that came short. */
+	if (left < caplen) {
 		fprintf(stderr, "gro: %s: truncated capture: truncated dump file; tried to read %u "
 			"captured bytes, only got %zu\n", r->path,
-			left < r->snap ? (caplen < r->snap ? caplen : r->snap) : caplen, left);
+			left < r->snap && caplen > r->snap ? r->snap : caplen, left);
 		return -1;
 	}
 	/* The seconds and their fraction are signed, as libpcap reads them. */
 	p->ts_ns = (uint64_t)(int64_t)(int32_t)map32(r, h) * 1000000000u +
 		   (uint64_t)(int64_t)(int32_t)map32(r, h + 4) * (r->nano ? 1u : 1000u);
 	p->len = map32(r, h + 12);
+	/* A record longer than the snapshot length is cut to it. */
 	p->caplen = caplen < r->snap ? caplen : r->snap;
 	p->data = h + 16;
 	p->linktype = r->lt;

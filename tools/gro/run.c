@@ -60,7 +60,7 @@ struct rec {
 
 struct rec_chunk {
 	struct rec_chunk *next;
-	_Alignas(64) uint8_t mem[REC_CHUNK][REC_SLOT ? REC_SLOT : 1];
+	uint8_t mem[REC_CHUNK][REC_SLOT ? REC_SLOT : 1];	/* after a pointer: aligned as rec needs */
 };
 
 struct run {

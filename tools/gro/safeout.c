@@ -246,12 +246,13 @@ static void *writer(void *arg)
 	return NULL;
 }
 
-/* Queue the buffer being filled; wait for one to fill next. */
-static void submit(struct sout_async *a)
+/* Queue the buffer being filled and wait for one to fill next; the
+ * @last one, if nothing went to a thread, is written in place. */
+static void submit(struct sout_async *a, int last)
 {
 	if (!a->fill)
 		return;
-	if (!a->started) {
+	if (!a->started && !last) {
 		sigset_t all, old;
 		unsigned i;
 
@@ -264,15 +265,15 @@ static void submit(struct sout_async *a)
 		pthread_sigmask(SIG_BLOCK, &all, &old);
 		a->started = !pthread_create(&a->thread, NULL, writer, a);
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
-		if (!a->started) {
-			/* No thread: write in place. */
-			int e = a->err || a->discard ? 0 : write_all(a->fd, a->buf[0], a->fill);
+	}
+	if (!a->started) {
+		/* A small file, or no thread to be had. */
+		int e = a->err || a->discard ? 0 : write_all(a->fd, a->buf[0], a->fill);
 
-			if (e && !a->err)
-				STORE(a->err, e);
-			a->fill = 0;
-			return;
-		}
+		if (e && !a->err)
+			STORE(a->err, e);
+		a->fill = 0;
+		return;
 	}
 	pthread_mutex_lock(&a->lock);
 	a->len[a->head % SOUT_NBUF] = a->fill;
@@ -287,7 +288,7 @@ static void submit(struct sout_async *a)
 /* Everything handed over is written: 0, or -1 with errno. */
 static int drain(struct sout_async *a)
 {
-	submit(a);
+	submit(a, 1);
 	if (a->started) {
 		pthread_mutex_lock(&a->lock);
 		while (a->tail != a->head)
@@ -318,7 +319,7 @@ static ssize_t async_write(void *c, const char *p, size_t n)
 		a->fill += k;
 		done += k;
 		if (a->fill == SOUT_BUFSIZE)
-			submit(a);
+			submit(a, 0);
 	}
 	return (ssize_t)n;
 }
