@@ -8,7 +8,8 @@
 #
 # BIGCAP (bench/bigcap.c) writes the capture, pcap and pcapng, into DIR,
 # which is removed at the end. Every command runs RUNS times, the commands
-# taking turns, each writing a new file (removed, and the disk synced,
+# taking turns (each round starting one command further on), each writing
+# a new file (removed, and the disk synced,
 # before every run), with the input in the page cache (read once before the
 # first run). Wall, user and system seconds come from /usr/bin/time; the
 # table gives each command's median run by wall time. The goal: gro
@@ -71,8 +72,13 @@ R=$DIR/results
 : >"$R"
 round=1
 while [ $round -le "$RUNS" ]; do
-	i=1
-	for c in "$@"; do
+	# Each round starts one command further on: a run's cost here
+	# depends on what ran just before it (the page cache it freed).
+	k=0
+	while [ $k -lt $# ]; do
+		i=$(((k + round - 1) % $# + 1))
+		eval "c=\${$i}"
+		k=$((k + 1))
 		name=${c%%|*}
 		cmd=${c#*|}
 		rm -f "$O".*
@@ -84,7 +90,6 @@ while [ $round -le "$RUNS" ]; do
 		fi
 		echo "$i $(cat "$DIR/time")" >>"$R"
 		echo "round $round/$RUNS: $name: $(cat "$DIR/time") (wall user sys)" >&2
-		i=$((i + 1))
 	done
 	round=$((round + 1))
 done
@@ -110,7 +115,7 @@ walls() { awk -v i="$1" '$1 == i { printf "%s%s", sep, $2; sep = " " }' "$R"; }
 {
 	echo "\`gro coalesce\` on a ${SIZE_MB} MiB capture ($(awk '/^model name/ { sub(/.*: /, ""); print; exit }' /proc/cpuinfo), $(nproc) cores, $(date -u '+%Y-%m-%d %H:%M UTC'), Linux $(uname -r)); median of $RUNS runs, page cache warm:"
 	echo
-	echo "| command | wall s | user s | sys s | every run's wall s |"
+	echo "| command | wall s | user s | sys s | every run's wall s, in round order |"
 	echo "| --- | ---: | ---: | ---: | --- |"
 	i=1
 	for c in "$@"; do
