@@ -26,7 +26,8 @@
 /* stdio buffers of the tool's files: large enough that reading or writing
  * a capture costs few system calls (the default is 4 KiB), small enough
  * that the kernel copies them out of and into a cache that still holds
- * them: a megabyte costs a third more system time than this. */
+ * them: a megabyte took about twice the system time of this (dd copying
+ * a 4 GiB capture, docs/performance.md). */
 #define SOUT_BUFSIZE	(128u << 10)
 
 struct sout {
