@@ -46,3 +46,17 @@ relay-bench:
 	@$(MAKE) --no-print-directory $(GRO_BIN)
 	@mkdir -p $(BENCH_OUT)
 	$(RELAY_BENCH_ENV) sh bench/relay_bench.sh $(GRO_BIN) $(BENCH_OUT)/relay-bench.md
+
+# `gro coalesce` on a 4 GiB capture against editcap copying it and cat
+# (bench/tool_bench.sh; docs/performance.md, "The tool on large captures").
+# Not part of `make check`; needs about 17 GB free in $(BENCH_OUT).
+# TOOL_BENCH_ENV passes RUNS=, SIZE_MB=, KEEP=1.
+BIGCAP_BIN := $(BENCH_OUT)/bigcap
+$(BIGCAP_BIN): $(BUILD)/bench/bigcap.o
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^
+
+.PHONY: tool-bench
+tool-bench:
+	@sh scripts/deps.sh tool-bench wireshark-common time strace
+	@$(MAKE) --no-print-directory $(GRO_BIN) $(BIGCAP_BIN)
+	$(TOOL_BENCH_ENV) sh bench/tool_bench.sh $(GRO_BIN) $(BIGCAP_BIN) $(BENCH_OUT)/tool $(BENCH_OUT)/tool-bench.md

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Capture files: pcap or pcapng, read and written safely (see capfile.h). */
 #include <errno.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -313,6 +314,7 @@ struct replay {
 	FILE *f;
 	uint8_t head[4];
 	size_t n, pos;
+	char buf[SOUT_BUFSIZE];	/* the stream's own */
 };
 
 static ssize_t replay_read(void *c, char *buf, size_t len)
@@ -355,10 +357,111 @@ static FILE *replay_open(FILE *f, const uint8_t *head, size_t n)
 		free(r);
 		return NULL;
 	}
-	/* Unbuffered: the bytes are already in @f's large buffer, and a
-	 * second copy would only cost time. */
-	setvbuf(s, NULL, _IONBF, 0);
+	/* Buffered: glibc reads an unbuffered cookie stream a byte at a
+	 * time, one call of replay_read() each. A read as large as @f's
+	 * buffer goes straight from the pipe into this one. */
+	setvbuf(s, r->buf, _IOFBF, sizeof(r->buf));
+	__fsetlocking(s, FSETLOCKING_BYCALLER);
 	return s;
+}
+
+/*
+ * pcap read in place. libpcap copies every record twice (into its stdio
+ * buffer, then into a buffer of its own) and its stdio stream cannot be a
+ * mapping; the common files, a regular file of pcap 2.4 in either byte
+ * order with microsecond or nanosecond timestamps and a link type the tool
+ * takes, are read here from the mapped file, as libpcap reads them (the
+ * same fields, the same limits, the same messages). Anything else (a pipe,
+ * older versions, other magic numbers, other link types) is for libpcap.
+ */
+#define PCAP_MAGIC_US	0xa1b2c3d4u
+#define PCAP_MAGIC_NS	0xa1b23c4du
+#define PCAP_MAX_SNAP	262144u		/* libpcap's limit for our link types */
+
+static uint32_t map32(const struct cap_reader *r, const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return r->swap ? __builtin_bswap32(v) : v;
+}
+
+/* The mapped file is such a pcap: start reading it. */
+static int map_open(struct cap_reader *r)
+{
+	const uint8_t *h = r->in.map;
+	uint32_t magic;
+	uint16_t major, minor;
+
+	if (!h || r->in.map_len < 24)
+		return -1;
+	memcpy(&magic, h, 4);
+	r->swap = magic != PCAP_MAGIC_US && magic != PCAP_MAGIC_NS;
+	magic = map32(r, h);
+	if (magic != PCAP_MAGIC_US && magic != PCAP_MAGIC_NS)
+		return -1;
+	memcpy(&major, h + 4, 2);
+	memcpy(&minor, h + 6, 2);
+	if (r->swap) {
+		major = __builtin_bswap16(major);
+		minor = __builtin_bswap16(minor);
+	}
+	/* LT_LINKTYPE(): the upper bits say whether an FCS follows. */
+	r->lt = (int)(map32(r, h + 20) & 0x03ffffffu);
+	if (major != 2 || minor != 4 || !cap_link_ok(r->lt))
+		return -1;
+	r->snap = map32(r, h + 16);
+	if (!r->snap || r->snap > PCAP_MAX_SNAP)
+		r->snap = PCAP_MAX_SNAP;
+	r->nano = magic == PCAP_MAGIC_NS;
+	r->off = 24;
+	r->mapped = 1;
+	return 0;
+}
+
+static int map_next(struct cap_reader *r, struct cap_pkt *p)
+{
+	const uint8_t *h = r->in.map + r->off;
+	size_t left = r->in.map_len - r->off;
+	uint32_t caplen;
+
+	if (!left)
+		return 0;
+	if (left < 16) {
+		fprintf(stderr, "gro: %s: truncated capture: truncated dump file; tried to read 16 "
+			"header bytes, only got %zu\n", r->path, left);
+		return -1;
+	}
+	left -= 16;
+	caplen = map32(r, h + 8);
+	if (caplen > PCAP_MAX_SNAP) {
+		if (caplen > r->snap)
+			fprintf(stderr, "gro: %s: invalid packet capture length %u, bigger than snaplen "
+				"of %u\n", r->path, caplen, r->snap);
+		else
+			fprintf(stderr, "gro: %s: invalid packet capture length %u, bigger than maximum "
+				"of %u\n", r->path, caplen, PCAP_MAX_SNAP);
+		return -1;
+	}
+	/* libpcap reads a record longer than the file's snapshot length in
+	 * two steps, the snapshot length then the rest, and names the step
+	 * that came short. */
+	if (left < caplen) {
+		fprintf(stderr, "gro: %s: truncated capture: truncated dump file; tried to read %u "
+			"captured bytes, only got %zu\n", r->path,
+			left < r->snap && caplen > r->snap ? r->snap : caplen, left);
+		return -1;
+	}
+	/* The seconds and their fraction are signed, as libpcap reads them. */
+	p->ts_ns = (uint64_t)(int64_t)(int32_t)map32(r, h) * 1000000000u +
+		   (uint64_t)(int64_t)(int32_t)map32(r, h + 4) * (r->nano ? 1u : 1000u);
+	p->len = map32(r, h + 12);
+	/* A record longer than the snapshot length is cut to it. */
+	p->caplen = caplen < r->snap ? caplen : r->snap;
+	p->data = h + 16;
+	p->linktype = r->lt;
+	r->off += 16 + (size_t)caplen;
+	return 1;
 }
 
 int cap_reader_open(struct cap_reader *r, const char *path)
@@ -372,6 +475,18 @@ int cap_reader_open(struct cap_reader *r, const char *path)
 	if (sin_open(&r->in, path))
 		return 1;
 	r->f = r->in.f;
+	if (!map_open(r))
+		return 0;
+	if (r->in.map && r->in.map_len >= 4 && !memcmp(r->in.map, "\x0a\x0d\x0d\x0a", 4)) {
+		/* pcapng read in place as well. */
+		r->png = 1;
+		if (png_open_mem(&r->pr, r->in.map, r->in.map_len, path)) {
+			fprintf(stderr, "gro: %s: %s\n", path, r->pr.err);
+			cap_reader_close(r);
+			return 1;
+		}
+		return 0;
+	}
 	got = fread(m, 1, 4, r->f);
 	if (ferror(r->f)) {
 		fprintf(stderr, "gro: %s: %s\n", path, strerror(errno ? errno : EIO));
@@ -441,6 +556,8 @@ int cap_reader_next(struct cap_reader *r, struct cap_pkt *p)
 		p->meta = q.meta;
 		r->nano |= r->pr.nano;
 		return 1;
+	} else if (r->mapped) {
+		return map_next(r, p);
 	} else {
 		struct pcap_pkthdr *h;
 		const u_char *data;
@@ -466,7 +583,18 @@ int cap_reader_next(struct cap_reader *r, struct cap_pkt *p)
 
 int cap_reader_linktype(const struct cap_reader *r)
 {
+	if (r->mapped)
+		return r->lt;
 	return r->pc ? lt_of_dlt(pcap_datalink(r->pc)) : LT_ETHERNET;
+}
+
+long long cap_reader_pos(const struct cap_reader *r)
+{
+	if (r->mapped)
+		return (long long)r->off;
+	if (r->png && r->pr.map)
+		return (long long)r->pr.off;
+	return r->pc ? ftell(pcap_file(r->pc)) : r->f ? ftell(r->f) : -1;
 }
 
 void cap_reader_close(struct cap_reader *r)

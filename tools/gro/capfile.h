@@ -107,13 +107,19 @@ struct cap_pkt {
 
 struct cap_reader {
 	const char *path;
-	int png;		/* 1: pcapng.c, 0: libpcap */
+	int png;		/* 1: pcapng.c, 0: libpcap or the mapped pcap */
 	int nano;		/* the capture has sub-microsecond timestamps */
 	struct sin in;		/* the file; in.st describes it */
 	FILE *f;		/* what the readers read: in.f, or a stream that
 				 * puts back the bytes looked at on a pipe */
 	struct png_reader pr;
 	pcap_t *pc;
+	/* A mapped pcap file is read in place (see cap_reader_open()). */
+	int mapped;
+	int swap;		/* written in the other byte order */
+	int lt;			/* its link type */
+	uint32_t snap;		/* its snapshot length, as libpcap takes it */
+	size_t off;		/* where the next record starts */
 };
 
 /* Open @path ("-": standard input): 0, or 1 after printing an error. */
@@ -123,6 +129,8 @@ int cap_reader_next(struct cap_reader *r, struct cap_pkt *p);
 /* A pcap file's link type (LT_*), or Ethernet for pcapng, whose
  * interfaces each have their own. */
 int cap_reader_linktype(const struct cap_reader *r);
+/* Bytes of the input read so far (for a progress line), or -1. */
+long long cap_reader_pos(const struct cap_reader *r);
 void cap_reader_close(struct cap_reader *r);
 
 #endif

@@ -194,16 +194,37 @@ static const char *block_name(uint32_t type)
 	}
 }
 
-/* Read exactly @n bytes; 1, 0 at a clean end of file (nothing read and
- * @eof_ok), -1 otherwise with @got bytes read. */
-static int rd(struct png_reader *r, void *p, size_t n, size_t *got)
+/*
+ * The first @n bytes of the block at r->off, at *@p: 1, or 0 if the file
+ * ends before (*@got: the bytes there are), or -1 after a read error. A
+ * mapped file gives them in place; a stream's are read into r->buf, from
+ * the r->have already there.
+ */
+static int block_bytes(struct png_reader *r, size_t n, const uint8_t **p, size_t *got)
 {
-	*got = fread(p, 1, n, r->f);
-	if (*got == n)
+	if (r->map) {
+		size_t left = r->map_len - r->off;
+
+		*p = r->map + r->off;
+		*got = left < n ? left : n;
+		return left >= n;
+	}
+	if (r->cap < n) {
+		uint8_t *nb = realloc(r->buf, n);
+
+		if (!nb)
+			return fail(r, "out of memory");
+		r->buf = nb;
+		r->cap = n;
+	}
+	r->have += fread(r->buf + r->have, 1, n - r->have, r->f);
+	*p = r->buf;
+	*got = r->have;
+	if (r->have == n)
 		return 1;
 	if (ferror(r->f))
 		return fail(r, "read error: %s", strerror(errno ? errno : EIO));
-	return *got == 0 ? 0 : -1;
+	return 0;
 }
 
 /*
@@ -212,28 +233,28 @@ static int rd(struct png_reader *r, void *p, size_t n, size_t *got)
  */
 static int next_block(struct png_reader *r, uint32_t *type, const uint8_t **body, uint32_t *blen)
 {
-	uint8_t hdr[12];
+	const uint8_t *b;
 	uint32_t len, trail;
 	size_t got;
 	int k;
 
-	k = rd(r, hdr, 8, &got);
-	if (k == 0)
-		return 0;
-	if (k < 0)
-		return r->err[0] ? -1 : fail(r, "truncated pcapng block header at offset %llu",
-					     (unsigned long long)r->off);
-	*type = g32(r, hdr);
-	if (!r->off && !(hdr[0] == 0x0A && hdr[1] == 0x0D && hdr[2] == 0x0D && hdr[3] == 0x0A))
+	r->have = 0;
+	k = block_bytes(r, 8, &b, &got);
+	if (k <= 0)
+		return k < 0 || !got ? k :
+		       fail(r, "truncated pcapng block header at offset %llu", (unsigned long long)r->off);
+	*type = g32(r, b);
+	if (!r->off && !(b[0] == 0x0A && b[1] == 0x0D && b[2] == 0x0D && b[3] == 0x0A))
 		return fail(r, "not a pcapng file");
-	if (hdr[0] == 0x0A && hdr[1] == 0x0D && hdr[2] == 0x0D && hdr[3] == 0x0A) {
+	if (b[0] == 0x0A && b[1] == 0x0D && b[2] == 0x0D && b[3] == 0x0A) {
 		/* A new section: its byte-order magic says how to read it. */
 		uint32_t bom;
 
-		if (rd(r, hdr + 8, 4, &got) != 1)
-			return r->err[0] ? -1 : fail(r, "truncated pcapng section header at offset %llu",
-						     (unsigned long long)r->off);
-		memcpy(&bom, hdr + 8, 4);
+		k = block_bytes(r, 12, &b, &got);
+		if (k <= 0)
+			return k < 0 ? k : fail(r, "truncated pcapng section header at offset %llu",
+						(unsigned long long)r->off);
+		memcpy(&bom, b + 8, 4);
 		if (bom == PNG_BOM)
 			r->swap = 0;
 		else if (bom == __builtin_bswap32(PNG_BOM))
@@ -243,33 +264,20 @@ static int next_block(struct png_reader *r, uint32_t *type, const uint8_t **body
 				    (unsigned long long)r->off, bom);
 		*type = PNG_BT_SHB;
 	}
-	len = g32(r, hdr + 4);
+	len = g32(r, b + 4);
 	if (len < 12 || len % 4 || len > PNG_MAX_BLOCK || (*type == PNG_BT_SHB && len < 28))
 		return fail(r, "pcapng %s at offset %llu: invalid total length %u",
 			    block_name(*type), (unsigned long long)r->off, len);
-	if (r->cap < len) {
-		uint8_t *nb = realloc(r->buf, len);
-
-		if (!nb)
-			return fail(r, "out of memory");
-		r->buf = nb;
-		r->cap = len;
-	}
-	memcpy(r->buf, hdr, *type == PNG_BT_SHB ? 12 : 8);
-	{
-		size_t have = *type == PNG_BT_SHB ? 12 : 8;
-
-		k = rd(r, r->buf + have, len - have, &got);
-		if (k != 1)
-			return r->err[0] ? -1 :
-			       fail(r, "truncated pcapng %s at offset %llu: %u bytes expected, %zu present",
-				    block_name(*type), (unsigned long long)r->off, len, have + got);
-	}
-	trail = g32(r, r->buf + len - 4);
+	k = block_bytes(r, len, &b, &got);
+	if (k <= 0)
+		return k < 0 ? k :
+		       fail(r, "truncated pcapng %s at offset %llu: %u bytes expected, %zu present",
+			    block_name(*type), (unsigned long long)r->off, len, got);
+	trail = g32(r, b + len - 4);
 	if (trail != len)
 		return fail(r, "pcapng %s at offset %llu: trailing length %u differs from the leading %u",
 			    block_name(*type), (unsigned long long)r->off, trail, len);
-	*body = r->buf + 8;
+	*body = b + 8;
 	*blen = len - 12;
 	r->off += len;
 	return 1;
@@ -506,6 +514,17 @@ static int step(struct png_reader *r, struct png_pkt *p)
 			break;
 		}
 	}
+}
+
+int png_open_mem(struct png_reader *r, const uint8_t *map, size_t len, const char *path)
+{
+	memset(r, 0, sizeof(*r));
+	r->map = map;
+	r->map_len = len;
+	r->path = path;
+	if (step(r, NULL) != 1)
+		return r->err[0] ? -1 : fail(r, "truncated section header at offset 0");
+	return 0;
 }
 
 int png_open(struct png_reader *r, FILE *f, const char *path)

@@ -120,7 +120,10 @@ struct png_pkt {
 };
 
 struct png_reader {
-	FILE *f;
+	FILE *f;		/* or: */
+	const uint8_t *map;	/* the whole file, read in place */
+	size_t map_len;
+	size_t have;		/* f: bytes of the current block in buf */
 	const char *path;
 	int swap;		/* the section's byte order is not the host's */
 	int nano;		/* some interface has a resolution finer than 1 us */
@@ -138,6 +141,10 @@ struct png_reader {
  * forward, so a pipe will do. Returns 0, or -1 with r->err set (not a
  * pcapng file, bad first section). */
 int png_open(struct png_reader *r, FILE *f, const char *path);
+
+/* The same for a file in memory (mapped), @len bytes at @map, read in
+ * place: a packet's data and the bodies of blocks point into it. */
+int png_open_mem(struct png_reader *r, const uint8_t *map, size_t len, const char *path);
 
 /* The next packet: 1, 0 at the end of the file, -1 with r->err set. */
 int png_next(struct png_reader *r, struct png_pkt *p);

@@ -26,10 +26,12 @@
 #define SNAPLEN CAP_SNAPLEN
 
 /* An input record: the frame the engine sees is @data + @hdr, after the
- * pseudo-header of its link type; what the output needs of it. Each is
- * its own allocation, freed when the engine releases it (the deferred
- * model holds frames across polls). */
+ * pseudo-header of its link type; what the output needs of it. Freed when
+ * the engine releases it (the deferred model holds frames across polls):
+ * back to the run's free list if it fits a slot, else to malloc. */
 struct rec {
+	struct rec *next_free;	/* on the free list */
+	int slot;		/* 1: a REC_SLOT slot of a rec_chunk */
 	struct timeval ts;
 	uint64_t ts_ns;
 	uint32_t orig_len;	/* length on the wire, if the capture cut it */
@@ -44,12 +46,22 @@ struct rec {
 	uint8_t data[];
 };
 
-static void rec_free(struct rec *rec)
-{
-	if (rec)
-		free(rec->comment);
-	free(rec);
-}
+/* Records are taken and given back once per frame: slots of a size that
+ * holds an MTU-sized frame, carved from chunks and kept on a free list,
+ * cost a few instructions where malloc() and free() cost a hundred. */
+#define REC_CHUNK	256	/* slots per chunk */
+#ifdef __SANITIZE_ADDRESS__
+/* Every record from malloc(): AddressSanitizer then sees a use after
+ * release. */
+#define REC_SLOT	0
+#else
+#define REC_SLOT	2048
+#endif
+
+struct rec_chunk {
+	struct rec_chunk *next;
+	uint8_t mem[REC_CHUNK][REC_SLOT ? REC_SLOT : 1];	/* after a pointer: aligned as rec needs */
+};
 
 struct run {
 	const struct cli_opts *o;
@@ -81,7 +93,53 @@ struct run {
 	 * their first frames once nothing older can still come out. */
 	struct held_out *pend;
 	size_t npend, pend_cap;
+	struct rec *free_recs;		/* slots to reuse */
+	struct rec_chunk *chunks;	/* all slots, freed at the end */
 };
+
+/* A record for @caplen bytes of data, or NULL. */
+static struct rec *rec_alloc(struct run *r, uint32_t caplen)
+{
+	struct rec *rec;
+	unsigned i;
+
+	if (sizeof(*rec) + caplen > REC_SLOT) {
+		rec = malloc(sizeof(*rec) + caplen);
+		if (rec)
+			rec->slot = 0;
+		return rec;
+	}
+	if (!r->free_recs) {
+		struct rec_chunk *c = malloc(sizeof(*c));
+
+		if (!c)
+			return NULL;
+		c->next = r->chunks;
+		r->chunks = c;
+		for (i = 0; i < REC_CHUNK; i++) {
+			rec = (struct rec *)(void *)c->mem[i];
+			rec->next_free = r->free_recs;
+			r->free_recs = rec;
+		}
+	}
+	rec = r->free_recs;
+	r->free_recs = rec->next_free;
+	rec->slot = 1;
+	return rec;
+}
+
+static void rec_free(struct run *r, struct rec *rec)
+{
+	if (!rec)
+		return;
+	free(rec->comment);
+	if (!rec->slot) {
+		free(rec);
+		return;
+	}
+	rec->next_free = r->free_recs;
+	r->free_recs = rec;
+}
 
 /* A packet out whose writing waits (--order=capture): everything it needs,
  * copied, since its frames go back to the engine's caller at once. */
@@ -358,16 +416,15 @@ static void on_deliver(void *arg, const struct gro_pkt *pkts, unsigned n)
 
 static void on_release(void *arg, void *cookie)
 {
-	(void)arg;
-	rec_free(cookie);
+	rec_free(arg, cookie);
 }
 
 /* The progress line: how far into the input, frames, the rate of reading
  * and the time left at that rate. */
-static void progress(const struct run *r, FILE *f, int done)
+static void progress(const struct run *r, int done)
 {
 	off_t size = r->in.in.st.st_size;
-	long pos = f ? ftell(f) : -1;
+	long long pos = done ? -1 : cap_reader_pos(&r->in);
 	double secs = mono() - r->t0, mbs = secs > 0 && pos > 0 ? pos / secs / 1e6 : 0;
 	int pct = done ? 100 : (pos > 0 && size > 0 ? (int)(pos * 100 / size) : 0), i;
 	char bar[31], eta[32] = "";
@@ -413,14 +470,14 @@ static int read_ahead(struct run *r)
 		bad_link(r->in_path, p.linktype);
 		return -1;
 	}
-	rec = malloc(sizeof(*rec) + (p.caplen ? p.caplen : 1));
+	rec = rec_alloc(r, p.caplen);
 	if (!rec) {
 		fprintf(stderr, "gro: out of memory\n");
 		return -1;
 	}
 	rec->comment = p.comment ? strdup(p.comment) : NULL;
 	if (p.comment && !rec->comment) {
-		free(rec);
+		rec_free(r, rec);
 		fprintf(stderr, "gro: out of memory\n");
 		return -1;
 	}
@@ -509,7 +566,7 @@ static void take(struct run *r, uint64_t now)
 	r->extra.pkts_out++;
 	r->extra.bytes_out += rec->len - rec->hdr;
 	r->extra.reasons[GRO_R_UNHANDLED]++;
-	rec_free(rec);
+	rec_free(r, rec);
 }
 
 /* The usual model: a poll is up to --burst records within
@@ -543,7 +600,7 @@ static int run_polls(struct run *r)
 		take(r, first_us * 1000);
 		inpoll++;
 		if (r->show_progress && !(++r->nread & 0xffff))
-			progress(r, r->in.pc ? pcap_file(r->in.pc) : r->in.f, 0);
+			progress(r, 0);
 		/* A full disk: stop rather than read the rest for nothing
 		 * (cap_writer_commit() reports it). */
 		if (r->out.err)
@@ -686,6 +743,7 @@ int cli_coalesce(const char *in, const char *out, const struct cli_opts *o,
 	cfg.deliver = on_deliver;
 	cfg.deliver_arg = &r;
 	cfg.release = on_release;
+	cfg.release_arg = &r;
 	err = gro_create(&cfg, &r.gro);
 	if (err) {
 		fprintf(stderr, "gro: %s: %s\n", gro_strerror(err),
@@ -710,7 +768,7 @@ int cli_coalesce(const char *in, const char *out, const struct cli_opts *o,
 	res->polls = r.polls;
 	if (r.show_progress) {
 		r.nread = res->st.frames_in;
-		progress(&r, NULL, 1);
+		progress(&r, 1);
 	}
 	res->truncated = r.truncated;
 	if (r.werr) {
@@ -734,11 +792,17 @@ out:
 	gro_destroy(r.gro);
 	/* Frames gathered but never received (an error stopped the run). */
 	while (r.n)
-		rec_free(r.frames[--r.n].cookie);
+		rec_free(&r, r.frames[--r.n].cookie);
 	cap_writer_abort(&r.out);
 	sout_abort(&r.meta_out);
 	cap_reader_close(&r.in);
-	rec_free(r.next);
+	rec_free(&r, r.next);
+	while (r.chunks) {
+		struct rec_chunk *c = r.chunks;
+
+		r.chunks = c->next;
+		free(c);
+	}
 	free(r.frames);
 	free(r.obuf);
 	free(r.opts);

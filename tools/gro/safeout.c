@@ -4,9 +4,12 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "safeout.h"
@@ -19,8 +22,9 @@
 #define SOUT_SLOTS 4
 static char *volatile tmp_files[SOUT_SLOTS];
 /* Those that end a process by default and come from outside (SIGPIPE: a
- * reader of --meta - or of OUT - went away). */
-static const int fatal_sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
+ * reader of --meta - or of OUT - went away; SIGBUS: the mapped input was
+ * cut short by another process while we read it). */
+static const int fatal_sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGBUS };
 
 static void on_fatal(int sig)
 {
@@ -169,6 +173,212 @@ static int open_tmp(struct sout *o)
 	return fd;
 }
 
+/*
+ * Writing behind: the stream's buffer, when full, is copied into one of
+ * SOUT_NBUF buffers that a thread of its own writes out while the caller
+ * goes on. On two cores the kernel's copy into the page cache, most of the
+ * system time of a large capture, then runs beside the engine instead of
+ * after it. The thread starts with the first full buffer (a small file is
+ * written by the caller alone) and stops when the stream is closed; the
+ * first failed write is kept and returned by the next write, flush or
+ * close, with errno set, so that ferror() and errno say what they would
+ * have said.
+ */
+#define SOUT_NBUF 4
+
+struct sout_async {
+	int fd;
+	int discard;		/* sout_abort(): the rest is not worth writing */
+	/* Both threads read err and discard, which one of them writes. */
+#define LOAD(x)		__atomic_load_n(&(x), __ATOMIC_ACQUIRE)
+#define STORE(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELEASE)
+	pthread_t thread;
+	int started;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	char *buf[SOUT_NBUF];
+	size_t len[SOUT_NBUF];
+	unsigned head, tail;	/* queued: buf[tail..head), filling: buf[head] */
+	size_t fill;		/* bytes in the buffer being filled */
+	int stop;
+	int err;		/* errno of the first failed write, or 0 */
+};
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t k = write(fd, p, n);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return k < 0 ? errno : EIO;
+		p += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
+static void *writer(void *arg)
+{
+	struct sout_async *a = arg;
+
+	pthread_mutex_lock(&a->lock);
+	for (;;) {
+		unsigned i;
+		int e = 0;
+
+		while (a->tail == a->head && !a->stop)
+			pthread_cond_wait(&a->cond, &a->lock);
+		if (a->tail == a->head)
+			break;
+		i = a->tail % SOUT_NBUF;
+		pthread_mutex_unlock(&a->lock);
+		if (!LOAD(a->err) && !LOAD(a->discard))
+			e = write_all(a->fd, a->buf[i], a->len[i]);
+		pthread_mutex_lock(&a->lock);
+		if (e && !a->err)
+			STORE(a->err, e);
+		a->tail++;
+		pthread_cond_broadcast(&a->cond);
+	}
+	pthread_mutex_unlock(&a->lock);
+	return NULL;
+}
+
+/* Queue the buffer being filled and wait for one to fill next; the
+ * @last one, if nothing went to a thread, is written in place. */
+static void submit(struct sout_async *a, int last)
+{
+	if (!a->fill)
+		return;
+	if (!a->started && !last) {
+		sigset_t all, old;
+		unsigned i;
+
+		/* SIGINT, SIGTERM and SIGHUP stay with the caller's thread
+		 * (SIGPIPE is the writer's own, from its write()). */
+		sigemptyset(&all);
+		for (i = 0; i < sizeof(fatal_sigs) / sizeof(fatal_sigs[0]); i++)
+			if (fatal_sigs[i] != SIGPIPE && fatal_sigs[i] != SIGBUS)
+				sigaddset(&all, fatal_sigs[i]);
+		pthread_sigmask(SIG_BLOCK, &all, &old);
+		a->started = !pthread_create(&a->thread, NULL, writer, a);
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+	}
+	if (!a->started) {
+		/* A small file, or no thread to be had. */
+		int e = a->err || a->discard ? 0 : write_all(a->fd, a->buf[0], a->fill);
+
+		if (e && !a->err)
+			STORE(a->err, e);
+		a->fill = 0;
+		return;
+	}
+	pthread_mutex_lock(&a->lock);
+	a->len[a->head % SOUT_NBUF] = a->fill;
+	a->head++;
+	a->fill = 0;
+	pthread_cond_broadcast(&a->cond);
+	while (a->head - a->tail == SOUT_NBUF)
+		pthread_cond_wait(&a->cond, &a->lock);
+	pthread_mutex_unlock(&a->lock);
+}
+
+/* Everything handed over is written: 0, or -1 with errno. */
+static int drain(struct sout_async *a)
+{
+	submit(a, 1);
+	if (a->started) {
+		pthread_mutex_lock(&a->lock);
+		while (a->tail != a->head)
+			pthread_cond_wait(&a->cond, &a->lock);
+		pthread_mutex_unlock(&a->lock);
+	}
+	if (LOAD(a->err)) {
+		errno = LOAD(a->err);
+		return -1;
+	}
+	return 0;
+}
+
+static ssize_t async_write(void *c, const char *p, size_t n)
+{
+	struct sout_async *a = c;
+	size_t done = 0;
+
+	if (LOAD(a->err)) {
+		errno = LOAD(a->err);
+		return -1;
+	}
+	while (done < n) {
+		size_t k = n - done < SOUT_BUFSIZE - a->fill ? n - done : SOUT_BUFSIZE - a->fill;
+
+		if (!a->discard)
+			memcpy(a->buf[a->head % SOUT_NBUF] + a->fill, p + done, k);
+		a->fill += k;
+		done += k;
+		if (a->fill == SOUT_BUFSIZE)
+			submit(a, 0);
+	}
+	return (ssize_t)n;
+}
+
+static int async_close(void *c)
+{
+	struct sout_async *a = c;
+	int e = drain(a) ? errno : 0;
+	unsigned i;
+
+	if (a->started) {
+		pthread_mutex_lock(&a->lock);
+		a->stop = 1;
+		pthread_cond_broadcast(&a->cond);
+		pthread_mutex_unlock(&a->lock);
+		pthread_join(a->thread, NULL);
+	}
+	if (close(a->fd) && !e)
+		e = errno;
+	pthread_mutex_destroy(&a->lock);
+	pthread_cond_destroy(&a->cond);
+	for (i = 0; i < SOUT_NBUF; i++)
+		free(a->buf[i]);
+	free(a);
+	errno = e;
+	return e ? -1 : 0;
+}
+
+/* A stream onto @fd that writes behind, or NULL (@fd is then still open). */
+static FILE *async_open(int fd, struct sout_async **out)
+{
+	static const cookie_io_functions_t io = { .write = async_write, .close = async_close };
+	struct sout_async *a = calloc(1, sizeof(*a));
+	unsigned i;
+	FILE *f = NULL;
+
+	if (!a)
+		return NULL;
+	a->fd = fd;
+	pthread_mutex_init(&a->lock, NULL);
+	pthread_cond_init(&a->cond, NULL);
+	for (i = 0; i < SOUT_NBUF; i++)
+		if (!(a->buf[i] = malloc(SOUT_BUFSIZE)))
+			goto fail;
+	f = fopencookie(a, "wb", io);
+	if (f) {
+		*out = a;
+		return f;
+	}
+fail:
+	pthread_mutex_destroy(&a->lock);
+	pthread_cond_destroy(&a->cond);
+	for (i = 0; i < SOUT_NBUF; i++)
+		free(a->buf[i]);
+	free(a);
+	errno = ENOMEM;
+	return NULL;
+}
+
 static int same_file(const struct stat *a, const struct stat *b)
 {
 	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
@@ -243,7 +453,8 @@ in_place:
 		return refuse_input(o, in_path);
 	}
 open_stream:
-	o->f = fdopen(fd, "wb");
+	o->fd = fd;
+	o->f = async_open(fd, &o->async);
 	o->buf = malloc(SOUT_BUFSIZE);
 	if (!o->f) {
 		close(fd);
@@ -251,6 +462,8 @@ open_stream:
 	}
 	if (o->buf)
 		setvbuf(o->f, o->buf, _IOFBF, SOUT_BUFSIZE);
+	/* One thread writes it: no lock for every fwrite(). */
+	__fsetlocking(o->f, FSETLOCKING_BYCALLER);
 	return 0;
 
 fail_fd:
@@ -270,12 +483,12 @@ int sout_flush(struct sout *o)
 {
 	if (!o->f)
 		return 0;
-	if (fflush(o->f) || ferror(o->f)) {
+	if (fflush(o->f) || ferror(o->f) || drain(o->async)) {
 		if (!errno)
 			errno = EIO;
 		return -1;
 	}
-	if (o->replace && fsync(fileno(o->f)))
+	if (o->replace && fsync(o->fd))
 		return -1;
 	return 0;
 }
@@ -338,6 +551,8 @@ int sout_commit(struct sout *o)
 void sout_abort(struct sout *o)
 {
 	if (o->f) {
+		/* What the stream still holds goes nowhere. */
+		STORE(o->async->discard, 1);
 		fclose(o->f);
 		o->f = NULL;
 	}
@@ -374,6 +589,17 @@ int sin_open(struct sin *in, const char *path)
 	in->buf = malloc(SOUT_BUFSIZE);
 	if (in->buf)
 		setvbuf(in->f, in->buf, _IOFBF, SOUT_BUFSIZE);
+	__fsetlocking(in->f, FSETLOCKING_BYCALLER);
+	if (S_ISREG(in->st.st_mode) && in->st.st_size > 0 &&
+	    (uintmax_t)in->st.st_size <= SIZE_MAX) {
+		void *m = mmap(NULL, (size_t)in->st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+
+		if (m != MAP_FAILED) {
+			madvise(m, (size_t)in->st.st_size, MADV_SEQUENTIAL);
+			in->map = m;
+			in->map_len = (size_t)in->st.st_size;
+		}
+	}
 	return 0;
 }
 
@@ -381,4 +607,7 @@ void sin_free(struct sin *in)
 {
 	free(in->buf);
 	in->buf = NULL;
+	if (in->map)
+		munmap((void *)(uintptr_t)in->map, in->map_len);
+	in->map = NULL;
 }

@@ -5,7 +5,7 @@
  *
  * - A regular file OUT (or a new one) is written to a temporary file beside
  *   it, which replaces OUT by rename() only once it is complete. A failure,
- *   or SIGINT, SIGTERM, SIGHUP or SIGPIPE on the way, removes the temporary file and
+ *   or SIGINT, SIGTERM, SIGHUP, SIGPIPE or SIGBUS on the way, removes the temporary file and
  *   leaves OUT as it was.
  * - A symbolic link is followed: its target is replaced, the link stays.
  * - Anything else (a character or block device, a FIFO, "-" for standard
@@ -19,18 +19,24 @@
 #ifndef GRO_SAFEOUT_H
 #define GRO_SAFEOUT_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include <sys/stat.h>
 
 /* stdio buffers of the tool's files: large enough that reading or writing
- * a capture costs few system calls (the default is 4 KiB). */
-#define SOUT_BUFSIZE	(1u << 20)
+ * a capture costs few system calls (the default is 4 KiB), small enough
+ * that the kernel copies them out of and into a cache that still holds
+ * them: a megabyte took about twice the system time of this (dd copying
+ * a 4 GiB capture, docs/performance.md). */
+#define SOUT_BUFSIZE	(128u << 10)
 
 struct sout {
 	const char *path;	/* as the user gave it, for messages */
 	char *target;		/* @path with symbolic links followed */
 	char *tmp;		/* the temporary file; NULL when writing in place */
-	FILE *f;
+	FILE *f;		/* writes behind, from a thread of its own */
+	int fd;			/* f's descriptor (fileno() does not know it) */
+	struct sout_async *async;	/* f's writer */
 	char *buf;		/* f's buffer, freed once f is closed */
 	int slot;		/* in the signal handler's list, or -1 */
 	int replace;		/* renaming over an existing file: sync first */
@@ -60,13 +66,17 @@ struct sin {
 	FILE *f;
 	char *buf;		/* f's buffer */
 	struct stat st;		/* fstat() of the open file */
+	/* A regular file is mapped as well, whole, where it can be: its
+	 * bytes, read in place, then cost no copy and no system call. */
+	const uint8_t *map;
+	size_t map_len;
 };
 
 /* Open @path for reading: 0, or 1 after printing an error. */
 int sin_open(struct sin *in, const char *path);
 
-/* Free the buffer; call after in->f was closed (by fclose() or by the
- * library it was given to). */
+/* Free the buffer and unmap the file; call after in->f was closed (by
+ * fclose() or by the library it was given to). */
 void sin_free(struct sin *in);
 
 #endif
