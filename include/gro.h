@@ -76,7 +76,7 @@ extern "C" {
 /* The version of this header. The shared library's soname is
  * libgro.so.GRO_VERSION_MAJOR. */
 #define GRO_VERSION_MAJOR 1
-#define GRO_VERSION_MINOR 2
+#define GRO_VERSION_MINOR 3
 #define GRO_VERSION_PATCH 0
 /* The version as one number, as gro_version() returns it. */
 #define GRO_VERSION_NUM(major, minor, patch)	((major) << 16 | (minor) << 8 | (patch))
@@ -101,6 +101,7 @@ enum gro_error {
 	GRO_ENOMEM = -2,	/* memory allocation failed */
 	GRO_ENOSPC = -3,	/* the output buffer is too small */
 	GRO_EPROTO = -4,	/* the packet is not of the kind the call needs */
+	GRO_EBUSY = -5,		/* not while packets are held (since 1.3) */
 };
 
 /* A sentence describing @err, never NULL. */
@@ -687,9 +688,14 @@ GRO_API uint16_t gro_csum_fold(uint64_t sum);
 /*
  * One engine keeps one core busy. To use several, spread the flows over
  * several engines as a NIC spreads them over its receive queues (RSS): a
- * Toeplitz hash of the addresses and ports picks one of 128 entries of an
- * indirection table, and the entry names the engine (shard i gets every
- * entry e with e % nshards == i).
+ * Toeplitz hash of the addresses and ports picks one of GRO_SHARD_RETA
+ * (128) entries of an indirection table, and the entry names the engine.
+ * By default shard i gets every entry e with e % nshards == i. With
+ * inline_shard0, the producer runs shard 0 besides handing every frame
+ * over, so shard 0 gets fewer entries: 3 for every 5 another shard gets
+ * (2 shards: 48 and 80), which keeps both threads about equally busy on
+ * bulk TCP (measured on 2 cores; docs/performance.md). Like a NIC's
+ * table, it can be set: gro_shard_set_reta().
  *
  * Every segment of a TCP flow carries the same addresses and ports, so it
  * reaches the same engine, in the order it was offered. Each flow is
@@ -763,6 +769,7 @@ GRO_API uint32_t gro_rss_hash(const struct gro_rss *rss, const uint8_t *in, uint
 GRO_API uint32_t gro_rss_frame(const struct gro_rss *rss, const uint8_t *frame, uint32_t len);
 
 #define GRO_SHARD_MAX	64	/* shards at most */
+#define GRO_SHARD_RETA	128	/* entries of the indirection table */
 
 struct gro_shard_config {
 	/* Shards: engines, each with a thread. 1 to GRO_SHARD_MAX. Default 2. */
@@ -779,7 +786,8 @@ struct gro_shard_config {
 	uint32_t ring_size;
 	/* 1: the producer runs shard 0's engine itself, inside
 	 * gro_shard_receive() and gro_shard_flush(), so that N shards keep N
-	 * threads busy counting the caller's (N - 1 are started). Default 0. */
+	 * threads busy counting the caller's (N - 1 are started), and gives
+	 * shard 0 fewer entries of the indirection table (above). Default 0. */
 	uint32_t inline_shard0;
 	/* Every shard's engine, as for gro_create() (deliver is required).
 	 * Default: gro_config_init(). */
@@ -806,7 +814,7 @@ GRO_API void gro_shard_config_init(struct gro_shard_config *cfg);
 GRO_API int gro_shard_create(const struct gro_shard_config *cfg, struct gro_shard **out);
 
 /* The shard @fr goes to: its RSS hash (or, with use_rxhash, its rxhash),
- * low 7 bits, through the indirection table. */
+ * modulo GRO_SHARD_RETA, through the indirection table. */
 GRO_API unsigned gro_shard_of(const struct gro_shard *sh, const struct gro_frame *fr);
 
 /* Offer @n frames, in arrival order, at time @now_ns, as gro_receive()
@@ -814,6 +822,19 @@ GRO_API unsigned gro_shard_of(const struct gro_shard *sh, const struct gro_frame
  * shard 0's are received before this returns). Waits while a queue is
  * full. Returns GRO_OK, or GRO_EINVAL for a NULL @sh or frames with n > 0. */
 GRO_API int gro_shard_receive(struct gro_shard *sh, struct gro_frame *frames, unsigned n, uint64_t now_ns);
+
+/* Set the indirection table (since 1.3): entry e of @reta (@n must be
+ * GRO_SHARD_RETA) names the shard of the frames whose hash is e modulo
+ * GRO_SHARD_RETA, as a NIC's RSS table (`ethtool -X`) does for its queues:
+ * to give a faster or less busy shard more of the flows. It first waits,
+ * as gro_shard_sync() does, and takes effect for the frames offered after
+ * it. A flow must stay on the engine that holds it, so the table is only
+ * changed while no shard holds a packet: after gro_shard_flush() with
+ * GRO_FLUSH_ALL, say. A producer call: gro_shard_of() must not run on
+ * another thread meanwhile. Returns GRO_OK; GRO_EINVAL (nothing changed)
+ * for a NULL @sh or @reta, @n not GRO_SHARD_RETA or an entry not below
+ * nshards; GRO_EBUSY (nothing changed) while a shard holds a packet. */
+GRO_API int gro_shard_set_reta(struct gro_shard *sh, const uint8_t *reta, unsigned n);
 
 /* gro_flush(@now_ns, @mode) on every shard, right after the frames offered
  * before this call and before any offered after it: the same flush point

@@ -30,6 +30,7 @@ const char *gro_strerror(int err)
 	case GRO_ENOMEM: return "out of memory";
 	case GRO_ENOSPC: return "output buffer too small";
 	case GRO_EPROTO: return "packet is not of the expected kind";
+	case GRO_EBUSY: return "not while packets are held";
 	}
 	return "unknown error";
 }

@@ -234,7 +234,7 @@ Test(api, null_tolerant_helpers)
 
 Test(api, strerror_never_null)
 {
-	static const int codes[] = { GRO_OK, GRO_EINVAL, GRO_ENOMEM, GRO_ENOSPC, GRO_EPROTO, -99, 5 };
+	static const int codes[] = { GRO_OK, GRO_EINVAL, GRO_ENOMEM, GRO_ENOSPC, GRO_EPROTO, GRO_EBUSY, -99, 5 };
 	size_t i;
 
 	for (i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {

@@ -604,6 +604,137 @@ Test(shard, every_segment_of_a_flow_goes_to_one_shard)
 	}
 }
 
+/* The indirection table as gro_shard_of() reads it: entry e is the shard
+ * of a frame whose NIC hash is e (use_rxhash; hash 0 means none, so entry
+ * 0 is read through hash GRO_SHARD_RETA). */
+static void read_reta(const struct gro_shard *sh, uint8_t *reta)
+{
+	struct gro_frame fr;
+	unsigned e;
+
+	memset(&fr, 0, sizeof(fr));
+	for (e = 0; e < GRO_SHARD_RETA; e++) {
+		fr.rxhash = e ? e : GRO_SHARD_RETA;
+		reta[e] = (uint8_t)gro_shard_of(sh, &fr);
+	}
+}
+
+Test(shard, default_table_even_or_weighted_for_an_inline_shard0)
+{
+	static const unsigned counts[] = { 1, 2, 3, 4, 7, GRO_SHARD_MAX };
+	size_t c;
+
+	for (c = 0; c < sizeof(counts) / sizeof(counts[0]); c++) {
+		unsigned n = counts[c], inl, e, i;
+
+		for (inl = 0; inl < 2; inl++) {
+			struct gro_shard_config cfg;
+			struct gro_shard *sh;
+			uint8_t reta[GRO_SHARD_RETA];
+			unsigned got[GRO_SHARD_MAX] = { 0 };
+
+			good_shard_config(&cfg);
+			cfg.nshards = n;
+			cfg.ring_size = 32;
+			cfg.use_rxhash = 1;
+			cfg.inline_shard0 = inl;
+			cr_assert_eq(gro_shard_create(&cfg, &sh), GRO_OK, "shard: create %u shards", n);
+			read_reta(sh, reta);
+			for (e = 0; e < GRO_SHARD_RETA; e++) {
+				cr_assert_lt(reta[e], n, "shard: table entries name shards");
+				got[reta[e]]++;
+				if (!inl || n == 1)
+					cr_assert_eq(reta[e], e % n,
+						     "shard: %u shards: entry %u goes to shard %u, not %u", n,
+						     e, reta[e], e % n);
+			}
+			if (!inl || n == 1) {
+				gro_shard_destroy(sh);
+				continue;
+			}
+			/* Shard 0 gets 3 entries for every 5 another gets,
+			 * to within one entry each. */
+			for (i = 0; i < n; i++) {
+				double want = GRO_SHARD_RETA * (i ? 5.0 : 3.0) / (3.0 + 5.0 * (n - 1));
+
+				cr_assert(got[i] + 1.0 > want && got[i] < want + 1.0,
+					  "shard: %u shards, shard 0 inline: shard %u has %u entries, want %.1f",
+					  n, i, got[i], want);
+			}
+			/* Dealt evenly: with 2 shards, 3 of every 8 entries. */
+			if (n == 2)
+				for (e = 0; e < GRO_SHARD_RETA; e += 8) {
+					unsigned z = 0;
+
+					for (i = e; i < e + 8; i++)
+						z += reta[i] == 0;
+					cr_assert_eq(z, 3, "shard: entries %u to %u hold shard 0 %u times, not 3",
+						     e, e + 7, z);
+				}
+			gro_shard_destroy(sh);
+		}
+	}
+}
+
+Test(shard, set_reta)
+{
+	const struct gro_rss *rss = default_rss();
+	struct gro_shard_config cfg;
+	struct gro_shard *sh;
+	uint8_t reta[GRO_SHARD_RETA], now_reta[GRO_SHARD_RETA], buf[1600];
+	struct gro_frame fr;
+	struct pb_frame f;
+	unsigned e;
+
+	good_shard_config(&cfg);
+	cfg.nshards = 3;
+	cfg.use_rxhash = 1;
+	cr_assert_eq(gro_shard_create(&cfg, &sh), GRO_OK, "shard: create");
+	for (e = 0; e < GRO_SHARD_RETA; e++)
+		reta[e] = (uint8_t)((e * 7 + e / 5) % 3);
+
+	/* Refusals change nothing. */
+	cr_assert_eq(gro_shard_set_reta(NULL, reta, GRO_SHARD_RETA), GRO_EINVAL, "set_reta: NULL shards");
+	cr_assert_eq(gro_shard_set_reta(sh, NULL, GRO_SHARD_RETA), GRO_EINVAL, "set_reta: NULL table");
+	cr_assert_eq(gro_shard_set_reta(sh, reta, GRO_SHARD_RETA - 1), GRO_EINVAL, "set_reta: short table");
+	cr_assert_eq(gro_shard_set_reta(sh, reta, GRO_SHARD_RETA + 1), GRO_EINVAL, "set_reta: long table");
+	reta[77] = 3;
+	cr_assert_eq(gro_shard_set_reta(sh, reta, GRO_SHARD_RETA), GRO_EINVAL,
+		     "set_reta: an entry naming a shard that does not exist");
+	reta[77] = 2;
+	read_reta(sh, now_reta);
+	for (e = 0; e < GRO_SHARD_RETA; e++)
+		cr_assert_eq(now_reta[e], e % 3, "set_reta: a refused table changes nothing");
+
+	/* Accepted while nothing is held: gro_shard_of follows it. */
+	cr_assert_eq(gro_shard_set_reta(sh, reta, GRO_SHARD_RETA), GRO_OK, "set_reta: idle shards");
+	read_reta(sh, now_reta);
+	cr_assert(!memcmp(now_reta, reta, sizeof(reta)), "set_reta: gro_shard_of reads the new table");
+
+	/* A segment held by a shard: refused, until a flush completes it. */
+	pb_init(&f, 0);
+	f.payload_len = 1000;
+	f.flags = PB_ACK;
+	memset(&fr, 0, sizeof(fr));
+	fr.data = buf;
+	fr.len = build(&f, buf, sizeof(buf));
+	fr.rxhash = gro_rss_frame(rss, buf, fr.len);
+	cr_assert_eq(gro_shard_receive(sh, &fr, 1, 1000), GRO_OK, "set_reta: receive");
+	for (e = 0; e < GRO_SHARD_RETA; e++)
+		reta[e] = (uint8_t)(e % 2);
+	cr_assert_eq(gro_shard_set_reta(sh, reta, GRO_SHARD_RETA), GRO_EBUSY,
+		     "set_reta: refused while a shard holds a packet");
+	read_reta(sh, now_reta);
+	for (e = 0; e < GRO_SHARD_RETA; e++)
+		cr_assert_eq(now_reta[e], (e * 7 + e / 5) % 3, "set_reta: GRO_EBUSY changes nothing");
+	cr_assert_eq(gro_shard_flush(sh, 2000, GRO_FLUSH_ALL), GRO_OK, "set_reta: flush");
+	cr_assert_eq(gro_shard_set_reta(sh, reta, GRO_SHARD_RETA), GRO_OK, "set_reta: after a flush of all");
+	read_reta(sh, now_reta);
+	cr_assert(!memcmp(now_reta, reta, sizeof(reta)), "set_reta: the table after the flush");
+	gro_shard_destroy(sh);
+	cr_assert_str_neq(gro_strerror(GRO_EBUSY), gro_strerror(GRO_EINVAL), "set_reta: GRO_EBUSY reads apart");
+}
+
 Test(shard, use_rxhash_takes_the_nic_hash)
 {
 	const struct gro_rss *rss = default_rss();
@@ -1100,6 +1231,7 @@ struct shard_run {
 	uint32_t use_rxhash;
 	bool sync_before_destroy;	/* else destroy with frames still queued */
 	unsigned stall_ms;
+	const uint8_t *reta;		/* set with gro_shard_set_reta(), or NULL */
 };
 
 /* gro_shard on the traffic; compared with @want (one engine's run). */
@@ -1117,8 +1249,9 @@ static void run_sharded(const struct traffic *t, const struct shard_run *sr, con
 	size_t i;
 	int err;
 
-	snprintf(run, sizeof(run), "%u shard(s)%s%s, ring %u%s", sr->nshards,
+	snprintf(run, sizeof(run), "%u shard(s)%s%s%s, ring %u%s", sr->nshards,
 		 sr->inline_shard0 ? ", shard 0 inline" : "", sr->use_rxhash ? ", NIC hash" : "",
+		 sr->reta ? ", own table" : "",
 		 sr->ring_size, sr->sync_before_destroy ? "" : ", destroyed with frames queued");
 	rec_init(&r, t->nframes, t->flow_of, t->nflows);
 	r.stall_ms = sr->stall_ms;
@@ -1139,6 +1272,8 @@ static void run_sharded(const struct traffic *t, const struct shard_run *sr, con
 	cfg.release_args = argp;
 	err = gro_shard_create(&cfg, &sh);
 	cr_assert_eq(err, GRO_OK, "%s: gro_shard_create: %s (%s)", run, gro_strerror(err), gro_config_error());
+	if (sr->reta)
+		cr_assert_eq(gro_shard_set_reta(sh, sr->reta, GRO_SHARD_RETA), GRO_OK, "%s: set_reta", run);
 
 	/* Where each frame must be delivered; set before any is offered. */
 	shard_of = calloc(t->nframes, sizeof(*shard_of));
@@ -1197,14 +1332,14 @@ static void equivalence(size_t nframes, unsigned max_burst, unsigned flush_every
 Test(shard, same_packets_per_flow_as_one_engine)
 {
 	static const struct shard_run runs[] = {
-		{ 1, 0, 0, 0, true, 0 },
-		{ 2, 0, 0, 0, true, 0 },
-		{ 4, 0, 0, 0, true, 0 },
-		{ 1, 32, 1, 0, true, 0 },
-		{ 2, 32, 0, 0, true, 0 },
-		{ 2, 64, 1, 0, true, 0 },
-		{ 4, 32, 0, 0, true, 0 },
-		{ 4, 32, 1, 0, true, 0 },
+		{ 1, 0, 0, 0, true, 0, NULL },
+		{ 2, 0, 0, 0, true, 0, NULL },
+		{ 4, 0, 0, 0, true, 0, NULL },
+		{ 1, 32, 1, 0, true, 0, NULL },
+		{ 2, 32, 0, 0, true, 0, NULL },
+		{ 2, 64, 1, 0, true, 0, NULL },
+		{ 4, 32, 0, 0, true, 0, NULL },
+		{ 4, 32, 1, 0, true, 0, NULL },
 	};
 
 	rnd_state = 0x5eed0001;
@@ -1214,13 +1349,33 @@ Test(shard, same_packets_per_flow_as_one_engine)
 Test(shard, same_packets_per_flow_with_the_nic_hash)
 {
 	static const struct shard_run runs[] = {
-		{ 1, 0, 0, 1, true, 0 },
-		{ 2, 32, 0, 1, true, 0 },
-		{ 4, 0, 1, 1, true, 0 },
+		{ 1, 0, 0, 1, true, 0, NULL },
+		{ 2, 32, 0, 1, true, 0, NULL },
+		{ 4, 0, 1, 1, true, 0, NULL },
 	};
 
 	rnd_state = 0x5eed0002;
 	equivalence(3000, 64, 5, true, runs, sizeof(runs) / sizeof(runs[0]));
+}
+
+/* Tables of one's own: everything on one shard, and a skewed one. */
+Test(shard, same_packets_per_flow_with_a_table_set)
+{
+	static uint8_t one[GRO_SHARD_RETA], skew[GRO_SHARD_RETA];
+	static const struct shard_run runs[] = {
+		{ 2, 0, 0, 0, true, 0, one },
+		{ 2, 32, 1, 0, true, 0, one },
+		{ 4, 0, 1, 0, true, 0, skew },
+		{ 4, 64, 0, 1, true, 0, skew },
+	};
+	unsigned e;
+
+	for (e = 0; e < GRO_SHARD_RETA; e++) {
+		one[e] = 1;
+		skew[e] = (uint8_t)(e % 11 < 6 ? 3 : e % 3);
+	}
+	rnd_state = 0x5eed0006;
+	equivalence(3000, 48, 4, true, runs, sizeof(runs) / sizeof(runs[0]));
 }
 
 /* Many small calls with a flush after most of them: flush requests and
@@ -1228,10 +1383,10 @@ Test(shard, same_packets_per_flow_with_the_nic_hash)
 Test(shard, same_packets_per_flow_with_frequent_flushes)
 {
 	static const struct shard_run runs[] = {
-		{ 2, 32, 0, 0, true, 0 },
-		{ 4, 32, 0, 0, true, 0 },
-		{ 4, 32, 1, 0, true, 0 },
-		{ 3, 0, 0, 0, true, 0 },
+		{ 2, 32, 0, 0, true, 0, NULL },
+		{ 4, 32, 0, 0, true, 0, NULL },
+		{ 4, 32, 1, 0, true, 0, NULL },
+		{ 3, 0, 0, 0, true, 0, NULL },
 	};
 
 	rnd_state = 0x5eed0003;
@@ -1245,11 +1400,11 @@ Test(shard, same_packets_per_flow_with_frequent_flushes)
 Test(shard, destroy_delivers_and_releases_what_is_queued)
 {
 	static const struct shard_run runs[] = {
-		{ 2, 0, 0, 0, false, 30 },
-		{ 4, 0, 0, 0, false, 30 },
-		{ 4, 0, 1, 0, false, 30 },
-		{ 2, 0, 0, 0, false, 0 },
-		{ 1, 32, 0, 0, false, 10 },
+		{ 2, 0, 0, 0, false, 30, NULL },
+		{ 4, 0, 0, 0, false, 30, NULL },
+		{ 4, 0, 1, 0, false, 30, NULL },
+		{ 2, 0, 0, 0, false, 0, NULL },
+		{ 1, 32, 0, 0, false, 10, NULL },
 	};
 
 	rnd_state = 0x5eed0004;
