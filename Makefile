@@ -15,7 +15,7 @@ INCLUDES = -Iinclude
 $(BUILD)/tests/%.o: INCLUDES = -Iinclude -Itests/lib
 LDLIBS   += -lpcap -lpthread
 
-.PHONY: all clean check demo deps deps-build asan cli-test
+.PHONY: all clean check demo deps deps-build asan tsan cli-test
 all:
 
 # Installs missing Debian packages (apt-get, as root); quiet when all is there.
@@ -42,6 +42,7 @@ deps-build:
 -include tests/tap/tap.mk
 -include tests/relay/relay.mk
 -include tests/abi/abi.mk
+-include tests/tsan/tsan.mk
 -include packaging.mk
 -include examples/examples.mk
 -include tests/install/install.mk
@@ -56,11 +57,13 @@ demo: deps-build
 	$(BUILD)/gro demo $(BUILD)/demo
 
 # Every test: unit tests, CLI tests, the same under AddressSanitizer and
-# UndefinedBehaviorSanitizer, and the kernel conformance suite.
+# UndefinedBehaviorSanitizer, the kernel conformance suite, and the
+# sharding layer's threads under ThreadSanitizer.
 check: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory check-run
 	@$(MAKE) --no-print-directory asan
+	@$(MAKE) --no-print-directory tsan
 
 ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 asan:
