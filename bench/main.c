@@ -430,8 +430,8 @@ int main(int argc, char **argv)
 
 		fprintf(out, "\nCores (libgro, TRUST; wall time per packet over the whole stream):\n");
 		fprintf(out, "| workload | 1 core | 2 cores, 2 NIC queues (RSS) | "
-			     "2 cores, gro_shard (1 receive thread) | the same, even table | check |\n"
-			     "|---|---:|---:|---:|---:|---|\n");
+			     "2 cores, gro_shard (1 receive thread) | check |\n"
+			     "|---|---:|---:|---:|---|\n");
 		/* Streams of 256K frames even with --quick (16 times the
 		 * usual budget at 1K flows): runs of several milliseconds,
 		 * in which the start of two threads is lost in the noise. */

@@ -61,16 +61,14 @@ static double median(double *v, int n)
 	return n & 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-/* One pass of (c): gro_shard with shard 0 run by the producer, with the
- * default indirection table (shard 0 gets 3 entries for 5 of shard 1's)
- * or, with @even, an even one. Returns the wall time in ns. */
-static double shard_pass(const struct stream *s, int even, uint64_t *out)
+/* One pass of (c): gro_shard with shard 0 run by the producer. Returns
+ * the wall time in ns. */
+static double shard_pass(const struct stream *s, uint64_t *out)
 {
 	struct gro_shard_config sc;
 	struct gro_shard *sh;
 	struct sink ks[2];
 	void *args[2] = { &ks[0], &ks[1] };
-	uint8_t reta[GRO_SHARD_RETA];
 	size_t i = 0, p;
 	uint64_t now = 0;
 	double t0, t;
@@ -90,12 +88,6 @@ static double shard_pass(const struct stream *s, int even, uint64_t *out)
 	if (gro_shard_create(&sc, &sh) != GRO_OK)
 		die("gro_shard_create");
 	pin(0);
-	if (even) {
-		for (p = 0; p < GRO_SHARD_RETA; p++)
-			reta[p] = (uint8_t)(p % 2);
-		if (gro_shard_set_reta(sh, reta, GRO_SHARD_RETA) != GRO_OK)
-			die("gro_shard_set_reta");
-	}
 	stream_restore(s);
 	/* Wake the shard's thread (asleep since its creation) with a flush
 	 * of nothing, as (b) starts its threads at a barrier. */
@@ -128,8 +120,8 @@ static double shard_pass(const struct stream *s, int even, uint64_t *out)
  * thread, through a lock-free queue. */
 void mc_bench(FILE *out, const struct stream *s, int reps)
 {
-	double ns1[MAX_REPS], ns2[MAX_REPS], ns3[MAX_REPS], ns4[MAX_REPS];
-	uint64_t out1 = 0, out2 = 0, out3 = 0, out4 = 0;
+	double ns1[MAX_REPS], ns2[MAX_REPS], ns3[MAX_REPS];
+	uint64_t out1 = 0, out2 = 0, out3 = 0;
 	struct mc_queue q[2];
 	pthread_barrier_t bar;
 	struct gro_config cfg;
@@ -202,33 +194,28 @@ void mc_bench(FILE *out, const struct stream *s, int reps)
 		free(q[i].poll_end);
 	}
 
-	/* (c), with the default table and with an even one, alternately. */
+	/* (c) */
 	for (rep = -1; rep < reps; rep++) {
-		double t;
+		double t = shard_pass(s, &out3);
 
-		t = shard_pass(s, 0, &out3);
 		if (rep >= 0)
 			ns3[rep] = t;
-		t = shard_pass(s, 1, &out4);
-		if (rep >= 0)
-			ns4[rep] = t;
 	}
 
 	{
 		double m1 = median(ns1, reps) / s->npkts, m2 = median(ns2, reps) / s->npkts;
-		double m3 = median(ns3, reps) / s->npkts, m4 = median(ns4, reps) / s->npkts;
+		double m3 = median(ns3, reps) / s->npkts;
 
 		fprintf(out, "| %s | %.1f ns (%.1f Mpps) | %.1f ns (%.1f Mpps, x%.2f) | "
-			     "%.1f ns (%.1f Mpps, x%.2f) | %.1f ns (x%.2f) | %s |\n",
-			s->name, m1, 1e3 / m1, m2, 1e3 / m2, m1 / m2, m3, 1e3 / m3, m1 / m3, m4, m1 / m4,
-			out1 == out2 && out1 == out3 && out1 == out4 ? "same packets out" : "OUTPUT DIFFERS");
+			     "%.1f ns (%.1f Mpps, x%.2f) | %s |\n",
+			s->name, m1, 1e3 / m1, m2, 1e3 / m2, m1 / m2, m3, 1e3 / m3, m1 / m3,
+			out1 == out2 && out1 == out3 ? "same packets out" : "OUTPUT DIFFERS");
 		{
-			const char *ids[4] = { "libgro-1core", "libgro-2queues", "libgro-shard2",
-					       "libgro-shard2-even" };
-			double ms[4] = { m1, m2, m3, m4 };
-			uint64_t outs[4] = { out1, out2, out3, out4 };
+			const char *ids[3] = { "libgro-1core", "libgro-2queues", "libgro-shard2" };
+			double ms[3] = { m1, m2, m3 };
+			uint64_t outs[3] = { out1, out2, out3 };
 
-			for (i = 0; i < 4; i++) {
+			for (i = 0; i < 3; i++) {
 				struct row *r = row_append();
 
 				snprintf(r->id, sizeof(r->id), "mc-%.40s", s->id);

@@ -690,12 +690,8 @@ GRO_API uint16_t gro_csum_fold(uint64_t sum);
  * several engines as a NIC spreads them over its receive queues (RSS): a
  * Toeplitz hash of the addresses and ports picks one of GRO_SHARD_RETA
  * (128) entries of an indirection table, and the entry names the engine.
- * By default shard i gets every entry e with e % nshards == i. With
- * inline_shard0, the producer runs shard 0 besides handing every frame
- * over, so shard 0 gets fewer entries: 3 for every 5 another shard gets
- * (2 shards: 48 and 80), which keeps both threads about equally busy on
- * bulk TCP (measured on 2 cores; docs/performance.md). Like a NIC's
- * table, it can be set: gro_shard_set_reta().
+ * By default shard i gets every entry e with e % nshards == i; like a
+ * NIC's table, it can be set: gro_shard_set_reta().
  *
  * Every segment of a TCP flow carries the same addresses and ports, so it
  * reaches the same engine, in the order it was offered. Each flow is
@@ -786,8 +782,7 @@ struct gro_shard_config {
 	uint32_t ring_size;
 	/* 1: the producer runs shard 0's engine itself, inside
 	 * gro_shard_receive() and gro_shard_flush(), so that N shards keep N
-	 * threads busy counting the caller's (N - 1 are started), and gives
-	 * shard 0 fewer entries of the indirection table (above). Default 0. */
+	 * threads busy counting the caller's (N - 1 are started). Default 0. */
 	uint32_t inline_shard0;
 	/* Every shard's engine, as for gro_create() (deliver is required).
 	 * Default: gro_config_init(). */

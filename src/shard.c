@@ -170,11 +170,14 @@ struct flush_req {
 };
 
 struct shard {
-	/* producer-owned */
+	/* producer-owned, read by the shard's thread while it waits */
 	_Alignas(64) uint32_t tail;		/* published with release */
-	uint32_t ptail;				/* private tail, ahead of @tail */
-	uint32_t head_seen;			/* last @head the producer read */
 	uint32_t fl_tail;			/* published with release */
+
+	/* producer-private, written for every frame: on a line of its own,
+	 * or every frame would take the line from a waiting shard thread */
+	_Alignas(64) uint32_t ptail;		/* private tail, ahead of @tail */
+	uint32_t head_seen;			/* last @head the producer read */
 
 	/* consumer-owned */
 	_Alignas(64) uint32_t head;		/* published with release */
@@ -193,8 +196,9 @@ struct gro_shard {
 	struct gro_shard_config cfg;
 	struct gro_rss rss;
 	uint8_t reta[RETA_SIZE];
-	int stop;				/* atomic */
-	uint32_t nshards;
+	/* Read by idle shard threads: apart from what the producer writes. */
+	_Alignas(64) int stop;			/* atomic */
+	_Alignas(64) uint32_t nshards;
 	struct shard *sh;
 	/* inline shard 0: frames collected during one receive call */
 	struct gro_frame pend[CHUNK];
@@ -303,38 +307,6 @@ static void shard_free(struct gro_shard *g)
 	free(g->sh);
 }
 
-/*
- * The default indirection table: an equal share for every shard, entry e
- * to shard e % n. But a producer that runs shard 0 itself also hands every
- * frame over, which costs it a quarter to a third of an engine's time per
- * frame (measured on 2 cores, bulk TCP); so then shard 0 gets 3 entries
- * for every 5 another gets (2 shards: 3/8 of the engine work plus 1/4 for
- * the hand-over, against 5/8), dealt evenly over the table (smooth
- * weighted round robin), so that any range of hashes is spread alike.
- */
-static void reta_default(struct gro_shard *g)
-{
-	int32_t cur[GRO_SHARD_MAX] = { 0 }, w[GRO_SHARD_MAX], total = 0;
-	uint32_t e, i, n = g->nshards, best;
-
-	if (!g->cfg.inline_shard0 || n == 1) {
-		for (e = 0; e < RETA_SIZE; e++)
-			g->reta[e] = (uint8_t)(e % n);
-		return;
-	}
-	for (i = 0; i < n; i++)
-		total += w[i] = i ? 5 : 3;
-	for (e = 0; e < RETA_SIZE; e++) {
-		for (i = 0, best = 0; i < n; i++) {
-			cur[i] += w[i];
-			if (cur[i] > cur[best])
-				best = i;
-		}
-		cur[best] -= total;
-		g->reta[e] = (uint8_t)best;
-	}
-}
-
 int gro_shard_create(const struct gro_shard_config *cfg, struct gro_shard **out)
 {
 	struct gro_shard *g;
@@ -362,7 +334,8 @@ int gro_shard_create(const struct gro_shard_config *cfg, struct gro_shard **out)
 		free(g);
 		return GRO_EINVAL;
 	}
-	reta_default(g);
+	for (i = 0; i < RETA_SIZE; i++)
+		g->reta[i] = (uint8_t)(i % n);
 
 	if (posix_memalign((void **)&g->sh, 64, n * sizeof(*g->sh))) {
 		free(g);
