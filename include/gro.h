@@ -289,7 +289,9 @@ struct gro_pkt {
 
 /* Delivery hook: a batch of @n completed packets, in completion order. The
  * packets and their memory are valid only during the call; right after it
- * returns, libgro hands every frame of the batch to the release hook. */
+ * returns, libgro hands every frame of the batch to the release hook. The
+ * hooks must not call the context that calls them (they run in the middle
+ * of its work); another context is fine. */
 typedef void (*gro_deliver_fn)(void *arg, const struct gro_pkt *pkts, unsigned n);
 
 /* Release hook: libgro is done with the frame that carried @cookie. */

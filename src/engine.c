@@ -489,7 +489,8 @@ int gro_receive(struct gro_ctx *ctx, struct gro_frame *frames, unsigned n, uint6
 
 static inline void prefetch_completion(const struct gro_ctx *ctx, const struct gro_flow *f)
 {
-	gro_prefetch_w(&ctx->table[f->hash & ctx->table_mask]);
+	if (!ctx->drop_chains)
+		gro_prefetch_w(&ctx->table[f->hash & ctx->table_mask]);
 	gro_prefetch_w(f->head);
 	gro_prefetch_w(f->head + 64);
 	gro_prefetch(&ctx->nodes[f->first]);
@@ -501,6 +502,12 @@ static int flush_all(struct gro_ctx *ctx, uint64_t now_ns, int mode, enum gro_re
 	int done = 0;
 	uint32_t b;
 
+	/* Every flow goes, and many: rather than unlink each from its hash
+	 * chain (a random line of the table apiece, and of another flow on
+	 * the chain, for a table larger than the caches), the table is
+	 * emptied at the end, in one sweep over it. (Nothing looks a flow up
+	 * meanwhile: the hooks do not call the context.) */
+	ctx->drop_chains = mode == GRO_FLUSH_ALL && ctx->held >= (ctx->table_mask + 1) / 16;
 	/* Bucket by bucket, oldest first, stopping at the first flow that is
 	 * still young, as napi_gro_flush does with flush_old. */
 	for (b = 0; b <= ctx->bucket_mask; b++) {
@@ -528,6 +535,10 @@ static int flush_all(struct gro_ctx *ctx, uint64_t now_ns, int mode, enum gro_re
 			gro_complete(ctx, f, r);
 			done++;
 		}
+	}
+	if (ctx->drop_chains) {
+		memset(ctx->table, 0xff, (ctx->table_mask + 1) * sizeof(*ctx->table));
+		ctx->drop_chains = false;
 	}
 	gro_deliver_batch(ctx);
 	return done;

@@ -169,9 +169,11 @@ void gro_flow_remove(struct gro_ctx *ctx, struct gro_flow *f)
 
 	if (ctx->last_flow == i)
 		ctx->last_flow = GRO_NIL;
-	while (*pp != i)
-		pp = &ctx->flows[*pp].hnext;
-	*pp = f->hnext;
+	if (!ctx->drop_chains) {
+		while (*pp != i)
+			pp = &ctx->flows[*pp].hnext;
+		*pp = f->hnext;
+	}
 
 	if (f->older != GRO_NIL)
 		ctx->flows[f->older].newer = f->newer;

@@ -216,6 +216,8 @@ struct gro_ctx {
 	uint32_t table_mask;
 	uint32_t held;
 	uint32_t last_flow;	/* the flow the previous frame found or started */
+	bool drop_chains;	/* flush_all empties the table itself: completed
+				 * flows leave their hash chains as they are */
 
 	struct gro_node *nodes;
 	uint32_t nnodes;

@@ -721,3 +721,57 @@ Test(engine, nothing_held_unmergeable_frames_take_the_short_cut)
 	nothing_held_burst(64);
 	nothing_held_burst(3);
 }
+
+/* A flush of everything from a table that holds many flows empties the
+ * hash table in one sweep instead of unlinking flow by flow (engine.c,
+ * flush_all): afterwards every flow is found again as a new one, and a
+ * flush of a few flows still unlinks them one by one. */
+Test(engine, flows_found_after_a_flush_that_empties_the_table)
+{
+	struct gro_config cfg;
+	struct h *h;
+	int k, first[40];
+	size_t base;
+
+	h_config(&cfg);
+	cfg.max_flows = 64;
+	cfg.buckets = 1;
+	h = h_open(&cfg);
+	for (k = 0; k < 40; k++)
+		add_flow_seg(h, k, 0, (uint32_t)k * 2654435761u);
+	h_receive(h);
+	cr_assert_eq(gro_held(h->gro), 40, "bulk flush: 40 flows held");
+	cr_assert_eq(h_flush(h), 40, "bulk flush: every flow completed");
+	cr_assert_eq(gro_held(h->gro), 0, "bulk flush: nothing held after it");
+
+	/* The same flows again, two segments each, interleaved: each pair
+	 * merges, and no segment finds a flow of the first round. */
+	for (k = 0; k < 40; k++)
+		first[k] = add_flow_seg(h, k, 1, (uint32_t)k * 2654435761u);
+	for (k = 0; k < 40; k++)
+		add_flow_seg(h, k, 2, (uint32_t)k * 2654435761u);
+	h_receive(h);
+	cr_assert_eq(gro_held(h->gro), 40, "bulk flush: the flows are held anew");
+	cr_assert_eq(h_flush(h), 40, "bulk flush: a second flush of everything");
+	for (k = 0; k < 40; k++) {
+		int idx[2] = { first[k], first[k] + 40 };
+
+		h_expect_frames(h, 40 + (size_t)k, idx, 2, "bulk flush: each flow's two segments, merged");
+	}
+
+	/* A few flows: unlinked one by one; the table still finds the rest. */
+	base = h_npkt(h);
+	for (k = 0; k < 3; k++)
+		add_flow_seg(h, k, 3, (uint32_t)k * 2654435761u);
+	h_receive(h);
+	cr_assert_eq(gro_flush(h->gro, h->now, GRO_FLUSH_ALL), 3, "few flows: flushed");
+	for (k = 0; k < 3; k++)
+		add_flow_seg(h, 100 + k, 0, (uint32_t)(100 + k));
+	for (k = 0; k < 3; k++)
+		add_flow_seg(h, 100 + k, 1, (uint32_t)(100 + k));
+	h_receive(h);
+	cr_assert_eq(h_flush(h), 3, "few flows: three more flows, merged in pairs");
+	h_expect_npkt(h, base + 6, "few flows: six packets since");
+	h_check_stats(h);
+	h_close(h);
+}
