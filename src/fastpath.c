@@ -604,9 +604,14 @@ GRO_ALWAYS_INLINE void run_store(const struct run *r, struct gro_flow *f)
 /*
  * Does the frame @p, @len, whose headers equal @f's head's under the
  * kind's same mask, continue the flow (in state @r)? The rest of the
- * layered path's conditions for a merge. Returns the payload length, or 0
- * if the frame must take the layered path; @ipid[] are the ID steps.
+ * layered path's conditions for a merge. Returns the payload length, 0 if
+ * the frame must take the layered path, or CONT_FULL if it passes every
+ * check but the packet has no room left for it: the layered path would end
+ * the flow for its size (GRO_R_SIZE) and go on as if none had been found,
+ * which the fast path can do as well. @ipid[] are the ID steps.
  */
+#define CONT_FULL UINT32_MAX
+
 static inline __attribute__((always_inline)) uint32_t
 continues(const struct gro_fast *k, const struct run *r, const uint8_t *p, uint32_t len,
 	  uint32_t fflags, uint16_t *ipid, const unsigned nlen, const unsigned ncsum,
@@ -638,11 +643,12 @@ continues(const struct gro_fast *k, const struct run *r, const uint8_t *p, uint3
 	if ((p[k->flags_off] & k->flags_slow) ||
 	    (k->seq_off && rd32(p + k->seq_off) != r->next_seq) ||
 	    (k->nonzero_off && !ld16(p + k->nonzero_off)) ||
-	    paylen - 1 >= r->gso_size ||
-	    gro_too_big(r->tot, r->count, paylen, r->max_size, r->max_segs))
+	    paylen - 1 >= r->gso_size)
 		return 0;
 	if (r->verify && !(fflags & GRO_FRAME_CSUM_OK) && !l4_csum_ok(k, p, len))
 		return 0;
+	if (gro_too_big(r->tot, r->count, paylen, r->max_size, r->max_segs))
+		return CONT_FULL;
 	return paylen;
 }
 
@@ -709,9 +715,14 @@ run_frames(struct gro_ctx *ctx, struct gro_flow *f, const struct gro_fast *k,
 		if (ctx->free_node == GRO_NIL || !fr->data || fr->len < c.span ||
 		    fr->rxhash != f->rxhash || (start != r.start_a && start != r.start_b) ||
 		    !hdr_equal(fr->data, f->head, k->same, &c) ||
-		    !(paylen = continues(k, &r, fr->data, fr->len, fr->flags, ipid, nlen, ncsum,
-					 nwords)))
+		    (paylen = continues(k, &r, fr->data, fr->len, fr->flags, ipid, nlen, ncsum,
+					nwords)) - 1 >= CONT_FULL - 1) {
+			/* No room for it: the flow ends here, and the frame
+			 * is taken next as one that finds no flow. */
+			if (paylen == CONT_FULL)
+				reason = GRO_R_SIZE;
 			break;
+		}
 		bytes += fr->len;
 		reason = join(ctx, k, f, &r, fr->data, paylen, fr->cookie, ipid, ncsum);
 		if (reason) {
@@ -900,6 +911,40 @@ pass_one(const struct gro_ctx *ctx, const struct gro_frame *fr, const struct gro
 	return true;
 }
 
+/* Is the frame @fr of built-in kind @k? As classify_builtin() would say
+ * for it: the built-in kinds of one link have signatures no frame can
+ * match two of (src/gen/mkkinds.c refuses any that do), so the kind's own
+ * signature tells. A frame said to start at "IP" is of a raw IP kind's
+ * link when its version nibble is, which the signature holds. */
+static inline __attribute__((always_inline)) bool
+frame_is(const struct gro_frame *fr, const struct gro_fast *k)
+{
+	uint32_t start = fr->flags & GRO_FRAME_START_MASK;
+
+	return fr->data && (start == (uint32_t)k->link << GRO_LINK_SHIFT ||
+			    (k->link != GRO_LINK_ETH && start == GRO_FRAME_L3_IP)) &&
+	       fr->len >= k->min_len && sig_match(fr->data, k);
+}
+
+/* Frames of built-in kind @k from @frames[0] (which is of it), as long as
+ * they are of it and pass_one() takes them: how many. */
+static inline __attribute__((always_inline)) unsigned
+pass_run(const struct gro_ctx *ctx, const struct gro_frame *frames, unsigned n,
+	 const struct gro_fast *k, struct gro_pkt *pkt, struct gro_seg *s, uint64_t *bytes,
+	 uint32_t *nopay)
+{
+	unsigned i = 0;
+
+	do {
+		if (!pass_one(ctx, &frames[i], k, &pkt[i], &s[i]))
+			break;
+		*bytes += frames[i].len;
+		*nopay += pkt[i].reason == GRO_R_NO_PAYLOAD;
+		i++;
+	} while (i < n && frame_is(&frames[i], k));
+	return i;
+}
+
 /*
  * While nothing is held, a frame has no flow to find: one that cannot
  * start one either (a pure ACK, SYN, FIN, RST, a push) is checked and goes
@@ -929,21 +974,22 @@ unsigned gro_fast_pass(struct gro_ctx *ctx, struct gro_frame *frames, unsigned n
 		n = room;
 	pkt = &ctx->out[ctx->nout];
 	s = &ctx->oseg[ctx->noseg];
-	for (i = 0; i < n; i++) {
+	/* Classified once per run of frames of one kind (a kind apiece
+	 * after that): the run stops at a frame of another kind, which is
+	 * classified in turn, or at one that needs the full path. */
+	for (i = 0; i < n;) {
 		const struct gro_frame *fr = &frames[i];
-		uint8_t kind;
+		unsigned took = 0;
 
 		if (!fr->data)
 			break;
-		kind = classify_builtin(ctx, fr->data, fr->len,
-					gro_link_of(fr->flags, fr->data, fr->len));
-		switch (kind) {
-		BUILTIN_CASES(if (pass_one(ctx, fr, K, &pkt[i], &s[i])) goto passed)
+		switch (classify_builtin(ctx, fr->data, fr->len,
+					 gro_link_of(fr->flags, fr->data, fr->len))) {
+		BUILTIN_CASES(took = pass_run(ctx, fr, n - i, K, &pkt[i], &s[i], &bytes, &nopay))
 		}
-		break;
-passed:
-		bytes += fr->len;
-		nopay += pkt[i].reason == GRO_R_NO_PAYLOAD;
+		if (!took)
+			break;
+		i += took;
 	}
 	ctx->nout += i;
 	ctx->noseg += i;
@@ -954,6 +1000,26 @@ passed:
 	ctx->st.reasons[GRO_R_NO_PAYLOAD] += nopay;
 	ctx->st.reasons[GRO_R_FLAGS] += i - nopay;
 	return i;
+}
+
+/*
+ * A frame whose flow @f has no room for it: the layered path ends the flow
+ * for its size and goes on as if it had found none, and so does this, if
+ * the frame passes the checks of a frame alone (it does: its headers are
+ * the head's; if not, the layered path decides all of it). Apart, and
+ * with the kind's counts read from memory: it comes once per packet at
+ * most, and inline it would cost the per-frame code registers.
+ */
+static __attribute__((noinline)) bool end_full(struct gro_ctx *ctx, const struct gro_frame *fr,
+					       const struct gro_hint *h, struct gro_flow *f)
+{
+	const struct gro_fast *k = &ctx->fast[h->kind];
+	const uint32_t hdr_len = k->l4_off + gro_fast_hlen(k, fr->data);
+
+	if (!alone_ok(ctx, fr, k, hdr_len, k->nlen, k->ncsum, 0, k->nzero))
+		return false;
+	gro_complete(ctx, f, GRO_R_SIZE);
+	return gro_fast_receive(ctx, fr, h);
 }
 
 /* One frame of kind @k, whose counts are @nlen, @ncsum (each header @clen
@@ -1026,14 +1092,16 @@ receive_one(struct gro_ctx *ctx, const struct gro_frame *fr, const struct gro_hi
 		struct run r;
 
 		run_load(&r, ctx, f, k, ncsum, nwords);
-		if (!(paylen = continues(k, &r, p, len, fr->flags, ipid, nlen, ncsum, nwords)))
-			return false;
-		ctx->last_flow = i;
-		reason = join(ctx, k, f, &r, p, paylen, fr->cookie, ipid, ncsum);
-		run_store(&r, f);
-		if (reason)
-			gro_complete(ctx, f, reason);
-		return true;
+		paylen = continues(k, &r, p, len, fr->flags, ipid, nlen, ncsum, nwords);
+		if (paylen - 1 < CONT_FULL - 1) {
+			ctx->last_flow = i;
+			reason = join(ctx, k, f, &r, p, paylen, fr->cookie, ipid, ncsum);
+			run_store(&r, f);
+			if (reason)
+				gro_complete(ctx, f, reason);
+			return true;
+		}
+		return paylen == CONT_FULL && end_full(ctx, fr, h, f);
 	}
 
 	/* No flow: the frame starts one, or goes up as is if it cannot be

@@ -57,6 +57,84 @@ Test(size, ipv4_65536_does_not_merge)
 	h_close(h);
 }
 
+/* A segment that does not fit but carries a push: the flow completes for
+ * its size, and the segment, which cannot start a flow, goes up alone. */
+Test(size, a_push_that_does_not_fit_goes_up_alone)
+{
+	struct h *h = h_open(NULL);
+	struct pb_frame f;
+	int i;
+
+	h_seg_init(&f, 0, 1448);
+	for (i = 0; i < 45; i++)
+		h_add_seg(h, &f);
+	f.payload_len = 336;
+	f.flags |= PB_PSH;
+	h_add_seg(h, &f);
+	h_receive(h);
+	h_expect_npkt(h, 2, "size: the flow, then the push that did not fit");
+	h_expect_merged(h, 0, 0, 45, "size: a push that does not fit completes the flow");
+	h_expect_reason(h, 0, GRO_R_SIZE, "size: completed because of the size limit");
+	h_expect_as_is(h, 1, 45, "size: the push goes up alone");
+	h_expect_reason(h, 1, GRO_R_FLAGS, "size: the push cannot start a flow");
+	cr_assert_eq(gro_held(h->gro), 0, "size: nothing is held after the push");
+	h_check_stats(h);
+	h_close(h);
+}
+
+/* With checksums verified, a segment that does not fit and fails its TCP
+ * checksum is not looked up at all (tcp4_gro_receive validates first): it
+ * goes up alone and the flow stays held, unchanged. */
+Test(size, a_bad_checksum_that_does_not_fit_leaves_the_flow_held)
+{
+	struct h *h = h_open(NULL);
+	struct pb_frame f;
+	int i;
+
+	h_seg_init(&f, 0, 1448);
+	for (i = 0; i < 45; i++)
+		h_add_seg(h, &f);
+	f.payload_len = 336;
+	f.bad_tcp_csum = 1;
+	h_add_seg(h, &f);
+	h_receive(h);
+	h_expect_npkt(h, 1, "size: only the bad segment goes up");
+	h_expect_as_is(h, 0, 45, "size: the bad segment goes up alone");
+	h_expect_reason(h, 0, GRO_R_L4_CSUM, "size: for its checksum, not the size");
+	cr_assert_eq(gro_held(h->gro), 1, "size: the flow stays held");
+	h_flush(h);
+	h_expect_merged(h, 1, 0, 45, "size: the flow is whole at the flush");
+	h_check_stats(h);
+	h_close(h);
+}
+
+/* The segment that does not fit found through the table (another flow's
+ * segment came between) rather than as the next of a run: the same. */
+Test(size, a_segment_that_does_not_fit_after_another_flow)
+{
+	struct h *h = h_open(NULL);
+	struct pb_frame f, g;
+	int i;
+
+	h_seg_init(&f, 0, 1448);
+	g = f;
+	g.sport = (uint16_t)(f.sport + 1);
+	for (i = 0; i < 45; i++)
+		h_add_seg(h, &f);
+	h_add_seg(h, &g);
+	f.payload_len = 336;
+	h_add_seg(h, &f);
+	h_receive(h);
+	h_expect_npkt(h, 1, "size: the full flow completes");
+	h_expect_merged(h, 0, 0, 45, "size: the full flow completes");
+	h_expect_reason(h, 0, GRO_R_SIZE, "size: completed because of the size limit");
+	cr_assert_eq(gro_held(h->gro), 2, "size: the other flow and the new one are held");
+	h_flush(h);
+	h_expect_npkt(h, 3, "size: both held flows go up at the flush");
+	h_check_stats(h);
+	h_close(h);
+}
+
 Test(size, ipv6_boundary)
 {
 	/* 60 + 45 * 1448 = 65220: 315 fits, 316 does not. */
