@@ -318,24 +318,13 @@ void gro_hold(struct gro_ctx *ctx, const struct gro_cb *cb, uint8_t kind)
 	f->age = ctx->now;
 }
 
-static inline void receive_one(struct gro_ctx *ctx, const struct gro_frame *fr,
-			       const struct gro_hint *hint)
+/* A frame the fast path did not take goes down the layers (counted
+ * already). Apart: for most traffic it is rare. */
+void gro_receive_layered(struct gro_ctx *ctx, const struct gro_frame *fr)
 {
 	const struct gro_layer *first;
 	struct gro_cb cb;
 	struct gro_flow *pp;
-
-	ctx->st.frames_in++;
-	ctx->st.bytes_in += fr->len;
-
-	/* Every frame may need a node; if the pool is dry, make room the
-	 * way a full bucket does, by completing the oldest flow. */
-	if (unlikely(ctx->free_node == GRO_NIL))
-		gro_complete(ctx, gro_flow_oldest_global(ctx), GRO_R_EVICT);
-
-	/* A frame of a fast kind is mostly taken whole by fastpath.c. */
-	if (hint->kind && gro_fast_receive(ctx, fr, hint))
-		return;
 
 	cb.data = fr->data;
 	cb.len = fr->data ? fr->len : 0;
@@ -382,18 +371,21 @@ static inline void receive_one(struct gro_ctx *ctx, const struct gro_frame *fr,
 		gro_hold(ctx, &cb, 0);
 }
 
-/* How far ahead of the frame being processed the fast path's hint (flow
- * hash) is computed and its table slot fetched, then the flow, then the
- * head's headers: each step needs the one before to have arrived. */
-#define HINT_AHEAD	8
-#define FLOW_AHEAD	5
-#define HEAD_AHEAD	2
+static inline void receive_one(struct gro_ctx *ctx, const struct gro_frame *fr,
+			       const struct gro_hint *hint)
+{
+	gro_frame_in(ctx, fr);
+	/* A frame of a fast kind is mostly taken whole by fastpath.c. */
+	if (hint->kind && gro_fast_receive(ctx, fr, hint))
+		return;
+	gro_receive_layered(ctx, fr);
+}
 
 static void receive_burst(struct gro_ctx *ctx, struct gro_frame *frames, unsigned n,
 			  uint64_t now_ns)
 {
 	struct gro_hint hint[GRO_PREFETCH_MAX];
-	unsigned i = 0, ahead = HINT_AHEAD;
+	unsigned i = 0, ahead = GRO_HINT_AHEAD;
 
 	ctx->now = now_ns;
 	while (i < n) {
@@ -423,15 +415,19 @@ static void receive_burst(struct gro_ctx *ctx, struct gro_frame *frames, unsigne
 					break;
 			}
 			/* Most frames continue the flow of the frame before
-			 * them: the fast path takes such runs whole. */
-			if (ctx->last_flow != GRO_NIL && gro_fast_may_continue(ctx, &frames[i])) {
+			 * them: the fast path takes such runs whole. (Not a
+			 * frame whose hash already says it is of another
+			 * flow.) */
+			if (ctx->last_flow != GRO_NIL &&
+			    (i >= hinted || gro_hint_may_run(ctx, &hint[i - base])) &&
+			    gro_fast_may_continue(ctx, &frames[i])) {
 				unsigned took = gro_fast_continue(ctx, frames + i, end - i);
 
 				i += took;
-				if (i == end)
-					break;
 				if (took)
 					ahead = 0;
+				if (i == end)
+					break;
 			}
 			/* The others need their flow from the table: with
 			 * many flows, the table, the flow and the head's
@@ -442,33 +438,35 @@ static void receive_burst(struct gro_ctx *ctx, struct gro_frame *frames, unsigne
 			 * mostly continues it. */
 			if (hinted < i)
 				hinted = i;
-			for (; hinted < end && hinted <= i + ahead; hinted++) {
-				struct gro_hint *h = &hint[hinted - base];
+			if (hinted <= i + ahead && hinted < end) {
+				/* Up to @ahead, then GRO_HINT_BATCH at a time
+				 * while frames keep needing them: one call
+				 * for several. */
+				unsigned to = i + ahead + (hinted > i ? GRO_HINT_BATCH : 1);
 
-				gro_fast_hint(ctx, &frames[hinted], h);
-				if (h->hashed)
-					gro_prefetch(&ctx->table[h->hash & ctx->table_mask]);
+				if (to > end)
+					to = end;
+				gro_fast_hints(ctx, &frames[hinted], to - hinted, &hint[hinted - base]);
+				hinted = to;
 			}
-			if (i + FLOW_AHEAD < hinted && hint[i + FLOW_AHEAD - base].hashed) {
-				uint32_t k = ctx->table[hint[i + FLOW_AHEAD - base].hash & ctx->table_mask];
+			/* Frames of a built-in kind that keep needing the
+			 * table are taken by the fast path one after another,
+			 * the look-ahead kept going there. */
+			if (hint[i - base].kind) {
+				unsigned h = hinted - base;
+				unsigned took = gro_fast_table(ctx, frames + base, end - base, hint, i - base, &h);
 
-				if (k != GRO_NIL)
-					gro_prefetch(&ctx->flows[k]);
-			}
-			if (i + HEAD_AHEAD < hinted && hint[i + HEAD_AHEAD - base].hashed) {
-				uint32_t k = ctx->table[hint[i + HEAD_AHEAD - base].hash & ctx->table_mask];
-
-				if (k != GRO_NIL) {
-					const struct gro_flow *f = &ctx->flows[k];
-
-					gro_prefetch(f->head);
-					gro_prefetch(f->head + 64);
-					gro_prefetch_w(&ctx->nodes[f->last]);
+				hinted = base + h;
+				if (took) {
+					i += took;
+					ahead = GRO_HINT_AHEAD;
+					continue;
 				}
 			}
+			gro_fetch_ahead(ctx, &hint[i - base], hinted - i);
 			receive_one(ctx, &frames[i], &hint[i - base]);
 			i++;
-			ahead = HINT_AHEAD;
+			ahead = GRO_HINT_AHEAD;
 		}
 	}
 	gro_deliver_batch(ctx);

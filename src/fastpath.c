@@ -813,29 +813,37 @@ kind_hash(const struct gro_ctx *ctx, const struct gro_fast *k, const struct gro_
 	return kind_hash_any(ctx, k, fr);
 }
 
-/* Out of line, so that a frame with nothing to look up costs no more than
- * its classification. */
-static __attribute__((noinline)) uint32_t hint_hash(const struct gro_ctx *ctx, unsigned kind,
-						    const struct gro_frame *fr)
+/*
+ * The hints of the @n frames @fr: each one's kind and, while a flow is
+ * held, its flow hash, whose table slot is fetched. (With nothing held
+ * there is nothing to look up: the hash waits until the frame turns out to
+ * need it, if it starts a flow or one was started in between; unmergeable
+ * traffic never pays for it.) Several frames a call, each built-in kind's
+ * hash made with its counts as constants.
+ */
+void gro_fast_hints(const struct gro_ctx *ctx, const struct gro_frame *fr, unsigned n,
+		    struct gro_hint *h)
 {
-	switch (ctx->fast[kind].builtin) {
-	BUILTIN_CASES(return kind_hash(ctx, K, fr))
-	}
-	return kind_hash(ctx, &ctx->fast[kind], fr);
-}
+	unsigned j;
 
-void gro_fast_hint(const struct gro_ctx *ctx, const struct gro_frame *fr, struct gro_hint *h)
-{
-	h->kind = classify(ctx, fr->data, fr->len, gro_link_of(fr->flags, fr->data, fr->len));
+	for (j = 0; j < n; j++) {
+		const struct gro_frame *f = &fr[j];
+		uint8_t kind = classify(ctx, f->data, f->len, gro_link_of(f->flags, f->data, f->len));
+
 #ifdef GRO_LINUX_612_RULES
-	h->kind = 0;
+		kind = 0;
 #endif
-	/* With nothing held there is nothing to look up: the hash waits
-	 * until the frame turns out to need it (it starts a flow, or one
-	 * was started in between). Unmergeable traffic never pays for it. */
-	h->hashed = h->kind && ctx->held;
-	if (h->hashed)
-		h->hash = hint_hash(ctx, h->kind, fr);
+		h[j].kind = kind;
+		h[j].hashed = kind && ctx->held;
+		if (!h[j].hashed)
+			continue;
+		switch (ctx->fast[kind].builtin) {
+		BUILTIN_CASES(h[j].hash = kind_hash(ctx, K, f); goto hashed)
+		}
+		h[j].hash = kind_hash(ctx, &ctx->fast[kind], f);
+hashed:
+		gro_prefetch(&ctx->table[h[j].hash & ctx->table_mask]);
+	}
 }
 
 /* Does the frame @fr of kind @k, @hdr_len bytes of headers, pass every
@@ -1141,4 +1149,57 @@ bool gro_fast_receive(struct gro_ctx *ctx, const struct gro_frame *fr, const str
 	k = &ctx->fast[h->kind];
 	return receive_one(ctx, fr, h, k, k->nlen, k->ncsum, 0, k->ncsum ? k->csum[0].nwords : 0,
 			   k->nzero);
+}
+
+/* ---------------------------------------------------------------- frames through the table */
+
+/*
+ * Frames of built-in kind @k, from @frames[@i] on, each through the table
+ * as gro_fast_receive() takes it, one after another while the next has its
+ * hint, is of the same kind and is not, by its hash, the next of a run
+ * (the engine tries those); the engine's look-ahead goes on here (hints to
+ * *@hinted of the @n frames, then flows, then heads). A frame the fast
+ * path cannot decide takes the layered path from here. How many it took
+ * (at least one).
+ */
+static inline __attribute__((always_inline)) unsigned
+table_run(struct gro_ctx *ctx, struct gro_frame *frames, unsigned n, struct gro_hint *hint,
+	  unsigned i, unsigned *hinted, const struct gro_fast *k)
+{
+	const uint8_t kind = hint[i].kind;
+	const unsigned first = i;
+
+	do {
+		const struct gro_frame *fr = &frames[i];
+
+		/* The engine made the first frame's hint; more are made
+		 * here once frames keep coming this way. */
+		if (i > first && *hinted <= i + GRO_HINT_AHEAD && *hinted < n) {
+			unsigned to = i + GRO_HINT_AHEAD + GRO_HINT_BATCH;
+
+			if (to > n)
+				to = n;
+			gro_fast_hints(ctx, &frames[*hinted], to - *hinted, &hint[*hinted]);
+			*hinted = to;
+		}
+		gro_fetch_ahead(ctx, &hint[i], *hinted - i);
+		gro_frame_in(ctx, fr);
+		if (!receive_one(ctx, fr, &hint[i], k, k->nlen, k->ncsum, k->csum[0].len,
+				 k->csum[0].nwords, k->nzero))
+			gro_receive_layered(ctx, fr);
+		i++;
+	} while (i < *hinted && hint[i].kind == kind && !gro_hint_may_run(ctx, &hint[i]));
+	return i - first;
+}
+
+unsigned gro_fast_table(struct gro_ctx *ctx, struct gro_frame *frames, unsigned n,
+			struct gro_hint *hint, unsigned i, unsigned *hinted)
+{
+	/* The plain kinds: the tunnel templates keep to one frame a call
+	 * (gro_fast_receive), which is as fast for them and keeps this
+	 * function's code for the usual ones. */
+	switch (ctx->fast[hint[i].kind].builtin) {
+	INIT_CASES(return table_run(ctx, frames, n, hint, i, hinted, K))
+	}
+	return 0;
 }

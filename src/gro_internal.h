@@ -459,12 +459,71 @@ struct gro_hint {
 	uint8_t kind;
 	uint8_t hashed;
 };
+
+/* How far ahead of the frame being received its hint (flow hash) is made
+ * and its table slot fetched, then the flow, then the head's headers: each
+ * step needs the one before to have arrived. Hints are made HINT_BATCH at
+ * a time while frames keep needing them. */
+#define GRO_HINT_AHEAD	8
+#define GRO_FLOW_AHEAD	5
+#define GRO_HEAD_AHEAD	2
+#define GRO_HINT_BATCH	8
+
+/* The look-ahead for the frame whose hint is @h, @left hints made from it
+ * on: the flows of the frames GRO_FLOW_AHEAD on, the head headers and last
+ * node of those GRO_HEAD_AHEAD on. */
+GRO_ALWAYS_INLINE void gro_fetch_ahead(const struct gro_ctx *ctx, const struct gro_hint *h,
+				       unsigned left)
+{
+	if (GRO_FLOW_AHEAD < left && h[GRO_FLOW_AHEAD].hashed) {
+		uint32_t k = ctx->table[h[GRO_FLOW_AHEAD].hash & ctx->table_mask];
+
+		if (k != GRO_NIL)
+			gro_prefetch(&ctx->flows[k]);
+	}
+	if (GRO_HEAD_AHEAD < left && h[GRO_HEAD_AHEAD].hashed) {
+		uint32_t k = ctx->table[h[GRO_HEAD_AHEAD].hash & ctx->table_mask];
+
+		if (k != GRO_NIL) {
+			const struct gro_flow *f = &ctx->flows[k];
+
+			gro_prefetch(f->head);
+			gro_prefetch(f->head + 64);
+			gro_prefetch_w(&ctx->nodes[f->last]);
+		}
+	}
+}
+
+/* May the frame whose hint is @h continue the flow the one before it
+ * found or started? Not if its hash says it is of another flow. */
+GRO_ALWAYS_INLINE bool gro_hint_may_run(const struct gro_ctx *ctx, const struct gro_hint *h)
+{
+	return ctx->last_flow != GRO_NIL &&
+	       !(h->hashed && h->hash != ctx->flows[ctx->last_flow].hash);
+}
+
+/* Every frame taken is counted, and may need a node: if the pool is dry,
+ * room is made the way a full bucket does, by completing the oldest flow. */
+GRO_ALWAYS_INLINE void gro_frame_in(struct gro_ctx *ctx, const struct gro_frame *fr)
+{
+	ctx->st.frames_in++;
+	ctx->st.bytes_in += fr->len;
+	if (unlikely(ctx->free_node == GRO_NIL))
+		gro_complete(ctx, gro_flow_oldest_global(ctx), GRO_R_EVICT);
+}
+
+/* engine.c: the layered path for a frame the fast path did not take. */
+void gro_receive_layered(struct gro_ctx *ctx, const struct gro_frame *fr);
+
 int gro_fast_init(struct gro_ctx *ctx);
 void gro_fast_free(struct gro_ctx *ctx);
 unsigned gro_fast_continue(struct gro_ctx *ctx, struct gro_frame *frames, unsigned n);
 unsigned gro_fast_pass(struct gro_ctx *ctx, struct gro_frame *frames, unsigned n);
-void gro_fast_hint(const struct gro_ctx *ctx, const struct gro_frame *fr, struct gro_hint *h);
+void gro_fast_hints(const struct gro_ctx *ctx, const struct gro_frame *fr, unsigned n,
+		    struct gro_hint *h);
 bool gro_fast_receive(struct gro_ctx *ctx, const struct gro_frame *fr, const struct gro_hint *h);
+unsigned gro_fast_table(struct gro_ctx *ctx, struct gro_frame *frames, unsigned n,
+			struct gro_hint *hint, unsigned i, unsigned *hinted);
 uint8_t gro_fast_kind_of(const struct gro_ctx *ctx, const struct gro_cb *cb);
 const struct gro_fast *gro_fast_builtin_of(const uint8_t *p, uint32_t len, unsigned link);
 
