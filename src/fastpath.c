@@ -707,7 +707,7 @@ run_frames(struct gro_ctx *ctx, struct gro_flow *f, const struct gro_fast *k,
 	run_load(&r, ctx, f, k, ncsum, nwords);
 	for (i = 0; i < n; i++) {
 		const struct gro_frame *fr = &frames[i];
-		uint32_t paylen;
+		uint32_t paylen = 0;	/* read at the break below if set */
 
 		/* A dry node pool is the engine's to handle (it evicts). */
 		uint32_t start = fr->flags & GRO_FRAME_START_MASK;
