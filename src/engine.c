@@ -438,17 +438,8 @@ static void receive_burst(struct gro_ctx *ctx, struct gro_frame *frames, unsigne
 			 * mostly continues it. */
 			if (hinted < i)
 				hinted = i;
-			if (hinted <= i + ahead && hinted < end) {
-				/* Up to @ahead, then GRO_HINT_BATCH at a time
-				 * while frames keep needing them: one call
-				 * for several. */
-				unsigned to = i + ahead + (hinted > i ? GRO_HINT_BATCH : 1);
-
-				if (to > end)
-					to = end;
-				gro_fast_hints(ctx, &frames[hinted], to - hinted, &hint[hinted - base]);
-				hinted = to;
-			}
+			hinted = base + gro_hints_ahead(ctx, frames + base, hint, hinted - base,
+							i - base, ahead, end - base);
 			/* Frames of a built-in kind that keep needing the
 			 * table are taken by the fast path one after another,
 			 * the look-ahead kept going there. */

@@ -612,6 +612,12 @@ GRO_ALWAYS_INLINE void run_store(const struct run *r, struct gro_flow *f)
  */
 #define CONT_FULL UINT32_MAX
 
+/* Does continues()'s answer @v say the frame joins (a payload length)? */
+GRO_ALWAYS_INLINE bool cont_joins(uint32_t v)
+{
+	return v - 1 < CONT_FULL - 1;
+}
+
 static inline __attribute__((always_inline)) uint32_t
 continues(const struct gro_fast *k, const struct run *r, const uint8_t *p, uint32_t len,
 	  uint32_t fflags, uint16_t *ipid, const unsigned nlen, const unsigned ncsum,
@@ -707,16 +713,17 @@ run_frames(struct gro_ctx *ctx, struct gro_flow *f, const struct gro_fast *k,
 	run_load(&r, ctx, f, k, ncsum, nwords);
 	for (i = 0; i < n; i++) {
 		const struct gro_frame *fr = &frames[i];
-		uint32_t paylen = 0;	/* read at the break below if set */
+		uint32_t paylen;
 
 		/* A dry node pool is the engine's to handle (it evicts). */
 		uint32_t start = fr->flags & GRO_FRAME_START_MASK;
 
 		if (ctx->free_node == GRO_NIL || !fr->data || fr->len < c.span ||
 		    fr->rxhash != f->rxhash || (start != r.start_a && start != r.start_b) ||
-		    !hdr_equal(fr->data, f->head, k->same, &c) ||
-		    (paylen = continues(k, &r, fr->data, fr->len, fr->flags, ipid, nlen, ncsum,
-					nwords)) - 1 >= CONT_FULL - 1) {
+		    !hdr_equal(fr->data, f->head, k->same, &c))
+			break;
+		paylen = continues(k, &r, fr->data, fr->len, fr->flags, ipid, nlen, ncsum, nwords);
+		if (!cont_joins(paylen)) {
 			/* No room for it: the flow ends here, and the frame
 			 * is taken next as one that finds no flow. */
 			if (paylen == CONT_FULL)
@@ -1101,7 +1108,7 @@ receive_one(struct gro_ctx *ctx, const struct gro_frame *fr, const struct gro_hi
 
 		run_load(&r, ctx, f, k, ncsum, nwords);
 		paylen = continues(k, &r, p, len, fr->flags, ipid, nlen, ncsum, nwords);
-		if (paylen - 1 < CONT_FULL - 1) {
+		if (cont_joins(paylen)) {
 			ctx->last_flow = i;
 			reason = join(ctx, k, f, &r, p, paylen, fr->cookie, ipid, ncsum);
 			run_store(&r, f);
@@ -1174,14 +1181,8 @@ table_run(struct gro_ctx *ctx, struct gro_frame *frames, unsigned n, struct gro_
 
 		/* The engine made the first frame's hint; more are made
 		 * here once frames keep coming this way. */
-		if (i > first && *hinted <= i + GRO_HINT_AHEAD && *hinted < n) {
-			unsigned to = i + GRO_HINT_AHEAD + GRO_HINT_BATCH;
-
-			if (to > n)
-				to = n;
-			gro_fast_hints(ctx, &frames[*hinted], to - *hinted, &hint[*hinted]);
-			*hinted = to;
-		}
+		if (i > first)
+			*hinted = gro_hints_ahead(ctx, frames, hint, *hinted, i, GRO_HINT_AHEAD, n);
 		gro_fetch_ahead(ctx, &hint[i], *hinted - i);
 		gro_frame_in(ctx, fr);
 		if (!receive_one(ctx, fr, &hint[i], k, k->nlen, k->ncsum, k->csum[0].len,

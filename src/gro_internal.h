@@ -512,6 +512,29 @@ GRO_ALWAYS_INLINE void gro_frame_in(struct gro_ctx *ctx, const struct gro_frame 
 		gro_complete(ctx, gro_flow_oldest_global(ctx), GRO_R_EVICT);
 }
 
+void gro_fast_hints(const struct gro_ctx *ctx, const struct gro_frame *fr, unsigned n,
+		    struct gro_hint *h);
+
+/* Hints for the @n frames @frames (@hint beside them), made up to
+ * @hinted so far, to reach @ahead frames past frame @i: up to there when
+ * none past @i are made yet (the frame after a run mostly continues it, so
+ * no more), else GRO_HINT_BATCH more at a time, one call for several
+ * frames. Returns how far they are made now. */
+GRO_ALWAYS_INLINE unsigned gro_hints_ahead(const struct gro_ctx *ctx,
+					   const struct gro_frame *frames, struct gro_hint *hint,
+					   unsigned hinted, unsigned i, unsigned ahead, unsigned n)
+{
+	unsigned to;
+
+	if (hinted > i + ahead || hinted >= n)
+		return hinted;
+	to = i + ahead + (hinted > i ? GRO_HINT_BATCH : 1);
+	if (to > n)
+		to = n;
+	gro_fast_hints(ctx, &frames[hinted], to - hinted, &hint[hinted]);
+	return to;
+}
+
 /* engine.c: the layered path for a frame the fast path did not take. */
 void gro_receive_layered(struct gro_ctx *ctx, const struct gro_frame *fr);
 
@@ -519,8 +542,6 @@ int gro_fast_init(struct gro_ctx *ctx);
 void gro_fast_free(struct gro_ctx *ctx);
 unsigned gro_fast_continue(struct gro_ctx *ctx, struct gro_frame *frames, unsigned n);
 unsigned gro_fast_pass(struct gro_ctx *ctx, struct gro_frame *frames, unsigned n);
-void gro_fast_hints(const struct gro_ctx *ctx, const struct gro_frame *fr, unsigned n,
-		    struct gro_hint *h);
 bool gro_fast_receive(struct gro_ctx *ctx, const struct gro_frame *fr, const struct gro_hint *h);
 unsigned gro_fast_table(struct gro_ctx *ctx, struct gro_frame *frames, unsigned n,
 			struct gro_hint *hint, unsigned i, unsigned *hinted);
