@@ -658,13 +658,14 @@ continues(const struct gro_fast *k, const struct run *r, const uint8_t *p, uint3
 	return paylen;
 }
 
-/* skb_gro_receive for a continuing segment, as the layered path appends.
- * Returns the reason the flow ends with this segment, or 0. */
+/* skb_gro_receive for a continuing segment, as the layered path appends,
+ * in the node @node taken for it. Returns the reason the flow ends with
+ * this segment, or 0. */
 static inline __attribute__((always_inline)) enum gro_reason
 join(struct gro_ctx *ctx, const struct gro_fast *k, struct gro_flow *f, struct run *r, uint8_t *p,
-     uint32_t paylen, void *cookie, const uint16_t *ipid, const unsigned ncsum)
+     uint32_t paylen, void *cookie, const uint16_t *ipid, const unsigned ncsum, uint32_t node)
 {
-	uint32_t node = ctx->free_node, j;
+	uint32_t j;
 	uint8_t fl = p[k->flags_off];
 
 	if (r->count == 1)
@@ -674,7 +675,6 @@ join(struct gro_ctx *ctx, const struct gro_fast *k, struct gro_flow *f, struct r
 				r->fixedid |= (uint8_t)(1u << k->csum[j].level);
 				f->fixedid = r->fixedid;
 			}
-	ctx->free_node = ctx->nodes[node].next;
 	ctx->nodes[node].data = p + r->hdr_len;
 	ctx->nodes[node].len = paylen;
 	ctx->nodes[node].next = GRO_NIL;
@@ -731,7 +731,8 @@ run_frames(struct gro_ctx *ctx, struct gro_flow *f, const struct gro_fast *k,
 			break;
 		}
 		bytes += fr->len;
-		reason = join(ctx, k, f, &r, fr->data, paylen, fr->cookie, ipid, ncsum);
+		reason = join(ctx, k, f, &r, fr->data, paylen, fr->cookie, ipid, ncsum,
+			      gro_node_take(ctx));
 		if (reason) {
 			i++;
 			break;
@@ -1110,7 +1111,8 @@ receive_one(struct gro_ctx *ctx, const struct gro_frame *fr, const struct gro_hi
 		paylen = continues(k, &r, p, len, fr->flags, ipid, nlen, ncsum, nwords);
 		if (cont_joins(paylen)) {
 			ctx->last_flow = i;
-			reason = join(ctx, k, f, &r, p, paylen, fr->cookie, ipid, ncsum);
+			reason = join(ctx, k, f, &r, p, paylen, fr->cookie, ipid, ncsum,
+				      gro_node_take(ctx));
 			run_store(&r, f);
 			if (reason)
 				gro_complete(ctx, f, reason);

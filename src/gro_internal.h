@@ -219,6 +219,16 @@ struct gro_ctx {
 	bool drop_chains;	/* flush_all empties the table itself: completed
 				 * flows leave their hash chains as they are */
 
+	/* The node pool: a list of the nodes freed since it last started
+	 * over, then the nodes [0, r) never taken since, which the list ends
+	 * in as ~r: GRO_NIL once there are none, so that free_node ==
+	 * GRO_NIL is the one test of an empty pool (no index comes near the
+	 * top bit). Nodes never taken are only taken with the list empty,
+	 * so no node still on it holds a stale ~r. The pool starts over
+	 * whenever no flow is held (every flush of everything), so that
+	 * nodes are taken in address order, not in the order earlier
+	 * packets freed them: with many flows that order is random, and
+	 * following it costs a cache miss per node, one after another. */
 	struct gro_node *nodes;
 	uint32_t nnodes;
 	uint32_t free_node;
@@ -370,11 +380,30 @@ void gro_flow_remove(struct gro_ctx *ctx, struct gro_flow *f);
 struct gro_flow *gro_flow_oldest(struct gro_ctx *ctx, uint32_t bucket);
 struct gro_flow *gro_flow_oldest_global(struct gro_ctx *ctx);
 
-static inline uint32_t gro_node_alloc(struct gro_ctx *ctx)
+/* The node pool starts over: every node is free. */
+GRO_ALWAYS_INLINE void gro_pool_restart(struct gro_ctx *ctx)
+{
+	ctx->free_node = ~ctx->nnodes;
+}
+
+/* A node from the pool, which is not empty; its next is not set. */
+GRO_ALWAYS_INLINE uint32_t gro_node_take(struct gro_ctx *ctx)
 {
 	uint32_t n = ctx->free_node;
 
-	ctx->free_node = ctx->nodes[n].next;
+	if ((int32_t)n >= 0) {
+		ctx->free_node = ctx->nodes[n].next;
+		return n;
+	}
+	/* ~r: node r - 1, and r - 1 left. */
+	ctx->free_node = n + 1;
+	return ~n - 1;
+}
+
+static inline uint32_t gro_node_alloc(struct gro_ctx *ctx)
+{
+	uint32_t n = gro_node_take(ctx);
+
 	ctx->nodes[n].next = GRO_NIL;
 	return n;
 }

@@ -454,6 +454,58 @@ Test(engine, frame_pool_exhaustion_evicts_oldest_flow)
 }
 
 /*
+ * The pool of 64 held frames counts every node once, whether it was freed
+ * by a flow completed earlier or never taken since the pool last started
+ * over (a flush that leaves nothing held): flow A (20 frames) completes
+ * with a push while B (10) is held, then C takes A's 20 and 34 more, which
+ * fills the pool exactly; only C's next frame forces B out. After the
+ * flush, the same again.
+ */
+Test(engine, frame_pool_counts_freed_and_fresh_nodes_alike)
+{
+	struct gro_config cfg;
+	struct h *h;
+	int round, k;
+
+	h_config(&cfg);
+	cfg.max_held_frames = 64;
+	h = h_open(&cfg);
+	for (round = 0; round < 2; round++) {
+		struct pb_frame a, b, c;
+		size_t first = h->npkt;
+		int base = (int)h->nfr;
+
+		h_seg_init(&a, 0, 100);
+		h_seg_init(&b, 0, 100);
+		h_seg_init(&c, 0, 100);
+		a.seq = b.seq = c.seq = 1000u + (uint32_t)round * 100000u;
+		b.sport = 4444;
+		c.sport = 5555;
+		for (k = 0; k < 10; k++)
+			h_add_seg(h, &b);
+		for (k = 0; k < 20; k++) {
+			if (k == 19)
+				a.flags |= PB_PSH;
+			h_add_seg(h, &a);
+		}
+		for (k = 0; k < 54; k++)
+			h_add_seg(h, &c);
+		h_receive(h);
+		h_expect_npkt(h, first + 1, "pool: a full pool of freed and fresh nodes evicts nothing");
+		h_expect_merged(h, first, base + 10, 20, "pool: the push ends A");
+		cr_assert_eq(gro_held(h->gro), 2, "pool: B and C held, 64 frames in all");
+		h_add_seg(h, &c);
+		h_receive(h);
+		h_expect_npkt(h, first + 2, "pool: one frame more than the pool holds evicts the oldest");
+		h_expect_merged(h, first + 1, base, 10, "pool: B, the oldest, goes");
+		h_expect_reason(h, first + 1, GRO_R_EVICT, "pool: an early completion is an eviction");
+		h_flush(h);
+		h_expect_merged(h, first + 2, base + 30, 55, "pool: C whole, at the flush");
+	}
+	h_close(h);
+}
+
+/*
  * With the default configuration libgro holds at most 65536 frames in all
  * (max_held_frames auto), and completes the oldest flow early when they run
  * out (receive_one in src/engine.c). Linux has no such pool: each of its
