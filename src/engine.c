@@ -159,10 +159,10 @@ int gro_create(const struct gro_config *cfg, struct gro_ctx **out)
 		if (n < 65536)
 			n = 65536;
 	}
-	/* Below 2^31: the pool tells an index from what it keeps of the
-	 * nodes never taken by the top bit (gro_node_take). */
-	_Static_assert((uint64_t)GRO_MAX_FLOWS * 2 + 65536 < (1ull << 31) && (1u << 28) < (1u << 31),
-		       "node indexes below 2^31");
+	/* Below 2^31 (and max_held_frames below 2^28): the pool tells an
+	 * index from what it keeps of the nodes never taken by the top bit
+	 * (gro_node_take). */
+	_Static_assert((uint64_t)GRO_MAX_FLOWS * 2 + 65536 < (1ull << 31), "node indexes below 2^31");
 	ctx->nnodes = (uint32_t)n;
 
 	if (cfg->deliver) {

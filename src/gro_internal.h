@@ -391,7 +391,7 @@ GRO_ALWAYS_INLINE uint32_t gro_node_take(struct gro_ctx *ctx)
 {
 	uint32_t n = ctx->free_node;
 
-	if ((int32_t)n >= 0) {
+	if (!(n >> 31)) {
 		ctx->free_node = ctx->nodes[n].next;
 		return n;
 	}
