@@ -174,17 +174,24 @@ static int open_tmp(struct sout *o)
 }
 
 /*
- * Writing behind: the stream's buffer, when full, is copied into one of
- * SOUT_NBUF buffers that a thread of its own writes out while the caller
- * goes on. On two cores the kernel's copy into the page cache, most of the
- * system time of a large capture, then runs beside the engine instead of
- * after it. The thread starts with the first full buffer (a small file is
- * written by the caller alone) and stops when the stream is closed; the
- * first failed write is kept and returned by the next write, flush or
- * close, with errno set, so that ferror() and errno say what they would
- * have said.
+ * Writing behind: what is written to the stream goes into one of SOUT_NBUF
+ * buffers that a thread of its own writes out while the caller goes on. On
+ * two cores the kernel's copy into the page cache, most of the system time
+ * of a large capture, then runs beside the engine instead of after it. The
+ * thread starts with the first full buffer (a small file is written by the
+ * caller alone) and stops when the stream is closed; the first failed
+ * write is kept and returned by the next write, flush or close, with errno
+ * set, so that ferror() and errno say what they would have said.
+ *
+ * Waking a sleeping thread costs a system call and, in a virtual machine,
+ * an interrupt between the cores: a tenth of the tool's time when each
+ * buffer woke the writer. So each side wakes the other only for half the
+ * buffers at once: the writer sleeps until SOUT_WAKE buffers are full (or
+ * the stream is flushed or closed), the caller, when all are full, until
+ * SOUT_WAKE are free.
  */
-#define SOUT_NBUF 4
+#define SOUT_NBUF 8
+#define SOUT_WAKE (SOUT_NBUF / 2)
 
 struct sout_async {
 	int fd;
@@ -195,12 +202,14 @@ struct sout_async {
 	pthread_t thread;
 	int started;
 	pthread_mutex_t lock;
-	pthread_cond_t cond;
 	char *buf[SOUT_NBUF];
 	size_t len[SOUT_NBUF];
 	unsigned head, tail;	/* queued: buf[tail..head), filling: buf[head] */
 	size_t fill;		/* bytes in the buffer being filled */
 	int stop;
+	int draining;		/* the caller waits for everything queued */
+	int writer_waits, caller_waits;	/* asleep on @more, @room */
+	pthread_cond_t more, room;
 	int err;		/* errno of the first failed write, or 0 */
 };
 
@@ -225,31 +234,49 @@ static void *writer(void *arg)
 
 	pthread_mutex_lock(&a->lock);
 	for (;;) {
-		unsigned i;
-		int e = 0;
-
-		while (a->tail == a->head && !a->stop)
-			pthread_cond_wait(&a->cond, &a->lock);
-		if (a->tail == a->head)
+		while (a->head - a->tail < SOUT_WAKE && !a->stop && !a->draining) {
+			a->writer_waits = 1;
+			pthread_cond_wait(&a->more, &a->lock);
+			a->writer_waits = 0;
+		}
+		if (a->tail == a->head && a->stop)
 			break;
-		i = a->tail % SOUT_NBUF;
-		pthread_mutex_unlock(&a->lock);
-		if (!LOAD(a->err) && !LOAD(a->discard))
-			e = write_all(a->fd, a->buf[i], a->len[i]);
-		pthread_mutex_lock(&a->lock);
-		if (e && !a->err)
-			STORE(a->err, e);
-		a->tail++;
-		pthread_cond_broadcast(&a->cond);
+		/* Awake: everything queued, then sleep again. */
+		while (a->tail != a->head) {
+			unsigned i = a->tail % SOUT_NBUF;
+			int e = 0;
+
+			pthread_mutex_unlock(&a->lock);
+			if (!LOAD(a->err) && !LOAD(a->discard))
+				e = write_all(a->fd, a->buf[i], a->len[i]);
+			pthread_mutex_lock(&a->lock);
+			if (e && !a->err)
+				STORE(a->err, e);
+			a->tail++;
+			if (a->caller_waits &&
+			    (a->head - a->tail <= SOUT_NBUF - SOUT_WAKE || a->tail == a->head))
+				pthread_cond_signal(&a->room);
+		}
+		a->draining = 0;
 	}
 	pthread_mutex_unlock(&a->lock);
 	return NULL;
+}
+
+/* Under the lock: sleep until the writer frees room or drains. */
+static void wait_room(struct sout_async *a)
+{
+	a->caller_waits = 1;
+	pthread_cond_wait(&a->room, &a->lock);
+	a->caller_waits = 0;
 }
 
 /* Queue the buffer being filled and wait for one to fill next; the
  * @last one, if nothing went to a thread, is written in place. */
 static void submit(struct sout_async *a, int last)
 {
+	int wake;
+
 	if (!a->fill)
 		return;
 	if (!a->started && !last) {
@@ -279,10 +306,18 @@ static void submit(struct sout_async *a, int last)
 	a->len[a->head % SOUT_NBUF] = a->fill;
 	a->head++;
 	a->fill = 0;
-	pthread_cond_broadcast(&a->cond);
-	while (a->head - a->tail == SOUT_NBUF)
-		pthread_cond_wait(&a->cond, &a->lock);
+	wake = a->writer_waits && a->head - a->tail >= SOUT_WAKE;
+	if (a->head - a->tail == SOUT_NBUF) {
+		if (wake)
+			pthread_cond_signal(&a->more);
+		wake = 0;
+		while (a->head - a->tail == SOUT_NBUF)
+			wait_room(a);
+	}
 	pthread_mutex_unlock(&a->lock);
+	/* Once unlocked: the writer then does not wake into a held lock. */
+	if (wake)
+		pthread_cond_signal(&a->more);
 }
 
 /* Everything handed over is written: 0, or -1 with errno. */
@@ -291,8 +326,12 @@ static int drain(struct sout_async *a)
 	submit(a, 1);
 	if (a->started) {
 		pthread_mutex_lock(&a->lock);
-		while (a->tail != a->head)
-			pthread_cond_wait(&a->cond, &a->lock);
+		if (a->tail != a->head) {
+			a->draining = 1;
+			pthread_cond_signal(&a->more);
+			while (a->tail != a->head)
+				wait_room(a);
+		}
 		pthread_mutex_unlock(&a->lock);
 	}
 	if (LOAD(a->err)) {
@@ -333,14 +372,15 @@ static int async_close(void *c)
 	if (a->started) {
 		pthread_mutex_lock(&a->lock);
 		a->stop = 1;
-		pthread_cond_broadcast(&a->cond);
+		pthread_cond_signal(&a->more);
 		pthread_mutex_unlock(&a->lock);
 		pthread_join(a->thread, NULL);
 	}
 	if (close(a->fd) && !e)
 		e = errno;
 	pthread_mutex_destroy(&a->lock);
-	pthread_cond_destroy(&a->cond);
+	pthread_cond_destroy(&a->more);
+	pthread_cond_destroy(&a->room);
 	for (i = 0; i < SOUT_NBUF; i++)
 		free(a->buf[i]);
 	free(a);
@@ -360,7 +400,8 @@ static FILE *async_open(int fd, struct sout_async **out)
 		return NULL;
 	a->fd = fd;
 	pthread_mutex_init(&a->lock, NULL);
-	pthread_cond_init(&a->cond, NULL);
+	pthread_cond_init(&a->more, NULL);
+	pthread_cond_init(&a->room, NULL);
 	for (i = 0; i < SOUT_NBUF; i++)
 		if (!(a->buf[i] = malloc(SOUT_BUFSIZE)))
 			goto fail;
@@ -371,7 +412,8 @@ static FILE *async_open(int fd, struct sout_async **out)
 	}
 fail:
 	pthread_mutex_destroy(&a->lock);
-	pthread_cond_destroy(&a->cond);
+	pthread_cond_destroy(&a->more);
+	pthread_cond_destroy(&a->room);
 	for (i = 0; i < SOUT_NBUF; i++)
 		free(a->buf[i]);
 	free(a);
