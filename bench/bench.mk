@@ -50,7 +50,7 @@ relay-bench:
 # `gro coalesce` on a 4 GiB capture against editcap copying it and cat
 # (bench/tool_bench.sh; docs/performance.md, "The tool on large captures").
 # Not part of `make check`; needs about 17 GB free in $(BENCH_OUT).
-# TOOL_BENCH_ENV passes RUNS=, SIZE_MB=, KEEP=1.
+# TOOL_BENCH_ENV passes RUNS=, SIZE_MB=, KEEP=1, SETTLE=.
 BIGCAP_BIN := $(BENCH_OUT)/bigcap
 $(BIGCAP_BIN): $(BUILD)/bench/bigcap.o
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^

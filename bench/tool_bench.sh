@@ -16,6 +16,10 @@
 # coalesce at least twice as fast as editcap copying the same capture.
 #
 # Environment: RUNS (5), SIZE_MB (the pcap's size, 4096), KEEP=1 leaves DIR,
+# SETTLE=seconds to wait after the old output is removed and synced,
+# before each run (0): on a virtual machine that hands freed memory back to
+# its host, the pages a run writes into the page cache then all cost the
+# same (see docs/performance.md),
 # BASE=another gro binary (an earlier build) adds its coalesce rows, run in
 # the same turns, for a before / after comparison.
 set -u
@@ -58,7 +62,8 @@ set -- \
 	"gro coalesce to /dev/null|$GRO coalesce \$IN /dev/null 2>\$O.txt" \
 	"gro coalesce, from a pipe|cat \$IN | $GRO coalesce - \$O.pcap 2>\$O.txt" \
 	"editcap, pcapng|editcap \${IN}ng \$O.pcapng" \
-	"gro coalesce, pcapng|$GRO coalesce \${IN}ng \$O.pcapng 2>\$O.txt"
+	"gro coalesce, pcapng|$GRO coalesce \${IN}ng \$O.pcapng 2>\$O.txt" \
+	"editcap to /dev/null|editcap \$IN /dev/null"
 if [ -n "${BASE:-}" ]; then
 	BASE=$(realpath "$BASE")
 	set -- "$@" \
@@ -83,6 +88,7 @@ while [ $round -le "$RUNS" ]; do
 		cmd=${c#*|}
 		rm -f "$O".*
 		sync
+		[ "${SETTLE:-0}" = 0 ] || sleep "$SETTLE"
 		if ! IN=$IN O=$O /usr/bin/time -f "%e %U %S" -o "$DIR/time" sh -c "$cmd"; then
 			echo "tool-bench: '$name' failed:" >&2
 			cat "$O.txt" >&2 2>/dev/null
@@ -113,7 +119,7 @@ median() { # median INDEX: "wall user sys" of command INDEX's median run
 walls() { awk -v i="$1" '$1 == i { printf "%s%s", sep, $2; sep = " " }' "$R"; }
 
 {
-	echo "\`gro coalesce\` on a ${SIZE_MB} MiB capture ($(awk '/^model name/ { sub(/.*: /, ""); print; exit }' /proc/cpuinfo), $(nproc) cores, $(date -u '+%Y-%m-%d %H:%M UTC'), Linux $(uname -r)); median of $RUNS runs, page cache warm:"
+	echo "\`gro coalesce\` on a ${SIZE_MB} MiB capture ($(awk '/^model name/ { sub(/.*: /, ""); print; exit }' /proc/cpuinfo), $(nproc) cores, $(date -u '+%Y-%m-%d %H:%M UTC'), Linux $(uname -r)); median of $RUNS runs, page cache warm$([ "${SETTLE:-0}" = 0 ] || echo ", ${SETTLE} s between a run and the removal of the output before it"):"
 	echo
 	echo "| command | wall s | user s | sys s | every run's wall s, in round order |"
 	echo "| --- | ---: | ---: | ---: | --- |"
@@ -143,6 +149,7 @@ walls() { awk -v i="$1" '$1 == i { printf "%s%s", sep, $2; sep = " " }' "$R"; }
 	BEGIN {
 		verdict("pcap", med(3), med(4))
 		verdict("pcapng", med(7), med(8))
+		printf "Their own work (pcap, written to /dev/null): gro coalesce %.2f s, editcap %.2f s.\n", med(5), med(9)
 	}'
 } >"$DIR/table.md"
 cat "$DIR/table.md"
