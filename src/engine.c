@@ -429,7 +429,7 @@ static void receive_burst(struct gro_ctx *ctx, struct gro_frame *frames, unsigne
 
 				i += took;
 				if (took)
-					ahead = 0;
+					ahead = ctx->held >= GRO_HELD_MANY ? GRO_HINT_AHEAD : 0;
 				if (i == end)
 					break;
 			}
@@ -439,7 +439,11 @@ static void receive_burst(struct gro_ctx *ctx, struct gro_frame *frames, unsigne
 			 * few frames ahead, each once the one before is in.
 			 * Only once frames stop coming in runs: the frame
 			 * after one that a run ended or that started a flow
-			 * mostly continues it. */
+			 * mostly continues it. Unless many flows are held:
+			 * then the next flow's table slot and line miss the
+			 * cache, and fetching them ahead after every run costs
+			 * less than waiting for them (1M flows in runs of 2:
+			 * a quarter less time, measured side by side). */
 			if (hinted < i)
 				hinted = i;
 			hinted = base + gro_hints_ahead(ctx, frames + base, hint, hinted - base,

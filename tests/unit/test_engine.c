@@ -1,6 +1,7 @@
 /* The engine around the protocol rules: flow table capacity and eviction,
  * flushing, delivery order and batching, buffer release, statistics. */
 #include <criterion/criterion.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "helpers.h"
@@ -826,4 +827,124 @@ Test(engine, flows_found_after_a_flush_that_empties_the_table)
 	h_expect_npkt(h, base + 6, "few flows: six packets since");
 	h_check_stats(h);
 	h_close(h);
+}
+
+/*
+ * More flows held than GRO_HELD_MANY (src/gro_internal.h): the look-ahead
+ * then makes hints even of frames that may continue a run. 70000 flows of
+ * two segments in runs, every fifth flow's second segment only after the
+ * next flow's run, in bursts of 32: the packets must be exactly those of
+ * the same frames received one per call (no look-ahead at all), in the
+ * same order, each flow's two segments merged.
+ */
+struct many_out {
+	uintptr_t *first;	/* each packet's first frame */
+	uint32_t *nsegs;
+	size_t n, cap;
+};
+
+static void many_deliver(void *arg, const struct gro_pkt *pkts, unsigned n)
+{
+	struct many_out *o = arg;
+	unsigned i;
+
+	for (i = 0; i < n; i++) {
+		cr_assert_lt(o->n, o->cap, "many flows: no more packets than flows");
+		o->first[o->n] = (uintptr_t)pkts[i].segs[0].cookie;
+		o->nsegs[o->n++] = pkts[i].nsegs;
+	}
+}
+
+static void many_run(const struct gro_frame *in, size_t n, unsigned burst, struct many_out *o)
+{
+	struct gro_frame *fr = malloc(n * sizeof(*fr));
+	struct gro_config c;
+	struct gro_ctx *g;
+	size_t i;
+
+	cr_assert_not_null(fr);
+	gro_config_init(&c);
+	c.max_flows = 1u << 17;
+	c.buckets = 1;
+	c.max_held_frames = 1u << 18;
+	c.hash_seed = 7;
+	c.deliver = many_deliver;
+	c.deliver_arg = o;
+	cr_assert_eq(gro_create(&c, &g), GRO_OK);
+	memcpy(fr, in, n * sizeof(*fr));
+	for (i = 0; i < n; i += burst)
+		cr_assert_eq(gro_receive(g, fr + i, (unsigned)(n - i < burst ? n - i : burst), 0),
+			     GRO_OK);
+	cr_assert_geq(gro_held(g), 65536, "many flows: more held than GRO_HELD_MANY");
+	gro_flush(g, 0, GRO_FLUSH_ALL);
+	gro_destroy(g);
+	free(fr);
+}
+
+Test(engine, many_flows_look_ahead_decides_as_one_frame_per_call)
+{
+	enum { NFLOWS = 70000, STRIDE = 256 };
+	const size_t n = 2 * (size_t)NFLOWS;
+	uint8_t *buf = malloc(n * STRIDE), *copy = malloc(n * STRIDE);
+	struct gro_frame *fr = malloc(n * sizeof(*fr));
+	struct many_out a = { 0 }, b = { 0 };
+	size_t i, pos = 0;
+
+	cr_assert(buf && copy && fr);
+	for (i = 0; i < NFLOWS; i++) {
+		/* Flow i's segments at pos and pos + 1, or (every fifth) its
+		 * second after flow i + 1's two. */
+		size_t at[2] = { pos, pos + 1 };
+		int s;
+
+		if (i % 5 == 0 && i + 1 < NFLOWS) {
+			at[1] = pos + 3;
+			pos += 4;
+		} else if (i % 5 == 1) {
+			at[0] = pos - 3;
+			at[1] = pos - 2;
+		} else {
+			pos += 2;
+		}
+		for (s = 0; s < 2; s++) {
+			struct pb_frame f;
+			uint8_t *p = buf + at[s] * STRIDE;
+
+			h_seg_init(&f, 0, 100);
+			f.sport = (uint16_t)(1024 + i % 50000);
+			f.dport = (uint16_t)(80 + i / 50000);
+			f.seq = 1000u + (uint32_t)s * 100u;
+			f.ip_id = (uint16_t)s;
+			fr[at[s]] = (struct gro_frame){ .data = p,
+							.len = (uint32_t)pb_build(&f, p, STRIDE),
+							.cookie = (void *)(uintptr_t)at[s] };
+		}
+	}
+	cr_assert_eq(pos, n, "many flows: every place filled");
+	a.cap = b.cap = 2 * NFLOWS;
+	a.first = malloc(a.cap * sizeof(*a.first));
+	a.nsegs = malloc(a.cap * sizeof(*a.nsegs));
+	b.first = malloc(b.cap * sizeof(*b.first));
+	b.nsegs = malloc(b.cap * sizeof(*b.nsegs));
+	cr_assert(a.first && a.nsegs && b.first && b.nsegs);
+	/* The first run rewrites its heads' headers: the second gets the
+	 * frames as they were. */
+	memcpy(copy, buf, n * STRIDE);
+	many_run(fr, n, 32, &a);
+	memcpy(buf, copy, n * STRIDE);
+	many_run(fr, n, 1, &b);
+	cr_assert_eq(a.n, NFLOWS, "many flows: one packet per flow");
+	cr_assert_eq(b.n, NFLOWS, "many flows: one packet per flow, one frame per call");
+	for (i = 0; i < NFLOWS; i++) {
+		cr_assert_eq(a.nsegs[i], 2, "many flows: packet %zu merges its flow's two segments", i);
+		cr_assert_eq(a.first[i], b.first[i], "many flows: packet %zu as one frame per call", i);
+		cr_assert_eq(b.nsegs[i], 2);
+	}
+	free(a.first);
+	free(a.nsegs);
+	free(b.first);
+	free(b.nsegs);
+	free(fr);
+	free(copy);
+	free(buf);
 }
