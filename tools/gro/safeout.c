@@ -307,12 +307,12 @@ static void submit(struct sout_async *a, int last)
 	a->head++;
 	a->fill = 0;
 	wake = a->writer_waits && a->head - a->tail >= SOUT_WAKE;
-	if (a->head - a->tail == SOUT_NBUF) {
+	while (a->head - a->tail == SOUT_NBUF) {
+		/* All full: the writer is woken before the caller sleeps. */
 		if (wake)
 			pthread_cond_signal(&a->more);
 		wake = 0;
-		while (a->head - a->tail == SOUT_NBUF)
-			wait_room(a);
+		wait_room(a);
 	}
 	pthread_mutex_unlock(&a->lock);
 	/* Once unlocked: the writer then does not wake into a held lock. */
