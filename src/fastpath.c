@@ -1195,14 +1195,26 @@ table_run(struct gro_ctx *ctx, struct gro_frame *frames, unsigned n, struct gro_
 	return i - first;
 }
 
+/* The templates' loops, apart, as for runs (continue_template). */
+static __attribute__((noinline)) unsigned
+table_template(struct gro_ctx *ctx, struct gro_frame *frames, unsigned n, struct gro_hint *hint,
+	       unsigned i, unsigned *hinted)
+{
+	switch (ctx->fast[hint[i].kind].builtin) {
+	TEMPLATE_CASES(return table_run(ctx, frames, n, hint, i, hinted, K))
+	}
+	return 0;
+}
+
 unsigned gro_fast_table(struct gro_ctx *ctx, struct gro_frame *frames, unsigned n,
 			struct gro_hint *hint, unsigned i, unsigned *hinted)
 {
-	/* The plain kinds: the tunnel templates keep to one frame a call
-	 * (gro_fast_receive), which is as fast for them and keeps this
-	 * function's code for the usual ones. */
 	switch (ctx->fast[hint[i].kind].builtin) {
 	INIT_CASES(return table_run(ctx, frames, n, hint, i, hinted, K))
+	case 0:
+		break;
+	default:
+		return table_template(ctx, frames, n, hint, i, hinted);
 	}
 	return 0;
 }
