@@ -204,6 +204,37 @@ static uint32_t kind_max_size(const struct gro_ctx *ctx, const struct gro_fast *
 	       gro_mac_len(k->link);
 }
 
+/* Can a frame match the signatures of both kinds @a and @b? Only if they
+ * start at the same link and agree on every byte both look at. The fast
+ * path takes a frame matching a built-in kind's signature to be of that
+ * kind without trying the kinds before it (frame_is; src/gen/mkkinds.c
+ * checks that no two built-in kinds overlap), and a frame matching a
+ * later kind that overlaps none before it likewise (ctx->fast_first). */
+bool gro_fast_overlap(const struct gro_fast *a, const struct gro_fast *b)
+{
+	unsigned i;
+
+	if (a->link != b->link)
+		return false;
+	for (i = 0; i < GRO_FAST_HDR; i++)
+		if ((a->sig_val[i] ^ b->sig_val[i]) & a->sig_mask[i] & b->sig_mask[i])
+			return false;
+	return true;
+}
+
+/* What the context keeps of kind @i, made now: its size limit, and
+ * whether a frame of its signature can be of a kind before it. */
+static void kind_made(struct gro_ctx *ctx, unsigned i)
+{
+	unsigned j;
+
+	ctx->fast_max_size[i] = kind_max_size(ctx, &ctx->fast[i]);
+	for (j = 1; j < i; j++)
+		if (gro_fast_overlap(&ctx->fast[j], &ctx->fast[i]))
+			return;
+	ctx->fast_first |= 1u << i;
+}
+
 /* The kinds of every untagged stack: Ethernet, a network layer it carries,
  * a transport layer that one carries; then the same network and transport
  * layers with no MAC header (a TUN's packets); in the order of the
@@ -214,7 +245,7 @@ static void add_kind(struct gro_ctx *ctx, struct gro_fast *kinds,
 {
 	if (ctx->nfast < GRO_FAST_KINDS && fast_transport(ctx, stack[n - 1]) &&
 	    build_kind(&kinds[ctx->nfast], stack, soff, n)) {
-		ctx->fast_max_size[ctx->nfast] = kind_max_size(ctx, &kinds[ctx->nfast]);
+		kind_made(ctx, ctx->nfast);
 		ctx->nfast++;
 	}
 }
@@ -255,6 +286,8 @@ int gro_fast_init(struct gro_ctx *ctx)
 			kinds[i].builtin = (uint8_t)i;
 	for (i = 1; i < ctx->nfast && kinds[i].builtin == i; i++)
 		ctx->nbuiltin = i;
+	/* The built-in kinds are tried first, as constants, anyway. */
+	ctx->fast_first &= ~0u << (ctx->nbuiltin + 1);
 	return GRO_OK;
 }
 
@@ -405,6 +438,19 @@ static __attribute__((noinline)) uint8_t classify_other(const struct gro_ctx *ct
 	return 0;
 }
 
+/* Is the frame @p of kind @i, a kind after the built-in ones? (@p is not
+ * NULL: it was classified before.) */
+static inline __attribute__((always_inline)) bool
+of_kind(const struct gro_ctx *ctx, uint8_t i, const uint8_t *p, uint32_t len, unsigned link)
+{
+	const struct gro_fast *k = &ctx->fast[i];
+
+	switch (k->builtin) {
+	TEMPLATE_CASES(return K->link == link && len >= K->min_len && sig_match(p, K))
+	}
+	return k->link == link && len >= k->min_len && sig_match(p, k);
+}
+
 /* A frame's built-in kind, or 0. */
 static inline __attribute__((always_inline)) uint8_t
 classify_builtin(const struct gro_ctx *ctx, const uint8_t *p, uint32_t len, unsigned link)
@@ -424,19 +470,6 @@ classify_builtin(const struct gro_ctx *ctx, const uint8_t *p, uint32_t len, unsi
 	}
 #undef TRY_ALL_BUILTIN
 	return 0;
-}
-
-static inline __attribute__((always_inline)) uint8_t
-classify(const struct gro_ctx *ctx, const uint8_t *p, uint32_t len, unsigned link)
-{
-	uint8_t kind;
-
-	if (!p)
-		return 0;
-	kind = classify_builtin(ctx, p, len, link);
-	if (kind || ctx->nfast <= ctx->nbuiltin + 1)
-		return kind;
-	return classify_other(ctx, p, len, link);
 }
 
 /* The built-in kind of the frame @p, or NULL: where its headers are, for
@@ -499,7 +532,7 @@ uint8_t gro_fast_kind_of(const struct gro_ctx *ctx, const struct gro_cb *cb)
 		if (!memcmp(k, &gro_fast_builtin[i], sizeof(*k)))
 			k->builtin = (uint8_t)(i + 1);
 #endif
-	w->fast_max_size[w->nfast] = kind_max_size(ctx, k);
+	kind_made(w, w->nfast);
 	return (uint8_t)w->nfast++;
 }
 
@@ -832,15 +865,26 @@ kind_hash(const struct gro_ctx *ctx, const struct gro_fast *k, const struct gro_
 void gro_fast_hints(const struct gro_ctx *ctx, const struct gro_frame *fr, unsigned n,
 		    struct gro_hint *h)
 {
+	uint8_t again = 0;
 	unsigned j;
 
 	for (j = 0; j < n; j++) {
 		const struct gro_frame *f = &fr[j];
-		uint8_t kind = classify(ctx, f->data, f->len, gro_link_of(f->flags, f->data, f->len));
+		const unsigned link = gro_link_of(f->flags, f->data, f->len);
+		uint8_t kind = f->data ? classify_builtin(ctx, f->data, f->len, link) : 0;
 
-#ifdef GRO_LINUX_612_RULES
-		kind = 0;
-#endif
+		/* Not a built-in kind: mostly of the kind of the frame
+		 * before, tried first when that is the first kind any frame
+		 * of its signature can be of (a tunnel's, usually); then it
+		 * is what the search of the kinds would find, for less. */
+		if (!kind && f->data && ctx->nfast > ctx->nbuiltin + 1) {
+			if (again && of_kind(ctx, again, f->data, f->len, link)) {
+				kind = again;
+			} else {
+				kind = classify_other(ctx, f->data, f->len, link);
+				again = (ctx->fast_first >> kind) & 1 ? kind : 0;
+			}
+		}
 		h[j].kind = kind;
 		h[j].hashed = kind && ctx->held;
 		if (!h[j].hashed)

@@ -251,6 +251,10 @@ struct gro_ctx {
 	uint32_t nfast;
 	uint32_t nbuiltin;		/* kinds 1..nbuiltin are the built-in ones */
 	uint32_t fast_max_size[16];	/* per kind: gro_size_limit() of its flows */
+	uint32_t fast_first;		/* bit per kind after the built-in ones: no
+					 * kind before it can match a frame it does
+					 * (gro_fast_overlap), so such a frame is
+					 * of it without trying them */
 
 	uint32_t max_v4;	/* ipv4_max_size, or max_size */
 	uint32_t ntunnels;	/* used entries of cfg.tunnels */
@@ -582,6 +586,7 @@ unsigned gro_fast_table(struct gro_ctx *ctx, struct gro_frame *frames, unsigned 
 			struct gro_hint *hint, unsigned i, unsigned *hinted);
 uint8_t gro_fast_kind_of(const struct gro_ctx *ctx, const struct gro_cb *cb);
 const struct gro_fast *gro_fast_builtin_of(const uint8_t *p, uint32_t len, unsigned link);
+bool gro_fast_overlap(const struct gro_fast *a, const struct gro_fast *b);
 
 /* ---- csum.c ---- */
 uint64_t gro_csum_partial(const void *data, size_t len, uint64_t sum);

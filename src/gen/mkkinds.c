@@ -248,23 +248,6 @@ static int tunnel_kind(int t, struct gro_fast *k)
 
 #define NTUNNEL 3
 
-/* Can a frame match the signatures of both kinds @a and @b? Only if they
- * start at the same link and agree on every byte both look at. The fast
- * path takes a frame matching a built-in kind's signature to be of that
- * kind without trying the kinds before it (fastpath.c, frame_is), which
- * holds only if no two of them overlap. */
-static int overlap(const struct gro_fast *a, const struct gro_fast *b)
-{
-	unsigned i;
-
-	if (a->link != b->link)
-		return 0;
-	for (i = 0; i < GRO_FAST_HDR; i++)
-		if ((a->sig_val[i] ^ b->sig_val[i]) & a->sig_mask[i] & b->sig_mask[i])
-			return 0;
-	return 1;
-}
-
 int main(void)
 {
 	struct gro_fast tun[NTUNNEL];
@@ -287,7 +270,7 @@ int main(void)
 		}
 	for (i = 1; i < ctx.nfast; i++)
 		for (j = i + 1; j < ctx.nfast; j++)
-			if (overlap(&ctx.fast[i], &ctx.fast[j])) {
+			if (gro_fast_overlap(&ctx.fast[i], &ctx.fast[j])) {
 				fprintf(stderr, "mkkinds: kinds %u and %u can match one frame\n", i, j);
 				return 1;
 			}

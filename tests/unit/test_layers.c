@@ -180,24 +180,19 @@ Test(layers, walker_finds_tcp_behind_tags_options_and_exthdrs)
 	cr_assert_eq(w.l4proto, 1);
 }
 
-/* A context with the VXLAN port configured, holding one TCP segment over
- * IPv4 inside a tunnel: VXLAN (@udp_tun, outer checksum 0), GRE (@gre,
- * with a key if @key) or IP-in-IP, behind @vlan VLAN tags. */
-static struct gro_ctx *hold_tunnelled(int udp_tun, int gre, int key, int vlan)
+/* A TCP segment over IPv4 from port @sport inside a tunnel: VXLAN
+ * (@udp_tun, outer checksum 0), GRE (@gre, with a key if @key) or
+ * IP-in-IP, behind @vlan VLAN tags; built into @buf. */
+static struct gro_frame tunnelled(uint8_t *buf, size_t cap, int udp_tun, int gre, int key, int vlan,
+				  uint16_t sport)
 {
-	static uint8_t buf[2048];
-	struct gro_config cfg;
-	struct gro_ctx *ctx;
-	struct gro_frame fr;
 	struct pb_frame f;
 	struct pb_tunnel *tn;
+	struct gro_frame fr;
 
-	gro_config_init(&cfg);
-	cfg.deliver = no_deliver;
-	cfg.tunnels[0] = (struct gro_udp_tunnel){ 4789, GRO_TUNNEL_VXLAN };
-	cr_assert_eq(gro_create(&cfg, &ctx), GRO_OK);
 	pb_init(&f, 0);
 	f.payload_len = 1000;
+	f.sport = sport;
 	tn = pb_tun_push(&f, 0, gre);
 	tn->udp_tun = udp_tun;
 	tn->udp_csum = 0;
@@ -207,11 +202,34 @@ static struct gro_ctx *hold_tunnelled(int udp_tun, int gre, int key, int vlan)
 		f.vlan_tpid[0] = 0x8100;
 		f.vlan_tci[0] = 5;
 	}
-	fr = (struct gro_frame){ .data = buf, .len = (uint32_t)pb_build(&f, buf, sizeof(buf)) };
+	fr = (struct gro_frame){ .data = buf, .len = (uint32_t)pb_build(&f, buf, cap) };
 	cr_assert_gt(fr.len, 0);
+	return fr;
+}
+
+/* A context with the VXLAN port configured and UDP GRO @udp, holding one
+ * tunnelled segment (as tunnelled() makes it). */
+static struct gro_ctx *hold_tunnelled_udp(int udp_tun, int gre, int key, int vlan, int udp)
+{
+	static uint8_t buf[2048];
+	struct gro_config cfg;
+	struct gro_ctx *ctx;
+	struct gro_frame fr;
+
+	gro_config_init(&cfg);
+	cfg.deliver = no_deliver;
+	cfg.tunnels[0] = (struct gro_udp_tunnel){ 4789, GRO_TUNNEL_VXLAN };
+	cfg.udp = udp;
+	cr_assert_eq(gro_create(&cfg, &ctx), GRO_OK);
+	fr = tunnelled(buf, sizeof(buf), udp_tun, gre, key, vlan, 1000);
 	cr_assert_eq(gro_receive(ctx, &fr, 1, 0), GRO_OK);
 	cr_assert_eq(gro_held(ctx), 1, "the tunnelled flow is held");
 	return ctx;
+}
+
+static struct gro_ctx *hold_tunnelled(int udp_tun, int gre, int key, int vlan)
+{
+	return hold_tunnelled_udp(udp_tun, gre, key, vlan, GRO_UDP_OFF);
 }
 
 /* A held tunnelled flow makes a kind of its stack, outer headers, tunnel
@@ -264,6 +282,111 @@ Test(layers, usual_tunnel_flows_take_built_in_templates)
 				     "variant %u: the kind is a built-in template", t);
 		else
 			cr_assert_eq(ctx->fast[kind].builtin, 0, "variant %u: no template", t);
+		gro_flush(ctx, 0, GRO_FLUSH_ALL);
+		gro_destroy(ctx);
+	}
+}
+
+/* A tunnel's kind is tried first for a frame after one of it only if no
+ * kind before it can match a frame it matches: then it is the kind the
+ * search in kind order finds. Not so with UDP GRO on, whose UDP over IPv4
+ * kind matches every VXLAN datagram too; never for the built-in kinds,
+ * which are tried first anyway. */
+Test(layers, a_tunnel_kind_is_tried_first_only_if_no_kind_before_it_overlaps)
+{
+	static const struct { int udp_tun, gre, key, udp; bool first; } v[] = {
+		{ PB_TUN_VXLAN, 0, 0, GRO_UDP_OFF, true },
+		{ 0, 1, 0, GRO_UDP_OFF, true },
+		{ 0, 1, 1, GRO_UDP_OFF, true },
+		{ 0, 0, 0, GRO_UDP_OFF, true },
+		{ PB_TUN_VXLAN, 0, 0, GRO_UDP_L4, false },
+		{ 0, 1, 0, GRO_UDP_L4, true },
+	};
+	unsigned t, i;
+
+	for (t = 0; t < sizeof(v) / sizeof(v[0]); t++) {
+		struct gro_ctx *ctx = hold_tunnelled_udp(v[t].udp_tun, v[t].gre, v[t].key, 0, v[t].udp);
+		uint8_t kind = ctx->flows[ctx->last_flow].kind;
+
+		cr_assert_gt(kind, ctx->nbuiltin, "variant %u: a kind made for the flow", t);
+		cr_assert_eq((ctx->fast_first >> kind) & 1, v[t].first, "variant %u", t);
+		for (i = 1; i <= ctx->nbuiltin; i++)
+			cr_assert_eq((ctx->fast_first >> i) & 1, 0, "variant %u: built-in kind %u", t, i);
+		gro_flush(ctx, 0, GRO_FLUSH_ALL);
+		gro_destroy(ctx);
+	}
+}
+
+/* Hints made for several frames at once (the kind of the frame before
+ * tried first) give each frame the kind and hash it has alone: frames of
+ * the tunnels' kinds mixed with each other, with plain TCP, with a UDP
+ * datagram, an ARP frame and a short one, with UDP GRO off and on. */
+Test(layers, hints_in_a_batch_are_each_frames_own)
+{
+	enum { N = 14 };
+	static uint8_t buf[N][2048];
+	static const struct { int udp_tun, gre, key, vlan; } v[N] = {
+		{ PB_TUN_VXLAN, 0, 0, 0 }, { PB_TUN_VXLAN, 0, 0, 0 }, { 0, 1, 0, 0 },
+		{ PB_TUN_VXLAN, 0, 0, 0 }, { -1, 0, 0, 0 },           { PB_TUN_VXLAN, 0, 0, 0 },
+		{ 0, 1, 1, 0 },            { 0, 1, 0, 0 },            { -2, 0, 0, 0 },
+		{ 0, 0, 0, 0 },            { 0, 0, 0, 1 },            { -3, 0, 0, 0 },
+		{ PB_TUN_VXLAN, 0, 0, 0 }, { -4, 0, 0, 0 },
+	};
+	unsigned udp, i;
+
+	for (udp = 0; udp < 2; udp++) {
+		struct gro_ctx *ctx = hold_tunnelled_udp(PB_TUN_VXLAN, 0, 0, 0,
+							 udp ? GRO_UDP_L4 : GRO_UDP_OFF);
+		struct gro_frame fr[N], g;
+		struct gro_hint batch[N], one;
+
+		/* Kinds for GRE with and without a key, IP-in-IP, and
+		 * IP-in-IP behind a tag, each made by a flow held. */
+		g = tunnelled(buf[0], sizeof(buf[0]), 0, 1, 0, 0, 2000);
+		cr_assert_eq(gro_receive(ctx, &g, 1, 0), GRO_OK);
+		g = tunnelled(buf[0], sizeof(buf[0]), 0, 1, 1, 0, 2001);
+		cr_assert_eq(gro_receive(ctx, &g, 1, 0), GRO_OK);
+		g = tunnelled(buf[0], sizeof(buf[0]), 0, 0, 0, 0, 2002);
+		cr_assert_eq(gro_receive(ctx, &g, 1, 0), GRO_OK);
+		g = tunnelled(buf[0], sizeof(buf[0]), 0, 0, 0, 1, 2003);
+		cr_assert_eq(gro_receive(ctx, &g, 1, 0), GRO_OK);
+		cr_assert_eq(gro_held(ctx), 5);
+		cr_assert_gt(ctx->nfast, ctx->nbuiltin + 4, "kinds made for the tunnels");
+
+		for (i = 0; i < N; i++) {
+			struct pb_frame f;
+
+			if (v[i].udp_tun >= 0) {
+				fr[i] = tunnelled(buf[i], sizeof(buf[i]), v[i].udp_tun, v[i].gre,
+						  v[i].key, v[i].vlan, (uint16_t)(3000 + i));
+				continue;
+			}
+			pb_init(&f, 0);
+			f.payload_len = 1000;
+			if (v[i].udp_tun == -1)
+				f.ip_proto = 17;	/* UDP, not to the tunnel port */
+			fr[i] = (struct gro_frame){ .data = buf[i],
+						    .len = (uint32_t)pb_build(&f, buf[i], sizeof(buf[i])) };
+			if (v[i].udp_tun == -2)
+				buf[i][12] = 0x08, buf[i][13] = 0x06;	/* ARP */
+			if (v[i].udp_tun == -4)
+				fr[i].len = 20;			/* shorter than any kind */
+		}
+		gro_fast_hints(ctx, fr, N, batch);
+		for (i = 0; i < N; i++) {
+			gro_fast_hints(ctx, &fr[i], 1, &one);
+			cr_assert_eq(batch[i].kind, one.kind, "udp %u, frame %u: kind %u in a batch, %u alone",
+				     udp, i, batch[i].kind, one.kind);
+			cr_assert_eq(batch[i].hashed, one.hashed, "udp %u, frame %u", udp, i);
+			if (one.hashed)
+				cr_assert_eq(batch[i].hash, one.hash, "udp %u, frame %u", udp, i);
+		}
+		/* The frames of a tunnel have their tunnel's kind; with UDP
+		 * GRO on, VXLAN's have UDP's, which is tried first. */
+		cr_assert_eq(batch[0].kind > ctx->nbuiltin, !udp, "udp %u", udp);
+		cr_assert_eq(batch[0].kind, batch[1].kind, "udp %u", udp);
+		cr_assert_neq(batch[2].kind, batch[0].kind, "udp %u", udp);
+		cr_assert_gt(batch[2].kind, ctx->nbuiltin, "udp %u", udp);
 		gro_flush(ctx, 0, GRO_FLUSH_ALL);
 		gro_destroy(ctx);
 	}
