@@ -216,6 +216,12 @@ bool gro_fast_overlap(const struct gro_fast *a, const struct gro_fast *b)
 
 	if (a->link != b->link)
 		return false;
+	/* A tunnel's datagram is not plain UDP's (port_takes). */
+	if ((a->tun_port_off && b->l4proto == GRO_IPPROTO_UDP && !b->tun_port_off &&
+	     a->tun_port_off == b->l4_off + 2) ||
+	    (b->tun_port_off && a->l4proto == GRO_IPPROTO_UDP && !a->tun_port_off &&
+	     b->tun_port_off == a->l4_off + 2))
+		return false;
 	for (i = 0; i < GRO_FAST_HDR; i++)
 		if ((a->sig_val[i] ^ b->sig_val[i]) & a->sig_mask[i] & b->sig_mask[i])
 			return false;
@@ -409,11 +415,36 @@ static inline bool sig_match(const uint8_t *p, const struct gro_fast *k)
 	return !d;
 }
 
+/*
+ * Does kind @k take the frame @p by its UDP ports? A tunnel's kind takes
+ * only datagrams to a port configured for its tunnel (the port is the
+ * context's, not the kind's: not in the signature). A datagram to a
+ * tunnel port is that tunnel's, not a UDP flow (nor, inside a tunnel, one
+ * a kind could take: no tunnel kind carries UDP today, its three length
+ * fields are one too many). So a plain UDP kind and a tunnel's never take
+ * the same frame.
+ */
+GRO_ALWAYS_INLINE bool port_takes(const struct gro_ctx *ctx, const struct gro_fast *k,
+				  const uint8_t *p)
+{
+	if (unlikely(k->tun_port_off) &&
+	    gro_udp_tunnel_find(ctx, (uint16_t)rd16(p + k->tun_port_off)) != k->tun)
+		return false;
+	return k->l4proto != GRO_IPPROTO_UDP || likely(!ctx->ntunnels) ||
+	       !gro_udp_tunnel_find(ctx, (uint16_t)rd16(p + k->l4_off + 2));
+}
+
+/* Is the frame @p, @len, starting at @link, of kind @k? */
+GRO_ALWAYS_INLINE bool takes(const struct gro_ctx *ctx, const struct gro_fast *k, const uint8_t *p,
+			     uint32_t len, unsigned link)
+{
+	return k->link == link && len >= k->min_len && sig_match(p, k) && port_takes(ctx, k, p);
+}
+
 /* A frame's kind, or 0: one of the kinds of its link. The built-in ones
  * first, as constants. */
 #define TRY_BUILTIN(n, L)							\
-	if ((n) < ctx->nbuiltin && BUILTIN_KIND(n)->link == (L) &&		\
-	    len >= BUILTIN_KIND(n)->min_len && sig_match(p, BUILTIN_KIND(n)))	\
+	if ((n) < ctx->nbuiltin && takes(ctx, BUILTIN_KIND(n), p, len, (L)))	\
 		return (n) + 1;
 
 /* The kinds after the built-in ones (held flows' stacks), out of line. */
@@ -428,11 +459,11 @@ static __attribute__((noinline)) uint8_t classify_other(const struct gro_ctx *ct
 
 		/* A template's signature as constants. */
 		switch (k->builtin) {
-		BUILTIN_CASES(if (K->link == link && len >= K->min_len && sig_match(p, K))
+		BUILTIN_CASES(if (takes(ctx, K, p, len, link))
 				      return (uint8_t)i;
 			      continue)
 		}
-		if (k->link == link && len >= k->min_len && sig_match(p, k))
+		if (takes(ctx, k, p, len, link))
 			return (uint8_t)i;
 	}
 	return 0;
@@ -446,9 +477,9 @@ of_kind(const struct gro_ctx *ctx, uint8_t i, const uint8_t *p, uint32_t len, un
 	const struct gro_fast *k = &ctx->fast[i];
 
 	switch (k->builtin) {
-	TEMPLATE_CASES(return K->link == link && len >= K->min_len && sig_match(p, K))
+	TEMPLATE_CASES(return takes(ctx, K, p, len, link))
 	}
-	return k->link == link && len >= k->min_len && sig_match(p, k);
+	return takes(ctx, k, p, len, link);
 }
 
 /* A frame's built-in kind, or 0. */
@@ -911,17 +942,10 @@ alone_ok(const struct gro_ctx *ctx, const struct gro_frame *fr, const struct gro
 	const uint32_t len = fr->len;
 	unsigned j;
 
+	/* (Its ports are its kind's: port_takes() said so.) */
 	for (j = 0; j < nzero; j++)
 		if (rd16(p + k->zero[j].off) & k->zero[j].mask)
 			return false;
-	/* A datagram to a tunnel port is a tunnel, not a UDP flow; a UDP
-	 * tunnel's kind takes only its configured port. */
-	if (k->l4proto == GRO_IPPROTO_UDP && unlikely(ctx->ntunnels) &&
-	    gro_udp_tunnel_find(ctx, (uint16_t)rd16(p + k->l4_off + 2)))
-		return false;
-	if (unlikely(k->tun_port_off) &&
-	    gro_udp_tunnel_find(ctx, (uint16_t)rd16(p + k->tun_port_off)) != k->tun)
-		return false;
 	for (j = 0; j < ncsum; j++)
 		if (!hdr_csum_ok(p + k->csum[j].off, clen ? clen : k->csum[j].len))
 			return false;
@@ -977,13 +1001,13 @@ pass_one(const struct gro_ctx *ctx, const struct gro_frame *fr, const struct gro
  * signature tells. A frame said to start at "IP" is of a raw IP kind's
  * link when its version nibble is, which the signature holds. */
 static inline __attribute__((always_inline)) bool
-frame_is(const struct gro_frame *fr, const struct gro_fast *k)
+frame_is(const struct gro_ctx *ctx, const struct gro_frame *fr, const struct gro_fast *k)
 {
 	uint32_t start = fr->flags & GRO_FRAME_START_MASK;
 
 	return fr->data && (start == (uint32_t)k->link << GRO_LINK_SHIFT ||
 			    (k->link != GRO_LINK_ETH && start == GRO_FRAME_L3_IP)) &&
-	       fr->len >= k->min_len && sig_match(fr->data, k);
+	       fr->len >= k->min_len && sig_match(fr->data, k) && port_takes(ctx, k, fr->data);
 }
 
 /* Frames of built-in kind @k from @frames[0] (which is of it), as long as
@@ -1001,7 +1025,7 @@ pass_run(const struct gro_ctx *ctx, const struct gro_frame *frames, unsigned n,
 		*bytes += frames[i].len;
 		*nopay += pkt[i].reason == GRO_R_NO_PAYLOAD;
 		i++;
-	} while (i < n && frame_is(&frames[i], k));
+	} while (i < n && frame_is(ctx, &frames[i], k));
 	return i;
 }
 

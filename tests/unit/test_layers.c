@@ -289,9 +289,9 @@ Test(layers, usual_tunnel_flows_take_built_in_templates)
 
 /* A tunnel's kind is tried first for a frame after one of it only if no
  * kind before it can match a frame it matches: then it is the kind the
- * search in kind order finds. Not so with UDP GRO on, whose UDP over IPv4
- * kind matches every VXLAN datagram too; never for the built-in kinds,
- * which are tried first anyway. */
+ * search in kind order finds. So with UDP GRO on as well: UDP's kinds take
+ * no datagram to a tunnel port, which VXLAN's kind takes only. Never for
+ * the built-in kinds, which are tried first anyway. */
 Test(layers, a_tunnel_kind_is_tried_first_only_if_no_kind_before_it_overlaps)
 {
 	static const struct { int udp_tun, gre, key, udp; bool first; } v[] = {
@@ -299,7 +299,7 @@ Test(layers, a_tunnel_kind_is_tried_first_only_if_no_kind_before_it_overlaps)
 		{ 0, 1, 0, GRO_UDP_OFF, true },
 		{ 0, 1, 1, GRO_UDP_OFF, true },
 		{ 0, 0, 0, GRO_UDP_OFF, true },
-		{ PB_TUN_VXLAN, 0, 0, GRO_UDP_L4, false },
+		{ PB_TUN_VXLAN, 0, 0, GRO_UDP_L4, true },
 		{ 0, 1, 0, GRO_UDP_L4, true },
 	};
 	unsigned t, i;
@@ -323,14 +323,15 @@ Test(layers, a_tunnel_kind_is_tried_first_only_if_no_kind_before_it_overlaps)
  * datagram, an ARP frame and a short one, with UDP GRO off and on. */
 Test(layers, hints_in_a_batch_are_each_frames_own)
 {
-	enum { N = 14 };
+	enum { N = 16 };
 	static uint8_t buf[N][2048];
 	static const struct { int udp_tun, gre, key, vlan; } v[N] = {
 		{ PB_TUN_VXLAN, 0, 0, 0 }, { PB_TUN_VXLAN, 0, 0, 0 }, { 0, 1, 0, 0 },
 		{ PB_TUN_VXLAN, 0, 0, 0 }, { -1, 0, 0, 0 },           { PB_TUN_VXLAN, 0, 0, 0 },
 		{ 0, 1, 1, 0 },            { 0, 1, 0, 0 },            { -2, 0, 0, 0 },
 		{ 0, 0, 0, 0 },            { 0, 0, 0, 1 },            { -3, 0, 0, 0 },
-		{ PB_TUN_VXLAN, 0, 0, 0 }, { -4, 0, 0, 0 },
+		{ PB_TUN_VXLAN, 0, 0, 0 }, { -4, 0, 0, 0 },           { PB_TUN_VXLAN, 0, 0, 0 },
+		{ -5, 0, 0, 0 },
 	};
 	unsigned udp, i;
 
@@ -363,8 +364,10 @@ Test(layers, hints_in_a_batch_are_each_frames_own)
 			}
 			pb_init(&f, 0);
 			f.payload_len = 1000;
-			if (v[i].udp_tun == -1)
-				f.ip_proto = 17;	/* UDP, not to the tunnel port */
+			if (v[i].udp_tun == -1 || v[i].udp_tun == -5) {
+				f.udp = 1;	/* UDP, to the tunnel port if -5 */
+				f.dport = v[i].udp_tun == -5 ? 4789 : 5000;
+			}
 			fr[i] = (struct gro_frame){ .data = buf[i],
 						    .len = (uint32_t)pb_build(&f, buf[i], sizeof(buf[i])) };
 			if (v[i].udp_tun == -2)
@@ -381,9 +384,13 @@ Test(layers, hints_in_a_batch_are_each_frames_own)
 			if (one.hashed)
 				cr_assert_eq(batch[i].hash, one.hash, "udp %u, frame %u", udp, i);
 		}
-		/* The frames of a tunnel have their tunnel's kind; with UDP
-		 * GRO on, VXLAN's have UDP's, which is tried first. */
-		cr_assert_eq(batch[0].kind > ctx->nbuiltin, !udp, "udp %u", udp);
+		/* The frames of a tunnel have their tunnel's kind, UDP GRO
+		 * on or off; a datagram to the tunnel port that is no VXLAN
+		 * frame has none, and one to another port is UDP's. */
+		cr_assert_gt(batch[0].kind, ctx->nbuiltin, "udp %u", udp);
+		cr_assert_eq(batch[15].kind, 0, "udp %u: kind %u", udp, batch[15].kind);
+		cr_assert_eq(batch[4].kind, udp ? ctx->nbuiltin - 3 : 0, "udp %u: kind %u", udp,
+			     batch[4].kind);
 		cr_assert_eq(batch[0].kind, batch[1].kind, "udp %u", udp);
 		cr_assert_neq(batch[2].kind, batch[0].kind, "udp %u", udp);
 		cr_assert_gt(batch[2].kind, ctx->nbuiltin, "udp %u", udp);

@@ -438,6 +438,35 @@ Test(udptun, one_level_of_tunnel_only)
 	h_close(h);
 }
 
+/* With UDP GRO on, a datagram to a tunnel port inside a tunnel is a
+ * second tunnel, which Linux sends up unmerged, while a flow to another
+ * port is held. */
+Test(udptun, udp_gro_on_a_tunnel_port_inside_a_tunnel_is_not_merged)
+{
+	struct gro_config c = tun_config(4789, GRO_TUNNEL_VXLAN);
+	struct pb_frame f;
+	struct h *h;
+	int i;
+
+	c.udp = GRO_UDP_L4;
+	h = h_open(&c);
+	h_seg_init(&f, 0, MSS);
+	f.udp = 1;
+	f.sport = 1000;
+	f.dport = 5000;
+	udp_tun(&f, 0, PB_TUN_VXLAN, 0);
+	h_add_seg(h, &f);
+	h_add_seg(h, &f);
+	f.dport = 4789;
+	for (i = 0; i < 3; i++)
+		h_add_seg(h, &f);
+	h_receive(h);
+	h_expect_npkt(h, 3, "the datagrams to the tunnel port: neither merged nor held");
+	for (i = 0; i < 3; i++)
+		h_expect_as_is(h, (size_t)i, 2 + i, "a second tunnel");
+	h_close(h);
+}
+
 Test(udptun, config_is_checked)
 {
 	struct gro_config c = tun_config(4789, GRO_TUNNEL_VXLAN);
