@@ -44,6 +44,7 @@ struct stream {
 	uint32_t in_l3;		/* the (inner) IP header's offset: 14, or past a tunnel */
 	uint32_t seg_max;	/* most segments (datagrams) per packet out */
 	int with_payload;	/* payload bytes written (checksums hold) */
+	int udp_gro;		/* the engines run with UDP GRO on as well */
 	uint8_t *buf;
 	uint8_t *save;
 	struct gro_frame *fr;

@@ -181,7 +181,7 @@ void lib_config(const struct stream *s, struct gro_config *c, int verify, struct
 	c->max_flows = (uint32_t)flows;
 	c->buckets = 1;
 	c->csum = verify ? GRO_CSUM_VERIFY : GRO_CSUM_TRUST;
-	if (s->kind == K_UDP)
+	if (s->kind == K_UDP || s->udp_gro)
 		c->udp = GRO_UDP_L4;
 	if (s->kind == K_VXLAN)
 		c->tunnels[0] = (struct gro_udp_tunnel){ VXLAN_PORT, GRO_TUNNEL_VXLAN };

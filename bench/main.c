@@ -53,6 +53,7 @@ struct cell {
 	int kind, v6, order;
 	uint32_t flows;
 	uint32_t dgram;		/* K_UDP: datagram payload bytes (0: MTU-sized) */
+	int udp_gro;		/* K_VXLAN: UDP GRO on as well */
 };
 
 static const uint32_t flow_counts[] = { 1, 16, 64, 1024, 65536, 1048576 };
@@ -67,11 +68,11 @@ static int make_cells(struct cell *c)
 			for (o = O_RUNS; o <= O_INTERLEAVED; o++) {
 				if (flow_counts[i] == 1 && o == O_INTERLEAVED)
 					continue;
-				c[n++] = (struct cell){ K_BULK, v6, o, flow_counts[i], 0 };
+				c[n++] = (struct cell){ K_BULK, v6, o, flow_counts[i], 0, 0 };
 			}
 		if (!v6) {
-			c[n++] = (struct cell){ K_ACKS, 0, O_INTERLEAVED, 1024, 0 };
-			c[n++] = (struct cell){ K_MIXED, 0, O_INTERLEAVED, 1024, 0 };
+			c[n++] = (struct cell){ K_ACKS, 0, O_INTERLEAVED, 1024, 0, 0 };
+			c[n++] = (struct cell){ K_MIXED, 0, O_INTERLEAVED, 1024, 0, 0 };
 		}
 	}
 	/* UDP (GRO_UDP_L4), after the TCP cells: the shapes of the two TCP
@@ -79,16 +80,19 @@ static int make_cells(struct cell *c)
 	 * KiB); and one of 500-byte datagrams, 130 per poll, where the cap of
 	 * 64 per packet ends them. */
 	for (v6 = 0; v6 < 2; v6++) {
-		c[n++] = (struct cell){ K_UDP, v6, O_RUNS, 1, 0 };
-		c[n++] = (struct cell){ K_UDP, v6, O_INTERLEAVED, 1024, 0 };
+		c[n++] = (struct cell){ K_UDP, v6, O_RUNS, 1, 0, 0 };
+		c[n++] = (struct cell){ K_UDP, v6, O_INTERLEAVED, 1024, 0, 0 };
 	}
-	c[n++] = (struct cell){ K_UDP, 0, O_RUNS, 1, 500 };
+	c[n++] = (struct cell){ K_UDP, 0, O_RUNS, 1, 500, 0 };
 	/* Tunnels: the two target shapes, TCP over IPv4 inside VXLAN and GRE
 	 * over IPv4. */
-	c[n++] = (struct cell){ K_VXLAN, 0, O_RUNS, 1, 0 };
-	c[n++] = (struct cell){ K_VXLAN, 0, O_INTERLEAVED, 1024, 0 };
-	c[n++] = (struct cell){ K_GRE, 0, O_RUNS, 1, 0 };
-	c[n++] = (struct cell){ K_GRE, 0, O_INTERLEAVED, 1024, 0 };
+	c[n++] = (struct cell){ K_VXLAN, 0, O_RUNS, 1, 0, 0 };
+	c[n++] = (struct cell){ K_VXLAN, 0, O_INTERLEAVED, 1024, 0, 0 };
+	/* The same with UDP GRO on, which must not take the tunnel's
+	 * datagrams for UDP's (libgro alone: rte_gro has no such setting). */
+	c[n++] = (struct cell){ K_VXLAN, 0, O_INTERLEAVED, 1024, 0, 1 };
+	c[n++] = (struct cell){ K_GRE, 0, O_RUNS, 1, 0, 0 };
+	c[n++] = (struct cell){ K_GRE, 0, O_INTERLEAVED, 1024, 0, 0 };
 	return n;
 }
 
@@ -115,7 +119,7 @@ static int cell_engines(const struct cell *c, int *e)
 		e[n++] = E_LIB_VERIFY;
 	/* rte_gro has no UDP GRO: its RTE_GRO_UDP_IPV4 reassembles IPv4
 	 * fragments (lib/gro/gro_udp4.c passes any non-fragment through). */
-	if (c->kind == K_UDP || c->kind == K_GRE)
+	if (c->kind == K_UDP || c->kind == K_GRE || c->udp_gro)
 		return n;
 	if (!c->v6) {
 		e[n++] = E_LW;
@@ -134,7 +138,8 @@ static void cell_id(const struct cell *c, char *b, size_t n)
 		snprintf(b, n, "%s-bulk-%s-%u", c->v6 ? "v6" : "v4",
 			 c->flows == 1 ? "inorder" : c->order == O_RUNS ? "runs" : "il", c->flows);
 	else if (kind_tunnel(c->kind))
-		snprintf(b, n, "v4-%s-%s-%u", c->kind == K_VXLAN ? "vxlan" : "gre",
+		snprintf(b, n, "v4-%s%s-%s-%u", c->kind == K_VXLAN ? "vxlan" : "gre",
+			 c->udp_gro ? "-udpgro" : "",
 			 c->flows == 1 ? "inorder" : c->order == O_RUNS ? "runs" : "il", c->flows);
 	else if (c->kind == K_UDP)
 		snprintf(b, n, "%s-udp%u-%s-%u", c->v6 ? "v6" : "v4",
@@ -142,6 +147,22 @@ static void cell_id(const struct cell *c, char *b, size_t n)
 			 c->flows == 1 ? "inorder" : c->order == O_RUNS ? "runs" : "il", c->flows);
 	else
 		snprintf(b, n, "v4-%s-%u", c->kind == K_ACKS ? "acks" : "mixed", c->flows);
+}
+
+/* The stream of cell @c. */
+static void cell_stream(const struct cell *c, struct stream *s, int quick, int with_payload)
+{
+	stream_build(s, c->kind, c->v6, c->order, c->flows, quick, with_payload, c->dgram);
+	if (c->udp_gro) {
+		char was[sizeof(s->name)];
+		const char *comma;
+
+		s->udp_gro = 1;
+		memcpy(was, s->name, sizeof(was));
+		comma = strchr(was, ',');
+		snprintf(s->name, sizeof(s->name), "v4 VXLAN, UDP GRO on%s", comma ? comma : "");
+		cell_id(c, s->id, sizeof(s->id));
+	}
 }
 
 /* Instruction counts under callgrind: every cell but the heavyweight
@@ -197,8 +218,7 @@ static int run_profile(const char *id, const char *eng_id, int n)
 		cell_id(&cells[i], cid, sizeof(cid));
 		if (strcmp(cid, id))
 			continue;
-		stream_build(&s, cells[i].kind, cells[i].v6, cells[i].order, cells[i].flows, 0, 1,
-			     cells[i].dgram);
+		cell_stream(&cells[i], &s, 0, 1);
 		for (k = 0; k < n; k++) {
 			lib_bench(&s, e, MAX_REPS, 0, &r);
 			t += r.ns[0];
@@ -229,8 +249,7 @@ static int run_instr(const char *id, const char *eng_id)
 		cell_id(&cells[i], cid, sizeof(cid));
 		if (strcmp(cid, id))
 			continue;
-		stream_build(&s, cells[i].kind, cells[i].v6, cells[i].order, cells[i].flows, 0,
-			     e == E_LIB_VERIFY, cells[i].dgram);
+		cell_stream(&cells[i], &s, 0, e == E_LIB_VERIFY);
 		if (e == E_LW || e == E_HW) {
 			if (dp_init("grobench") || dp_bench(&s, e == E_LW ? DP_LW : DP_HW, 1, 1, &d))
 				die("rte_gro not available");
@@ -331,7 +350,7 @@ int main(int argc, char **argv)
 		cell_id(c, cid, sizeof(cid));
 		if (only && !strstr(cid, only))
 			continue;
-		stream_build(&s, c->kind, c->v6, c->order, c->flows, quick, 1, c->dgram);
+		cell_stream(c, &s, quick, 1);
 		for (j = 0; j < ne; j++) {
 			struct run_result r;
 			struct dp_result d;
