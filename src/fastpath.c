@@ -916,6 +916,9 @@ void gro_fast_hints(const struct gro_ctx *ctx, const struct gro_frame *fr, unsig
 				again = (ctx->fast_first >> kind) & 1 ? kind : 0;
 			}
 		}
+#ifdef GRO_LINUX_612_RULES
+		kind = 0;
+#endif
 		h[j].kind = kind;
 		h[j].hashed = kind && ctx->held;
 		if (!h[j].hashed)
