@@ -89,6 +89,9 @@ struct mem_limit {
 	double line;		/* a miss overlapped with others, at best */
 };
 void mem_bench(FILE *out, int quick, struct mem_limit *lim);
+double hdr_floor(const struct stream *s, int reps);
+/* The floor of cell @id, for print_targets() (report.c). */
+void note_hdr_floor(const char *id, double ns);
 /* Set before print_targets() to compare the 1M-flow cells with it. */
 extern struct mem_limit mem_limit;
 void mc_bench(FILE *out, const struct stream *s, int reps);

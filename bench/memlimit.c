@@ -3,6 +3,7 @@
  * The machine's limit for random memory access, against which the cells
  * with many flows are measured: at 1M flows every line a packet needs (its
  * table slot, its flow, the head's headers, a segment node) is a miss.
+ * And the floor of the cells with few flows: reading the frames' headers.
  *
  * - Latency: a pointer chase through a random cycle over a 128 MiB array of
  *   64-byte lines, each load depending on the one before: what one miss
@@ -97,4 +98,42 @@ void mem_bench(FILE *out, int quick, struct mem_limit *lim)
 		     "overlaps others (latency / %.1f).\n", lim->latency / best);
 	free(perm);
 	munmap(mem, MEM);
+}
+
+/*
+ * ns per frame to read the two header lines of every frame of @s (a
+ * 66-byte TCP/IPv4 header ends in the second), as a timed run finds them:
+ * right after the restore, in bursts, each burst's lines fetched at once as
+ * the engine does, then one byte of each line read. No engine can take the
+ * frames for less. Median of @reps runs after one to warm up.
+ */
+double hdr_floor(const struct stream *s, int reps)
+{
+	static double ns[MAX_REPS];
+	uint64_t sum = 0;
+	int rep, n = 0;
+
+	for (rep = -1; rep < reps; rep++) {
+		size_t i, j;
+		double t0;
+
+		stream_restore(s);
+		t0 = now_ns();
+		for (i = 0; i < s->npkts; i += BURST) {
+			size_t end = i + BURST < s->npkts ? i + BURST : s->npkts;
+
+			for (j = i; j < end; j++) {
+				__builtin_prefetch(s->fr[j].data);
+				__builtin_prefetch(s->fr[j].data + 64);
+			}
+			for (j = i; j < end; j++)
+				sum += s->fr[j].data[0] + (s->fr[j].len > 64 ? s->fr[j].data[64] : 0);
+		}
+		if (rep >= 0)
+			ns[n++] = (now_ns() - t0) / (double)s->npkts;
+	}
+	if (sum == 1)	/* keeps the loads */
+		fprintf(stderr, "?");
+	qsort(ns, (size_t)n, sizeof(ns[0]), cmp_double);
+	return n & 1 ? ns[n / 2] : (ns[n / 2 - 1] + ns[n / 2]) / 2;
 }

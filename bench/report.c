@@ -257,6 +257,37 @@ static void target_floor(FILE *f, const char *what, const char *id, unsigned lin
 		what, lines, mem_limit.line, mem_limit.latency, r->med, floor, r->med / floor);
 }
 
+static struct {
+	char id[48];
+	double ns;
+} hdr_floors[4];
+
+void note_hdr_floor(const char *id, double ns)
+{
+	unsigned i;
+
+	for (i = 0; i < sizeof(hdr_floors) / sizeof(hdr_floors[0]); i++)
+		if (!hdr_floors[i].id[0]) {
+			snprintf(hdr_floors[i].id, sizeof(hdr_floors[i].id), "%s", id);
+			hdr_floors[i].ns = ns;
+			return;
+		}
+}
+
+/* A cell of few flows against the floor of reading its frames' headers
+ * (memlimit.c, hdr_floor). */
+static void target_hdr_floor(FILE *f, const char *what, const char *id)
+{
+	const struct row *r = find_row(id, E_LIB);
+	unsigned i;
+
+	for (i = 0; r && i < sizeof(hdr_floors) / sizeof(hdr_floors[0]); i++)
+		if (!strcmp(hdr_floors[i].id, id))
+			fprintf(f, "| %s: the floor of reading its headers (two lines per frame, as the "
+				   "timed runs find them) | %.1f ns vs %.1f = %.2fx | - |\n",
+				what, r->med, hdr_floors[i].ns, r->med / hdr_floors[i].ns);
+}
+
 /* A two-core row of the cores table (multicore.c): @engine of @id. */
 static const struct row *find_mc(const char *id, const char *engine)
 {
@@ -328,7 +359,9 @@ void print_targets(FILE *f)
 	fprintf(f, "\nTargets (performance issue of 2026-12-03; libgro, this run's medians):\n"
 		   "| target | measured | |\n| --- | --- | --- |\n");
 	target_ns(f, "v4 bulk, 1 flow in order", "v4-bulk-inorder-1", 7);
+	target_hdr_floor(f, "v4 bulk, 1 flow in order", "v4-bulk-inorder-1");
 	target_ns(f, "v4 bulk, 1K flows interleaved", "v4-bulk-il-1024", 18);
+	target_hdr_floor(f, "v4 bulk, 1K flows interleaved", "v4-bulk-il-1024");
 	target_ns(f, "v4 bulk, 64K flows interleaved", "v4-bulk-il-65536", 40);
 	target_ns(f, "v4 bulk, 1M flows interleaved", "v4-bulk-il-1048576", 80);
 	r = find_row("v4-bulk-il-1048576", E_LIB);
