@@ -18,6 +18,8 @@
 #   ipip    ipip-* sit-* 4in6-* 6in6-*  (defaults)             (defaults)
 #   gre     gre-*                       (defaults)             (defaults)
 #   vxlan   vxlan-*                     --vxlan-port 4789      --vxlan-port 4789
+#   vxu     vxu-* (the vxlan-* inputs)  --vxlan-port 4789      --vxlan-port 4789
+#                                       --udp=l4               --udp=l4
 #   geneve  gnv-*                       --geneve-port 6081     --geneve-port 6081
 #   vlan    vlan-*                      (defaults)             (defaults)
 #
@@ -29,7 +31,9 @@
 # get the tunnel selftest cases and COUNT/5 random scenarios per kind (100
 # in the fixed suite). The vxlan group (a VXLAN device, `external dstport
 # 4789`, on the receiver; UDP GRO otherwise off) gets the VXLAN selftest
-# cases and COUNT random VXLAN scenarios.
+# cases and COUNT random VXLAN scenarios; the vxu group the same inputs
+# with UDP GRO on as well (rx-udp-gro-forwarding beside the VXLAN socket:
+# a tunnel's datagrams must still go to the tunnel).
 # CONF_GROUPS="tcp udpl4" (say) runs only those groups.
 # `geneve` (GENEVE selftest cases and COUNT random scenarios) and `vlan`
 # (the TCP selftest cases under 802.1Q, 802.1ad and QinQ tags, tag cases,
@@ -43,7 +47,7 @@ record=0
 B=$(realpath "$1")
 SEED=${2:-1}
 COUNT=${3:-500}
-CONF_GROUPS=${CONF_GROUPS:-tcp udpl4 fl big ipip gre vxlan}
+CONF_GROUPS=${CONF_GROUPS:-tcp udpl4 fl big ipip gre vxlan vxu}
 UCOUNT=$((COUNT * 2 / 5))
 TCOUNT=$((COUNT / 5))
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -61,6 +65,9 @@ trap '[ -n "${CONF_KEEP:-}" ] && mkdir -p "$CONF_KEEP" && cp -a "$T/." "$CONF_KE
 "$B/scenarios" random-tun "$SEED" "$TCOUNT" "$T" >/dev/null || exit 1
 "$B/scenarios" vxlan-selftest "$T" >/dev/null || exit 1
 "$B/scenarios" random-vxlan "$SEED" "$COUNT" "$T" >/dev/null || exit 1
+case " $CONF_GROUPS " in *" vxu "*)
+	(cd "$T" && for f in vxlan-*.pcap; do ln "$f" "vxu-${f#vxlan-}" || exit 1; done) || exit 1
+esac
 case " $CONF_GROUPS " in *" geneve "*)
 	"$B/scenarios" geneve-selftest "$T" >/dev/null || exit 1
 	"$B/scenarios" random-geneve "$SEED" "$COUNT" "$T" >/dev/null || exit 1
@@ -76,13 +83,14 @@ group_names() {
 	case $1 in
 	tcp) grep -v -e '^udpl4-' -e '^udpfl-' -e '^tcpfl-' -e '^big-' \
 		-e '^ipip-' -e '^sit-' -e '^4in6-' -e '^6in6-' -e '^gre-' -e '^vxlan-' \
-		-e '^gnv-' -e '^vlan-' "$T/inputs" ;;
+		-e '^vxu-' -e '^gnv-' -e '^vlan-' "$T/inputs" ;;
 	udpl4) grep '^udpl4-' "$T/inputs" ;;
 	fl) grep -e '^udpfl-' -e '^tcpfl-' "$T/inputs" ;;
 	big) grep '^big-' "$T/inputs" ;;
 	ipip) grep -e '^ipip-' -e '^sit-' -e '^4in6-' -e '^6in6-' "$T/inputs" ;;
 	gre) grep '^gre-' "$T/inputs" ;;
 	vxlan) grep '^vxlan-' "$T/inputs" ;;
+	vxu) grep '^vxu-' "$T/inputs" ;;
 	geneve) grep '^gnv-' "$T/inputs" ;;
 	vlan) grep '^vlan-' "$T/inputs" ;;
 	esac
@@ -93,6 +101,7 @@ kgro_opts() {
 	fl) echo "--udp=fraglist" ;;
 	big) echo "--gro-max-size 200000" ;;
 	vxlan) echo "--vxlan-port 4789" ;;
+	vxu) echo "--vxlan-port 4789 --udp=l4" ;;
 	geneve) echo "--geneve-port 6081" ;;
 	esac
 }
@@ -102,6 +111,7 @@ gro_opts() {
 	fl) echo "--udp=fraglist --fraglist" ;;
 	big) echo "--max-size 199999" ;;
 	vxlan) echo "--vxlan-port 4789" ;;
+	vxu) echo "--vxlan-port 4789 --udp=l4" ;;
 	geneve) echo "--geneve-port 6081" ;;
 	esac
 }

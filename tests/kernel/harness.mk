@@ -36,12 +36,12 @@ conformance: deps $(CONF_BINS)
 conformance-record: $(CONF_BINS)
 	sh tests/kernel/conformance.sh --record $(BUILD)
 # One tunnel group alone (GRE: no tunnel device; VXLAN: a VXLAN device on
-# port 4789), live, with SEED and COUNT.
+# port 4789, with UDP GRO off and on), live, with SEED and COUNT.
 .PHONY: conformance-vxlan
 conformance-gre: deps $(CONF_BINS)
 	CONF_GROUPS=gre sh tests/kernel/conformance.sh $(BUILD) $(SEED) $(COUNT)
 conformance-vxlan: deps $(CONF_BINS)
-	CONF_GROUPS=vxlan sh tests/kernel/conformance.sh $(BUILD) $(SEED) $(COUNT)
+	CONF_GROUPS="vxlan vxu" sh tests/kernel/conformance.sh $(BUILD) $(SEED) $(COUNT)
 # GENEVE and VLAN GRO against a second, stock kernel that has them (this
 # machine's may not): one QEMU boot of Debian's 6.12 cloud kernel runs
 # every kgro replay (tests/kernel/qemu-run.sh). Long; not part of check.
