@@ -389,7 +389,9 @@ static void receive_burst(struct gro_ctx *ctx, struct gro_frame *frames, unsigne
 			  uint64_t now_ns)
 {
 	struct gro_hint hint[GRO_PREFETCH_MAX];
-	unsigned i = 0, ahead = GRO_HINT_AHEAD;
+	/* With nothing held, the first frame that can start a flow mostly
+	 * starts one the next ones continue: no hints ahead of it. */
+	unsigned i = 0, ahead = ctx->held ? GRO_HINT_AHEAD : 0;
 
 	ctx->now = now_ns;
 	while (i < n) {
