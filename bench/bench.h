@@ -113,6 +113,8 @@ void *xmap(size_t n);
 void *xcalloc(size_t n, size_t sz);
 uint32_t mix32(uint32_t x);
 int cmp_double(const void *a, const void *b);
+/* The median of @v[0..n), n > 0, which it leaves sorted. */
+double median(double *v, int n);
 /* The bench's own ones'-complement sum (big-endian 16-bit words), so that
  * checks never rely on the library's arithmetic. */
 uint32_t sum16(const uint8_t *p, size_t n, uint32_t s);

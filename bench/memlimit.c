@@ -109,7 +109,7 @@ void mem_bench(FILE *out, int quick, struct mem_limit *lim)
  */
 double hdr_floor(const struct stream *s, int reps)
 {
-	static double ns[MAX_REPS];
+	double ns[MAX_REPS];
 	uint64_t sum = 0;
 	int rep, n = 0;
 
@@ -134,6 +134,5 @@ double hdr_floor(const struct stream *s, int reps)
 	}
 	if (sum == 1)	/* keeps the loads */
 		fprintf(stderr, "?");
-	qsort(ns, (size_t)n, sizeof(ns[0]), cmp_double);
-	return n & 1 ? ns[n / 2] : (ns[n / 2 - 1] + ns[n / 2]) / 2;
+	return median(ns, n);
 }

@@ -55,11 +55,6 @@ static void *mc_main(void *arg)
 	return NULL;
 }
 
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(double), cmp_double);
-	return n & 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 /* One pass of (c): gro_shard with shard 0 run by the producer. Returns
  * the wall time in ns. */

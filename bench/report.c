@@ -87,10 +87,9 @@ struct row *add_row(const struct stream *s, int eng, const double *ns, int nrep,
 	if (nrep > 0) {
 		for (i = 0; i < nrep; i++)
 			v[i] = ns[i] / (double)s->npkts;
-		qsort(v, (size_t)nrep, sizeof(double), cmp_double);
+		r->med = median(v, nrep);
 		r->min = v[0];
 		r->max = v[nrep - 1];
-		r->med = nrep & 1 ? v[nrep / 2] : (v[nrep / 2 - 1] + v[nrep / 2]) / 2;
 		r->mpps = 1e3 / r->med;
 		r->out_per_in = (double)out / (double)s->npkts;
 	} else {

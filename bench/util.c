@@ -101,6 +101,11 @@ int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+double median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(*v), cmp_double);
+	return n & 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
 
 /* The bench's own ones'-complement sum (big-endian 16-bit words), so that
  * checks never rely on the library's arithmetic. */

@@ -204,6 +204,14 @@ static uint32_t kind_max_size(const struct gro_ctx *ctx, const struct gro_fast *
 	       gro_mac_len(k->link);
 }
 
+/* Is @t a tunnel's kind whose port lies where the plain UDP kind @u has
+ * its destination port? Then no frame is of both (port_takes). */
+static bool tunnel_beside_udp(const struct gro_fast *t, const struct gro_fast *u)
+{
+	return t->tun_port_off && !u->tun_port_off && u->l4proto == GRO_IPPROTO_UDP &&
+	       t->tun_port_off == u->l4_off + 2;
+}
+
 /* Can a frame match the signatures of both kinds @a and @b? Only if they
  * start at the same link and agree on every byte both look at. The fast
  * path takes a frame matching a built-in kind's signature to be of that
@@ -216,11 +224,7 @@ bool gro_fast_overlap(const struct gro_fast *a, const struct gro_fast *b)
 
 	if (a->link != b->link)
 		return false;
-	/* A tunnel's datagram is not plain UDP's (port_takes). */
-	if ((a->tun_port_off && b->l4proto == GRO_IPPROTO_UDP && !b->tun_port_off &&
-	     a->tun_port_off == b->l4_off + 2) ||
-	    (b->tun_port_off && a->l4proto == GRO_IPPROTO_UDP && !a->tun_port_off &&
-	     b->tun_port_off == a->l4_off + 2))
+	if (tunnel_beside_udp(a, b) || tunnel_beside_udp(b, a))
 		return false;
 	for (i = 0; i < GRO_FAST_HDR; i++)
 		if ((a->sig_val[i] ^ b->sig_val[i]) & a->sig_mask[i] & b->sig_mask[i])
@@ -447,30 +451,8 @@ GRO_ALWAYS_INLINE bool takes(const struct gro_ctx *ctx, const struct gro_fast *k
 	if ((n) < ctx->nbuiltin && takes(ctx, BUILTIN_KIND(n), p, len, (L)))	\
 		return (n) + 1;
 
-/* The kinds after the built-in ones (held flows' stacks), out of line. */
-static __attribute__((noinline)) uint8_t classify_other(const struct gro_ctx *ctx,
-							const uint8_t *p, uint32_t len,
-							unsigned link)
-{
-	uint32_t i;
-
-	for (i = ctx->nbuiltin + 1; i < ctx->nfast; i++) {
-		const struct gro_fast *k = &ctx->fast[i];
-
-		/* A template's signature as constants. */
-		switch (k->builtin) {
-		BUILTIN_CASES(if (takes(ctx, K, p, len, link))
-				      return (uint8_t)i;
-			      continue)
-		}
-		if (takes(ctx, k, p, len, link))
-			return (uint8_t)i;
-	}
-	return 0;
-}
-
-/* Is the frame @p of kind @i, a kind after the built-in ones? (@p is not
- * NULL: it was classified before.) */
+/* Is the frame @p of kind @i, a kind after the built-in ones? A
+ * template's test with its signature as constants. */
 static inline __attribute__((always_inline)) bool
 of_kind(const struct gro_ctx *ctx, uint8_t i, const uint8_t *p, uint32_t len, unsigned link)
 {
@@ -480,6 +462,19 @@ of_kind(const struct gro_ctx *ctx, uint8_t i, const uint8_t *p, uint32_t len, un
 	TEMPLATE_CASES(return takes(ctx, K, p, len, link))
 	}
 	return takes(ctx, k, p, len, link);
+}
+
+/* The kinds after the built-in ones (held flows' stacks), out of line. */
+static __attribute__((noinline)) uint8_t classify_other(const struct gro_ctx *ctx,
+							const uint8_t *p, uint32_t len,
+							unsigned link)
+{
+	uint32_t i;
+
+	for (i = ctx->nbuiltin + 1; i < ctx->nfast; i++)
+		if (of_kind(ctx, (uint8_t)i, p, len, link))
+			return (uint8_t)i;
+	return 0;
 }
 
 /* A frame's built-in kind, or 0. */
