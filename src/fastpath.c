@@ -622,6 +622,7 @@ struct run {
 	uint32_t start_a, start_b;	/* the gro_frame.flags start bits a frame
 					 * of the flow may have */
 	uint8_t fixedid;
+	uint16_t tun_ulen;	/* the head's UDP tunnel length field, as ld16() */
 	uint16_t head_id[GRO_ENCAP_MAX];
 	uint32_t head_sum[GRO_ENCAP_MAX];
 };
@@ -646,6 +647,7 @@ run_load(struct run *r, const struct gro_ctx *ctx, const struct gro_flow *f,
 		r->head_sum[j] = fold16(words_sum(f->head, k->csum[j].word, nwords));
 	}
 	r->fixedid = f->fixedid;
+	r->tun_ulen = k->tun_port_off ? (uint16_t)ld16(f->head + k->tun_port_off + 2) : 0;
 	r->tot = f->tot;
 	r->next_seq = f->l4.seg.next_seq;
 	r->count = f->count;
@@ -703,6 +705,17 @@ continues(const struct gro_fast *k, const struct run *r, const uint8_t *p, uint3
 			return 0;
 		ipid[j] = off;
 	}
+	/* A UDP tunnel's checksum, when set, is verified on every segment
+	 * over the whole datagram. In a segment as long as the head, every
+	 * byte it covers is checked here (equal to the head's, or in a
+	 * header whose own checksum holds: the inner ones are verified
+	 * below) but the UDP length, which nothing checks: so its sum is the
+	 * head's plus the difference of their UDP length fields, and holds
+	 * exactly when those are equal. Any other segment takes the layered
+	 * path, which sums. */
+	if (k->tun_port_off && ld16(p + k->tun_port_off + 4) &&
+	    (paylen != r->gso_size || ld16(p + k->tun_port_off + 2) != r->tun_ulen))
+		return 0;
 	/* The transport layer: no flag for the layered path, in sequence,
 	 * not longer than the first segment (nor empty), room left. */
 	if ((p[k->flags_off] & k->flags_slow) ||

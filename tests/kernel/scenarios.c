@@ -2906,9 +2906,66 @@ static void tcase_gnv_change(struct st *c, int arg)
 		expect(c, 3, 100, 100, 100);
 }
 
+/* The outer UDP length of a tunnel with its checksum set, which nothing
+ * but that checksum covers (Linux does not check the field): 0 the second
+ * of three segments says 2 bytes more, its checksum made with that (it
+ * holds); 1 the same, written after the checksum (which then fails); 2 the
+ * last segment short, its length field the full segments' (the checksum
+ * made with it, so it holds); 3 as 2, the field right but the checksum
+ * made with the full segments' (it fails); 4 as 2, with the checksum
+ * field copied from the first segment (with IPv4 inside, whose header
+ * checksum absorbs the length, the sum holds; with IPv6 inside it fails). */
+static void tcase_udp_len(struct st *c, int arg)
+{
+	size_t first = c->l.n;
+	struct pb_frame f;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		struct pb_tunnel *t;
+
+		t_seg(c, &f, i);
+		t = &f.tun[0];
+		if (i == 2 && arg >= 2) {
+			f.payload_len = 50;
+			t->udp_len_delta = arg == 3 ? -50 : 50;
+			t->udp_len_late = arg == 3;
+		}
+		if (i == 1 && arg < 2) {
+			t->udp_len_delta = 2;
+			t->udp_len_late = arg == 1;
+		}
+		st_add(c, &f);
+		if (i == 2 && arg == 4) {
+			struct pb_offsets o;
+
+			pb_layout(&f, &o);
+			memcpy(c->l.data[c->l.n - 1] + o.tun_l4[0] + 6, c->l.data[first] + o.tun_l4[0] + 6,
+			       2);
+		}
+	}
+	st_fin(c, 1);
+	/* A checksum that holds merges whatever the length says; a segment
+	 * whose checksum fails goes up at once, leaving the held flow (in 1
+	 * the third segment then does not continue it). */
+	switch (arg) {
+	case 0: expect(c, 1, 300); break;
+	case 1: expect(c, 3, 100, 100, 100); break;
+	case 2: expect(c, 1, 250); break;
+	case 3: expect(c, 2, 50, 200); break;
+	case 4:
+		if (c->v6)
+			expect(c, 2, 50, 200);
+		else
+			expect(c, 1, 250);
+		break;
+	}
+}
+
 /* Which kinds a tunnel case is for (TK_VX and TK_VXCS: VXLAN only; TK_GNV:
- * GENEVE only). */
-enum { TK_ALL = 0, TK_GRE = 1, TK_O4 = 2, TK_V4 = 3, TK_VX = 4, TK_VXCS = 5, TK_GNV = 6 };
+ * GENEVE only; TK_UDPCS: a UDP tunnel with its checksum set). */
+enum { TK_ALL = 0, TK_GRE = 1, TK_O4 = 2, TK_V4 = 3, TK_VX = 4, TK_VXCS = 5, TK_GNV = 6,
+       TK_UDPCS = 7 };
 
 static const struct tcase {
 	const char *name;
@@ -3010,6 +3067,11 @@ static const struct tcase {
 	{ "gnv_inner_dmac",      TK_GNV, tcase_gnv_change, 6 },
 	{ "gnv_bad_csum",        TK_GNV, tcase_gnv_change, 7 },
 	{ "gnv_csum_zero_first", TK_GNV, tcase_gnv_change, 8 },
+	{ "udp_len_more",        TK_UDPCS, tcase_udp_len, 0 },
+	{ "udp_len_more_bad_csum", TK_UDPCS, tcase_udp_len, 1 },
+	{ "udp_len_short_stale", TK_UDPCS, tcase_udp_len, 2 },
+	{ "udp_len_short_bad_csum", TK_UDPCS, tcase_udp_len, 3 },
+	{ "udp_len_short_csum_copied", TK_UDPCS, tcase_udp_len, 4 },
 };
 
 /* Does tunnel case @tc apply to kind @tk? */
@@ -3021,6 +3083,7 @@ static int tcase_for(const struct tcase *tc, const struct tkind *tk)
 	case TK_VX: return tk->vxlan;
 	case TK_VXCS: return tk->vxlan && tk->csum;
 	case TK_GNV: return tk->geneve;
+	case TK_UDPCS: return (tk->vxlan && tk->csum) || tk->geneve;
 	default: return 1;
 	}
 }

@@ -446,7 +446,7 @@ static void build_tunnel(const struct pb_frame *f, int k, const struct pb_offset
 
 		put16(u, t->udp_sport);
 		put16(u + 2, dport);
-		put16(u + 4, (uint16_t)ulen);
+		put16(u + 4, (uint16_t)(ulen + (t->udp_len_late ? 0 : t->udp_len_delta)));
 		put16(u + 6, 0);
 		if (t->udp_tun == PB_TUN_VXLAN) {
 			put32(h, t->vx_flags);
@@ -488,6 +488,8 @@ static void build_tunnel(const struct pb_frame *f, int k, const struct pb_offset
 				c += 1;
 			put16(u + 6, c);
 		}
+		if (t->udp_len_late)
+			put16(u + 4, (uint16_t)(ulen + t->udp_len_delta));
 	}
 	proto = t->proto ? (uint8_t)t->proto : t->gre ? 47 : t->udp_tun ? 17 : next_v6 ? 41 : 4;
 	tun_ip_header(t, buf + o->tun_l3[k], end - o->tun_l3[k], proto);

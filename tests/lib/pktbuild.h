@@ -82,6 +82,11 @@ struct pb_tunnel {
 	uint16_t udp_sport, udp_dport;      /* dport 0: 4789 / 6081 by kind */
 	int      udp_csum;                  /* fill the outer UDP checksum (0: send 0) */
 	int      bad_udp_csum;              /* store (correct + 1) there */
+	int      udp_len_delta;             /* the UDP length field lies by this (the
+	                                     * checksum, over the real length's pseudo
+	                                     * header, covers the lie) */
+	int      udp_len_late;              /* ... written after the checksum, which
+	                                     * then no longer holds */
 	uint32_t vx_flags;                  /* VXLAN's first word; pb_tun_init: 0x08000000 */
 	uint32_t vni;                       /* VXLAN VNI / GENEVE VNI (24 bits) */
 	uint8_t  vni_low;                   /* the byte after the VNI (reserved) */

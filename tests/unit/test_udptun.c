@@ -359,6 +359,106 @@ Test(udptun, bad_outer_checksum_goes_up_alone)
 	h_close(h);
 }
 
+/* A set outer checksum covers the UDP length, which nothing else checks
+ * (Linux does not look at it in a tunnel): a segment whose length field
+ * was changed after the checksum was made goes up alone, however much of
+ * it equals the held packet's head; one whose checksum was made with it
+ * merges. VXLAN and GENEVE, over IPv4 and IPv6, in one burst (the held
+ * flow's segments compared with its head) and a frame at a time. */
+Test(udptun, a_set_checksum_covers_the_outer_udp_length)
+{
+	static const int kinds[] = { PB_TUN_VXLAN, PB_TUN_GENEVE };
+	unsigned kk, o6, late, burst;
+
+	for (kk = 0; kk < 2; kk++)
+		for (o6 = 0; o6 < 2; o6++)
+			for (late = 0; late < 2; late++)
+				for (burst = 0; burst < 2; burst++) {
+					int kind = kinds[kk], odd;
+					struct gro_config c = tun_config(
+						kind == PB_TUN_VXLAN ? 4789 : 6081,
+						kind == PB_TUN_VXLAN ? GRO_TUNNEL_VXLAN
+								     : GRO_TUNNEL_GENEVE);
+					struct h *h = h_open(&c);
+					struct pb_frame f;
+
+					h_seg_init(&f, 0, MSS);
+					udp_tun(&f, (int)o6, kind, 1);
+					h_add_seg(h, &f);
+					if (!burst)
+						h_receive(h);
+					f.tun[0].udp_len_delta = 2;
+					f.tun[0].udp_len_late = (int)late;
+					odd = h_add_seg(h, &f);
+					if (!burst)
+						h_receive(h);
+					f.tun[0].udp_len_delta = 0;
+					f.tun[0].udp_len_late = 0;
+					h_add_seg(h, &f);
+					h_run(h);
+					if (late) {
+						const int rest[] = { 0 };
+
+						h_expect_npkt(h, 3, "the checksum fails");
+						h_expect_as_is(h, 0, odd, "it goes up at once");
+						h_expect_reason(h, 0, GRO_R_L4_CSUM, "bad outer checksum");
+						h_expect_frames(h, 1, rest, 1, "the held packet, alone");
+					} else {
+						h_expect_npkt(h, 1, "the checksum holds");
+						h_expect_merged(h, 0, 0, 3, "merged");
+					}
+					h_close(h);
+				}
+}
+
+/* A short last segment whose outer UDP length and checksum fields are the
+ * full segments' (the length left as it was, the checksum copied): with
+ * IPv4 inside, whose header checksum absorbs its length, the datagram's
+ * sum still holds and it merges; with IPv6 inside it does not, and the
+ * segment goes up alone, though every header byte compared equals the
+ * head's. */
+Test(udptun, a_short_segment_with_the_heads_checksum_field)
+{
+	unsigned i6, o6;
+
+	for (i6 = 0; i6 < 2; i6++)
+		for (o6 = 0; o6 < 2; o6++) {
+			struct gro_config c = tun_config(4789, GRO_TUNNEL_VXLAN);
+			struct h *h = h_open(&c);
+			struct pb_offsets o;
+			struct pb_frame f;
+			uint8_t full[2048], buf[2048];
+			size_t len;
+			int last;
+
+			h_seg_init(&f, (int)i6, MSS);
+			udp_tun(&f, (int)o6, PB_TUN_VXLAN, 1);
+			pb_layout(&f, &o);
+			cr_assert_gt(pb_build(&f, full, sizeof(full)), 0);
+			h_add_seg(h, &f);
+			f.payload_len = MSS / 2;
+			f.tun[0].udp_len_delta = MSS / 2;
+			len = pb_build(&f, buf, sizeof(buf));
+			cr_assert_gt(len, 0);
+			cr_assert_eq(h_rd16(buf + o.tun_l4[0] + 4), h_rd16(full + o.tun_l4[0] + 4));
+			memcpy(buf + o.tun_l4[0] + 6, full + o.tun_l4[0] + 6, 2);
+			last = h_add_bytes(h, buf, len);
+			h_run(h);
+			if (!i6) {
+				h_expect_npkt(h, 1, "IPv4 inside: the sum holds");
+				h_expect_merged(h, 0, 0, 2, "merged");
+			} else {
+				const int first[] = { 0 };
+
+				h_expect_npkt(h, 2, "IPv6 inside: the sum fails");
+				h_expect_as_is(h, 0, last, "it goes up at once");
+				h_expect_reason(h, 0, GRO_R_L4_CSUM, "bad outer checksum");
+				h_expect_frames(h, 1, first, 1, "the held packet");
+			}
+			h_close(h);
+		}
+}
+
 Test(udptun, geneve_rules)
 {
 	struct gro_config c = tun_config(6081, GRO_TUNNEL_GENEVE);
