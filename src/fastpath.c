@@ -123,10 +123,16 @@ static bool build_kind(struct gro_fast *k, const struct gro_layer *const *stack,
 		k->key_words &= k->keyseg[i].len <= 8;
 	if (!k->net)
 		return false;
+	/* The key as bytes tells a frame of a held flow that does not
+	 * continue it (which the layered path then takes) from a frame of
+	 * another flow: it may leave out key bits, never add any. So a flag
+	 * piece (length 0: whether a word is zero, such as a UDP tunnel's
+	 * checksum) is left out; its bytes would tell two frames of one flow
+	 * apart by their checksums. */
 	for (i = 0; i < k->nkey; i++) {
 		const struct gro_keyseg *s = &k->keyseg[i];
 
-		for (j = 0; j < (s->len > 8 ? s->len : 8u); j++) {
+		for (j = 0; s->len && j < (s->len > 8 ? s->len : 8u); j++) {
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 			uint8_t b = s->len > 8 ? 0xff : (uint8_t)(s->mask >> (8 * j));
 #else
@@ -940,10 +946,19 @@ hashed:
 	}
 }
 
+/* A UDP tunnel's set checksum over the datagram of the frame @p, @len. */
+static bool tun_csum_ok(const struct gro_fast *k, const uint8_t *p, uint32_t len)
+{
+	uint32_t off = k->tun_port_off - 2u, ulen = len - off;
+	uint64_t sum = k->tun_net->pseudo(p + k->tun_l3_off, ulen, GRO_IPPROTO_UDP);
+
+	return gro_csum16_fold(gro_csum_partial(p + off, ulen, sum)) == 0xffff;
+}
+
 /* Does the frame @fr of kind @k, @hdr_len bytes of headers, pass every
  * check the layered path makes of a frame that finds no flow? Its zero
- * fields, its tunnel port, its IPv4 header checksums and length fields,
- * its transport header length and checksum. */
+ * fields, its tunnel port and checksum, its IPv4 header checksums and
+ * length fields, its transport header length and checksum. */
 static inline __attribute__((always_inline)) bool
 alone_ok(const struct gro_ctx *ctx, const struct gro_frame *fr, const struct gro_fast *k,
 	 uint32_t hdr_len, const unsigned nlen, const unsigned ncsum, const unsigned clen,
@@ -963,10 +978,13 @@ alone_ok(const struct gro_ctx *ctx, const struct gro_frame *fr, const struct gro
 	for (j = 0; j < nlen; j++)
 		if (rd16(p + k->lenf[j].off) != len - k->lenf[j].base)
 			return false;
-	return hdr_len >= k->l4_off + k->min_hlen && hdr_len <= len &&
-	       (!k->nonzero_off || ld16(p + k->nonzero_off)) &&
-	       (ctx->cfg.csum == GRO_CSUM_TRUST || (fr->flags & GRO_FRAME_CSUM_OK) ||
-		l4_csum_ok(k, p, len));
+	if (hdr_len < k->l4_off + k->min_hlen || hdr_len > len ||
+	    (k->nonzero_off && !ld16(p + k->nonzero_off)))
+		return false;
+	if (ctx->cfg.csum == GRO_CSUM_TRUST || (fr->flags & GRO_FRAME_CSUM_OK))
+		return true;
+	return (!k->tun_port_off || !ld16(p + k->tun_port_off + 4) || tun_csum_ok(k, p, len)) &&
+	       l4_csum_ok(k, p, len);
 }
 
 /* A frame that checked out and can neither join nor be joined (no

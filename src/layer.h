@@ -78,7 +78,7 @@ struct gro_fast {
 	/* Bytes a segment must have equal to its flow's head (0xff), from
 	 * the frame's start; the others are checked below or not at all. */
 	uint8_t same[GRO_FAST_HDR];
-	/* The flow key, as bytes (the pieces below, as a mask). */
+	/* The flow key, as bytes (the pieces below, as a mask, but for flags). */
 	uint8_t key[GRO_FAST_HDR];
 	/* What makes a frame of this kind: sig_val under sig_mask. */
 	uint8_t sig_mask[GRO_FAST_HDR];
@@ -136,9 +136,11 @@ struct gro_fast {
 	const struct gro_layer *net;	/* for the pseudo header */
 	/* A UDP tunnel: its destination port, which must be configured as
 	 * @tun for a frame to start a flow (the port is the context's, not
-	 * the kind's), 0: none. */
-	uint16_t tun_port_off;
-	const struct gro_layer *tun;
+	 * the kind's), 0: none. Its checksum, when set, is verified over the
+	 * datagram with @tun_net's pseudo header (the network header at
+	 * @tun_l3_off). */
+	uint16_t tun_port_off, tun_l3_off;
+	const struct gro_layer *tun, *tun_net;
 };
 
 /* The transport header's length in a frame @p of kind @k. */

@@ -107,8 +107,9 @@ static void print_kind(const struct gro_fast *k)
 	       layer_sym(k->net));
 	printf("\t\t.hlen_fixed = %u, .max_count = %u, .nonzero_off = %u,\n", k->hlen_fixed,
 	       k->max_count, k->nonzero_off);
-	printf("\t\t.tun_port_off = %u, .tun = %s%s,\n", k->tun_port_off, k->tun ? "&" : "",
-	       layer_sym(k->tun));
+	printf("\t\t.tun_port_off = %u, .tun_l3_off = %u, .tun = %s%s, .tun_net = %s%s,\n",
+	       k->tun_port_off, k->tun_l3_off, k->tun ? "&" : "", layer_sym(k->tun),
+	       k->tun_net ? "&" : "", layer_sym(k->tun_net));
 	printf("\t},\n");
 }
 

@@ -267,20 +267,21 @@ static bool udp_fast(struct gro_fast *k, uint32_t off, uint32_t end, const struc
 	(void)end;
 	if (next && next->class == GRO_LC_TUNNEL) {
 		/* A tunnel's UDP header: the ports and the checksum equal to
-		 * the head's, and the checksum 0 in a frame that starts a
-		 * flow (a set one is verified over the whole datagram: the
-		 * layered path does that); the length unchecked, as above;
-		 * the port a tunnel of the context's, checked on a start. */
-		if (k->nzero > GRO_ENCAP_MAX || k->tun_port_off || off + UDP_HLEN > GRO_FAST_HDR ||
+		 * the head's; a set checksum verified over the datagram on a
+		 * start, with the pseudo header of the network layer before
+		 * (fastpath.c: the segments after take a shortcut); the
+		 * length unchecked, as above; the port a tunnel of the
+		 * context's, checked on a start. */
+		if (k->tun_port_off || !k->net || off + UDP_HLEN > GRO_FAST_HDR ||
 		    k->nkey == sizeof(k->keyseg) / sizeof(k->keyseg[0]))
 			return false;
 		k->keyseg[k->nkey++] = udp_csum_set_key(off);
 		gro_fast_mark(k->same, off, 4, 0xff);
 		gro_fast_mark(k->same, off + 6, 2, 0xff);
-		k->zero[k->nzero].off = (uint16_t)(off + 6);
-		k->zero[k->nzero++].mask = 0xffff;
 		k->tun_port_off = (uint16_t)(off + 2);
 		k->tun = next;
+		k->tun_net = k->net;
+		k->tun_l3_off = k->l3_off;
 		return true;
 	}
 	if (k->nlen == GRO_ENCAP_MAX || off + UDP_HLEN > GRO_FAST_HDR)

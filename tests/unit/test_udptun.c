@@ -459,6 +459,57 @@ Test(udptun, a_short_segment_with_the_heads_checksum_field)
 		}
 }
 
+/* The first frame of a flow with a set outer checksum: summed over the
+ * datagram when checksums are verified (a bad one goes up at once and the
+ * next frame starts the flow), not when they are trusted (Linux with
+ * CHECKSUM_UNNECESSARY: the three merge; the checksum field is not
+ * compared). VXLAN and GENEVE, over IPv4 and IPv6, with another flow of
+ * the tunnel held first (so that the fast path has the tunnel's kind). */
+Test(udptun, a_set_checksum_on_a_first_frame)
+{
+	static const int kinds[] = { PB_TUN_VXLAN, PB_TUN_GENEVE };
+	unsigned kk, o6, trust;
+
+	for (kk = 0; kk < 2; kk++)
+		for (o6 = 0; o6 < 2; o6++)
+			for (trust = 0; trust < 2; trust++) {
+				int kind = kinds[kk], bad;
+				struct gro_config c = tun_config(
+					kind == PB_TUN_VXLAN ? 4789 : 6081,
+					kind == PB_TUN_VXLAN ? GRO_TUNNEL_VXLAN : GRO_TUNNEL_GENEVE);
+				struct h *h;
+				struct pb_frame f;
+
+				if (trust)
+					c.csum = GRO_CSUM_TRUST;
+				h = h_open(&c);
+				h_seg_init(&f, 0, MSS);
+				f.sport = 7;
+				udp_tun(&f, (int)o6, kind, 1);
+				h_add_seg(h, &f);
+				h_seg_init(&f, 0, MSS);
+				udp_tun(&f, (int)o6, kind, 1);
+				f.tun[0].bad_udp_csum = 1;
+				bad = h_add_seg(h, &f);
+				f.tun[0].bad_udp_csum = 0;
+				h_add_seg(h, &f);
+				h_add_seg(h, &f);
+				h_run(h);
+				if (trust) {
+					h_expect_npkt(h, 2, "trusted: not summed");
+					h_expect_merged(h, 1, 1, 3, "merged");
+				} else {
+					const int rest[] = { 2, 3 };
+
+					h_expect_npkt(h, 3, "verified: the first fails");
+					h_expect_as_is(h, 0, bad, "it goes up at once");
+					h_expect_reason(h, 0, GRO_R_L4_CSUM, "bad outer checksum");
+					h_expect_frames(h, 2, rest, 2, "the next two merge");
+				}
+				h_close(h);
+			}
+}
+
 Test(udptun, geneve_rules)
 {
 	struct gro_config c = tun_config(6081, GRO_TUNNEL_GENEVE);
