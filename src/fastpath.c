@@ -629,6 +629,8 @@ struct run {
 					 * of the flow may have */
 	uint8_t fixedid;
 	uint16_t tun_ulen;	/* the head's UDP tunnel length field, as ld16() */
+	bool tun_sum;		/* its tunnel checksum is set (so is a frame's that
+				 * compared equal under the same mask) */
 	uint16_t head_id[GRO_ENCAP_MAX];
 	uint32_t head_sum[GRO_ENCAP_MAX];
 };
@@ -654,6 +656,7 @@ run_load(struct run *r, const struct gro_ctx *ctx, const struct gro_flow *f,
 	}
 	r->fixedid = f->fixedid;
 	r->tun_ulen = k->tun_port_off ? (uint16_t)ld16(f->head + k->tun_port_off + 2) : 0;
+	r->tun_sum = k->tun_port_off && ld16(f->head + k->tun_port_off + 4);
 	r->tot = f->tot;
 	r->next_seq = f->l4.seg.next_seq;
 	r->count = f->count;
@@ -719,7 +722,7 @@ continues(const struct gro_fast *k, const struct run *r, const uint8_t *p, uint3
 	 * head's plus the difference of their UDP length fields, and holds
 	 * exactly when those are equal. Any other segment takes the layered
 	 * path, which sums. */
-	if (k->tun_port_off && ld16(p + k->tun_port_off + 4) &&
+	if (r->tun_sum &&
 	    (paylen != r->gso_size || ld16(p + k->tun_port_off + 2) != r->tun_ulen))
 		return 0;
 	/* The transport layer: no flag for the layered path, in sequence,
