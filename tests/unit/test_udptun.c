@@ -20,6 +20,13 @@ static struct gro_config tun_config(uint16_t port, uint16_t type)
 	return c;
 }
 
+/* A context with the usual port of tunnel @kind (PB_TUN_*). */
+static struct gro_config kind_config(int kind)
+{
+	return kind == PB_TUN_VXLAN ? tun_config(4789, GRO_TUNNEL_VXLAN)
+				    : tun_config(6081, GRO_TUNNEL_GENEVE);
+}
+
 /* An inner TCP segment inside one UDP tunnel layer of kind @kind. */
 static struct pb_tunnel *udp_tun(struct pb_frame *f, int outer6, int kind, int csum)
 {
@@ -61,10 +68,7 @@ Test(udptun, vxlan_and_geneve_merge_complete_and_segment_back)
 			for (i6 = 0; i6 < 2; i6++)
 				for (cs = 0; cs < 2; cs++) {
 					int kind = kinds[kk];
-					struct gro_config c = tun_config(
-						kind == PB_TUN_VXLAN ? 4789 : 6081,
-						kind == PB_TUN_VXLAN ? GRO_TUNNEL_VXLAN
-								     : GRO_TUNNEL_GENEVE);
+					struct gro_config c = kind_config(kind);
 					struct h *h = h_open(&c);
 					struct pb_offsets o;
 					const struct h_pkt *p;
@@ -375,10 +379,7 @@ Test(udptun, a_set_checksum_covers_the_outer_udp_length)
 			for (late = 0; late < 2; late++)
 				for (burst = 0; burst < 2; burst++) {
 					int kind = kinds[kk], odd;
-					struct gro_config c = tun_config(
-						kind == PB_TUN_VXLAN ? 4789 : 6081,
-						kind == PB_TUN_VXLAN ? GRO_TUNNEL_VXLAN
-								     : GRO_TUNNEL_GENEVE);
+					struct gro_config c = kind_config(kind);
 					struct h *h = h_open(&c);
 					struct pb_frame f;
 
@@ -474,9 +475,7 @@ Test(udptun, a_set_checksum_on_a_first_frame)
 		for (o6 = 0; o6 < 2; o6++)
 			for (trust = 0; trust < 2; trust++) {
 				int kind = kinds[kk], bad;
-				struct gro_config c = tun_config(
-					kind == PB_TUN_VXLAN ? 4789 : 6081,
-					kind == PB_TUN_VXLAN ? GRO_TUNNEL_VXLAN : GRO_TUNNEL_GENEVE);
+				struct gro_config c = kind_config(kind);
 				struct h *h;
 				struct pb_frame f;
 
@@ -741,9 +740,7 @@ Test(udptun, vnet_header_round_trip_data_valid)
 		for (o6 = 0; o6 < 2; o6++)
 			for (cs = 0; cs < 2; cs++) {
 				int kind = kinds[kk];
-				struct gro_config c = tun_config(kind == PB_TUN_VXLAN ? 4789 : 6081,
-								 kind == PB_TUN_VXLAN ? GRO_TUNNEL_VXLAN
-										      : GRO_TUNNEL_GENEVE);
+				struct gro_config c = kind_config(kind);
 				struct h *h = h_open(&c);
 				static uint8_t frame[1 << 16];
 				struct gro_pkt pkt, back;
@@ -796,9 +793,7 @@ Test(udptun, udp_gro_on_keeps_inner_flows_apart)
 	for (kk = 0; kk < 2; kk++)
 		for (mode = 0; mode < 2; mode++) {
 			int kind = kinds[kk];
-			struct gro_config c = tun_config(kind == PB_TUN_VXLAN ? 4789 : 6081,
-							 kind == PB_TUN_VXLAN ? GRO_TUNNEL_VXLAN
-									      : GRO_TUNNEL_GENEVE);
+			struct gro_config c = kind_config(kind);
 			struct pb_frame f[4];
 			struct h *h;
 			int k, r;
