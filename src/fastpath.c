@@ -597,13 +597,26 @@ static inline __attribute__((always_inline)) bool hdr_csum_ok(const uint8_t *p, 
 	return s % 0xffff == 0 && s;
 }
 
-/* The transport checksum of the frame @p, @len with its header at @l4. */
+/* The checksum of protocol @proto over the frame @p, @len from @off to its
+ * end, with the pseudo header of @net's header at @l3. */
+static bool sum_ok(const struct gro_layer *net, uint32_t l3, uint32_t off, uint8_t proto,
+		   const uint8_t *p, uint32_t len)
+{
+	uint64_t sum = net->pseudo(p + l3, len - off, proto);
+
+	return gro_csum16_fold(gro_csum_partial(p + off, len - off, sum)) == 0xffff;
+}
+
+/* The transport checksum of the frame @p, @len of kind @k. */
 static bool l4_csum_ok(const struct gro_fast *k, const uint8_t *p, uint32_t len)
 {
-	uint32_t l4len = len - k->l4_off;
-	uint64_t sum = k->net->pseudo(p + k->l3_off, l4len, k->l4proto);
+	return sum_ok(k->net, k->l3_off, k->l4_off, k->l4proto, p, len);
+}
 
-	return gro_csum16_fold(gro_csum_partial(p + k->l4_off, l4len, sum)) == 0xffff;
+/* Is the checksum of the UDP tunnel of kind @k set in the frame @p? */
+GRO_ALWAYS_INLINE bool tun_csum_set(const struct gro_fast *k, const uint8_t *p)
+{
+	return k->tun_port_off && ld16(p + k->tun_port_off + 4);
 }
 
 /* The sum of the 16-bit words @w[0..n) of the frame @p, unfolded. */
@@ -660,7 +673,7 @@ run_load(struct run *r, const struct gro_ctx *ctx, const struct gro_flow *f,
 	}
 	r->fixedid = f->fixedid;
 	r->tun_ulen = k->tun_port_off ? (uint16_t)ld16(f->head + k->tun_port_off + 2) : 0;
-	r->tun_sum = k->tun_port_off && ld16(f->head + k->tun_port_off + 4);
+	r->tun_sum = tun_csum_set(k, f->head);
 	r->tot = f->tot;
 	r->next_seq = f->l4.seg.next_seq;
 	r->count = f->count;
@@ -953,15 +966,6 @@ hashed:
 	}
 }
 
-/* A UDP tunnel's set checksum over the datagram of the frame @p, @len. */
-static bool tun_csum_ok(const struct gro_fast *k, const uint8_t *p, uint32_t len)
-{
-	uint32_t off = k->tun_port_off - 2u, ulen = len - off;
-	uint64_t sum = k->tun_net->pseudo(p + k->tun_l3_off, ulen, GRO_IPPROTO_UDP);
-
-	return gro_csum16_fold(gro_csum_partial(p + off, ulen, sum)) == 0xffff;
-}
-
 /* Does the frame @fr of kind @k, @hdr_len bytes of headers, pass every
  * check the layered path makes of a frame that finds no flow? Its zero
  * fields, its tunnel port and checksum, its IPv4 header checksums and
@@ -990,7 +994,8 @@ alone_ok(const struct gro_ctx *ctx, const struct gro_frame *fr, const struct gro
 		return false;
 	if (ctx->cfg.csum == GRO_CSUM_TRUST || (fr->flags & GRO_FRAME_CSUM_OK))
 		return true;
-	return (!k->tun_port_off || !ld16(p + k->tun_port_off + 4) || tun_csum_ok(k, p, len)) &&
+	return (!tun_csum_set(k, p) ||
+		sum_ok(k->tun_net, k->tun_l3_off, k->tun_port_off - 2u, GRO_IPPROTO_UDP, p, len)) &&
 	       l4_csum_ok(k, p, len);
 }
 
