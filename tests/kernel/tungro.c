@@ -31,11 +31,13 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "pktbuild.h"
 
 #define DEV	"lgrotun0"
+#define MAX_FRAMES	1000
 
 static int skip(const char *why)
 {
@@ -55,9 +57,24 @@ static int put(const char *path, const char *v)
 	return fclose(f);
 }
 
+/* Returns just after a timer tick: the coarse clock is moved on by the tick
+ * that moves jiffies on, so the writes that follow have most of a jiffy
+ * before the next one ends. */
+static void tick_start(void)
+{
+	struct timespec a, b;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &a);
+	do
+		clock_gettime(CLOCK_MONOTONIC_COARSE, &b);
+	while (a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec);
+}
+
 int main(int argc, char **argv)
 {
-	static uint8_t buf[262144];
+	static uint8_t buf[262144], tx[MAX_FRAMES * 1600];
+	uint8_t *frame[MAX_FRAMES];
+	size_t flen[MAX_FRAMES], used = 0;
 	struct ifreq ifr = { 0 };
 	struct pb_frame fl[2];
 	pcap_t *pin, *pout;
@@ -71,6 +88,10 @@ int main(int argc, char **argv)
 	pattern = atoi(argv[1]);
 	v6 = atoi(argv[2]);
 	n = atoi(argv[3]);
+	if (n < 0 || n > MAX_FRAMES) {
+		fprintf(stderr, "tungro: N must be 0..%d\n", MAX_FRAMES);
+		return 2;
+	}
 	if (geteuid())
 		return errno = EPERM, skip("not root");
 	if (unshare(CLONE_NEWNET | CLONE_NEWNS) ||
@@ -123,26 +144,41 @@ int main(int argc, char **argv)
 		fl[i].payload_len = 1400;
 		pb_tcp_opt_timestamp(&fl[i], 5, 6);
 	}
+	/* Every frame is built before the first is written, and the writes
+	 * follow one another with nothing between them: the fewer
+	 * microseconds they take, the rarer a jiffy that ends among them
+	 * (slow builds, such as the sanitizers', made that common), and they
+	 * start just after a tick. */
 	for (i = 0; i < n; i++) {
 		int k = pattern == 1 ? i % 2 : 0;
 		struct pb_frame f = fl[k];
-		struct pcap_pkthdr h = { .ts = { 1, i } };
-		size_t len;
 
 		if (pattern == 1 && k == 0 && sent[0] == 9)
 			f.flags |= PB_PSH;
 		if (pattern == 1 && k == 1 && sent[1] == 14)
 			f.payload_len = 600;
-		len = pb_build(&f, buf, sizeof(buf));
-		if (write(fd, buf + 14, len - 14) != (ssize_t)(len - 14)) {
-			perror("tungro: write");
+		frame[i] = tx + used;
+		flen[i] = pb_build(&f, tx + used, sizeof(tx) - used);
+		if (flen[i] <= 14) {
+			fprintf(stderr, "tungro: frame %d does not fit\n", i);
 			return 1;
 		}
-		h.caplen = h.len = (uint32_t)(len - 14);
-		pcap_dump((u_char *)din, &h, buf + 14);
+		used += flen[i];
 		fl[k].seq += f.payload_len;
 		fl[k].ip_id++;
 		sent[k]++;
+	}
+	tick_start();
+	for (i = 0; i < n; i++)
+		if (write(fd, frame[i] + 14, flen[i] - 14) != (ssize_t)(flen[i] - 14)) {
+			perror("tungro: write");
+			return 1;
+		}
+	for (i = 0; i < n; i++) {
+		struct pcap_pkthdr h = { .ts = { 1, i } };
+
+		h.caplen = h.len = (uint32_t)(flen[i] - 14);
+		pcap_dump((u_char *)din, &h, frame[i] + 14);
 	}
 	/* Everything is delivered by the timer, 20 ms after the last poll. */
 	for (;;) {
