@@ -411,6 +411,14 @@ static void receive_burst(struct gro_ctx *ctx, struct gro_frame *frames, unsigne
 			gro_prefetch((const void *)a);
 			gro_prefetch((const void *)(a + 64));
 		}
+		/* Many flows held: the look-ahead of these frames, made
+		 * at once (the frames before them, of the caller's last
+		 * burst, could not fetch their flows ahead). */
+		if (ctx->held >= GRO_HELD_BATCH) {
+			gro_fast_hints(ctx, frames + base, end - base, hint);
+			gro_fetch_batch(ctx, hint, end - base);
+			hinted = end;
+		}
 		while (i < end) {
 			/* With nothing held, frames that cannot start a flow
 			 * (pure ACKs, SYNs, FINs, pushes) have nothing to look

@@ -508,6 +508,15 @@ struct gro_hint {
  * no difference either way.) */
 #define GRO_HELD_MANY	65536
 
+/* Held flows from which a burst's look-ahead is made for all its frames
+ * at its start (gro_fetch_batch). A burst's first frames have no frames
+ * before them to fetch their lines ahead, and at a million flows each of
+ * them waited for its flow, then its head, one miss after another. With
+ * few flows held the lines are in cache and the hashes of frames that
+ * continue runs are made for nothing: at 1K flows in runs, 15 ns per
+ * packet became 19 with the batch made from 256 held flows. */
+#define GRO_HELD_BATCH	4096
+
 /* The look-ahead for the frame whose hint is @h, @left hints made from it
  * on: the flows of the frames GRO_FLOW_AHEAD on, the head headers and last
  * node of those GRO_HEAD_AHEAD on. */
@@ -525,6 +534,33 @@ GRO_ALWAYS_INLINE void gro_fetch_ahead(const struct gro_ctx *ctx, const struct g
 
 		if (k != GRO_NIL) {
 			const struct gro_flow *f = &ctx->flows[k];
+
+			gro_prefetch(f->head);
+			gro_prefetch(f->head + 64);
+			gro_prefetch_w(&ctx->nodes[f->last]);
+		}
+	}
+}
+
+/* The look-ahead of the @n frames of a burst whose hints @h are made (and
+ * their table slots fetched) all at once: each step for every frame, then
+ * the next (the flows, then the head headers and last nodes), so that one
+ * step's misses overlap one another and the burst waits for each step
+ * once, not once per frame. */
+GRO_ALWAYS_INLINE void gro_fetch_batch(const struct gro_ctx *ctx, const struct gro_hint *h,
+				       unsigned n)
+{
+	uint32_t slot[GRO_PREFETCH_MAX];
+	unsigned j;
+
+	for (j = 0; j < n; j++) {
+		slot[j] = h[j].hashed ? ctx->table[h[j].hash & ctx->table_mask] : GRO_NIL;
+		if (slot[j] != GRO_NIL)
+			gro_prefetch(&ctx->flows[slot[j]]);
+	}
+	for (j = 0; j < n; j++) {
+		if (slot[j] != GRO_NIL) {
+			const struct gro_flow *f = &ctx->flows[slot[j]];
 
 			gro_prefetch(f->head);
 			gro_prefetch(f->head + 64);
