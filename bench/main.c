@@ -4,7 +4,7 @@
  * mode) on the same in-memory packet streams, in one process.
  *
  *   grobench [--quick] [--reps N] [--budget PKTS] [--out DIR]
- *            [--instr-file F] [--only CELL-SUBSTRING|cores|csum|mem]
+ *            [--instr-file F] [--only CELL-SUBSTRING[,...]|cores|csum|mem]
  *            [--no-cores] [--no-csum]
  *   grobench --instr CELL ENGINE      one run between callgrind markers
  *   grobench --list-instr             the cells and engines to count
@@ -38,6 +38,7 @@
  * every frame must be released exactly once.
  */
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -197,6 +198,25 @@ static void machine(FILE *out)
 		sysconf(_SC_NPROCESSORS_ONLN), u.release, dp_version());
 }
 
+/* Does --only @want (substrings separated by commas) take cell @cid? */
+static bool id_wanted(const char *cid, const char *want)
+{
+	char one[64];
+
+	while (*want) {
+		size_t n = strcspn(want, ",");
+
+		if (n && n < sizeof(one)) {
+			memcpy(one, want, n);
+			one[n] = 0;
+			if (strstr(cid, one))
+				return true;
+		}
+		want += n + (want[n] == ',');
+	}
+	return false;
+}
+
 /* --profile CELL ENGINE N: N timed passes of one libgro cell, nothing else
  * (for a sampling profiler). */
 static int run_profile(const char *id, const char *eng_id, int n)
@@ -348,7 +368,7 @@ int main(int argc, char **argv)
 		struct stream s;
 
 		cell_id(c, cid, sizeof(cid));
-		if (only && !strstr(cid, only))
+		if (only && !id_wanted(cid, only))
 			continue;
 		cell_stream(c, &s, quick, 1);
 		/* The two few-flow targets against reading their headers. */
