@@ -15,6 +15,13 @@
 #define BURST		32
 #define MAX_REPS	15
 
+/* The @instr argument of the timing drivers (lib_bench, dp_bench,
+ * dp_bench_gd): BENCH_INSTR, one pass between the callgrind markers;
+ * BENCH_COLD, no warm-up pass before the timed ones (each timed pass
+ * otherwise follows one untimed pass of the same engine). */
+#define BENCH_INSTR	1
+#define BENCH_COLD	2
+
 /* K_UDP: bulk UDP datagrams (gro_config.udp = GRO_UDP_L4), shaped as K_BULK.
  * K_VXLAN, K_GRE: the bulk TCP stream inside a tunnel (outer IPv4). */
 enum { K_BULK, K_ACKS, K_MIXED, K_UDP, K_VXLAN, K_GRE };

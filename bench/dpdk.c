@@ -179,24 +179,25 @@ static void run_lw_any(struct dp_ctx *c, void *g)
 	run_lw(c);
 }
 
-/* @reps timed passes of @run over the stream (after one warm-up pass
- * unless @reps is 1); with @instr, one pass between the callgrind
- * markers. Fills the times, instructions and counts of @r. */
+/* @reps timed passes of @run over the stream, after one warm-up pass
+ * unless @instr (BENCH_* flags) says BENCH_COLD; with BENCH_INSTR, one
+ * pass between the callgrind markers. Fills the times, instructions and
+ * counts of @r. */
 static void timed_reps(struct dp_ctx *c, void *g, void (*run)(struct dp_ctx *, void *), int reps,
 		       int instr, struct dp_result *r)
 {
 	const struct stream *s = c->s;
-	int rep, warm = reps > 1 && !instr;
+	int rep, warm = !(instr & (BENCH_INSTR | BENCH_COLD));
 
 	r->instr = -1;
-	for (rep = -warm; rep < (instr ? 1 : reps); rep++) {
+	for (rep = -warm; rep < ((instr & BENCH_INSTR) ? 1 : reps); rep++) {
 		double t0, t1;
 		uint64_t i0;
 
 		stream_restore(s);
 		reset_mbufs(c);
 		c->nout = c->nsegs = 0;
-		if (instr)
+		if (instr & BENCH_INSTR)
 			CALLGRIND_START_INSTRUMENTATION;
 		i0 = instr_read();
 		t0 = now_ns();
@@ -204,7 +205,7 @@ static void timed_reps(struct dp_ctx *c, void *g, void (*run)(struct dp_ctx *, v
 		t1 = now_ns();
 		if (i0)
 			r->instr = (double)(instr_read() - i0) / (double)s->npkts;
-		if (instr)
+		if (instr & BENCH_INSTR)
 			CALLGRIND_STOP_INSTRUMENTATION;
 		if (rep >= 0)
 			r->ns[r->nrep++] = t1 - t0;

@@ -45,7 +45,7 @@ void lib_bench(const struct stream *s, int engine, int reps, int instr, struct r
 	struct sink k = { 0 };
 	struct gro_config cfg;
 	struct gro_ctx *g = NULL;
-	int rep, warm = reps > 1 && !instr;
+	int rep, warm = !(instr & (BENCH_INSTR | BENCH_COLD));
 
 	memset(r, 0, sizeof(*r));
 	if (engine != E_NOGRO) {
@@ -58,13 +58,13 @@ void lib_bench(const struct stream *s, int engine, int reps, int instr, struct r
 		r->bytes_per_flow = -1;
 	}
 	r->instr = -1;
-	for (rep = -warm; rep < (instr ? 1 : reps); rep++) {
+	for (rep = -warm; rep < ((instr & BENCH_INSTR) ? 1 : reps); rep++) {
 		double t0, t1;
 		uint64_t i0;
 
 		stream_restore(s);
 		k.pkts = k.segs = 0;
-		if (instr)
+		if (instr & BENCH_INSTR)
 			CALLGRIND_START_INSTRUMENTATION;
 		i0 = instr_read();
 		t0 = now_ns();
@@ -75,7 +75,7 @@ void lib_bench(const struct stream *s, int engine, int reps, int instr, struct r
 		t1 = now_ns();
 		if (i0)
 			r->instr = (double)(instr_read() - i0) / (double)s->npkts;
-		if (instr)
+		if (instr & BENCH_INSTR)
 			CALLGRIND_STOP_INSTRUMENTATION;
 		if (rep >= 0)
 			r->ns[r->nrep++] = t1 - t0;
