@@ -76,6 +76,17 @@ void print_row(FILE *f, const struct row *r);
 void write_csv(const char *path);
 /* The targets that this run's rows measure, each met or missed. */
 void print_targets(FILE *f);
+/* The cells of the "no more than so many times the TCP cell" targets: the
+ * cell @other against the TCP cell @tcp of the same shape. */
+struct vs_tcp {
+	const char *what, *name, *other, *tcp;
+	double max;
+};
+extern const struct vs_tcp vs_tcp_targets[];
+extern const unsigned n_vs_tcp_targets;
+/* libgro's medians in the cells of target @i measured side by side (their
+ * passes alternating), for print_targets(). */
+void note_vs_tcp(unsigned i, double other_ns, double tcp_ns);
 /* libgro through gro_dpdk.h beside rte_gro and libgro's own calls. */
 void print_adapter(FILE *f);
 void write_plot_data(const char *path, const uint32_t *flows, int nflows);

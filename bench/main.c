@@ -400,6 +400,55 @@ static void run_engine(const struct cell *c, struct stream *s, int eng, int roun
 	x->ran = 1;
 }
 
+/* The cells of each "so many times the TCP cell" target again, libgro's
+ * passes over the two streams alternating for @reps rounds: cells run
+ * minutes apart can meet different phases of a shared machine, and a
+ * ratio of their rows would measure the phases. */
+static void measure_vs_tcp(const struct cell *cells, int ncells, int quick, int reps,
+			   const char *only)
+{
+	unsigned t;
+
+	for (t = 0; t < n_vs_tcp_targets; t++) {
+		const char *id[2] = { vs_tcp_targets[t].other, vs_tcp_targets[t].tcp };
+		struct stream s[2];
+		double ns[2][MAX_REPS], med[2];
+		int k, i, round, found = 0;
+		char cid[48];
+
+		if (only && !(id_wanted(id[0], only) && id_wanted(id[1], only)))
+			continue;
+		for (k = 0; k < 2; k++)
+			for (i = 0; i < ncells; i++) {
+				cell_id(&cells[i], cid, sizeof(cid));
+				if (!strcmp(cid, id[k])) {
+					cell_stream(&cells[i], &s[k], quick, 1);
+					found |= 1 << k;
+					break;
+				}
+			}
+		if (found != 3) {
+			if (found & 1)
+				stream_free(&s[0]);
+			if (found & 2)
+				stream_free(&s[1]);
+			continue;
+		}
+		for (round = 0; round < reps; round++)
+			for (k = 0; k < 2; k++) {
+				struct run_result r;
+
+				lib_bench(&s[k], E_LIB, 1, 0, &r);
+				ns[k][round] = r.ns[0] / (double)s[k].npkts;
+			}
+		for (k = 0; k < 2; k++) {
+			med[k] = median(ns[k], reps);
+			stream_free(&s[k]);
+		}
+		note_vs_tcp(t, med[0], med[1]);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	const char *outdir = "build/bench", *instr_file = NULL, *only = NULL;
@@ -514,6 +563,8 @@ int main(int argc, char **argv)
 		}
 		stream_free(&s);
 	}
+
+	measure_vs_tcp(cells, ncells, quick, reps, only);
 
 	if (!only || !strcmp(only, "mem") || strstr("v4-bulk-il-1048576", only))
 		mem_bench(out, quick, &mem_limit);
