@@ -936,16 +936,18 @@ void gro_fast_hints(const struct gro_ctx *ctx, const struct gro_frame *fr, unsig
 	for (j = 0; j < n; j++) {
 		const struct gro_frame *f = &fr[j];
 		const unsigned link = gro_link_of(f->flags, f->data, f->len);
-		uint8_t kind = f->data ? classify_builtin(ctx, f->data, f->len, link) : 0;
+		uint8_t kind;
 
-		/* Not a built-in kind: mostly of the kind of the frame
-		 * before, tried first when that is the first kind any frame
-		 * of its signature can be of (a tunnel's, usually); then it
-		 * is what the search of the kinds would find, for less. */
-		if (!kind && f->data && ctx->nfast > ctx->nbuiltin + 1) {
-			if (again && of_kind(ctx, again, f->data, f->len, link)) {
-				kind = again;
-			} else {
+		/* Mostly of the kind of the frame before when that was not
+		 * a built-in one: tried first, when it is a kind no frame of
+		 * its signature can be of one before it (a tunnel's, usually;
+		 * ctx->fast_first), then it is what the search would find
+		 * (built-in kinds included), for less. */
+		if (unlikely(again) && f->data && of_kind(ctx, again, f->data, f->len, link)) {
+			kind = again;
+		} else {
+			kind = f->data ? classify_builtin(ctx, f->data, f->len, link) : 0;
+			if (!kind && f->data && ctx->nfast > ctx->nbuiltin + 1) {
 				kind = classify_other(ctx, f->data, f->len, link);
 				again = (ctx->fast_first >> kind) & 1 ? kind : 0;
 			}
