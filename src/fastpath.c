@@ -936,7 +936,7 @@ void gro_fast_hints(const struct gro_ctx *ctx, const struct gro_frame *fr, unsig
 	for (j = 0; j < n; j++) {
 		const struct gro_frame *f = &fr[j];
 		const unsigned link = gro_link_of(f->flags, f->data, f->len);
-		uint8_t kind;
+		uint8_t kind, builtin;
 
 		/* Mostly of the kind of the frame before when that was not
 		 * a built-in one: tried first, when it is a kind no frame of
@@ -945,10 +945,15 @@ void gro_fast_hints(const struct gro_ctx *ctx, const struct gro_frame *fr, unsig
 		 * (built-in kinds included), for less. */
 		if (unlikely(again) && f->data && of_kind(ctx, again, f->data, f->len, link)) {
 			kind = again;
+			builtin = ctx->fast[kind].builtin;
 		} else {
-			kind = f->data ? classify_builtin(ctx, f->data, f->len, link) : 0;
+			/* Built-in kind n is the context's kind n
+			 * (gro_fast_init): the compiler can take each
+			 * signature's match straight to its hash. */
+			kind = builtin = f->data ? classify_builtin(ctx, f->data, f->len, link) : 0;
 			if (!kind && f->data && ctx->nfast > ctx->nbuiltin + 1) {
 				kind = classify_other(ctx, f->data, f->len, link);
+				builtin = ctx->fast[kind].builtin;
 				again = (ctx->fast_first >> kind) & 1 ? kind : 0;
 			}
 		}
@@ -959,7 +964,7 @@ void gro_fast_hints(const struct gro_ctx *ctx, const struct gro_frame *fr, unsig
 		h[j].hashed = kind && ctx->held;
 		if (!h[j].hashed)
 			continue;
-		switch (ctx->fast[kind].builtin) {
+		switch (builtin) {
 		BUILTIN_CASES(h[j].hash = kind_hash(ctx, K, f); goto hashed)
 		}
 		h[j].hash = kind_hash(ctx, &ctx->fast[kind], f);

@@ -146,7 +146,7 @@ struct gro_fast {
 /* The transport header's length in a frame @p of kind @k. */
 static inline uint32_t gro_fast_hlen(const struct gro_fast *k, const uint8_t *p)
 {
-	return k->hlen_fixed ? k->hlen_fixed : (p[k->hlen_off] >> 4) * 4u;
+	return k->hlen_fixed ? k->hlen_fixed : (p[k->hlen_off] & 0xf0u) >> 2;	/* words * 4 */
 }
 
 /* Worth trying gro_fast_continue() on @fr: the last flow has a kind, and
