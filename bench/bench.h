@@ -122,6 +122,8 @@ uint32_t mix32(uint32_t x);
 int cmp_double(const void *a, const void *b);
 /* The median of @v[0..n), n > 0, which it leaves sorted. */
 double median(double *v, int n);
+/* ns per add of a dependent chain: the pace the host gives this core now. */
+double host_pace_ns(void);
 /* The bench's own ones'-complement sum (big-endian 16-bit words), so that
  * checks never rely on the library's arithmetic. */
 uint32_t sum16(const uint8_t *p, size_t n, uint32_t s);

@@ -456,6 +456,7 @@ int main(int argc, char **argv)
 	struct cell cells[64];
 	char path[512];
 	FILE *out = stdout;
+	double pace0, pace1;
 
 	if (stream_init()) {
 		fprintf(stderr, "grobench: gro_rss_create failed\n");
@@ -510,6 +511,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "grobench: rte_eal_init failed; rte_gro columns left out\n");
 
 	machine(out);
+	pace0 = host_pace_ns();
+	fprintf(out, "Host pace at the start: %.3f ns per dependent add (%.2f GHz); the same "
+		     "at the end is printed below the targets.\n", pace0, 1 / pace0);
 	fprintf(out, "Bursts of %d frames; a poll ends with a flush of everything held. "
 		     "libgro: GRO_CSUM_TRUST, buckets = 1, max_flows = max(64, flows). "
 		     "ns/pkt: median of %d runs, each after an untimed one, the engines of a "
@@ -597,6 +601,10 @@ int main(int argc, char **argv)
 		budget = budget_was;
 	}
 	print_targets(out);
+	pace1 = host_pace_ns();
+	fprintf(out, "\nHost pace at the end: %.3f ns per dependent add (%.2f GHz; %.3f at the "
+		     "start). A VM's host can slow every cell alike by 2x or more: compare runs "
+		     "whose pace agrees.\n", pace1, 1 / pace1, pace0);
 
 	snprintf(path, sizeof(path), "%s/results.csv", outdir);
 	write_csv(path);

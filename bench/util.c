@@ -107,6 +107,33 @@ double median(double *v, int n)
 	return n & 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+/*
+ * The host's pace: the time of one add in a chain of dependent adds, a
+ * cycle each on any x86 core, so 1 / the clock the core runs at. On a VM
+ * it moves with the host (its clock, its load): printed with each run, it
+ * says in which state the run found the machine. Median of 9 samples of
+ * 2^23 adds (a few milliseconds each).
+ */
+double host_pace_ns(void)
+{
+	double ns[9];
+	int i;
+
+	for (i = 0; i < 9; i++) {
+		uint64_t x = 1, n;
+		double t = now_ns();
+
+		for (n = 0; n < (1u << 23); n++)
+#if defined(__x86_64__) || defined(__i386__)
+			__asm__ volatile("add $1, %0" : "+r"(x));
+#else
+			__asm__ volatile("" : "+r"(x));
+#endif
+		ns[i] = (now_ns() - t) / (1u << 23);
+	}
+	return median(ns, 9);
+}
+
 /* The bench's own ones'-complement sum (big-endian 16-bit words), so that
  * checks never rely on the library's arithmetic. */
 uint32_t sum16(const uint8_t *p, size_t n, uint32_t s)
