@@ -85,8 +85,9 @@ struct vs_tcp {
 extern const struct vs_tcp vs_tcp_targets[];
 extern const unsigned n_vs_tcp_targets;
 /* libgro's medians in the cells of target @i measured side by side (their
- * passes alternating), for print_targets(). */
-void note_vs_tcp(unsigned i, double other_ns, double tcp_ns);
+ * passes alternating), and the median of the @rounds rounds' ratios, for
+ * print_targets(). */
+void note_vs_tcp(unsigned i, double other_ns, double tcp_ns, double ratio, int rounds);
 /* libgro through gro_dpdk.h beside rte_gro and libgro's own calls. */
 void print_adapter(FILE *f);
 void write_plot_data(const char *path, const uint32_t *flows, int nflows);
