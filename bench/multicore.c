@@ -108,17 +108,61 @@ static double shard_pass(const struct stream *s, uint64_t *out)
 	return t;
 }
 
-/* 1 core against 2: (a) one engine; (b) two receive queues split by the
+/* One pass of (a): one engine on this thread (core 0). Returns the wall
+ * time in ns. */
+static double one_core_pass(struct gro_ctx *g, const struct stream *s, struct sink *k,
+			    uint64_t *out)
+{
+	double t0;
+
+	pin(0);
+	stream_restore(s);
+	k->pkts = 0;
+	t0 = now_ns();
+	lib_pass(g, s, BURST);
+	t0 = now_ns() - t0;
+	*out = k->pkts;
+	return t0;
+}
+
+/* One pass of (b): the two queues' threads, started at a barrier. Returns
+ * the wall time from the first start to the last end. */
+static double two_queue_pass(struct mc_queue *q, const struct stream *s, uint64_t *out)
+{
+	pthread_barrier_t bar;
+	pthread_t th[2];
+	int i;
+
+	stream_restore(s);
+	pthread_barrier_init(&bar, NULL, 2);
+	for (i = 0; i < 2; i++) {
+		q[i].k.pkts = 0;
+		q[i].bar = &bar;
+		pthread_create(&th[i], NULL, mc_main, &q[i]);
+	}
+	for (i = 0; i < 2; i++)
+		pthread_join(th[i], NULL);
+	pthread_barrier_destroy(&bar);
+	*out = q[0].k.pkts + q[1].k.pkts;
+	return (q[0].t1 > q[1].t1 ? q[0].t1 : q[1].t1) - (q[0].t0 < q[1].t0 ? q[0].t0 : q[1].t0);
+}
+
+/*
+ * 1 core against 2: (a) one engine; (b) two receive queues split by the
  * NIC's Toeplitz hash (done up front, as the NIC does), one engine and one
  * thread per queue; (c) gro_shard: one producer thread spreading the frames
  * by their (NIC) hash and running shard 0 itself, shard 1 on a second
- * thread, through a lock-free queue. */
+ * thread, through a lock-free queue. The three take turns, a pass each per
+ * round (after an untimed round), and each speed-up is the median of the
+ * rounds' own ratios: the passes of a round meet the same state of the
+ * host, whose pace can change from one second to the next. (main.c asks
+ * for 9 rounds at least: a pass is a few tens of milliseconds.)
+ */
 void mc_bench(FILE *out, const struct stream *s, int reps)
 {
-	double ns1[MAX_REPS], ns2[MAX_REPS], ns3[MAX_REPS];
+	double ns1[MAX_REPS], ns2[MAX_REPS], ns3[MAX_REPS], x2[MAX_REPS], x3[MAX_REPS];
 	uint64_t out1 = 0, out2 = 0, out3 = 0;
 	struct mc_queue q[2];
-	pthread_barrier_t bar;
 	struct gro_config cfg;
 	struct sink k1 = { 0 };
 	struct gro_ctx *g;
@@ -129,19 +173,6 @@ void mc_bench(FILE *out, const struct stream *s, int reps)
 	lib_config(s, &cfg, 0, &k1);
 	if (gro_create(&cfg, &g) != GRO_OK)
 		die("gro_create");
-	pin(0);
-	for (rep = -1; rep < reps; rep++) {
-		double t0;
-
-		stream_restore(s);
-		k1.pkts = 0;
-		t0 = now_ns();
-		lib_pass(g, s, BURST);
-		if (rep >= 0)
-			ns1[rep] = now_ns() - t0;
-		out1 = k1.pkts;
-	}
-	gro_destroy(g);
 
 	/* (b) */
 	memset(q, 0, sizeof(q));
@@ -150,7 +181,6 @@ void mc_bench(FILE *out, const struct stream *s, int reps)
 		q[i].poll_end = xcalloc(s->npolls, sizeof(size_t));
 		q[i].npolls = s->npolls;
 		q[i].cpu = i;
-		q[i].bar = &bar;
 	}
 	for (p = 0, j = 0; p < s->npolls; p++) {
 		for (; j < (p + 1) * s->poll_len; j++) {
@@ -166,48 +196,39 @@ void mc_bench(FILE *out, const struct stream *s, int reps)
 		if (gro_create(&cfg, &q[i].g) != GRO_OK)
 			die("gro_create");
 	}
-	for (rep = -1; rep < reps; rep++) {
-		pthread_t th[2];
 
-		stream_restore(s);
-		pthread_barrier_init(&bar, NULL, 2);
-		for (i = 0; i < 2; i++) {
-			q[i].k.pkts = 0;
-			pthread_create(&th[i], NULL, mc_main, &q[i]);
+	/* (c) makes its gro_shard anew in each pass (shard_pass). */
+	for (rep = -1; rep < reps; rep++) {
+		double t1 = one_core_pass(g, s, &k1, &out1);
+		double t2 = two_queue_pass(q, s, &out2);
+		double t3 = shard_pass(s, &out3);
+
+		if (rep >= 0) {
+			ns1[rep] = t1;
+			ns2[rep] = t2;
+			ns3[rep] = t3;
+			x2[rep] = t1 / t2;
+			x3[rep] = t1 / t3;
 		}
-		for (i = 0; i < 2; i++)
-			pthread_join(th[i], NULL);
-		pthread_barrier_destroy(&bar);
-		if (rep >= 0)
-			ns2[rep] = (q[0].t1 > q[1].t1 ? q[0].t1 : q[1].t1) -
-				   (q[0].t0 < q[1].t0 ? q[0].t0 : q[1].t0);
-		out2 = q[0].k.pkts + q[1].k.pkts;
 	}
+	gro_destroy(g);
 	for (i = 0; i < 2; i++) {
 		gro_destroy(q[i].g);
 		free(q[i].fr);
 		free(q[i].poll_end);
 	}
 
-	/* (c) */
-	for (rep = -1; rep < reps; rep++) {
-		double t = shard_pass(s, &out3);
-
-		if (rep >= 0)
-			ns3[rep] = t;
-	}
-
 	{
 		double m1 = median(ns1, reps) / s->npkts, m2 = median(ns2, reps) / s->npkts;
-		double m3 = median(ns3, reps) / s->npkts;
+		double m3 = median(ns3, reps) / s->npkts, s2 = median(x2, reps), s3 = median(x3, reps);
 
 		fprintf(out, "| %s | %.1f ns (%.1f Mpps) | %.1f ns (%.1f Mpps, x%.2f) | "
 			     "%.1f ns (%.1f Mpps, x%.2f) | %s |\n",
-			s->name, m1, 1e3 / m1, m2, 1e3 / m2, m1 / m2, m3, 1e3 / m3, m1 / m3,
+			s->name, m1, 1e3 / m1, m2, 1e3 / m2, s2, m3, 1e3 / m3, s3,
 			out1 == out2 && out1 == out3 ? "same packets out" : "OUTPUT DIFFERS");
 		{
 			const char *ids[3] = { "libgro-1core", "libgro-2queues", "libgro-shard2" };
-			double ms[3] = { m1, m2, m3 };
+			double ms[3] = { m1, m2, m3 }, xs[3] = { 1, s2, s3 };
 			uint64_t outs[3] = { out1, out2, out3 };
 
 			for (i = 0; i < 3; i++) {
@@ -226,6 +247,7 @@ void mc_bench(FILE *out, const struct stream *s, int reps)
 				r->mpps = 1e3 / ms[i];
 				r->out_per_in = (double)outs[i] / s->npkts;
 				r->bpf = r->instr = NAN;
+				r->speedup = xs[i];
 			}
 		}
 	}
