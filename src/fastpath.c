@@ -652,6 +652,15 @@ struct run {
 	uint32_t head_sum[GRO_ENCAP_MAX];
 };
 
+/* The head's ID and the sum of its words that may change, of network
+ * header @j with a checksum. */
+GRO_ALWAYS_INLINE void run_load_csum(struct run *r, const struct gro_flow *f,
+				     const struct gro_fast *k, unsigned j, const unsigned nwords)
+{
+	r->head_id[j] = (uint16_t)rd16(f->head + k->csum[j].id);
+	r->head_sum[j] = fold16(words_sum(f->head, k->csum[j].word, nwords));
+}
+
 static inline __attribute__((always_inline)) void
 run_load(struct run *r, const struct gro_ctx *ctx, const struct gro_flow *f,
 	 const struct gro_fast *k, const unsigned ncsum, const unsigned nwords, const bool one)
@@ -677,16 +686,12 @@ run_load(struct run *r, const struct gro_ctx *ctx, const struct gro_flow *f,
 		for (j = 0; j < GRO_ENCAP_MAX; j++) {
 			r->head_id[j] = 0;
 			r->head_sum[j] = 0;
-			if (j < ncsum) {
-				r->head_id[j] = (uint16_t)rd16(f->head + k->csum[j].id);
-				r->head_sum[j] = fold16(words_sum(f->head, k->csum[j].word, nwords));
-			}
+			if (j < ncsum)
+				run_load_csum(r, f, k, j, nwords);
 		}
 	} else {
-		for (j = 0; j < ncsum; j++) {
-			r->head_id[j] = (uint16_t)rd16(f->head + k->csum[j].id);
-			r->head_sum[j] = fold16(words_sum(f->head, k->csum[j].word, nwords));
-		}
+		for (j = 0; j < ncsum; j++)
+			run_load_csum(r, f, k, j, nwords);
 	}
 	r->fixedid = f->fixedid;
 	r->tun_ulen = k->tun_port_off ? (uint16_t)ld16(f->head + k->tun_port_off + 2) : 0;
