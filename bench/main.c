@@ -404,14 +404,19 @@ static void run_engine(const struct cell *c, struct stream *s, int eng, int roun
  * passes over the two streams alternating for @reps rounds: cells run
  * minutes apart can meet different phases of a shared machine, and a
  * ratio of their rows would measure the phases. */
+/* Rounds for a figure that is a ratio of two setups taking turns (the
+ * TCP ratios, the cores' speed-ups): at least 9, the median of whose
+ * ratios is steadier than 3 on a host of changing pace. */
+#define RATIO_ROUNDS(reps) ((reps) > 9 ? (reps) : 9)
+
 static void measure_vs_tcp(const struct cell *cells, int ncells, int quick, int reps,
 			   const char *only)
 {
-	/* At least 9 rounds: the cells are small, and on a host whose pace
-	 * moves from one second to the next a pair measured together shares
-	 * it, so the target is judged by the median of the rounds' own
-	 * ratios, not by the ratio of two medians. */
-	const int rounds = reps > 9 ? reps : 9;
+	/* The cells are small: RATIO_ROUNDS. On a host whose pace moves
+	 * from one second to the next a pair measured together shares it, so
+	 * the target is judged by the median of the rounds' own ratios, not
+	 * by the ratio of two medians. */
+	const int rounds = RATIO_ROUNDS(reps);
 	unsigned t;
 
 	for (t = 0; t < n_vs_tcp_targets; t++) {
@@ -599,13 +604,13 @@ int main(int argc, char **argv)
 		 * in which the start of two threads is lost in the noise. */
 		budget *= 16;
 		stream_build(&s, K_BULK, 0, O_INTERLEAVED, 1024, 0, 1, 0);
-		mc_bench(out, &s, reps > 9 ? reps : 9);
+		mc_bench(out, &s, RATIO_ROUNDS(reps));
 		stream_free(&s);
 		stream_build(&s, K_BULK, 0, O_INTERLEAVED, 65536, 0, 1, 0);
-		mc_bench(out, &s, reps > 9 ? reps : 9);
+		mc_bench(out, &s, RATIO_ROUNDS(reps));
 		stream_free(&s);
 		stream_build(&s, K_BULK, 0, O_RUNS, 1024, 0, 1, 0);
-		mc_bench(out, &s, reps > 9 ? reps : 9);
+		mc_bench(out, &s, RATIO_ROUNDS(reps));
 		stream_free(&s);
 		budget = budget_was;
 	}

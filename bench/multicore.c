@@ -155,8 +155,8 @@ static double two_queue_pass(struct mc_queue *q, const struct stream *s, uint64_
  * thread, through a lock-free queue. The three take turns, a pass each per
  * round (after an untimed round), and each speed-up is the median of the
  * rounds' own ratios: the passes of a round meet the same state of the
- * host, whose pace can change from one second to the next. (main.c asks
- * for 9 rounds at least: a pass is a few tens of milliseconds.)
+ * host, whose pace can change from one second to the next (main.c asks
+ * for RATIO_ROUNDS: a pass is a few tens of milliseconds).
  */
 void mc_bench(FILE *out, const struct stream *s, int reps)
 {
