@@ -412,7 +412,7 @@ hdr_equal(const uint8_t *a, const uint8_t *b, const uint8_t *m, const struct cmp
 }
 
 /* Is the frame at @p of kind @k? Its signature words, under their masks. */
-static inline bool sig_match(const uint8_t *p, const struct gro_fast *k)
+GRO_ALWAYS_INLINE bool sig_match(const uint8_t *p, const struct gro_fast *k)
 {
 	uint64_t d = (ld64(p + k->sigw[0].off) ^ k->sigw[0].val) & k->sigw[0].mask;
 	uint32_t i;
@@ -1000,9 +1000,8 @@ hashed:
  * fields, its tunnel port and checksum, its IPv4 header checksums and
  * length fields, its transport header length and checksum. */
 static inline __attribute__((always_inline)) bool
-alone_ok(const struct gro_ctx *ctx, const struct gro_frame *fr, const struct gro_fast *k,
-	 uint32_t hdr_len, const unsigned nlen, const unsigned ncsum, const unsigned clen,
-	 const unsigned nzero)
+alone_hdrs_ok(const struct gro_frame *fr, const struct gro_fast *k, uint32_t hdr_len,
+	      const unsigned nlen, const unsigned ncsum, const unsigned clen, const unsigned nzero)
 {
 	const uint8_t *p = fr->data;
 	const uint32_t len = fr->len;
@@ -1018,14 +1017,31 @@ alone_ok(const struct gro_ctx *ctx, const struct gro_frame *fr, const struct gro
 	for (j = 0; j < nlen; j++)
 		if (rd16(p + k->lenf[j].off) != len - k->lenf[j].base)
 			return false;
-	if (hdr_len < k->l4_off + k->min_hlen || hdr_len > len ||
-	    (k->nonzero_off && !ld16(p + k->nonzero_off)))
-		return false;
+	return hdr_len >= k->l4_off + k->min_hlen && hdr_len <= len &&
+	       (!k->nonzero_off || ld16(p + k->nonzero_off));
+}
+
+/* And its checksums, unless the frame or the context says they are good. */
+static inline __attribute__((always_inline)) bool
+alone_sums_ok(const struct gro_ctx *ctx, const struct gro_frame *fr, const struct gro_fast *k)
+{
+	const uint8_t *p = fr->data;
+	const uint32_t len = fr->len;
+
 	if (ctx->cfg.csum == GRO_CSUM_TRUST || (fr->flags & GRO_FRAME_CSUM_OK))
 		return true;
 	return (!tun_csum_set(k, p) ||
 		sum_ok(k->tun_net, k->tun_l3_off, k->tun_port_off - 2u, GRO_IPPROTO_UDP, p, len)) &&
 	       l4_csum_ok(k, p, len);
+}
+
+static inline __attribute__((always_inline)) bool
+alone_ok(const struct gro_ctx *ctx, const struct gro_frame *fr, const struct gro_fast *k,
+	 uint32_t hdr_len, const unsigned nlen, const unsigned ncsum, const unsigned clen,
+	 const unsigned nzero)
+{
+	return alone_hdrs_ok(fr, k, hdr_len, nlen, ncsum, clen, nzero) &&
+	       alone_sums_ok(ctx, fr, k);
 }
 
 /* A frame that checked out and can neither join nor be joined (no
@@ -1045,13 +1061,14 @@ deliver_alone(struct gro_ctx *ctx, const struct gro_frame *fr, const struct gro_
  * needs the full path. */
 static inline __attribute__((always_inline)) bool
 pass_one(const struct gro_ctx *ctx, const struct gro_frame *fr, const struct gro_fast *k,
-	 struct gro_pkt *pkt, struct gro_seg *s)
+	 struct gro_pkt *pkt, struct gro_seg *s, const bool trust)
 {
 	uint8_t *p = fr->data;
 	const uint32_t hdr_len = k->l4_off + gro_fast_hlen(k, p);
 
 	if ((fr->len != hdr_len && !(p[k->flags_off] & k->flags_nostart)) ||
-	    !alone_ok(ctx, fr, k, hdr_len, k->nlen, k->ncsum, k->csum[0].len, k->nzero))
+	    !alone_hdrs_ok(fr, k, hdr_len, k->nlen, k->ncsum, k->csum[0].len, k->nzero) ||
+	    (!trust && !alone_sums_ok(ctx, fr, k)))
 		return false;
 	s->data = p;
 	s->len = fr->len;
@@ -1085,12 +1102,12 @@ frame_is(const struct gro_ctx *ctx, const struct gro_frame *fr, const struct gro
 static inline __attribute__((always_inline)) unsigned
 pass_run(const struct gro_ctx *ctx, const struct gro_frame *frames, unsigned n,
 	 const struct gro_fast *k, struct gro_pkt *pkt, struct gro_seg *s, uint64_t *bytes,
-	 uint32_t *nopay)
+	 uint32_t *nopay, const bool trust)
 {
 	unsigned i = 0;
 
 	do {
-		if (!pass_one(ctx, &frames[i], k, &pkt[i], &s[i]))
+		if (!pass_one(ctx, &frames[i], k, &pkt[i], &s[i], trust))
 			break;
 		*bytes += frames[i].len;
 		*nopay += pkt[i].reason == GRO_R_NO_PAYLOAD;
@@ -1111,6 +1128,8 @@ pass_run(const struct gro_ctx *ctx, const struct gro_frame *frames, unsigned n,
  */
 unsigned gro_fast_pass(struct gro_ctx *ctx, struct gro_frame *frames, unsigned n)
 {
+	/* A context that trusts every checksum has a loop of its own. */
+	const bool trust = ctx->cfg.csum == GRO_CSUM_TRUST;
 	uint32_t room, i, nopay = 0;
 	uint64_t bytes = 0;
 	struct gro_pkt *pkt;
@@ -1139,7 +1158,10 @@ unsigned gro_fast_pass(struct gro_ctx *ctx, struct gro_frame *frames, unsigned n
 			break;
 		switch (classify_builtin(ctx, fr->data, fr->len,
 					 gro_link_of(fr->flags, fr->data, fr->len))) {
-		BUILTIN_CASES(took = pass_run(ctx, fr, n - i, K, &pkt[i], &s[i], &bytes, &nopay))
+		BUILTIN_CASES(took = trust ? pass_run(ctx, fr, n - i, K, &pkt[i], &s[i], &bytes,
+						      &nopay, true)
+					   : pass_run(ctx, fr, n - i, K, &pkt[i], &s[i], &bytes,
+						      &nopay, false))
 		}
 		if (!took)
 			break;
