@@ -1009,7 +1009,7 @@ alone_hdrs_ok(const struct gro_frame *fr, const struct gro_fast *k, uint32_t hdr
 
 	/* (Its ports are its kind's: port_takes() said so.) */
 	for (j = 0; j < nzero; j++)
-		if (rd16(p + k->zero[j].off) & k->zero[j].mask)
+		if (ld16(p + k->zero[j].off) & __builtin_bswap16(k->zero[j].mask))
 			return false;
 	for (j = 0; j < ncsum; j++)
 		if (!hdr_csum_ok(p + k->csum[j].off, clen ? clen : k->csum[j].len))
