@@ -1017,7 +1017,10 @@ alone_hdrs_ok(const struct gro_frame *fr, const struct gro_fast *k, uint32_t hdr
 	for (j = 0; j < nlen; j++)
 		if (rd16(p + k->lenf[j].off) != len - k->lenf[j].base)
 			return false;
-	return hdr_len >= k->l4_off + k->min_hlen && hdr_len <= len &&
+	/* Its transport header from the shortest to the frame's end: one
+	 * compare, as the frame is at least k->min_len long (its kind said
+	 * so), which is at least that shortest. */
+	return hdr_len - (k->l4_off + k->min_hlen) <= len - (k->l4_off + k->min_hlen) &&
 	       (!k->nonzero_off || ld16(p + k->nonzero_off));
 }
 
