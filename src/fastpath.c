@@ -637,7 +637,9 @@ GRO_ALWAYS_INLINE uint32_t words_sum(const uint8_t *p, const uint16_t *w, unsign
  * between are of the same types as some of these, so the compiler would
  * load them again). The kind's data is read where it is: nothing the run
  * writes can alias it. @nlen, @ncsum and @nwords are the kind's counts,
- * constants where the compiler made a loop for a kind.
+ * constants where the compiler made a loop for a kind. (A frame through
+ * the table, a run of one, has none: it reads each value where it uses
+ * it, RV() below.)
  */
 struct run {
 	uint32_t tot, next_seq, count, last;
@@ -652,18 +654,22 @@ struct run {
 	uint32_t head_sum[GRO_ENCAP_MAX];
 };
 
-/* The head's ID and the sum of its words that may change, of network
+/* The head's ID, and the sum of its words that may change, of network
  * header @j with a checksum. */
-GRO_ALWAYS_INLINE void run_load_csum(struct run *r, const struct gro_flow *f,
-				     const struct gro_fast *k, unsigned j, const unsigned nwords)
+GRO_ALWAYS_INLINE uint16_t head_id(const struct gro_flow *f, const struct gro_fast *k, unsigned j)
 {
-	r->head_id[j] = (uint16_t)rd16(f->head + k->csum[j].id);
-	r->head_sum[j] = fold16(words_sum(f->head, k->csum[j].word, nwords));
+	return (uint16_t)rd16(f->head + k->csum[j].id);
+}
+
+GRO_ALWAYS_INLINE uint32_t head_sum(const struct gro_flow *f, const struct gro_fast *k, unsigned j,
+				    const unsigned nwords)
+{
+	return fold16(words_sum(f->head, k->csum[j].word, nwords));
 }
 
 static inline __attribute__((always_inline)) void
 run_load(struct run *r, const struct gro_ctx *ctx, const struct gro_flow *f,
-	 const struct gro_fast *k, const unsigned ncsum, const unsigned nwords, const bool one)
+	 const struct gro_fast *k, const unsigned ncsum, const unsigned nwords)
 {
 	unsigned j;
 
@@ -676,22 +682,9 @@ run_load(struct run *r, const struct gro_ctx *ctx, const struct gro_flow *f,
 	 * the same mask holds equal to the head's, said the same). */
 	r->start_a = (uint32_t)f->link << GRO_LINK_SHIFT;
 	r->start_b = f->link == GRO_LINK_ETH ? 0 : GRO_FRAME_L3_IP;
-	/* For a run of one frame (@one: through the table), unrolled: as a
-	 * loop, a tunnel's two headers cost such a VXLAN frame 18
-	 * instructions more; unrolled for a run, a TCP segment 3 more. (The
-	 * entries past @ncsum are set only to tell the compiler they are:
-	 * unrolled, it no longer sees that nothing reads them.) */
-	if (one) {
-		#pragma GCC unroll 2
-		for (j = 0; j < GRO_ENCAP_MAX; j++) {
-			r->head_id[j] = 0;
-			r->head_sum[j] = 0;
-			if (j < ncsum)
-				run_load_csum(r, f, k, j, nwords);
-		}
-	} else {
-		for (j = 0; j < ncsum; j++)
-			run_load_csum(r, f, k, j, nwords);
+	for (j = 0; j < ncsum; j++) {
+		r->head_id[j] = head_id(f, k, j);
+		r->head_sum[j] = head_sum(f, k, j, nwords);
 	}
 	r->fixedid = f->fixedid;
 	r->tun_ulen = k->tun_port_off ? (uint16_t)ld16(f->head + k->tun_port_off + 2) : 0;
@@ -711,6 +704,15 @@ GRO_ALWAYS_INLINE void run_store(const struct run *r, struct gro_flow *f)
 }
 
 /*
+ * A value of the run @r over the flow @f, in continues() and join(): for
+ * a run of one frame (@one: a frame through the table), read from where
+ * the flow keeps it, where it is used, with no struct run. Loaded ahead
+ * into one, a dozen values would outlive the registers between their load
+ * and their use, and the compiler would keep them on the stack instead.
+ */
+#define RV(field, src) (one ? (src) : r->field)
+
+/*
  * Does the frame @p, @len, whose headers equal @f's head's under the
  * kind's same mask, continue the flow (in state @r)? The rest of the
  * layered path's conditions for a merge. Returns the payload length, 0 if
@@ -728,11 +730,11 @@ GRO_ALWAYS_INLINE bool cont_joins(uint32_t v)
 }
 
 static inline __attribute__((always_inline)) uint32_t
-continues(const struct gro_fast *k, const struct run *r, const uint8_t *p, uint32_t len,
-	  uint32_t fflags, uint16_t *ipid, const unsigned nlen, const unsigned ncsum,
-	  const unsigned nwords)
+continues(const struct gro_ctx *ctx, const struct gro_fast *k, const struct run *r,
+	  const struct gro_flow *f, const uint8_t *p, uint32_t len, uint32_t fflags, uint16_t *ipid,
+	  const unsigned nlen, const unsigned ncsum, const unsigned nwords, const bool one)
 {
-	uint32_t paylen = len - r->hdr_len, j;
+	uint32_t paylen = len - RV(hdr_len, f->hdr_len), j;
 
 	/* The network layers: lengths exact; checksums good (the words that
 	 * changed sum as the head's did, modulo 0xffff); IDs counting up
@@ -744,12 +746,14 @@ continues(const struct gro_fast *k, const struct run *r, const uint8_t *p, uint3
 			return 0;
 	#pragma GCC unroll 2
 	for (j = 0; j < ncsum && j < GRO_ENCAP_MAX; j++) {
-		uint16_t off = (uint16_t)(rd16(p + k->csum[j].id) - r->head_id[j]);
-		bool fixed = (r->fixedid >> k->csum[j].level) & 1;
+		uint16_t off = (uint16_t)(rd16(p + k->csum[j].id) -
+					  RV(head_id[j], head_id(f, k, j)));
+		bool fixed = (RV(fixedid, f->fixedid) >> k->csum[j].level) & 1;
+		uint32_t count = RV(count, f->count);
 
-		if (fold16(words_sum(p, k->csum[j].word, nwords) + nwords * 0xffff - r->head_sum[j]) !=
-			    0xffff ||
-		    off != ((fixed || (r->count == 1 && !off)) ? 0 : r->count))
+		if (fold16(words_sum(p, k->csum[j].word, nwords) + nwords * 0xffff -
+			   RV(head_sum[j], head_sum(f, k, j, nwords))) != 0xffff ||
+		    off != ((fixed || (count == 1 && !off)) ? 0 : count))
 			return 0;
 		ipid[j] = off;
 	}
@@ -761,19 +765,22 @@ continues(const struct gro_fast *k, const struct run *r, const uint8_t *p, uint3
 	 * head's plus the difference of their UDP length fields, and holds
 	 * exactly when those are equal. Any other segment takes the layered
 	 * path, which sums. */
-	if (r->tun_sum &&
-	    (paylen != r->gso_size || ld16(p + k->tun_port_off + 2) != r->tun_ulen))
+	if (RV(tun_sum, tun_csum_set(k, f->head)) &&
+	    (paylen != RV(gso_size, f->gso_size) ||
+	     ld16(p + k->tun_port_off + 2) != RV(tun_ulen, ld16(f->head + k->tun_port_off + 2))))
 		return 0;
 	/* The transport layer: no flag for the layered path, in sequence,
 	 * not longer than the first segment (nor empty), room left. */
 	if ((p[k->flags_off] & k->flags_slow) ||
-	    (k->seq_off && rd32(p + k->seq_off) != r->next_seq) ||
+	    (k->seq_off && rd32(p + k->seq_off) != RV(next_seq, f->l4.seg.next_seq)) ||
 	    (k->nonzero_off && !ld16(p + k->nonzero_off)) ||
-	    paylen - 1 >= r->gso_size)
+	    paylen - 1 >= RV(gso_size, f->gso_size))
 		return 0;
-	if (r->verify && !(fflags & GRO_FRAME_CSUM_OK) && !l4_csum_ok(k, p, len))
+	if (RV(verify, ctx->cfg.csum != GRO_CSUM_TRUST) && !(fflags & GRO_FRAME_CSUM_OK) &&
+	    !l4_csum_ok(k, p, len))
 		return 0;
-	if (gro_too_big(r->tot, r->count, paylen, r->max_size, r->max_segs))
+	if (gro_too_big(RV(tot, f->tot), RV(count, f->count), paylen,
+			RV(max_size, ctx->fast_max_size[f->kind]), RV(max_segs, ctx->cfg.max_segs)))
 		return CONT_FULL;
 	return paylen;
 }
@@ -783,36 +790,45 @@ continues(const struct gro_fast *k, const struct run *r, const uint8_t *p, uint3
  * this segment, or 0. */
 static inline __attribute__((always_inline)) enum gro_reason
 join(struct gro_ctx *ctx, const struct gro_fast *k, struct gro_flow *f, struct run *r, uint8_t *p,
-     uint32_t paylen, void *cookie, const uint16_t *ipid, const unsigned ncsum, uint32_t node)
+     uint32_t paylen, void *cookie, const uint16_t *ipid, const unsigned ncsum, uint32_t node,
+     const bool one)
 {
-	uint32_t j;
+	uint32_t j, count;
 	uint8_t fl = p[k->flags_off];
 
-	if (r->count == 1)
+	if (RV(count, f->count) == 1)
 		#pragma GCC unroll 2
 		for (j = 0; j < ncsum && j < GRO_ENCAP_MAX; j++)
 			if (!ipid[j]) {
-				r->fixedid |= (uint8_t)(1u << k->csum[j].level);
-				f->fixedid = r->fixedid;
+				f->fixedid |= (uint8_t)(1u << k->csum[j].level);
+				if (!one)
+					r->fixedid = f->fixedid;
 			}
-	ctx->nodes[node].data = p + r->hdr_len;
+	ctx->nodes[node].data = p + RV(hdr_len, f->hdr_len);
 	ctx->nodes[node].len = paylen;
 	ctx->nodes[node].next = GRO_NIL;
 	ctx->nodes[node].cookie = cookie;
-	ctx->nodes[r->last].next = node;
-	r->last = node;
-	r->tot += paylen;
-	r->next_seq += paylen;
-	r->count++;
+	ctx->nodes[RV(last, f->last)].next = node;
+	if (one) {
+		f->last = node;
+		f->tot += paylen;
+		f->l4.seg.next_seq += paylen;
+		count = ++f->count;
+	} else {
+		r->last = node;
+		r->tot += paylen;
+		r->next_seq += paylen;
+		count = ++r->count;
+	}
 	/* The packet ends at a short segment or one that closes the push,
 	 * whose flags go into the head's. */
 	if (fl & k->flags_end) {
 		f->head[k->flags_off] |= fl & k->flags_end;
 		return GRO_R_PUSH;
 	}
-	if (paylen < r->gso_size)
+	if (paylen < RV(gso_size, f->gso_size))
 		return GRO_R_SHORT;
-	return k->max_count && r->count >= k->max_count ? GRO_R_SIZE : 0;
+	return k->max_count && count >= k->max_count ? GRO_R_SIZE : 0;
 }
 
 /* ---------------------------------------------------------------- runs */
@@ -830,7 +846,7 @@ run_frames(struct gro_ctx *ctx, struct gro_flow *f, const struct gro_fast *k,
 	struct run r;
 	unsigned i;
 
-	run_load(&r, ctx, f, k, ncsum, nwords, false);
+	run_load(&r, ctx, f, k, ncsum, nwords);
 	for (i = 0; i < n; i++) {
 		const struct gro_frame *fr = &frames[i];
 		uint32_t paylen;
@@ -842,7 +858,8 @@ run_frames(struct gro_ctx *ctx, struct gro_flow *f, const struct gro_fast *k,
 		    fr->rxhash != f->rxhash || (start != r.start_a && start != r.start_b) ||
 		    !hdr_equal(fr->data, f->head, k->same, &c))
 			break;
-		paylen = continues(k, &r, fr->data, fr->len, fr->flags, ipid, nlen, ncsum, nwords);
+		paylen = continues(ctx, k, &r, f, fr->data, fr->len, fr->flags, ipid, nlen, ncsum,
+				   nwords, false);
 		if (!cont_joins(paylen)) {
 			/* No room for it: the flow ends here, and the frame
 			 * is taken next as one that finds no flow. */
@@ -852,7 +869,7 @@ run_frames(struct gro_ctx *ctx, struct gro_flow *f, const struct gro_fast *k,
 		}
 		bytes += fr->len;
 		reason = join(ctx, k, f, &r, fr->data, paylen, fr->cookie, ipid, ncsum,
-			      gro_node_take(ctx));
+			      gro_node_take(ctx), false);
 		if (reason) {
 			i++;
 			break;
@@ -1268,15 +1285,13 @@ receive_one(struct gro_ctx *ctx, const struct gro_frame *fr, const struct gro_hi
 		uint16_t ipid[GRO_ENCAP_MAX] = { 1, 1 };
 		enum gro_reason reason;
 		uint32_t paylen;
-		struct run r;
 
-		run_load(&r, ctx, f, k, ncsum, nwords, true);
-		paylen = continues(k, &r, p, len, fr->flags, ipid, nlen, ncsum, nwords);
+		paylen = continues(ctx, k, NULL, f, p, len, fr->flags, ipid, nlen, ncsum, nwords,
+				   true);
 		if (cont_joins(paylen)) {
 			ctx->last_flow = i;
-			reason = join(ctx, k, f, &r, p, paylen, fr->cookie, ipid, ncsum,
-				      gro_node_take(ctx));
-			run_store(&r, f);
+			reason = join(ctx, k, f, NULL, p, paylen, fr->cookie, ipid, ncsum,
+				      gro_node_take(ctx), true);
 			if (reason)
 				gro_complete(ctx, f, reason);
 			return true;
