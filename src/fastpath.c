@@ -1355,6 +1355,9 @@ table_run(struct gro_ctx *ctx, struct gro_frame *frames, unsigned n, struct gro_
 {
 	const uint8_t kind = hint[i].kind;
 	const unsigned first = i;
+	/* A copy: through the pointer, it would be read again after every
+	 * call the compiler cannot see into. */
+	unsigned ahead = *hinted;
 
 	do {
 		const struct gro_frame *fr = &frames[i];
@@ -1362,14 +1365,15 @@ table_run(struct gro_ctx *ctx, struct gro_frame *frames, unsigned n, struct gro_
 		/* The engine made the first frame's hint; more are made
 		 * here once frames keep coming this way. */
 		if (i > first)
-			*hinted = gro_hints_ahead(ctx, frames, hint, *hinted, i, GRO_HINT_AHEAD, n);
-		gro_fetch_ahead(ctx, &hint[i], *hinted - i);
+			ahead = gro_hints_ahead(ctx, frames, hint, ahead, i, GRO_HINT_AHEAD, n);
+		gro_fetch_ahead(ctx, &hint[i], ahead - i);
 		gro_frame_in(ctx, fr);
 		if (!receive_one(ctx, fr, &hint[i], k, k->nlen, k->ncsum, k->csum[0].len,
 				 k->csum[0].nwords, k->nzero))
 			gro_receive_layered(ctx, fr);
 		i++;
-	} while (i < *hinted && hint[i].kind == kind && !gro_hint_may_run(ctx, &hint[i]));
+	} while (i < ahead && hint[i].kind == kind && !gro_hint_may_run(ctx, &hint[i]));
+	*hinted = ahead;
 	return i - first;
 }
 
