@@ -655,7 +655,10 @@ struct run {
 };
 
 /* The head's ID, and the sum of its words that may change, of network
- * header @j with a checksum. */
+ * header @j with a checksum. The sum is not folded: at most nwords *
+ * 0xffff, it leaves continues()'s difference positive but for a head
+ * whose words are all ones and a frame's all zeros, which then takes the
+ * layered path. A run folds it once, for its segments. */
 GRO_ALWAYS_INLINE uint16_t head_id(const struct gro_flow *f, const struct gro_fast *k, unsigned j)
 {
 	return (uint16_t)rd16(f->head + k->csum[j].id);
@@ -664,7 +667,7 @@ GRO_ALWAYS_INLINE uint16_t head_id(const struct gro_flow *f, const struct gro_fa
 GRO_ALWAYS_INLINE uint32_t head_sum(const struct gro_flow *f, const struct gro_fast *k, unsigned j,
 				    const unsigned nwords)
 {
-	return fold16(words_sum(f->head, k->csum[j].word, nwords));
+	return words_sum(f->head, k->csum[j].word, nwords);
 }
 
 static inline __attribute__((always_inline)) void
@@ -684,7 +687,7 @@ run_load(struct run *r, const struct gro_ctx *ctx, const struct gro_flow *f,
 	r->start_b = f->link == GRO_LINK_ETH ? 0 : GRO_FRAME_L3_IP;
 	for (j = 0; j < ncsum; j++) {
 		r->head_id[j] = head_id(f, k, j);
-		r->head_sum[j] = head_sum(f, k, j, nwords);
+		r->head_sum[j] = fold16(head_sum(f, k, j, nwords));
 	}
 	r->fixedid = f->fixedid;
 	r->tun_ulen = k->tun_port_off ? (uint16_t)ld16(f->head + k->tun_port_off + 2) : 0;
