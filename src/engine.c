@@ -143,6 +143,7 @@ int gro_create(const struct gro_config *cfg, struct gro_ctx **out)
 		return GRO_ENOMEM;
 	ctx->cfg = *cfg;
 	ctx->max_v4 = cfg->ipv4_max_size ? cfg->ipv4_max_size : cfg->max_size;
+	ctx->seg_cap = cfg->max_segs ? cfg->max_segs : UINT32_MAX;
 	for (unsigned i = 0; i < GRO_UDP_TUNNELS; i++)
 		ctx->ntunnels += cfg->tunnels[i].port != 0;
 	ctx->memory = sizeof(*ctx);

@@ -643,7 +643,7 @@ GRO_ALWAYS_INLINE uint32_t words_sum(const uint8_t *p, const uint16_t *w, unsign
  */
 struct run {
 	uint32_t tot, next_seq, count, last;
-	uint32_t hdr_len, gso_size, max_size, max_segs, verify;
+	uint32_t hdr_len, gso_size, max_size, seg_cap, verify;
 	uint32_t start_a, start_b;	/* the gro_frame.flags start bits a frame
 					 * of the flow may have */
 	uint8_t fixedid;
@@ -679,7 +679,7 @@ run_load(struct run *r, const struct gro_ctx *ctx, const struct gro_flow *f,
 	r->hdr_len = f->hdr_len;
 	r->gso_size = f->gso_size;
 	r->max_size = ctx->fast_max_size[f->kind];
-	r->max_segs = ctx->cfg.max_segs;
+	r->seg_cap = ctx->seg_cap;
 	r->verify = ctx->cfg.csum != GRO_CSUM_TRUST;
 	/* Said as the flow's link, or as "IP" (the version nibble, which
 	 * the same mask holds equal to the head's, said the same). */
@@ -783,7 +783,7 @@ continues(const struct gro_ctx *ctx, const struct gro_fast *k, const struct run 
 	    !l4_csum_ok(k, p, len))
 		return 0;
 	if (gro_too_big(RV(tot, f->tot), RV(count, f->count), paylen,
-			RV(max_size, ctx->fast_max_size[f->kind]), RV(max_segs, ctx->cfg.max_segs)))
+			RV(max_size, ctx->fast_max_size[f->kind]), RV(seg_cap, ctx->seg_cap)))
 		return CONT_FULL;
 	return paylen;
 }
@@ -1375,7 +1375,14 @@ table_run(struct gro_ctx *ctx, struct gro_frame *frames, unsigned n, struct gro_
 				 k->csum[0].nwords, k->nzero))
 			gro_receive_layered(ctx, fr);
 		i++;
-	} while (i < ahead && hint[i].kind == kind && !gro_hint_may_run(ctx, &hint[i]));
+		/* Whether the next frame may continue this one's flow, which
+		 * the engine then tries as a run: asked of this frame's hash
+		 * rather than of the flow the engine last found
+		 * (gro_hint_may_run), which mostly is this frame's. Either
+		 * answer is right, the other path takes any frame; this one
+		 * costs a compare. */
+	} while (i < ahead && hint[i].kind == kind && hint[i].hashed &&
+		 hint[i].hash != hint[i - 1].hash);
 	*hinted = ahead;
 	return i - first;
 }

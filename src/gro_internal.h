@@ -257,6 +257,7 @@ struct gro_ctx {
 					 * of it without trying them */
 
 	uint32_t max_v4;	/* ipv4_max_size, or max_size */
+	uint32_t seg_cap;	/* max_segs, or no limit (UINT32_MAX) for 0 */
 	uint32_t ntunnels;	/* used entries of cfg.tunnels */
 	uint64_t k0, k1, kmul;	/* flow hash key: start, final xor, odd multiplier */
 	uint64_t now;
@@ -444,13 +445,14 @@ static inline void gro_deliver_frame(struct gro_ctx *ctx, uint8_t *data, uint32_
 void gro_hold(struct gro_ctx *ctx, const struct gro_cb *cb, uint8_t kind);
 
 /* skb_gro_receive's limits: would @len more bytes overfill a packet of
- * @tot bytes (MAC header included) and @count segments? Linux's p->len
+ * @tot bytes (MAC header included) and @count segments, or has it
+ * @seg_cap segments (ctx->seg_cap: gro_config.max_segs)? Linux's p->len
  * counts from the end of the MAC header, so @max_size here is the limit
  * plus the MAC header's length (gro_mac_len). */
 GRO_ALWAYS_INLINE bool gro_too_big(uint32_t tot, uint32_t count, uint32_t len, uint32_t max_size,
-				    uint32_t max_segs)
+				    uint32_t seg_cap)
 {
-	return tot + len > max_size || (max_segs && count >= max_segs);
+	return tot + len > max_size || count >= seg_cap;
 }
 
 /* skb_gro_receive: @len bytes at @data join the flow, no copy. */

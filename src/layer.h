@@ -397,7 +397,7 @@ static inline bool gro_list_full(const struct gro_ctx *ctx, const struct gro_flo
 {
 	uint32_t mac = gro_mac_len(cb->link);
 
-	return gro_too_big(f->tot, f->count, cb->len - mac, 65535 + mac, ctx->cfg.max_segs) ||
+	return gro_too_big(f->tot, f->count, cb->len - mac, 65535 + mac, ctx->seg_cap) ||
 	       f->count >= GRO_LIST_SEGS_MAX;
 }
 

@@ -111,7 +111,7 @@ static struct gro_flow *tcp_receive(struct gro_ctx *ctx, struct gro_cb *cb)
 			cb->pp_reason = GRO_R_MISMATCH;
 		} else if (p->flist ? gro_list_full(ctx, p, cb) :
 			   gro_too_big(p->tot, p->count, paylen, gro_cb_size_limit(ctx, cb, true),
-				       ctx->cfg.max_segs)) {
+				       ctx->seg_cap)) {
 			cb->pp_reason = GRO_R_SIZE;
 		} else {
 			mss = p->gso_size;

@@ -138,7 +138,7 @@ static struct gro_flow *udp_receive(struct gro_ctx *ctx, struct gro_cb *cb)
 	}
 	if (p->flist ? gro_list_full(ctx, p, cb) :
 	    gro_too_big(p->tot, p->count, cb->l4.seg.paylen, gro_cb_size_limit(ctx, cb, false),
-			ctx->cfg.max_segs)) {
+			ctx->seg_cap)) {
 		cb->pp_reason = GRO_R_SIZE;
 		return p;
 	}
