@@ -460,14 +460,13 @@ GRO_ALWAYS_INLINE bool takes(const struct gro_ctx *ctx, const struct gro_fast *k
 /* Is the frame @p of kind @i, a kind after the built-in ones? A
  * template's test with its signature as constants. */
 static inline __attribute__((always_inline)) bool
-of_kind(const struct gro_ctx *ctx, uint8_t i, const uint8_t *p, uint32_t len, unsigned link)
+of_kind(const struct gro_ctx *ctx, uint8_t i, uint8_t builtin, const uint8_t *p, uint32_t len,
+	unsigned link)
 {
-	const struct gro_fast *k = &ctx->fast[i];
-
-	switch (k->builtin) {
+	switch (builtin) {
 	TEMPLATE_CASES(return takes(ctx, K, p, len, link))
 	}
-	return takes(ctx, k, p, len, link);
+	return takes(ctx, &ctx->fast[i], p, len, link);
 }
 
 /* The kinds after the built-in ones (held flows' stacks), out of line. */
@@ -478,7 +477,7 @@ static __attribute__((noinline)) uint8_t classify_other(const struct gro_ctx *ct
 	uint32_t i;
 
 	for (i = ctx->nbuiltin + 1; i < ctx->nfast; i++)
-		if (of_kind(ctx, (uint8_t)i, p, len, link))
+		if (of_kind(ctx, (uint8_t)i, ctx->fast[i].builtin, p, len, link))
 			return (uint8_t)i;
 	return 0;
 }
@@ -972,7 +971,7 @@ kind_hash(const struct gro_ctx *ctx, const struct gro_fast *k, const struct gro_
 void gro_fast_hints(const struct gro_ctx *ctx, const struct gro_frame *fr, unsigned n,
 		    struct gro_hint *h)
 {
-	uint8_t again = 0;
+	uint8_t again = 0, again_builtin = 0;
 	unsigned j;
 
 	for (j = 0; j < n; j++) {
@@ -985,9 +984,10 @@ void gro_fast_hints(const struct gro_ctx *ctx, const struct gro_frame *fr, unsig
 		 * its signature can be of one before it (a tunnel's, usually;
 		 * ctx->fast_first), then it is what the search would find
 		 * (built-in kinds included), for less. */
-		if (unlikely(again) && f->data && of_kind(ctx, again, f->data, f->len, link)) {
+		if (unlikely(again) &&
+		    f->data && of_kind(ctx, again, again_builtin, f->data, f->len, link)) {
 			kind = again;
-			builtin = ctx->fast[kind].builtin;
+			builtin = again_builtin;
 		} else {
 			/* Built-in kind n is the context's kind n
 			 * (gro_fast_init): the compiler can take each
@@ -997,6 +997,7 @@ void gro_fast_hints(const struct gro_ctx *ctx, const struct gro_frame *fr, unsig
 				kind = classify_other(ctx, f->data, f->len, link);
 				builtin = ctx->fast[kind].builtin;
 				again = (ctx->fast_first >> kind) & 1 ? kind : 0;
+				again_builtin = builtin;
 			}
 		}
 #ifdef GRO_LINUX_612_RULES
