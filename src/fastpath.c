@@ -1017,9 +1017,9 @@ hashed:
 }
 
 /* Does the frame @fr of kind @k, @hdr_len bytes of headers, pass every
- * check the layered path makes of a frame that finds no flow? Its zero
- * fields, its tunnel port and checksum, its IPv4 header checksums and
- * length fields, its transport header length and checksum. */
+ * check the layered path makes of a frame that finds no flow
+ * (alone_ok())? Here its headers: its zero fields, its IPv4 header
+ * checksums and length fields, its transport header length. */
 static inline __attribute__((always_inline)) bool
 alone_hdrs_ok(const struct gro_frame *fr, const struct gro_fast *k, uint32_t hdr_len,
 	      const unsigned nlen, const unsigned ncsum, const unsigned clen, const unsigned nzero)
@@ -1045,7 +1045,8 @@ alone_hdrs_ok(const struct gro_frame *fr, const struct gro_fast *k, uint32_t hdr
 	       (!k->nonzero_off || ld16(p + k->nonzero_off));
 }
 
-/* And its checksums, unless the frame or the context says they are good. */
+/* And its sums: its tunnel's checksum and its transport checksum, unless
+ * the frame or the context says they are good. */
 static inline __attribute__((always_inline)) bool
 alone_sums_ok(const struct gro_ctx *ctx, const struct gro_frame *fr, const struct gro_fast *k)
 {
@@ -1059,6 +1060,7 @@ alone_sums_ok(const struct gro_ctx *ctx, const struct gro_frame *fr, const struc
 	       l4_csum_ok(k, p, len);
 }
 
+/* Both. */
 static inline __attribute__((always_inline)) bool
 alone_ok(const struct gro_ctx *ctx, const struct gro_frame *fr, const struct gro_fast *k,
 	 uint32_t hdr_len, const unsigned nlen, const unsigned ncsum, const unsigned clen,
