@@ -1005,8 +1005,12 @@ void gro_fast_hints(const struct gro_ctx *ctx, const struct gro_frame *fr, unsig
 #endif
 		h[j].kind = kind;
 		h[j].hashed = kind && ctx->held;
-		if (!h[j].hashed)
+		if (!h[j].hashed) {
+			/* Compared anyway by table_run(), where any answer is
+			 * right: a value, not garbage. */
+			h[j].hash = 0;
 			continue;
+		}
 		switch (builtin) {
 		BUILTIN_CASES(h[j].hash = kind_hash(ctx, K, f); goto hashed)
 		}
@@ -1383,7 +1387,8 @@ table_run(struct gro_ctx *ctx, struct gro_frame *frames, unsigned n, struct gro_
 		 * rather than of the flow the engine last found
 		 * (gro_hint_may_run), which mostly is this frame's. Either
 		 * answer is right, the other path takes any frame; this one
-		 * costs a compare. */
+		 * costs a compare. (A frame hinted while no flow was held
+		 * has hash 0 in its hint.) */
 	} while (i < ahead && hint[i].kind == kind && hint[i].hashed &&
 		 hint[i].hash != hint[i - 1].hash);
 	*hinted = ahead;

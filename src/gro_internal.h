@@ -490,7 +490,7 @@ static inline void gro_prefetch_w(const void *p)
  * none, the layered path takes it) and, when a flow was held, its hash, so
  * that its table slot can be fetched early. */
 struct gro_hint {
-	uint32_t hash;		/* valid if hashed */
+	uint32_t hash;		/* valid if hashed, else 0 */
 	uint8_t kind;
 	uint8_t hashed;
 };
