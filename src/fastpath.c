@@ -655,9 +655,9 @@ struct run {
 
 /* The head's ID, and the sum of its words that may change, of network
  * header @j with a checksum. The sum is not folded: at most nwords *
- * 0xffff, it leaves continues()'s difference positive but for a head
- * whose words are all ones and a frame's all zeros, which then takes the
- * layered path. A run folds it once, for its segments. */
+ * 0xffff, it leaves continues()'s difference at least the frame's own
+ * sum, which counts the header's total length, checked just before to be
+ * the frame's (not 0). A run folds it once, for its segments. */
 GRO_ALWAYS_INLINE uint16_t head_id(const struct gro_flow *f, const struct gro_fast *k, unsigned j)
 {
 	return (uint16_t)rd16(f->head + k->csum[j].id);
