@@ -63,8 +63,8 @@ struct row {
 	int eng, kind, order, v6;
 	uint32_t flows;
 	double med, min, max, mpps, out_per_in, bpf, instr;
-	double speedup;		/* multicore rows: over one core, the median of
-				 * the rounds' ratios (0: not such a row) */
+	double speedup;		/* multicore rows (mc_bench): over one core, the
+				 * median of the rounds' ratios */
 	size_t npkts;
 };
 

@@ -400,15 +400,15 @@ static void run_engine(const struct cell *c, struct stream *s, int eng, int roun
 	x->ran = 1;
 }
 
-/* The cells of each "so many times the TCP cell" target again, libgro's
- * passes over the two streams alternating for @reps rounds: cells run
- * minutes apart can meet different phases of a shared machine, and a
- * ratio of their rows would measure the phases. */
 /* Rounds for a figure that is a ratio of two setups taking turns (the
  * TCP ratios, the cores' speed-ups): at least 9, the median of whose
  * ratios is steadier than 3 on a host of changing pace. */
 #define RATIO_ROUNDS(reps) ((reps) > 9 ? (reps) : 9)
 
+/* The cells of each "so many times the TCP cell" target again, libgro's
+ * passes over the two streams alternating for @reps rounds: cells run
+ * minutes apart can meet different phases of a shared machine, and a
+ * ratio of their rows would measure the phases. */
 static void measure_vs_tcp(const struct cell *cells, int ncells, int quick, int reps,
 			   const char *only)
 {

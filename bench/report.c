@@ -351,7 +351,7 @@ static void target_cores(FILE *f, const char *what, const char *id, const char *
 
 	if (!one || !two)
 		return;
-	x = two->speedup > 0 ? two->speedup : one->med / two->med;
+	x = two->speedup;
 	verdict(v, sizeof(v), x >= min, min - x, "x");
 	fprintf(f, "| %s >= x%.1f | %.1f / %.1f ns, x%.2f (the median of the rounds' ratios) | %s |\n",
 		what, min, one->med, two->med, x, v);
