@@ -322,6 +322,8 @@ typedef __m128i block_t;
 
 static inline block_t ld_block(const void *p) { return _mm_loadu_si128((const __m128i *)p); }
 
+static inline void st_block(void *p, block_t b) { _mm_storeu_si128((__m128i *)p, b); }
+
 /* (a ^ b) & m, ORed into d */
 static inline block_t diff_block(block_t d, const uint8_t *a, const uint8_t *b, const void *m)
 {
@@ -342,6 +344,10 @@ static inline block_t keep_or(block_t d, block_t x, const void *k)
 }
 #else
 typedef struct { uint64_t w[2]; } block_t;
+
+static inline block_t ld_block(const void *p) { block_t b; memcpy(&b, p, 16); return b; }
+
+static inline void st_block(void *p, block_t b) { memcpy(p, &b, 16); }
 
 static inline block_t diff_block(block_t d, const uint8_t *a, const uint8_t *b, const void *m)
 {
@@ -578,21 +584,31 @@ static inline uint32_t fold16(uint32_t x)
 }
 
 /* Is the ones'-complement sum of the @len-byte header at @p all ones?
- * (Any grouping of the words gives the same folded sum: 32-bit loads.)
+ * (Any grouping of the words gives the same folded sum: wider loads.)
  * Folding adds the 16-bit pieces of @s, each a multiple of 2^16 = 1
  * modulo 0xffff apart, so the folded sum is all ones exactly when @s is a
  * multiple of 0xffff other than 0 (a header of zeros; an IP header never
- * is). A division by the constant is fewer instructions than the folds. */
+ * is). A division by the constant is fewer instructions than the folds.
+ * A 20-byte header is two 64-bit loads and a 32-bit one added with the
+ * carry brought around: that sum equals the header's modulo 2^64 - 1, a
+ * multiple of 0xffff, and is 0 only for zeros (a carry makes it at least
+ * 1). */
 static inline __attribute__((always_inline)) bool hdr_csum_ok(const uint8_t *p, uint32_t len)
 {
 	uint64_t s = 0;
 	uint32_t i;
 
-	if (len == 20)
-		s = (uint64_t)ld32(p) + ld32(p + 4) + ld32(p + 8) + ld32(p + 12) + ld32(p + 16);
-	else
+	if (len == 20) {
+		uint64_t a = ld64(p + 8), b = ld32(p + 16);
+
+		s = ld64(p) + a;
+		s += s < a;
+		s += b;
+		s += s < b;
+	} else {
 		for (i = 0; i < len; i += 4)
 			s += ld32(p + i);
+	}
 	return s % 0xffff == 0 && s;
 }
 
@@ -1086,6 +1102,37 @@ deliver_alone(struct gro_ctx *ctx, const struct gro_frame *fr, const struct gro_
 
 /* ---------------------------------------------------------------- nothing held */
 
+/* The bytes 16 to 47 of a packet's slot hold only fields whose values are
+ * the same for every frame of a kind that goes up alone but two, and the
+ * other fields cover the rest. */
+_Static_assert(offsetof(struct gro_pkt, l4_off) + 2 == 16 &&
+	       offsetof(struct gro_pkt, hdr_len) == 16 &&
+	       offsetof(struct gro_pkt, reason) < 48 &&
+	       offsetof(struct gro_pkt, segs) == 48 && sizeof(struct gro_pkt) == 56,
+	       "fill_alone() knows where the fields of struct gro_pkt are");
+
+/* The slot @pkt of a frame of kind @k, @len bytes at @p with @hdr_len of
+ * headers in the one span @s, that goes up alone: its middle stored from
+ * a template (two 16-byte stores the loop keeps in registers, not a dozen
+ * small ones), then the fields that vary. */
+static inline __attribute__((always_inline)) void
+fill_alone(struct gro_pkt *pkt, const struct gro_fast *k, uint8_t *p, uint32_t len,
+	   uint32_t hdr_len, const struct gro_seg *s)
+{
+	const struct gro_pkt t = { .gso_segs = 1, .nsegs = 1,
+				   .start = (uint32_t)k->link << GRO_LINK_SHIFT };
+
+	st_block((uint8_t *)pkt + 16, ld_block((const uint8_t *)&t + 16));
+	st_block((uint8_t *)pkt + 32, ld_block((const uint8_t *)&t + 32));
+	pkt->data = p;
+	pkt->len = len;
+	pkt->l3_off = k->l3_off;
+	pkt->l4_off = k->l4_off;
+	pkt->hdr_len = (uint16_t)hdr_len;
+	pkt->reason = len == hdr_len ? GRO_R_NO_PAYLOAD : GRO_R_FLAGS;
+	pkt->segs = s;
+}
+
 /* A frame of built-in kind @k while no flow is held: written into @pkt and
  * @s as it came if it can neither join nor start a flow; false if it
  * needs the full path. */
@@ -1103,12 +1150,7 @@ pass_one(const struct gro_ctx *ctx, const struct gro_frame *fr, const struct gro
 	s->data = p;
 	s->len = fr->len;
 	s->cookie = fr->cookie;
-	*pkt = (struct gro_pkt){
-		.data = p, .len = fr->len, .l3_off = k->l3_off, .l4_off = k->l4_off,
-		.hdr_len = (uint16_t)hdr_len, .gso_segs = 1,
-		.reason = fr->len == hdr_len ? GRO_R_NO_PAYLOAD : GRO_R_FLAGS,
-		.nsegs = 1, .segs = s, .start = (uint32_t)k->link << GRO_LINK_SHIFT,
-	};
+	fill_alone(pkt, k, p, fr->len, hdr_len, s);
 	return true;
 }
 
