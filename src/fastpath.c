@@ -1102,43 +1102,42 @@ deliver_alone(struct gro_ctx *ctx, const struct gro_frame *fr, const struct gro_
 
 /* ---------------------------------------------------------------- nothing held */
 
-/* The bytes 16 to 47 of a packet's slot hold only fields whose values are
- * the same for every frame of a kind that goes up alone but two, and the
- * other fields cover the rest. */
-_Static_assert(offsetof(struct gro_pkt, l4_off) + 2 == 16 &&
-	       offsetof(struct gro_pkt, hdr_len) == 16 &&
-	       offsetof(struct gro_pkt, reason) < 48 &&
-	       offsetof(struct gro_pkt, segs) == 48 && sizeof(struct gro_pkt) == 56,
-	       "fill_alone() knows where the fields of struct gro_pkt are");
+/* A frame that goes up alone is one packet of one span (fill_alone()):
+ * every field of its slot but five is the same for every frame of a kind. */
+_Static_assert(sizeof(struct gro_pkt) == 56 && offsetof(struct gro_pkt, segs) == 48,
+	       "fill_alone() stores struct gro_pkt as three blocks and a pointer");
+_Static_assert(GRO_R_NO_PAYLOAD == GRO_R_FLAGS + 1, "fill_alone() adds the reason");
 
 /* The slot @pkt of a frame of kind @k, @len bytes at @p with @hdr_len of
- * headers in the one span @s, that goes up alone: its middle stored from
- * a template (two 16-byte stores the loop keeps in registers, not a dozen
- * small ones), then the fields that vary. */
-static inline __attribute__((always_inline)) void
+ * headers in the one span @s, that goes up alone: stored whole from a
+ * template (three 16-byte stores, not a dozen small ones), then the
+ * fields that vary. Returns 1 if it has no payload (the reason
+ * GRO_R_NO_PAYLOAD, else GRO_R_FLAGS). */
+static inline __attribute__((always_inline)) uint32_t
 fill_alone(struct gro_pkt *pkt, const struct gro_fast *k, uint8_t *p, uint32_t len,
 	   uint32_t hdr_len, const struct gro_seg *s)
 {
-	const struct gro_pkt t = { .gso_segs = 1, .nsegs = 1,
-				   .start = (uint32_t)k->link << GRO_LINK_SHIFT };
+	const struct gro_pkt t = { .l3_off = k->l3_off, .l4_off = k->l4_off, .gso_segs = 1,
+				   .nsegs = 1, .start = (uint32_t)k->link << GRO_LINK_SHIFT };
+	const uint32_t nopay = len == hdr_len;
 
+	st_block(pkt, ld_block(&t));
 	st_block((uint8_t *)pkt + 16, ld_block((const uint8_t *)&t + 16));
 	st_block((uint8_t *)pkt + 32, ld_block((const uint8_t *)&t + 32));
 	pkt->data = p;
 	pkt->len = len;
-	pkt->l3_off = k->l3_off;
-	pkt->l4_off = k->l4_off;
 	pkt->hdr_len = (uint16_t)hdr_len;
-	pkt->reason = len == hdr_len ? GRO_R_NO_PAYLOAD : GRO_R_FLAGS;
+	pkt->reason = (uint8_t)(GRO_R_FLAGS + nopay);
 	pkt->segs = s;
+	return nopay;
 }
 
 /* A frame of built-in kind @k while no flow is held: written into @pkt and
- * @s as it came if it can neither join nor start a flow; false if it
- * needs the full path. */
+ * @s as it came if it can neither join nor start a flow (and counted in
+ * @nopay if it has no payload); false if it needs the full path. */
 static inline __attribute__((always_inline)) bool
 pass_one(const struct gro_ctx *ctx, const struct gro_frame *fr, const struct gro_fast *k,
-	 struct gro_pkt *pkt, struct gro_seg *s, const bool trust)
+	 struct gro_pkt *pkt, struct gro_seg *s, uint32_t *nopay, const bool trust)
 {
 	uint8_t *p = fr->data;
 	const uint32_t hdr_len = k->l4_off + gro_fast_hlen(k, p);
@@ -1150,7 +1149,7 @@ pass_one(const struct gro_ctx *ctx, const struct gro_frame *fr, const struct gro
 	s->data = p;
 	s->len = fr->len;
 	s->cookie = fr->cookie;
-	fill_alone(pkt, k, p, fr->len, hdr_len, s);
+	*nopay += fill_alone(pkt, k, p, fr->len, hdr_len, s);
 	return true;
 }
 
@@ -1179,10 +1178,9 @@ pass_run(const struct gro_ctx *ctx, const struct gro_frame *frames, unsigned n,
 	unsigned i = 0;
 
 	do {
-		if (!pass_one(ctx, &frames[i], k, &pkt[i], &s[i], trust))
+		if (!pass_one(ctx, &frames[i], k, &pkt[i], &s[i], nopay, trust))
 			break;
 		*bytes += frames[i].len;
-		*nopay += pkt[i].reason == GRO_R_NO_PAYLOAD;
 		i++;
 	} while (i < n && frame_is(ctx, &frames[i], k));
 	return i;

@@ -270,16 +270,26 @@ struct gro_ctx {
 static inline uint64_t gro_rotl64(uint64_t x, int r) { return x << r | x >> (64 - r); }
 
 /*
- * The flow-key hash: each 64-bit word of the key is mixed in by a full
- * 64 x 64 -> 128-bit multiply by a secret odd multiplier, whose two halves
- * are folded together. The key (start value and multiplier) is random per
- * context. A step that is linear in its input, such as xor-multiply-rotate
- * with a public constant, lets a sender build differences that pass every
- * step unchanged whatever the key (bit 63 of one word against bit 28 of the
- * next), and so any number of flows with one hash; here how a difference
- * spreads depends on the carries of the secret product. Inline: it runs on
- * every frame, a multiply and an xor a word.
+ * The flow-key hash: the 64-bit words of the key are mixed in two at a
+ * time, by a full 64 x 64 -> 128-bit multiply of one masked with a secret
+ * (the multiplier) by the other masked with the state, whose two halves
+ * are folded together (the step of wyhash and its kin); a last word alone
+ * is multiplied by the secret odd multiplier. The key (start value and
+ * multiplier) is random per context. A step that is linear in its input,
+ * such as xor-multiply-rotate with a public constant, lets a sender build
+ * differences that pass every step unchanged whatever the key (bit 63 of
+ * one word against bit 28 of the next), and so any number of flows with
+ * one hash; here how a difference spreads depends on the carries of a
+ * product of secret-masked values, and a product made 0 needs a word
+ * equal to a secret. One multiply for two words: it runs on every frame.
  */
+static inline uint64_t gro_hash_pair(uint64_t h, uint64_t w0, uint64_t w1, uint64_t m)
+{
+	unsigned __int128 x = (unsigned __int128)(w0 ^ m) * (w1 ^ h);
+
+	return (uint64_t)x ^ (uint64_t)(x >> 64);
+}
+
 static inline uint64_t gro_hash_step(uint64_t h, uint64_t w, uint64_t m)
 {
 	unsigned __int128 x = (unsigned __int128)(h ^ w) * m;
@@ -296,23 +306,39 @@ GRO_ALWAYS_INLINE uint32_t gro_hash_final(const struct gro_ctx *ctx, uint64_t h)
 	return (uint32_t)(h >> 32);
 }
 
+/* The words of a key as they come, paired: @have says @pend waits for the
+ * next one. */
+struct gro_hash_acc {
+	uint64_t h, pend;
+	bool have;
+};
+
+static inline void gro_hash_feed(struct gro_hash_acc *a, uint64_t w, uint64_t m)
+{
+	if (a->have)
+		a->h = gro_hash_pair(a->h, a->pend, w, m);
+	else
+		a->pend = w;
+	a->have = !a->have;
+}
+
 /* A range of bytes, whole, for the rare long pieces of a key (extension
  * headers). Its length goes in first, so that no two ranges feed the same
  * words. */
-static inline uint64_t gro_hash_range(uint64_t h, const uint8_t *p, uint32_t len, uint64_t m)
+static inline void gro_hash_range(struct gro_hash_acc *a, const uint8_t *p, uint32_t len,
+				  uint64_t m)
 {
 	uint32_t i;
 
-	h = gro_hash_step(h, len, m);
+	gro_hash_feed(a, len, m);
 	for (i = 0; i + 8 <= len; i += 8)
-		h = gro_hash_step(h, ld64(p + i), m);
+		gro_hash_feed(a, ld64(p + i), m);
 	if (i < len) {
 		uint64_t w = 0;
 
 		memcpy(&w, p + i, len - i);
-		h = gro_hash_step(h, w, m);
+		gro_hash_feed(a, w, m);
 	}
-	return h;
 }
 
 /*
@@ -324,23 +350,26 @@ static inline uint64_t gro_hash_range(uint64_t h, const uint8_t *p, uint32_t len
  * so equal keys have equal hashes and a sender who varies any part of the
  * key (MAC addresses, tags, extension headers) cannot build long chains.
  * The fast path hashes a frame with its kind's pieces through this same
- * function: the two must never disagree.
+ * function, or, for pieces that are all words, the one below, which pairs
+ * the words the same way: they must never disagree.
  */
 static inline __attribute__((always_inline)) uint32_t
 gro_key_hash(const struct gro_ctx *ctx, const uint8_t *p, const struct gro_keyseg *k, unsigned n,
 	     uint32_t rxhash)
 {
 	const uint64_t m = ctx->kmul;
-	uint64_t h = ctx->k0;
+	struct gro_hash_acc a = { ctx->k0, 0, false };
 	unsigned i;
 
 	for (i = 0; i < n; i++) {
 		if (likely(k[i].len <= 8))
-			h = gro_hash_step(h, gro_key_word(p, &k[i]), m);
+			gro_hash_feed(&a, gro_key_word(p, &k[i]), m);
 		else
-			h = gro_hash_range(h, p + k[i].off, k[i].len, m);
+			gro_hash_range(&a, p + k[i].off, k[i].len, m);
 	}
-	return gro_hash_final(ctx, h ^ rxhash);
+	if (a.have)
+		a.h = gro_hash_step(a.h, a.pend, m);
+	return gro_hash_final(ctx, a.h ^ rxhash);
 }
 
 /* The same for pieces that are all words (len <= 8, or 0 for a flag), @n
@@ -353,8 +382,10 @@ gro_key_hash_words(const struct gro_ctx *ctx, const uint8_t *p, const struct gro
 	uint64_t h = ctx->k0;
 	unsigned i;
 
-#pragma GCC unroll 16
-	for (i = 0; i < n; i++)
+#pragma GCC unroll 8
+	for (i = 0; i + 1 < n; i += 2)
+		h = gro_hash_pair(h, gro_key_word(p, &k[i]), gro_key_word(p, &k[i + 1]), m);
+	if (i < n)
 		h = gro_hash_step(h, gro_key_word(p, &k[i]), m);
 	return gro_hash_final(ctx, h ^ rxhash);
 }
