@@ -297,13 +297,12 @@ static inline uint64_t gro_hash_step(uint64_t h, uint64_t w, uint64_t m)
 	return (uint64_t)x ^ (uint64_t)(x >> 64);
 }
 
-GRO_ALWAYS_INLINE uint32_t gro_hash_final(const struct gro_ctx *ctx, uint64_t h)
+/* The last step, the receive hash mixed into the state: one more product
+ * by the secret multiplier, whose folded halves spread every bit of its
+ * input over every bit kept. */
+GRO_ALWAYS_INLINE uint32_t gro_hash_final(const struct gro_ctx *ctx, uint64_t h, uint32_t rxhash)
 {
-	h ^= ctx->k1;
-	h *= 0xbf58476d1ce4e5b9ull;
-	h ^= h >> 31;
-	h *= 0x94d049bb133111ebull;
-	return (uint32_t)(h >> 32);
+	return (uint32_t)gro_hash_step(h ^ ctx->k1, rxhash, ctx->kmul);
 }
 
 /* The words of a key as they come, paired: @have says @pend waits for the
@@ -369,7 +368,7 @@ gro_key_hash(const struct gro_ctx *ctx, const uint8_t *p, const struct gro_keyse
 	}
 	if (a.have)
 		a.h = gro_hash_step(a.h, a.pend, m);
-	return gro_hash_final(ctx, a.h ^ rxhash);
+	return gro_hash_final(ctx, a.h, rxhash);
 }
 
 /* The same for pieces that are all words (len <= 8, or 0 for a flag), @n
@@ -387,7 +386,7 @@ gro_key_hash_words(const struct gro_ctx *ctx, const uint8_t *p, const struct gro
 		h = gro_hash_pair(h, gro_key_word(p, &k[i]), gro_key_word(p, &k[i + 1]), m);
 	if (i < n)
 		h = gro_hash_step(h, gro_key_word(p, &k[i]), m);
-	return gro_hash_final(ctx, h ^ rxhash);
+	return gro_hash_final(ctx, h, rxhash);
 }
 
 /* Are the pieces @k of frames @a and @b equal? */
