@@ -382,7 +382,9 @@ uint32_t gro_rss_frame(const struct gro_rss *rss, const uint8_t *f, uint32_t len
 	return rss_frame(rss, f, len, GRO_LINK_ETH);
 }
 
-unsigned gro_shard_of(const struct gro_shard *g, const struct gro_frame *fr)
+/* The shard of a frame; inline in gro_shard_receive(), which asks it of
+ * every frame. */
+static inline unsigned shard_of(const struct gro_shard *g, const struct gro_frame *fr)
 {
 	uint32_t h;
 
@@ -392,6 +394,11 @@ unsigned gro_shard_of(const struct gro_shard *g, const struct gro_frame *fr)
 		h = rss_frame(&g->rss, fr->data, fr->len,
 			      (fr->flags & GRO_FRAME_START_MASK) >> GRO_LINK_SHIFT);
 	return g->reta[h % RETA_SIZE];
+}
+
+unsigned gro_shard_of(const struct gro_shard *g, const struct gro_frame *fr)
+{
+	return shard_of(g, fr);
 }
 
 static void inline_drain(struct gro_shard *g, uint64_t now)
@@ -406,16 +413,18 @@ int gro_shard_receive(struct gro_shard *g, struct gro_frame *frames, unsigned n,
 {
 	uint32_t i, dirty = 0;	/* shards whose tail moved (bit mask) */
 	uint64_t dirty_hi = 0;
+	bool inline0;
 
 	if (!g || (!frames && n))
 		return GRO_EINVAL;
 	g->last_now = now;
+	inline0 = g->cfg.inline_shard0;	/* read once: the ring's counters may alias an int */
 	for (i = 0; i < n; i++) {
-		unsigned k = gro_shard_of(g, &frames[i]);
+		unsigned k = shard_of(g, &frames[i]);
 		struct shard *s = &g->sh[k];
 		unsigned spins = 0;
 
-		if (k == 0 && g->cfg.inline_shard0) {
+		if (k == 0 && inline0) {
 			g->pend[g->npend++] = frames[i];
 			if (g->npend == CHUNK)
 				inline_drain(g, now);
