@@ -383,12 +383,13 @@ uint32_t gro_rss_frame(const struct gro_rss *rss, const uint8_t *f, uint32_t len
 }
 
 /* The shard of a frame; inline in gro_shard_receive(), which asks it of
- * every frame. */
-static inline unsigned shard_of(const struct gro_shard *g, const struct gro_frame *fr)
+ * every frame (with @use_rxhash read once). */
+static inline unsigned shard_of(const struct gro_shard *g, const struct gro_frame *fr,
+				bool use_rxhash)
 {
 	uint32_t h;
 
-	if (g->cfg.use_rxhash && fr->rxhash)
+	if (use_rxhash && fr->rxhash)
 		h = fr->rxhash;
 	else
 		h = rss_frame(&g->rss, fr->data, fr->len,
@@ -398,7 +399,7 @@ static inline unsigned shard_of(const struct gro_shard *g, const struct gro_fram
 
 unsigned gro_shard_of(const struct gro_shard *g, const struct gro_frame *fr)
 {
-	return shard_of(g, fr);
+	return shard_of(g, fr, g->cfg.use_rxhash);
 }
 
 static void inline_drain(struct gro_shard *g, uint64_t now)
@@ -411,23 +412,33 @@ static void inline_drain(struct gro_shard *g, uint64_t now)
 
 int gro_shard_receive(struct gro_shard *g, struct gro_frame *frames, unsigned n, uint64_t now)
 {
-	uint32_t i, dirty = 0;	/* shards whose tail moved (bit mask) */
+	uint32_t i, np, dirty = 0;	/* shards whose tail moved (bit mask) */
 	uint64_t dirty_hi = 0;
-	bool inline0;
+	struct shard *sh;
+	bool inline0, use_rxhash;
 
 	if (!g || (!frames && n))
 		return GRO_EINVAL;
 	g->last_now = now;
-	inline0 = g->cfg.inline_shard0;	/* read once: the ring's counters may alias an int */
+	/* Read once, and the pending count kept here: the frames stored
+	 * below are made of fields of the same types, so the compiler
+	 * would read each of these again after every store. */
+	inline0 = g->cfg.inline_shard0;
+	use_rxhash = g->cfg.use_rxhash;
+	sh = g->sh;
+	np = g->npend;
 	for (i = 0; i < n; i++) {
-		unsigned k = shard_of(g, &frames[i]);
-		struct shard *s = &g->sh[k];
+		unsigned k = shard_of(g, &frames[i], use_rxhash);
+		struct shard *s = &sh[k];
 		unsigned spins = 0;
 
 		if (k == 0 && inline0) {
-			g->pend[g->npend++] = frames[i];
-			if (g->npend == CHUNK)
+			g->pend[np++] = frames[i];
+			if (np == CHUNK) {
+				g->npend = np;
 				inline_drain(g, now);
+				np = 0;
+			}
 			continue;
 		}
 		/* Full: publish what is queued and wait for the shard. */
@@ -445,6 +456,7 @@ int gro_shard_receive(struct gro_shard *g, struct gro_frame *frames, unsigned n,
 		else
 			dirty_hi |= 1ull << (k - 32);
 	}
+	g->npend = np;
 	inline_drain(g, now);
 	for (i = 0; i < g->nshards; i++)
 		if (i < 32 ? dirty & (1u << i) : dirty_hi & (1ull << (i - 32)))

@@ -1330,6 +1330,23 @@ Test(shard, same_packets_per_flow_with_the_nic_hash)
 	equivalence(3000, 64, 5, true, runs, sizeof(runs) / sizeof(runs[0]));
 }
 
+/* Calls of up to 300 frames: a call is handed over in blocks, each sorted
+ * by shard, and a block's share of one shard can exceed its ring (32) and
+ * an inline shard 0's chunk. */
+Test(shard, same_packets_per_flow_in_large_bursts)
+{
+	static const struct shard_run runs[] = {
+		{ 1, 32, 1, 0, true, 0, NULL },
+		{ 2, 32, 1, 1, true, 0, NULL },
+		{ 3, 32, 0, 0, true, 0, NULL },
+		{ 8, 32, 1, 0, true, 0, NULL },
+		{ GRO_SHARD_MAX, 32, 0, 1, true, 0, NULL },
+	};
+
+	rnd_state = 0x5eed0007;
+	equivalence(6000, 300, 3, true, runs, sizeof(runs) / sizeof(runs[0]));
+}
+
 /* Tables of one's own: everything on one shard, and a skewed one. */
 Test(shard, same_packets_per_flow_with_a_table_set)
 {
