@@ -252,10 +252,18 @@ static void deliver_as_is(struct gro_ctx *ctx, const struct gro_cb *cb)
  * untouched, as Linux does; a merged one gets its headers completed by
  * each layer, innermost last, like the gro_complete callbacks.
  */
+_Static_assert(offsetof(struct gro_node, data) == offsetof(struct gro_seg, data) &&
+	       offsetof(struct gro_node, len) == offsetof(struct gro_seg, len) &&
+	       offsetof(struct gro_node, next) == 12 && offsetof(struct gro_seg, cookie) == 16 &&
+	       offsetof(struct gro_node, cookie) == 16 && sizeof(struct gro_seg) == 24,
+	       "gro_complete() copies a node's first 16 bytes into a span");
+
 void gro_complete(struct gro_ctx *ctx, struct gro_flow *f, enum gro_reason r)
 {
 	struct gro_pkt *pkt = out_slot(ctx, f->count);
 	struct gro_seg *s = (struct gro_seg *)pkt->segs;
+	const struct gro_node *nodes = ctx->nodes;	/* read once: the spans
+							 * written may alias it */
 	uint8_t *head = f->head;
 	uint32_t n, next;
 
@@ -272,14 +280,15 @@ void gro_complete(struct gro_ctx *ctx, struct gro_flow *f, enum gro_reason r)
 		gro_complete_layers(ctx, head, f, pkt);
 	}
 
+	/* A node is laid out as a span with its next index where the span
+	 * has padding: its first 16 bytes are copied as one block. */
 	for (n = f->first; n != GRO_NIL; n = next) {
-		const struct gro_node *node = &ctx->nodes[n];
+		const struct gro_node *node = &nodes[n];
 
-		s->data = node->data;
-		s->len = node->len;
+		next = node->next;
+		memcpy(s, node, 16);
 		s->cookie = node->cookie;
 		s++;
-		next = node->next;
 	}
 	/* The flow's nodes go back to the pool as the chain they are. */
 	ctx->nodes[f->last].next = ctx->free_node;
