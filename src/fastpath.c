@@ -804,11 +804,11 @@ continues(const struct gro_ctx *ctx, const struct gro_fast *k, const struct run 
 }
 
 /* skb_gro_receive for a continuing segment, as the layered path appends,
- * in the node @node taken for it. Returns the reason the flow ends with
- * this segment, or 0. */
+ * in the node @node of the pool @nodes taken for it. Returns the reason
+ * the flow ends with this segment, or 0. */
 static inline __attribute__((always_inline)) enum gro_reason
-join(struct gro_ctx *ctx, const struct gro_fast *k, struct gro_flow *f, struct run *r, uint8_t *p,
-     uint32_t paylen, void *cookie, const uint16_t *ipid, const unsigned ncsum, uint32_t node,
+join(const struct gro_fast *k, struct gro_flow *f, struct run *r, uint8_t *p, uint32_t paylen,
+     void *cookie, const uint16_t *ipid, const unsigned ncsum, struct gro_node *nodes, uint32_t node,
      const bool one)
 {
 	uint32_t j, count;
@@ -822,11 +822,11 @@ join(struct gro_ctx *ctx, const struct gro_fast *k, struct gro_flow *f, struct r
 				if (!one)
 					r->fixedid = f->fixedid;
 			}
-	ctx->nodes[node].data = p + RV(hdr_len, f->hdr_len);
-	ctx->nodes[node].len = paylen;
-	ctx->nodes[node].next = GRO_NIL;
-	ctx->nodes[node].cookie = cookie;
-	ctx->nodes[RV(last, f->last)].next = node;
+	nodes[node].data = p + RV(hdr_len, f->hdr_len);
+	nodes[node].len = paylen;
+	nodes[node].next = GRO_NIL;
+	nodes[node].cookie = cookie;
+	nodes[RV(last, f->last)].next = node;
 	if (one) {
 		f->last = node;
 		f->tot += paylen;
@@ -859,6 +859,10 @@ run_frames(struct gro_ctx *ctx, struct gro_flow *f, const struct gro_fast *k,
 	   const unsigned ncsum, const unsigned nwords)
 {
 	uint16_t ipid[GRO_ENCAP_MAX] = { 1, 1 };
+	/* The pool's first free node in a register for the run: the node
+	 * stores would make the compiler read it, and the pool, again. */
+	struct gro_node *nodes = ctx->nodes;
+	uint32_t free_node = ctx->free_node;
 	uint32_t reason = 0;
 	uint64_t bytes = 0;
 	struct run r;
@@ -872,7 +876,7 @@ run_frames(struct gro_ctx *ctx, struct gro_flow *f, const struct gro_fast *k,
 		/* A dry node pool is the engine's to handle (it evicts). */
 		uint32_t start = fr->flags & GRO_FRAME_START_MASK;
 
-		if (ctx->free_node == GRO_NIL || !fr->data || fr->len < c.span ||
+		if (free_node == GRO_NIL || !fr->data || fr->len < c.span ||
 		    fr->rxhash != f->rxhash || (start != r.start_a && start != r.start_b) ||
 		    !hdr_equal(fr->data, f->head, k->same, &c))
 			break;
@@ -886,13 +890,14 @@ run_frames(struct gro_ctx *ctx, struct gro_flow *f, const struct gro_fast *k,
 			break;
 		}
 		bytes += fr->len;
-		reason = join(ctx, k, f, &r, fr->data, paylen, fr->cookie, ipid, ncsum,
-			      gro_node_take(ctx), false);
+		reason = join(k, f, &r, fr->data, paylen, fr->cookie, ipid, ncsum, nodes,
+			      gro_node_pop(nodes, &free_node), false);
 		if (reason) {
 			i++;
 			break;
 		}
 	}
+	ctx->free_node = free_node;
 	run_store(&r, f);
 	ctx->st.frames_in += i;
 	ctx->st.bytes_in += bytes;
@@ -1340,7 +1345,7 @@ receive_one(struct gro_ctx *ctx, const struct gro_frame *fr, const struct gro_hi
 				   true);
 		if (cont_joins(paylen)) {
 			ctx->last_flow = i;
-			reason = join(ctx, k, f, NULL, p, paylen, fr->cookie, ipid, ncsum,
+			reason = join(k, f, NULL, p, paylen, fr->cookie, ipid, ncsum, ctx->nodes,
 				      gro_node_take(ctx), true);
 			if (reason)
 				gro_complete(ctx, f, reason);

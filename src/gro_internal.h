@@ -421,18 +421,26 @@ GRO_ALWAYS_INLINE void gro_pool_restart(struct gro_ctx *ctx)
 	ctx->free_node = ~ctx->nnodes;
 }
 
-/* A node from the pool, which is not empty; its next is not set. */
-GRO_ALWAYS_INLINE uint32_t gro_node_take(struct gro_ctx *ctx)
+/* A node from the pool whose first free node is *@free_node (not empty);
+ * its next is not set. */
+GRO_ALWAYS_INLINE uint32_t gro_node_pop(const struct gro_node *nodes, uint32_t *free_node)
 {
-	uint32_t n = ctx->free_node;
+	uint32_t n = *free_node;
 
 	if (!(n >> 31)) {
-		ctx->free_node = ctx->nodes[n].next;
+		*free_node = nodes[n].next;
 		return n;
 	}
 	/* ~r: node r - 1, and r - 1 left. */
-	ctx->free_node = n + 1;
+	*free_node = n + 1;
 	return ~n - 1;
+}
+
+/* The same from the context's pool. (A run of segments keeps the pool's
+ * first free node in a register: gro_node_pop() on a copy.) */
+GRO_ALWAYS_INLINE uint32_t gro_node_take(struct gro_ctx *ctx)
+{
+	return gro_node_pop(ctx->nodes, &ctx->free_node);
 }
 
 static inline uint32_t gro_node_alloc(struct gro_ctx *ctx)
