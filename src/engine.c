@@ -247,17 +247,17 @@ static void deliver_as_is(struct gro_ctx *ctx, const struct gro_cb *cb)
 			  cb->cookie, cb->link);
 }
 
-/*
- * gro_complete: a flow leaves the table. A flow of one segment goes up
- * untouched, as Linux does; a merged one gets its headers completed by
- * each layer, innermost last, like the gro_complete callbacks.
- */
 _Static_assert(offsetof(struct gro_node, data) == offsetof(struct gro_seg, data) &&
 	       offsetof(struct gro_node, len) == offsetof(struct gro_seg, len) &&
 	       offsetof(struct gro_node, next) == 12 && offsetof(struct gro_seg, cookie) == 16 &&
 	       offsetof(struct gro_node, cookie) == 16 && sizeof(struct gro_seg) == 24,
 	       "gro_complete() copies a node's first 16 bytes into a span");
 
+/*
+ * gro_complete: a flow leaves the table. A flow of one segment goes up
+ * untouched, as Linux does; a merged one gets its headers completed by
+ * each layer, innermost last, like the gro_complete callbacks.
+ */
 void gro_complete(struct gro_ctx *ctx, struct gro_flow *f, enum gro_reason r)
 {
 	struct gro_pkt *pkt = out_slot(ctx, f->count);

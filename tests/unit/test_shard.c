@@ -1330,9 +1330,8 @@ Test(shard, same_packets_per_flow_with_the_nic_hash)
 	equivalence(3000, 64, 5, true, runs, sizeof(runs) / sizeof(runs[0]));
 }
 
-/* Calls of up to 300 frames: a call is handed over in blocks, each sorted
- * by shard, and a block's share of one shard can exceed its ring (32) and
- * an inline shard 0's chunk. */
+/* Calls of up to 300 frames: one call's share for a shard can exceed its
+ * ring (32), and an inline shard 0's chunk, more than once. */
 Test(shard, same_packets_per_flow_in_large_bursts)
 {
 	static const struct shard_run runs[] = {
