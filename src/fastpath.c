@@ -1183,9 +1183,13 @@ pass_run(const struct gro_ctx *ctx, const struct gro_frame *frames, unsigned n,
 	unsigned i = 0;
 
 	do {
+		/* Read before pass_one() stores: after, the frame must be
+		 * read again (the stores might alias it). */
+		const uint32_t len = frames[i].len;
+
 		if (!pass_one(ctx, &frames[i], k, &pkt[i], &s[i], nopay, trust))
 			break;
-		*bytes += frames[i].len;
+		*bytes += len;
 		i++;
 	} while (i < n && frame_is(ctx, &frames[i], k));
 	return i;
