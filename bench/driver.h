@@ -12,8 +12,9 @@
 
 #include "bench.h"
 
-/* Engines of a cell. */
-enum { E_LIB, E_LIB_VERIFY, E_LW, E_HW, E_NOGRO, E_GD_LW, E_GD_HW, E_COUNT };
+/* Engines of a cell. E_LIB_8X8 is libgro with its default limits, Linux's:
+ * 8 buckets of 8 flows (E_LIB holds every flow of the cell). */
+enum { E_LIB, E_LIB_VERIFY, E_LW, E_HW, E_NOGRO, E_GD_LW, E_GD_HW, E_LIB_8X8, E_COUNT };
 extern const char *const engine_names[E_COUNT];
 extern const char *const engine_ids[E_COUNT];
 
@@ -38,10 +39,14 @@ struct sink {
 };
 
 void sink_deliver(void *arg, const struct gro_pkt *p, unsigned n);
-void lib_config(const struct stream *s, struct gro_config *c, int verify, struct sink *k);
+/* libgro's configuration for engine @eng (E_LIB, E_LIB_VERIFY or E_LIB_8X8)
+ * on stream @s. */
+void lib_config(const struct stream *s, struct gro_config *c, int eng, struct sink *k);
+/* Packets out under Linux's rules for @s with @eng's limits. */
+uint64_t lib_expect_out(const struct stream *s, int eng);
 void lib_pass(struct gro_ctx *g, const struct stream *s, unsigned burst);
 /* The fast path against the reference; @msg says "ok" or what failed. */
-int lib_check(const struct stream *s, int verify, char *msg, size_t msglen);
+int lib_check(const struct stream *s, int eng, char *msg, size_t msglen);
 
 /* ---- lib.c */
 

@@ -49,7 +49,7 @@ void lib_bench(const struct stream *s, int engine, int reps, int instr, struct r
 
 	memset(r, 0, sizeof(*r));
 	if (engine != E_NOGRO) {
-		lib_config(s, &cfg, engine == E_LIB_VERIFY, &k);
+		lib_config(s, &cfg, engine, &k);
 		if (gro_create(&cfg, &g) != GRO_OK)
 			die("gro_create: %s", gro_config_error());
 		r->memory = gro_memory(g);

@@ -73,7 +73,7 @@ static double shard_pass(const struct stream *s, uint64_t *out)
 	sc.nshards = 2;
 	sc.inline_shard0 = 1;
 	sc.use_rxhash = 1;	/* the NIC's Toeplitz hash, as in (b) */
-	lib_config(s, &sc.engine, 0, &ks[0]);
+	lib_config(s, &sc.engine, E_LIB, &ks[0]);
 	sc.deliver_args = args;
 	sc.release_args = args;
 	/* The shard's thread is gro_shard's own and inherits the creating
@@ -170,7 +170,7 @@ void mc_bench(FILE *out, const struct stream *s, int reps)
 	size_t j, p;
 
 	/* (a) */
-	lib_config(s, &cfg, 0, &k1);
+	lib_config(s, &cfg, E_LIB, &k1);
 	if (gro_create(&cfg, &g) != GRO_OK)
 		die("gro_create");
 
@@ -192,7 +192,7 @@ void mc_bench(FILE *out, const struct stream *s, int reps)
 		q[1].poll_end[p] = q[1].n;
 	}
 	for (i = 0; i < 2; i++) {
-		lib_config(s, &cfg, 0, &q[i].k);
+		lib_config(s, &cfg, E_LIB, &q[i].k);
 		if (gro_create(&cfg, &q[i].g) != GRO_OK)
 			die("gro_create");
 	}
