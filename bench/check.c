@@ -183,14 +183,14 @@ void lib_config(const struct stream *s, struct gro_config *c, int eng, struct si
 	c->deliver_arg = k;
 	c->release_batch = sink_release_batch;
 	c->release_arg = k;
-	if (eng == E_LIB_8X8)
-		return;	/* the defaults: 8 buckets of 8 flows, the pool for them */
-	c->max_flows = (uint32_t)flows;
-	c->buckets = 1;
 	if (s->kind == K_UDP || s->udp_gro)
 		c->udp = GRO_UDP_L4;
 	if (s->kind == K_VXLAN)
 		c->tunnels[0] = (struct gro_udp_tunnel){ VXLAN_PORT, GRO_TUNNEL_VXLAN };
+	if (eng == E_LIB_8X8)
+		return;	/* the defaults: 8 buckets of 8 flows, the pool for them */
+	c->max_flows = (uint32_t)flows;
+	c->buckets = 1;
 	/* The default segment pool (see gro_create) holds about two frames
 	 * per flow for big tables; streams that hold more get more. */
 	dflt = full < lean ? full : lean;
