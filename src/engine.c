@@ -414,9 +414,9 @@ static void receive_burst(struct gro_ctx *ctx, struct gro_frame *frames, unsigne
 		 * this way the misses overlap. A prefetch never faults, so
 		 * there is no check for NULL or short frames; the second
 		 * address is formed as an integer because pointer arithmetic
-		 * on NULL is undefined. Unrolled: the loop's own counting
-		 * was a third of its instructions. */
-#pragma GCC unroll 4
+		 * on NULL is undefined. (Unrolled by four it took 2
+		 * instructions a packet fewer, yet the 1 flow cell was 13%
+		 * slower in 18 alternating rounds: not unrolled.) */
 		for (j = i; j < end; j++) {
 			uintptr_t a = (uintptr_t)frames[j].data;
 
