@@ -240,6 +240,7 @@ void lib_pass(struct gro_ctx *g, const struct stream *s, unsigned burst)
 static unsigned lib_checked_pass(const struct stream *s, int eng, unsigned burst,
 				 unsigned batch, struct check *c)
 {
+	const uint64_t want = lib_expect_out(s, eng);
 	struct sink k = { 0 };
 	struct gro_config cfg;
 	struct gro_ctx *g;
@@ -262,9 +263,9 @@ static unsigned lib_checked_pass(const struct stream *s, int eng, unsigned burst
 	lib_pass(g, s, burst);
 	gro_destroy(g);
 
-	if (k.pkts != lib_expect_out(s, eng))
+	if (k.pkts != want)
 		check_fail(c, "%llu packets out, Linux's rules give %llu",
-			   (unsigned long long)k.pkts, (unsigned long long)lib_expect_out(s, eng));
+			   (unsigned long long)k.pkts, (unsigned long long)want);
 	if (c->segs != s->npkts)
 		check_fail(c, "%llu segments out of %zu frames", (unsigned long long)c->segs, s->npkts);
 	for (i = 0; i < s->npkts; i++)
